@@ -1,0 +1,7 @@
+"""``python -m matstats`` runs the command-line interface."""
+
+import sys
+
+from matstats.cli import main
+
+sys.exit(main())

@@ -1,0 +1,53 @@
+"""Command-line entry point: ``matstats <command> ...``.
+
+Each command lives with the module that does the work; that module exposes
+``register_cli(subparsers)``, which adds its sub-parser and sets ``func`` to a
+callable taking the parsed arguments and returning an exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from matstats import __version__
+from matstats._errors import DataError
+
+# command modules, in the order their commands are listed by --help
+_COMMAND_MODULES = (
+    "matstats.tables",
+    "matstats.nof1_cli",
+    "matstats.report",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the top-level parser with every registered command."""
+    parser = argparse.ArgumentParser(
+        prog="matstats",
+        description="Audit the evidence on acupressure mats: tables, n-of-1 planning and analysis.",
+    )
+    parser.add_argument("--version", action="version", version=f"matstats {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in _COMMAND_MODULES:
+        importlib.import_module(name).register_cli(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "func", None) is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except DataError as exc:
+        print(f"matstats: data error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
