@@ -1,0 +1,184 @@
+"""Figures for n-of-1 trials: a personal diary, a schedule calendar (and simulation results).
+
+Numerics live in :mod:`matstats.nof1`; these functions only draw what they are given, on a new
+figure with an explicit size, and return the ``Figure``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.patches import Patch
+
+_COND_COLOUR = {"mat": "tab:orange", "control": "tab:blue"}
+
+
+def plot_diary(
+    days: pd.DataFrame,
+    periods: pd.DataFrame,
+    cycles: pd.DataFrame,
+    *,
+    estimate: float = float("nan"),
+    ci_low: float = float("nan"),
+    ci_high: float = float("nan"),
+    mcid: float = 2.0,
+    lower_is_better: bool = True,
+    scale: tuple[float, float] = (0.0, 10.0),
+    title: str | None = None,
+    figsize: tuple[float, float] = (10.0, 7.0),
+):
+    """Daily scores shaded by condition with period means, and the per-cycle differences.
+
+    Parameters
+    ----------
+    days : DataFrame
+        One row per calendar day with ``day``, ``condition``, ``washout``, ``score``
+        (as :attr:`matstats.nof1.diary.DiaryResult.days`).
+    periods : DataFrame
+        ``period``, ``condition``, ``first_day``, ``last_day``, ``mean``.
+    cycles : DataFrame
+        ``cycle``, ``difference`` (mat minus control).
+    estimate, ci_low, ci_high : float
+        Mean cycle difference and its confidence interval, drawn as a line and a band (skipped
+        when NaN).
+    mcid : float
+        Minimal clinically important difference, drawn as a dashed line on the benefit side.
+    lower_is_better : bool
+        Whether a lower score is better (pain); sets the side of the MCID line.
+    scale : (float, float)
+        Score scale, used for the y-limits of the top panel.
+    title : str, optional
+        Figure title.
+    figsize : (float, float)
+        Figure size in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig, (ax, bx) = plt.subplots(
+        2, 1, figsize=figsize, gridspec_kw={"height_ratios": [2.2, 1.0]}, layout="constrained"
+    )
+    for _, p in periods.iterrows():
+        ax.axvspan(p["first_day"] - 0.5, p["last_day"] + 0.5, color=_COND_COLOUR[p["condition"]],
+                   alpha=0.13, lw=0)
+        if np.isfinite(p["mean"]):
+            ax.hlines(p["mean"], p["first_day"] - 0.5, p["last_day"] + 0.5,
+                      color=_COND_COLOUR[p["condition"]], lw=2.5)
+    wash = days[days["washout"]]
+    for d in wash["day"]:
+        ax.axvspan(d - 0.5, d + 0.5, facecolor="none", edgecolor="0.55", hatch="///", lw=0)
+    ax.plot(days["day"], days["score"], color="0.35", lw=0.8, zorder=2)
+    used = days[~days["washout"]]
+    for cond, colour in _COND_COLOUR.items():
+        sel = used[used["condition"] == cond]
+        ax.plot(sel["day"], sel["score"], "o", color=colour, ms=4.5, zorder=3, ls="none")
+    ax.plot(wash["day"], wash["score"], "o", mfc="white", mec="0.35", ms=4.5, zorder=3,
+            ls="none")
+    lo, hi = scale
+    pad = 0.04 * (hi - lo)
+    ax.set_ylim(lo - pad, hi + pad)
+    ax.set_xlim(days["day"].min() - 0.5, days["day"].max() + 0.5)
+    ax.set_xlabel("day of the trial")
+    ax.set_ylabel("daily score")
+    ax.legend(
+        handles=[
+            Patch(color=_COND_COLOUR["mat"], alpha=0.35, label="mat period"),
+            Patch(color=_COND_COLOUR["control"], alpha=0.35, label="control period"),
+            Patch(facecolor="white", edgecolor="0.55", hatch="///", label="washout (not used)"),
+            plt.Line2D([], [], color="0.2", lw=2.5, label="period mean"),
+        ],
+        loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small", frameon=False,
+    )
+    ax.set_title(title or "Daily scores by period")
+
+    x = cycles["cycle"].to_numpy()
+    diff = cycles["difference"].to_numpy(dtype=float)
+    good = np.where(lower_is_better, diff < 0, diff > 0)
+    bx.bar(x, np.nan_to_num(diff), color=np.where(good, "tab:green", "tab:red"), alpha=0.7,
+           width=0.6)
+    bx.axhline(0.0, color="0.2", lw=0.8)
+    side = -1.0 if lower_is_better else 1.0
+    bx.axhline(side * mcid, color="0.3", ls="--", lw=1, label=f"MCID ({side * mcid:+g})")
+    if np.isfinite(estimate):
+        bx.axhline(estimate, color="k", lw=1.6, label=f"mean difference ({estimate:+.2f})")
+        if np.isfinite(ci_low) and np.isfinite(ci_high):
+            bx.axhspan(ci_low, ci_high, color="0.5", alpha=0.2, lw=0, label="95% CI")
+    bx.set_xticks(x)
+    bx.set_xlabel("cycle")
+    bx.set_ylabel("mat - control")
+    bx.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small", frameon=False)
+    bx.set_title("Difference of period means in each cycle")
+    return fig
+
+
+def plot_schedule_calendar(
+    schedule: pd.DataFrame,
+    *,
+    start_date: date | str | None = None,
+    title: str | None = None,
+    figsize: tuple[float, float] | None = None,
+):
+    """A printable calendar of a trial schedule: one row per week, one cell per day.
+
+    Parameters
+    ----------
+    schedule : DataFrame
+        One row per day with ``condition`` and ``washout``, and either ``date`` or ``day``
+        (0-based day number, then ``start_date`` gives day 0's date).
+    start_date : date or str, optional
+        Date of day 0 when ``schedule`` has no ``date`` column; default: label days by number.
+    title : str, optional
+        Figure title.
+    figsize : (float, float), optional
+        Figure size in inches; default 8 wide and 0.5 inch per week (+1) high.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    n = len(schedule)
+    if "date" in schedule.columns:
+        dates = [pd.Timestamp(d).date() for d in schedule["date"]]
+    elif start_date is not None:
+        d0 = date.fromisoformat(start_date) if isinstance(start_date, str) else start_date
+        dates = [d0 + timedelta(days=int(k)) for k in schedule["day"] - schedule["day"].min()]
+    else:
+        dates = None
+    offset = dates[0].weekday() if dates else 0
+    n_weeks = (offset + n + 6) // 7
+    if figsize is None:
+        figsize = (8.0, 0.5 * n_weeks + 1.2)
+    fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    for i, row in enumerate(schedule.itertuples(index=False)):
+        k = offset + i
+        wk, wd = divmod(k, 7)
+        colour = _COND_COLOUR[row.condition]
+        ax.add_patch(plt.Rectangle((wd, -wk - 1), 0.95, 0.9, facecolor=colour,
+                                   alpha=0.25 if row.washout else 0.55,
+                                   hatch="///" if row.washout else None, edgecolor="0.4", lw=0.5))
+        label = dates[i].strftime("%d %b") if dates else f"day {i}"
+        ax.text(wd + 0.475, -wk - 0.55, f"{label}\n{row.condition}", ha="center", va="center",
+                fontsize=6.5)
+    ax.set_xlim(-0.05, 7)
+    ax.set_ylim(-n_weeks - 0.05, 0.05)
+    names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] if dates else [
+        f"+{j}" for j in range(7)]
+    ax.set_xticks(np.arange(7) + 0.475, names)
+    ax.xaxis.tick_top()
+    ax.set_yticks([])
+    for s in ax.spines.values():
+        s.set_visible(False)
+    ax.legend(
+        handles=[
+            Patch(color=_COND_COLOUR["mat"], alpha=0.55, label="mat"),
+            Patch(color=_COND_COLOUR["control"], alpha=0.55, label="control"),
+            Patch(facecolor="white", edgecolor="0.4", hatch="///", label="washout day"),
+        ],
+        loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize="small", frameon=False,
+    )
+    ax.set_title(title or "Trial calendar", pad=18)
+    return fig
