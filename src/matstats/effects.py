@@ -1,0 +1,610 @@
+"""Effect sizes and their sampling variances, following R metafor's ``escalc`` definitions.
+
+The main entry point is :func:`escalc`, which takes metafor's argument names (``m1i``,
+``sd1i``, ``n1i``, ``ai``, ``bi``, ...) and returns a tidy DataFrame with ``yi`` and ``vi``.
+Small helpers convert the other forms in which papers report a result: a confidence
+interval to a standard error, a t statistic to Cohen's d, a two-sided p-value plus arm
+sizes to Hedges' g, an inequality p-value ("p < .001") to a *bound* on g, and odds ratios
+to standardized mean differences and back (Chinn 2000).
+
+Conventions (all from metafor's documentation of ``escalc``):
+
+* ``"SMD"``: Hedges' g, ``g = c(m) * (m1 - m2) / s_pooled`` with the exact bias
+  correction ``c(m) = Gamma(m/2) / (sqrt(m/2) * Gamma((m-1)/2))``, ``m = n1 + n2 - 2``;
+  large-sample variance ``1/n1 + 1/n2 + g^2 / (2 (n1 + n2))``.
+* ``"MD"``: raw mean difference with the unequal-variance sampling variance.
+* ``"SMCC"``: standardized mean change, change-score standardization;
+  ``"SMCR"``: standardized mean change, raw-score standardization (by ``sd1i``).
+  Both need the pre-post correlation ``ri`` and the number of persons ``ni``.
+* ``"RR"``, ``"OR"`` (log scale) and ``"RD"`` from 2x2 tables; 1/2 is added to every cell
+  of a study that has a zero cell (metafor's ``add=1/2, to="only0"``).
+* ``"ZCOR"``: Fisher's r-to-z transformed correlation.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy import special, stats
+
+__all__ = [
+    "escalc",
+    "hedges_correction",
+    "se_from_ci",
+    "d_from_t",
+    "smd_from_t",
+    "smd_from_p",
+    "smd_bound_from_p",
+    "or_to_smd",
+    "smd_to_or",
+]
+
+_MEASURES = ("SMD", "MD", "SMCC", "SMCR", "RR", "OR", "RD", "ZCOR")
+
+_OUT_COLUMNS = ["yi", "vi", "measure", "bound", "note"]
+
+
+def _arr(name: str, value, n: int | None = None) -> np.ndarray:
+    """Convert an argument to a 1-D float array (NaN for None entries)."""
+    try:
+        a = np.atleast_1d(np.asarray(pd.to_numeric(pd.Series(np.atleast_1d(value)),
+                                                   errors="raise"), dtype=float))
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"argument {name!r} must be numeric, got {value!r}") from exc
+    if a.ndim != 1:
+        raise ValueError(f"argument {name!r} must be one-dimensional, got shape {a.shape}")
+    if n is not None and a.size != n:
+        if a.size == 1:
+            a = np.repeat(a, n)
+        else:
+            raise ValueError(
+                f"argument {name!r} has length {a.size}, but the other arguments have length {n}"
+            )
+    return a
+
+
+def _collect(measure: str, required: list[str], given: dict) -> tuple[dict, int]:
+    missing = [r for r in required if given.get(r) is None]
+    if missing:
+        raise ValueError(f"measure {measure!r} needs arguments {required}; missing {missing}")
+    lengths = {r: np.atleast_1d(np.asarray(given[r], dtype=object)).size for r in required}
+    n = max(lengths.values())
+    bad = {r: m for r, m in lengths.items() if m not in (1, n)}
+    if bad:
+        raise ValueError(
+            f"arguments for measure {measure!r} have mismatched lengths: {lengths}"
+        )
+    return {r: _arr(r, given[r], n) for r in required}, n
+
+
+def hedges_correction(df) -> np.ndarray:
+    """Exact small-sample bias correction factor of Hedges (1981).
+
+    ``c(m) = Gamma(m/2) / (sqrt(m/2) * Gamma((m-1)/2))`` as used by metafor; the familiar
+    approximation is ``1 - 3 / (4 m - 1)``.
+
+    Parameters
+    ----------
+    df : array_like
+        Degrees of freedom ``m`` (``n1 + n2 - 2`` for two groups, ``n - 1`` for one group).
+        Must be > 1.
+
+    Returns
+    -------
+    numpy.ndarray
+        The correction factor(s), same shape as ``df``; NaN where ``df`` is NaN.
+    """
+    m = np.asarray(df, dtype=float)
+    if np.any(m[~np.isnan(m)] <= 1):
+        raise ValueError(f"degrees of freedom must be > 1 for the bias correction, got {df!r}")
+    with np.errstate(invalid="ignore"):
+        return np.exp(special.gammaln(m / 2) - 0.5 * np.log(m / 2) - special.gammaln((m - 1) / 2))
+
+
+def _check_positive(name: str, a: np.ndarray, *, strict: bool = True) -> None:
+    ok = np.isnan(a) | ((a > 0) if strict else (a >= 0))
+    if not np.all(ok):
+        bad = a[~ok][0]
+        rel = "> 0" if strict else ">= 0"
+        raise ValueError(f"argument {name!r} must be {rel}; got {bad!r}")
+
+
+def escalc(
+    measure: str,
+    *,
+    m1i=None,
+    sd1i=None,
+    n1i=None,
+    m2i=None,
+    sd2i=None,
+    n2i=None,
+    ni=None,
+    ri=None,
+    ai=None,
+    bi=None,
+    ci=None,
+    di=None,
+    ti=None,
+    pi=None,
+    p_relation=None,
+    add: float = 0.5,
+    to: str = "only0",
+) -> pd.DataFrame:
+    """Compute effect sizes ``yi`` and sampling variances ``vi`` (metafor's ``escalc``).
+
+    Parameters
+    ----------
+    measure : {"SMD", "MD", "SMCC", "SMCR", "RR", "OR", "RD", "ZCOR"}
+        The effect-size measure, named as in metafor.
+    m1i, sd1i, n1i, m2i, sd2i, n2i : array_like, optional
+        Means, standard deviations and sizes of group 1 (treatment) and group 2 (control)
+        for ``"SMD"`` and ``"MD"``. For ``"SMCC"``/``"SMCR"`` ``m1i``/``sd1i`` are the mean
+        and SD at the first measurement and ``m2i``/``sd2i`` at the second; the change is
+        ``m1i - m2i`` (as in metafor). For 2x2 measures ``n1i``/``n2i`` may replace
+        ``bi``/``di``.
+    ni : array_like, optional
+        Number of persons for ``"SMCC"``, ``"SMCR"`` and ``"ZCOR"``.
+    ri : array_like, optional
+        Pre-post correlation (``"SMCC"``/``"SMCR"``) or the correlation itself (``"ZCOR"``).
+    ai, bi, ci, di : array_like, optional
+        2x2 cells: events / non-events in group 1 (``ai``, ``bi``) and group 2 (``ci``,
+        ``di``). For ``"SMD"``, ``di`` may instead hold Cohen's d values (with
+        ``n1i``/``n2i``), as in metafor.
+    ti : array_like, optional
+        For ``"SMD"``: t statistics of two-sample t-tests (with ``n1i``, ``n2i``).
+    pi : array_like, optional
+        For ``"SMD"``: two-sided p-values of two-sample t-tests, signed by the direction of
+        the effect (negative p = group 1 lower), as metafor's ``pi``. Rows whose
+        ``p_relation`` is ``"<"`` give a lower bound on ``|g|`` and ``">"`` an upper bound,
+        never a point estimate (see :func:`smd_bound_from_p`).
+    p_relation : array_like of {"=", "<", ">"}, optional
+        Relation of each reported p-value; default ``"="``.
+    add : float, default 0.5
+        Amount added to the cells of 2x2 tables (metafor's ``add``).
+    to : {"only0", "all", "if0all", "none"}, default "only0"
+        Which tables get ``add``: only those with a zero cell (default), all tables, all
+        tables if any has a zero cell, or none.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per study, in input order, with columns
+
+        - ``yi`` : effect size (log scale for ``"RR"``/``"OR"``; Hedges' g for ``"SMD"``).
+        - ``vi`` : its sampling variance (NaN when it cannot be computed).
+        - ``measure`` : the measure name.
+        - ``bound`` : ``"none"`` for a point estimate, ``"lower"``/``"upper"`` when ``yi``
+          is only a bound on the effect's magnitude (inequality p-values).
+        - ``note`` : how the value was obtained and any adjustment made (empty if none).
+
+    Raises
+    ------
+    ValueError
+        Unknown measure, missing or mismatched arguments, impossible values (negative SDs
+        or counts, sizes < 2, p outside (0, 1], |r| >= 1).
+
+    Notes
+    -----
+    Rows with a missing (NaN) input get ``yi = vi = NaN`` and say so in ``note``; they are
+    never dropped.
+    """
+    if not isinstance(measure, str) or measure.upper() not in _MEASURES:
+        raise ValueError(f"unknown measure {measure!r}; choose one of {_MEASURES}")
+    measure = measure.upper()
+    given = dict(m1i=m1i, sd1i=sd1i, n1i=n1i, m2i=m2i, sd2i=sd2i, n2i=n2i, ni=ni, ri=ri,
+                 ai=ai, bi=bi, ci=ci, di=di, ti=ti, pi=pi)
+    if measure == "SMD":
+        return _escalc_smd(given, p_relation)
+    if p_relation is not None or ti is not None or pi is not None:
+        raise ValueError(f"ti/pi/p_relation are only accepted for measure 'SMD', not {measure!r}")
+    if measure == "MD":
+        a, n = _collect(measure, ["m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i"], given)
+        for key in ("sd1i", "sd2i", "n1i", "n2i"):
+            _check_positive(key, a[key])
+        yi = a["m1i"] - a["m2i"]
+        vi = a["sd1i"] ** 2 / a["n1i"] + a["sd2i"] ** 2 / a["n2i"]
+        return _frame(yi, vi, measure, "mean difference from means/SDs")
+    if measure in ("SMCC", "SMCR"):
+        a, n = _collect(measure, ["m1i", "m2i", "sd1i", "ni", "ri"]
+                        + (["sd2i"] if measure == "SMCC" else []), given)
+        _check_positive("ni", a["ni"])
+        _check_positive("sd1i", a["sd1i"])
+        if np.any(np.abs(a["ri"][~np.isnan(a["ri"])]) > 1):
+            raise ValueError("argument 'ri' must lie in [-1, 1]")
+        if np.any(a["ni"][~np.isnan(a["ni"])] < 3):
+            raise ValueError("argument 'ni' must be >= 3 for a standardized mean change")
+        cm = hedges_correction(a["ni"] - 1)
+        if measure == "SMCC":
+            _check_positive("sd2i", a["sd2i"])
+            sdd = np.sqrt(a["sd1i"] ** 2 + a["sd2i"] ** 2
+                          - 2 * a["ri"] * a["sd1i"] * a["sd2i"])
+            yi = cm * (a["m1i"] - a["m2i"]) / sdd
+            vi = 1 / a["ni"] + yi**2 / (2 * a["ni"])
+            how = "standardized mean change (change-score SD), bias-corrected"
+        else:
+            yi = cm * (a["m1i"] - a["m2i"]) / a["sd1i"]
+            vi = 2 * (1 - a["ri"]) / a["ni"] + yi**2 / (2 * a["ni"])
+            how = "standardized mean change (raw-score SD), bias-corrected"
+        return _frame(yi, vi, measure, how)
+    if measure == "ZCOR":
+        a, n = _collect(measure, ["ri", "ni"], given)
+        r, nn = a["ri"], a["ni"]
+        if np.any(np.abs(r[~np.isnan(r)]) >= 1):
+            raise ValueError("argument 'ri' must lie strictly inside (-1, 1) for ZCOR")
+        if np.any(nn[~np.isnan(nn)] <= 3):
+            raise ValueError("argument 'ni' must be > 3 for ZCOR")
+        return _frame(np.arctanh(r), 1 / (nn - 3), measure, "Fisher z of a correlation")
+    return _escalc_2x2(measure, given, add, to)
+
+
+def _frame(yi, vi, measure, how, bound=None, notes=None) -> pd.DataFrame:
+    yi = np.asarray(yi, dtype=float)
+    vi = np.asarray(vi, dtype=float)
+    n = yi.size
+    if bound is None:
+        bound = np.array(["none"] * n, dtype=object)
+    if notes is None:
+        notes = np.array([how] * n, dtype=object)
+    notes = np.array(notes, dtype=object)
+    missing = np.isnan(yi)
+    if missing.any():
+        vi = vi.copy()
+        vi[missing] = np.nan
+        for i in np.flatnonzero(missing):
+            notes[i] = "missing input: effect size not computable"
+    return pd.DataFrame(
+        {"yi": yi, "vi": vi, "measure": [measure] * n, "bound": list(bound),
+         "note": list(notes)}
+    )[_OUT_COLUMNS]
+
+
+def _escalc_2x2(measure: str, given: dict, add: float, to: str) -> pd.DataFrame:
+    if given["bi"] is None and given["n1i"] is not None:
+        a, n = _collect(measure, ["ai", "n1i", "ci", "n2i"], given)
+        a["bi"] = a["n1i"] - a["ai"]
+        a["di"] = a["n2i"] - a["ci"]
+    else:
+        a, n = _collect(measure, ["ai", "bi", "ci", "di"], given)
+    cells = np.column_stack([a["ai"], a["bi"], a["ci"], a["di"]])
+    finite = ~np.isnan(cells)
+    if np.any(cells[finite] < 0):
+        raise ValueError("2x2 cell counts must be >= 0 (check that events do not exceed n)")
+    if to not in ("only0", "all", "if0all", "none"):
+        raise ValueError(f"argument 'to' must be 'only0', 'all', 'if0all' or 'none', got {to!r}")
+    if not (np.isfinite(add) and add >= 0):
+        raise ValueError(f"argument 'add' must be a finite number >= 0, got {add!r}")
+    has_zero = np.any(cells == 0, axis=1)
+    if to == "only0":
+        gets = has_zero
+    elif to == "all":
+        gets = np.ones(n, dtype=bool)
+    elif to == "if0all":
+        gets = np.repeat(bool(has_zero.any()), n)
+    else:
+        gets = np.zeros(n, dtype=bool)
+    if add == 0:
+        gets = np.zeros(n, dtype=bool)
+    cells = cells + np.where(gets, add, 0.0)[:, None]
+    A, B, C, D = cells.T
+    n1, n2 = A + B, C + D
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if measure == "RR":
+            yi = np.log(A / n1) - np.log(C / n2)
+            vi = 1 / A - 1 / n1 + 1 / C - 1 / n2
+            how = "log risk ratio from 2x2 counts"
+        elif measure == "OR":
+            yi = np.log(A * D / (B * C))
+            vi = 1 / A + 1 / B + 1 / C + 1 / D
+            how = "log odds ratio from 2x2 counts"
+        else:
+            p1, p2 = A / n1, C / n2
+            yi = p1 - p2
+            vi = p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2
+            how = "risk difference from 2x2 counts"
+    yi = np.where(np.isfinite(yi), yi, np.nan)
+    vi = np.where(np.isfinite(vi), vi, np.nan)
+    notes = []
+    for i in range(n):
+        note = how
+        if gets[i]:
+            note += f"; {add:g} added to each cell" + (" (zero cell)" if has_zero[i] else "")
+        if not np.isfinite(yi[i]) and np.all(finite[i]):
+            note = f"{how}: not estimable (both arms all or no events)"
+        notes.append(note)
+    return _frame(yi, vi, measure, how, notes=notes)
+
+
+def _escalc_smd(given: dict, p_relation) -> pd.DataFrame:
+    sources = [k for k in ("m1i", "di", "ti", "pi") if given[k] is not None]
+    if len(sources) != 1:
+        raise ValueError(
+            "measure 'SMD' needs exactly one of: means (m1i, sd1i, m2i, sd2i), di, ti or pi "
+            f"(together with n1i, n2i); got {sources or 'none'}"
+        )
+    src = sources[0]
+    if src != "pi" and p_relation is not None:
+        raise ValueError("p_relation is only meaningful together with pi")
+    if src == "m1i":
+        a, n = _collect("SMD", ["m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i"], given)
+        for key in ("sd1i", "sd2i"):
+            _check_positive(key, a[key])
+        _check_group_sizes(a["n1i"], a["n2i"])
+        n1, n2 = a["n1i"], a["n2i"]
+        sdp = np.sqrt(((n1 - 1) * a["sd1i"] ** 2 + (n2 - 1) * a["sd2i"] ** 2) / (n1 + n2 - 2))
+        d = (a["m1i"] - a["m2i"]) / sdp
+        how = "Hedges' g from means/SDs"
+    elif src == "di":
+        a, n = _collect("SMD", ["di", "n1i", "n2i"], given)
+        _check_group_sizes(a["n1i"], a["n2i"])
+        n1, n2, d = a["n1i"], a["n2i"], a["di"]
+        how = "Hedges' g from a reported Cohen's d"
+    elif src == "ti":
+        a, n = _collect("SMD", ["ti", "n1i", "n2i"], given)
+        _check_group_sizes(a["n1i"], a["n2i"])
+        n1, n2 = a["n1i"], a["n2i"]
+        d = d_from_t(a["ti"], n1, n2)
+        how = "Hedges' g from a t statistic"
+    else:
+        a, n = _collect("SMD", ["pi", "n1i", "n2i"], given)
+        return smd_from_p(a["pi"], a["n1i"], a["n2i"], relation=p_relation)
+    yi = hedges_correction(n1 + n2 - 2) * d
+    vi = 1 / n1 + 1 / n2 + yi**2 / (2 * (n1 + n2))
+    return _frame(yi, vi, "SMD", how)
+
+
+def _check_group_sizes(n1: np.ndarray, n2: np.ndarray) -> None:
+    for name, a in (("n1i", n1), ("n2i", n2)):
+        fin = a[~np.isnan(a)]
+        if np.any(fin < 1):
+            raise ValueError(f"argument {name!r} must be >= 1, got {fin[fin < 1][0]!r}")
+    tot = (n1 + n2)[~np.isnan(n1 + n2)]
+    if np.any(tot < 3):
+        raise ValueError("n1i + n2i must be >= 3 for a standardized mean difference")
+
+
+def se_from_ci(ci_low, ci_high, *, level: float = 0.95, log: bool = False) -> np.ndarray:
+    """Standard error from a symmetric confidence interval.
+
+    ``se = (hi - lo) / (2 z_{(1+level)/2})``; for ratio measures (``log=True``) the limits
+    are log-transformed first, giving the SE of the log ratio.
+
+    Parameters
+    ----------
+    ci_low, ci_high : array_like
+        Lower and upper confidence limits (on the ratio scale when ``log=True``).
+    level : float, default 0.95
+        Confidence level of the interval.
+    log : bool, default False
+        Whether the limits are of a ratio (RR, OR, HR) and must be logged.
+
+    Returns
+    -------
+    numpy.ndarray
+        The standard errors (NaN where a limit is NaN).
+    """
+    _check_level(level)
+    lo = _arr("ci_low", ci_low)
+    hi = _arr("ci_high", ci_high, lo.size)
+    lo = _arr("ci_low", lo, hi.size)
+    if log:
+        fin = np.concatenate([lo, hi])
+        fin = fin[~np.isnan(fin)]
+        if np.any(fin <= 0):
+            raise ValueError("ratio confidence limits must be > 0 when log=True")
+        lo, hi = np.log(lo), np.log(hi)
+    bad = ~np.isnan(lo) & ~np.isnan(hi) & (hi < lo)
+    if bad.any():
+        raise ValueError(f"ci_high must be >= ci_low; got ({lo[bad][0]!r}, {hi[bad][0]!r})")
+    return (hi - lo) / (2 * stats.norm.ppf((1 + level) / 2))
+
+
+def _check_level(level: float) -> None:
+    if not (isinstance(level, (int, float)) and 0 < level < 1):
+        raise ValueError(f"level must lie strictly between 0 and 1, got {level!r}")
+
+
+def d_from_t(t, n1, n2) -> np.ndarray:
+    """Cohen's d from a two-sample t statistic: ``d = t * sqrt(1/n1 + 1/n2)``.
+
+    Parameters
+    ----------
+    t : array_like
+        t statistics (sign gives the direction, group 1 minus group 2).
+    n1, n2 : array_like
+        Arm sizes (>= 1).
+
+    Returns
+    -------
+    numpy.ndarray
+        Cohen's d values (not bias-corrected).
+    """
+    t = _arr("t", t)
+    n = max(t.size, np.atleast_1d(n1).size, np.atleast_1d(n2).size)
+    t, n1, n2 = _arr("t", t, n), _arr("n1", n1, n), _arr("n2", n2, n)
+    _check_group_sizes(n1, n2)
+    return t * np.sqrt(1 / n1 + 1 / n2)
+
+
+def smd_from_t(t, n1, n2) -> pd.DataFrame:
+    """Hedges' g and its variance from a two-sample t statistic (same as ``escalc("SMD", ti=...)``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``yi``, ``vi``, ``measure``, ``bound``, ``note`` as in :func:`escalc`.
+    """
+    return escalc("SMD", ti=t, n1i=n1, n2i=n2)
+
+
+def smd_from_p(p, n1, n2, *, relation=None) -> pd.DataFrame:
+    """Hedges' g and its variance from a two-sided two-sample t-test p-value.
+
+    For an exact p (``relation "="``): ``t = qt(1 - |p|/2, n1 + n2 - 2)`` with the sign of
+    ``p``, ``d = t sqrt(1/n1 + 1/n2)``, ``g = c(m) d`` and
+    ``v = 1/n1 + 1/n2 + g^2 / (2 (n1 + n2))`` (metafor's ``escalc(pi=...)``).
+    Rows with an inequality (``"<"`` or ``">"``) are passed to :func:`smd_bound_from_p`
+    and come back as bounds, not point estimates.
+
+    Parameters
+    ----------
+    p : array_like
+        Two-sided p-values in (0, 1], signed: negative when group 1 is lower.
+    n1, n2 : array_like
+        Arm sizes.
+    relation : array_like of {"=", "<", ">"}, optional
+        Relation of each reported p-value (default ``"="``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``yi``, ``vi``, ``measure``, ``bound``, ``note`` as in :func:`escalc`.
+    """
+    p = _arr("p", p)
+    n = max(p.size, np.atleast_1d(n1).size, np.atleast_1d(n2).size)
+    p, n1, n2 = _arr("p", p, n), _arr("n1", n1, n), _arr("n2", n2, n)
+    rel = _relations(relation, n)
+    _check_p(p)
+    _check_group_sizes(n1, n2)
+    out = []
+    for i in range(n):
+        if rel[i] == "=":
+            if np.isnan(p[i]) or np.isnan(n1[i]) or np.isnan(n2[i]):
+                out.append(_frame([np.nan], [np.nan], "SMD", ""))
+                continue
+            df = n1[i] + n2[i] - 2
+            t = math.copysign(stats.t.isf(abs(p[i]) / 2, df), p[i])
+            g = float(hedges_correction(df)) * t * math.sqrt(1 / n1[i] + 1 / n2[i])
+            v = 1 / n1[i] + 1 / n2[i] + g**2 / (2 * (n1[i] + n2[i]))
+            out.append(_frame([g], [v], "SMD",
+                              "Hedges' g back-calculated from an exact two-sided p-value "
+                              "(assumes a two-sample t-test on these arm sizes)"))
+        else:
+            out.append(smd_bound_from_p(p[i], n1[i], n2[i], relation=rel[i]))
+    return pd.concat(out, ignore_index=True)
+
+
+def _relations(relation, n: int) -> list[str]:
+    if relation is None:
+        return ["="] * n
+    rel = [relation] if isinstance(relation, str) else list(relation)
+    if len(rel) == 1:
+        rel = rel * n
+    if len(rel) != n:
+        raise ValueError(f"p_relation has length {len(rel)}, but there are {n} p-values")
+    out = []
+    for r in rel:
+        r = "=" if r is None or (isinstance(r, float) and math.isnan(r)) else str(r).strip()
+        if r in ("<=",):
+            r = "<"
+        if r in (">=",):
+            r = ">"
+        if r not in ("=", "<", ">"):
+            raise ValueError(f"p_relation values must be '=', '<' or '>', got {r!r}")
+        out.append(r)
+    return out
+
+
+def _check_p(p: np.ndarray) -> None:
+    fin = np.abs(p[~np.isnan(p)])
+    if np.any((fin <= 0) | (fin > 1)):
+        raise ValueError(f"p-values must lie in (0, 1] (sign gives direction), got {p!r}")
+
+
+def smd_bound_from_p(p, n1, n2, *, relation: str = "<") -> pd.DataFrame:
+    """A bound on Hedges' g from an inequality p-value such as "p < .001".
+
+    ``p < x`` means ``|t| > qt(1 - x/2, df)``, so ``|g|`` is *at least* the g computed at
+    ``p = x``: a lower bound on the magnitude (``bound="lower"``). ``p > x`` gives an upper
+    bound on the magnitude (``bound="upper"``). ``yi`` carries the sign of ``p`` (negative
+    p = group 1 lower, so the bound is on ``-g``). ``vi`` is the large-sample variance
+    evaluated *at the bound*; it is not the variance of an estimate and should not be used
+    to pool the row as if it were a point estimate.
+
+    Parameters
+    ----------
+    p : float or array_like
+        The threshold of the inequality (signed for direction), in (0, 1].
+    n1, n2 : float or array_like
+        Arm sizes.
+    relation : {"<", ">"}, default "<"
+        The reported relation.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``yi`` (the bound), ``vi`` (variance at the bound), ``measure`` (``"SMD"``),
+        ``bound`` (``"lower"``/``"upper"``, referring to ``|g|``) and ``note``.
+    """
+    if relation not in ("<", ">", "<=", ">="):
+        raise ValueError(f"relation must be '<' or '>', got {relation!r}")
+    p = _arr("p", p)
+    n = max(p.size, np.atleast_1d(n1).size, np.atleast_1d(n2).size)
+    p, n1, n2 = _arr("p", p, n), _arr("n1", n1, n), _arr("n2", n2, n)
+    _check_p(p)
+    _check_group_sizes(n1, n2)
+    df = n1 + n2 - 2
+    t = np.sign(p) * stats.t.isf(np.abs(p) / 2, df)
+    g = hedges_correction(df) * t * np.sqrt(1 / n1 + 1 / n2)
+    v = 1 / n1 + 1 / n2 + g**2 / (2 * (n1 + n2))
+    kind = "lower" if relation.startswith("<") else "upper"
+    words = "at least" if kind == "lower" else "at most"
+    notes = [
+        f"BOUND only: p {relation} {abs(pp):g} implies |g| is {words} this value; "
+        "vi is the variance at the bound, not of an estimate"
+        for pp in p
+    ]
+    return _frame(g, v, "SMD", "", bound=[kind] * n, notes=notes)
+
+
+def or_to_smd(odds_ratio, var_log_or=None) -> pd.DataFrame:
+    """Convert odds ratios to standardized mean differences (Chinn 2000).
+
+    ``d = ln(OR) * sqrt(3) / pi`` and ``var(d) = var(ln OR) * 3 / pi^2`` (logistic
+    distribution approximation).
+
+    Parameters
+    ----------
+    odds_ratio : array_like
+        Odds ratios (> 0), on the ratio scale.
+    var_log_or : array_like, optional
+        Sampling variances of ``ln(OR)``; if omitted ``vi`` is NaN.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``yi`` (d), ``vi``, ``measure`` (``"SMD"``), ``bound`` and ``note``.
+    """
+    o = _arr("odds_ratio", odds_ratio)
+    if np.any(o[~np.isnan(o)] <= 0):
+        raise ValueError("odds ratios must be > 0")
+    v = np.full(o.size, np.nan) if var_log_or is None else _arr("var_log_or", var_log_or, o.size)
+    _check_positive("var_log_or", v)
+    d = np.log(o) * math.sqrt(3) / math.pi
+    return _frame(d, v * 3 / math.pi**2, "SMD", "d converted from an odds ratio (Chinn 2000)")
+
+
+def smd_to_or(d, var_d=None) -> pd.DataFrame:
+    """Convert standardized mean differences to log odds ratios (inverse of Chinn 2000).
+
+    ``ln(OR) = d * pi / sqrt(3)`` and ``var(ln OR) = var(d) * pi^2 / 3``.
+
+    Parameters
+    ----------
+    d : array_like
+        Standardized mean differences.
+    var_d : array_like, optional
+        Their variances; if omitted ``vi`` is NaN.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``yi`` (log odds ratio), ``vi``, ``measure`` (``"OR"``), ``bound`` and
+        ``note``. ``numpy.exp(yi)`` is the odds ratio.
+    """
+    d = _arr("d", d)
+    v = np.full(d.size, np.nan) if var_d is None else _arr("var_d", var_d, d.size)
+    _check_positive("var_d", v)
+    return _frame(d * math.pi / math.sqrt(3), v * math.pi**2 / 3, "OR",
+                  "log odds ratio converted from d (Chinn 2000)")
