@@ -1,0 +1,492 @@
+"""Evidence tables: the seed article's tables "as claimed" and audited "as found".
+
+* :func:`seed_table` rebuilds the two markdown tables of
+  ``002_1b0e6d6166f364da.txt`` cell for cell from ``claims.csv``.
+* :func:`grade_studies` gives every study contrast a GRADE-like evidence grade
+  from the explicit rules in :data:`GRADE_RULES`.
+* :func:`audited_table` puts, beside every seed row, what the primary sources
+  show: the real studies, designs, controls, Ns, results, the verdict from
+  :func:`matstats.audit.audit_claims` and the evidence grade.
+* :func:`write_tables` / ``matstats tables --out DIR`` write all of them as
+  CSV, Markdown and HTML (the Markdown writer is our own, no ``tabulate``).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from matstats.audit import MAT_DEVICES, _missing, _num, _text, audit_claims, split_ids
+
+#: Seed table name -> (snake_case column, header text in the seed) in column order.
+SEED_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "all_key_studies": (
+        ("study_source", "Study / Source"),
+        ("year", "Year"),
+        ("design", "Design"),
+        ("n", "N"),
+        ("primary_outcome", "Primary Outcome"),
+        ("key_finding", "Key Finding"),
+    ),
+    "evidence_by_condition": (
+        ("condition", "Condition"),
+        ("evidence_level", "Evidence Level"),
+        ("key_findings", "Key Findings"),
+        ("verdict", "Verdict"),
+    ),
+}
+
+GRADES = ("high", "moderate", "low", "very_low")
+
+#: Designs whose rows are randomized comparisons and so start at "high".
+RANDOMIZED_DESIGNS = frozenset({"rct", "crossover", "controlled_trial"})
+
+#: Designs that carry no results to grade.
+NO_RESULT_DESIGNS = frozenset({"registered_protocol"})
+
+
+def _load(claims, studies):
+    import matstats
+
+    if studies is None:
+        studies = matstats.load_studies()
+    if claims is None:
+        claims = matstats.load_claims()
+    return claims, studies
+
+
+def _check_table(name: str) -> None:
+    if name not in SEED_COLUMNS:
+        raise ValueError(f"unknown table {name!r}; expected one of {sorted(SEED_COLUMNS)}")
+
+
+def _table_rows(claims: pd.DataFrame, name: str) -> pd.DataFrame:
+    rows = claims[claims["table_name"].astype(str) == name].copy()
+    rows["_order"] = pd.to_numeric(rows["table_row"])
+    return rows.sort_values("_order", kind="stable")
+
+
+# --------------------------------------------------------------------------- as claimed
+def seed_table(name: str, claims: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One of the two tables of ``002_1b0e6d6166f364da.txt``, rebuilt from claims.csv.
+
+    Parameters
+    ----------
+    name : {"all_key_studies", "evidence_by_condition"}
+        Which seed table.
+    claims : pandas.DataFrame, optional
+        Claims (default: ``matstats.load_claims()``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per seed table row, in seed order. Columns for
+        ``all_key_studies``: ``claim_id``, ``study_source``, ``year``, ``design``,
+        ``n``, ``primary_outcome``, ``key_finding``; for ``evidence_by_condition``:
+        ``claim_id``, ``condition``, ``evidence_level``, ``key_findings``,
+        ``verdict``. Cells are the seed's text verbatim (as strings);
+        :data:`SEED_COLUMNS` maps each column to the seed's header.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not a known table, or the claims hold no row of it.
+    """
+    _check_table(name)
+    if claims is None:
+        claims, _ = _load(None, pd.DataFrame())
+    rows = _table_rows(claims, name)
+    if rows.empty:
+        raise ValueError(f"claims hold no row of table {name!r}")
+    out = pd.DataFrame({"claim_id": rows["claim_id"].astype(str).to_numpy()})
+    for i, (col, _header) in enumerate(SEED_COLUMNS[name], start=1):
+        out[col] = [_text(v) for v in rows[f"cell_{i}"]]
+    return out
+
+
+# --------------------------------------------------------------------------- grading
+@dataclass(frozen=True)
+class GradeRule:
+    """A GRADE-like downgrade: ``check(row)`` returns (levels, reason) or None."""
+
+    name: str
+    check: Callable[[pd.Series], tuple[int, str] | None]
+
+    @property
+    def description(self) -> str:
+        """First paragraph of the check's docstring."""
+        doc = (self.check.__doc__ or "").strip()
+        return " ".join(doc.split("\n\n")[0].split())
+
+
+def grade_no_blinding(row: pd.Series) -> tuple[int, str] | None:
+    """Risk of bias: participants not blinded (blinding none or unclear) -> down 1."""
+    b = _text(row.get("blinding"))
+    if b in {"none", "unclear", ""}:
+        return 1, f"risk of bias: blinding={b or 'missing'}"
+    return None
+
+
+def grade_weak_control(row: pd.Series) -> tuple[int, str] | None:
+    """Risk of bias: waitlist, no-treatment or no control (expectation not balanced) -> down 1."""
+    c = _text(row.get("control"))
+    if c in {"waitlist", "no_treatment", "none"}:
+        return 1, f"risk of bias: control={c}"
+    return None
+
+
+def grade_not_randomized(row: pd.Series) -> tuple[int, str] | None:
+    """Risk of bias: a comparative design whose randomization is not confirmed -> down 1."""
+    design = _text(row.get("design"))
+    rnd = _text(row.get("randomized"))
+    if design in RANDOMIZED_DESIGNS and rnd not in {"yes"}:
+        return 1, f"risk of bias: randomized={rnd or 'missing'}"
+    return None
+
+
+def grade_imprecision(row: pd.Series) -> tuple[int, str] | None:
+    """Imprecision: N < 30 -> down 2; N < 100 -> down 1 (N = n_randomized, else n_analysed)."""
+    n = _num(row.get("n_randomized"))
+    if n is None:
+        n = _num(row.get("n_analysed"))
+    if n is None:
+        return 1, "imprecision: N not reported"
+    if n < 30:
+        return 2, f"imprecision: N={int(n)} < 30"
+    if n < 100:
+        return 1, f"imprecision: N={int(n)} < 100"
+    return None
+
+
+def grade_indirect_population(row: pd.Series) -> tuple[int, str] | None:
+    """Indirectness: healthy (not patient) population -> down 1."""
+    p = _text(row.get("population_type"))
+    if p == "healthy":
+        return 1, "indirectness: healthy population"
+    return None
+
+
+def grade_indirect_device(row: pd.Series) -> tuple[int, str] | None:
+    """Indirectness: the device is not a mat (e.g. manual acupressure, backrest) -> down 1."""
+    d = _text(row.get("device"))
+    if d and d not in MAT_DEVICES:
+        return 1, f"indirectness: device={d}, not a mat"
+    return None
+
+
+def grade_industry(row: pd.Series) -> tuple[int, str] | None:
+    """Industry link: the maker commissioned or co-ran the study -> down 1."""
+    if _text(row.get("industry_link")) == "yes":
+        return 1, "industry link"
+    return None
+
+
+#: The downgrade rules, applied in order; every one that fires is listed.
+GRADE_RULES: tuple[GradeRule, ...] = (
+    GradeRule("no_blinding", grade_no_blinding),
+    GradeRule("weak_control", grade_weak_control),
+    GradeRule("not_randomized", grade_not_randomized),
+    GradeRule("imprecision", grade_imprecision),
+    GradeRule("indirect_population", grade_indirect_population),
+    GradeRule("indirect_device", grade_indirect_device),
+    GradeRule("industry", grade_industry),
+)
+
+
+def grade_rules_table() -> pd.DataFrame:
+    """The grading rules for display.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``order``, ``rule``, ``description``; the first row is the
+        starting level rule.
+    """
+    rows = [
+        {
+            "order": 0,
+            "rule": "start",
+            "description": "start high for rct/crossover/controlled_trial designs, low otherwise; "
+            "a design without results (registered_protocol) or a row without any result is 'none'",
+        }
+    ]
+    rows += [
+        {"order": i, "rule": r.name, "description": r.description}
+        for i, r in enumerate(GRADE_RULES, start=1)
+    ]
+    return pd.DataFrame(rows, columns=["order", "rule", "description"])
+
+
+def grade_row(row: pd.Series) -> tuple[str, str]:
+    """GRADE-like grade of one study row.
+
+    Returns
+    -------
+    tuple of str
+        ``(grade, grade_reasons)``: grade in :data:`GRADES` or ``"none"`` when
+        there is no result to grade; reasons ``;``-joined, starting with the
+        start level.
+    """
+    design = _text(row.get("design"))
+    direction = _text(row.get("result_direction"))
+    if design in NO_RESULT_DESIGNS or direction in {"", "not_reported"}:
+        why = f"design={design}" if design in NO_RESULT_DESIGNS else "no result reported"
+        return "none", f"no results to grade ({why})"
+    start = 0 if design in RANDOMIZED_DESIGNS else 2
+    reasons = [f"start {GRADES[start]} (design={design})"]
+    level = start
+    for rule in GRADE_RULES:
+        hit = rule.check(row)
+        if hit is not None:
+            levels, why = hit
+            level += levels
+            reasons.append(f"{why} (-{levels})")
+    level = min(level, len(GRADES) - 1)
+    return GRADES[level], "; ".join(reasons)
+
+
+def grade_studies(studies: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Grade every study contrast with :data:`GRADE_RULES`.
+
+    Each (``study_id``, ``contrast``) is graded on its first row with a
+    reported result (design, control, blinding and N are study-level
+    fields); contrasts without any result get grade ``none``.
+
+    Parameters
+    ----------
+    studies : pandas.DataFrame, optional
+        Study rows (default: ``matstats.load_studies()``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (``study_id``, ``contrast``) in data order, columns
+        ``study_id``, ``contrast``, ``design``, ``control``, ``blinding``,
+        ``device``, ``population_type``, ``n``, ``grade``, ``grade_reasons``.
+    """
+    if studies is None:
+        _, studies = _load(pd.DataFrame(), None)
+    frame = studies.copy()
+    if "contrast" not in frame.columns:
+        frame["contrast"] = ""
+    rows = []
+    for (sid, contrast), grp in frame.groupby(["study_id", "contrast"], sort=False, dropna=False):
+        with_result = grp[~grp["result_direction"].map(lambda v: _text(v) in {"", "not_reported"})]
+        row = (with_result if len(with_result) else grp).iloc[0]
+        grade, reasons = grade_row(row)
+        n = _num(row.get("n_randomized"))
+        if n is None:
+            n = _num(row.get("n_analysed"))
+        rows.append(
+            {
+                "study_id": _text(sid),
+                "contrast": _text(contrast),
+                "design": _text(row.get("design")),
+                "control": _text(row.get("control")),
+                "blinding": _text(row.get("blinding")),
+                "device": _text(row.get("device")),
+                "population_type": _text(row.get("population_type")),
+                "n": None if n is None else int(n),
+                "grade": grade,
+                "grade_reasons": reasons,
+            }
+        )
+    out = pd.DataFrame(rows)
+    out["n"] = out["n"].astype("Int64")
+    return out
+
+
+def _best_grade(grades: pd.DataFrame) -> tuple[str, str]:
+    """Best grade among linked contrasts, and a per-contrast summary of reasons."""
+    if grades.empty:
+        return "none", "no study found"
+    order = {g: i for i, g in enumerate(GRADES)}
+    order["none"] = len(GRADES)
+    ranked = grades.assign(_r=grades["grade"].map(order)).sort_values("_r", kind="stable")
+    best = ranked.iloc[0]["grade"]
+    reasons = "; ".join(
+        f"{r.study_id}{'/' + r.contrast if r.contrast else ''}: {r.grade} [{r.grade_reasons}]"
+        for r in ranked.itertuples()
+    )
+    return str(best), reasons
+
+
+# --------------------------------------------------------------------------- as found
+def audited_table(
+    name: str,
+    claims: pd.DataFrame | None = None,
+    studies: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """A seed table with the audited "as found" columns beside the claimed ones.
+
+    Parameters
+    ----------
+    name : {"all_key_studies", "evidence_by_condition"}
+        Which seed table.
+    claims, studies : pandas.DataFrame, optional
+        Defaults: ``matstats.load_claims()`` and ``matstats.load_studies()``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per seed row: ``claim_id``, the seed's columns as in
+        :func:`seed_table` (claimed), then ``found_studies`` (linked study
+        ids, '' when none), ``found_design``, ``found_control``, ``found_n``
+        (``id=n`` per study), ``found_result`` (linked results in the claimed
+        domain), ``verdict``, ``reason`` (from :func:`matstats.audit.audit_claims`),
+        ``grade`` (best GRADE-like grade among the linked study contrasts:
+        high/moderate/low/very_low, or ``none`` when nothing can be graded) and
+        ``grade_reasons`` (every linked contrast with its grade and downgrades).
+    """
+    claims, studies = _load(claims, studies)
+    claimed = seed_table(name, claims)
+    audit = audit_claims(claims, studies).set_index("claim_id")
+    grades = grade_studies(studies)
+    extra = []
+    for cid in claimed["claim_id"]:
+        a = audit.loc[cid]
+        ids = split_ids(a["study_ids"])
+        grade, reasons = _best_grade(grades[grades["study_id"].isin(ids)])
+        extra.append(
+            {
+                "found_studies": ";".join(ids),
+                "found_design": a["found_design"],
+                "found_control": a["found_control"],
+                "found_n": a["found_n"],
+                "found_result": a["found_result"],
+                "verdict": a["verdict"],
+                "reason": a["reason"],
+                "grade": grade,
+                "grade_reasons": reasons,
+            }
+        )
+    found = pd.DataFrame(extra)
+    if name == "evidence_by_condition":
+        # the seed's own "Verdict" column keeps its name; ours is the audit verdict
+        claimed = claimed.rename(columns={"verdict": "claimed_verdict"})
+    return pd.concat([claimed.reset_index(drop=True), found], axis=1)
+
+
+# --------------------------------------------------------------------------- writers
+def _md_cell(value: object) -> str:
+    text = "" if _missing(value) else str(value)
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(df: pd.DataFrame, headers: dict[str, str] | None = None) -> str:
+    """Render a DataFrame as a GitHub-style pipe table (no index).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Table to render; missing values become empty cells, ``|`` is escaped.
+    headers : dict, optional
+        Column name -> header text (default: the column names).
+
+    Returns
+    -------
+    str
+        The table, one line per row, ending in a newline.
+    """
+    headers = headers or {}
+    head = [_md_cell(headers.get(c, c)) for c in df.columns]
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    for row in df.itertuples(index=False):
+        lines.append("| " + " | ".join(_md_cell(v) for v in row) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def to_html(df: pd.DataFrame, title: str, headers: dict[str, str] | None = None) -> str:
+    """Render a DataFrame as a standalone HTML page with one table."""
+    headers = headers or {}
+    head = "".join(f"<th>{html.escape(str(headers.get(c, c)))}</th>" for c in df.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(_md_cell(v))}</td>" for v in row) + "</tr>"
+        for row in df.itertuples(index=False)
+    )
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'>"
+        f"<title>{html.escape(title)}</title></head><body>"
+        f"<h1>{html.escape(title)}</h1><table border='1'><thead><tr>{head}</tr></thead>"
+        f"<tbody>{body}</tbody></table></body></html>\n"
+    )
+
+
+def all_tables(
+    claims: pd.DataFrame | None = None, studies: pd.DataFrame | None = None
+) -> dict[str, pd.DataFrame]:
+    """Every evidence table by file stem.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``claimed_<table>`` and ``audited_<table>`` for both seed tables,
+        ``claims_audit`` (:func:`matstats.audit.audit_claims`) and
+        ``study_grades`` (:func:`grade_studies`).
+    """
+    claims, studies = _load(claims, studies)
+    out: dict[str, pd.DataFrame] = {}
+    for name in SEED_COLUMNS:
+        out[f"claimed_{name}"] = seed_table(name, claims)
+        out[f"audited_{name}"] = audited_table(name, claims, studies)
+    out["claims_audit"] = audit_claims(claims, studies)
+    out["study_grades"] = grade_studies(studies)
+    return out
+
+
+def write_tables(
+    out: str | Path, claims: pd.DataFrame | None = None, studies: pd.DataFrame | None = None
+) -> list[Path]:
+    """Write every table of :func:`all_tables` as CSV, Markdown and HTML.
+
+    Parameters
+    ----------
+    out : path
+        Output directory (created if needed).
+
+    Returns
+    -------
+    list of Path
+        The files written, three per table.
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for stem, df in all_tables(claims, studies).items():
+        headers = {}
+        for name, cols in SEED_COLUMNS.items():
+            if stem == f"claimed_{name}":
+                headers = dict(cols)
+        csv_path = out / f"{stem}.csv"
+        df.to_csv(csv_path, index=False, lineterminator="\n")
+        md_path = out / f"{stem}.md"
+        md_path.write_text(f"# {stem}\n\n" + to_markdown(df, headers), encoding="utf-8")
+        html_path = out / f"{stem}.html"
+        html_path.write_text(to_html(df, stem, headers), encoding="utf-8")
+        written += [csv_path, md_path, html_path]
+    return written
+
+
+def register_cli(subparsers) -> None:
+    """Add the ``tables`` command: ``matstats tables --out DIR``."""
+    p = subparsers.add_parser(
+        "tables", help="write the claimed and audited evidence tables as CSV, Markdown and HTML"
+    )
+    p.add_argument("--out", required=True, help="output directory")
+    p.add_argument("--studies", default=None, help="studies.csv (default: bundled data)")
+    p.add_argument("--claims", default=None, help="claims.csv (default: bundled data)")
+
+    def run(args) -> int:
+        import matstats
+
+        studies = matstats.load_studies(args.studies)
+        claims = matstats.load_claims(args.claims)
+        for path in write_tables(args.out, claims, studies):
+            print(path)
+        return 0
+
+    p.set_defaults(func=run)
