@@ -1,0 +1,165 @@
+"""Schedules (calendars) for a personal mat-versus-comparator n-of-1 trial."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["schedule", "DESIGNS"]
+
+#: Designs understood by :func:`schedule`.
+DESIGNS = ("paired_random", "abab", "alternating")
+
+SCHEDULE_COLUMNS = ("day", "cycle", "period", "day_in_period", "condition", "washout")
+
+
+def _check_int(name: str, value: object, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ValueError(f"{name} must be an integer, got {value!r}")
+    value = int(value)
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return value
+
+
+def schedule(
+    cycles: int,
+    *,
+    period_days: int = 7,
+    washout_days: int = 1,
+    design: str = "paired_random",
+    rng=None,
+) -> pd.DataFrame:
+    """Lay out an n-of-1 trial day by day.
+
+    A cycle is one mat period plus one comparator ("control") period. The
+    order within each cycle depends on ``design``:
+
+    ``"paired_random"`` (default)
+        a fair coin drawn from ``rng`` decides AB (mat first) or BA for each
+        cycle independently (Senn's paired-cycle / AHRQ block-pair design);
+    ``"abab"``
+        fixed order, mat first in every cycle (mat, control, mat, control, ...);
+        confounded with a linear trend, kept as a sensitivity scenario;
+    ``"alternating"``
+        systematic counterbalancing: odd cycles mat first, even cycles control
+        first (AB BA AB BA ...).
+
+    The first ``washout_days`` days of every period are flagged as analytic
+    washout: they are simulated and recorded but dropped from the analyses.
+
+    Parameters
+    ----------
+    cycles : int
+        Number of cycles (>= 1).
+    period_days : int, default 7
+        Days per period (>= 1).
+    washout_days : int, default 1
+        Washout days at the start of each period (0 <= washout_days < period_days).
+    design : {"paired_random", "abab", "alternating"}
+        Ordering scheme, see above.
+    rng : None, int or numpy.random.Generator
+        Seed or generator for the random order (used by ``"paired_random"`` only),
+        normalised with ``numpy.random.default_rng``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per day, in time order, with columns
+
+        - ``day`` : int, 1-based day of the trial;
+        - ``cycle`` : int, 1-based cycle number;
+        - ``period`` : int, 1-based period number over the whole trial (1 .. 2 * cycles);
+        - ``day_in_period`` : int, 1-based day within the period;
+        - ``condition`` : str, ``"mat"`` or ``"control"``;
+        - ``washout`` : bool, True for the analytic washout days.
+
+    Examples
+    --------
+    >>> s = schedule(2, period_days=3, washout_days=1, design="abab")
+    >>> s["condition"].tolist()
+    ['mat', 'mat', 'mat', 'control', 'control', 'control', 'mat', 'mat', 'mat', 'control', 'control', 'control']
+    """
+    cycles = _check_int("cycles", cycles, 1)
+    period_days = _check_int("period_days", period_days, 1)
+    washout_days = _check_int("washout_days", washout_days, 0)
+    if washout_days >= period_days:
+        raise ValueError(
+            f"washout_days ({washout_days}) must be smaller than period_days ({period_days})"
+        )
+    if design not in DESIGNS:
+        raise ValueError(f"design must be one of {DESIGNS}, got {design!r}")
+
+    if design == "paired_random":
+        gen = np.random.default_rng(rng)
+        mat_first = gen.integers(0, 2, size=cycles).astype(bool)
+    elif design == "abab":
+        mat_first = np.ones(cycles, dtype=bool)
+    else:  # alternating
+        mat_first = np.arange(cycles) % 2 == 0
+
+    # condition of each period: (cycles, 2) -> flattened in time order
+    first = np.where(mat_first, "mat", "control")
+    second = np.where(mat_first, "control", "mat")
+    period_condition = np.column_stack([first, second]).ravel()
+
+    n_periods = 2 * cycles
+    n_days = n_periods * period_days
+    period = np.repeat(np.arange(1, n_periods + 1), period_days)
+    day_in_period = np.tile(np.arange(1, period_days + 1), n_periods)
+    return pd.DataFrame(
+        {
+            "day": np.arange(1, n_days + 1),
+            "cycle": (period + 1) // 2,
+            "period": period,
+            "day_in_period": day_in_period,
+            "condition": np.repeat(period_condition, period_days).astype(object),
+            "washout": day_in_period <= washout_days,
+        }
+    )
+
+
+def _validate_schedule(sched: pd.DataFrame) -> dict:
+    """Check a schedule frame and return its arrays (internal).
+
+    Accepts any frame with the columns of :func:`schedule` (``day_in_period`` is
+    optional). Raises ``ValueError`` for a malformed schedule.
+    """
+    if not isinstance(sched, pd.DataFrame):
+        raise ValueError(f"schedule must be a pandas DataFrame, got {type(sched).__name__}")
+    needed = ("cycle", "period", "condition", "washout")
+    missing = [c for c in needed if c not in sched.columns]
+    if missing:
+        raise ValueError(f"schedule lacks column(s) {missing}")
+    if len(sched) < 2:
+        raise ValueError("schedule must have at least 2 days")
+    cond = sched["condition"].astype(str).to_numpy()
+    bad = sorted(set(cond) - {"mat", "control"})
+    if bad:
+        raise ValueError(f"schedule condition must be 'mat' or 'control', found {bad}")
+    cycle = np.asarray(sched["cycle"], dtype=np.int64)
+    period = np.asarray(sched["period"], dtype=np.int64)
+    washout = np.asarray(sched["washout"], dtype=bool)
+    if np.any(np.diff(period) < 0) or np.any(np.diff(cycle) < 0):
+        raise ValueError("schedule must be sorted in time order (period and cycle non-decreasing)")
+    cycles = np.unique(cycle)
+    # every period has a single condition
+    per_cond = pd.Series(cond).groupby(period).nunique()
+    if (per_cond > 1).any():
+        raise ValueError("each period of the schedule must have a single condition")
+    if "day_in_period" in sched.columns:
+        day_in_period = np.asarray(sched["day_in_period"], dtype=np.int64)
+    else:
+        day_in_period = pd.Series(period).groupby(period).cumcount().to_numpy() + 1
+    return {
+        "n_days": len(sched),
+        "cycle": cycle,
+        "cycles": cycles,
+        "cycle_index": np.searchsorted(cycles, cycle),
+        "period": period,
+        "day_in_period": day_in_period,
+        "mat": cond == "mat",
+        "washout": washout,
+    }

@@ -1,0 +1,288 @@
+"""Vectorised simulation of daily ratings in n-of-1 trials (stationary AR(1) noise)."""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+from matstats.nof1.design import _validate_schedule
+
+__all__ = ["simulate", "mean_profile", "CHUNK_SIZE"]
+
+#: Trials are drawn in blocks of this many; the block size is part of the
+#: definition of the random stream (same seed + same block size -> same numbers).
+CHUNK_SIZE = 4096
+
+
+def _finite(name: str, value: object) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a real number, got {value!r}") from None
+    if not math.isfinite(v):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return v
+
+
+def _check_params(
+    *,
+    effect,
+    sd,
+    rho,
+    trend,
+    expectation,
+    expectation_half_life,
+    carryover,
+    carryover_half_life,
+    missing,
+    mnar,
+    mean,
+) -> dict:
+    p = {
+        "effect": _finite("effect", effect),
+        "sd": _finite("sd", sd),
+        "rho": _finite("rho", rho),
+        "trend": _finite("trend", trend),
+        "expectation": _finite("expectation", expectation),
+        "carryover": _finite("carryover", carryover),
+        "missing": _finite("missing", missing),
+        "mnar": _finite("mnar", mnar),
+        "mean": _finite("mean", mean),
+    }
+    if p["sd"] <= 0:
+        raise ValueError(f"sd must be > 0, got {sd!r}")
+    if not -1 < p["rho"] < 1:
+        raise ValueError(f"rho must lie strictly between -1 and 1, got {rho!r}")
+    if not 0 <= p["missing"] < 1:
+        raise ValueError(f"missing must lie in [0, 1), got {missing!r}")
+    if not 0 <= p["carryover"] <= 1:
+        raise ValueError(f"carryover must lie in [0, 1], got {carryover!r}")
+    for name, hl in (
+        ("expectation_half_life", expectation_half_life),
+        ("carryover_half_life", carryover_half_life),
+    ):
+        if hl is None:
+            p[name] = None
+            continue
+        v = _finite(name, hl)
+        if v <= 0:
+            raise ValueError(f"{name} must be > 0 (or None for no decay), got {hl!r}")
+        p[name] = v
+    return p
+
+
+def mean_profile(
+    sched,
+    *,
+    effect: float,
+    trend: float = 0.0,
+    expectation: float = 0.0,
+    expectation_half_life: float | None = None,
+    carryover: float = 0.0,
+    carryover_half_life: float | None = 1.0,
+    mean: float = 5.5,
+) -> np.ndarray:
+    """Expected daily rating (without noise) for a schedule.
+
+    See :func:`simulate` for the meaning of the parameters.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n_days,)``, the noise-free rating of each day.
+    """
+    info = _validate_schedule(sched)
+    p = _check_params(
+        effect=effect, sd=1.0, rho=0.0, trend=trend, expectation=expectation,
+        expectation_half_life=expectation_half_life, carryover=carryover,
+        carryover_half_life=carryover_half_life, missing=0.0, mnar=0.0, mean=mean,
+    )
+    return _mean_profile(info, p)
+
+
+def _mean_profile(info: dict, p: dict) -> np.ndarray:
+    n_days = info["n_days"]
+    mat = info["mat"].astype(float)
+    t = np.arange(n_days, dtype=float)
+    mu = p["mean"] + p["trend"] * t + p["effect"] * mat
+    if p["expectation"] != 0.0:
+        cyc = info["cycle_index"].astype(float)  # 0-based cycle
+        hl = p["expectation_half_life"]
+        decay = np.ones(n_days) if hl is None else 2.0 ** (-cyc / hl)
+        mu = mu + p["expectation"] * mat * decay
+    if p["carryover"] != 0.0 and p["effect"] != 0.0:
+        period = info["period"]
+        # condition of the previous period, for each day
+        starts = np.flatnonzero(np.r_[True, np.diff(period) != 0])
+        period_mat = info["mat"][starts]
+        prev_mat = np.r_[False, period_mat[:-1]]
+        day_prev_mat = prev_mat[np.searchsorted(starts, np.arange(n_days), side="right") - 1]
+        hl = p["carryover_half_life"]
+        d = info["day_in_period"].astype(float) - 1.0
+        kernel = np.ones(n_days) if hl is None else 2.0 ** (-d / hl)
+        carry = np.where(day_prev_mat & ~info["mat"], p["carryover"] * p["effect"] * kernel, 0.0)
+        mu = mu + carry
+    return mu
+
+
+def _ar1_inplace(z: np.ndarray, rho: float, sd: float) -> np.ndarray:
+    """Turn iid N(0, 1) draws of shape (n_days, chunk) into stationary AR(1) noise.
+
+    Time is the leading axis so that every step of the recursion reads and
+    writes one contiguous row of ``chunk`` trials. Marginal SD is ``sd``:
+    e_0 = sd * z_0 and e_t = rho * e_{t-1} + sd * sqrt(1 - rho^2) * z_t.
+    """
+    z[0] *= sd
+    if z.shape[0] > 1:
+        z[1:] *= sd * math.sqrt(1.0 - rho * rho)
+        if rho != 0.0:
+            tmp = np.empty_like(z[0])
+            for t in range(1, z.shape[0]):
+                np.multiply(z[t - 1], rho, out=tmp)
+                z[t] += tmp
+    return z
+
+
+def _draw_chunk(gen, mu: np.ndarray, p: dict, n: int, rating_scale: bool, buf=None) -> np.ndarray:
+    """Draw ``n`` trials as an array of shape (n_days, n) (time leading)."""
+    n_days = mu.shape[0]
+    if buf is None:
+        buf = np.empty((n_days, n))
+    gen.standard_normal(out=buf)
+    _ar1_inplace(buf, p["rho"], p["sd"])
+    buf += mu[:, None]
+    if p["missing"] > 0.0 or p["mnar"] != 0.0:
+        u = gen.random((n_days, n))
+        if p["mnar"] != 0.0:
+            if p["missing"] == 0.0:
+                prob = None
+            else:
+                logit0 = math.log(p["missing"] / (1.0 - p["missing"]))
+                eta = logit0 + p["mnar"] * (buf - p["mean"])
+                prob = 1.0 / (1.0 + np.exp(-eta))
+        else:
+            prob = p["missing"]
+        if rating_scale:
+            np.rint(buf, out=buf)
+            np.clip(buf, 0.0, 10.0, out=buf)
+        if prob is not None:
+            buf[u < prob] = np.nan
+    elif rating_scale:
+        np.rint(buf, out=buf)
+        np.clip(buf, 0.0, 10.0, out=buf)
+    return buf
+
+
+def _iter_chunks(sched, n_trials, params, *, rating_scale, rng, chunk_size):
+    """Yield (start, stop, y_chunk) with y_chunk of shape (n_days, stop - start)."""
+    info = _validate_schedule(sched)
+    if isinstance(n_trials, bool) or not isinstance(n_trials, numbers.Integral) or n_trials < 1:
+        raise ValueError(f"n_trials must be a positive integer, got {n_trials!r}")
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, numbers.Integral) or chunk_size < 1:
+        raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}")
+    p = _check_params(**params)
+    mu = _mean_profile(info, p)
+    gen = np.random.default_rng(rng)
+    buf = np.empty((info["n_days"], min(chunk_size, n_trials)))
+    for start in range(0, n_trials, chunk_size):
+        stop = min(start + chunk_size, n_trials)
+        b = buf if stop - start == buf.shape[1] else np.empty((info["n_days"], stop - start))
+        yield start, stop, _draw_chunk(gen, mu, p, stop - start, rating_scale, b)
+
+
+def simulate(
+    schedule,
+    n_trials: int,
+    *,
+    effect: float,
+    sd: float = 1.2,
+    rho: float = 0.4,
+    trend: float = 0.0,
+    expectation: float = 0.0,
+    expectation_half_life: float | None = None,
+    carryover: float = 0.0,
+    carryover_half_life: float | None = 1.0,
+    missing: float = 0.0,
+    mnar: float = 0.0,
+    mean: float = 5.5,
+    rating_scale: bool = False,
+    rng=None,
+    chunk_size: int = CHUNK_SIZE,
+) -> np.ndarray:
+    """Simulate daily ratings for many replicate trials of one schedule.
+
+    Model (methods notes section A3), for day t = 0, 1, ... with mat indicator
+    X_t and 0-based cycle c(t)::
+
+        Y_t = mean + trend * t + effect * X_t
+              + expectation * X_t * 2 ** (-c(t) / expectation_half_life)
+              + carry_t + e_t,
+        e_t = rho * e_{t-1} + a_t,  a_t ~ N(0, sd^2 (1 - rho^2)),  e_0 ~ N(0, sd^2)
+
+    so the noise is a stationary AR(1) process with marginal SD ``sd``.
+    ``carry_t = carryover * effect * 2 ** (-(d - 1) / carryover_half_life)`` on
+    day d (1-based) of a control period that follows a mat period, else 0.
+
+    Parameters
+    ----------
+    schedule : pandas.DataFrame
+        Output of :func:`matstats.nof1.schedule`.
+    n_trials : int
+        Number of replicate trials.
+    effect : float
+        True mat effect in rating points on mat days (negative = less pain).
+    sd : float, default 1.2
+        Marginal within-person SD of the daily noise (methods notes: 1.2 on 0-10 pain).
+    rho : float, default 0.4
+        Lag-1 autocorrelation of the daily noise, in (-1, 1).
+    trend : float, default 0.0
+        Linear drift in points per day.
+    expectation : float, default 0.0
+        Expectation (placebo) bias added on mat days when the comparator is not
+        a credible sham, same sign convention as ``effect`` (use -0.5 for an
+        apparent 0.5-point benefit, the methods-notes default).
+    expectation_half_life : float or None, default None
+        Half-life of the expectation bias in cycles; None = constant.
+    carryover : float, default 0.0
+        Fraction of ``effect`` carried into the first day of a control period
+        that follows a mat period, in [0, 1].
+    carryover_half_life : float or None, default 1.0
+        Half-life of the carryover in days; None = constant over the period.
+    missing : float, default 0.0
+        Probability a day is missing. Completely at random unless ``mnar`` is set.
+    mnar : float, default 0.0
+        Missing not at random: log-odds of missingness rise by ``mnar`` per
+        point the (latent) rating lies above ``mean``; ``missing`` is then the
+        probability at the mean level.
+    mean : float, default 5.5
+        Person's mean rating on comparator days at day 0 (methods notes: 5.5).
+    rating_scale : bool, default False
+        Round to integers and clip to the 0-10 rating scale.
+    rng : None, int or numpy.random.Generator
+        Seed or generator, normalised with ``numpy.random.default_rng``.
+    chunk_size : int, default CHUNK_SIZE
+        Trials drawn per block (bounds memory; part of the random stream's definition).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n_trials, n_days)``, float, NaN where a day is missing. The
+        array is stored time-major (Fortran order), which the analyses use
+        without copying.
+    """
+    params = dict(
+        effect=effect, sd=sd, rho=rho, trend=trend, expectation=expectation,
+        expectation_half_life=expectation_half_life, carryover=carryover,
+        carryover_half_life=carryover_half_life, missing=missing, mnar=mnar, mean=mean,
+    )
+    info = _validate_schedule(schedule)
+    if isinstance(n_trials, bool) or not isinstance(n_trials, numbers.Integral) or n_trials < 1:
+        raise ValueError(f"n_trials must be a positive integer, got {n_trials!r}")
+    out = np.empty((info["n_days"], int(n_trials)))
+    for start, stop, y in _iter_chunks(
+        schedule, int(n_trials), params, rating_scale=rating_scale, rng=rng, chunk_size=chunk_size
+    ):
+        out[:, start:stop] = y
+    return out.T
