@@ -199,7 +199,26 @@ def test_misrepresented_when_result_contradicted():
 def test_misrepresented_when_figure_not_in_any_linked_study():
     r = verdict_of({"study_ids": "s1", "claimed_figure": "81-98% pain relief"}, {})
     assert r.verdict == "misrepresented"
-    assert "81%/98%" in r.reason
+    assert r.reason == "claimed_figure 81% is not reported by any linked study"
+
+
+def test_misrepresented_when_figure_range_mixes_outcomes():
+    # 98% is a pain item, 81% an energy item of the same survey: "81-98% pain relief" distorts it
+    energy = {**SURVEY, "outcome_domain": "wellbeing", "outcome_measure": "energy", "responders": 102}
+    r = verdict_of(
+        {"study_ids": "survey99", "claimed_outcome_domain": "pain", "claimed_figure": "81-98% pain relief"},
+        SURVEY,
+        energy,
+    )
+    assert r.verdict == "misrepresented"
+    assert r.rule == "figure_not_reported"
+    assert "81% is not a pain result" in r.reason and "survey99 energy" in r.reason
+
+
+def test_unverified_when_ledger_marks_link_unverified():
+    r = verdict_of({"study_ids": "s1", "link_status": "unverified"}, {})
+    assert r.verdict == "unverified"
+    assert r.reason.startswith("link_status=unverified")
 
 
 def test_misrepresented_when_sham_claimed_but_no_sham():
@@ -314,3 +333,45 @@ def test_real_data_one_verdict_per_claim(real_audit):
 def test_real_data_reaches_every_verdict(real_audit):
     audit, _ = real_audit
     assert set(audit["verdict"]) == set(VERDICTS)
+
+
+def test_real_data_matches_dossier_verdicts(real_audit):
+    audit, claims_df = real_audit
+    if "dossier_claim" not in claims_df.columns:
+        pytest.skip("claims.csv has no dossier_claim column to map rows to dossier claims")
+    mapped = claims_df["dossier_claim"].fillna("").astype(str)
+    checked = 0
+    for cid, dossier in zip(claims_df["claim_id"].astype(str), mapped, strict=True):
+        if dossier in DOSSIER_VERDICTS:
+            got = audit.loc[audit["claim_id"] == cid, "verdict"].iloc[0]
+            assert got == DOSSIER_VERDICTS[dossier], f"{cid} ({dossier})"
+            checked += 1
+    # every dossier claim C1-C13 is represented by at least one ledger row
+    assert set(DOSSIER_VERDICTS) <= set(mapped)
+    assert checked >= len(DOSSIER_VERDICTS)
+
+
+@pytest.mark.parametrize(
+    ("dossier", "verdict", "fragments"),
+    [
+        ("C1", "misattributed", ["zilberter1999_survey", "design=survey"]),
+        ("C2", "not_found", ["study_ids empty"]),
+        ("C4", "misrepresented", ["kisker2023_stress", "no_difference"]),
+        ("C6", "overstated", ["claimed_design=rct", "registered_protocol"]),
+        ("C8", "supported", ["hohmann2012_neck", "hohmann2012_lbp"]),
+        ("C9", "overstated", ["olsson2011_healthy", "blood_pressure"]),
+        ("C10", "misrepresented", ["81%", "energy"]),
+        ("C11", "unverified", ["unverified"]),
+    ],
+)
+def test_real_data_reasons_name_the_evidence(real_audit, dossier, verdict, fragments):
+    audit, claims_df = real_audit
+    if "dossier_claim" not in claims_df.columns:
+        pytest.skip("claims.csv has no dossier_claim column")
+    ids = claims_df.loc[claims_df["dossier_claim"].astype(str) == dossier, "claim_id"].astype(str)
+    rows = audit[audit["claim_id"].isin(ids)]
+    assert len(rows) >= 1
+    for _, r in rows.iterrows():
+        assert r.verdict == verdict
+        for frag in fragments:
+            assert frag in r.reason, (r.claim_id, r.reason)

@@ -132,10 +132,8 @@ def _pct_match(claimed: float, found: float) -> bool:
 
 
 def _supports(row: pd.Series) -> bool:
-    """A row reporting a significant result in favour of the mat."""
-    return _text(row.get("result_direction")) == "favours_mat" and _text(
-        row.get("significant")
-    ) in {"yes", ""}
+    """A row reporting a result in favour of the mat that is not reported as non-significant."""
+    return _text(row.get("result_direction")) == "favours_mat" and _text(row.get("significant")) != "no"
 
 
 def _has_result(row: pd.Series) -> bool:
@@ -186,7 +184,9 @@ class ClaimContext:
     figure_pcts : list of float
         Percentages named in ``claimed_figure``.
     figure_sources : pandas.DataFrame
-        Linked rows reporting at least one of those percentages.
+        Linked rows *in the claimed domain* reporting one of those percentages.
+    figure_missing : list of float
+        Claimed percentages that no linked row in the claimed domain reports.
     """
 
     claim: pd.Series
@@ -194,6 +194,7 @@ class ClaimContext:
     domain_rows: pd.DataFrame
     figure_pcts: list[float] = field(default_factory=list)
     figure_sources: pd.DataFrame = field(default_factory=pd.DataFrame)
+    figure_missing: list[float] = field(default_factory=list)
 
     def get(self, name: str) -> str:
         """A claimed field as text ('' when missing)."""
@@ -219,15 +220,20 @@ def build_context(claim: pd.Series, studies: pd.DataFrame) -> ClaimContext:
     else:
         domain_rows = linked
     pcts = figure_percentages(claim.get("claimed_figure"))
-    if pcts and len(linked):
-        hit = [
-            any(_pct_match(p, f) for p in pcts for f in row_percentages(row))
-            for _, row in linked.iterrows()
-        ]
-        sources = linked[pd.Series(hit, index=linked.index, dtype=bool)]
-    else:
-        sources = linked.iloc[0:0]
-    return ClaimContext(claim, linked, domain_rows, pcts, sources)
+    found = {i: row_percentages(row) for i, row in domain_rows.iterrows()}
+    hit = [i for i, vals in found.items() if any(_pct_match(p, f) for p in pcts for f in vals)]
+    missing = [p for p in pcts if not any(_pct_match(p, f) for vals in found.values() for f in vals)]
+    return ClaimContext(claim, linked, domain_rows, pcts, domain_rows.loc[hit], missing)
+
+
+def _where_pct(ctx: ClaimContext, pct: float) -> str:
+    """Where a percentage appears among all linked rows (any domain), for reasons."""
+    spots = [
+        f"{_text(r['study_id'])} {_text(r.get('outcome_measure'))}"
+        for _, r in ctx.linked.iterrows()
+        if any(_pct_match(pct, f) for f in row_percentages(r))
+    ]
+    return f" ({pct:g}% is {', '.join(spots)})" if spots else ""
 
 
 # --------------------------------------------------------------------------- rules
@@ -279,12 +285,16 @@ def rule_no_study(ctx: ClaimContext) -> str | None:
 
 
 def rule_link_unverified(ctx: ClaimContext) -> str | None:
-    """Every linked row is unverified, or no linked study tests a mat.
+    """The link is unverified, every linked row is unverified, or no linked study tests a mat.
 
-    The link itself rests on unverified values (value_status = unverified on
-    all rows), or the only candidate sources use another device (e.g. manual
-    acupressure), so the claim about mats cannot be confirmed from them.
+    The claims ledger marks the claim-to-study link as unverified
+    (link_status = unverified, when that column exists), or the linked rows
+    rest on unverified values (value_status = unverified on all rows), or the
+    only candidate sources use another device (e.g. manual acupressure), so
+    the claim about mats cannot be confirmed from them.
     """
+    if ctx.get("link_status") == "unverified":
+        return f"link_status=unverified: the link to {_study_label(ctx.linked)} is itself unverified"
     statuses = {_text(v) for v in ctx.linked.get("value_status", pd.Series(dtype=str))}
     if statuses == {"unverified"}:
         return (
@@ -299,12 +309,27 @@ def rule_link_unverified(ctx: ClaimContext) -> str | None:
     return None
 
 
+def rule_figure_not_reported(ctx: ClaimContext) -> str | None:
+    """The claim gives a percentage that no linked study reports for the claimed outcome.
+
+    E.g. an "81-98% pain relief" range whose 81% is not a pain result in any
+    linked study: the figure misrepresents what the sources report.
+    """
+    if ctx.figure_missing:
+        pct = ctx.figure_missing[0]
+        domain = ctx.get("claimed_outcome_domain")
+        what = f"a {domain} result of" if domain else "reported by"
+        return f"claimed_figure {pct:g}% is not {what} any linked study{_where_pct(ctx, pct)}"
+    return None
+
+
 def rule_figure_elsewhere(ctx: ClaimContext) -> str | None:
     """The claimed figure comes from a linked study of another design or year.
 
-    The headline percentage is found in a linked study row, but that study's
-    design differs from claimed_design, or its year differs from the claimed
-    year: the figure was borrowed from a different source than the one named.
+    Every claimed percentage is found in a linked study row in the claimed
+    domain, but that study's design differs from claimed_design, or its year
+    differs from the claimed year: the figure was borrowed from a source other
+    than the one the claim names.
     """
     if ctx.figure_sources.empty:
         return None
@@ -312,23 +337,15 @@ def rule_figure_elsewhere(ctx: ClaimContext) -> str | None:
     claimed_year = ctx.claimed_year
     for sid, rows in ctx.figure_sources.groupby("study_id", sort=False):
         design = _unique(rows, "design")
-        year = _unique(rows, "year").split(";")[0]
+        year = _unique(rows, "year").split(";")[0].removesuffix(".0")
         mism = []
         if claimed_design and design and claimed_design not in design.split(";"):
             mism.append(f"claimed_design={claimed_design} vs design={design}")
-        if claimed_year and year and claimed_year.strip() != year.replace(".0", ""):
-            mism.append(f"claimed year={claimed_year} vs year={year.replace('.0', '')}")
+        if claimed_year and year and claimed_year.strip() != year:
+            mism.append(f"claimed year={claimed_year} vs year={year}")
         if mism:
             pcts = "/".join(f"{p:g}%" for p in ctx.figure_pcts)
             return f"figure {pcts} is from {sid} ({'; '.join(mism)})"
-    return None
-
-
-def rule_figure_not_reported(ctx: ClaimContext) -> str | None:
-    """The claim gives a percentage that no linked study reports."""
-    if ctx.figure_pcts and ctx.figure_sources.empty:
-        pcts = "/".join(f"{p:g}%" for p in ctx.figure_pcts)
-        return f"claimed_figure {pcts} is reported by none of the linked studies ({_study_label(ctx.linked)})"
     return None
 
 
@@ -439,8 +456,8 @@ RULES: tuple[Rule, ...] = (
     Rule("secondary_unchecked", "unverified", rule_secondary_unchecked),
     Rule("no_study", "not_found", rule_no_study),
     Rule("link_unverified", "unverified", rule_link_unverified),
-    Rule("figure_elsewhere", "misattributed", rule_figure_elsewhere),
     Rule("figure_not_reported", "misrepresented", rule_figure_not_reported),
+    Rule("figure_elsewhere", "misattributed", rule_figure_elsewhere),
     Rule("results_missing", "misrepresented", rule_results_missing),
     Rule("result_contradicted", "misrepresented", rule_result_contradicted),
     Rule("control_overstated", "misrepresented", rule_control_overstated),
