@@ -1,0 +1,563 @@
+"""Validated loaders for the bundled studies dataset and claims ledger.
+
+The column schema lives in ``data/schema.json`` (documented for humans in
+``data/README.md``) and is enforced here. Every fault in a data file raises
+:class:`matstats.DataError` naming the file, the 1-based line (the header is
+line 1), the column and the offending value. Nothing is dropped or coerced
+silently: cells are read as text with the :mod:`csv` module and converted by
+our own rules.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from matstats._errors import DataError
+
+__all__ = [
+    "DataError",
+    "load_studies",
+    "load_claims",
+    "load_schema",
+    "split_list",
+    "default_path",
+]
+
+LIST_SEPARATOR = ";"
+_INTEGER_RE = re.compile(r"^[+-]?[0-9]+$")
+_SLUG_RE = re.compile(r"^[a-z0-9_]+$")
+
+
+# ---------------------------------------------------------------------------
+# locating the bundled files
+# ---------------------------------------------------------------------------
+def _data_dir():
+    return resources.files("matstats") / "data"
+
+
+def default_path(name: str) -> Path:
+    """Path of a bundled data file (``"studies.csv"``, ``"claims.csv"``, ``"schema.json"``).
+
+    Parameters
+    ----------
+    name : str
+        File name inside the package's ``data`` directory.
+
+    Returns
+    -------
+    pathlib.Path
+        Path to the bundled file.
+    """
+    if name not in {"studies.csv", "claims.csv", "schema.json"}:
+        raise ValueError(f"unknown bundled data file {name!r}")
+    return Path(str(_data_dir() / name))
+
+
+def load_schema() -> dict:
+    """Return the machine-readable schema (``data/schema.json``) as a dict.
+
+    Returns
+    -------
+    dict
+        ``{"list_separator": ";", "tables": {"studies": {...}, "claims": {...}}}``;
+        each table has ``path``, ``primary_key`` and ``fields`` (name, type,
+        required, description and constraints such as ``enum``, ``minimum``,
+        ``exclusive_minimum``, ``maximum``, ``pattern``, ``item_pattern``).
+    """
+    text = (_data_dir() / "schema.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def split_list(value: object) -> tuple[str, ...]:
+    """Split a ``;``-separated list cell (e.g. ``study_ids``, ``cited_in``) into a tuple.
+
+    Parameters
+    ----------
+    value : str or missing
+        The cell value; missing/NaN/empty gives an empty tuple.
+
+    Returns
+    -------
+    tuple of str
+        The items, in order.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ()
+    text = str(value)
+    if text == "":
+        return ()
+    return tuple(text.split(LIST_SEPARATOR))
+
+
+# ---------------------------------------------------------------------------
+# reading: csv -> list of (line, row dict)
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Raw:
+    file: str
+    header: list[str]
+    rows: list[tuple[int, list[str]]]  # (1-based start line, cells)
+
+
+def _read_text(path: Path, file: str) -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise DataError("file not found", file=file) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise DataError(
+            "file is not valid UTF-8", file=file, line=line, value=data[exc.start : exc.end]
+        ) from None
+
+
+def _read_csv(path: Path, file: str) -> _Raw:
+    text = _read_text(path, file)
+    if text.strip() == "":
+        raise DataError("file is empty (no header line)", file=file, line=1)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    header: list[str] | None = None
+    start = 1
+    try:
+        for cells in reader:
+            if header is None:
+                header = cells
+            else:
+                rows.append((start, cells))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise DataError(
+            f"malformed CSV (e.g. unterminated quote or truncated file): {exc}",
+            file=file,
+            line=start,
+        ) from None
+    if header is None:
+        raise DataError("file has no header line", file=file, line=1)
+    return _Raw(file=file, header=header, rows=rows)
+
+
+# ---------------------------------------------------------------------------
+# validation of one table against its schema
+# ---------------------------------------------------------------------------
+def _check_header(raw: _Raw, fields: list[dict]) -> None:
+    names = [f["name"] for f in fields]
+    seen: set[str] = set()
+    for col in raw.header:
+        if col in seen:
+            raise DataError("duplicate column in header", file=raw.file, line=1, column=col, value=col)
+        seen.add(col)
+    missing = [n for n in names if n not in seen]
+    if missing:
+        raise DataError(
+            f"missing required column(s): {', '.join(missing)}",
+            file=raw.file,
+            line=1,
+            column=missing[0],
+        )
+    extra = [c for c in raw.header if c not in names]
+    if extra:
+        raise DataError(
+            f"unexpected column(s) not in the schema: {', '.join(extra)}",
+            file=raw.file,
+            line=1,
+            column=extra[0],
+            value=extra[0],
+        )
+
+
+def _convert(cell: str, spec: dict, file: str, line: int) -> object:
+    """Convert one non-empty cell by its schema field spec, or raise DataError."""
+    name, kind = spec["name"], spec["type"]
+
+    def fail(msg: str) -> DataError:
+        return DataError(msg, file=file, line=line, column=name, value=cell)
+
+    if kind != "verbatim" and cell != cell.strip():
+        raise fail("leading or trailing whitespace")
+    if kind == "integer":
+        if not _INTEGER_RE.match(cell):
+            raise fail("not an integer")
+        value: object = int(cell)
+    elif kind == "number":
+        try:
+            num = float(cell)
+        except ValueError:
+            raise fail("not a number") from None
+        if not math.isfinite(num):
+            raise fail("number must be finite")
+        value = num
+    elif kind == "label":
+        if cell not in spec["enum"]:
+            raise fail(f"unknown label; allowed: {', '.join(spec['enum'])}")
+        value = cell
+    elif kind == "slug":
+        if not _SLUG_RE.match(cell):
+            raise fail("not a slug (lower-case letters, digits and '_' only)")
+        value = cell
+    elif kind == "list":
+        items = cell.split(LIST_SEPARATOR)
+        pattern = spec.get("item_pattern")
+        for item in items:
+            if item == "" or item != item.strip():
+                raise fail("empty item or stray whitespace in ';'-separated list")
+            if pattern and not re.match(pattern, item):
+                raise fail(f"list item {item!r} does not match {pattern}")
+        if len(set(items)) != len(items):
+            raise fail("duplicate item in list")
+        value = cell
+    elif kind in {"string", "verbatim"}:
+        value = cell
+    else:  # pragma: no cover - guards a bad schema.json
+        raise ValueError(f"schema field {name!r} has unknown type {kind!r}")
+
+    if kind in {"string"} and spec.get("pattern") and not re.match(spec["pattern"], cell):
+        raise fail(f"does not match the pattern {spec['pattern']}")
+    if kind in {"integer", "number"}:
+        if "minimum" in spec and value < spec["minimum"]:
+            raise fail(f"must be >= {spec['minimum']}")
+        if "exclusive_minimum" in spec and value <= spec["exclusive_minimum"]:
+            raise fail(f"must be > {spec['exclusive_minimum']}")
+        if "maximum" in spec and value > spec["maximum"]:
+            raise fail(f"must be <= {spec['maximum']}")
+    return value
+
+
+def _parse_table(raw: _Raw, fields: list[dict]) -> list[tuple[int, dict, dict]]:
+    """Return [(line, converted values, raw cells)] after per-cell checks."""
+    _check_header(raw, fields)
+    if not raw.rows:
+        raise DataError("no data rows after the header", file=raw.file, line=2)
+    spec_by_name = {f["name"]: f for f in fields}
+    ncol = len(raw.header)
+    out = []
+    for line, cells in raw.rows:
+        if len(cells) == 0 or (len(cells) == 1 and cells[0] == "" and ncol > 1):
+            raise DataError("blank line inside the table", file=raw.file, line=line)
+        if len(cells) < ncol:
+            raise DataError(
+                f"row has {len(cells)} fields, header has {ncol} (truncated row?)",
+                file=raw.file,
+                line=line,
+                column=raw.header[len(cells)],
+            )
+        if len(cells) > ncol:
+            raise DataError(
+                f"row has {len(cells)} fields, header has {ncol} (unquoted comma?)",
+                file=raw.file,
+                line=line,
+                column=f"<field {ncol + 1}>",
+                value=cells[ncol],
+            )
+        raw_cells = dict(zip(raw.header, cells, strict=True))
+        values: dict[str, object] = {}
+        for name, cell in raw_cells.items():
+            spec = spec_by_name[name]
+            if cell == "":
+                if spec.get("required"):
+                    raise DataError("required value is empty", file=raw.file, line=line, column=name, value="")
+                values[name] = None
+            else:
+                values[name] = _convert(cell, spec, raw.file, line)
+        out.append((line, values, raw_cells))
+    return out
+
+
+def _check_unique(rows, key: list[str], file: str) -> None:
+    first: dict[tuple, int] = {}
+    for line, _values, raw_cells in rows:
+        k = tuple(raw_cells[c] for c in key)
+        if k in first:
+            raise DataError(
+                f"duplicate key ({', '.join(key)}); first seen on line {first[k]}",
+                file=file,
+                line=line,
+                column=",".join(key),
+                value=k if len(k) > 1 else k[0],
+            )
+        first[k] = line
+
+
+def _err(file: str, line: int, column: str, value: object, msg: str) -> DataError:
+    return DataError(msg, file=file, line=line, column=column, value=value)
+
+
+def _check_study_row(file: str, line: int, v: dict) -> None:
+    """Cross-field rules of one studies.csv row."""
+    if (v["p_value"] is None) != (v["p_relation"] is None):
+        if v["p_relation"] is None:
+            raise _err(file, line, "p_relation", "", f"p_value {v['p_value']} given without p_relation")
+        raise _err(file, line, "p_value", "", f"p_relation {v['p_relation']!r} given without p_value")
+    if (v["ci_low"] is None) != (v["ci_high"] is None):
+        col = "ci_high" if v["ci_high"] is None else "ci_low"
+        raise _err(file, line, col, "", "a CI needs both ci_low and ci_high")
+    if v["ci_low"] is not None:
+        if v["ci_low"] > v["ci_high"]:
+            raise _err(file, line, "ci_low", v["ci_low"], f"ci_low > ci_high ({v['ci_high']})")
+        if v["estimate"] is None:
+            raise _err(file, line, "estimate", "", "a CI is given without its estimate")
+        if not v["ci_low"] <= v["estimate"] <= v["ci_high"]:
+            raise _err(
+                file,
+                line,
+                "estimate",
+                v["estimate"],
+                f"estimate outside its CI [{v['ci_low']}, {v['ci_high']}]",
+            )
+    if v["estimate"] is not None and v["estimate_type"] is None:
+        raise _err(file, line, "estimate_type", "", "estimate given without estimate_type")
+    if v["estimate_type"] is not None and v["estimate"] is None:
+        raise _err(file, line, "estimate", "", f"estimate_type {v['estimate_type']!r} given without estimate")
+    nt, nc, nr = v["n_treatment"], v["n_control"], v["n_randomized"]
+    if nr is not None and nt is not None and nc is not None and nt + nc > nr:
+        raise _err(
+            file, line, "n_randomized", nr, f"n_treatment + n_control = {nt} + {nc} = {nt + nc} > n_randomized"
+        )
+    for arm in (nt, nc):
+        if nr is not None and arm is not None and arm > nr:
+            raise _err(file, line, "n_randomized", nr, f"an arm ({arm}) is larger than n_randomized")
+    resp, den = v["responders"], v["denominator"]
+    if (resp is None) != (den is None):
+        col = "denominator" if den is None else "responders"
+        raise _err(file, line, col, "", "responders and denominator must be given together")
+    if resp is not None and resp > den:
+        raise _err(file, line, "responders", resp, f"responders > denominator ({den})")
+    if resp is not None and v["count_status"] is None:
+        raise _err(file, line, "count_status", "", "responders/denominator given without count_status")
+    if resp is None and v["count_status"] is not None:
+        raise _err(file, line, "count_status", v["count_status"], "count_status given without responders")
+    for status_col in ("n_status", "value_status", "count_status"):
+        if v[status_col] == "derived" and v["derivation"] is None:
+            raise _err(file, line, "derivation", "", f"{status_col} is 'derived' but derivation is empty")
+    if v["value_status"] == "no_results":
+        for col in ("estimate", "p_value", "mean_treatment", "mean_control", "responders"):
+            if v[col] is not None:
+                raise _err(file, line, col, v[col], "value_status is 'no_results' but a result value is given")
+    if v["sd_treatment"] is not None and v["mean_treatment"] is None:
+        raise _err(file, line, "mean_treatment", "", "sd_treatment given without mean_treatment")
+    if v["sd_control"] is not None and v["mean_control"] is None:
+        raise _err(file, line, "mean_control", "", "sd_control given without mean_control")
+
+
+def _check_study_level(file: str, rows, cols: list[str]) -> None:
+    first: dict[str, tuple[int, dict]] = {}
+    for line, _v, raw_cells in rows:
+        sid = raw_cells["study_id"]
+        if sid not in first:
+            first[sid] = (line, raw_cells)
+            continue
+        line0, cells0 = first[sid]
+        for col in cols:
+            if raw_cells[col] != cells0[col]:
+                raise _err(
+                    file,
+                    line,
+                    col,
+                    raw_cells[col],
+                    f"study-level column differs from line {line0} of the same study_id {sid!r} "
+                    f"({cells0[col]!r})",
+                )
+
+
+_TABLE_COLUMNS = {"all_key_studies": 6, "evidence_by_condition": 4}
+_TABLE_KIND = {"all_key_studies": "study_table_row", "evidence_by_condition": "condition_table_row"}
+
+
+def _check_claim_row(file: str, line: int, v: dict) -> None:
+    kind = v["claim_kind"]
+    cells = [v[f"cell_{k}"] for k in range(1, 7)]
+    if kind in {"study_table_row", "condition_table_row"}:
+        if v["table_name"] is None:
+            raise _err(file, line, "table_name", "", f"claim_kind {kind!r} needs table_name")
+        if _TABLE_KIND[v["table_name"]] != kind:
+            raise _err(file, line, "table_name", v["table_name"], f"does not fit claim_kind {kind!r}")
+        if v["table_row"] is None:
+            raise _err(file, line, "table_row", "", f"claim_kind {kind!r} needs table_row")
+        ncell = _TABLE_COLUMNS[v["table_name"]]
+        for k in range(ncell):
+            if cells[k] is None:
+                raise _err(file, line, f"cell_{k + 1}", "", f"table {v['table_name']} needs {ncell} cells")
+        for k in range(ncell, 6):
+            if cells[k] is not None:
+                raise _err(
+                    file, line, f"cell_{k + 1}", cells[k], f"table {v['table_name']} has only {ncell} columns"
+                )
+    else:
+        for col in ("table_name", "table_row"):
+            if v[col] is not None:
+                raise _err(file, line, col, v[col], f"claim_kind {kind!r} is not a table row")
+        for k, cell in enumerate(cells):
+            if cell is not None:
+                raise _err(file, line, f"cell_{k + 1}", cell, f"claim_kind {kind!r} has no table cells")
+        if v["claim_text"] is None:
+            raise _err(file, line, "claim_text", "", f"claim_kind {kind!r} needs claim_text")
+    if (v["study_ids"] is None) != (v["link_status"] == "none"):
+        raise _err(
+            file,
+            line,
+            "link_status",
+            v["link_status"],
+            "link_status must be 'none' exactly when study_ids is empty",
+        )
+
+
+# ---------------------------------------------------------------------------
+# DataFrame assembly
+# ---------------------------------------------------------------------------
+def _to_frame(rows, fields: list[dict], file: str) -> pd.DataFrame:
+    data: dict[str, pd.Series] = {}
+    n = len(rows)
+    for spec in fields:
+        name = spec["name"]
+        vals = [values[name] for _line, values, _raw in rows]
+        if spec["type"] == "integer":
+            data[name] = pd.Series(pd.array(vals, dtype="Int64"), name=name)
+        elif spec["type"] == "number":
+            data[name] = pd.Series([math.nan if x is None else x for x in vals], dtype="float64", name=name)
+        else:
+            data[name] = pd.Series(vals, dtype="str", name=name)
+    data["line"] = pd.Series([line for line, _v, _r in rows], dtype="int64", name="line")
+    frame = pd.DataFrame(data, index=pd.RangeIndex(n))
+    frame.attrs["source"] = file
+    return frame
+
+
+def _resolve(path: str | os.PathLike[str] | None, default: str) -> tuple[Path, str]:
+    if path is None:
+        p = default_path(default)
+    else:
+        if not isinstance(path, str | os.PathLike):
+            raise ValueError(f"path must be a str or os.PathLike, got {type(path).__name__}")
+        p = Path(path)
+    return p, str(p)
+
+
+def _table_schema(table: str) -> dict:
+    return load_schema()["tables"][table]
+
+
+def load_studies(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Load and validate the studies dataset (default: the bundled ``data/studies.csv``).
+
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        CSV file following ``data/schema.json`` (table ``studies``). ``None``
+        loads the copy bundled with the package.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per study x contrast x outcome x timepoint, in file order, with
+        every schema column (see ``data/README.md`` for meanings, units and
+        labels) plus ``line``:
+
+        - text, label and list columns (``study_id``, ``contrast``,
+          ``outcome_measure``, ``citation``, ``country``, ``doi``, ``pmid``,
+          ``registry_id``, ``source_url``, ``source_section``, ``cited_in``,
+          ``evidence_status``, ``device``, ``design``, ``randomized``,
+          ``control``, ``blinding``, ``population``, ``population_type``,
+          ``industry_link``, ``n_status``, ``outcome_domain``, ``comparison``,
+          ``reported_effect``, ``result_direction``, ``significant``,
+          ``estimate_type``, ``p_relation``, ``count_status``,
+          ``value_status``, ``derivation``, ``notes``): dtype ``str``,
+          missing = NaN. Lists are ``;``-separated; use :func:`split_list`.
+        - counts (``year``, ``n_enrolled``, ``n_randomized``, ``n_treatment``,
+          ``n_control``, ``n_analysed``, ``responders``, ``denominator``):
+          nullable ``Int64``.
+        - numbers (``timepoint_weeks``, ``dose_min_per_day``,
+          ``duration_weeks``, ``mean_treatment``, ``sd_treatment``,
+          ``mean_control``, ``sd_control``, ``estimate``, ``ci_low``,
+          ``ci_high``, ``p_value``): ``float64``, missing = NaN.
+        - ``line``: 1-based line of the row in the file (header = line 1), for
+          citing rows.
+
+        ``frame.attrs["source"]`` holds the file path.
+
+    Raises
+    ------
+    matstats.DataError
+        For any fault in the file (message names file, line, column, value).
+    ValueError
+        If ``path`` is not a path.
+    """
+    p, file = _resolve(path, "studies.csv")
+    schema = _table_schema("studies")
+    fields = schema["fields"]
+    rows = _parse_table(_read_csv(p, file), fields)
+    for line, values, _raw in rows:
+        _check_study_row(file, line, values)
+    _check_unique(rows, schema["primary_key"], file)
+    _check_study_level(file, rows, schema["study_level"])
+    return _to_frame(rows, fields, file)
+
+
+def load_claims(
+    path: str | os.PathLike[str] | None = None, studies: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Load and validate the claims ledger (default: the bundled ``data/claims.csv``).
+
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        CSV file following ``data/schema.json`` (table ``claims``). ``None``
+        loads the bundled copy.
+    studies : pandas.DataFrame, optional
+        Studies table (as returned by :func:`load_studies`) that ``study_ids``
+        must refer to. ``None`` loads the bundled studies.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per claim, in file order, with columns ``claim_id``,
+        ``dossier_claim``, ``seed_file``, ``claim_kind``, ``table_name``,
+        ``claim_text``, ``cell_1`` ... ``cell_6`` (verbatim seed cells),
+        ``claimed_design``, ``claimed_control``, ``claimed_outcome_domain``,
+        ``claimed_figure``, ``claimed_significant``, ``claimed_has_results``,
+        ``study_ids`` (``;``-separated; use :func:`split_list`),
+        ``link_status``, ``notes`` (dtype ``str``, missing = NaN);
+        ``table_row`` and ``claimed_n`` (nullable ``Int64``); and ``line``
+        (1-based line in the file). ``frame.attrs["source"]`` holds the path.
+
+    Raises
+    ------
+    matstats.DataError
+        For any fault in the file, including a ``study_ids`` entry that is not
+        a ``study_id`` of ``studies``.
+    ValueError
+        If ``path`` is not a path or ``studies`` lacks a ``study_id`` column.
+    """
+    p, file = _resolve(path, "claims.csv")
+    if studies is None:
+        studies = load_studies()
+    if not isinstance(studies, pd.DataFrame) or "study_id" not in studies.columns:
+        raise ValueError("studies must be a DataFrame with a 'study_id' column (see load_studies)")
+    known = set(studies["study_id"].dropna().astype(str))
+    schema = _table_schema("claims")
+    fields = schema["fields"]
+    rows = _parse_table(_read_csv(p, file), fields)
+    for line, values, _raw in rows:
+        _check_claim_row(file, line, values)
+        for sid in split_list(values["study_ids"]):
+            if sid not in known:
+                raise DataError("study_id not found in the studies table", file=file, line=line,
+                                column="study_ids", value=sid)
+    _check_unique(rows, schema["primary_key"], file)
+    _check_unique(
+        [r for r in rows if r[1]["table_name"] is not None], ["table_name", "table_row"], file
+    )
+    return _to_frame(rows, fields, file)
