@@ -319,6 +319,7 @@ def build_calendar(
     entries: pd.DataFrame,
     *,
     washout_days: int = 1,
+    period_days: int | None = None,
 ) -> pd.DataFrame:
     """Expand validated diary entries to one row per calendar day with periods and cycles.
 
@@ -329,25 +330,38 @@ def build_calendar(
     washout_days : int
         Days at the start of each period dropped from the analysis when the diary has no
         ``washout`` column.
+    period_days : int, optional
+        Period length, used only without a ``cycle`` column to split a run of one condition
+        that spans two periods (e.g. control at the end of one cycle and the start of the
+        next). Default: the length of the shortest run.
 
     Returns
     -------
     DataFrame
         One row per calendar day from the first to the last diary date, columns ``day``
-        (0-based day number), ``date``, ``line`` (diary line, ``<NA>`` for a day with no diary
-        row), ``cycle`` (1-based), ``period`` (1-based, counted over the whole diary),
-        ``condition``, ``washout`` (bool), ``score`` (NaN when not rated) and ``blinding_guess``.
+        (1-based day of the trial), ``date``, ``line`` (diary line, ``<NA>`` for a day with no
+        diary row), ``cycle`` (1-based), ``period`` (1-based, counted over the whole diary),
+        ``day_in_period`` (1-based), ``condition``, ``washout`` (bool), ``score`` (NaN when not
+        rated) and ``blinding_guess``. The first six columns form a schedule as returned by
+        :func:`matstats.nof1.schedule`.
 
     Notes
     -----
     A day missing from the diary takes the condition of the day before it (so a gap at the
     switch between two periods is counted in the earlier period); its score is NaN. Without a
-    ``cycle`` column, consecutive periods are paired into cycles (periods 1-2 = cycle 1, ...).
+    ``cycle`` column, runs of one condition are cut into periods of ``period_days`` days and
+    consecutive periods are paired into cycles (periods 1-2 = cycle 1, ...).
     """
     if not isinstance(washout_days, (int, np.integer)) or isinstance(washout_days, bool):
         raise ValueError(f"washout_days must be an integer >= 0, got {washout_days!r}")
     if washout_days < 0:
         raise ValueError(f"washout_days must be an integer >= 0, got {washout_days!r}")
+    if period_days is not None and (
+        isinstance(period_days, bool)
+        or not isinstance(period_days, (int, np.integer))
+        or period_days < 1
+    ):
+        raise ValueError(f"period_days must be a positive integer or None, got {period_days!r}")
     name = entries.attrs.get("source", DATAFRAME_NAME)
     has_cycle = bool(entries["cycle"].notna().any())
     has_washout = bool(entries["washout"].notna().any())
@@ -378,7 +392,7 @@ def build_calendar(
                 "washout": False if has_washout else None,
                 "blinding_guess": "",
             }
-        cur["day"] = k
+        cur["day"] = k + 1
         cur["date"] = first + timedelta(days=k)
         rows.append(cur)
         prev = cur
@@ -443,33 +457,65 @@ def build_calendar(
         for r in rows:
             r["cycle"] = order[r["cycle"]]
     else:
+        # Without cycles, a run of one condition may hold two periods (AB then BA). Period
+        # length = period_days if given, else the shortest run; longer runs must be multiples.
+        runs: list[list[dict]] = []
+        for r in rows:
+            if runs and runs[-1][0]["period"] == r["period"]:
+                runs[-1].append(r)
+            else:
+                runs.append([r])
+        length = period_days if period_days is not None else min(len(run) for run in runs)
+        period = 0
+        for run in runs:
+            if len(run) % length:
+                raise DataError(
+                    f"this {run[0]['condition']!r} run lasts {len(run)} days, not a multiple of "
+                    f"the period length {length} days, so the periods cannot be told apart; "
+                    "add a 'cycle' column (as written by 'matstats nof1 plan') or pass period_days",
+                    file=name,
+                    line=run[0]["line"],
+                    column="condition",
+                    value=run[0]["condition"],
+                )
+            for k, r in enumerate(run):
+                r["period"] = period + 1 + k // length
+            period += len(run) // length
         n_periods = period
-        if n_periods % 2 == 1:
-            lone = next(r for r in rows if r["period"] == n_periods)
-            missing = "control" if lone["condition"] == "mat" else "mat"
-            raise DataError(
-                f"the last period (period {n_periods}, {lone['condition']}) has no {missing!r} "
-                "period to pair with, so its cycle lacks one condition; finish the cycle, add a "
-                "'cycle' column, or remove these days",
-                file=name,
-                line=lone["line"],
-                column="condition",
-                value=lone["condition"],
-            )
         for r in rows:
             r["cycle"] = (r["period"] + 1) // 2
-
-    if not has_washout:
-        start_of: dict[int, int] = {}
+        first_of: dict[int, dict] = {}
+        conds_of: dict[int, set] = {}
         for r in rows:
-            start_of.setdefault(r["period"], r["day"])
-            r["washout"] = (r["day"] - start_of[r["period"]]) < washout_days
+            first_of.setdefault(r["cycle"], r)
+            conds_of.setdefault(r["cycle"], set()).add(r["condition"])
+        for c, conds in conds_of.items():
+            if len(conds) < 2:
+                (have,) = conds
+                missing = "control" if have == "mat" else "mat"
+                where = "the last period" if c == (n_periods + 1) // 2 else "two periods"
+                raise DataError(
+                    f"cycle {c} (periods of {length} days paired in calendar order; {where} "
+                    f"{have!r}) lacks a {missing!r} period; finish the cycle, add a 'cycle' "
+                    "column, or remove these days",
+                    file=name,
+                    line=first_of[c]["line"],
+                    column="condition",
+                    value=have,
+                )
+
+    start_of: dict[int, int] = {}
+    for r in rows:
+        start_of.setdefault(r["period"], r["day"])
+        r["day_in_period"] = r["day"] - start_of[r["period"]] + 1
+        if not has_washout:
+            r["washout"] = r["day_in_period"] <= washout_days
 
     cal = pd.DataFrame(
         rows,
         columns=[
-            "day", "date", "line", "cycle", "period", "condition", "washout", "score",
-            "blinding_guess",
+            "day", "date", "line", "cycle", "period", "day_in_period", "condition", "washout",
+            "score", "blinding_guess",
         ],
     )
     cal["line"] = cal["line"].astype("Int64")
@@ -490,7 +536,7 @@ def summarize_periods(cal: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame
         One row per period: ``cycle``, ``period``, ``condition``, ``start_date``, ``end_date``,
-        ``first_day``, ``last_day`` (0-based day numbers), ``n_days`` (calendar days),
+        ``first_day``, ``last_day`` (1-based day numbers), ``n_days`` (calendar days),
         ``n_rated`` (days with a score), ``n_used`` (rated days outside the washout) and
         ``mean`` (mean of the used days, NaN when there are none).
     """
@@ -599,3 +645,467 @@ def summarize_blinding(cal: pd.DataFrame) -> pd.DataFrame:
         n_i = len(gs) - n_c - n_dk - n_none
         out.append([arm, len(gs), n_c, n_i, n_dk, n_none, blinding_index(n_c, n_i, n_dk)])
     return pd.DataFrame(out, columns=cols)
+
+
+# --------------------------------------------------------------------------------------------
+# result, verdict, analyze
+# --------------------------------------------------------------------------------------------
+
+METHOD_COLUMNS = (
+    "method", "estimate", "ci_low", "ci_high", "se", "p_value", "prob_benefit", "prob_mcid",
+    "n_used", "note",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class DiaryResult:
+    """Everything :func:`analyze` found in one diary.
+
+    Attributes
+    ----------
+    methods : DataFrame
+        One row per method, columns ``method``, ``estimate`` (mat minus control, score
+        points), ``ci_low``, ``ci_high`` (95% interval where the method defines one, else NaN),
+        ``se`` (standard error; posterior SD for ``bayes``), ``p_value`` (two-sided), ``prob_benefit`` and ``prob_mcid`` (posterior
+        probabilities that the mat is better / better by at least ``mcid``; ``bayes`` only),
+        ``n_used`` (cycles for cycle-level methods, days for day-level ones) and ``note``.
+    days : DataFrame
+        The calendar (see :func:`build_calendar`).
+    periods : DataFrame
+        See :func:`summarize_periods`.
+    cycles : DataFrame
+        See :func:`summarize_cycles`.
+    excluded : DataFrame
+        Every calendar day left out of the period means: ``day``, ``date``, ``line``
+        (``<NA>`` for a day with no diary row), ``reason``.
+    blinding : DataFrame
+        See :func:`summarize_blinding` (no rows without guesses).
+    verdict : str
+        Plain-language verdict with its caveats.
+    verdict_label : str
+        ``"benefit_likely"``, ``"small_benefit_likely"``, ``"no_meaningful_benefit"``,
+        ``"worse_on_mat"`` or ``"unclear"``.
+    mcid, comparator, lower_is_better, scale, source
+        The settings used and the diary's name.
+    """
+
+    methods: pd.DataFrame
+    days: pd.DataFrame
+    periods: pd.DataFrame
+    cycles: pd.DataFrame
+    excluded: pd.DataFrame
+    blinding: pd.DataFrame
+    verdict: str
+    verdict_label: str
+    mcid: float
+    comparator: str
+    lower_is_better: bool
+    scale: tuple[float, float]
+    source: str = field(default=DATAFRAME_NAME)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The method table (a copy of :attr:`methods`)."""
+        return self.methods.copy()
+
+    @property
+    def primary(self) -> pd.Series:
+        """The ``cycle_t`` row of :attr:`methods`, the basis of the verdict."""
+        return self.methods.set_index("method").loc["cycle_t"]
+
+    def figure(self, *, figsize: tuple[float, float] = (10.0, 7.0)):
+        """Daily scores shaded by condition with period means, and the cycle differences.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+        """
+        from matstats.plots.nof1 import plot_diary
+
+        p = self.primary
+        return plot_diary(
+            self.days,
+            self.periods,
+            self.cycles,
+            estimate=float(p["estimate"]),
+            ci_low=float(p["ci_low"]),
+            ci_high=float(p["ci_high"]),
+            mcid=self.mcid,
+            lower_is_better=self.lower_is_better,
+            scale=self.scale,
+            figsize=figsize,
+        )
+
+    def summary(self) -> str:
+        """A printable report: the data used, the method table and the verdict."""
+        n_rated = int(self.days["score"].notna().sum())
+        head = (
+            f"Diary {self.source}: {len(self.days)} days "
+            f"({self.days['date'].iloc[0]} to {self.days['date'].iloc[-1]}), "
+            f"{len(self.cycles)} cycles, {n_rated} days rated, "
+            f"{len(self.excluded)} days not used in the period means "
+            f"({_reason_counts(self.excluded)})."
+        )
+        table = self.methods.drop(columns=["note"]).to_string(
+            index=False, float_format=lambda v: f"{v:.3f}", na_rep="-"
+        )
+        notes = "\n".join(
+            f"  {m}: {n}" for m, n in zip(self.methods["method"], self.methods["note"]) if n
+        )
+        parts = [head, "", "Estimates: mat minus control, in score points.", table]
+        if notes:
+            parts += ["", "Notes:", notes]
+        if len(self.blinding):
+            b = self.blinding
+            parts += ["", "Blinding (Bang index per arm; 0 = guessing, 1 = always right):",
+                      b.to_string(index=False, float_format=lambda v: f"{v:.2f}")]
+        parts += ["", "Verdict: " + self.verdict]
+        return "\n".join(parts)
+
+
+def _reason_counts(excluded: pd.DataFrame) -> str:
+    if not len(excluded):
+        return "none"
+    counts = excluded["reason"].value_counts(sort=False)
+    return ", ".join(f"{n} {r}" for r, n in counts.items())
+
+
+def _excluded_days(cal: pd.DataFrame) -> pd.DataFrame:
+    reasons = []
+    for r in cal.itertuples(index=False):
+        if pd.isna(r.line):
+            reasons.append((r.day, r.date, r.line, "no diary row"))
+        elif math.isnan(r.score):
+            reasons.append((r.day, r.date, r.line, "score empty"))
+        elif r.washout:
+            reasons.append((r.day, r.date, r.line, "washout day"))
+    out = pd.DataFrame(reasons, columns=["day", "date", "line", "reason"])
+    out["line"] = out["line"].astype("Int64")
+    return out
+
+
+def _pct(p: float) -> str:
+    if p > 0.99:
+        return "over 99%"
+    if p < 0.01:
+        return "under 1%"
+    return f"{p:.0%}"
+
+
+def make_verdict(
+    estimate: float,
+    ci_low: float,
+    ci_high: float,
+    *,
+    n_cycles: int,
+    mcid: float = 2.0,
+    lower_is_better: bool = True,
+    comparator: str = "no_mat",
+    prob_benefit: float = math.nan,
+    prob_mcid: float = math.nan,
+    p_randomization: float = math.nan,
+    min_p_randomization: float = math.nan,
+    p_day_t: float = math.nan,
+    p_cycle_t: float = math.nan,
+    alpha: float = 0.05,
+    bang_bi_mat: float = math.nan,
+) -> tuple[str, str]:
+    """Plain-language verdict from the primary (cycle-level) estimate and its 95% CI.
+
+    Rules, on the benefit scale ``b`` (``-estimate`` when lower is better), with the CI
+    ``[b_lo, b_hi]``:
+
+    - ``b_lo > 0`` (the interval excludes no effect): ``benefit_likely`` when the estimate
+      reaches ``mcid``, else ``small_benefit_likely``;
+    - ``b_hi < 0``: ``worse_on_mat``;
+    - ``b_hi < mcid`` (the interval rules out a benefit as large as the MCID):
+      ``no_meaningful_benefit``;
+    - otherwise ``unclear``.
+
+    Returns
+    -------
+    (label, text) : tuple of str
+    """
+    if comparator not in ("no_mat", "sham"):
+        raise ValueError(f"comparator must be 'no_mat' or 'sham', got {comparator!r}")
+    sign = -1.0 if lower_is_better else 1.0
+    b = sign * estimate
+    lo, hi = sorted((sign * ci_low, sign * ci_high))
+    better = "lower" if lower_is_better else "higher"
+    sentences = []
+    if not (math.isfinite(b) and math.isfinite(lo) and math.isfinite(hi)):
+        label = "unclear"
+        sentences.append(
+            f"Unclear: with {n_cycles} usable cycle(s) no interval can be computed; run more "
+            "cycles (at least 3, and 6 for the randomization test to be able to reach p < 0.05)."
+        )
+    elif lo > 0:
+        if b >= mcid:
+            label = "benefit_likely"
+            sentences.append(
+                f"Benefit likely: your scores were {b:.1f} points {better} on the mat "
+                f"(95% CI {lo:.1f} to {hi:.1f}), at least the {mcid:g}-point difference "
+                "that people usually notice."
+            )
+        else:
+            label = "small_benefit_likely"
+            sentences.append(
+                f"A benefit is likely but small: your scores were {b:.1f} points {better} on the "
+                f"mat (95% CI {lo:.1f} to {hi:.1f}), less than the {mcid:g}-point difference "
+                "that people usually notice."
+            )
+    elif hi < 0:
+        label = "worse_on_mat"
+        sentences.append(
+            f"Worse on the mat: your scores were {-b:.1f} points {'higher' if lower_is_better else 'lower'} "
+            f"on mat periods (95% CI {-hi:.1f} to {-lo:.1f})."
+        )
+    elif hi < mcid:
+        label = "no_meaningful_benefit"
+        sentences.append(
+            f"No meaningful benefit: the difference was {b:.1f} points in the mat's favour "
+            f"(95% CI {lo:.1f} to {hi:.1f}); the interval rules out the {mcid:g}-point benefit "
+            "that people usually notice."
+        )
+    else:
+        label = "unclear"
+        sentences.append(
+            f"Unclear: the difference was {b:.1f} points in the mat's favour (95% CI {lo:.1f} to "
+            f"{hi:.1f}), which includes both no effect and a {mcid:g}-point benefit; more cycles "
+            "would narrow it."
+        )
+    if math.isfinite(prob_benefit):
+        sentences.append(
+            f"Posterior probability that the mat helps at all: {_pct(prob_benefit)}; "
+            f"that it helps by {mcid:g} points or more: {_pct(prob_mcid)}."
+        )
+    if math.isfinite(p_randomization):
+        s = f"Randomization test p = {p_randomization:.3f}"
+        if math.isfinite(min_p_randomization) and min_p_randomization > alpha:
+            s += (f" (with {n_cycles} cycles it cannot go below {min_p_randomization:.3f}, so it "
+                  f"can never reach {alpha:g})")
+        sentences.append(s + ".")
+    if (
+        math.isfinite(p_day_t)
+        and math.isfinite(p_cycle_t)
+        and (p_day_t < alpha) != (p_cycle_t < alpha)
+    ):
+        sentences.append(
+            f"The naive day-by-day t test gives p = {p_day_t:.3f}; it treats correlated days as "
+            "independent and overstates certainty, so it is shown for comparison only."
+        )
+    if comparator == "no_mat":
+        shifted = lo - UNBLINDED_BIAS_POINTS
+        s = (
+            "Caveat: your control periods were without a mat, so you knew when you were on it. "
+            f"Expectation alone typically moves such ratings by about {UNBLINDED_BIAS_POINTS:g} "
+            "point in the treatment's favour, and this diary cannot separate that from a real effect"
+        )
+        if label in ("benefit_likely", "small_benefit_likely") and shifted <= 0:
+            s += (f"; a {UNBLINDED_BIAS_POINTS:g}-point expectation bias would explain the lower "
+                  "end of the interval")
+        sentences.append(s + ". A blunt 'sham' mat as the comparator avoids this.")
+    else:
+        s = ("The comparator was a sham mat, which protects against expectation bias only if you "
+             "could not tell the mats apart")
+        if math.isfinite(bang_bi_mat):
+            s += (f"; your guesses give a blinding index of {bang_bi_mat:.2f} on mat periods "
+                  "(0 = guessing, 1 = always right)")
+        sentences.append(s + ".")
+    return label, " ".join(sentences)
+
+
+def _method_table(
+    row: pd.Series, *, sign: float, mcid: float, alpha_ci: float = 0.05, max_exact_cycles: int
+) -> pd.DataFrame:
+    """Reshape one row of ``analyze_many`` output into one row per method (see DiaryResult)."""
+    from scipy import stats
+
+    q = 1.0 - alpha_ci / 2.0
+    n_cyc = int(row["n_cycles_used"])
+    n_days = int(row["n_days_used"])
+    nan = math.nan
+
+    def flip(est, lo, hi):
+        # back to the diary's own scale when the analysis ran on -score
+        return (sign * est, *sorted((sign * lo, sign * hi)))
+
+    def t_ci(est, se, df):
+        if not (df >= 1 and math.isfinite(est) and math.isfinite(se)):
+            return nan, nan
+        h = float(stats.t.ppf(q, df)) * se
+        return est - h, est + h
+
+    rows = []
+    est, se = float(row["cycle_t_estimate"]), float(row["cycle_t_se"])
+    lo, hi = t_ci(est, se, n_cyc - 1)
+    rows.append(("cycle_t", *flip(est, lo, hi), se, float(row["cycle_t_p"]), nan, nan, n_cyc,
+                 f"paired t on {n_cyc} cycle differences of period means, df {n_cyc - 1}; "
+                 "primary analysis"))
+
+    est, se = float(row["randomization_estimate"]), nan
+    exact = n_cyc <= max_exact_cycles
+    rows.append(("randomization", sign * est, nan, nan, se, float(row["randomization_p"]), nan,
+                 nan, n_cyc,
+                 f"sign-flip test, {'exact over all 2^' + str(n_cyc) if exact else 'Monte Carlo'}"
+                 f" allocations; smallest possible p {2.0 / 2**n_cyc:.3f}" if exact else
+                 "sign-flip test, Monte Carlo allocations"))
+
+    est, se = float(row["gls_ar1_estimate"]), float(row["gls_ar1_se"])
+    df_gls = n_days - 1 - 3  # GLSAR(order 1) drops the first day; 3 coefficients
+    lo, hi = t_ci(est, se, df_gls)
+    rows.append(("gls_ar1", *flip(est, lo, hi), se, float(row["gls_ar1_p"]), nan, nan, n_days,
+                 f"day-level regression (intercept, linear trend, mat) with AR(1) errors, "
+                 f"estimated rho {float(row['gls_ar1_rho']):.2f}, t interval df {df_gls}"))
+
+    est, sd = float(row["bayes_estimate"]), float(row["bayes_sd"])
+    z = float(stats.norm.ppf(q))
+    rows.append(("bayes", *flip(est, est - z * sd, est + z * sd), sd, nan,
+                 float(row["bayes_p_benefit"]), float(row["bayes_p_mcid"]), n_cyc,
+                 "normal prior N(0, 2^2) on the effect, cycle differences with plug-in SD; "
+                 "posterior mean, 95% credible interval; prob_mcid = P(benefit >= "
+                 f"{mcid:g} points)"))
+
+    est, se = float(row["day_t_estimate"]), float(row["day_t_se"])
+    lo, hi = t_ci(est, se, n_days - 2)
+    rows.append(("day_t", *flip(est, lo, hi), se, float(row["day_t_p"]), nan, nan, n_days,
+                 "naive day-level two-sample t test; ignores autocorrelation, overstates "
+                 "certainty; for comparison only"))
+    out = pd.DataFrame(rows, columns=list(METHOD_COLUMNS))
+    return out
+
+
+def analyze(
+    diary: str | Path | pd.DataFrame,
+    *,
+    scale: tuple[float, float] = (0.0, 10.0),
+    mcid: float = 2.0,
+    comparator: str = "no_mat",
+    washout_days: int = 1,
+    period_days: int | None = None,
+    lower_is_better: bool = True,
+    prior_sd: float = 2.0,
+    max_exact_cycles: int = 12,
+    rng=None,
+) -> DiaryResult:
+    """Analyse one person's mat trial diary with every n-of-1 method and give a verdict.
+
+    Parameters
+    ----------
+    diary : str, Path or DataFrame
+        The diary: columns ``date``, ``condition`` (``mat``/``control``), ``score`` and
+        optionally ``cycle``, ``washout``, ``blinding_guess`` (see the module docstring).
+    scale : (float, float), default (0, 10)
+        Possible scores; a score outside raises :class:`matstats.DataError`.
+    mcid : float, default 2.0
+        Minimal clinically important difference in score points (methods notes: 2 points on
+        a 0-10 pain scale, Farrar 2001).
+    comparator : {"no_mat", "sham"}, default "no_mat"
+        What the control periods were; ``"no_mat"`` adds the unblinded-comparator caveat.
+    washout_days : int, default 1
+        Days at the start of each period dropped from the analyses when the diary has no
+        ``washout`` column (methods notes: 1).
+    period_days : int, optional
+        Period length, only used without a ``cycle`` column (see :func:`build_calendar`).
+    lower_is_better : bool, default True
+        True for pain or stress scores; False for e.g. sleep quality (the analysis then runs on
+        the negated score so that the Bayesian probabilities are probabilities of benefit;
+        estimates are reported on the original scale).
+    prior_sd : float, default 2.0
+        SD of the normal prior N(0, prior_sd^2) of the ``bayes`` method.
+    max_exact_cycles : int, default 12
+        Up to this many cycles the randomization test enumerates every allocation.
+    rng : None, int or numpy.random.Generator
+        Only used by a Monte Carlo randomization test (more than ``max_exact_cycles`` cycles).
+
+    Returns
+    -------
+    DiaryResult
+        ``.to_frame()`` gives one row per method (``cycle_t``, ``randomization``,
+        ``gls_ar1``, ``bayes``, ``day_t``) with columns ``method``, ``estimate``, ``ci_low``,
+        ``ci_high``, ``se``, ``p_value``, ``prob_benefit``, ``prob_mcid``, ``n_used``,
+        ``note``; ``.verdict`` the plain-language verdict; ``.figure()`` the diary figure;
+        ``.excluded`` every day not used, with its reason.
+
+    Raises
+    ------
+    matstats.DataError
+        Any fault in the diary (file, line, column and value in the message), or fewer than two
+        cycles with usable days in both periods.
+    ValueError
+        Bad parameters.
+
+    Notes
+    -----
+    The methods are those of :func:`matstats.nof1.analyze_many` run on the single series (the
+    calendar from the first to the last date, with NaN on unrated days). Confidence intervals
+    (95%): ``cycle_t`` mean difference +- t(0.975, cycles - 1) x SE; ``gls_ar1`` and ``day_t``
+    t intervals with the residual df; ``bayes`` the normal posterior's central 95% interval;
+    ``randomization`` has none. The verdict uses ``cycle_t`` (see :func:`make_verdict`).
+    """
+    from matstats.nof1.analysis import analyze_many
+
+    lo_hi = _check_scale(scale)
+    if not (isinstance(mcid, (int, float)) and math.isfinite(mcid) and mcid > 0):
+        raise ValueError(f"mcid must be a positive number, got {mcid!r}")
+    if comparator not in ("no_mat", "sham"):
+        raise ValueError(f"comparator must be 'no_mat' or 'sham', got {comparator!r}")
+    entries = read_diary(diary, scale=lo_hi)
+    name = entries.attrs["source"]
+    cal = build_calendar(entries, washout_days=washout_days, period_days=period_days)
+    periods = summarize_periods(cal)
+    cycles = summarize_cycles(periods)
+    usable = int(cycles["difference"].notna().sum())
+    if usable < 2:
+        raise DataError(
+            f"only {usable} cycle(s) have rated non-washout days in both periods; at least 2 "
+            "are needed for any analysis",
+            file=name,
+            column="score",
+        )
+    y = cal["score"].to_numpy(dtype=float)[None, :]
+    if not lower_is_better:
+        y = -y
+    sched = cal[["day", "cycle", "period", "day_in_period", "condition", "washout"]]
+    raw = analyze_many(
+        sched, y, mcid=float(mcid), prior_sd=prior_sd, max_exact_cycles=max_exact_cycles, rng=rng
+    ).iloc[0]
+    methods = _method_table(raw, sign=1.0 if lower_is_better else -1.0, mcid=float(mcid),
+                            max_exact_cycles=max_exact_cycles)
+    blinding = summarize_blinding(cal)
+    m = methods.set_index("method")
+    bi_mat = (
+        float(blinding.loc[blinding["condition"] == "mat", "bang_bi"].iloc[0])
+        if len(blinding) else math.nan
+    )
+    n_cyc = int(raw["n_cycles_used"])
+    label, text = make_verdict(
+        float(m.at["cycle_t", "estimate"]),
+        float(m.at["cycle_t", "ci_low"]),
+        float(m.at["cycle_t", "ci_high"]),
+        n_cycles=n_cyc,
+        mcid=float(mcid),
+        lower_is_better=lower_is_better,
+        comparator=comparator,
+        prob_benefit=float(m.at["bayes", "prob_benefit"]),
+        prob_mcid=float(m.at["bayes", "prob_mcid"]),
+        p_randomization=float(m.at["randomization", "p_value"]),
+        min_p_randomization=2.0 / 2**n_cyc if n_cyc <= max_exact_cycles else math.nan,
+        p_day_t=float(m.at["day_t", "p_value"]),
+        p_cycle_t=float(m.at["cycle_t", "p_value"]),
+        bang_bi_mat=bi_mat,
+    )
+    return DiaryResult(
+        methods=methods,
+        days=cal,
+        periods=periods,
+        cycles=cycles,
+        excluded=_excluded_days(cal),
+        blinding=blinding,
+        verdict=text,
+        verdict_label=label,
+        mcid=float(mcid),
+        comparator=comparator,
+        lower_is_better=lower_is_better,
+        scale=lo_hi,
+        source=name,
+    )

@@ -1,0 +1,341 @@
+"""``matstats nof1 ...``: plan a personal mat trial, analyse its diary, size it.
+
+Commands
+--------
+``matstats nof1 plan --cycles N [--period-days 7] [--washout-days 1] [--design paired_random]
+[--seed S] [--start-date YYYY-MM-DD] [--out schedule.csv] [--figure calendar.png]``
+    Write the day-by-day schedule as a CSV calendar (a diary template: fill in ``score``).
+``matstats nof1 analyze diary.csv [--scale 0 10] [--mcid 2] [--comparator no_mat|sham] ...``
+    Print every method's result and the verdict; exit 1 with the data error on bad input.
+``matstats nof1 power --effect E [E ...] --cycles 2-12 [--rho 0.4] [--n-sims 2000] ...``
+    Print the simulated power curve and the smallest number of cycles reaching ``--target``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["register_cli", "parse_cycles"]
+
+
+def parse_cycles(text: str) -> list[int]:
+    """Parse ``"2-12"``, ``"4,6,8"`` or ``"6"`` into a sorted list of cycle counts (>= 1)."""
+    out: set[int] = set()
+    try:
+        for part in text.split(","):
+            part = part.strip()
+            if "-" in part:
+                a, b = (int(x) for x in part.split("-", 1))
+                if b < a:
+                    raise ValueError
+                out.update(range(a, b + 1))
+            else:
+                out.add(int(part))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"cycles must look like 2-12, 4,6,8 or 6; got {text!r}"
+        ) from None
+    if not out or min(out) < 1:
+        raise argparse.ArgumentTypeError(f"cycles must be >= 1; got {text!r}")
+    return sorted(out)
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
+def register_cli(subparsers) -> None:
+    """Add the ``nof1`` command (with ``plan``, ``analyze``, ``power``) to ``subparsers``."""
+    p = subparsers.add_parser(
+        "nof1",
+        help="plan, analyse and size a personal (n-of-1) mat trial",
+        description="Plan, analyse and size a personal randomized mat trial (n-of-1).",
+    )
+    sub = p.add_subparsers(dest="nof1_command", metavar="SUBCOMMAND")
+    p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
+
+    # plan ---------------------------------------------------------------------------------
+    pp = sub.add_parser("plan", help="write a trial schedule as a CSV calendar")
+    pp.add_argument("--cycles", type=int, required=True, help="number of cycles (mat + control)")
+    pp.add_argument("--period-days", type=int, default=7, help="days per period (default 7)")
+    pp.add_argument("--washout-days", type=int, default=1,
+                    help="days at the start of each period not analysed (default 1)")
+    pp.add_argument("--design", default="paired_random",
+                    choices=("paired_random", "abab", "alternating"),
+                    help="order within cycles (default paired_random: a coin per cycle)")
+    pp.add_argument("--seed", type=int, default=None,
+                    help="seed for the random order (default: fresh randomness)")
+    pp.add_argument("--start-date", type=_iso_date, default=None,
+                    help="date of day 1, YYYY-MM-DD (default: today)")
+    pp.add_argument("--out", default="-", help="output CSV path (default: standard output)")
+    pp.add_argument("--figure", default=None, help="also write a calendar figure (PNG) here")
+    pp.set_defaults(func=_cmd_plan)
+
+    # analyze ------------------------------------------------------------------------------
+    pa = sub.add_parser("analyze", help="analyse a filled-in diary CSV and print the verdict")
+    pa.add_argument("diary", help="diary CSV: date, condition, score [, cycle, washout, ...]")
+    pa.add_argument("--scale", type=float, nargs=2, default=(0.0, 10.0), metavar=("LOW", "HIGH"),
+                    help="score scale (default 0 10)")
+    pa.add_argument("--mcid", type=float, default=2.0,
+                    help="smallest difference that matters, in score points (default 2)")
+    pa.add_argument("--comparator", choices=("no_mat", "sham"), default="no_mat",
+                    help="what the control periods were: no mat (unblinded) or a blunt sham mat")
+    pa.add_argument("--washout-days", type=int, default=1,
+                    help="days dropped at the start of each period if the diary has no washout "
+                    "column (default 1)")
+    pa.add_argument("--period-days", type=int, default=None,
+                    help="period length, only needed without a cycle column")
+    pa.add_argument("--higher-is-better", action="store_true",
+                    help="a higher score is better (e.g. sleep quality); default: lower is better")
+    pa.add_argument("--figure", default=None, help="also write the diary figure (PNG) here")
+    pa.set_defaults(func=_cmd_analyze)
+
+    # power --------------------------------------------------------------------------------
+    pw = sub.add_parser("power", help="simulated power over numbers of cycles")
+    pw.add_argument("--effect", type=float, nargs="+", required=True,
+                    help="true mat effect(s) in points (negative = less pain), e.g. -1 -2")
+    pw.add_argument("--cycles", type=parse_cycles, default=parse_cycles("2-12"),
+                    help="cycle counts: 2-12, 4,6,8 or 6 (default 2-12)")
+    pw.add_argument("--period-days", type=int, default=7)
+    pw.add_argument("--washout-days", type=int, default=1)
+    pw.add_argument("--sd", type=float, default=1.2, help="within-person SD (default 1.2)")
+    pw.add_argument("--rho", type=float, default=0.4, help="lag-1 autocorrelation (default 0.4)")
+    pw.add_argument("--method", default="cycle_t",
+                    help="analysis method (default cycle_t; see matstats.nof1.analyze_many)")
+    pw.add_argument("--alpha", type=float, default=0.05)
+    pw.add_argument("--n-sims", type=int, default=2000,
+                    help="simulated trials per grid point (default 2000)")
+    pw.add_argument("--target", type=float, default=0.8,
+                    help="power to reach for the cycles-needed line (default 0.8)")
+    pw.add_argument("--seed", type=int, default=None, help="seed (default: fresh randomness)")
+    pw.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    pw.set_defaults(func=_cmd_power)
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def plan_calendar(
+    cycles: int,
+    *,
+    period_days: int = 7,
+    washout_days: int = 1,
+    design: str = "paired_random",
+    start_date: date | None = None,
+    rng=None,
+) -> pd.DataFrame:
+    """The schedule of :func:`matstats.nof1.schedule` as a dated diary template.
+
+    Returns
+    -------
+    DataFrame
+        One row per day: ``date`` (ISO string), ``weekday``, ``day``, ``cycle``, ``period``,
+        ``day_in_period``, ``condition``, ``washout`` (bool), and empty ``score`` and
+        ``blinding_guess`` columns for the person to fill in.
+    """
+    from matstats.nof1.design import schedule
+
+    sched = schedule(cycles, period_days=period_days, washout_days=washout_days, design=design,
+                     rng=rng)
+    start = date.today() if start_date is None else start_date
+    dates = [start + timedelta(days=int(d) - 1) for d in sched["day"]]
+    out = pd.DataFrame(
+        {
+            "date": [d.isoformat() for d in dates],
+            "weekday": [d.strftime("%a") for d in dates],
+        }
+    )
+    for col in ("day", "cycle", "period", "day_in_period", "condition", "washout"):
+        if col in sched.columns:
+            out[col] = sched[col].to_numpy()
+    out["score"] = ""
+    out["blinding_guess"] = ""
+    return out
+
+
+def _cmd_plan(args) -> int:
+    import matplotlib
+
+    cal = plan_calendar(
+        args.cycles,
+        period_days=args.period_days,
+        washout_days=args.washout_days,
+        design=args.design,
+        start_date=args.start_date,
+        rng=args.seed,
+    )
+    text = cal.to_csv(index=False, lineterminator="\n")
+    if args.out == "-":
+        sys.stdout.write(text)
+    else:
+        with open(args.out, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        n_mat = int((cal["condition"] == "mat").sum())
+        print(
+            f"wrote {args.out}: {len(cal)} days ({cal['date'].iloc[0]} to {cal['date'].iloc[-1]}), "
+            f"{args.cycles} cycles, {n_mat} mat days; fill in 'score' each day "
+            f"(and 'blinding_guess' if you use a sham mat)"
+        )
+    if args.figure:
+        matplotlib.use("Agg")  # a command-line run: render to file only
+        import matplotlib.pyplot as plt
+
+        from matstats.plots.nof1 import plot_schedule_calendar
+
+        fig = plot_schedule_calendar(cal, title=f"Trial calendar: {args.cycles} cycles")
+        fig.savefig(args.figure, dpi=150)
+        plt.close(fig)
+        print(f"wrote {args.figure}", file=sys.stderr if args.out == "-" else sys.stdout)
+    return 0
+
+
+def _cmd_analyze(args) -> int:
+    from matstats.nof1.diary import analyze
+
+    res = analyze(
+        args.diary,
+        scale=tuple(args.scale),
+        mcid=args.mcid,
+        comparator=args.comparator,
+        washout_days=args.washout_days,
+        period_days=args.period_days,
+        lower_is_better=not args.higher_is_better,
+    )
+    print(res.summary())
+    if args.figure:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        fig = res.figure()
+        fig.savefig(args.figure, dpi=150)
+        plt.close(fig)
+        print(f"\nwrote {args.figure}")
+    return 0
+
+
+def _progress(total: int, disable: bool):
+    """A tqdm bar on stderr, or a no-op when disabled or tqdm is not installed."""
+    if not disable:
+        try:
+            from tqdm import tqdm
+        except ImportError:  # tqdm is a dev extra; without it, run silently
+            pass
+        else:
+            return tqdm(total=total, file=sys.stderr, desc="power", unit="point")
+
+    class _Null:
+        def update(self, n=1):
+            pass
+
+        def close(self):
+            pass
+
+    return _Null()
+
+
+def power_grid(
+    effects,
+    cycles,
+    *,
+    progress: bool = False,
+    rng=None,
+    target: float = 0.8,
+    **kwargs,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Power over a grid of effects x cycles by simulation, one seeded stream per point.
+
+    Calls :func:`matstats.nof1.power` at every grid point; the per-point generators are spawned
+    from ``np.random.default_rng(rng)``, so the same seed gives the same table.
+
+    Returns
+    -------
+    curve : DataFrame
+        ``effect``, ``cycles``, ``days`` (trial length), ``power``, ``mc_se`` (Monte Carlo
+        standard error ``sqrt(p (1 - p) / n_sims)``).
+    needed : DataFrame
+        One row per effect: ``effect``, ``target``, ``cycles_needed`` (smallest cycles in the
+        grid with power >= target; ``<NA>`` when none reaches it).
+    """
+    from matstats.nof1.power import power
+
+    if not 0 < target < 1:
+        raise ValueError(f"target must be in (0, 1), got {target!r}")
+    effects = [float(e) for e in effects]
+    cycles = sorted(int(c) for c in cycles)
+    if not effects or not cycles:
+        raise ValueError("need at least one effect and one cycle count")
+    gen = np.random.default_rng(rng)
+    children = gen.spawn(len(effects) * len(cycles))
+    n_sims = kwargs.get("n_sims", 10000)
+    period_days = kwargs.get("period_days", 7)
+    bar = _progress(len(children), disable=not progress)
+    rows = []
+    try:
+        k = 0
+        for e in effects:
+            for c in cycles:
+                pw = float(power(e, cycles=c, rng=children[k], **kwargs))
+                k += 1
+                rows.append(
+                    {
+                        "effect": e,
+                        "cycles": c,
+                        "days": 2 * c * period_days,
+                        "power": pw,
+                        "mc_se": float(np.sqrt(pw * (1 - pw) / n_sims)),
+                    }
+                )
+                bar.update(1)
+    finally:
+        bar.close()
+    curve = pd.DataFrame(rows)
+    needed = []
+    for e, g in curve.groupby("effect", sort=False):
+        ok = g.loc[g["power"] >= target, "cycles"]
+        needed.append({"effect": e, "target": target,
+                       "cycles_needed": int(ok.min()) if len(ok) else pd.NA})
+    nd = pd.DataFrame(needed)
+    nd["cycles_needed"] = nd["cycles_needed"].astype("Int64")
+    return curve, nd
+
+
+def _cmd_power(args) -> int:
+    curve, needed = power_grid(
+        args.effect,
+        args.cycles,
+        progress=not args.no_progress,
+        rng=args.seed,
+        target=args.target,
+        period_days=args.period_days,
+        washout_days=args.washout_days,
+        sd=args.sd,
+        rho=args.rho,
+        method=args.method,
+        alpha=args.alpha,
+        n_sims=args.n_sims,
+    )
+    print(
+        f"Simulated power ({args.method}, two-sided alpha {args.alpha:g}, SD {args.sd:g}, "
+        f"rho {args.rho:g}, {args.period_days}-day periods, {args.washout_days} washout day(s), "
+        f"{args.n_sims} trials per point)"
+    )
+    print(curve.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    print()
+    for row in needed.itertuples(index=False):
+        if pd.isna(row.cycles_needed):
+            print(f"effect {row.effect:+g}: no cycle count in the grid reaches power "
+                  f"{row.target:.0%}")
+        else:
+            print(f"effect {row.effect:+g}: {row.cycles_needed} cycles reach power "
+                  f"{row.target:.0%} ({row.cycles_needed * 2 * args.period_days} days)")
+    return 0
