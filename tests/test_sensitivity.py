@@ -436,3 +436,27 @@ def test_bias_adjusted_effect_turner_model():
     assert out.loc[1, "estimate_adj"] == 0.2 and out.loc[1, "se_adj"] == 0.3
     with pytest.raises(ValueError):
         sens.bias_adjusted_effect(pooled.assign(se=[0.0, 0.3]))
+
+
+# ---------------------------------------------------------------------------------------
+# Plots (smoke: they return a Figure of the requested size and reject bad input)
+# ---------------------------------------------------------------------------------------
+
+
+def test_plots_return_figures():
+    import matplotlib.pyplot as plt
+
+    from matstats.plots import sensitivity as sp
+
+    dec = sens.decompose_improvement(3.0, mean=5, baseline=8, rng=1, n_draws=500)
+    fig = sp.plot_decomposition([dec], ["x"], figsize=(5, 3))
+    assert tuple(fig.get_size_inches()) == (5, 3)
+    grid = sens.tipping_point_grid(0.7, 0.3, [0, 0.5, 1.0], [0, 0.5])
+    sp.plot_tipping_heatmap(grid, value="estimate")
+    sp.plot_tipping_curve(sens.bias_adjust(0.7, 0.3, [0, 0.5, 1.0]), mcid=0.5, prior_mean=0.4)
+    sp.plot_survey_bounds(sens.survey_bounds(responders=123, respondents=126, users=200).to_frame())
+    with pytest.raises(ValueError):
+        sp.plot_decomposition([dec], ["a", "b"])
+    with pytest.raises(ValueError):
+        sp.plot_tipping_heatmap(grid, value="nope")
+    plt.close("all")

@@ -1,0 +1,220 @@
+"""Plots for the placebo/expectation sensitivity analyses (matstats.sensitivity).
+
+Each function draws data computed by :mod:`matstats.sensitivity`, uses an explicit
+figure size, and returns the :class:`matplotlib.figure.Figure`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+__all__ = ["plot_decomposition", "plot_tipping_curve", "plot_tipping_heatmap",
+           "plot_survey_bounds"]
+
+_COLOURS = {
+    "natural_history": "#9e9e9e",
+    "rtm": "#c7b299",
+    "placebo": "#7fa7c9",
+    "specific": "#d95f02",
+}
+_LABELS = {
+    "natural_history": "natural history",
+    "rtm": "regression to the mean",
+    "placebo": "placebo / expectation",
+    "specific": "remaining specific effect",
+}
+
+
+def plot_decomposition(
+    decompositions: Sequence[object],
+    labels: Sequence[str],
+    *,
+    unit: str = "points",
+    figsize: tuple[float, float] = (8.0, 4.0),
+) -> Figure:
+    """Stacked bars of the mean components of one or more decompositions.
+
+    Parameters
+    ----------
+    decompositions : sequence of matstats.sensitivity.Decomposition
+    labels : sequence of str
+        One bar label per decomposition.
+    unit : str
+        Outcome unit for the axis label.
+    figsize : tuple
+        Figure size in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Horizontal stacked bars (mean of each component, 95% interval of the
+        remaining effect as an error bar, MCID as a dashed line per bar).
+    """
+    if len(decompositions) != len(labels) or not decompositions:
+        raise ValueError("give one label per decomposition (at least one)")
+    fig, ax = plt.subplots(figsize=figsize)
+    y = np.arange(len(decompositions))
+    for i, dec in enumerate(decompositions):
+        summ = dec.summary.set_index("component")
+        left_pos, left_neg = 0.0, 0.0
+        for comp in ("natural_history", "rtm", "placebo", "specific"):
+            val = float(summ.loc[comp, "mean"])
+            start = left_pos if val >= 0 else left_neg
+            ax.barh(y[i], val, left=start, color=_COLOURS[comp],
+                    label=_LABELS[comp] if i == 0 else None, edgecolor="white")
+            if val >= 0:
+                left_pos += val
+            else:
+                left_neg += val
+        lo, hi = float(summ.loc["specific", "ci_low"]), float(summ.loc["specific", "ci_high"])
+        ax.plot([lo, hi], [y[i] - 0.3, y[i] - 0.3], color=_COLOURS["specific"], lw=1.5)
+        ax.plot([dec.mcid, dec.mcid], [y[i] - 0.4, y[i] + 0.4], color="black", ls="--", lw=1)
+        ax.plot([dec.observed], [y[i] + 0.3], marker="v", color="black", ms=6)
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_yticks(y, labels)
+    ax.set_xlabel(f"improvement ({unit}); dashed = MCID, triangle = observed, "
+                  "line = 95% range of specific part")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=4, fontsize=8, frameon=False)
+    ax.set_title("Where could the observed improvement come from?")
+    fig.tight_layout()
+    return fig
+
+
+def plot_tipping_curve(
+    adjusted: pd.DataFrame | dict[str, pd.DataFrame],
+    *,
+    mcid: float | None = None,
+    prior_mean: float | None = None,
+    xlabel: str = "assumed additive bias (SD)",
+    figsize: tuple[float, float] = (7.0, 4.0),
+) -> Figure:
+    """Bias-adjusted estimate with its CI against the assumed bias.
+
+    Parameters
+    ----------
+    adjusted : DataFrame or dict of label -> DataFrame
+        Output(s) of :func:`matstats.sensitivity.bias_adjust` over a bias grid.
+    mcid : float, optional
+        Horizontal reference line.
+    prior_mean : float, optional
+        Vertical line at the mean of the bias prior.
+    xlabel : str
+    figsize : tuple
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    curves = {"estimate": adjusted} if isinstance(adjusted, pd.DataFrame) else dict(adjusted)
+    if not curves:
+        raise ValueError("nothing to plot")
+    fig, ax = plt.subplots(figsize=figsize)
+    for label, df in curves.items():
+        line = ax.plot(df["bias"], df["estimate"], label=label)[0]
+        ax.fill_between(df["bias"], df["ci_low"], df["ci_high"], color=line.get_color(),
+                        alpha=0.15)
+    ax.axhline(0, color="black", lw=0.8)
+    if mcid is not None:
+        ax.axhline(mcid, color="black", ls="--", lw=1, label="MCID")
+    if prior_mean is not None:
+        ax.axvline(prior_mean, color="grey", ls=":", lw=1.2, label="bias prior mean")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("bias-adjusted effect (SD), 95% CI")
+    ax.legend(fontsize=8)
+    ax.set_title("Tipping-point curves: effect left after subtracting bias")
+    fig.tight_layout()
+    return fig
+
+
+def plot_tipping_heatmap(
+    grid: pd.DataFrame,
+    *,
+    value: str = "p_benefit",
+    xlabel: str = "bias source B (SD)",
+    ylabel: str = "bias source A (SD)",
+    title: str | None = None,
+    figsize: tuple[float, float] = (6.0, 4.5),
+) -> Figure:
+    """Heat map of a tipping-point grid over two bias sources.
+
+    Parameters
+    ----------
+    grid : DataFrame
+        Output of :func:`matstats.sensitivity.tipping_point_grid` (columns
+        ``bias_a``, ``bias_b`` and ``value``) or of
+        :func:`matstats.sensitivity.decomposition_grid` (pass ``value="specific"``
+        after renaming its axes to ``bias_a``/``bias_b``).
+    value : str
+        Column to colour by.
+    xlabel, ylabel, title : str
+    figsize : tuple
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Cells coloured by ``value``; where the grid has ``significant`` the 0/1
+        boundary is drawn as a contour.
+    """
+    for col in ("bias_a", "bias_b", value):
+        if col not in grid.columns:
+            raise ValueError(f"grid lacks column {col!r}")
+    piv = grid.pivot(index="bias_a", columns="bias_b", values=value)
+    fig, ax = plt.subplots(figsize=figsize)
+    xs, ys = piv.columns.to_numpy(dtype=float), piv.index.to_numpy(dtype=float)
+    mesh = ax.pcolormesh(xs, ys, piv.to_numpy(dtype=float), shading="nearest", cmap="viridis")
+    fig.colorbar(mesh, ax=ax, label=value)
+    if "significant" in grid.columns and len(xs) > 1 and len(ys) > 1:
+        sig = grid.pivot(index="bias_a", columns="bias_b", values="significant")
+        z = sig.to_numpy(dtype=float)
+        if 0 < z.mean() < 1:
+            ax.contour(xs, ys, z, levels=[0.5], colors="white", linewidths=1.5)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title or f"{value} over two bias sources")
+    fig.tight_layout()
+    return fig
+
+
+def plot_survey_bounds(
+    table: pd.DataFrame,
+    *,
+    figsize: tuple[float, float] = (7.0, 3.5),
+) -> Figure:
+    """Respondent proportion (with CI), worst/best case under non-response, benchmarks.
+
+    Parameters
+    ----------
+    table : DataFrame
+        ``SurveyBounds.to_frame()`` output (one row per benchmark, same survey values).
+    figsize : tuple
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    if table.empty:
+        raise ValueError("empty table")
+    r = table.iloc[0]
+    fig, ax = plt.subplots(figsize=figsize)
+    ax.plot([r["worst_case"], r["best_case"]], [1, 1], color="#d95f02", lw=6, alpha=0.5,
+            label="population range under non-response")
+    ax.errorbar([r["p_respondents"]], [1.25],
+                xerr=[[r["p_respondents"] - r["ci_low"]], [r["ci_high"] - r["p_respondents"]]],
+                fmt="o", color="black", capsize=4, label="respondents (95% CI)")
+    lit = table[table["kind"] == "literature"]
+    for i, (_, b) in enumerate(lit.iterrows()):
+        ax.axvline(b["p0"], color="#1b9e77", ls="--", lw=1)
+        ax.text(b["p0"], 0.62 + 0.12 * i, b["benchmark"].replace("_", " "), fontsize=7,
+                color="#1b9e77", ha="left")
+    ax.set_xlim(0, 1.02)
+    ax.set_ylim(0.5, 1.5)
+    ax.set_yticks([])
+    ax.set_xlabel("proportion reporting improvement (dashed: placebo benchmarks)")
+    ax.legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    return fig
