@@ -72,6 +72,12 @@ _MEASURE_DIRECTION = {
     "eq_5d": True,
 }
 
+#: between-group contrasts that are not device-vs-control comparisons
+DEFAULT_EXCLUDED_CONTRASTS = {
+    "randomized_vs_preference_backrest": "compares randomized and self-selected (preference) "
+    "backrest users, not a device with a control",
+}
+
 _EFFECT_COLUMNS = [
     "study_id",
     "contrast",
@@ -234,6 +240,8 @@ def mat_effect_sizes(
     *,
     level: float = 0.95,
     higher_is_better: Mapping[str, bool] | None = None,
+    sig_alpha: float | None = 0.05,
+    exclude_contrasts: Mapping[str, str] | None = None,
 ) -> MatEffects:
     """Effect size (Hedges' g, positive = mat better) for every mat study row that allows one.
 
@@ -268,6 +276,13 @@ def mat_effect_sizes(
     higher_is_better : mapping, optional
         ``outcome_measure -> bool`` overrides for the direction of benefit (used only by
         the means/SD route).
+    sig_alpha : float or None
+        When a row reports only "significant" / "not significant" (``significant`` yes/no,
+        no p-value), read it as p < ``sig_alpha`` / p > ``sig_alpha`` and give a bound
+        (the note says so). None turns this off (such rows are then excluded).
+    exclude_contrasts : mapping, optional
+        ``contrast -> reason`` for between-group rows that do not compare a device with
+        a control; default :data:`DEFAULT_EXCLUDED_CONTRASTS`.
 
     Returns
     -------
@@ -309,6 +324,11 @@ def mat_effect_sizes(
     if not 0 < level < 1:
         raise ValueError(f"level must be in (0, 1), got {level!r}")
     overrides = dict(higher_is_better or {})
+    if sig_alpha is not None and not 0 < sig_alpha < 1:
+        raise ValueError(f"sig_alpha must be in (0, 1) or None, got {sig_alpha!r}")
+    exclude_contrasts = dict(
+        DEFAULT_EXCLUDED_CONTRASTS if exclude_contrasts is None else exclude_contrasts
+    )
     z = stats.norm.isf((1 - level) / 2)
 
     kept: list[dict] = []
@@ -346,8 +366,18 @@ def mat_effect_sizes(
                 "any CI here describes change within one arm"
             )
             continue
+        if comparison == "unclear":
+            drop(
+                "the source does not say whether this result is between groups or within "
+                "a group (comparison=unclear)"
+            )
+            continue
         if comparison != "between_groups":
             drop(f"no between-group comparison (comparison={comparison or 'empty'})")
+            continue
+        contrast = base["contrast"]
+        if contrast in exclude_contrasts:
+            drop(f"contrast {contrast!r} excluded: {exclude_contrasts[contrast]}")
             continue
         control = base["control"]
         if control not in CONTROL_CLASS:
@@ -364,7 +394,12 @@ def mat_effect_sizes(
         n1, n2, n_msg = _arm_sizes(row)
         means = [_num(row, c) for c in ("mean_treatment", "sd_treatment", "mean_control", "sd_control")]
         p = _num(row, "p_value")
-        p_rel = _text(row, "p_relation")
+        p_rel = {"<=": "<", ">=": ">"}.get(_text(row, "p_relation"), _text(row, "p_relation"))
+        significant = _text(row, "significant")
+        p_from_sig = False
+        if math.isnan(p) and significant in {"yes", "no"} and sig_alpha is not None:
+            # only "significant"/"not significant" is reported: a bound at the usual level
+            p, p_rel, p_from_sig = sig_alpha, ("<" if significant == "yes" else ">"), True
         direction = _text(row, "result_direction")
         est_type = _text(row, "estimate_type")
         est = _num(row, "estimate")
@@ -437,6 +472,11 @@ def mat_effect_sizes(
                 else:
                     side, value = "upper_abs", b
                     notes.append(f"p>{p:g} gives only |g| < {b:.2f}; not pooled as a point")
+                if p_from_sig:
+                    notes.append(
+                        f"no p-value reported: significant={significant!r} read as "
+                        f"p {p_rel} {sig_alpha:g} (two-sided t-test assumed)"
+                    )
                 rec.update(yi=math.nan, vi=math.nan, method="bound_only", bound_side=side, bound_value=value)
             else:
                 drop(f"p-value with unknown relation {p_rel!r}")

@@ -1,0 +1,390 @@
+"""Tests for matstats.ladder: effect sizes by control type, sham offsets, sample size.
+
+References are independent of our code: the worked numbers in
+../shared/evidence/primary-sources.md section 4 (Hohmann 2012 back-calculations), the
+Borenstein et al. (2009) "Introduction to Meta-Analysis" worked example of chapter 4,
+Cohen (1988) power tables, statsmodels' TTestIndPower, and closed forms.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from matstats import ladder as L
+
+
+def _row(**kw):
+    base = {
+        "study_id": "s",
+        "contrast": "mat_vs_waitlist",
+        "device": "mat",
+        "control": "waitlist",
+        "comparison": "between_groups",
+        "outcome_domain": "pain",
+        "outcome_measure": "nrs_pain",
+        "timepoint_weeks": 2.0,
+        "n_treatment": np.nan,
+        "n_control": np.nan,
+        "n_status": "reported",
+        "p_value": np.nan,
+        "p_relation": None,
+        "result_direction": "favours_mat",
+        "significant": None,
+        "value_status": "reported",
+        "derivation": None,
+        "mean_treatment": np.nan,
+        "sd_treatment": np.nan,
+        "mean_control": np.nan,
+        "sd_control": np.nan,
+        "estimate": np.nan,
+        "estimate_type": None,
+        "ci_low": np.nan,
+        "ci_high": np.nan,
+    }
+    base.update(kw)
+    return base
+
+
+def _frame(*rows):
+    return pd.DataFrame(list(rows))
+
+
+# --- the Hohmann 2012 back-calculations of the dossier (section 4, items 1-2) ---------
+
+
+def test_hohmann_neck_from_p_matches_dossier():
+    # dossier: P = .021, 20/20, df = 38 -> t ~ 2.41, d ~ 0.76, Hedges g ~ 0.75
+    df = _frame(_row(study_id="hohmann2012_neck", n_treatment=20, n_control=20,
+                     n_status="derived", derivation="equal allocation",
+                     p_value=0.021, p_relation="="))
+    eff = L.mat_effect_sizes(df).effects
+    assert len(eff) == 1
+    r = eff.iloc[0]
+    assert r["method"] == "from_p_equal_arms"
+    assert r["yi"] == pytest.approx(0.75, abs=0.01)
+    d = r["yi"] / L.hedges_j(38)
+    assert d == pytest.approx(0.76, abs=0.01)
+    # derived arm sizes must be flagged
+    assert bool(r["uses_unverified"]) is True
+    assert "derived" in r["note"] and "equal arms" in r["note"]
+
+
+def test_hohmann_ppt_from_p_matches_dossier():
+    # dossier: PPT P = .032 (20/20) -> d ~ 0.70; PPT P = .013 (21/21) -> d ~ 0.80
+    df = _frame(
+        _row(outcome_domain="physiology", outcome_measure="ppt_max", n_treatment=20,
+             n_control=20, p_value=0.032, p_relation="="),
+        _row(study_id="t", outcome_domain="physiology", outcome_measure="ppt_max",
+             n_treatment=21, n_control=21, p_value=0.013, p_relation="="),
+    )
+    eff = L.mat_effect_sizes(df).effects
+    assert eff["yi"].iloc[0] / L.hedges_j(38) == pytest.approx(0.70, abs=0.01)
+    assert eff["yi"].iloc[1] / L.hedges_j(40) == pytest.approx(0.80, abs=0.01)
+
+
+def test_hohmann_lbp_p_less_than_is_a_bound_not_a_point():
+    # dossier: P < .001 with 21/21 -> t > 3.55, d > ~1.10 (lower bound only)
+    df = _frame(_row(n_treatment=21, n_control=21, p_value=0.001, p_relation="<"))
+    me = L.mat_effect_sizes(df)
+    r = me.effects.iloc[0]
+    assert r["method"] == "bound_only"
+    assert math.isnan(r["yi"]) and math.isnan(r["vi"])
+    assert r["bound_side"] == "lower"
+    assert r["bound_value"] / L.hedges_j(40) == pytest.approx(1.10, abs=0.01)
+    assert not r["pooled_eligible"]
+    pooled = L.pooled_by_control(me)
+    assert pooled.loc[pooled["control_class"] == "no_treatment", "k"].item() == 0
+
+
+def test_t_value_of_dossier():
+    # t for p = .021 two-sided with 38 df is ~2.41 (dossier); our g/J/sqrt(1/20+1/20)
+    g = L._g_from_p(0.021, 20, 20)
+    t = g / L.hedges_j(38) / math.sqrt(0.1)
+    assert t == pytest.approx(2.41, abs=0.01)
+
+
+# --- means/SD route against Borenstein et al. 2009, chapter 4 worked example ----------
+
+
+@pytest.mark.parametrize(("domain", "sign"), [("qol", 1.0), ("pain", -1.0)])
+def test_means_sd_borenstein_example(domain, sign):
+    # Borenstein et al. (2009) ch. 4: means 103 vs 100, SD 5.5 / 4.5, n 50/50:
+    # d = 0.5970, J = 0.9923, g = 0.5924. Higher-is-better outcome keeps the sign,
+    # a lower-is-better outcome (pain) flips it (positive g = mat better).
+    df = _frame(_row(outcome_domain=domain, outcome_measure="x", n_treatment=50,
+                     n_control=50, mean_treatment=103.0, sd_treatment=5.5,
+                     mean_control=100.0, sd_control=4.5))
+    r = L.mat_effect_sizes(df).effects.iloc[0]
+    assert r["method"] == "from_means_sd"
+    assert r["yi"] == pytest.approx(sign * 0.5924, abs=5e-4)
+    # metafor's large-sample variance: 1/n1 + 1/n2 + g^2 / (2 (n1 + n2))
+    assert r["vi"] == pytest.approx(0.04 + 0.5924**2 / 200, abs=1e-5)
+    z = stats.norm.isf(0.025)
+    assert r["ci_high"] - r["ci_low"] == pytest.approx(2 * z * math.sqrt(r["vi"]), rel=1e-12)
+
+
+def test_hedges_j_close_to_approximation():
+    # Hedges & Olkin (1985): J(m) ~ 1 - 3 / (4m - 1), with an error of order m^-2;
+    # their table gives J(10) = 0.9227
+    assert L.hedges_j(10) == pytest.approx(0.9227, abs=5e-5)
+    for m in (10, 38, 98):
+        assert L.hedges_j(m) == pytest.approx(1 - 3 / (4 * m - 1), abs=0.05 / m**2)
+    with pytest.raises(ValueError):
+        L.hedges_j(1)
+
+
+def test_unknown_direction_is_excluded_not_guessed():
+    df = _frame(_row(outcome_domain="sleep", outcome_measure="sleep_quality", n_treatment=10,
+                     n_control=10, mean_treatment=5, sd_treatment=1, mean_control=4,
+                     sd_control=1))
+    me = L.mat_effect_sizes(df)
+    assert me.effects.empty
+    assert "direction of benefit unknown" in me.excluded["reason"].item()
+    me2 = L.mat_effect_sizes(df, higher_is_better={"sleep_quality": True})
+    assert me2.effects["yi"].item() > 0
+
+
+# --- exclusions are listed, nothing silently dropped ------------------------------------
+
+
+def test_exclusions_listed_with_reasons():
+    df = _frame(
+        _row(study_id="chen2019_manual_sleep", device="manual_acupressure", control="sham",
+             n_treatment=31, n_control=31, p_value=0.001, p_relation="<"),
+        _row(study_id="saha2016_lbp", control="none", comparison="within_group",
+             estimate=-4.6, estimate_type="pct_change", ci_low=-6.6, ci_high=-2.6),
+        _row(study_id="kisker2023_stress", control="active", result_direction="no_difference"),
+        _row(study_id="zilberter1999_survey", control="none", comparison="none"),
+        _row(study_id="unclear", comparison="unclear", n_treatment=5, n_control=5,
+             p_value=0.01, p_relation="="),
+        _row(study_id="nodir", n_treatment=5, n_control=5, p_value=0.2, p_relation="=",
+             result_direction="not_reported"),
+        _row(study_id="pref", contrast="randomized_vs_preference_backrest", device="backrest",
+             control="no_treatment", n_treatment=32, n_control=37, significant="no"),
+        _row(study_id="ok", n_treatment=20, n_control=20, p_value=0.05, p_relation="="),
+    )
+    me = L.mat_effect_sizes(df)
+    assert len(me.effects) + len(me.excluded) == len(df)
+    reasons = dict(zip(me.excluded["study_id"], me.excluded["reason"], strict=True))
+    assert "manual" in reasons["chen2019_manual_sleep"] and "not a mat" in reasons["chen2019_manual_sleep"]
+    assert "not a between-group effect" in reasons["saha2016_lbp"]
+    assert "no numeric between-group result" in reasons["kisker2023_stress"]
+    assert "no between-group comparison" in reasons["zilberter1999_survey"]
+    assert "unclear" in reasons["unclear"]
+    assert "direction" in reasons["nodir"]
+    assert "preference" in reasons["pref"]
+    assert me.effects["study_id"].tolist() == ["ok"]
+    assert (me.excluded["line"] == [2, 3, 4, 5, 6, 7, 8]).all()
+
+
+def test_significance_only_gives_bounds_and_says_so():
+    # "not significant" with 32/32 -> |g| < g(p = 0.05, df 62)
+    df = _frame(
+        _row(device="backrest", control="sham", n_treatment=32, n_control=32,
+             significant="no", result_direction="no_difference"),
+        _row(device="backrest", control="no_treatment", n_treatment=32, n_control=32,
+             significant="yes"),
+    )
+    eff = L.mat_effect_sizes(df).effects
+    t = stats.t.isf(0.025, 62)
+    expect = t * math.sqrt(2 / 32) * L.hedges_j(62)
+    assert eff["bound_side"].tolist() == ["upper_abs", "lower"]
+    np.testing.assert_allclose(eff["bound_value"], [expect, expect], rtol=1e-12)
+    assert all("significant=" in n for n in eff["note"])
+    assert eff["device_group"].tolist() == ["backrest", "backrest"]
+    none = L.mat_effect_sizes(df, sig_alpha=None)
+    assert none.effects.empty and len(none.excluded) == 2
+
+
+def test_unverified_values_are_flagged():
+    df = _frame(_row(n_treatment=30, n_control=30, mean_treatment=3.0, sd_treatment=2.0,
+                     mean_control=4.0, sd_control=2.0, value_status="unverified"))
+    r = L.mat_effect_sizes(df).effects.iloc[0]
+    assert bool(r["uses_unverified"]) and "unverified" in r["note"].lower()
+
+
+def test_bad_input_raises_value_error():
+    with pytest.raises(ValueError, match="missing required columns"):
+        L.mat_effect_sizes(pd.DataFrame({"study_id": ["a"]}))
+    with pytest.raises(ValueError):
+        L.mat_effect_sizes(_frame(_row()), level=1.5)
+    with pytest.raises(ValueError):
+        L.mat_effect_sizes([1, 2])
+
+
+# --- pooling ----------------------------------------------------------------------------
+
+
+def test_pooled_k1_and_k0_rows():
+    df = _frame(_row(n_treatment=20, n_control=20, p_value=0.021, p_relation="="))
+    me = L.mat_effect_sizes(df)
+    pooled = L.pooled_by_control(me)
+    assert pooled["control_class"].tolist() == ["no_treatment", "active", "sham"]
+    row = pooled.iloc[0]
+    assert row["k"] == 1 and row["model"] == "single study (k=1)"
+    assert row["estimate"] == pytest.approx(me.effects["yi"].item(), rel=1e-12)
+    assert pooled.iloc[2]["model"] == "no study (k=0)" and math.isnan(pooled.iloc[2]["estimate"])
+
+
+def test_pooled_k3_matches_closed_form_dl():
+    # DerSimonian-Laird closed form, computed here independently of matstats.meta
+    df = _frame(
+        _row(study_id="a", n_treatment=20, n_control=20, p_value=0.021, p_relation="="),
+        _row(study_id="b", n_treatment=40, n_control=40, p_value=0.4, p_relation="="),
+        _row(study_id="c", n_treatment=15, n_control=15, p_value=0.002, p_relation="="),
+        # a second outcome of study a: must not be double counted
+        _row(study_id="a", outcome_measure="vas", n_treatment=20, n_control=20,
+             p_value=0.5, p_relation="="),
+    )
+    me = L.mat_effect_sizes(df)
+    chosen, skipped = L.select_one_per_study(me.effects)
+    assert chosen["study_id"].tolist() == ["a", "b", "c"]
+    assert "one effect per study" in skipped["reason"].item()
+    y, v = chosen["yi"].to_numpy(), chosen["vi"].to_numpy()
+    w = 1 / v
+    q = np.sum(w * (y - np.sum(w * y) / w.sum()) ** 2)
+    tau2 = max(0.0, (q - 2) / (w.sum() - np.sum(w**2) / w.sum()))
+    ws = 1 / (v + tau2)
+    est = np.sum(ws * y) / ws.sum()
+    se = math.sqrt(1 / ws.sum())
+    row = L.pooled_by_control(me, method="DL").iloc[0]
+    assert row["k"] == 3
+    assert row["estimate"] == pytest.approx(est, rel=1e-6)
+    assert row["se"] == pytest.approx(se, rel=1e-6)
+    assert row["tau2"] == pytest.approx(tau2, rel=1e-6, abs=1e-12)
+
+
+def test_backrest_pooled_separately():
+    df = _frame(
+        _row(study_id="m", n_treatment=20, n_control=20, p_value=0.021, p_relation="="),
+        _row(study_id="b", device="backrest", control="no_treatment", n_treatment=32,
+             n_control=32, p_value=0.01, p_relation="="),
+    )
+    pooled = L.pooled_by_control(L.mat_effect_sizes(df))
+    mat = pooled[pooled["device_group"] == "mat"]
+    back = pooled[pooled["device_group"] == "backrest"]
+    assert mat.iloc[0]["study_ids"] == "m" and mat.iloc[0]["k"] == 1
+    assert back["study_ids"].tolist() == ["b"]
+
+
+# --- sham offsets -----------------------------------------------------------------------
+
+
+def test_offset_priors_have_sources_and_reported_ci_se():
+    tab = L.offset_priors_frame()
+    assert tab["source"].str.len().min() > 20
+    strij = tab.set_index("name").loc["placebo_vs_none_clbp"]
+    # Strijkers 2021: 0.37 (0.18 to 0.55) -> SE = 0.37 / 3.92
+    assert strij["mean"] == 0.37
+    assert strij["se"] == pytest.approx(0.37 / (2 * 1.959963984540054), rel=1e-12)
+    hs = tab.set_index("name").loc["physical_sham_vs_none"]
+    assert hs["se"] == pytest.approx(0.23 / (2 * 1.959963984540054), rel=1e-12)
+    assert tab.set_index("name").loc["acupuncture_ipd_back_neck", "mean"] == pytest.approx(0.32)
+
+
+def test_sham_offset_normal_closed_form():
+    out = L.sham_offset(0.75, 0.33).set_index("prior")
+    r = out.loc["placebo_vs_none_clbp"]
+    se_off = 0.37 / 3.919927969080108
+    assert r["expected"] == pytest.approx(0.75 - 0.37, rel=1e-12)
+    assert r["se"] == pytest.approx(math.sqrt(0.33**2 + se_off**2), rel=1e-12)
+    assert r["ci_low"] == pytest.approx(r["expected"] - 1.959963984540054 * r["se"], rel=1e-9)
+    ratio = out.loc["acupuncture_ipd_ratio"]
+    assert ratio["expected"] == pytest.approx(0.75 * 0.35, rel=1e-12)
+
+
+def test_sham_offset_monte_carlo_agrees_and_is_reproducible():
+    a = L.sham_offset(0.75, 0.33, method="monte_carlo", rng=7, n_draws=200_000)
+    b = L.sham_offset(0.75, 0.33, method="monte_carlo", rng=7, n_draws=200_000)
+    c = L.sham_offset(0.75, 0.33, method="monte_carlo", rng=8, n_draws=200_000)
+    pd.testing.assert_frame_equal(a, b)
+    assert not np.allclose(a["expected"], c["expected"], rtol=0, atol=1e-12)
+    n = L.sham_offset(0.75, 0.33)
+    # MC error of a mean with sd ~0.35 over 2e5 draws ~ 8e-4; allow 5e-3
+    np.testing.assert_allclose(a["expected"], n["expected"], atol=5e-3)
+    np.testing.assert_allclose(a["se"], n["se"], rtol=0.02)
+    # difference form: draws are exactly normal, so the percentile CI matches the normal CI
+    diff = n["form"] == "difference"
+    np.testing.assert_allclose(a.loc[diff, "ci_low"], n.loc[diff, "ci_low"], atol=0.01)
+
+
+def test_sham_offset_bad_parameters():
+    with pytest.raises(ValueError):
+        L.sham_offset(float("nan"), 0.3)
+    with pytest.raises(ValueError):
+        L.sham_offset(0.5, -1)
+    with pytest.raises(ValueError):
+        L.sham_offset(0.5, 0.3, method="bayes")
+    with pytest.raises(ValueError):
+        L.sham_offset(0.5, 0.3, priors=[])
+    with pytest.raises(ValueError):
+        L.OffsetPrior("x", "product", 0.1, 0.1, "s", "b")
+
+
+# --- sample size --------------------------------------------------------------------------
+
+
+def test_sample_size_cohen_tables():
+    # Cohen (1988) Table 2.4.1, two-tailed alpha .05: d = .5 -> 64 (80%), 86 (90%);
+    # d = .8 -> 26 (80%)
+    out = L.sham_trial_sample_size([0.5, 0.8], power=(0.8, 0.9))
+    got = {(r.effect, r.power): r.n_per_arm for r in out.itertuples()}
+    assert got[(0.5, 0.8)] == 64
+    assert got[(0.5, 0.9)] == 86
+    assert got[(0.8, 0.8)] == 26
+    assert (out["achieved_power"] >= out["power"]).all()
+    assert (out["n_total"] == 2 * out["n_per_arm"]).all()
+
+
+def test_sample_size_matches_statsmodels():
+    from statsmodels.stats.power import TTestIndPower
+
+    solver = TTestIndPower()
+    for d in (0.15, 0.3, 0.42):
+        for pw in (0.8, 0.9):
+            ref = math.ceil(solver.solve_power(effect_size=d, power=pw, alpha=0.05))
+            got = L.sham_trial_sample_size(d, power=pw)["n_per_arm"].item()
+            assert got == ref, (d, pw)
+
+
+def test_sample_size_rejects_bad_parameters():
+    with pytest.raises(ValueError, match="> 0"):
+        L.sham_trial_sample_size(0.0)
+    with pytest.raises(ValueError):
+        L.sham_trial_sample_size(-0.2)
+    with pytest.raises(ValueError):
+        L.sham_trial_sample_size(0.3, power=1.0)
+    with pytest.raises(ValueError):
+        L.sham_trial_sample_size(0.3, alpha=0)
+
+
+# --- ladder table and conclusion --------------------------------------------------------
+
+
+def test_ladder_table_and_conclusion_follow_results():
+    df = _frame(
+        _row(study_id="hohmann2012_neck", n_treatment=20, n_control=20, p_value=0.021,
+             p_relation="=", n_status="derived", derivation="equal allocation"),
+        _row(study_id="hohmann2012_lbp", n_treatment=21, n_control=21, p_value=0.001,
+             p_relation="<"),
+    )
+    me = L.mat_effect_sizes(df)
+    pooled = L.pooled_by_control(me)
+    r = pooled.iloc[0]
+    exp = L.sham_offset(r["estimate"], r["se"])
+    ss = L.sham_trial_sample_size(0.5)
+    lt = L.ladder_table(pooled, exp)
+    assert set(lt["kind"]) == {"observed", "expected", "reference"}
+    assert (lt.loc[lt["kind"] == "expected", "position"] == 2).all()
+    text = L.ladder_conclusion(me, pooled, exp, ss)
+    assert f"{r['estimate']:.2f}" in text
+    assert "k=1" in text and "k=0" in text
+    assert "64 per arm for 80% power" in text
+    assert "g > 1.08" in text
+    assert "no direct evidence" in text
+    assert f"between {exp['expected'].min():.2f} and {exp['expected'].max():.2f}" in text
