@@ -203,3 +203,13 @@ def test_cli_writes_csv_md_html(real, tmp_path):
     csv = pd.read_csv(tmp_path / "claimed_all_key_studies.csv", dtype=str, keep_default_na=False)
     assert md[0][1:] == [h for _, h in SEED_COLUMNS["all_key_studies"]]
     assert [r[1:] for r in md[1:]] == csv.iloc[:, 1:].values.tolist()
+
+
+def test_imprecision_falls_back_to_analysed_then_enrolled_n():
+    assert "N=50 < 100" in grade_row(row(n_randomized=pd.NA, n_analysed=50))[1]
+    assert "N=20 < 30" in grade_row(row(n_randomized=pd.NA, n_enrolled=20))[1]
+    assert "N not reported" in grade_row(row(n_randomized=pd.NA))[1]
+
+
+def test_meta_analysis_of_randomized_trials_starts_high():
+    assert grade_row(row(design="meta_analysis"))[0] == "high"

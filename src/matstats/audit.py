@@ -153,17 +153,23 @@ def _unique(rows: pd.DataFrame, column: str) -> str:
     return ";".join(dict.fromkeys(v for v in vals if v))
 
 
+def row_n(row: pd.Series) -> int | None:
+    """A row's study size: n_randomized, else n_analysed, else n_enrolled (None if none)."""
+    for col in ("n_randomized", "n_analysed", "n_enrolled"):
+        n = _num(row.get(col))
+        if n is not None:
+            return int(n)
+    return None
+
+
 def _study_n(rows: pd.DataFrame) -> dict[str, int]:
-    """Largest n_randomized (else n_analysed) reported per study_id."""
+    """Largest :func:`row_n` per study_id (studies without any N are left out)."""
     out: dict[str, int] = {}
-    for sid, grp in rows.groupby("study_id", sort=False):
-        vals = [_num(v) for v in grp.get("n_randomized", pd.Series(dtype=float))]
-        vals = [v for v in vals if v is not None]
-        if not vals:
-            vals = [_num(v) for v in grp.get("n_analysed", pd.Series(dtype=float))]
-            vals = [v for v in vals if v is not None]
-        if vals:
-            out[str(sid)] = int(max(vals))
+    for _, row in rows.iterrows():
+        n = row_n(row)
+        sid = str(row["study_id"])
+        if n is not None and n > out.get(sid, 0):
+            out[sid] = n
     return out
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from matstats.audit import MAT_DEVICES, _missing, _num, _text, audit_claims, split_ids
+from matstats.audit import MAT_DEVICES, _missing, _text, audit_claims, row_n, split_ids
 
 #: Seed table name -> (snake_case column, header text in the seed) in column order.
 SEED_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -42,8 +42,8 @@ SEED_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
 
 GRADES = ("high", "moderate", "low", "very_low")
 
-#: Designs whose rows are randomized comparisons and so start at "high".
-RANDOMIZED_DESIGNS = frozenset({"rct", "crossover", "controlled_trial"})
+#: Designs that start at "high": randomized comparisons and syntheses of them.
+RANDOMIZED_DESIGNS = frozenset({"rct", "crossover", "controlled_trial", "meta_analysis"})
 
 #: Designs that carry no results to grade.
 NO_RESULT_DESIGNS = frozenset({"registered_protocol"})
@@ -149,10 +149,11 @@ def grade_not_randomized(row: pd.Series) -> tuple[int, str] | None:
 
 
 def grade_imprecision(row: pd.Series) -> tuple[int, str] | None:
-    """Imprecision: N < 30 -> down 2; N < 100 -> down 1 (N = n_randomized, else n_analysed)."""
-    n = _num(row.get("n_randomized"))
-    if n is None:
-        n = _num(row.get("n_analysed"))
+    """Imprecision: N < 30 -> down 2; N < 100 -> down 1; N not reported -> down 1.
+
+    N is n_randomized, else n_analysed, else n_enrolled.
+    """
+    n = row_n(row)
     if n is None:
         return 1, "imprecision: N not reported"
     if n < 30:
@@ -210,7 +211,7 @@ def grade_rules_table() -> pd.DataFrame:
         {
             "order": 0,
             "rule": "start",
-            "description": "start high for rct/crossover/controlled_trial designs, low otherwise; "
+            "description": "start high for rct/crossover/controlled_trial/meta_analysis designs, low otherwise; "
             "a design without results (registered_protocol) or a row without any result is 'none'",
         }
     ]
@@ -278,9 +279,7 @@ def grade_studies(studies: pd.DataFrame | None = None) -> pd.DataFrame:
         with_result = grp[~grp["result_direction"].map(lambda v: _text(v) in {"", "not_reported"})]
         row = (with_result if len(with_result) else grp).iloc[0]
         grade, reasons = grade_row(row)
-        n = _num(row.get("n_randomized"))
-        if n is None:
-            n = _num(row.get("n_analysed"))
+        n = row_n(row)
         rows.append(
             {
                 "study_id": _text(sid),
