@@ -275,9 +275,12 @@ def meta_analysis(yi, vi, *, method: str = "REML", test: str = "z",
       within-study variance ``s2 = (k-1) sum(w) / (sum(w)^2 - sum(w^2))``; for ``"FE"``
       ``I2 = max(0, 100 (Q - (k-1)) / Q)`` and ``H2 = Q / (k-1)``.
     * The prediction interval is ``estimate +/- crit * sqrt(se^2 + tau2)``, with ``crit``
-      from the normal (``test="z"``) or t(k-1) (``test="knha"``) distribution.
-    * With k = 1 the model reduces to the single study (tau2 = 0, Q = 0); I2, H2, the
-      Q p-value and the tau2 CI are NaN, since they are undefined.
+      from the normal (``test="z"``) or t(k-1) (``test="knha"``) distribution; NaN for
+      ``method="FE"`` (metafor's ``predict()`` gives none there).
+    * With k = 1 the model reduces to the single study (tau2 = 0, Q = 0, Q p = 1, I2 = 0,
+      H2 = 1, as metafor reports); the tau2 CI is NaN. ``test="knha"`` with k = 1 raises
+      (metafor silently switches to ``"z"``).
+    * ``method="FE"`` with ``test="knha"`` is computed as metafor does (it only warns).
     """
     _check_options(method, test, level)
     y, v = _check_inputs(yi, vi, min_k=1)
@@ -295,7 +298,9 @@ def _fit(y: np.ndarray, v: np.ndarray, method: str, test: str, level: float) -> 
     alpha = 1 - level
     if test == "knha":
         df = k - 1
-        s2w = float(np.sum(w * r**2)) / df
+        rss = float(np.sum(w * r**2))
+        # metafor sets s2w to 0 when the weighted RSS is numerically zero
+        s2w = 0.0 if rss <= np.finfo(float).eps else rss / df
         se = math.sqrt(s2w * Ainv[0, 0])
         crit = float(stats.t.ppf(1 - alpha / 2, df))
         stat = est / se if se > 0 else (math.copysign(math.inf, est) if est else math.nan)
@@ -326,9 +331,11 @@ def _fit(y: np.ndarray, v: np.ndarray, method: str, test: str, level: float) -> 
         else:
             tau2_ci = _qprofile_ci(y, v, X, level)
     else:
-        q_pval = i2 = h2 = math.nan
+        # metafor's convention for k = 1: Q = 0, p = 1, I2 = 0, H2 = 1
+        q_pval, i2, h2 = 1.0, 0.0, 1.0
         tau2_ci = (math.nan, math.nan)
-    half = crit * math.sqrt(se**2 + tau2)
+    # metafor's predict() gives no prediction interval for an equal-effect model
+    half = math.nan if method == "FE" else crit * math.sqrt(se**2 + tau2)
     weights = tuple(float(x) for x in 100 * w / w.sum())
     return MetaResult(
         estimate=est, se=se, stat=stat, df=float(df), ci_low=ci_low, ci_high=ci_high,
@@ -337,3 +344,336 @@ def _fit(y: np.ndarray, v: np.ndarray, method: str, test: str, level: float) -> 
         pi_low=est - half, pi_high=est + half, k=k, method=method, test=test,
         level=float(level), weights=weights,
     )
+
+
+# ------------------------------------------------------------------------ Egger regression
+@dataclass(frozen=True)
+class EggerResult:
+    """Result of :func:`egger_test`; see :meth:`to_frame` for the fields."""
+
+    stat: float
+    df: int
+    pval: float
+    limit_estimate: float
+    limit_ci_low: float
+    limit_ci_high: float
+    slope: float
+    k: int
+    level: float
+
+    def to_frame(self) -> pd.DataFrame:
+        """One-row DataFrame.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns: ``stat`` (t statistic of the slope on the standard error), ``df``
+            (k - 2), ``pval`` (two-sided), ``limit_estimate`` (intercept: the predicted
+            effect at se = 0), ``limit_ci_low``, ``limit_ci_high``, ``slope``, ``k``,
+            ``level``.
+        """
+        return pd.DataFrame([asdict(self)])
+
+
+def egger_test(yi, vi, *, level: float = 0.95) -> EggerResult:
+    """Egger's regression test for funnel-plot asymmetry (metafor ``regtest(model="lm")``).
+
+    Weighted least squares of ``yi`` on ``sqrt(vi)`` with weights ``1/vi`` and a
+    multiplicative residual variance (Egger et al. 1997, BMJ 315:629). The slope's t test
+    (k - 2 df) is the asymmetry test; the intercept is the "limit estimate" (effect of a
+    hypothetical study with se = 0), with a t-based CI.
+
+    Parameters
+    ----------
+    yi, vi : array_like
+        Effect sizes and sampling variances (> 0).
+    level : float, default 0.95
+        Confidence level of the limit estimate's CI.
+
+    Returns
+    -------
+    EggerResult
+        Frozen dataclass with ``.to_frame()``.
+
+    Raises
+    ------
+    ValueError
+        Fewer than 3 studies, all standard errors equal (slope not identifiable), or any
+        input fault listed in :func:`meta_analysis`.
+    """
+    _check_options("FE", "z", level)
+    y, v = _check_inputs(yi, vi, min_k=3)
+    sei = np.sqrt(v)
+    if np.ptp(sei) == 0:
+        raise ValueError("all standard errors are equal: Egger's slope is not identifiable")
+    k = y.size
+    X = np.column_stack([np.ones(k), sei])
+    w, beta, Ainv, r = _gls(y, v, X, 0.0)
+    df = k - 2
+    sigma2 = float(np.sum(w * r**2)) / df
+    cov = sigma2 * Ainv
+    se = np.sqrt(np.diag(cov))
+    stat = float(beta[1] / se[1]) if se[1] > 0 else math.inf * np.sign(beta[1])
+    pval = float(2 * stats.t.sf(abs(stat), df))
+    crit = float(stats.t.ppf(1 - (1 - level) / 2, df))
+    b0 = float(beta[0])
+    return EggerResult(stat=stat, df=df, pval=pval, limit_estimate=b0,
+                       limit_ci_low=b0 - crit * float(se[0]),
+                       limit_ci_high=b0 + crit * float(se[0]),
+                       slope=float(beta[1]), k=k, level=float(level))
+
+
+# ---------------------------------------------------------------------------- trim and fill
+@dataclass(frozen=True)
+class TrimFillResult:
+    """Result of :func:`trim_and_fill`.
+
+    Attributes
+    ----------
+    k0 : int
+        Estimated number of missing studies.
+    side : str
+        Side of the funnel on which studies were imputed (``"left"`` or ``"right"``).
+    estimator : str
+        ``"L0"`` or ``"R0"``.
+    model : MetaResult
+        The model refitted to the observed plus filled studies.
+    data : pandas.DataFrame
+        Columns ``yi``, ``vi``, ``filled`` (bool; True for imputed studies), observed
+        studies first in input order, then the filled ones.
+    """
+
+    k0: int
+    side: str
+    estimator: str
+    model: MetaResult
+    data: pd.DataFrame = field(repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One-row summary: ``k0``, ``side``, ``estimator`` plus all columns of
+        :meth:`MetaResult.to_frame` for the filled model."""
+        head = pd.DataFrame([{"k0": self.k0, "side": self.side, "estimator": self.estimator}])
+        return pd.concat([head, self.model.to_frame()], axis=1)
+
+
+def _side(y: np.ndarray, v: np.ndarray, method: str) -> str:
+    """metafor's rule: sign of the slope of the meta-regression of yi on sqrt(vi)."""
+    X = np.column_stack([np.ones(y.size), np.sqrt(v)])
+    tau2 = _tau2(y, v, X, method)
+    _, beta, _, _ = _gls(y, v, X, tau2)
+    return "right" if beta[1] < 0 else "left"
+
+
+def trim_and_fill(yi, vi, *, method: str = "REML", test: str = "z", level: float = 0.95,
+                  estimator: str = "L0", side: str | None = None,
+                  maxiter: int = 100) -> TrimFillResult:
+    """Duval & Tweedie trim-and-fill (metafor ``trimfill``).
+
+    Parameters
+    ----------
+    yi, vi : array_like
+        Effect sizes and sampling variances (> 0); at least 3 studies.
+    method : str, default "REML"
+        Estimator used for every model fit (as in :func:`meta_analysis`).
+    test : {"z", "knha"}, default "z"
+        Inference for the final (filled) model.
+    level : float, default 0.95
+    estimator : {"L0", "R0"}, default "L0"
+        Estimator of the number of missing studies.
+    side : {"left", "right"}, optional
+        Side on which studies are missing. By default chosen as metafor does: ``"right"``
+        if the slope of the meta-regression of ``yi`` on ``sqrt(vi)`` (same ``method``) is
+        negative, else ``"left"``.
+    maxiter : int, default 100
+        Maximum number of trim iterations.
+
+    Returns
+    -------
+    TrimFillResult
+        ``k0``, ``side``, ``estimator``, the refitted ``model`` and the augmented ``data``.
+
+    Raises
+    ------
+    ValueError
+        Bad inputs, fewer than 3 studies, or no convergence within ``maxiter``.
+    """
+    _check_options(method, test, level)
+    if estimator not in ("L0", "R0"):
+        raise ValueError(f"estimator must be 'L0' or 'R0', got {estimator!r}")
+    if side is not None and side not in ("left", "right"):
+        raise ValueError(f"side must be 'left', 'right' or None, got {side!r}")
+    y, v = _check_inputs(yi, vi, min_k=3)
+    k = y.size
+    if side is None:
+        side = _side(y, v, method)
+    ys = -y if side == "right" else y.copy()
+    order = np.argsort(ys, kind="stable")
+    ys, vs = ys[order], v[order]
+    k0, k0_prev, it = 0, -1, 0
+    b = math.nan
+    while k0 != k0_prev:
+        it += 1
+        if it > maxiter:
+            raise ValueError(f"trim and fill did not converge in {maxiter} iterations")
+        k0_prev = k0
+        keep = k - k0
+        b = float(_fit(ys[:keep], vs[:keep], method, "z", level).estimate)
+        yc = ys - b
+        ranks = stats.rankdata(np.abs(yc), method="ordinal")
+        signed = np.sign(yc) * ranks
+        if estimator == "L0":
+            sr = float(np.sum(signed[signed > 0]))
+            k0 = (4 * sr - k * (k + 1)) / (2 * k - 1)
+        else:
+            gamma = k - float(np.max(np.abs(signed[signed < 0]))) if np.any(signed < 0) else k
+            k0 = gamma - 1
+        k0 = int(np.round(max(0.0, k0)))
+        k0 = min(k0, k - 1)
+    if k0 > 0:
+        y_fill = 2 * b - ys[k - k0:]
+        v_fill = vs[k - k0:]
+        if side == "right":
+            y_fill = -y_fill
+    else:
+        y_fill = np.empty(0)
+        v_fill = np.empty(0)
+    data = pd.DataFrame({
+        "yi": np.concatenate([y, y_fill]),
+        "vi": np.concatenate([v, v_fill]),
+        "filled": np.concatenate([np.zeros(k, bool), np.ones(y_fill.size, bool)]),
+    })
+    model = _fit(data["yi"].to_numpy(), data["vi"].to_numpy(), method, test, level)
+    return TrimFillResult(k0=k0, side=side, estimator=estimator, model=model, data=data)
+
+
+# ------------------------------------------------------------------------ subgroups and LOO
+@dataclass(frozen=True)
+class SubgroupResult:
+    """Result of :func:`subgroup_analysis`.
+
+    Attributes
+    ----------
+    groups : pandas.DataFrame
+        One row per subgroup: ``group`` plus the columns of :meth:`MetaResult.to_frame`.
+    q_between : float
+        Between-subgroup Q statistic.
+    q_between_df : int
+        Its degrees of freedom (number of subgroups - 1).
+    q_between_pval : float
+        Chi-square p-value.
+    excluded : pandas.DataFrame
+        Studies left out of the test with the reason (``index``, ``group``, ``reason``).
+    """
+
+    groups: pd.DataFrame
+    q_between: float
+    q_between_df: int
+    q_between_pval: float
+    excluded: pd.DataFrame = field(repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Per-subgroup rows (as ``groups``) with the between-subgroup test repeated in
+        columns ``q_between``, ``q_between_df``, ``q_between_pval``."""
+        out = self.groups.copy()
+        out["q_between"] = self.q_between
+        out["q_between_df"] = self.q_between_df
+        out["q_between_pval"] = self.q_between_pval
+        return out
+
+
+def subgroup_analysis(yi, vi, groups, *, method: str = "REML", test: str = "z",
+                      level: float = 0.95) -> SubgroupResult:
+    """Separate models per subgroup and the between-subgroup Q test.
+
+    Each subgroup is pooled on its own (its own tau2, ``method``/``test`` as given). The
+    between-subgroup statistic is ``Q_b = sum_g (est_g - est_bar)^2 / se_g^2`` with
+    ``est_bar`` the inverse-variance mean of the subgroup estimates, referred to a
+    chi-square distribution on (G - 1) df. This equals metafor's moderator test ``QM`` of
+    ``rma(est_g, sei=se_g, mods=~group, method="FE")`` fitted to the subgroup estimates
+    (Borenstein et al. 2009, ch. 19, "separate estimates of tau2").
+
+    Parameters
+    ----------
+    yi, vi : array_like
+        Effect sizes and sampling variances.
+    groups : array_like
+        Subgroup label of each study (no missing labels).
+    method, test, level
+        As in :func:`meta_analysis`.
+
+    Returns
+    -------
+    SubgroupResult
+        Per-group table (in order of first appearance), Q between with df and p, and the
+        table of excluded studies (empty unless a subgroup has a single study and
+        ``test="knha"``, which cannot be fitted).
+
+    Raises
+    ------
+    ValueError
+        Bad inputs, missing labels, mismatched lengths, or fewer than 2 usable subgroups.
+    """
+    _check_options(method, test, level)
+    y, v = _check_inputs(yi, vi, min_k=2)
+    g = pd.Series(list(groups) if not isinstance(groups, pd.Series) else groups.to_list(),
+                  dtype=object)
+    if g.size != y.size:
+        raise ValueError(f"groups has length {g.size}, but yi has length {y.size}")
+    if g.isna().any():
+        raise ValueError(f"groups has missing labels at positions {np.flatnonzero(g.isna())}")
+    rows, excluded = [], []
+    for label in pd.unique(g):
+        idx = np.flatnonzero((g == label).to_numpy())
+        if test == "knha" and idx.size < 2:
+            excluded.extend({"index": int(i), "group": label,
+                             "reason": "single-study subgroup cannot use test='knha'"}
+                            for i in idx)
+            continue
+        fit = _fit(y[idx], v[idx], method, test, level).to_frame()
+        fit.insert(0, "group", label)
+        rows.append(fit)
+    if len(rows) < 2:
+        raise ValueError("at least 2 subgroups with a fitted model are needed for Q between")
+    table = pd.concat(rows, ignore_index=True)
+    est = table["estimate"].to_numpy(float)
+    wg = 1 / table["se"].to_numpy(float) ** 2
+    mu = float(np.sum(wg * est) / np.sum(wg))
+    qb = float(np.sum(wg * (est - mu) ** 2))
+    dfb = len(rows) - 1
+    excl = pd.DataFrame(excluded, columns=["index", "group", "reason"])
+    return SubgroupResult(groups=table, q_between=qb, q_between_df=dfb,
+                          q_between_pval=float(stats.chi2.sf(qb, dfb)), excluded=excl)
+
+
+def leave_one_out(yi, vi, *, method: str = "REML", test: str = "z", level: float = 0.95,
+                  labels=None) -> pd.DataFrame:
+    """Refit the model with each study left out in turn (metafor ``leave1out``).
+
+    Parameters
+    ----------
+    yi, vi : array_like
+        Effect sizes and sampling variances; at least 2 studies (3 for ``test="knha"``).
+    method, test, level
+        As in :func:`meta_analysis`.
+    labels : array_like, optional
+        Study labels; default 0..k-1.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per omitted study: ``omitted`` (label) plus the columns of
+        :meth:`MetaResult.to_frame` for the model without that study.
+    """
+    _check_options(method, test, level)
+    y, v = _check_inputs(yi, vi, min_k=3 if test == "knha" else 2)
+    k = y.size
+    labs = list(range(k)) if labels is None else list(labels)
+    if len(labs) != k:
+        raise ValueError(f"labels has length {len(labs)}, but yi has length {k}")
+    rows = []
+    for i in range(k):
+        keep = np.arange(k) != i
+        fr = _fit(y[keep], v[keep], method, test, level).to_frame()
+        fr.insert(0, "omitted", labs[i])
+        rows.append(fr)
+    return pd.concat(rows, ignore_index=True)
