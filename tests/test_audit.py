@@ -375,3 +375,93 @@ def test_real_data_reasons_name_the_evidence(real_audit, dossier, verdict, fragm
         assert r.verdict == verdict
         for frag in fragments:
             assert frag in r.reason, (r.claim_id, r.reason)
+
+
+# ----------------------------------------------------------------- tracing
+def test_trace_claim_finds_borrowed_details():
+    from matstats.audit import trace_claim
+
+    cl = claims(
+        {
+            "claim_id": "T",
+            "table_name": "all_key_studies",
+            "cell_1": "Swedish RCT (Someone et al.)",
+            "cell_2": "2012",
+            "claimed_design": "rct",
+            "claimed_n": 82,
+            "claimed_figure": "98% reported pain relief after 3 weeks (15 min/day)",
+            "study_ids": "swe;gerA;gerB;survey99",
+        }
+    )
+    st = studies(
+        {"study_id": "swe", "country": "Sweden", "year": 2011, "n_randomized": 36,
+         "dose_min_per_day": 15.0, "duration_weeks": 3.0},
+        {"study_id": "gerA", "country": "Germany", "n_randomized": 40, "duration_weeks": 2.0},
+        {"study_id": "gerB", "country": "Germany", "n_randomized": 42, "duration_weeks": 2.0},
+        {**SURVEY, "country": "USA", "n_randomized": pd.NA, "n_analysed": 126},
+    )
+    tr = trace_claim("T", cl, st)
+    hits = {(r.attribute, r.study_id) for r in tr.itertuples() if r.match}
+    assert ("figure", "survey99") in hits
+    assert ("n", "gerA+gerB") in hits  # 40 + 42 = 82, two trials of one paper
+    assert ("country", "swe") in hits
+    assert ("year", "gerA") in hits and ("year", "swe") not in hits
+    assert ("dose_min_per_day", "swe") in hits
+    assert ("duration_weeks", "swe") in hits and ("duration_weeks", "gerA") not in hits
+    assert ("design", "survey99") not in hits
+    assert not tr.loc[(tr.attribute == "n") & (tr.study_id == "swe"), "match"].any()
+    with pytest.raises(ValueError, match="unknown claim_id"):
+        trace_claim("nope", cl, st)
+
+
+def test_trace_figure_orders_source_relay_claims():
+    from matstats.audit import trace_figure
+
+    cl = claims(
+        {"claim_id": "A", "claimed_design": "rct", "claimed_figure": "98% relief", "study_ids": "survey99"},
+        {"claim_id": "B", "claimed_figure": "50% relief", "study_ids": "survey99"},
+    )
+    st = studies({**SURVEY, "n_enrolled": 200, "n_analysed": 126, "source_url": "https://vendor.example/x"})
+    tr = trace_figure(98, cl, st)
+    assert tr["stage"].tolist() == ["source", "relay", "claim"]
+    assert tr["step"].tolist() == [1, 2, 3]
+    assert "123/126 = 97.6%" in tr.loc[0, "detail"]
+    assert "vendor.example" in tr.loc[1, "where"]
+    assert "n_enrolled=200" in tr.loc[1, "detail"]
+    assert tr.loc[2, "verdict"] == "misattributed"
+    with pytest.raises(ValueError, match="percentage"):
+        trace_figure(150, cl, st)
+
+
+def test_real_98_trace_reaches_the_swedish_rct_row(real_audit):
+    from matstats.audit import trace_figure
+
+    _, claims_df = real_audit
+    import matstats
+
+    tr = trace_figure(98, claims_df, matstats.load_studies())
+    assert tr.loc[0, "stage"] == "source"
+    assert tr.loc[0, "design"] == "survey" and tr.loc[0, "control"] == "none"
+    first_claim = tr[tr["stage"] == "claim"].iloc[0]
+    assert "Kjerryd" in first_claim["label"]
+    assert "hohmann2012_neck+hohmann2012_lbp" in first_claim["detail"]
+    assert "15 min/day <- kjellgren2011_backneck" in first_claim["detail"]
+
+
+def test_plots_return_figures(real_audit):
+    import matplotlib.pyplot as plt
+
+    from matstats.audit import trace_figure
+    from matstats.plots.audit import plot_figure_trace, plot_verdicts
+
+    audit, claims_df = real_audit
+    fig = plot_verdicts(audit, figsize=(6, 3))
+    assert tuple(fig.get_size_inches()) == (6, 3)
+    # one bar segment per (claim kind, verdict); total bar widths = number of claims
+    widths = sum(p.get_width() for p in fig.axes[0].patches)
+    assert widths == len(audit)
+    import matstats
+
+    fig2 = plot_figure_trace(trace_figure(98, claims_df, matstats.load_studies()))
+    assert len(fig2.axes) == 1
+    plt.close("all")
