@@ -11,12 +11,23 @@ analyze_many
     cycle_t, gls_ar1, randomization, bayes and day_t analyses of many trials.
 simulate_and_analyze
     Both, block by block, with bounded memory.
+power, power_curve, power_closed_form, cycles_needed_closed_form
+    Simulated and noncentral-t power; cycles needed for a target power.
 """
 
 from __future__ import annotations
 
 from matstats.nof1.analysis import METHODS, analyze_many, gls_design, simulate_and_analyze
 from matstats.nof1.design import DESIGNS, schedule
+from matstats.nof1.power import (
+    PowerCurve,
+    cycle_difference_variance,
+    cycles_needed_closed_form,
+    power,
+    power_closed_form,
+    power_curve,
+    rejections,
+)
 from matstats.nof1.simulate import mean_profile, simulate
 
 # from matstats.nof1.diary import analyze  # owned by nof1-diary; enabled once diary.py exists
@@ -24,9 +35,16 @@ from matstats.nof1.simulate import mean_profile, simulate
 __all__ = [
     "DESIGNS",
     "METHODS",
+    "PowerCurve",
     "analyze_many",
+    "cycle_difference_variance",
+    "cycles_needed_closed_form",
     "gls_design",
     "mean_profile",
+    "power",
+    "power_closed_form",
+    "power_curve",
+    "rejections",
     "schedule",
     "simulate",
     "simulate_and_analyze",

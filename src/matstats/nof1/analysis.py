@@ -16,7 +16,7 @@ import numbers
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
 from matstats.nof1.design import _validate_schedule
 from matstats.nof1.simulate import CHUNK_SIZE, _iter_chunks
@@ -39,8 +39,9 @@ _BLOCK_ELEMENTS = 1 << 20  # cap on trials x sign patterns held at once
 
 
 def _t_two_sided(t: np.ndarray, df: np.ndarray) -> np.ndarray:
+    """Two-sided p-value of a t statistic (NaN stays NaN)."""
     with np.errstate(invalid="ignore"):
-        return 2.0 * stats.t.sf(np.abs(t), df)
+        return 2.0 * special.stdtr(df, -np.abs(t))
 
 
 def gls_design(sched) -> pd.DataFrame:
@@ -69,33 +70,58 @@ def gls_design(sched) -> pd.DataFrame:
     )
 
 
-def _chol_solve(a: np.ndarray, b: np.ndarray):
-    """Solve many small SPD systems a x = b at once (a: (m, p, p), b: (m, p)).
+def _chol_solve(A: list, b: list):
+    """Solve small SPD systems A x = b for many trials at once.
 
-    Returns x (m, p) and the last diagonal element of inv(a) (m,). A system
-    whose pivot is not positive gives NaN.
+    ``A`` is a p x p nested list (lower triangle used) and ``b`` a length-p
+    list; every entry is a float (shared by all trials) or an array over
+    trials. Returns x (list of p entries) and the last diagonal element of
+    inv(A). A non-positive pivot gives NaN.
     """
-    m, p, _ = a.shape
-    L = np.zeros_like(a)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        for j in range(p):
-            s = a[:, j, j] - np.einsum("mk,mk->m", L[:, j, :j], L[:, j, :j])
-            s = np.where(s > 0, s, np.nan)
-            L[:, j, j] = np.sqrt(s)
-            for i in range(j + 1, p):
-                L[:, i, j] = (
-                    a[:, i, j] - np.einsum("mk,mk->m", L[:, i, :j], L[:, j, :j])
-                ) / L[:, j, j]
-        z = np.empty_like(b)
-        for i in range(p):
-            z[:, i] = (b[:, i] - np.einsum("mk,mk->m", L[:, i, :i], z[:, :i])) / L[:, i, i]
-        x = np.empty_like(b)
-        for i in range(p - 1, -1, -1):
-            x[:, i] = (
-                z[:, i] - np.einsum("mk,mk->m", L[:, i + 1 :, i], x[:, i + 1 :])
-            ) / L[:, i, i]
-        inv_last = 1.0 / L[:, p - 1, p - 1] ** 2
-    return x, inv_last
+    p = len(b)
+    L = [[0.0] * p for _ in range(p)]
+    for j in range(p):
+        s = A[j][j]
+        for k in range(j):
+            s = s - L[j][k] * L[j][k]
+        L[j][j] = np.sqrt(np.where(s > 0, s, np.nan))
+        for i in range(j + 1, p):
+            s = A[i][j]
+            for k in range(j):
+                s = s - L[i][k] * L[j][k]
+            L[i][j] = s / L[j][j]
+    z = [0.0] * p
+    for i in range(p):
+        s = b[i]
+        for k in range(i):
+            s = s - L[i][k] * z[k]
+        z[i] = s / L[i][i]
+    x = [0.0] * p
+    for i in range(p - 1, -1, -1):
+        s = z[i]
+        for k in range(i + 1, p):
+            s = s - L[k][i] * x[k]
+        x[i] = s / L[i][i]
+    return x, 1.0 / (L[p - 1][p - 1] * L[p - 1][p - 1])
+
+
+def _dot(u: list, v: list):
+    s = u[0] * v[0]
+    for i in range(1, len(u)):
+        s = s + u[i] * v[i]
+    return s
+
+
+def _quad(u: list, M: list):
+    """u' M u for a nested-list matrix M (all entries used)."""
+    p = len(u)
+    s = 0.0
+    for i in range(p):
+        row = M[i][0] * u[0]
+        for j in range(1, p):
+            row = row + M[i][j] * u[j]
+        s = s + u[i] * row
+    return s
 
 
 def _gls_iterate(st: dict, p: int, maxiter: int, rtol: float) -> dict:
@@ -103,68 +129,74 @@ def _gls_iterate(st: dict, p: int, maxiter: int, rtol: float) -> dict:
 
     Mirrors ``statsmodels GLSAR(y, X, rho=1).iterative_fit(maxiter, rtol)``:
     start at rho = 0; each fit whitens by u_t - rho u_{t-1} (dropping the first
-    row); rho is re-estimated by Yule-Walker ("adjusted") on the unwhitened
-    residuals of the last fit; stop early per trial when the largest relative
-    change of the coefficients is below ``rtol``. ``st`` holds shared (p, p)
-    or per-trial (m, p, p) arrays; see ``_gls_stats_*``.
+    row), so X~'X~ = S0 - rho (S1 + S1') + rho^2 S2 and X~'y~ = a0 - rho (a1 +
+    a2) + rho^2 a3; rho is re-estimated by Yule-Walker ("adjusted", demeaned)
+    on the unwhitened residuals y - X beta of the last fit, written in terms of
+    the same statistics; a trial stops early when the largest relative change
+    of its coefficients is below ``rtol`` (as GLSAR does). Entries of ``st``
+    are floats or nested lists of floats when shared by all trials (complete
+    data: one design), else arrays over trials.
     """
+    S0, S1, S2 = st["S0"], st["S1"], st["S2"]
+    S1s = [[S1[i][j] + S1[j][i] for j in range(p)] for i in range(p)]
+    a0, a3 = st["a0"], st["a3"]
+    a12 = [st["a1"][i] + st["a2"][i] for i in range(p)]
+    n = np.asarray(st["n"], dtype=float)
     m = st["q0"].shape[0]
-    S0, S1, S2 = (np.broadcast_to(st[k], (m, p, p)) for k in ("S0", "S1", "S2"))
-    S1s = S1 + np.swapaxes(S1, 1, 2)
-    a0, a1, a2, a3 = st["a0"], st["a1"], st["a2"], st["a3"]
-    a12 = a1 + a2
-    n = st["n"].astype(float)
+    x0, xl, sx = st["x_first"], st["x_last"], st["sx"]
+    XX = [[S0[i][j] + x0[i] * x0[j] for j in range(p)] for i in range(p)]
+    y0 = st["y_first"]
+    Xy = [a0[i] + x0[i] * y0 for i in range(p)]
+    yy = st["q0"] + y0 * y0
 
     def fit(rho):
-        r = rho[:, None, None]
-        A = S0 - r * S1s + (r * r) * S2
-        rb = rho[:, None]
-        b = a0 - rb * a12 + (rb * rb) * a3
+        if np.ndim(rho) == 0 and rho == 0.0:
+            A, b = S0, list(a0)
+        else:
+            r2 = rho * rho
+            A = [[S0[i][j] - rho * S1s[i][j] + r2 * S2[i][j] for j in range(p)] for i in range(p)]
+            b = [a0[i] - rho * a12[i] + r2 * a3[i] for i in range(p)]
         beta, inv_last = _chol_solve(A, b)
-        return beta, inv_last, b
+        return [np.broadcast_to(bi, (m,)) for bi in beta], inv_last, b
 
     def yule_walker(beta):
-        x0 = np.broadcast_to(st["x_first"], beta.shape)
-        xl = np.broadcast_to(st["x_last"], beta.shape)
-        sx = np.broadcast_to(st["sx"], beta.shape)
-        XX = S0 + x0[:, :, None] * x0[:, None, :]
-        Xy = a0 + x0 * st["y_first"][:, None]
-        yy = st["q0"] + st["y_first"] ** 2
-        ee = yy - 2 * np.einsum("mp,mp->m", beta, Xy) + np.einsum("mp,mpq,mq->m", beta, XX, beta)
-        e1 = st["q1"] - np.einsum("mp,mp->m", beta, a12) + np.einsum("mp,mpq,mq->m", beta, S1, beta)
-        se = st["sy"] - np.einsum("mp,mp->m", beta, sx)
-        e_first = st["y_first"] - np.einsum("mp,mp->m", beta, x0)
-        e_last = st["y_last"] - np.einsum("mp,mp->m", beta, xl)
+        ee = yy - 2 * _dot(beta, Xy) + _quad(beta, XX)
+        e1 = st["q1"] - _dot(beta, a12) + _quad(beta, S1)
+        se = st["sy"] - _dot(beta, sx)
+        e_first = y0 - _dot(beta, x0)
+        e_last = st["y_last"] - _dot(beta, xl)
         ebar = se / n
         r0 = (ee - n * ebar * ebar) / n
         r1 = (e1 - ebar * ((se - e_last) + (se - e_first)) + (n - 1) * ebar * ebar) / (n - 1)
         return r1 / r0
 
-    rho = np.zeros(m)
+    rho = 0.0
     converged = np.zeros(m, dtype=bool)
     last = None
     with np.errstate(invalid="ignore", divide="ignore"):
         for i in range(maxiter - 1):
             beta, _, _ = fit(rho)
             if i == 0:
-                last = beta
+                last = np.array(beta)
             else:
-                diff = np.max(np.abs(last - beta) / np.abs(last), axis=1)
+                cur = np.array(beta)
+                diff = np.max(np.abs(last - cur) / np.abs(last), axis=0)
                 converged = converged | (diff < rtol)
-                last = beta
-            rho = np.where(converged, rho, yule_walker(beta))
+                last = cur
+            new = yule_walker(beta)
+            rho = new if i == 0 else np.where(converged, rho, new)
         beta, inv_last, b = fit(rho)
+        rho = np.broadcast_to(np.asarray(rho, dtype=float), (m,))
         yty = st["q0"] - 2 * rho * st["q1"] + rho * rho * st["q2"]
-        wssr = yty - np.einsum("mp,mp->m", beta, b)
+        wssr = yty - _dot(beta, b)
         df = n - 1 - p
-        scale = wssr / df
-        se = np.sqrt(scale * inv_last)
-        est = beta[:, p - 1]
+        se = np.sqrt(wssr / df * inv_last)
         ok = df >= 1
-        est = np.where(ok, est, np.nan)
+        est = np.where(ok, beta[p - 1], np.nan)
         se = np.where(ok, se, np.nan)
         pval = _t_two_sided(est / se, np.where(ok, df, 1.0))
-    return {"gls_ar1_estimate": est, "gls_ar1_se": se, "gls_ar1_p": pval, "gls_ar1_rho": rho}
+    return {"gls_ar1_estimate": est, "gls_ar1_se": se, "gls_ar1_p": pval,
+            "gls_ar1_rho": np.where(ok, rho, np.nan)}
 
 
 class _Analyzer:
@@ -185,7 +217,14 @@ class _Analyzer:
         # indicator of (cycle, condition) for each kept day: columns [mat_1..mat_n, ctl_1..ctl_n]
         ind = np.zeros((nk, 2 * n_cyc))
         ind[np.arange(nk), np.where(mat, cyc, n_cyc + cyc)] = 1.0
+        counts = ind.sum(axis=0)
+        if np.any(counts == 0):
+            j = int(np.flatnonzero(counts == 0)[0]) % n_cyc
+            raise ValueError(f"schedule cycle {info['cycles'][j]} lacks a non-washout day "
+                             "of one condition")
         self.ind = ind
+        # cycle-difference weights: D_j = mean(mat days of cycle j) - mean(control days)
+        self.dw = ind[:, :n_cyc] / counts[:n_cyc] - ind[:, n_cyc:] / counts[n_cyc:]
         self.cond = np.column_stack([mat, ~mat]).astype(float)  # (nk, 2)
         self.prior_mean, self.prior_sd, self.mcid = prior_mean, prior_sd, mcid
         self.gls_maxiter, self.gls_rtol = gls_maxiter, gls_rtol
@@ -195,7 +234,7 @@ class _Analyzer:
         self.X = X
         p = X.shape[1]
         self.p = p
-        blocks = [ind]
+        blocks = [self.dw]
         if "gls_ar1" in self.methods:
             W0 = X.copy()
             W0[0] = 0.0  # a0 = sum_{i>=1} x_i y_i
@@ -206,13 +245,14 @@ class _Analyzer:
             W3 = X.copy()
             W3[-1] = 0.0  # a3 = sum_{i>=1} x_{i-1} y_{i-1}
             blocks += [W0, W1, W2, W3]
+            tolist = lambda M: [[float(v) for v in row] for row in M]  # noqa: E731
             self.gls_shared = {
-                "S0": X[1:].T @ X[1:],
-                "S1": X[1:].T @ X[:-1],
-                "S2": X[:-1].T @ X[:-1],
-                "sx": X.sum(axis=0),
-                "x_first": X[0],
-                "x_last": X[-1],
+                "S0": tolist(X[1:].T @ X[1:]),
+                "S1": tolist(X[1:].T @ X[:-1]),
+                "S2": tolist(X[:-1].T @ X[:-1]),
+                "sx": [float(v) for v in X.sum(axis=0)],
+                "x_first": [float(v) for v in X[0]],
+                "x_last": [float(v) for v in X[-1]],
             }
         self.W = np.ascontiguousarray(np.column_stack(blocks).T)  # (q, nk)
         # randomization sign patterns
@@ -221,7 +261,7 @@ class _Analyzer:
             # first sign fixed at +1: |sum| is symmetric under flipping all signs
             pats = np.array(list(itertools.product((1.0, -1.0), repeat=n_cyc - 1)))
             pats = np.column_stack([np.ones(len(pats)), pats]) if n_cyc > 1 else np.ones((1, 1))
-            self.signs = np.ascontiguousarray(pats.T)  # (n_cyc, 2^(n-1))
+            self.signs = np.ascontiguousarray(pats)  # (2^(n-1), n_cyc)
         else:
             self.signs = None
             self.n_permutations = n_permutations
@@ -236,40 +276,43 @@ class _Analyzer:
         m = yk.shape[1]
         n_cyc = self.n_cycles
         G = self.W @ yk  # (q, m)
-        cs = G[: 2 * n_cyc]
-        bad = np.isnan(cs).any(axis=0)
+        d = G[:n_cyc]  # (n_cyc, m) cycle differences; NaN if any kept day is missing
+        bad = np.isnan(d).any(axis=0)
         out = {}
         nk = yk.shape[0]
-        counts_full = self.ind.sum(axis=0)
         if not bad.any():
-            sums = cs
-            counts = np.broadcast_to(counts_full[:, None], sums.shape)
             mask = None
+            valid = None
+            n_used = np.full(m, n_cyc)
+            dbar = d.mean(axis=0)
+            dev = d - dbar
+            sd_d = np.sqrt(np.einsum("jm,jm->m", dev, dev) / (n_cyc - 1)) if n_cyc > 1 else np.full(m, np.nan)
+            d0 = d
         else:
             mask = ~np.isnan(yk)
             y0 = np.where(mask, yk, 0.0)
             sums = self.ind.T @ y0
             counts = self.ind.T @ mask.astype(float)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            means = sums / counts
-        d = (means[:n_cyc] - means[n_cyc:]).T  # (m, n_cyc), NaN if a period has no data
-        valid = ~np.isnan(d)
-        n_used = valid.sum(axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                means = sums / counts
+            d = means[:n_cyc] - means[n_cyc:]
+            valid = ~np.isnan(d)
+            n_used = valid.sum(axis=0)
+            d0 = np.where(valid, d, 0.0)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                dbar = d0.sum(axis=0) / n_used
+                dev = np.where(valid, d - dbar, 0.0)
+                sd_d = np.sqrt(np.einsum("jm,jm->m", dev, dev) / (n_used - 1))
         out["n_cycles_used"] = n_used
         out["n_cycles_dropped"] = n_cyc - n_used
-        out["n_days_used"] = (
-            np.full(m, nk) if mask is None else mask.sum(axis=0)
-        )
-        d0 = np.where(valid, d, 0.0)
+        out["n_days_used"] = np.full(m, nk) if mask is None else mask.sum(axis=0)
         nf = n_used.astype(float)
         enough = n_used >= 2
         with np.errstate(invalid="ignore", divide="ignore"):
-            dbar = d0.sum(axis=1) / nf
-            dev = np.where(valid, d - dbar[:, None], 0.0)
-            sd_d = np.sqrt((dev * dev).sum(axis=1) / (nf - 1))
             se_d = sd_d / np.sqrt(nf)
-        dbar = np.where(enough, dbar, np.nan)
-        se_d = np.where(enough, se_d, np.nan)
+        if not enough.all():
+            dbar = np.where(enough, dbar, np.nan)
+            se_d = np.where(enough, se_d, np.nan)
         if "cycle_t" in self.methods:
             with np.errstate(invalid="ignore", divide="ignore"):
                 tval = dbar / se_d
@@ -278,7 +321,8 @@ class _Analyzer:
             out["cycle_t_p"] = _t_two_sided(tval, np.where(enough, nf - 1, 1.0))
         if "randomization" in self.methods:
             out["randomization_estimate"] = dbar
-            out["randomization_p"] = np.where(enough, self._randomization(d0), np.nan)
+            pr = self._randomization(d0)
+            out["randomization_p"] = pr if enough.all() else np.where(enough, pr, np.nan)
         if "bayes" in self.methods:
             s0sq = self.prior_sd**2
             with np.errstate(invalid="ignore", divide="ignore"):
@@ -298,21 +342,22 @@ class _Analyzer:
         return out
 
     def _randomization(self, d0: np.ndarray) -> np.ndarray:
-        m, n_cyc = d0.shape
-        obs = np.abs(d0.sum(axis=1))
-        tol = 1e-9 * (np.abs(d0).sum(axis=1) + 1e-300)
-        thresh = obs - tol
+        """Sign-flip p-values; d0 has shape (n_cyc, m), dropped cycles as 0."""
+        n_cyc, m = d0.shape
+        obs = np.abs(d0.sum(axis=0))
+        # ties: a flipped sum equal to the observed one up to rounding counts as >=
+        thresh = obs - 1e-9 * (np.abs(d0).sum(axis=0) + 1e-300)
         count = np.zeros(m)
         if self.exact:
             signs = self.signs
-            total = signs.shape[1]
+            total = signs.shape[0]
         else:
             total = self.n_permutations
-            signs = np.where(self.rng.random((n_cyc, total)) < 0.5, -1.0, 1.0)
+            signs = np.where(self.rng.random((total, n_cyc)) < 0.5, -1.0, 1.0)
         step = max(1, _BLOCK_ELEMENTS // max(m, 1))
         for s in range(0, total, step):
-            perm = np.abs(d0 @ signs[:, s : s + step])
-            count += (perm >= thresh[:, None]).sum(axis=1)
+            perm = np.abs(signs[s : s + step] @ d0)
+            count += (perm >= thresh).sum(axis=0)
         if self.exact:
             return count / total
         return (count + 1.0) / (total + 1.0)
@@ -320,7 +365,7 @@ class _Analyzer:
     def _day_t(self, yk, mask):
         if mask is None:
             y0 = yk
-            n_c = np.broadcast_to(self.cond.sum(axis=0)[:, None], (2, yk.shape[1]))
+            n_c = self.cond.sum(axis=0)[:, None]
         else:
             y0 = np.where(mask, yk, 0.0)
             n_c = self.cond.T @ mask.astype(float)
@@ -348,25 +393,28 @@ class _Analyzer:
         res = {k: np.full(m, np.nan) for k in RESULT_COLUMNS["gls_ar1"]}
         good = ~bad
         if good.any():
-            n_cyc2 = 2 * self.n_cycles
+            n_cyc = self.n_cycles
             Gg = G[:, good] if bad.any() else G
-            a = [Gg[n_cyc2 + k * p : n_cyc2 + (k + 1) * p].T for k in range(4)]
+            a = [[Gg[n_cyc + k * p + i] for i in range(p)] for k in range(4)]
             yg = yk[:, good] if bad.any() else yk
             yy = np.einsum("im,im->m", yg, yg)
             st = dict(self.gls_shared)
             st.update(
                 a0=a[0], a1=a[1], a2=a[2], a3=a[3],
-                q0=yy - yg[0] ** 2,
+                q0=yy - yg[0] * yg[0],
                 q1=np.einsum("im,im->m", yg[:-1], yg[1:]),
-                q2=yy - yg[-1] ** 2,
-                sy=a[0][:, 0] + yg[0],
+                q2=yy - yg[-1] * yg[-1],
+                sy=a[0][0] + yg[0],
                 y_first=yg[0],
                 y_last=yg[-1],
-                n=np.full(yg.shape[1], yg.shape[0]),
+                n=float(yg.shape[0]),
             )
             r = _gls_iterate(st, p, self.gls_maxiter, self.gls_rtol)
-            for k, v in r.items():
-                res[k][good] = v
+            if bad.any():
+                for k, v in r.items():
+                    res[k][good] = v
+            else:
+                res = r
         if bad.any():
             r = _gls_iterate(self._gls_stats_missing(yk[:, bad], mask[:, bad]), p,
                              self.gls_maxiter, self.gls_rtol)
@@ -381,6 +429,7 @@ class _Analyzer:
         drops the missing rows and calls GLSAR would have them), so the lag-1
         pairs are consecutive *observed* days.
         """
+        p = self.p
         order = np.argsort(~mask, axis=0, kind="stable")
         valid = np.take_along_axis(mask, order, axis=0)
         yc = np.where(valid, np.take_along_axis(yk, order, axis=0), 0.0)  # (n, m)
@@ -391,21 +440,31 @@ class _Analyzer:
         yi, yp = yc[1:] * v1, yc[:-1] * v1
         last = np.maximum(n_obs - 1, 0)
         cols = np.arange(yk.shape[1])
+
+        def mat(a, b):
+            M = np.einsum("imp,imq->pqm", a, b)
+            return [[M[i, j] for j in range(p)] for i in range(p)]
+
+        def vec(a, b):
+            v = np.einsum("imp,im->pm", a, b)
+            return [v[i] for i in range(p)]
+
+        x_last = Xc[last, cols]
         return {
-            "S0": np.einsum("imp,imq->mpq", xi, xi),
-            "S1": np.einsum("imp,imq->mpq", xi, xp),
-            "S2": np.einsum("imp,imq->mpq", xp, xp),
-            "a0": np.einsum("imp,im->mp", xi, yi),
-            "a1": np.einsum("imp,im->mp", xp, yi),
-            "a2": np.einsum("imp,im->mp", xi, yp),
-            "a3": np.einsum("imp,im->mp", xp, yp),
+            "S0": mat(xi, xi),
+            "S1": mat(xi, xp),
+            "S2": mat(xp, xp),
+            "a0": vec(xi, yi),
+            "a1": vec(xp, yi),
+            "a2": vec(xi, yp),
+            "a3": vec(xp, yp),
             "q0": np.einsum("im,im->m", yi, yi),
             "q1": np.einsum("im,im->m", yi, yp),
             "q2": np.einsum("im,im->m", yp, yp),
-            "sx": Xc.sum(axis=0),
+            "sx": list(Xc.sum(axis=0).T),
             "sy": yc.sum(axis=0),
-            "x_first": Xc[0],
-            "x_last": Xc[last, cols],
+            "x_first": list(Xc[0].T),
+            "x_last": list(x_last.T),
             "y_first": yc[0],
             "y_last": yc[last, cols],
             "n": n_obs,

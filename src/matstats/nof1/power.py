@@ -1,0 +1,415 @@
+"""Power and number of cycles for a personal n-of-1 mat trial."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from matstats.nof1.analysis import METHODS, _check_methods, simulate_and_analyze
+from matstats.nof1.design import DESIGNS, _validate_schedule, schedule
+from matstats.nof1.simulate import CHUNK_SIZE, _check_params
+
+__all__ = [
+    "power",
+    "power_curve",
+    "PowerCurve",
+    "power_closed_form",
+    "cycles_needed_closed_form",
+    "cycle_difference_variance",
+    "rejections",
+]
+
+_SCENARIO_KEYS = (
+    "trend", "expectation", "expectation_half_life", "carryover", "carryover_half_life",
+    "missing", "mnar", "mean", "rating_scale",
+)
+
+
+def _int(name, v, lo):
+    if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < lo:
+        raise ValueError(f"{name} must be an integer >= {lo}, got {v!r}")
+    return int(v)
+
+
+def _alpha(alpha):
+    a = float(alpha)
+    if not 0 < a < 1:
+        raise ValueError(f"alpha must lie in (0, 1), got {alpha!r}")
+    return a
+
+
+def rejections(results: pd.DataFrame, method: str, alpha: float = 0.05) -> np.ndarray:
+    """Decision of each analysed trial: does ``method`` declare an effect?
+
+    ``cycle_t``, ``gls_ar1``, ``randomization`` and ``day_t`` reject when their
+    two-sided p < ``alpha``. ``bayes`` "rejects" when P(benefit) > 1 - alpha/2
+    or < alpha/2 (the two-sided analogue; it is not a calibrated test because
+    the cycle SD is plugged in). A trial the method could not analyse (NaN)
+    counts as not rejecting.
+
+    Returns
+    -------
+    numpy.ndarray
+        Boolean array, one entry per row of ``results``.
+    """
+    method = _check_methods(method)[0]
+    a = _alpha(alpha)
+    if method == "bayes":
+        pb = results["bayes_p_benefit"].to_numpy()
+        return (pb > 1 - a / 2) | (pb < a / 2)
+    return results[f"{method}_p"].to_numpy() < a
+
+
+def _kept_weights(info: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    kept = ~info["washout"]
+    return kept, info["cycle_index"], info["mat"]
+
+
+def cycle_difference_variance(sched, *, sd: float = 1.2, rho: float = 0.4) -> float:
+    """Exact variance of the mean cycle difference under stationary AR(1) noise.
+
+    d_bar = (1/n) sum_j (mean of mat period_j - mean of control period_j), over
+    non-washout days, is a linear form c'e of the daily noise e with
+    Cov(e_s, e_t) = sd^2 rho^|s - t|; the variance is c' Sigma c, computed over
+    the whole series (so correlations between cycles are included). This is
+    the methods-notes section A5 calculation.
+
+    Returns
+    -------
+    float
+        Var(d_bar) in squared rating points.
+    """
+    info = _validate_schedule(sched)
+    p = _check_params(effect=0, sd=sd, rho=rho, trend=0, expectation=0, expectation_half_life=None,
+                      carryover=0, carryover_half_life=None, missing=0, mnar=0, mean=0)
+    c = _contrast(info)
+    return float(_quad_ar1(c[:, None], p["sd"], p["rho"])[0])
+
+
+def _contrast(info: dict) -> np.ndarray:
+    kept = ~info["washout"]
+    n_cyc = info["cycles"].size
+    c = np.zeros(info["n_days"])
+    for j in range(n_cyc):
+        for is_mat, sign in ((True, 1.0), (False, -1.0)):
+            sel = kept & (info["cycle_index"] == j) & (info["mat"] == is_mat)
+            k = sel.sum()
+            if k == 0:
+                raise ValueError(f"cycle {j + 1} has no non-washout {'mat' if is_mat else 'control'} day")
+            c[sel] = sign / (n_cyc * k)
+    return c
+
+
+def _quad_ar1(C: np.ndarray, sd: float, rho: float) -> np.ndarray:
+    """diag(C' Sigma C) for Sigma_st = sd^2 rho^|s-t|; C has shape (T, k)."""
+    T = C.shape[0]
+    idx = np.arange(T)
+    S = (sd * sd) * (rho ** np.abs(idx[:, None] - idx[None, :])) if rho != 0 else (sd * sd) * np.eye(T)
+    return np.einsum("tk,tk->k", C, S @ C)
+
+
+def _nct_power(ncp, df, alpha):
+    tc = stats.t.ppf(1 - alpha / 2, df)
+    return stats.nct.sf(tc, df, ncp) + stats.nct.cdf(-tc, df, ncp)
+
+
+def power_closed_form(
+    effect: float,
+    *,
+    cycles: int,
+    period_days: int = 7,
+    washout_days: int = 1,
+    sd: float = 1.2,
+    rho: float = 0.4,
+    alpha: float = 0.05,
+    design: str = "paired_random",
+) -> float:
+    """Noncentral-t power of the ``cycle_t`` analysis (methods notes section A5).
+
+    Power = P(|T| > t_{1-alpha/2, n-1}) with T ~ noncentral t(n - 1, ncp),
+    ncp = |effect| / sqrt(Var(d_bar)) and Var(d_bar) exact under AR(1)
+    (:func:`cycle_difference_variance`). Exact when rho = 0 (cycle
+    differences are then iid normal); an approximation otherwise, because
+    correlation between cycles is not reflected in the t statistic's
+    denominator. For ``"paired_random"`` the power is averaged over all
+    equally likely orders (enumerated up to 16 cycles; above that over 4096
+    orders drawn with a fixed seed, 0).
+
+    Returns
+    -------
+    float
+        Power in [0, 1].
+    """
+    cycles = _int("cycles", cycles, 2)
+    a = _alpha(alpha)
+    p = _check_params(effect=effect, sd=sd, rho=rho, trend=0, expectation=0,
+                      expectation_half_life=None, carryover=0, carryover_half_life=None,
+                      missing=0, mnar=0, mean=0)
+    if design not in DESIGNS:
+        raise ValueError(f"design must be one of {DESIGNS}, got {design!r}")
+    if design != "paired_random":
+        sched = schedule(cycles, period_days=period_days, washout_days=washout_days, design=design)
+        v = cycle_difference_variance(sched, sd=p["sd"], rho=p["rho"])
+        return float(_nct_power(abs(p["effect"]) / math.sqrt(v), cycles - 1, a))
+    # every order is s_j = +1 (mat first) / -1 per cycle; d_bar = (1/n) sum_j s_j F_j where
+    # F_j = first-period mean - second-period mean of cycle j, so Var = s' K s / n^2
+    base = schedule(cycles, period_days=period_days, washout_days=washout_days, design="abab")
+    info = _validate_schedule(base)
+    kept = ~info["washout"]
+    F = np.zeros((info["n_days"], cycles))
+    k = period_days - washout_days
+    for j in range(cycles):
+        F[kept & (info["cycle_index"] == j) & info["mat"], j] = 1.0 / k
+        F[kept & (info["cycle_index"] == j) & ~info["mat"], j] = -1.0 / k
+    idx = np.arange(info["n_days"])
+    S = (p["sd"] ** 2) * (p["rho"] ** np.abs(idx[:, None] - idx[None, :]))
+    K = F.T @ S @ F
+    if cycles <= 16:
+        pats = np.array(list(itertools.product((1.0, -1.0), repeat=cycles - 1)))
+        s = np.column_stack([np.ones(len(pats)), pats])
+    else:
+        s = np.where(np.random.default_rng(0).random((4096, cycles)) < 0.5, -1.0, 1.0)
+    v = np.einsum("kj,jl,kl->k", s, K, s) / cycles**2
+    return float(np.mean(_nct_power(abs(p["effect"]) / np.sqrt(v), cycles - 1, a)))
+
+
+def cycles_needed_closed_form(
+    effect: float,
+    *,
+    target: float = 0.8,
+    period_days: int = 7,
+    washout_days: int = 1,
+    sd: float = 1.2,
+    rho: float = 0.4,
+    alpha: float = 0.05,
+    design: str = "paired_random",
+    max_cycles: int = 100,
+) -> int | None:
+    """Smallest number of cycles whose closed-form ``cycle_t`` power reaches ``target``.
+
+    Returns
+    -------
+    int or None
+        None if ``max_cycles`` cycles are not enough (or ``effect`` is 0).
+    """
+    t = float(target)
+    if not 0 < t < 1:
+        raise ValueError(f"target must lie in (0, 1), got {target!r}")
+    max_cycles = _int("max_cycles", max_cycles, 2)
+    for n in range(2, max_cycles + 1):
+        pw = power_closed_form(effect, cycles=n, period_days=period_days,
+                               washout_days=washout_days, sd=sd, rho=rho, alpha=alpha,
+                               design="abab" if design == "paired_random" and n > 16 else design)
+        if pw >= t:
+            return n
+    return None
+
+
+def _simulate_power(effect, *, cycles, period_days, washout_days, sd, rho, methods, alpha,
+                    n_sims, gen, design, n_schedules, scenario):
+    """Rejection counts per method, averaging over random orders for paired_random."""
+    if design == "paired_random":
+        k = min(n_schedules, n_sims)
+    else:
+        k = 1
+    sizes = [n_sims // k + (1 if i < n_sims % k else 0) for i in range(k)]
+    counts = dict.fromkeys(methods, 0)
+    for size in sizes:
+        sched = schedule(cycles, period_days=period_days, washout_days=washout_days,
+                         design=design, rng=gen)
+        res = simulate_and_analyze(sched, size, effect=effect, sd=sd, rho=rho, methods=methods,
+                                   rng=gen, chunk_size=CHUNK_SIZE, **scenario)
+        for m in methods:
+            counts[m] += int(rejections(res, m, alpha).sum())
+    return counts
+
+
+def _scenario(kwargs: dict) -> dict:
+    bad = sorted(set(kwargs) - set(_SCENARIO_KEYS))
+    if bad:
+        raise ValueError(f"unknown scenario argument(s) {bad}; allowed: {_SCENARIO_KEYS}")
+    return kwargs
+
+
+def power(
+    effect: float,
+    *,
+    cycles: int,
+    period_days: int = 7,
+    washout_days: int = 1,
+    sd: float = 1.2,
+    rho: float = 0.4,
+    method: str = "cycle_t",
+    alpha: float = 0.05,
+    n_sims: int = 10000,
+    rng=None,
+    design: str = "paired_random",
+    n_schedules: int = 16,
+    **scenario,
+) -> float:
+    """Simulated power of one analysis method.
+
+    Trials are simulated with :func:`matstats.nof1.simulate` and analysed with
+    :func:`matstats.nof1.analyze_many`; power is the share of trials in which
+    ``method`` declares an effect (:func:`rejections`). With
+    ``design="paired_random"`` the trials are split evenly over
+    ``n_schedules`` random orders drawn from ``rng``.
+
+    Parameters
+    ----------
+    effect : float
+        True mat effect (points; negative = less pain).
+    cycles, period_days, washout_days, design
+        Schedule, see :func:`matstats.nof1.schedule`.
+    sd, rho : float
+        Daily noise SD and lag-1 autocorrelation.
+    method : str
+        One of ``cycle_t``, ``gls_ar1``, ``randomization``, ``bayes``, ``day_t``.
+    alpha : float
+        Two-sided significance level.
+    n_sims : int
+        Number of simulated trials (Monte Carlo SE = sqrt(p (1 - p) / n_sims)).
+    rng : None, int or numpy.random.Generator
+        Seed or generator.
+    n_schedules : int
+        Number of random orders for ``"paired_random"``.
+    **scenario
+        Further :func:`matstats.nof1.simulate` arguments: ``trend``,
+        ``expectation``, ``expectation_half_life``, ``carryover``,
+        ``carryover_half_life``, ``missing``, ``mnar``, ``mean``, ``rating_scale``.
+
+    Returns
+    -------
+    float
+        Estimated power.
+    """
+    method = _check_methods(method)
+    if len(method) != 1:
+        raise ValueError("power takes a single method")
+    cycles = _int("cycles", cycles, 2)
+    n_sims = _int("n_sims", n_sims, 1)
+    n_schedules = _int("n_schedules", n_schedules, 1)
+    a = _alpha(alpha)
+    if design not in DESIGNS:
+        raise ValueError(f"design must be one of {DESIGNS}, got {design!r}")
+    gen = np.random.default_rng(rng)
+    counts = _simulate_power(effect, cycles=cycles, period_days=period_days,
+                             washout_days=washout_days, sd=sd, rho=rho, methods=method,
+                             alpha=a, n_sims=n_sims, gen=gen, design=design,
+                             n_schedules=n_schedules, scenario=_scenario(scenario))
+    return counts[method[0]] / n_sims
+
+
+@dataclass(frozen=True)
+class PowerCurve:
+    """Power over a grid of effects and cycles, and the cycles needed.
+
+    Attributes
+    ----------
+    curve : pandas.DataFrame
+        Columns ``effect``, ``cycles``, ``method``, ``power``, ``power_se``
+        (binomial Monte Carlo SE), ``n_sims``, ``power_closed_form`` (noncentral-t
+        power, ``cycle_t`` rows only, NaN otherwise).
+    cycles_needed : pandas.DataFrame
+        Columns ``effect``, ``method``, ``target``, ``cycles_needed`` (smallest
+        simulated cycles with power >= target, <NA> if none in the grid),
+        ``cycles_needed_closed_form`` (``cycle_t`` only, <NA> otherwise or if
+        not reached within the grid).
+    """
+
+    curve: pd.DataFrame
+    cycles_needed: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the tidy power curve (``curve``)."""
+        return self.curve.copy()
+
+
+def power_curve(
+    effects,
+    cycles,
+    *,
+    methods=("cycle_t",),
+    target: float = 0.8,
+    period_days: int = 7,
+    washout_days: int = 1,
+    sd: float = 1.2,
+    rho: float = 0.4,
+    alpha: float = 0.05,
+    n_sims: int = 2000,
+    rng=None,
+    design: str = "paired_random",
+    n_schedules: int = 16,
+    progress: bool = False,
+    **scenario,
+) -> PowerCurve:
+    """Power of each method over a grid of effects and numbers of cycles.
+
+    All methods are applied to the same simulated trials in each grid cell.
+    Parameters are those of :func:`power`; ``effects`` and ``cycles`` are
+    sequences, ``target`` the power that defines ``cycles_needed``.
+
+    Returns
+    -------
+    PowerCurve
+        ``.curve`` (tidy: one row per effect x cycles x method) and
+        ``.cycles_needed`` (one row per effect x method); see :class:`PowerCurve`.
+    """
+    methods = _check_methods(methods)
+    effects = [float(e) for e in np.atleast_1d(effects)]
+    cyc = [_int("cycles", int(c) if isinstance(c, np.integer) else c, 2) for c in np.atleast_1d(cycles).tolist()]
+    if not effects or not cyc:
+        raise ValueError("effects and cycles must be non-empty")
+    t = float(target)
+    if not 0 < t < 1:
+        raise ValueError(f"target must lie in (0, 1), got {target!r}")
+    n_sims = _int("n_sims", n_sims, 1)
+    n_schedules = _int("n_schedules", n_schedules, 1)
+    a = _alpha(alpha)
+    if design not in DESIGNS:
+        raise ValueError(f"design must be one of {DESIGNS}, got {design!r}")
+    scenario = _scenario(scenario)
+    gen = np.random.default_rng(rng)
+    grid = list(itertools.product(effects, sorted(set(cyc))))
+    if progress:
+        from tqdm.auto import tqdm
+
+        grid = tqdm(grid, unit="cell")
+    rows = []
+    for eff, n in grid:
+        counts = _simulate_power(eff, cycles=n, period_days=period_days,
+                                 washout_days=washout_days, sd=sd, rho=rho, methods=methods,
+                                 alpha=a, n_sims=n_sims, gen=gen, design=design,
+                                 n_schedules=n_schedules, scenario=scenario)
+        cf = (power_closed_form(eff, cycles=n, period_days=period_days,
+                                washout_days=washout_days, sd=sd, rho=rho, alpha=a,
+                                design=design)
+              if "cycle_t" in methods and not scenario else math.nan)
+        for m in methods:
+            pw = counts[m] / n_sims
+            rows.append({
+                "effect": eff, "cycles": n, "method": m, "power": pw,
+                "power_se": math.sqrt(pw * (1 - pw) / n_sims), "n_sims": n_sims,
+                "power_closed_form": cf if m == "cycle_t" else math.nan,
+            })
+    curve = pd.DataFrame(rows)
+    need = []
+    for (eff, m), g in curve.groupby(["effect", "method"], sort=False):
+        g = g.sort_values("cycles")
+        hit = g.loc[g["power"] >= t, "cycles"]
+        hit_cf = g.loc[g["power_closed_form"] >= t, "cycles"]
+        need.append({
+            "effect": eff, "method": m, "target": t,
+            "cycles_needed": int(hit.iloc[0]) if len(hit) else pd.NA,
+            "cycles_needed_closed_form": int(hit_cf.iloc[0]) if len(hit_cf) else pd.NA,
+        })
+    need = pd.DataFrame(need)
+    for c in ("cycles_needed", "cycles_needed_closed_form"):
+        need[c] = need[c].astype("Int64")
+    return PowerCurve(curve=curve, cycles_needed=need)
