@@ -8,7 +8,9 @@ Commands
 ``matstats nof1 analyze diary.csv [--scale 0 10] [--mcid 2] [--comparator no_mat|sham] ...``
     Print every method's result and the verdict; exit 1 with the data error on bad input.
 ``matstats nof1 power --effect E [E ...] --cycles 2-12 [--rho 0.4] [--n-sims 2000] ...``
-    Print the simulated power curve and the smallest number of cycles reaching ``--target``.
+    Print the simulated power curve (:func:`matstats.nof1.power.power_curve`, with a tqdm
+    progress bar on stderr unless ``--no-progress``) and the smallest number of cycles
+    reaching ``--target``.
 """
 
 from __future__ import annotations
@@ -17,10 +19,9 @@ import argparse
 import sys
 from datetime import date, timedelta
 
-import numpy as np
 import pandas as pd
 
-__all__ = ["register_cli", "parse_cycles"]
+__all__ = ["register_cli", "parse_cycles", "plan_calendar"]
 
 
 def parse_cycles(text: str) -> list[int]:
@@ -108,8 +109,9 @@ def register_cli(subparsers) -> None:
     pw.add_argument("--washout-days", type=int, default=1)
     pw.add_argument("--sd", type=float, default=1.2, help="within-person SD (default 1.2)")
     pw.add_argument("--rho", type=float, default=0.4, help="lag-1 autocorrelation (default 0.4)")
-    pw.add_argument("--method", default="cycle_t",
-                    help="analysis method (default cycle_t; see matstats.nof1.analyze_many)")
+    pw.add_argument("--method", nargs="+", default=["cycle_t"],
+                    choices=("cycle_t", "gls_ar1", "randomization", "bayes", "day_t"),
+                    help="analysis method(s) (default cycle_t)")
     pw.add_argument("--alpha", type=float, default=0.05)
     pw.add_argument("--n-sims", type=int, default=2000,
                     help="simulated trials per grid point (default 2000)")
@@ -223,119 +225,48 @@ def _cmd_analyze(args) -> int:
     return 0
 
 
-def _progress(total: int, disable: bool):
-    """A tqdm bar on stderr, or a no-op when disabled or tqdm is not installed."""
-    if not disable:
-        try:
-            from tqdm import tqdm
-        except ImportError:  # tqdm is a dev extra; without it, run silently
-            pass
-        else:
-            return tqdm(total=total, file=sys.stderr, desc="power", unit="point")
-
-    class _Null:
-        def update(self, n=1):
-            pass
-
-        def close(self):
-            pass
-
-    return _Null()
-
-
-def power_grid(
-    effects,
-    cycles,
-    *,
-    progress: bool = False,
-    rng=None,
-    target: float = 0.8,
-    **kwargs,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Power over a grid of effects x cycles by simulation, one seeded stream per point.
-
-    Calls :func:`matstats.nof1.power` at every grid point; the per-point generators are spawned
-    from ``np.random.default_rng(rng)``, so the same seed gives the same table.
-
-    Returns
-    -------
-    curve : DataFrame
-        ``effect``, ``cycles``, ``days`` (trial length), ``power``, ``mc_se`` (Monte Carlo
-        standard error ``sqrt(p (1 - p) / n_sims)``).
-    needed : DataFrame
-        One row per effect: ``effect``, ``target``, ``cycles_needed`` (smallest cycles in the
-        grid with power >= target; ``<NA>`` when none reaches it).
-    """
-    from matstats.nof1.power import power
-
-    if not 0 < target < 1:
-        raise ValueError(f"target must be in (0, 1), got {target!r}")
-    effects = [float(e) for e in effects]
-    cycles = sorted(int(c) for c in cycles)
-    if not effects or not cycles:
-        raise ValueError("need at least one effect and one cycle count")
-    gen = np.random.default_rng(rng)
-    children = gen.spawn(len(effects) * len(cycles))
-    n_sims = kwargs.get("n_sims", 10000)
-    period_days = kwargs.get("period_days", 7)
-    bar = _progress(len(children), disable=not progress)
-    rows = []
+def _tqdm_available() -> bool:
     try:
-        k = 0
-        for e in effects:
-            for c in cycles:
-                pw = float(power(e, cycles=c, rng=children[k], **kwargs))
-                k += 1
-                rows.append(
-                    {
-                        "effect": e,
-                        "cycles": c,
-                        "days": 2 * c * period_days,
-                        "power": pw,
-                        "mc_se": float(np.sqrt(pw * (1 - pw) / n_sims)),
-                    }
-                )
-                bar.update(1)
-    finally:
-        bar.close()
-    curve = pd.DataFrame(rows)
-    needed = []
-    for e, g in curve.groupby("effect", sort=False):
-        ok = g.loc[g["power"] >= target, "cycles"]
-        needed.append({"effect": e, "target": target,
-                       "cycles_needed": int(ok.min()) if len(ok) else pd.NA})
-    nd = pd.DataFrame(needed)
-    nd["cycles_needed"] = nd["cycles_needed"].astype("Int64")
-    return curve, nd
+        import tqdm  # noqa: F401  (a dev extra; without it, run without a bar)
+    except ImportError:
+        return False
+    return True
 
 
 def _cmd_power(args) -> int:
-    curve, needed = power_grid(
+    from matstats.nof1.power import power_curve
+
+    if args.cycles[0] < 2:
+        raise SystemExit("matstats nof1 power: error: --cycles must be >= 2")
+    res = power_curve(
         args.effect,
         args.cycles,
-        progress=not args.no_progress,
-        rng=args.seed,
+        methods=tuple(args.method),
         target=args.target,
         period_days=args.period_days,
         washout_days=args.washout_days,
         sd=args.sd,
         rho=args.rho,
-        method=args.method,
         alpha=args.alpha,
         n_sims=args.n_sims,
+        rng=args.seed,
+        progress=not args.no_progress and _tqdm_available(),
     )
+    curve = res.curve.copy()
+    curve.insert(2, "days", 2 * curve["cycles"] * args.period_days)
     print(
-        f"Simulated power ({args.method}, two-sided alpha {args.alpha:g}, SD {args.sd:g}, "
-        f"rho {args.rho:g}, {args.period_days}-day periods, {args.washout_days} washout day(s), "
-        f"{args.n_sims} trials per point)"
+        f"Simulated power (two-sided alpha {args.alpha:g}, SD {args.sd:g}, rho {args.rho:g}, "
+        f"{args.period_days}-day periods, {args.washout_days} washout day(s), "
+        f"{args.n_sims} simulated trials per point; power_closed_form = noncentral t, "
+        "cycle_t only)"
     )
-    print(curve.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    print(curve.to_string(index=False, float_format=lambda v: f"{v:.3f}", na_rep="-"))
     print()
-    for row in needed.itertuples(index=False):
+    for row in res.cycles_needed.itertuples(index=False):
         if pd.isna(row.cycles_needed):
-            print(f"effect {row.effect:+g}: no cycle count in the grid reaches power "
-                  f"{row.target:.0%}")
+            print(f"effect {row.effect:+g}, {row.method}: no cycle count in the grid reaches "
+                  f"power {row.target:.0%}")
         else:
-            print(f"effect {row.effect:+g}: {row.cycles_needed} cycles reach power "
+            print(f"effect {row.effect:+g}, {row.method}: {row.cycles_needed} cycles reach power "
                   f"{row.target:.0%} ({row.cycles_needed * 2 * args.period_days} days)")
     return 0
