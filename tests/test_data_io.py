@@ -604,3 +604,30 @@ def test_verbatim_cells_keep_whitespace_and_emoji(copies):
     _set(c, line, cell_4=" ✅ Well-supported ")
     claims = load_claims(c)
     assert claims.loc[claims["claim_id"] == "T2.1", "cell_4"].item() == " ✅ Well-supported "
+
+
+def test_crlf_and_bom_copy_loads_identically(copies):
+    """Windows line endings and a UTF-8 BOM do not change the parsed data or the line numbers."""
+    s, _ = copies
+    s.write_bytes(b"\xef\xbb\xbf" + s.read_bytes().replace(b"\n", b"\r\n"))
+    ours = load_studies(s)
+    real = load_studies()
+    ours.attrs, real.attrs = {}, {}
+    pd.testing.assert_frame_equal(ours, real)
+
+
+def test_multiline_cell_reports_start_line_of_row(copies):
+    """A quoted cell spanning two physical lines: later rows keep correct physical line numbers."""
+    s, _ = copies
+    line = _find_line(s, study_id="hohmann2012_neck", outcome_measure="ppt_max")
+    _set(s, line, notes="first part\nsecond part")
+    bad = _find_line(s, study_id="hohmann2012_neck", outcome_measure="mdt")  # csv-row based
+    _set(s, bad, design="RCT")
+    with pytest.raises(DataError, match="unknown label") as exc:
+        load_studies(s)
+    # the multi-line cell pushes every later row down by one physical line
+    _expect(exc, s, bad + 1, "design", "RCT")
+    _set(s, bad, design="rct")
+    frame = load_studies(s)
+    assert frame.loc[frame["outcome_measure"] == "ppt_max", "line"].iloc[0] == line
+    assert frame["line"].iloc[-1] == len(frame) + 2
