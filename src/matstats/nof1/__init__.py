@@ -9,6 +9,8 @@ simulate
     expectation bias, carryover, missing days), vectorised across trials.
 analyze_many
     cycle_t, gls_ar1, randomization, bayes and day_t analyses of many trials.
+analyze
+    One person's diary: every method, a verdict and a figure (``matstats.nof1.diary``).
 simulate_and_analyze
     Both, block by block, with bounded memory.
 power, power_curve, power_closed_form, cycles_needed_closed_form
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 from matstats.nof1.analysis import METHODS, analyze_many, gls_design, simulate_and_analyze
 from matstats.nof1.design import DESIGNS, schedule
+from matstats.nof1.diary import analyze  # diary.py is owned by the nof1-diary engineer
 from matstats.nof1.power import (
     PowerCurve,
     cycle_difference_variance,
@@ -30,12 +33,11 @@ from matstats.nof1.power import (
 )
 from matstats.nof1.simulate import mean_profile, simulate
 
-# from matstats.nof1.diary import analyze  # owned by nof1-diary; enabled once diary.py exists
-
 __all__ = [
     "DESIGNS",
     "METHODS",
     "PowerCurve",
+    "analyze",
     "analyze_many",
     "cycle_difference_variance",
     "cycles_needed_closed_form",
