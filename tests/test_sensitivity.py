@@ -460,3 +460,92 @@ def test_plots_return_figures():
     with pytest.raises(ValueError):
         sp.plot_tipping_heatmap(grid, value="nope")
     plt.close("all")
+
+
+# ---------------------------------------------------------------------------------------
+# Routing of study rows and claims
+# ---------------------------------------------------------------------------------------
+
+
+def _toy_studies():
+    base = dict(contrast="c", timepoint_weeks=np.nan, device="mat", blinding="none",
+                estimate=np.nan, estimate_type=np.nan, ci_low=np.nan, ci_high=np.nan,
+                responders=np.nan, denominator=np.nan, n_enrolled=np.nan, n_analysed=np.nan,
+                n_treatment=np.nan, value_status="reported", result_direction="favours_mat",
+                significant="yes")
+    rows = [
+        dict(base, study_id="surv", design="survey", control="none", comparison="none",
+             outcome_domain="pain", outcome_measure="pain_relief", responders=123,
+             denominator=126, n_enrolled=200, estimate=0.98, estimate_type="proportion"),
+        dict(base, study_id="prepost", design="single_arm", control="none",
+             comparison="within_group", outcome_domain="disability", outcome_measure="odi",
+             estimate=-4.6, estimate_type="mean_change", ci_low=-6.6, ci_high=-2.6,
+             n_treatment=91),
+        dict(base, study_id="rct", design="rct", control="waitlist", comparison="between_groups",
+             outcome_domain="pain", outcome_measure="nrs_pain"),
+        dict(base, study_id="null", design="controlled_trial", control="active",
+             comparison="between_groups", outcome_domain="stress",
+             outcome_measure="perceived_stress", result_direction="no_difference",
+             significant="no"),
+        dict(base, study_id="proto", design="registered_protocol", control="sham",
+             comparison="between_groups", outcome_domain="stress", outcome_measure="pss",
+             value_status="no_results", result_direction="not_reported",
+             significant="not_tested"),
+    ]
+    df = pd.DataFrame(rows)
+    df["line"] = np.arange(2, 2 + len(df))
+    return df
+
+
+def test_sensitivity_for_studies_routes_every_row():
+    st = _toy_studies()
+    eff = pd.DataFrame({"study_id": ["rct"], "contrast": ["c"], "outcome_measure": ["nrs_pain"],
+                        "timepoint_weeks": [np.nan], "yi": [0.75], "sei": [0.33],
+                        "method": ["test"], "bound_side": [np.nan], "bound_value": [np.nan]})
+    out = sens.sensitivity_for_studies(st, effects=eff, rng=1, n_draws=2000)
+    assert len(out) == len(st) and out["line"].tolist() == st["line"].tolist()
+    assert out["analysis"].tolist() == ["survey_bounds", "decomposition", "tipping_point",
+                                        "none", "none"]
+    # survey numbers: 123/126, worst case p_r * q with q = 126/200 (methods notes B8.4)
+    assert out.loc[0, "effect"] == pytest.approx(123 / 126)
+    assert out.loc[0, "worst_case"] == pytest.approx(123 / 200)
+    # tipping point: bias to non-significance = g - 1.96 SE (methods notes B8.1)
+    assert out.loc[2, "tipping_bias_sd"] == pytest.approx(0.75 - 1.959964 * 0.33, abs=1e-6)
+    assert out.loc[2, "p_bias_exceeds"] == pytest.approx(
+        stats.norm.sf(0.75 - 1.959964 * 0.33, 0.4, 0.25), abs=1e-6)
+    # decomposition: ODI change 4.6 is below the Ostelo MCID of 10 -> P(> MCID) ~ 0
+    assert out.loc[1, "effect"] == pytest.approx(4.6) and out.loc[1, "p_specific_gt_mcid"] < 0.01
+    none = out[out["analysis"] == "none"]
+    assert (none["reason"].str.len() > 20).all()
+    assert (out["conclusion"].str.len() > 20).all()
+
+
+def test_sensitivity_for_claims_routes_every_claim():
+    st = _toy_studies()
+    claims = pd.DataFrame({
+        "claim_id": ["A", "B", "C"],
+        "claimed_figure": ["98% reported pain relief", "81% reduced pain", np.nan],
+        "claimed_design": ["rct", "rct", "controlled_trial"],
+        "study_ids": ["surv", np.nan, "null"],
+        "line": [2, 3, 4],
+    })
+    eff = pd.DataFrame(columns=["study_id", "contrast", "outcome_measure", "timepoint_weeks",
+                                "yi", "sei"])
+    out = sens.sensitivity_for_claims(claims, st, effects=eff, rng=1, n_draws=500)
+    assert out["claim_id"].tolist() == ["A", "B", "C"]
+    assert out["analysis"].tolist() == ["survey_bounds", "none", "no_difference"]
+    assert "uncontrolled" in out.loc[0, "conclusion"]
+    assert out.loc[1, "reason"] != ""
+
+
+def test_real_data_every_row_and_claim_has_an_outcome():
+    import matstats
+
+    st = matstats.load_studies()
+    cl = matstats.load_claims()
+    res = sens.sensitivity_for_studies(st, rng=0, n_draws=500)
+    assert len(res) == len(st)
+    assert ((res["analysis"] != "none") | (res["reason"].str.len() > 0)).all()
+    cres = sens.sensitivity_for_claims(cl, st, study_results=res)
+    assert len(cres) == len(cl) and cres["claim_id"].tolist() == cl["claim_id"].tolist()
+    assert (cres["conclusion"].str.len() > 0).all()

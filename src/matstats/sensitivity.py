@@ -19,6 +19,7 @@ Conventions
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -1310,7 +1311,8 @@ def bias_adjusted_effect(
     pandas.DataFrame
         The input columns plus ``bias_mean``, ``bias_sd``, ``estimate_adj``, ``se_adj``,
         ``ci_low_adj``, ``ci_high_adj``, ``p_true_gt_0``, ``p_true_gt_mcid``,
-        ``adjustment`` (text), ``prior_source``.
+        ``adjustment`` (text), ``prior_source``. Rows without an estimate (NaN, e.g.
+        a rung with k = 0) are kept with NaN results and say so in ``adjustment``.
     """
     pri = default_priors()["unblinding_sd"] if prior is None else prior
     if not isinstance(pri, Prior) or pri.dist != "normal":
@@ -1320,10 +1322,13 @@ def bias_adjusted_effect(
         if c not in pooled.columns:
             raise ValueError(f"pooled lacks column {c!r}")
     out = pooled.copy().reset_index(drop=True)
-    est = out[estimate_col].to_numpy(dtype=float)
-    se = out[se_col].to_numpy(dtype=float)
-    if not np.all(np.isfinite(est)) or not np.all(np.isfinite(se)) or np.any(se <= 0):
-        raise ValueError("pooled estimates must be finite with se > 0")
+    est = pd.to_numeric(out[estimate_col], errors="coerce").to_numpy(dtype=float)
+    se = pd.to_numeric(out[se_col], errors="coerce").to_numpy(dtype=float)
+    missing = np.isnan(est) | np.isnan(se)
+    if np.any(np.isinf(est[~missing])) or np.any(np.isinf(se[~missing])) or np.any(
+        se[~missing] <= 0
+    ):
+        raise ValueError("pooled estimates must be finite with se > 0 (NaN = no estimate)")
     unbl = out[control_col].astype(str).isin(list(unblinded_controls)).to_numpy()
     mu = np.where(unbl, pri.params[0], 0.0)
     sb = np.where(unbl, pri.params[1], 0.0)
@@ -1338,8 +1343,551 @@ def bias_adjusted_effect(
     out["p_true_gt_0"] = stats.norm.sf(0.0, adj, se_adj)
     out["p_true_gt_mcid"] = stats.norm.sf(m, adj, se_adj)
     out["adjustment"] = np.where(
-        unbl, "unblinded control: unblinding-bias prior applied",
-        "sham/blinded control: not adjusted",
+        missing, "no estimate (e.g. k = 0): nothing to adjust",
+        np.where(unbl, "unblinded control: unblinding-bias prior applied",
+                 "sham/blinded control: not adjusted"),
     )
     out["prior_source"] = np.where(unbl, pri.source, "")
     return out
+
+
+# --------------------------------------------------------------------------------------
+# 9. Routing every study result and every claim to the relevant analysis
+# --------------------------------------------------------------------------------------
+#: MCIDs used for routing, in outcome units, by outcome measure (methods notes §A7):
+#: ODI 10 points and 0-100 VAS 15 (Ostelo et al. Spine 2008); NRS 2 (Farrar 2001).
+MCID_UNITS = {"odi": (10.0, "Ostelo et al. Spine 2008: minimal important change 10 ODI points"),
+              "vas_pain": (15.0, "Ostelo et al. Spine 2008: 15 points on a 0-100 VAS"),
+              "nrs_pain": (2.0, "Farrar et al. Pain 2001: 2 points on a 0-10 NRS")}
+#: MCID in SD units for between-group SMDs: pain 2 NRS points / 2.2 points per SD; other
+#: outcomes 0.5 SD (AASM 2021 clinical-significance threshold, used generically [assumption]).
+MCID_SD_PAIN = MCID_NRS / NRS_SD
+MCID_SD_OTHER = 0.5
+#: Pedersen et al. Pain 2024 no-treatment shares of short-term improvement by domain.
+_NO_TREATMENT_SHARE = {"pain": 0.49, "disability": 0.53, "qol": 0.48}
+_LOWER_BETTER = {"pain", "disability", "stress", "anxiety", "adverse_events", "medication"}
+
+_STUDY_OUT_COLUMNS = [
+    "line", "study_id", "contrast", "outcome_domain", "outcome_measure", "timepoint_weeks",
+    "design", "control", "blinding", "analysis", "effect", "effect_unit", "tipping_bias_sd",
+    "p_bias_exceeds", "p_specific_gt_mcid", "worst_case", "key_numbers", "conclusion", "reason",
+]
+
+
+def _val(row: Mapping, col: str) -> float:
+    v = row.get(col)
+    if v is None or v is pd.NA:
+        return math.nan
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return math.nan
+    return f
+
+
+def _txt(row: Mapping, col: str) -> str:
+    v = row.get(col)
+    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    return str(v)
+
+
+def _unblinded(control: str, blinding: str) -> bool:
+    if control == "sham":  # a sham arm is treated as blinding participants unless stated "none"
+        return blinding == "none"
+    return control in _UNBLINDED_CONTROLS
+
+
+def _bias_verdict(p: float) -> str:
+    if p >= 0.5:
+        return "a typical unblinding/expectation bias alone could explain it"
+    if p >= 0.2:
+        return "an unblinding/expectation bias of plausible size could explain it"
+    if p >= 0.05:
+        return "only a larger-than-typical bias would explain it"
+    return "bias of the size seen in meta-epidemiological studies would not explain it"
+
+
+def _effects_table(studies: pd.DataFrame, effects: object) -> pd.DataFrame:
+    if effects is None:
+        from matstats import ladder
+
+        effects = ladder.mat_effect_sizes(studies)
+    if hasattr(effects, "effects"):
+        effects = effects.effects
+    if not isinstance(effects, pd.DataFrame):
+        raise ValueError("effects must be a DataFrame or a ladder.MatEffects")
+    return effects
+
+
+def _empty_result(row: Mapping) -> dict:
+    out = {c: math.nan for c in _STUDY_OUT_COLUMNS}
+    for c in ("line", "study_id", "contrast", "outcome_domain", "outcome_measure",
+              "timepoint_weeks", "design", "control", "blinding"):
+        out[c] = row.get(c) if c in ("line", "timepoint_weeks") else _txt(row, c)
+    out["timepoint_weeks"] = _val(row, "timepoint_weeks")
+    out.update(analysis="none", effect_unit="", key_numbers="", conclusion="", reason="")
+    return out
+
+
+def _route_between(row: Mapping, eff: pd.Series | None, prior: Prior, out: dict) -> dict:
+    domain = _txt(row, "outcome_domain")
+    mcid = MCID_SD_PAIN if domain == "pain" else MCID_SD_OTHER
+    control, blinding = _txt(row, "control"), _txt(row, "blinding")
+    unbl = _unblinded(control, blinding)
+    who = ("participants knew whether they had the intervention" if unbl
+           else "participants were nominally blinded, so the unblinding prior is a stress test")
+    if eff is not None and math.isfinite(_val(eff, "yi")) and math.isfinite(_val(eff, "sei")):
+        g, s = float(eff["yi"]), float(eff["sei"])
+        tp = tipping_point(g, s, sd=NRS_SD if domain == "pain" else None, mcid=mcid, prior=prior)
+        t = dict(zip(tp["target"], tp.to_dict("records"), strict=True))
+        b_sig = t["non_significance"]["bias_sd"]
+        p_sig = t["non_significance"]["p_bias_exceeds"]
+        adj = bias_adjusted_effect(
+            pd.DataFrame({"estimate": [g], "se": [s], "control": [control if unbl else "sham"]}),
+            prior=prior, mcid=mcid)
+        p_mcid = float(adj["p_true_gt_mcid"].iloc[0])
+        out.update(
+            analysis="tipping_point", effect=g, effect_unit="SD (Hedges g, + favours intervention)",
+            tipping_bias_sd=b_sig, p_bias_exceeds=p_sig, p_specific_gt_mcid=p_mcid,
+            key_numbers=(f"g {g:.2f} (SE {s:.2f}, {_txt(eff, 'method')}); bias to null "
+                         f"{t['null']['bias_sd']:.2f} SD, to non-significance {b_sig:.2f} SD, "
+                         f"below MCID ({mcid:.2f} SD) {t['below_mcid']['bias_sd']:.2f} SD; "
+                         f"P(bias > non-significance tipping) = {p_sig:.2f}; "
+                         f"P(bias-adjusted effect > MCID) = {p_mcid:.2f}"),
+        )
+        if b_sig <= 0:
+            out["conclusion"] = ("Not statistically significant even before any bias adjustment "
+                                 f"({who}).")
+        else:
+            out["conclusion"] = (f"Significance would vanish with an additive bias of {b_sig:.2f} SD;"
+                                 f" {_bias_verdict(p_sig)} ({who}). Chance that the bias-adjusted "
+                                 f"effect exceeds the MCID: {p_mcid:.0%}.")
+        return out
+    side = _txt(eff, "bound_side") if eff is not None else ""
+    if side == "lower":
+        bound = _val(eff, "bound_value")
+        p_null = _prior_sf(prior, bound)
+        out.update(
+            analysis="tipping_point_bound", effect=bound,
+            effect_unit="SD (lower bound on g from the reported p-value)",
+            p_bias_exceeds=p_null,
+            key_numbers=(f"g > {bound:.2f} (bound only); bias to null > {bound:.2f} SD; "
+                         f"P(bias > {bound:.2f}) <= {p_null:.2f}"),
+            conclusion=(f"Only a bound is known: a bias of more than {bound:.2f} SD is needed to "
+                        f"null the point estimate; {_bias_verdict(p_null)} ({who}). The "
+                        "significance tipping point needs the per-arm numbers."),
+        )
+        return out
+    if _txt(row, "result_direction") in {"no_difference"} or _txt(row, "significant") == "no":
+        out.update(analysis="none", reason=(
+            "no between-group difference reported: an unblinding or expectation bias would have "
+            "inflated a benefit, not hidden it, so there is nothing for bias to erase"))
+        if side == "upper_abs":
+            out["key_numbers"] = f"|g| < {_val(eff, 'bound_value'):.2f} (bound only)"
+        return out
+    out.update(analysis="none", reason=(
+        "between-group result without an effect size, CI or exact p-value: tipping point "
+        "not computable"))
+    return out
+
+
+def _route_within(row: Mapping, prior_nh: float | None, rng: np.random.Generator,
+                  n_draws: int, out: dict) -> dict:
+    domain = _txt(row, "outcome_domain")
+    measure = _txt(row, "outcome_measure")
+    est, lo, hi = _val(row, "estimate"), _val(row, "ci_low"), _val(row, "ci_high")
+    n = _val(row, "n_analysed")
+    n = _val(row, "n_treatment") if not math.isfinite(n) else n
+    if (_txt(row, "estimate_type") == "mean_change" and math.isfinite(est)
+            and math.isfinite(lo) and math.isfinite(hi) and math.isfinite(n)
+            and measure in MCID_UNITS):
+        observed = -est if domain in _LOWER_BETTER else est
+        sd = (hi - lo) / (2 * _Z975) * math.sqrt(n)  # SD of change, DERIVED from the CI
+        mcid, mcid_src = MCID_UNITS[measure]
+        share = _NO_TREATMENT_SHARE.get(domain, 0.49)
+        pri = {"natural_history_share": Prior(
+            "natural_history_share", "beta", (share, 0.10), "share",
+            f"Pedersen et al. Pain 2024: no-treatment share {share:.0%} for {domain} "
+            "(spread sd 0.10 [assumption])")}
+        if domain == "disability":
+            pri["placebo_sd"] = Prior(
+                "placebo_sd_function", "normal", (0.19, _normal_from_ci(0.37, 0.18, 0.55)[1]),
+                "sd", "Strijkers et al. Pain 2021: placebo vs no intervention, function SMD 0.19;"
+                " spread borrowed from the pain CI [assumption]")
+        dec = decompose_improvement(observed, sd=sd, mcid=mcid, priors=pri, rng=rng,
+                                    n_draws=n_draws)
+        sm = dec.summary.set_index("component")
+        spec = sm.loc["specific"]
+        out.update(
+            analysis="decomposition", effect=observed,
+            effect_unit=f"{measure} points improvement",
+            p_specific_gt_mcid=dec.p_exceeds_mcid,
+            key_numbers=(f"observed {observed:.1f}; natural history {sm.loc['natural_history', 'mean']:.1f}"
+                         f", placebo {sm.loc['placebo', 'mean']:.1f} (SD {sd:.1f} derived from the CI"
+                         f" and n={int(n)}); remaining {spec['mean']:.1f} (95% {spec['ci_low']:.1f} to "
+                         f"{spec['ci_high']:.1f}); MCID {mcid:g} ({mcid_src}); "
+                         f"P(remaining > MCID) = {dec.p_exceeds_mcid:.2f}, "
+                         f"P(remaining > 0) = {dec.p_positive:.2f}"),
+            conclusion=(f"The uncontrolled change of {observed:.1f} points is already below the MCID"
+                        f" of {mcid:g}; after natural history and placebo the remaining specific part "
+                        f"is about {spec['mean']:.1f} points (P > MCID {dec.p_exceeds_mcid:.0%})."
+                        if observed < mcid else
+                        f"After natural history and placebo the remaining specific part is about "
+                        f"{spec['mean']:.1f} points; P(> MCID {mcid:g}) = {dec.p_exceeds_mcid:.0%}."),
+        )
+        return out
+    if _txt(row, "result_direction") == "no_difference" or _txt(row, "significant") == "no":
+        out["reason"] = "no within-group change reported: nothing to decompose"
+    elif _txt(row, "design") in {"rct", "controlled_trial"}:
+        out["reason"] = ("only within-group change reported for a controlled trial: the "
+                         "between-group contrast (which removes natural history, RTM and part of "
+                         "placebo) is not available")
+    else:
+        out["reason"] = ("uncontrolled change without a magnitude (no mean change with CI on a "
+                         "scale with a known MCID): decomposition not computable; by default ~49% "
+                         "of such change is no-treatment change and ~0.37 SD placebo (Pedersen 2024;"
+                         " Strijkers 2021)")
+    return out
+
+
+def sensitivity_for_studies(
+    studies: pd.DataFrame,
+    *,
+    effects: object = None,
+    prior: Prior | None = None,
+    n_draws: int = 20_000,
+    rng: int | np.random.Generator | None = None,
+) -> pd.DataFrame:
+    """Route every study result row to the relevant sensitivity analysis.
+
+    Rules, in order: registered trial without results / review / vendor report /
+    unverified row without numbers -> none (with the reason); survey proportion ->
+    :func:`survey_bounds` (users = ``n_enrolled``); adverse-event count -> exact CI;
+    between-group result -> :func:`tipping_point` on the effect size from
+    :func:`matstats.ladder.mat_effect_sizes` (or the row's own SMD and CI) plus the
+    bias-adjusted probability of exceeding the MCID; within-group mean change with
+    CI -> :func:`decompose_improvement`; anything else -> none, with the reason.
+
+    Parameters
+    ----------
+    studies : DataFrame
+        As returned by :func:`matstats.load_studies` (needs ``line``).
+    effects : DataFrame or ladder.MatEffects, optional
+        Effect sizes; default computed with :func:`matstats.ladder.mat_effect_sizes`.
+    prior : Prior, optional
+        Unblinding/expectation bias prior (SD); default ``unblinding_sd``.
+    n_draws : int
+        Monte Carlo draws per decomposition.
+    rng : int, Generator or None
+        Seed for the decompositions.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per input row, in input order, with columns ``line``, ``study_id``,
+        ``contrast``, ``outcome_domain``, ``outcome_measure``, ``timepoint_weeks``,
+        ``design``, ``control``, ``blinding``, ``analysis`` (``tipping_point``,
+        ``tipping_point_bound``, ``decomposition``, ``survey_bounds``,
+        ``proportion_ci`` or ``none``), ``effect``, ``effect_unit``,
+        ``tipping_bias_sd`` (bias to non-significance), ``p_bias_exceeds`` (prior
+        probability of a bias at least that large), ``p_specific_gt_mcid``,
+        ``worst_case`` (survey), ``key_numbers``, ``conclusion`` and ``reason``
+        (why no analysis applies; empty otherwise).
+    """
+    if not isinstance(studies, pd.DataFrame):
+        raise ValueError("studies must be a DataFrame (matstats.load_studies())")
+    pri = default_priors()["unblinding_sd"] if prior is None else prior
+    gen = np.random.default_rng(rng)
+    eff = _effects_table(studies, effects)
+    keycols = ["study_id", "contrast", "outcome_measure", "timepoint_weeks"]
+    lookup: dict[tuple, pd.Series] = {}
+    for _, e in eff.iterrows():
+        tp = _val(e, "timepoint_weeks")
+        lookup[(e["study_id"], e["contrast"], e["outcome_measure"],
+                None if math.isnan(tp) else tp)] = e
+    rows = []
+    for _, r in studies.iterrows():
+        row = r.to_dict()
+        out = _empty_result(row)
+        design, status = _txt(row, "design"), _txt(row, "value_status")
+        tp = _val(row, "timepoint_weeks")
+        key = tuple(row[c] for c in keycols[:3]) + (None if math.isnan(tp) else tp,)
+        resp, den = _val(row, "responders"), _val(row, "denominator")
+        if status == "no_results" or design == "registered_protocol":
+            out["reason"] = "registered trial without results: nothing to analyse"
+        elif design in {"review", "vendor_report"}:
+            out["reason"] = (f"{design.replace('_', ' ')}: not a verifiable study result with "
+                             "numbers")
+        elif design == "survey" and math.isfinite(resp) and math.isfinite(den):
+            users = _val(row, "n_enrolled")
+            sb = survey_bounds(responders=int(resp), respondents=int(den),
+                               users=int(users) if math.isfinite(users) else None)
+            tab = sb.to_frame()
+            lit = tab[tab["kind"] == "literature"]
+            top = lit.loc[lit["p0"].idxmax()]
+            out.update(
+                analysis="survey_bounds", effect=sb.p_respondents, effect_unit="proportion",
+                worst_case=sb.worst_case,
+                key_numbers=(f"{sb.responders}/{sb.respondents} respondents = "
+                             f"{sb.p_respondents:.1%} (95% CI {sb.ci_low:.1%} to {sb.ci_high:.1%});"
+                             f" response {sb.response_rate:.0%} of {sb.users}; all users: "
+                             f"{sb.worst_case:.1%} to {sb.best_case:.1%}; selection tipping "
+                             f"response rate vs {top['p0']:.0%} benchmark: "
+                             f"{top['selection_tipping_q']:.0%}"),
+                conclusion=(f"Uncontrolled self-report: even if every non-respondent had no "
+                            f"benefit, {sb.worst_case:.0%} of users would report it, above the "
+                            f"{top['p0']:.0%} placebo-arm response rate, but with no control arm "
+                            "the survey cannot separate the mat from placebo, expectation, "
+                            "natural history or selective reporting."),
+            )
+        elif (_txt(row, "outcome_domain") == "adverse_events" and math.isfinite(resp)
+              and math.isfinite(den) and den >= 1):
+            lo, hi = _binom_ci(int(resp), int(den), 0.95, "clopper_pearson")
+            out.update(
+                analysis="proportion_ci", effect=resp / den, effect_unit="proportion",
+                key_numbers=f"{int(resp)}/{int(den)} = {resp / den:.1%} (exact 95% CI "
+                            f"{lo:.1%} to {hi:.1%})",
+                conclusion="Harm base rate, not an improvement: no placebo sensitivity "
+                           "analysis applies.",
+            )
+        elif _txt(row, "comparison") == "between_groups":
+            e = lookup.get(key)
+            if (e is None and _txt(row, "estimate_type") == "smd"
+                    and all(math.isfinite(_val(row, c)) for c in ("estimate", "ci_low", "ci_high"))):
+                sign = 1.0 if _txt(row, "result_direction") == "favours_mat" else -1.0
+                est = abs(_val(row, "estimate")) * sign
+                se = (_val(row, "ci_high") - _val(row, "ci_low")) / (2 * _Z975)
+                e = pd.Series({"yi": est, "sei": se, "method": "reported SMD and CI"})
+            out = _route_between(row, e, pri, out)
+            if _txt(row, "device") == "manual_acupressure" and out["conclusion"]:
+                out["conclusion"] += " (Manual acupressure, not mat evidence.)"
+        elif _txt(row, "comparison") == "within_group":
+            out = _route_within(row, None, gen, n_draws, out)
+        elif _txt(row, "comparison") == "unclear":
+            e = lookup.get(key)
+            out["reason"] = ("the source does not say whether the result is between or within "
+                             "groups, and gives no numbers: no analysis applies")
+            if e is not None:
+                out = _route_between(row, e, pri, out)
+        else:
+            out["reason"] = "no comparison and no numbers reported: no analysis applies"
+        if out["analysis"] == "none" and not out["conclusion"]:
+            out["conclusion"] = "No analysis applies: " + out["reason"] + "."
+        rows.append(out)
+    res = pd.DataFrame(rows, columns=_STUDY_OUT_COLUMNS)
+    res["line"] = res["line"].astype("Int64")
+    return res
+
+
+_CLAIM_OUT_COLUMNS = [
+    "claim_id", "line", "claimed_design", "claimed_figure", "study_ids", "analysis",
+    "matched_results", "key_numbers", "conclusion", "reason",
+]
+_PCT_RANGE = re.compile(r"(\d+(?:\.\d+)?)\s*[-\u2013]\s*(\d+(?:\.\d+)?)\s*%")
+_PCT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
+
+
+def _claimed_percentages(text: str) -> list[float]:
+    vals: list[float] = []
+    for a, b in _PCT_RANGE.findall(text):
+        vals += [float(a), float(b)]
+    for a in _PCT.findall(_PCT_RANGE.sub(" ", text)):
+        vals.append(float(a))
+    return vals
+
+
+def _has_directional_between(studies: pd.DataFrame, ids: list[str]) -> bool:
+    sub = studies[studies["study_id"].isin(ids)]
+    return bool(((sub["comparison"] == "between_groups")
+                 & sub["result_direction"].isin(["favours_mat", "favours_control", "mixed"])).any())
+
+
+def _rct_note(linked: pd.DataFrame) -> str:
+    tp = linked[linked["analysis"].isin(["tipping_point", "tipping_point_bound"])
+                & (linked["outcome_domain"] == "pain")]
+    if tp.empty:
+        return ""
+    first = tp.sort_values("line").iloc[0]
+    return (f" The linked controlled trial result ({first['study_id']}, "
+            f"{first['outcome_measure']}): {first['conclusion']}")
+
+
+def sensitivity_for_claims(
+    claims: pd.DataFrame,
+    studies: pd.DataFrame,
+    *,
+    study_results: pd.DataFrame | None = None,
+    **kwargs: object,
+) -> pd.DataFrame:
+    """Route every claim to the sensitivity analyses of the study results behind it.
+
+    Rules, in order: a claimed percentage that matches (to the whole percent) a
+    survey proportion of a linked study -> that row's :func:`survey_bounds`;
+    otherwise linked result rows with a tipping-point, decomposition or bound ->
+    those results (pain outcomes first); linked controlled results with no
+    between-group difference -> that finding; otherwise none, with the reason
+    (no linked study, no results, no numbers).
+
+    Parameters
+    ----------
+    claims : DataFrame
+        As returned by :func:`matstats.load_claims` (needs ``claim_id``,
+        ``claimed_figure``, ``claimed_design``, ``study_ids``, ``line``).
+    studies : DataFrame
+        As returned by :func:`matstats.load_studies`.
+    study_results : DataFrame, optional
+        Output of :func:`sensitivity_for_studies`; computed (with ``**kwargs``) if
+        not given.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per claim, in input order, with columns ``claim_id``, ``line``,
+        ``claimed_design``, ``claimed_figure``, ``study_ids``, ``analysis``
+        (``survey_bounds``, ``tipping_point``, ``decomposition``,
+        ``no_difference`` or ``none``), ``matched_results`` (``;``-separated
+        ``study_id:outcome_measure`` of the study rows used), ``key_numbers``,
+        ``conclusion`` and ``reason`` (why no analysis applies; empty otherwise).
+    """
+    for name, df in (("claims", claims), ("studies", studies)):
+        if not isinstance(df, pd.DataFrame):
+            raise ValueError(f"{name} must be a DataFrame")
+    res = sensitivity_for_studies(studies, **kwargs) if study_results is None else study_results
+    rows = []
+    for _, c in claims.iterrows():
+        cd = c.to_dict()
+        ids = [s for s in _txt(cd, "study_ids").split(";") if s]
+        fig = _txt(cd, "claimed_figure")
+        design = _txt(cd, "claimed_design")
+        out = {"claim_id": _txt(cd, "claim_id"), "line": cd.get("line"),
+               "claimed_design": design, "claimed_figure": fig, "study_ids": ";".join(ids),
+               "analysis": "none", "matched_results": "", "key_numbers": "", "conclusion": "",
+               "reason": ""}
+        linked = res[res["study_id"].isin(ids)]
+        pcts = _claimed_percentages(fig)
+        surveys = linked[linked["analysis"] == "survey_bounds"]
+        matched = surveys[[any(round(100 * e) == round(p) for p in pcts)
+                           for e in surveys["effect"]]]
+        unmatched = [p for p in pcts
+                     if not any(round(100 * e) == round(p) for e in surveys["effect"])]
+        if not ids:
+            out["reason"] = "the claim names no study that exists in the data"
+        elif len(matched):
+            parts = [f"{r.outcome_measure}: {r.key_numbers}" for r in matched.itertuples()]
+            worst = matched["worst_case"].min()
+            rct = design in {"rct", "controlled_trial"}
+            out.update(
+                analysis="survey_bounds",
+                matched_results=";".join(f"{r.study_id}:{r.outcome_measure}"
+                                         for r in matched.itertuples()),
+                key_numbers=" || ".join(parts),
+                conclusion=(
+                    ("The percentage comes from an uncontrolled user survey, not from a "
+                     "randomized comparison. " if rct else
+                     "The percentage comes from an uncontrolled user survey. ")
+                    + f"Under worst-case non-response it falls to {worst:.0%} of users, and "
+                    "without a control arm none of it can be attributed to the mat rather than "
+                    "placebo, expectation, natural history or selective reporting."
+                    + _rct_note(linked)
+                    + (" Figure(s) with no matching survey item: "
+                       + ", ".join(f"{p:g}%" for p in unmatched) + "." if unmatched else "")
+                ),
+            )
+        else:
+            usable = linked[linked["analysis"].isin(
+                ["tipping_point", "tipping_point_bound", "decomposition"])]
+            if len(usable):
+                usable = usable.assign(_pain=(usable["outcome_domain"] != "pain").astype(int))
+                usable = usable.sort_values(["_pain", "line"])
+                first = usable.iloc[0]
+                out.update(
+                    analysis=("decomposition" if first["analysis"] == "decomposition"
+                              else "tipping_point"),
+                    matched_results=";".join(f"{r.study_id}:{r.outcome_measure}"
+                                             for r in usable.itertuples()),
+                    key_numbers=f"{first['study_id']} {first['outcome_measure']}: "
+                                f"{first['key_numbers']}",
+                    conclusion=f"Behind the claim ({first['study_id']}, "
+                               f"{first['outcome_measure']}): {first['conclusion']}",
+                )
+                if pcts:
+                    out["conclusion"] += (" The claimed figure(s) "
+                                          + ", ".join(f"{p:g}%" for p in pcts)
+                                          + " match no result of the linked studies.")
+            elif len(linked) and (linked["reason"].str.startswith("no between-group")).any() \
+                    and not _has_directional_between(studies, ids):
+                nd = linked[linked["reason"].str.startswith("no between-group")]
+                out.update(
+                    analysis="no_difference",
+                    matched_results=";".join(f"{r.study_id}:{r.outcome_measure}"
+                                             for r in nd.itertuples()),
+                    key_numbers=f"{len(nd)} linked controlled result(s) with no between-group "
+                                "difference",
+                    conclusion=("The linked controlled result(s) ("
+                                + ";".join(sorted(set(nd["study_id"])))
+                                + ") found no difference between the mat "
+                                "and its control, so improvements within the mat group are "
+                                "matched by the control group (natural history, placebo, "
+                                "regression to the mean); there is no mat-specific effect to "
+                                "defend against bias."),
+                )
+            elif len(linked):
+                reasons = sorted(set(linked["reason"]) - {""})
+                out["reason"] = ("linked studies have no result a sensitivity analysis can use: "
+                                 + "; ".join(reasons))
+            else:
+                out["reason"] = "linked study ids have no rows in the study table"
+        if out["analysis"] == "none":
+            out["conclusion"] = "No analysis applies: " + out["reason"] + "."
+        rows.append(out)
+    df = pd.DataFrame(rows, columns=_CLAIM_OUT_COLUMNS)
+    df["line"] = df["line"].astype("Int64")
+    return df
+
+
+def bias_adjusted_mat_effects(
+    studies: pd.DataFrame,
+    *,
+    pooled: pd.DataFrame | None = None,
+    priors: Sequence[str] = ("unblinding_sd", "unblinding_sd_hrobjartsson",
+                             "unblinding_sd_metablind"),
+    mcid: float = MCID_NRS / NRS_SD,
+) -> pd.DataFrame:
+    """Pooled mat effects by control type (control ladder), adjusted by unblinding priors.
+
+    Uses :func:`matstats.ladder.pooled_by_control` (pain, REML) unless ``pooled``
+    is given, then :func:`bias_adjusted_effect` once per named prior.
+
+    Parameters
+    ----------
+    studies : DataFrame
+        As returned by :func:`matstats.load_studies`.
+    pooled : DataFrame, optional
+        Output of ``ladder.pooled_by_control`` (columns ``control_class``,
+        ``estimate``, ``se``, ...).
+    priors : sequence of str
+        Keys of :func:`default_priors` (normal priors).
+    mcid : float
+        MCID in SD units.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The pooled columns plus ``prior_name`` and the columns added by
+        :func:`bias_adjusted_effect`; one row per pooled row and prior.
+    """
+    if pooled is None:
+        from matstats import ladder
+
+        pooled = ladder.pooled_by_control(ladder.mat_effect_sizes(studies))
+    allp = default_priors()
+    frames = []
+    for name in priors:
+        if name not in allp:
+            raise ValueError(f"unknown prior {name!r}; choose from {sorted(allp)}")
+        f = bias_adjusted_effect(pooled, prior=allp[name], mcid=mcid,
+                                 control_col="control_class")
+        f.insert(0, "prior_name", name)
+        frames.append(f)
+    return pd.concat(frames, ignore_index=True)
