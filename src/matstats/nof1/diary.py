@@ -36,7 +36,18 @@ import pandas as pd
 
 from matstats._errors import DataError
 
-__all__ = ["DiaryResult", "analyze", "read_diary", "blinding_index"]
+__all__ = [
+    "DiaryResult",
+    "analyze",
+    "blinding_index",
+    "build_calendar",
+    "example_diary_path",
+    "make_verdict",
+    "read_diary",
+    "summarize_blinding",
+    "summarize_cycles",
+    "summarize_periods",
+]
 
 DATAFRAME_NAME = "<DataFrame>"
 REQUIRED_COLUMNS = ("date", "condition", "score")
@@ -51,6 +62,17 @@ METHOD_ORDER = ("cycle_t", "randomization", "gls_ar1", "bayes", "day_t")
 # Expected bias from an unblinded (no-mat) comparator, NRS points: methods-notes.md section 0,
 # "Expectation bias in unblinded periods", default 0.5 (range 0-1.2).
 UNBLINDED_BIAS_POINTS = 0.5
+
+
+def example_diary_path() -> Path:
+    """Path of the shipped synthetic example diary ``data/examples/diary_example.csv``.
+
+    The diary is simulated (seed and parameters in ``data/examples/README.md``); it holds no
+    real person's data.
+    """
+    from importlib import resources
+
+    return Path(str(resources.files("matstats") / "data" / "examples" / "diary_example.csv"))
 
 
 # --------------------------------------------------------------------------------------------

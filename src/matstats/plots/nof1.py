@@ -128,9 +128,9 @@ def plot_schedule_calendar(
     ----------
     schedule : DataFrame
         One row per day with ``condition`` and ``washout``, and either ``date`` or ``day``
-        (0-based day number, then ``start_date`` gives day 0's date).
+        (1-based day number; ``start_date`` is the date of day 1).
     start_date : date or str, optional
-        Date of day 0 when ``schedule`` has no ``date`` column; default: label days by number.
+        Date of day 1 when ``schedule`` has no ``date`` column; default: label days by number.
     title : str, optional
         Figure title.
     figsize : (float, float), optional
@@ -160,7 +160,7 @@ def plot_schedule_calendar(
         ax.add_patch(plt.Rectangle((wd, -wk - 1), 0.95, 0.9, facecolor=colour,
                                    alpha=0.25 if row.washout else 0.55,
                                    hatch="///" if row.washout else None, edgecolor="0.4", lw=0.5))
-        label = dates[i].strftime("%d %b") if dates else f"day {i}"
+        label = dates[i].strftime("%d %b") if dates else f"day {i + 1}"
         ax.text(wd + 0.475, -wk - 0.55, f"{label}\n{row.condition}", ha="center", va="center",
                 fontsize=6.5)
     ax.set_xlim(-0.05, 7)
@@ -181,4 +181,52 @@ def plot_schedule_calendar(
         loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize="small", frameon=False,
     )
     ax.set_title(title or "Trial calendar", pad=18)
+    return fig
+
+
+def plot_plan_power(
+    curve: pd.DataFrame,
+    *,
+    target: float = 0.8,
+    title: str | None = None,
+    figsize: tuple[float, float] = (7.0, 4.0),
+):
+    """Power against the number of cycles, one line per effect, for planning a trial.
+
+    Parameters
+    ----------
+    curve : DataFrame
+        Tidy power curve with ``effect``, ``cycles``, ``power`` and optionally ``power_se``
+        (drawn as +-2 SE bars) and ``power_closed_form`` (dashed); as
+        ``matstats.nof1.power.power_curve(...).curve`` for one method.
+    target : float
+        Power to aim for, drawn as a horizontal line.
+    title : str, optional
+        Axes title.
+    figsize : (float, float)
+        Figure size in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    for k, (eff, g) in enumerate(curve.groupby("effect", sort=True)):
+        g = g.sort_values("cycles")
+        colour = f"C{k}"
+        yerr = 2 * g["power_se"] if "power_se" in g else None
+        ax.errorbar(g["cycles"], g["power"], yerr=yerr, marker="o", ms=4, color=colour,
+                    capsize=2, label=f"effect {eff:+g} points (simulated)")
+        if "power_closed_form" in g and g["power_closed_form"].notna().any():
+            ax.plot(g["cycles"], g["power_closed_form"], ls="--", color=colour, lw=1,
+                    label=f"effect {eff:+g} (noncentral t)")
+    ax.axhline(target, color="0.3", lw=0.8, ls=":")
+    ax.text(curve["cycles"].min(), target + 0.02, f"target {target:.0%}", fontsize="small",
+            color="0.3")
+    ax.set_ylim(0, 1.05)
+    ax.set_xticks(sorted(curve["cycles"].unique()))
+    ax.set_xlabel("cycles (one mat + one control period each)")
+    ax.set_ylabel("power")
+    ax.legend(fontsize="small", frameon=False, loc="lower right")
+    ax.set_title(title or "Chance that the trial detects the effect")
     return fig
