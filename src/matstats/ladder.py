@@ -1021,13 +1021,19 @@ def ladder_conclusion(
             f"the interval {sig} zero.{caveat}"
         )
     if len(bounds):
-        descr = "; ".join(
-            f"{b.study_id} {b.outcome_measure}: "
-            + (f"|g| < {b.bound_value:.2f}" if b.bound_side == "upper_abs"
-               else f"g {'>' if b.bound_side == 'lower' else '<'} {b.bound_value:.2f}")
-            for b in bounds.itertuples()
-        )
-        lines.append(f"Bounds only (not pooled): {descr}.")
+        def _bound_text(b) -> str:
+            if b.bound_side == "upper_abs":
+                return f"|g| < {b.bound_value:.2f}"
+            return f"g {'>' if b.bound_side == 'lower' else '<'} {b.bound_value:.2f}"
+
+        parts = []
+        keyed = bounds.assign(_txt=[_bound_text(b) for b in bounds.itertuples()])
+        for (dg, sid, contrast, txt), grp in keyed.groupby(
+            ["device_group", "study_id", "contrast", "_txt"], sort=False
+        ):
+            measures = ", ".join(dict.fromkeys(grp["outcome_measure"]))
+            parts.append(f"{sid} ({dg}, {contrast}) {measures}: {txt}")
+        lines.append("Bounds only, not pooled: " + "; ".join(parts) + ".")
     if len(expected):
         lo_e, hi_e = expected["expected"].min(), expected["expected"].max()
         n_zero = int(((expected["ci_low"] <= 0) & (expected["ci_high"] >= 0)).sum())
@@ -1037,13 +1043,25 @@ def ladder_conclusion(
             f"the 95% interval includes zero for {n_zero} of the {len(expected)} priors."
         )
     if sample_size is not None and len(sample_size):
+        ss = sample_size.dropna(subset=["n_per_arm"])
+        key = "prior" if "prior" in ss.columns else "effect"
         parts = []
-        for eff_val, grp in sample_size.groupby("effect", sort=True):
+        for keyval, grp in ss.groupby(key, sort=False):
             per = ", ".join(
                 f"{int(r.n_per_arm)} per arm for {r.power:.0%} power" for r in grp.itertuples()
             )
-            parts.append(f"at g = {eff_val:.2f}: {per}")
-        lines.append("A two-arm mat-vs-sham trial (two-sided alpha 0.05) would need " + "; ".join(parts) + ".")
+            what = f"g = {grp['effect'].iloc[0]:.2f}" + (f" ({keyval})" if key == "prior" else "")
+            parts.append(f"at {what}: {per}")
+        alpha = float(ss["alpha"].iloc[0]) if len(ss) else 0.05
+        if parts:
+            lines.append(
+                f"A two-arm mat-vs-sham trial (two-sided alpha {alpha:g}) would need "
+                + "; ".join(parts) + "."
+            )
+        n_none = int(sample_size["n_per_arm"].isna().sum())
+        if n_none:
+            lines.append(f"{n_none} prior/power combinations expect no benefit over sham "
+                         "(effect <= 0), so no trial size is given for them.")
     sham = mat.loc["sham"] if "sham" in mat.index else None
     if sham is None or int(sham["k"]) == 0:
         lines.append(
@@ -1051,3 +1069,126 @@ def ladder_conclusion(
             "'beats sham' has no direct evidence; the numbers above are an extrapolation."
         )
     return "\n".join(lines)
+
+
+def effect_labels(effects: pd.DataFrame) -> pd.Series:
+    """Row labels for plots: ``study_id: outcome_measure [method]`` (bounds marked).
+
+    The contrast is added when a study has more than one; `` *`` marks rows that use
+    unverified or derived inputs.
+
+    Returns
+    -------
+    Series of str, aligned with ``effects``.
+    """
+    n_contrasts = effects.groupby("study_id")["contrast"].transform("nunique")
+
+    def one(r) -> str:
+        tp = "" if pd.isna(r["timepoint_weeks"]) else f" {r['timepoint_weeks']:g}w"
+        tag = "bound" if r["method"] == "bound_only" else r["method"].replace("from_", "")
+        flag = " *" if r["uses_unverified"] else ""
+        con = f" ({r['contrast']})" if n_contrasts.loc[r.name] > 1 else ""
+        return f"{r['study_id']}{con}: {r['outcome_measure']}{tp} [{tag}]{flag}"
+
+    return effects.apply(one, axis=1).astype(str)
+
+
+def funnel_diagnostics(
+    yi: Sequence[float],
+    vi: Sequence[float],
+    *,
+    min_k: int = 10,
+    method: str = "REML",
+) -> pd.DataFrame:
+    """Egger test and trim-and-fill where k allows, with a note on what k means.
+
+    Egger's test and trim-and-fill need at least 3 studies to run at all; the usual advice
+    (Sterne et al. BMJ 2011;343:d4002) is not to interpret funnel asymmetry with fewer
+    than 10 studies. Both facts are reported in ``note``.
+
+    Parameters
+    ----------
+    yi, vi : array-like
+        One effect per study.
+    min_k : int
+        k below which the results are flagged as not interpretable.
+    method : str
+        Heterogeneity estimator for trim-and-fill.
+
+    Returns
+    -------
+    DataFrame
+        One row: ``k``, ``egger_pval``, ``egger_limit_estimate``, ``trimfill_k0``,
+        ``trimfill_side``, ``trimfill_estimate``, ``trimfill_ci_low``,
+        ``trimfill_ci_high``, ``interpretable`` (k >= min_k), ``note``.
+    """
+    y = np.asarray(yi, dtype=float)
+    v = np.asarray(vi, dtype=float)
+    if y.shape != v.shape or y.ndim != 1:
+        raise ValueError("yi and vi must be 1-D arrays of equal length")
+    if min_k < 3:
+        raise ValueError(f"min_k must be >= 3, got {min_k!r}")
+    k = int(y.size)
+    nan = math.nan
+    rec = {"k": k, "egger_pval": nan, "egger_limit_estimate": nan, "trimfill_k0": nan,
+           "trimfill_side": "", "trimfill_estimate": nan, "trimfill_ci_low": nan,
+           "trimfill_ci_high": nan, "interpretable": k >= min_k}
+    if k < 3:
+        rec["note"] = (f"k = {k}: Egger's test and trim-and-fill need at least 3 studies; "
+                       f"not run (and fewer than {min_k} studies would not be interpretable anyway)")
+    else:
+        from matstats.meta import egger_test, trim_and_fill
+
+        eg = egger_test(y, v)
+        tf = trim_and_fill(y, v, method=method)
+        rec.update(egger_pval=eg.pval, egger_limit_estimate=eg.limit_estimate,
+                   trimfill_k0=tf.k0, trimfill_side=tf.side,
+                   trimfill_estimate=tf.model.estimate, trimfill_ci_low=tf.model.ci_low,
+                   trimfill_ci_high=tf.model.ci_high)
+        rec["note"] = (
+            f"k = {k}: run, but with fewer than {min_k} studies funnel asymmetry tests have "
+            "too little power to mean anything" if k < min_k else f"k = {k}"
+        )
+    return pd.DataFrame([rec])
+
+
+def sample_size_for_expected(
+    expected: pd.DataFrame,
+    power: float | Sequence[float] = (0.8, 0.9),
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """:func:`sham_trial_sample_size` at each prior's expected mat-vs-sham effect.
+
+    Priors whose expected effect is <= 0 get no sample size (NaN) and a note, since no
+    finite trial is powered for an effect of zero or below.
+
+    Parameters
+    ----------
+    expected : DataFrame
+        Output of :func:`sham_offset` (columns ``prior`` and ``expected``).
+    power, alpha
+        As in :func:`sham_trial_sample_size`.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``prior``, ``effect``, ``power``, ``alpha``, ``n_per_arm``, ``n_total``,
+        ``achieved_power``, ``n_per_arm_normal``, ``note``.
+    """
+    cols = ["prior", "effect", "power", "alpha", "n_per_arm", "n_total", "achieved_power",
+            "n_per_arm_normal", "note"]
+    parts = []
+    for _, r in expected.iterrows():
+        eff = float(r["expected"])
+        if eff > 0:
+            ss = sham_trial_sample_size(eff, power=power, alpha=alpha)
+            ss.insert(0, "prior", r["prior"])
+            ss["note"] = ""
+        else:
+            pw = np.atleast_1d(np.asarray(power, dtype=float))
+            ss = pd.DataFrame({"prior": r["prior"], "effect": eff, "power": pw, "alpha": alpha,
+                               "n_per_arm": np.nan, "n_total": np.nan, "achieved_power": np.nan,
+                               "n_per_arm_normal": np.nan,
+                               "note": "expected effect <= 0: no trial size can be given"})
+        parts.append(ss[cols])
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
