@@ -167,7 +167,7 @@ def test_cycle_not_consecutive(tmp_path):
 
 
 @pytest.mark.parametrize(("bad", "match"), [("0", "positive whole"), ("1.5", "positive whole"),
-                                            ("x", "not a number"), ("", "cycle is empty")])
+                                            ("x", "not a number"), ("", "filled on other rows")])
 def test_bad_cycle_value(tmp_path, bad, match):
     lines = good_lines()
     parts = lines[2].split(",")
@@ -584,3 +584,13 @@ def test_cli_power_bad_cycles(main, capsys):
     with pytest.raises(SystemExit):
         main(["nof1", "power", "--effect", "-1", "--cycles", "5-2"])
     assert "cycles must look like" in capsys.readouterr().err
+
+
+def test_read_diary_frame_roundtrips_into_analyze():
+    entries = read_diary(EXAMPLE)
+    a = analyze(EXAMPLE).to_frame()
+    b = analyze(entries).to_frame()
+    pd.testing.assert_frame_equal(a, b)
+    no_cycle = read_diary(entries.drop(columns=["cycle"]))
+    assert no_cycle["cycle"].isna().all()
+    pd.testing.assert_frame_equal(analyze(no_cycle).to_frame(), a)

@@ -116,7 +116,7 @@ def _rows_from_frame(df: pd.DataFrame) -> tuple[list[str], list[tuple[int, list[
     for i, values in enumerate(df.itertuples(index=False, name=None)):
         cells = []
         for v in values:
-            if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT:
+            if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v)):
                 cells.append("")
             elif isinstance(v, pd.Timestamp):
                 cells.append(v.strftime("%Y-%m-%d") if v == v.normalize() else str(v))
@@ -271,20 +271,15 @@ def read_diary(
         cycle: int | None = None
         if "cycle" in idx:
             raw = cells[idx["cycle"]]
-            if raw == "":
-                raise DataError(
-                    "cycle is empty (the column is present, so every row needs one)",
-                    file=name,
-                    line=line,
-                    column="cycle",
-                    value=raw,
-                )
-            cycle = _parse_int(raw, file=name, line=line, column="cycle")
+            if raw != "":
+                cycle = _parse_int(raw, file=name, line=line, column="cycle")
 
         washout: bool | None = None
         if "washout" in idx:
             raw = cells[idx["washout"]]
-            if raw.lower() in _TRUE:
+            if raw == "":
+                pass
+            elif raw.lower() in _TRUE:
                 washout = True
             elif raw.lower() in _FALSE:
                 washout = False
@@ -310,6 +305,19 @@ def read_diary(
                 )
         records.append((line, day, condition, score, cycle, washout, guess))
 
+    # cycle and washout: a column is used when filled on every row, ignored when empty on every
+    # row (e.g. a frame from read_diary without them); a partly filled one is an error
+    for pos, col in ((4, "cycle"), (5, "washout")):
+        filled = [r[pos] is not None for r in records]
+        if any(filled) and not all(filled):
+            first = next(r for r, f in zip(records, filled, strict=True) if not f)
+            raise DataError(
+                f"{col} is empty here but filled on other rows; fill it on every row or on none",
+                file=name,
+                line=first[0],
+                column=col,
+                value="",
+            )
     out = pd.DataFrame(
         records,
         columns=["line", "date", "condition", "score", "cycle", "washout", "blinding_guess"],
@@ -805,6 +813,10 @@ def _excluded_days(cal: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _fmt_p(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
 def _pct(p: float) -> str:
     if p > 0.99:
         return "over 99%"
@@ -901,7 +913,7 @@ def make_verdict(
             f"that it helps by {mcid:g} points or more: {_pct(prob_mcid)}."
         )
     if math.isfinite(p_randomization):
-        s = f"Randomization test p = {p_randomization:.3f}"
+        s = f"Randomization test {_fmt_p(p_randomization)}"
         if math.isfinite(min_p_randomization) and min_p_randomization > alpha:
             s += (f" (with {n_cycles} cycles it cannot go below {min_p_randomization:.3f}, so it "
                   f"can never reach {alpha:g})")
@@ -912,7 +924,7 @@ def make_verdict(
         and (p_day_t < alpha) != (p_cycle_t < alpha)
     ):
         sentences.append(
-            f"The naive day-by-day t test gives p = {p_day_t:.3f}; it treats correlated days as "
+            f"The naive day-by-day t test gives {_fmt_p(p_day_t)}; it treats correlated days as "
             "independent and overstates certainty, so it is shown for comparison only."
         )
     if comparator == "no_mat":
