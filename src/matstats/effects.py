@@ -253,7 +253,8 @@ def _frame(yi, vi, measure, how, bound=None, notes=None) -> pd.DataFrame:
         vi = vi.copy()
         vi[missing] = np.nan
         for i in np.flatnonzero(missing):
-            notes[i] = "missing input: effect size not computable"
+            if "not estimable" not in str(notes[i]):
+                notes[i] = "missing input: effect size not computable"
     return pd.DataFrame(
         {"yi": yi, "vi": vi, "measure": [measure] * n, "bound": list(bound),
          "note": list(notes)}

@@ -1,0 +1,251 @@
+"""meta_analysis and friends: closed forms, statsmodels as an independent implementation,
+invariances and edge cases. Agreement with R metafor: tests/test_metafor_alignment.py."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from scipy import stats
+from statsmodels.stats.meta_analysis import combine_effects
+
+import matstats
+from matstats.meta import (
+    MetaResult,
+    egger_test,
+    leave_one_out,
+    meta_analysis,
+    subgroup_analysis,
+    trim_and_fill,
+)
+
+Y = np.array([0.10, 0.30, 0.50, 0.20, 0.90, -0.05, 0.42])
+V = np.array([0.02, 0.03, 0.05, 0.01, 0.04, 0.06, 0.015])
+
+
+def test_public_names_are_exported():
+    assert matstats.meta_analysis is meta_analysis
+    assert matstats.MetaResult is MetaResult
+
+
+def test_fixed_effect_closed_form():
+    # inverse-variance weighted mean and SE 1/sqrt(sum w)
+    w = 1 / V
+    res = meta_analysis(Y, V, method="FE")
+    assert res.estimate == pytest.approx(np.sum(w * Y) / np.sum(w), rel=1e-13)
+    assert res.se == pytest.approx(1 / math.sqrt(np.sum(w)), rel=1e-13)
+    q = np.sum(w * (Y - res.estimate) ** 2)
+    assert res.q == pytest.approx(q, rel=1e-12)
+    assert res.q_pval == pytest.approx(stats.chi2.sf(q, len(Y) - 1), rel=1e-12)
+    assert res.tau2 == 0 and math.isnan(res.pi_low)
+
+
+@pytest.mark.parametrize("method,sm_method", [("DL", "dl"), ("PM", "pm")])
+def test_random_effects_match_statsmodels(method, sm_method):
+    # statsmodels' combine_effects is an independent implementation of DL and Paule-Mandel;
+    # its PM fixed-point iteration stops early (about 2e-6 relative here), hence rtol 1e-5.
+    ref = combine_effects(Y, V, method_re=sm_method)
+    res = meta_analysis(Y, V, method=method)
+    rtol = 1e-12 if method == "DL" else 1e-5
+    assert res.tau2 == pytest.approx(ref.tau2, rel=rtol)
+    assert res.estimate == pytest.approx(ref.mean_effect_re, rel=rtol)
+    assert res.se == pytest.approx(ref.sd_eff_w_re, rel=rtol)
+    if method == "PM":
+        # Paule-Mandel: the generalised Q at tau2 equals its expectation k - 1
+        w = 1 / (V + res.tau2)
+        mu = np.sum(w * Y) / np.sum(w)
+        assert np.sum(w * (Y - mu) ** 2) == pytest.approx(len(Y) - 1, rel=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore:`use_t=True` requires")
+def test_knha_matches_statsmodels_hksj():
+    ref = combine_effects(Y, V, method_re="dl", use_t=True)
+    frame = ref.summary_frame()
+    res = meta_analysis(Y, V, method="DL", test="knha")
+    # statsmodels' "random_effect" row uses t(k-1) with the HKSJ scale when use_t=True
+    row = frame.loc["random effect wls"]
+    assert res.se == pytest.approx(row["sd_eff"], rel=1e-10)
+    assert res.ci_low == pytest.approx(row["ci_low"], rel=1e-10)
+    assert res.ci_high == pytest.approx(row["ci_upp"], rel=1e-10)
+
+
+def test_reml_solves_its_estimating_equation():
+    # REML fixed point (Viechtbauer 2005, eq. 12): tau2 = sum w^2((y-mu)^2 - v)/sum w^2 + 1/sum w
+    res = meta_analysis(Y, V, method="REML")
+    w = 1 / (V + res.tau2)
+    mu = np.sum(w * Y) / np.sum(w)
+    rhs = np.sum(w**2 * ((Y - mu) ** 2 - V)) / np.sum(w**2) + 1 / np.sum(w)
+    assert res.tau2 > 0
+    assert res.tau2 == pytest.approx(rhs, rel=1e-9)
+
+
+def test_qprofile_limits_hit_chi2_quantiles():
+    res = meta_analysis(Y, V, method="REML")
+
+    def qgen(t):
+        w = 1 / (V + t)
+        mu = np.sum(w * Y) / np.sum(w)
+        return np.sum(w * (Y - mu) ** 2)
+
+    df = len(Y) - 1
+    assert qgen(res.tau2_ci_high) == pytest.approx(stats.chi2.ppf(0.025, df), rel=1e-9)
+    if res.tau2_ci_low > 0:
+        assert qgen(res.tau2_ci_low) == pytest.approx(stats.chi2.ppf(0.975, df), rel=1e-9)
+    assert res.tau2_ci_low <= res.tau2 <= res.tau2_ci_high
+
+
+def test_to_frame_has_documented_columns():
+    frame = meta_analysis(Y, V).to_frame()
+    need = ["estimate", "se", "ci_low", "ci_high", "pval", "tau2", "tau2_ci_low",
+            "tau2_ci_high", "i2", "h2", "q", "q_pval", "pi_low", "pi_high", "k"]
+    assert set(need) <= set(frame.columns)
+    assert len(frame) == 1
+
+
+def test_result_is_frozen():
+    res = meta_analysis(Y, V)
+    with pytest.raises(AttributeError):
+        res.estimate = 0.0  # type: ignore[misc]
+
+
+# ----------------------------------------------------------------------- edge cases
+def test_k1_reduces_to_the_study():
+    res = meta_analysis([0.4], [0.05], method="REML")
+    assert res.estimate == 0.4 and res.se == pytest.approx(math.sqrt(0.05))
+    assert (res.tau2, res.q, res.q_pval, res.i2, res.h2) == (0.0, 0.0, 1.0, 0.0, 1.0)
+    with pytest.raises(ValueError, match="knha"):
+        meta_analysis([0.4], [0.05], test="knha")
+
+
+def test_all_equal_effects():
+    res = meta_analysis([0.3] * 4, [0.01, 0.02, 0.03, 0.04], method="REML", test="knha")
+    assert res.tau2 == 0 and res.i2 == 0 and res.q == pytest.approx(0, abs=1e-20)
+    assert res.se == 0 and res.ci_low == res.ci_high == pytest.approx(0.3)
+
+
+@pytest.mark.parametrize("method", ["DL", "REML", "ML", "PM", "HE", "SJ"])
+def test_tau2_and_i2_never_negative(method):
+    rng = np.random.default_rng(20261120)
+    for _ in range(20):
+        k = int(rng.integers(2, 9))
+        v = rng.uniform(0.01, 0.2, k)
+        y = rng.normal(0, np.sqrt(v) * 0.3)  # under-dispersed: boundary cases
+        res = meta_analysis(y, v, method=method)
+        assert res.tau2 >= 0 and res.i2 >= 0 and res.h2 >= 1 - 1e-12
+        assert res.tau2_ci_low >= 0
+
+
+@pytest.mark.parametrize(
+    "yi,vi,msg",
+    [
+        ([0.1, 0.2], [0.01], "different lengths"),
+        ([0.1, np.nan], [0.01, 0.02], "NaN"),
+        ([0.1, 0.2], [0.01, 0.0], "must be > 0"),
+        ([0.1, 0.2], [0.01, -0.1], "must be > 0"),
+        ([], [], "at least 1"),
+        ([[0.1, 0.2]], [[0.1, 0.2]], "one-dimensional"),
+    ],
+)
+def test_bad_inputs_raise(yi, vi, msg):
+    with pytest.raises(ValueError, match=msg):
+        meta_analysis(yi, vi)
+
+
+def test_bad_options_raise():
+    with pytest.raises(ValueError, match="method"):
+        meta_analysis(Y, V, method="EB")
+    with pytest.raises(ValueError, match="test"):
+        meta_analysis(Y, V, test="t")
+    with pytest.raises(ValueError, match="level"):
+        meta_analysis(Y, V, level=95)
+
+
+# ----------------------------------------------------------------------------- Egger
+def test_egger_matches_statsmodels_wls():
+    X = sm.add_constant(np.sqrt(V))
+    fit = sm.WLS(Y, X, weights=1 / V).fit()
+    res = egger_test(Y, V)
+    assert res.stat == pytest.approx(fit.tvalues[1], rel=1e-10)
+    assert res.pval == pytest.approx(fit.pvalues[1], rel=1e-10)
+    assert res.limit_estimate == pytest.approx(fit.params[0], rel=1e-10)
+    lo, hi = fit.conf_int()[0]
+    assert (res.limit_ci_low, res.limit_ci_high) == (pytest.approx(lo), pytest.approx(hi))
+    assert res.df == len(Y) - 2
+
+
+def test_egger_needs_three_studies_and_varying_se():
+    with pytest.raises(ValueError, match="at least 3"):
+        egger_test([0.1, 0.2], [0.01, 0.02])
+    with pytest.raises(ValueError, match="equal"):
+        egger_test([0.1, 0.2, 0.3], [0.01, 0.01, 0.01])
+
+
+# ----------------------------------------------------------------------- trim and fill
+def test_trim_and_fill_mirror_symmetry():
+    # reflecting the data reflects the result (side swaps, k0 identical)
+    yi = np.array([0.05, 0.3, 0.45, 0.6, 0.7, 0.9, 1.1, 1.2])
+    vi = np.array([0.005, 0.02, 0.04, 0.06, 0.08, 0.1, 0.14, 0.16])
+    a = trim_and_fill(yi, vi, method="DL")
+    b = trim_and_fill(-yi, vi, method="DL")
+    assert a.k0 == b.k0 and a.k0 > 0
+    assert {a.side, b.side} == {"left", "right"}
+    assert b.model.estimate == pytest.approx(-a.model.estimate, rel=1e-12)
+    assert a.data["filled"].sum() == a.k0
+    assert a.model.k == len(yi) + a.k0
+    assert {"k0", "side", "estimate"} <= set(a.to_frame().columns)
+
+
+def test_trim_and_fill_symmetric_funnel_adds_nothing():
+    yi = np.array([-0.4, -0.2, 0.0, 0.2, 0.4])
+    vi = np.array([0.1, 0.05, 0.01, 0.05, 0.1])
+    res = trim_and_fill(yi, vi, method="FE")
+    assert res.k0 == 0 and len(res.data) == 5
+
+
+def test_trim_and_fill_bad_args():
+    with pytest.raises(ValueError, match="estimator"):
+        trim_and_fill(Y, V, estimator="Q9")
+    with pytest.raises(ValueError, match="side"):
+        trim_and_fill(Y, V, side="up")
+
+
+# ---------------------------------------------------------------------------- subgroups
+def test_fe_subgroup_q_partition():
+    # equal-effect partition: Q_total = Q_between + sum Q_within (Borenstein et al. ch. 19)
+    groups = ["a", "a", "b", "b", "b", "c", "c"]
+    res = subgroup_analysis(Y, V, groups, method="FE")
+    total = meta_analysis(Y, V, method="FE").q
+    assert res.q_between + res.groups["q"].sum() == pytest.approx(total, rel=1e-12)
+    assert res.q_between_df == 2
+    assert res.groups["group"].tolist() == ["a", "b", "c"]
+    assert res.excluded.empty
+
+
+def test_subgroup_lists_exclusions_and_validates():
+    res = subgroup_analysis(Y, V, ["a"] * 3 + ["b"] * 3 + ["c"], method="DL", test="knha")
+    assert res.excluded["index"].tolist() == [6]
+    assert res.excluded["reason"].str.contains("single-study").all()
+    assert res.q_between_df == 1
+    with pytest.raises(ValueError, match="at least 2 subgroups"):
+        subgroup_analysis(Y, V, ["a"] * 6 + ["b"], test="knha")
+    with pytest.raises(ValueError, match="length"):
+        subgroup_analysis(Y, V, ["a", "b"])
+    with pytest.raises(ValueError, match="missing"):
+        subgroup_analysis(Y, V, ["a", None, "b", "b", "a", "a", "b"])
+
+
+# ------------------------------------------------------------------------- leave one out
+def test_leave_one_out_rows_are_refits():
+    out = leave_one_out(Y, V, method="DL", labels=list("abcdefg"))
+    assert out["omitted"].tolist() == list("abcdefg")
+    for i in (0, 4):
+        keep = np.arange(len(Y)) != i
+        ref = meta_analysis(Y[keep], V[keep], method="DL")
+        assert out.loc[i, "estimate"] == pytest.approx(ref.estimate, rel=1e-14)
+        assert out.loc[i, "k"] == len(Y) - 1
+    with pytest.raises(ValueError, match="labels"):
+        leave_one_out(Y, V, labels=["a"])
+    assert isinstance(out, pd.DataFrame)
