@@ -388,3 +388,61 @@ def test_ladder_table_and_conclusion_follow_results():
     assert "g > 1.08" in text
     assert "no direct evidence" in text
     assert f"between {exp['expected'].min():.2f} and {exp['expected'].max():.2f}" in text
+
+
+# --- helpers used by notebook 02 ----------------------------------------------------------
+
+
+def test_funnel_diagnostics_refuses_small_k():
+    out = L.funnel_diagnostics([0.5, 0.8], [0.1, 0.1]).iloc[0]
+    assert out["k"] == 2 and not out["interpretable"]
+    assert np.isnan(out["egger_pval"]) and "at least 3" in out["note"]
+    run = L.funnel_diagnostics([0.5, 0.8, 0.2, 0.9], [0.1, 0.05, 0.2, 0.3]).iloc[0]
+    assert run["k"] == 4 and not run["interpretable"] and 0 <= run["egger_pval"] <= 1
+    assert "too little power" in run["note"]
+    with pytest.raises(ValueError):
+        L.funnel_diagnostics([0.1, 0.2], [0.1])
+    with pytest.raises(ValueError):
+        L.funnel_diagnostics([0.1, 0.2, 0.3], [0.1] * 3, min_k=2)
+
+
+def test_sample_size_for_expected_skips_nonpositive():
+    expected = pd.DataFrame({"prior": ["a", "b"], "expected": [0.5, -0.1]})
+    out = L.sample_size_for_expected(expected, power=(0.8, 0.9))
+    a = out[out["prior"] == "a"]
+    assert a["n_per_arm"].tolist() == [64, 86]  # Cohen (1988), d = 0.5
+    b = out[out["prior"] == "b"]
+    assert b["n_per_arm"].isna().all() and (b["note"].str.len() > 0).all()
+
+
+def test_effect_labels_mark_unverified_and_contrast():
+    df = _frame(
+        _row(study_id="p", contrast="acu_vs_none", n_treatment=32, n_control=32,
+             p_value=0.04, p_relation="="),
+        _row(study_id="p", contrast="plain_vs_none", n_treatment=32, n_control=32,
+             p_value=0.04, p_relation="=", n_status="derived", derivation="96 - 64"),
+    )
+    labels = L.effect_labels(L.mat_effect_sizes(df).effects).tolist()
+    assert labels[0].startswith("p (acu_vs_none): nrs_pain") and not labels[0].endswith("*")
+    assert labels[1].endswith("*") and "(plain_vs_none)" in labels[1]
+
+
+def test_real_data_hohmann_neck_and_no_manual_acupressure():
+    # integration with data/studies.csv: the dossier's g ~ 0.75 for Hohmann neck NRS, and
+    # the manual-acupressure studies A1-A3 never enter the mat effects
+    me = L.mat_effect_sizes()
+    eff = me.effects
+    neck = eff[(eff["study_id"] == "hohmann2012_neck") & (eff["outcome_measure"] == "nrs_pain")]
+    assert neck["yi"].item() == pytest.approx(0.75, abs=0.01)
+    assert bool(neck["uses_unverified"].item())
+    assert not (eff["device"] == "manual_acupressure").any()
+    manual = me.excluded[me.excluded["device"] == "manual_acupressure"]
+    assert set(manual["study_id"]) >= {"chen2019_manual_sleep", "au2015_manual_anxiety_meta",
+                                       "peng2024_manual_anxiety_meta"}
+    assert len(eff) + len(me.excluded) == len(matstats_load_studies())
+
+
+def matstats_load_studies():
+    import matstats
+
+    return matstats.load_studies()
