@@ -238,7 +238,7 @@ def test_schema_json_matches_readme_and_files():
                 assert n in readme, n
         for f in schema["tables"][table]["fields"]:
             for label in f.get("enum", []):
-                assert label in readme, (n, label)
+                assert label in readme, (f["name"], label)
 
 
 def test_split_list():
@@ -351,11 +351,14 @@ def test_fault_invalid_utf8(copies):
     _expect(exc, s, 7, None, b"\xff")
 
 
-def test_fault_missing_file(tmp_path):
+def test_fault_missing_file_or_directory(tmp_path):
     p = tmp_path / "nope.csv"
     with pytest.raises(DataError, match="not found") as exc:
         load_studies(p)
     assert exc.value.file == str(p)
+    with pytest.raises(DataError, match="cannot read") as exc:
+        load_claims(tmp_path)
+    assert exc.value.file == str(tmp_path)
 
 
 def test_bad_path_parameter_is_plain_value_error():

@@ -114,6 +114,8 @@ def _read_text(path: Path, file: str) -> str:
         data = path.read_bytes()
     except FileNotFoundError:
         raise DataError("file not found", file=file) from None
+    except OSError as exc:
+        raise DataError(f"cannot read file ({exc.strerror or exc})", file=file) from None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
