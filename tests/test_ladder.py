@@ -171,7 +171,8 @@ def test_exclusions_listed_with_reasons():
     me = L.mat_effect_sizes(df)
     assert len(me.effects) + len(me.excluded) == len(df)
     reasons = dict(zip(me.excluded["study_id"], me.excluded["reason"], strict=True))
-    assert "manual" in reasons["chen2019_manual_sleep"] and "not a mat" in reasons["chen2019_manual_sleep"]
+    chen = reasons["chen2019_manual_sleep"]
+    assert "manual" in chen and "not a mat" in chen
     assert "not a between-group effect" in reasons["saha2016_lbp"]
     assert "no numeric between-group result" in reasons["kisker2023_stress"]
     assert "no between-group comparison" in reasons["zilberter1999_survey"]

@@ -392,7 +392,9 @@ def mat_effect_sizes(
             "bound_value": math.nan,
         }
         n1, n2, n_msg = _arm_sizes(row)
-        means = [_num(row, c) for c in ("mean_treatment", "sd_treatment", "mean_control", "sd_control")]
+        means = [
+            _num(row, c) for c in ("mean_treatment", "sd_treatment", "mean_control", "sd_control")
+        ]
         p = _num(row, "p_value")
         p_rel = {"<=": "<", ">=": ">"}.get(_text(row, "p_relation"), _text(row, "p_relation"))
         significant = _text(row, "significant")
@@ -477,7 +479,8 @@ def mat_effect_sizes(
                         f"no p-value reported: significant={significant!r} read as "
                         f"p {p_rel} {sig_alpha:g} (two-sided t-test assumed)"
                     )
-                rec.update(yi=math.nan, vi=math.nan, method="bound_only", bound_side=side, bound_value=value)
+                rec.update(yi=math.nan, vi=math.nan, method="bound_only", bound_side=side,
+                           bound_value=value)
             else:
                 drop(f"p-value with unknown relation {p_rel!r}")
                 continue
@@ -505,7 +508,9 @@ def mat_effect_sizes(
     for col in ("pooled_eligible", "uses_unverified"):
         effects[col] = effects[col].astype(bool)
     excluded = pd.DataFrame(dropped, columns=_EXCLUDED_COLUMNS)
-    return MatEffects(effects=effects.reset_index(drop=True), excluded=excluded.reset_index(drop=True))
+    return MatEffects(
+        effects=effects.reset_index(drop=True), excluded=excluded.reset_index(drop=True)
+    )
 
 
 # ----------------------------------------------------------------------------------------
@@ -548,7 +553,8 @@ def select_one_per_study(
             chosen_idx.append(best)
             for _, idx in candidates:
                 if idx != best:
-                    skipped.append((idx, "another outcome/timepoint of the same study used (one effect per study)"))
+                    skipped.append((idx, "another outcome/timepoint of the same study used "
+                                         "(one effect per study)"))
     chosen = effects.loc[chosen_idx]
     cols = ["study_id", "contrast", "outcome_measure", "timepoint_weeks", "method"]
     not_chosen = effects.loc[[i for i, _ in skipped], cols].copy()
@@ -870,7 +876,8 @@ def sham_trial_sample_size(
         raise ValueError(f"alpha must be in (0, 1), got {alpha!r}")
     if np.any(~np.isfinite(effects)) or np.any(effects <= 0):
         raise ValueError(
-            f"effect must be finite and > 0 (no finite trial detects an effect <= 0), got {effects.tolist()}"
+            "effect must be finite and > 0 (no finite trial detects an effect <= 0), "
+            f"got {effects.tolist()}"
         )
     if np.any(~((powers > alpha) & (powers < 1))):
         raise ValueError(f"power must be in (alpha, 1), got {powers.tolist()}")
@@ -937,9 +944,11 @@ def ladder_table(pooled: pd.DataFrame, expected: pd.DataFrame | None = None,
     for _, r in sub.iterrows():
         rows.append({
             "series": f"{device_group} trials (observed)", "kind": "observed",
-            "control_class": r["control_class"], "rung": r["rung"], "position": pos[r["control_class"]],
+            "control_class": r["control_class"], "rung": r["rung"],
+            "position": pos[r["control_class"]],
             "estimate": r["estimate"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
-            "k": float(r["k"]), "label": f"k={int(r['k'])}" + (f": {r['study_ids']}" if r["k"] else ""),
+            "k": float(r["k"]),
+            "label": f"k={int(r['k'])}" + (f": {r['study_ids']}" if r["k"] else ""),
         })
     if expected is not None:
         for _, r in expected.iterrows():
@@ -1135,7 +1144,8 @@ def funnel_diagnostics(
            "trimfill_ci_high": nan, "interpretable": k >= min_k}
     if k < 3:
         rec["note"] = (f"k = {k}: Egger's test and trim-and-fill need at least 3 studies; "
-                       f"not run (and fewer than {min_k} studies would not be interpretable anyway)")
+                       f"not run (and fewer than {min_k} studies would not be interpretable "
+                       "anyway)")
     else:
         from matstats.meta import egger_test, trim_and_fill
 
