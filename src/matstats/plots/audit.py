@@ -52,7 +52,7 @@ def plot_verdicts(audit: pd.DataFrame, ax=None, figsize: tuple[float, float] = (
         ax.text(total + 0.1, y, f"{int(total)}", va="center", fontsize=9)
     ax.set_xlabel("number of claims")
     ax.set_title("Verdicts on the seed articles' claims (computed by matstats.audit)")
-    ax.legend(title="claim kind", loc="lower right", fontsize=8)
+    ax.legend(title="claim kind", loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     ax.set_xlim(0, max(left.max(), 1) * 1.15)
     fig.tight_layout()
     return fig
