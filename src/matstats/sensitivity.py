@@ -46,6 +46,11 @@ __all__ = [
     "tipping_point_grid",
     "survey_bounds",
     "bias_adjusted_effect",
+    "bias_adjusted_mat_effects",
+    "sensitivity_for_studies",
+    "sensitivity_for_claims",
+    "study_decompositions",
+    "MCID_UNITS",
 ]
 
 #: Minimal clinically important difference on a 0-10 pain NRS, in points
@@ -1492,31 +1497,72 @@ def _route_between(row: Mapping, eff: pd.Series | None, prior: Prior, out: dict)
     return out
 
 
-def _route_within(row: Mapping, prior_nh: float | None, rng: np.random.Generator,
-                  n_draws: int, out: dict) -> dict:
+def _decompose_row(row: Mapping, rng: np.random.Generator, n_draws: int):
+    """Decomposition of a within-group mean change with CI on a scale with a known MCID."""
     domain = _txt(row, "outcome_domain")
     measure = _txt(row, "outcome_measure")
     est, lo, hi = _val(row, "estimate"), _val(row, "ci_low"), _val(row, "ci_high")
     n = _val(row, "n_analysed")
     n = _val(row, "n_treatment") if not math.isfinite(n) else n
-    if (_txt(row, "estimate_type") == "mean_change" and math.isfinite(est)
+    if not (_txt(row, "estimate_type") == "mean_change" and math.isfinite(est)
             and math.isfinite(lo) and math.isfinite(hi) and math.isfinite(n)
             and measure in MCID_UNITS):
-        observed = -est if domain in _LOWER_BETTER else est
-        sd = (hi - lo) / (2 * _Z975) * math.sqrt(n)  # SD of change, DERIVED from the CI
-        mcid, mcid_src = MCID_UNITS[measure]
-        share = _NO_TREATMENT_SHARE.get(domain, 0.49)
-        pri = {"natural_history_share": Prior(
-            "natural_history_share", "beta", (share, 0.10), "share",
-            f"Pedersen et al. Pain 2024: no-treatment share {share:.0%} for {domain} "
-            "(spread sd 0.10 [assumption])")}
-        if domain == "disability":
-            pri["placebo_sd"] = Prior(
-                "placebo_sd_function", "normal", (0.19, _normal_from_ci(0.37, 0.18, 0.55)[1]),
-                "sd", "Strijkers et al. Pain 2021: placebo vs no intervention, function SMD 0.19;"
-                " spread borrowed from the pain CI [assumption]")
-        dec = decompose_improvement(observed, sd=sd, mcid=mcid, priors=pri, rng=rng,
-                                    n_draws=n_draws)
+        return None
+    observed = -est if domain in _LOWER_BETTER else est
+    sd = (hi - lo) / (2 * _Z975) * math.sqrt(n)  # SD of change, DERIVED from the CI
+    mcid, mcid_src = MCID_UNITS[measure]
+    share = _NO_TREATMENT_SHARE.get(domain, 0.49)
+    pri = {"natural_history_share": Prior(
+        "natural_history_share", "beta", (share, 0.10), "share",
+        f"Pedersen et al. Pain 2024: no-treatment share {share:.0%} for {domain} "
+        "(spread sd 0.10 [assumption])")}
+    if domain == "disability":
+        pri["placebo_sd"] = Prior(
+            "placebo_sd_function", "normal", (0.19, _normal_from_ci(0.37, 0.18, 0.55)[1]),
+            "sd", "Strijkers et al. Pain 2021: placebo vs no intervention, function SMD 0.19;"
+            " spread borrowed from the pain CI [assumption]")
+    dec = decompose_improvement(observed, sd=sd, mcid=mcid, priors=pri, rng=rng,
+                                n_draws=n_draws)
+    return dec, observed, sd, int(n), mcid, mcid_src
+
+
+def study_decompositions(
+    studies: pd.DataFrame,
+    *,
+    n_draws: int = 20_000,
+    rng: int | np.random.Generator | None = None,
+) -> dict[str, Decomposition]:
+    """Decompositions of every within-group mean change that allows one.
+
+    Same rule and priors as :func:`sensitivity_for_studies` (uncontrolled mean
+    change with a 95% CI on a scale with a known MCID; SD of change derived from
+    the CI and n; Pedersen 2024 no-treatment share for the outcome domain).
+
+    Returns
+    -------
+    dict of str to Decomposition
+        Keyed ``"<study_id> <outcome_measure> week <timepoint>"`` in row order.
+    """
+    gen = np.random.default_rng(rng)
+    out: dict[str, Decomposition] = {}
+    for _, r in studies.iterrows():
+        row = r.to_dict()
+        if _txt(row, "comparison") != "within_group":
+            continue
+        got = _decompose_row(row, gen, n_draws)
+        if got is not None:
+            tp = _val(row, "timepoint_weeks")
+            label = f"{_txt(row, 'study_id')} {_txt(row, 'outcome_measure')} week {tp:g}"
+            out[label] = got[0]
+    return out
+
+
+def _route_within(row: Mapping, prior_nh: float | None, rng: np.random.Generator,
+                  n_draws: int, out: dict) -> dict:
+    got = _decompose_row(row, rng, n_draws)
+    if got is not None:
+        dec, observed, sd, n, mcid, mcid_src = got
+        measure = _txt(row, "outcome_measure")
         sm = dec.summary.set_index("component")
         spec = sm.loc["specific"]
         out.update(
@@ -1525,7 +1571,7 @@ def _route_within(row: Mapping, prior_nh: float | None, rng: np.random.Generator
             p_specific_gt_mcid=dec.p_exceeds_mcid,
             key_numbers=(f"observed {observed:.1f}; natural history {sm.loc['natural_history', 'mean']:.1f}"
                          f", placebo {sm.loc['placebo', 'mean']:.1f} (SD {sd:.1f} derived from the CI"
-                         f" and n={int(n)}); remaining {spec['mean']:.1f} (95% {spec['ci_low']:.1f} to "
+                         f" and n={n}); remaining {spec['mean']:.1f} (95% {spec['ci_low']:.1f} to "
                          f"{spec['ci_high']:.1f}); MCID {mcid:g} ({mcid_src}); "
                          f"P(remaining > MCID) = {dec.p_exceeds_mcid:.2f}, "
                          f"P(remaining > 0) = {dec.p_positive:.2f}"),
