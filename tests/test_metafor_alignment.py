@@ -175,3 +175,13 @@ def test_subgroup_q_between_matches_metafor(row):
     assert res.q_between_df == row["q_between_df"]
     _close(res.q_between_pval, row["q_between_pval"], rtol, "q_between_pval")
     assert isinstance(res.to_frame(), pd.DataFrame)
+
+
+@pytest.mark.parametrize("row", REF["subgroup"],
+                         ids=[f"{r['dataset']}-{r['method']}" for r in REF["subgroup"]])
+def test_subgroup_common_tau2_matches_metafor_qm(row):
+    d = DATA[row["dataset"]]
+    res = subgroup_analysis(d["yi"], d["vi"], d["groups"], method=row["method"], tau2="common")
+    rtol = RTOL_ITER if row["method"] in ITERATIVE else RTOL
+    _close(res.q_between, row["common_tau2_qm"], rtol, "QM")
+    _close(res.q_between_pval, row["common_tau2_qm_pval"], rtol, "QM p")

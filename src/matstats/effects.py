@@ -496,7 +496,7 @@ def _relations(relation, n: int) -> list[str]:
         raise ValueError(f"p_relation has length {len(rel)}, but there are {n} p-values")
     out = []
     for r in rel:
-        r = "=" if r is None or (isinstance(r, float) and math.isnan(r)) else str(r).strip()
+        r = "=" if r is None or (not isinstance(r, str) and pd.isna(r)) else str(r).strip()
         if r in ("<=",):
             r = "<"
         if r in (">=",):

@@ -582,7 +582,7 @@ class SubgroupResult:
 
 
 def subgroup_analysis(yi, vi, groups, *, method: str = "REML", test: str = "z",
-                      level: float = 0.95) -> SubgroupResult:
+                      level: float = 0.95, tau2: str = "separate") -> SubgroupResult:
     """Separate models per subgroup and the between-subgroup Q test.
 
     Each subgroup is pooled on its own (its own tau2, ``method``/``test`` as given). The
@@ -592,6 +592,11 @@ def subgroup_analysis(yi, vi, groups, *, method: str = "REML", test: str = "z",
     ``rma(est_g, sei=se_g, mods=~group, method="FE")`` fitted to the subgroup estimates
     (Borenstein et al. 2009, ch. 19, "separate estimates of tau2").
 
+    With ``tau2="common"`` the test is instead the omnibus moderator test ``QM`` of the
+    mixed-effects model with one tau2 shared by all subgroups, metafor's
+    ``rma(yi, vi, mods = ~ factor(group), method=method)$QM`` (Wald chi-square on G - 1 df);
+    the per-group table is unchanged (separate fits).
+
     Parameters
     ----------
     yi, vi : array_like
@@ -600,6 +605,8 @@ def subgroup_analysis(yi, vi, groups, *, method: str = "REML", test: str = "z",
         Subgroup label of each study (no missing labels).
     method, test, level
         As in :func:`meta_analysis`.
+    tau2 : {"separate", "common"}, default "separate"
+        How heterogeneity enters the between-subgroup test (see above).
 
     Returns
     -------
@@ -614,6 +621,8 @@ def subgroup_analysis(yi, vi, groups, *, method: str = "REML", test: str = "z",
         Bad inputs, missing labels, mismatched lengths, or fewer than 2 usable subgroups.
     """
     _check_options(method, test, level)
+    if tau2 not in ("separate", "common"):
+        raise ValueError(f"tau2 must be 'separate' or 'common', got {tau2!r}")
     y, v = _check_inputs(yi, vi, min_k=2)
     g = pd.Series(list(groups) if not isinstance(groups, pd.Series) else groups.to_list(),
                   dtype=object)
@@ -635,14 +644,30 @@ def subgroup_analysis(yi, vi, groups, *, method: str = "REML", test: str = "z",
     if len(rows) < 2:
         raise ValueError("at least 2 subgroups with a fitted model are needed for Q between")
     table = pd.concat(rows, ignore_index=True)
-    est = table["estimate"].to_numpy(float)
-    wg = 1 / table["se"].to_numpy(float) ** 2
-    mu = float(np.sum(wg * est) / np.sum(wg))
-    qb = float(np.sum(wg * (est - mu) ** 2))
     dfb = len(rows) - 1
+    if tau2 == "separate":
+        est = table["estimate"].to_numpy(float)
+        wg = 1 / table["se"].to_numpy(float) ** 2
+        mu = float(np.sum(wg * est) / np.sum(wg))
+        qb = float(np.sum(wg * (est - mu) ** 2))
+    else:
+        used = np.isin(g.to_numpy(), table["group"].to_numpy())
+        qb = _moderator_qm(y[used], v[used], g[used].to_numpy(), method)
     excl = pd.DataFrame(excluded, columns=["index", "group", "reason"])
     return SubgroupResult(groups=table, q_between=qb, q_between_df=dfb,
                           q_between_pval=float(stats.chi2.sf(qb, dfb)), excluded=excl)
+
+
+def _moderator_qm(y: np.ndarray, v: np.ndarray, g: np.ndarray, method: str) -> float:
+    """Wald test that all subgroup contrasts are 0 in the common-tau2 mixed-effects model."""
+    levels = list(pd.unique(pd.Series(g, dtype=object)))
+    X = np.column_stack([np.ones(y.size)] + [(g == lev).astype(float) for lev in levels[1:]])
+    if y.size <= X.shape[1]:
+        raise ValueError("too few studies for a common-tau2 moderator model")
+    t2 = _tau2(y, v, X, method)
+    _, beta, Ainv, _ = _gls(y, v, X, t2)
+    b = beta[1:]
+    return float(b @ np.linalg.solve(Ainv[1:, 1:], b))
 
 
 def leave_one_out(yi, vi, *, method: str = "REML", test: str = "z", level: float = 0.95,
