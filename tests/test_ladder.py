@@ -447,3 +447,27 @@ def matstats_load_studies():
     import matstats
 
     return matstats.load_studies()
+
+
+def test_agrees_with_matstats_escalc():
+    # escalc is validated against R metafor (tests/test_metafor_alignment.py); the ladder's
+    # own closed forms must give the same g and variance
+    import matstats
+    from matstats.effects import smd_bound_from_p, smd_from_p
+
+    df = _frame(
+        _row(outcome_domain="qol", outcome_measure="x", n_treatment=50, n_control=50,
+             mean_treatment=103.0, sd_treatment=5.5, mean_control=100.0, sd_control=4.5),
+        _row(study_id="p", n_treatment=20, n_control=20, p_value=0.021, p_relation="="),
+        _row(study_id="b", n_treatment=21, n_control=21, p_value=0.001, p_relation="<"),
+    )
+    eff = L.mat_effect_sizes(df).effects
+    ref = matstats.escalc("SMD", m1i=[103.0], sd1i=[5.5], n1i=[50], m2i=[100.0], sd2i=[4.5],
+                          n2i=[50])
+    assert eff["yi"].iloc[0] == pytest.approx(ref["yi"].item(), rel=1e-10)
+    assert eff["vi"].iloc[0] == pytest.approx(ref["vi"].item(), rel=1e-10)
+    refp = smd_from_p([0.021], [20], [20])
+    assert eff["yi"].iloc[1] == pytest.approx(refp["yi"].item(), rel=1e-10)
+    assert eff["vi"].iloc[1] == pytest.approx(refp["vi"].item(), rel=1e-10)
+    refb = smd_bound_from_p([0.001], [21], [21])
+    assert eff["bound_value"].iloc[2] == pytest.approx(refb["yi"].item(), rel=1e-10)
