@@ -458,8 +458,10 @@ def write_tables(
     for stem, df in all_tables(claims, studies).items():
         headers = {}
         for name, cols in SEED_COLUMNS.items():
-            if stem == f"claimed_{name}":
+            if stem in {f"claimed_{name}", f"audited_{name}"}:
                 headers = dict(cols)
+                if stem.startswith("audited_") and "verdict" in headers:
+                    headers["claimed_verdict"] = headers.pop("verdict") + " (as claimed)"
         csv_path = out / f"{stem}.csv"
         df.to_csv(csv_path, index=False, lineterminator="\n")
         md_path = out / f"{stem}.md"
@@ -483,7 +485,7 @@ def register_cli(subparsers) -> None:
         import matstats
 
         studies = matstats.load_studies(args.studies)
-        claims = matstats.load_claims(args.claims)
+        claims = matstats.load_claims(args.claims, studies=studies)
         for path in write_tables(args.out, claims, studies):
             print(path)
         return 0
