@@ -242,6 +242,15 @@ def test_overstated_when_results_mixed():
     assert "1 of 2" in r.reason and "cortisol" in r.reason
 
 
+def test_untested_survey_percentages_do_not_support_a_significance_claim():
+    r = verdict_of(
+        {"study_ids": "survey99", "claimed_significant": "yes"},
+        {**SURVEY, "result_direction": "favours_mat"},
+    )
+    assert r.verdict != "supported"
+    assert "significant=not_tested" in r.reason
+
+
 def test_overstated_when_protocol_claimed_as_rct():
     r = verdict_of(
         {"study_ids": "p", "claimed_design": "rct", "claimed_has_results": "no"},

@@ -132,8 +132,14 @@ def _pct_match(claimed: float, found: float) -> bool:
 
 
 def _supports(row: pd.Series) -> bool:
-    """A row reporting a result in favour of the mat that is not reported as non-significant."""
-    return _text(row.get("result_direction")) == "favours_mat" and _text(row.get("significant")) != "no"
+    """A row reporting a result in favour of the mat from a test that was not non-significant.
+
+    ``significant`` = no (tested, not significant) and not_tested (e.g. an
+    uncontrolled survey's percentages) do not count as support.
+    """
+    return _text(row.get("result_direction")) == "favours_mat" and _text(
+        row.get("significant")
+    ) not in {"no", "not_tested"}
 
 
 def _has_result(row: pd.Series) -> bool:
