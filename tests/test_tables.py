@@ -139,6 +139,11 @@ def test_to_markdown_round_trips_and_escapes():
     assert text.splitlines()[3] == "|  | p\\|q |"
 
 
+def test_to_html_escapes_without_markdown_escapes():
+    text = tables.to_html(pd.DataFrame({"a": ["<b>|x"]}), "t")
+    assert "<td>&lt;b&gt;|x</td>" in text
+
+
 def test_unknown_table_name_is_value_error():
     with pytest.raises(ValueError, match="unknown table"):
         tables.seed_table("nope", pd.DataFrame())

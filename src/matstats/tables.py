@@ -404,7 +404,7 @@ def to_html(df: pd.DataFrame, title: str, headers: dict[str, str] | None = None)
     headers = headers or {}
     head = "".join(f"<th>{html.escape(str(headers.get(c, c)))}</th>" for c in df.columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(_md_cell(v))}</td>" for v in row) + "</tr>"
+        "<tr>" + "".join(f"<td>{html.escape('' if _missing(v) else str(v))}</td>" for v in row) + "</tr>"
         for row in df.itertuples(index=False)
     )
     return (
