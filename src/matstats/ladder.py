@@ -28,7 +28,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import stats
+
+from matstats import effects
 
 SIGN_CONVENTION = "positive g = mat better than control (less pain/stress, more quality of life)"
 
@@ -124,34 +126,29 @@ _EXCLUDED_COLUMNS = [
 def hedges_j(df: float) -> float:
     """Exact small-sample correction factor J(df) of Hedges (1981).
 
-    ``J(m) = Gamma(m/2) / (sqrt(m/2) * Gamma((m-1)/2))``, the factor metafor uses for
-    ``measure="SMD"``.
+    Delegates to :func:`matstats.effects.hedges_correction` (metafor's factor for
+    ``measure="SMD"``); kept as a scalar convenience for the ladder.
     """
     if not df > 1:
         raise ValueError(f"degrees of freedom must be > 1, got {df!r}")
-    return float(
-        math.exp(special.gammaln(df / 2) - 0.5 * math.log(df / 2) - special.gammaln((df - 1) / 2))
-    )
-
-
-def _smd_variance(g: float, n1: float, n2: float) -> float:
-    # large-sample variance of g, metafor's default for measure="SMD" (vtype="LS")
-    return 1.0 / n1 + 1.0 / n2 + g * g / (2.0 * (n1 + n2))
+    return float(effects.hedges_correction(df))
 
 
 def _g_from_p(p: float, n1: float, n2: float) -> float:
-    """|g| implied by a two-sided p of a two-sample t-test with n1 + n2 - 2 df."""
-    df = n1 + n2 - 2
-    t = stats.t.isf(p / 2.0, df)
-    return float(t * math.sqrt(1.0 / n1 + 1.0 / n2) * hedges_j(df))
+    """|g| implied by an exact two-sided p of a two-sample t-test (via :func:`effects.smd_from_p`)."""
+    return float(effects.smd_from_p(p, n1, n2)["yi"].iloc[0])
+
+
+def _smd_variance(g: float, n1: float, n2: float) -> float:
+    # large-sample variance of g, metafor's default for measure="SMD" (vtype="LS"); the same
+    # expression effects.escalc uses, needed here for a g whose sign was set afterwards
+    return 1.0 / n1 + 1.0 / n2 + g * g / (2.0 * (n1 + n2))
 
 
 def _g_from_means(m1, s1, n1, m2, s2, n2) -> tuple[float, float]:
-    """Hedges' g (treatment minus control, pooled SD) and its variance."""
-    df = n1 + n2 - 2
-    sp = math.sqrt(((n1 - 1) * s1 * s1 + (n2 - 1) * s2 * s2) / df)
-    g = (m1 - m2) / sp * hedges_j(df)
-    return g, _smd_variance(g, n1, n2)
+    """Hedges' g (treatment minus control, pooled SD) and its variance, via :func:`effects.escalc`."""
+    r = effects.escalc("SMD", m1i=m1, sd1i=s1, n1i=n1, m2i=m2, sd2i=s2, n2i=n2).iloc[0]
+    return float(r["yi"]), float(r["vi"])
 
 
 # ----------------------------------------------------------------------------------------
@@ -679,7 +676,7 @@ class OffsetPrior:
 
 
 def _se_from_ci(lo: float, hi: float) -> float:
-    return (hi - lo) / (2 * stats.norm.isf(0.025))
+    return float(effects.se_from_ci(lo, hi)[0])
 
 
 #: The default offsets, all from ../shared/methods/methods-notes.md section B2.
