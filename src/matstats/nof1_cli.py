@@ -21,6 +21,8 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from matstats._errors import DataError
+
 __all__ = ["register_cli", "parse_cycles", "plan_calendar"]
 
 
@@ -53,6 +55,25 @@ def _iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
 
 
+def _param_errors(func):
+    """Report a bad parameter (plain ValueError) as a usage error, exit code 2.
+
+    A :class:`matstats.DataError` (a fault in an input file) propagates to
+    :func:`matstats.cli.main`, which prints it and exits 1.
+    """
+
+    def run(args) -> int:
+        try:
+            return func(args)
+        except DataError:
+            raise
+        except ValueError as exc:
+            print(f"matstats nof1: error: {exc}", file=sys.stderr)
+            return 2
+
+    return run
+
+
 def register_cli(subparsers) -> None:
     """Add the ``nof1`` command (with ``plan``, ``analyze``, ``power``) to ``subparsers``."""
     p = subparsers.add_parser(
@@ -78,7 +99,7 @@ def register_cli(subparsers) -> None:
                     help="date of day 1, YYYY-MM-DD (default: today)")
     pp.add_argument("--out", default="-", help="output CSV path (default: standard output)")
     pp.add_argument("--figure", default=None, help="also write a calendar figure (PNG) here")
-    pp.set_defaults(func=_cmd_plan)
+    pp.set_defaults(func=_param_errors(_cmd_plan))
 
     # analyze ------------------------------------------------------------------------------
     pa = sub.add_parser("analyze", help="analyse a filled-in diary CSV and print the verdict")
@@ -97,7 +118,7 @@ def register_cli(subparsers) -> None:
     pa.add_argument("--higher-is-better", action="store_true",
                     help="a higher score is better (e.g. sleep quality); default: lower is better")
     pa.add_argument("--figure", default=None, help="also write the diary figure (PNG) here")
-    pa.set_defaults(func=_cmd_analyze)
+    pa.set_defaults(func=_param_errors(_cmd_analyze))
 
     # power --------------------------------------------------------------------------------
     pw = sub.add_parser("power", help="simulated power over numbers of cycles")
@@ -119,7 +140,7 @@ def register_cli(subparsers) -> None:
                     help="power to reach for the cycles-needed line (default 0.8)")
     pw.add_argument("--seed", type=int, default=None, help="seed (default: fresh randomness)")
     pw.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
-    pw.set_defaults(func=_cmd_power)
+    pw.set_defaults(func=_param_errors(_cmd_power))
 
 
 # --------------------------------------------------------------------------------------------
@@ -237,7 +258,7 @@ def _cmd_power(args) -> int:
     from matstats.nof1.power import power_curve
 
     if args.cycles[0] < 2:
-        raise SystemExit("matstats nof1 power: error: --cycles must be >= 2")
+        raise ValueError("--cycles must be >= 2 (a t test needs two cycle differences)")
     res = power_curve(
         args.effect,
         args.cycles,

@@ -710,6 +710,9 @@ class DiaryResult:
         (``<NA>`` for a day with no diary row), ``reason``.
     blinding : DataFrame
         See :func:`summarize_blinding` (no rows without guesses).
+    raw : Series
+        The single row returned by :func:`matstats.nof1.analyze_many` for this diary (run on
+        the negated score when ``lower_is_better`` is False), with full precision.
     verdict : str
         Plain-language verdict with its caveats.
     verdict_label : str
@@ -725,6 +728,7 @@ class DiaryResult:
     cycles: pd.DataFrame
     excluded: pd.DataFrame
     blinding: pd.DataFrame
+    raw: pd.Series
     verdict: str
     verdict_label: str
     mcid: float
@@ -985,11 +989,12 @@ def _method_table(
                  "sign-flip test, Monte Carlo allocations"))
 
     est, se = float(row["gls_ar1_estimate"]), float(row["gls_ar1_se"])
-    df_gls = n_days - 1 - 3  # GLSAR(order 1) drops the first day; 3 coefficients
+    # residual df of the t test analyze_many used (older versions: GLSAR, n - 1 - 3)
+    df_gls = float(row["gls_ar1_df"]) if "gls_ar1_df" in row.index else n_days - 4.0
     lo, hi = t_ci(est, se, df_gls)
     rows.append(("gls_ar1", *flip(est, lo, hi), se, float(row["gls_ar1_p"]), nan, nan, n_days,
                  f"day-level regression (intercept, linear trend, mat) with AR(1) errors, "
-                 f"estimated rho {float(row['gls_ar1_rho']):.2f}, t interval df {df_gls}"))
+                 f"estimated rho {float(row['gls_ar1_rho']):.2f}, t interval df {df_gls:g}"))
 
     est, sd = float(row["bayes_estimate"]), float(row["bayes_sd"])
     z = float(stats.norm.ppf(q))
@@ -1135,6 +1140,7 @@ def analyze(
         cycles=cycles,
         excluded=_excluded_days(cal),
         blinding=blinding,
+        raw=raw,
         verdict=text,
         verdict_label=label,
         mcid=float(mcid),
