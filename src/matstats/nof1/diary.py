@@ -800,7 +800,7 @@ def _reason_counts(excluded: pd.DataFrame) -> str:
     if not len(excluded):
         return "none"
     counts = excluded["reason"].value_counts(sort=False)
-    return ", ".join(f"{n} {r}" for r, n in counts.items())
+    return ", ".join(f"{r}: {n}" for r, n in counts.items())
 
 
 def _excluded_days(cal: pd.DataFrame) -> pd.DataFrame:
