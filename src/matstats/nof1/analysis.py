@@ -29,7 +29,7 @@ METHODS = ("cycle_t", "gls_ar1", "randomization", "bayes", "day_t")
 #: Output columns of each method (besides the bookkeeping columns).
 RESULT_COLUMNS = {
     "cycle_t": ("cycle_t_estimate", "cycle_t_se", "cycle_t_p"),
-    "gls_ar1": ("gls_ar1_estimate", "gls_ar1_se", "gls_ar1_p", "gls_ar1_rho"),
+    "gls_ar1": ("gls_ar1_estimate", "gls_ar1_se", "gls_ar1_p", "gls_ar1_rho", "gls_ar1_df"),
     "randomization": ("randomization_estimate", "randomization_p"),
     "bayes": ("bayes_estimate", "bayes_sd", "bayes_p_benefit", "bayes_p_mcid"),
     "day_t": ("day_t_estimate", "day_t_se", "day_t_p"),
@@ -48,7 +48,8 @@ def gls_design(sched) -> pd.DataFrame:
     """Design matrix of the ``gls_ar1`` analysis for a schedule.
 
     Rows are the non-washout days in time order; columns ``const`` (1),
-    ``day`` (0-based day number since the start of the trial, a linear trend)
+    ``day`` (0-based day number since the start of the trial: a linear trend,
+    and the time scale of the AR(1) correlation)
     and ``mat`` (1 on mat days, 0 on control days). The coefficient of
     ``mat`` is the reported effect.
 
@@ -102,7 +103,10 @@ def _chol_solve(A: list, b: list):
         for k in range(i + 1, p):
             s = s - L[k][i] * x[k]
         x[i] = s / L[i][i]
-    return x, 1.0 / (L[p - 1][p - 1] * L[p - 1][p - 1])
+    logdet = 2.0 * np.log(L[0][0])
+    for j in range(1, p):
+        logdet = logdet + 2.0 * np.log(L[j][j])
+    return x, 1.0 / (L[p - 1][p - 1] * L[p - 1][p - 1]), logdet
 
 
 def _dot(u: list, v: list):
@@ -124,86 +128,85 @@ def _quad(u: list, M: list):
     return s
 
 
-def _gls_iterate(st: dict, p: int, maxiter: int, rtol: float) -> dict:
-    """Iterated Cochrane-Orcutt fit from sufficient statistics.
+_RHO_BOUND = 0.99  # REML search interval for rho: [-0.99, 0.99]
+_RHO_GRID = np.linspace(-0.9, 0.9, 10)  # coarse starting grid (spacing 0.2)
+_NEWTON_H = 1e-5  # finite-difference step for the Newton iterations on rho
+_NEWTON_TOL = 1e-5  # stop after a step this small: quadratic convergence leaves ~1e-10
+_NEWTON_MAXITER = 30
 
-    Mirrors ``statsmodels GLSAR(y, X, rho=1).iterative_fit(maxiter, rtol)``:
-    start at rho = 0; each fit whitens by u_t - rho u_{t-1} (dropping the first
-    row), so X~'X~ = S0 - rho (S1 + S1') + rho^2 S2 and X~'y~ = a0 - rho (a1 +
-    a2) + rho^2 a3; rho is re-estimated by Yule-Walker ("adjusted", demeaned)
-    on the unwhitened residuals y - X beta of the last fit, written in terms of
-    the same statistics; a trial stops early when the largest relative change
-    of its coefficients is below ``rtol`` (as GLSAR does). Entries of ``st``
-    are floats or nested lists of floats when shared by all trials (complete
-    data: one design), else arrays over trials.
+
+def _reml_fit(evaluate, m: int, n, p: int) -> dict:
+    """Maximise the REML criterion over rho for many trials, then fit GLS.
+
+    ``evaluate(rho)`` returns (reml, beta, inv_last, ssr) for rho given as a
+    scalar (shared by all trials), an array (m,) or a stack (k, m) of per-trial
+    values. The maximum is bracketed on a coarse grid, a parabola through the
+    best grid point and its neighbours gives the start, and Newton steps with
+    central finite-difference derivatives (h = 1e-5) refine it per trial
+    within [-0.99, 0.99] until a step is below 1e-5 (the error left after such
+    a step is ~1e-10 by quadratic convergence; the check against the reference
+    implementation is in the tests and the benchmark).
     """
-    S0, S1, S2 = st["S0"], st["S1"], st["S2"]
-    S1s = [[S1[i][j] + S1[j][i] for j in range(p)] for i in range(p)]
-    a0, a3 = st["a0"], st["a3"]
-    a12 = [st["a1"][i] + st["a2"][i] for i in range(p)]
-    n = np.asarray(st["n"], dtype=float)
-    m = st["q0"].shape[0]
-    x0, xl, sx = st["x_first"], st["x_last"], st["sx"]
-    XX = [[S0[i][j] + x0[i] * x0[j] for j in range(p)] for i in range(p)]
-    y0 = st["y_first"]
-    Xy = [a0[i] + x0[i] * y0 for i in range(p)]
-    yy = st["q0"] + y0 * y0
-
-    def fit(rho):
-        if np.ndim(rho) == 0 and rho == 0.0:
-            A, b = S0, list(a0)
-        else:
-            r2 = rho * rho
-            A = [[S0[i][j] - rho * S1s[i][j] + r2 * S2[i][j] for j in range(p)] for i in range(p)]
-            b = [a0[i] - rho * a12[i] + r2 * a3[i] for i in range(p)]
-        beta, inv_last = _chol_solve(A, b)
-        return [np.broadcast_to(bi, (m,)) for bi in beta], inv_last, b
-
-    def yule_walker(beta):
-        ee = yy - 2 * _dot(beta, Xy) + _quad(beta, XX)
-        e1 = st["q1"] - _dot(beta, a12) + _quad(beta, S1)
-        se = st["sy"] - _dot(beta, sx)
-        e_first = y0 - _dot(beta, x0)
-        e_last = st["y_last"] - _dot(beta, xl)
-        ebar = se / n
-        r0 = (ee - n * ebar * ebar) / n
-        r1 = (e1 - ebar * ((se - e_last) + (se - e_first)) + (n - 1) * ebar * ebar) / (n - 1)
-        return r1 / r0
-
-    rho = 0.0
-    converged = np.zeros(m, dtype=bool)
-    last = None
-    with np.errstate(invalid="ignore", divide="ignore"):
-        for i in range(maxiter - 1):
-            beta, _, _ = fit(rho)
-            if i == 0:
-                last = np.array(beta)
-            else:
-                cur = np.array(beta)
-                diff = np.max(np.abs(last - cur) / np.abs(last), axis=0)
-                converged = converged | (diff < rtol)
-                last = cur
-            new = yule_walker(beta)
-            rho = new if i == 0 else np.where(converged, rho, new)
-        beta, inv_last, b = fit(rho)
-        rho = np.broadcast_to(np.asarray(rho, dtype=float), (m,))
-        yty = st["q0"] - 2 * rho * st["q1"] + rho * rho * st["q2"]
-        wssr = yty - _dot(beta, b)
-        df = n - 1 - p
-        se = np.sqrt(wssr / df * inv_last)
-        ok = df >= 1
+    grid = _RHO_GRID
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        lls = np.array(evaluate(grid[:, None])[0])  # (K, m), one stacked evaluation
+        lls = np.where(np.isfinite(lls), lls, -np.inf)
+        k = np.argmax(lls, axis=0)
+        best = lls[k, np.arange(m)]
+        rho = grid[k].astype(float)
+        inner = (k > 0) & (k < grid.size - 1)
+        kk = np.clip(k, 1, grid.size - 2)
+        cols = np.arange(m)
+        l_lo, l_mid, l_hi = lls[kk - 1, cols], lls[kk, cols], lls[kk + 1, cols]
+        curv = l_lo - 2 * l_mid + l_hi
+        dx = grid[1] - grid[0]
+        vertex = grid[kk] + 0.5 * dx * (l_lo - l_hi) / curv
+        use = inner & (curv < 0) & np.isfinite(vertex)
+        rho = np.where(use, np.clip(vertex, grid[kk] - dx, grid[kk] + dx), rho)
+        done = ~np.isfinite(best)
+        h = _NEWTON_H
+        offsets = np.array([-h, 0.0, h])[:, None]
+        for _ in range(_NEWTON_MAXITER):
+            act = np.flatnonzero(~done)
+            if act.size == 0:
+                break
+            sub = evaluate if act.size == m else evaluate.take(act)
+            ra = rho[act]
+            lm, l0, lp = sub(ra[None, :] + offsets)[0]
+            g = (lp - lm) / (2 * h)
+            H = (lp - 2 * l0 + lm) / (h * h)
+            step = np.where(H < 0, -g / H, np.sign(g) * 0.05)
+            step = np.clip(step, -0.1, 0.1)
+            new = np.clip(ra + step, -_RHO_BOUND, _RHO_BOUND)
+            bad = ~np.isfinite(new)
+            moved = np.abs(new - ra)
+            rho[act] = np.where(bad, ra, new)
+            done[act] = bad | (moved < _NEWTON_TOL)
+        ll, beta, inv_last, ssr = evaluate(rho)
+        df = n - p
+        ok = np.isfinite(ll) & (df >= 1)
+        se = np.sqrt(ssr / df * inv_last)
         est = np.where(ok, beta[p - 1], np.nan)
         se = np.where(ok, se, np.nan)
-        pval = _t_two_sided(est / se, np.where(ok, df, 1.0))
+        dfv = np.broadcast_to(np.asarray(df, dtype=float), (m,))
+        pval = _t_two_sided(est / se, np.where(ok, dfv, 1.0))
     return {"gls_ar1_estimate": est, "gls_ar1_se": se, "gls_ar1_p": pval,
-            "gls_ar1_rho": np.where(ok, rho, np.nan)}
+            "gls_ar1_rho": np.where(ok, rho, np.nan), "gls_ar1_df": np.where(ok, dfv, np.nan)}
+
+
+def _reml_value(A, b, c, logR, n, p, shape):
+    beta, inv_last, logdet = _chol_solve(A, b)
+    ssr = c - _dot(beta, b)
+    ll = -0.5 * ((n - p) * np.log(ssr) + logdet + logR)
+    beta = [np.broadcast_to(bi, shape) for bi in beta]
+    return np.broadcast_to(ll, shape), beta, np.broadcast_to(inv_last, shape), ssr
 
 
 class _Analyzer:
     """Precomputed linear maps for one schedule (internal)."""
 
-    def __init__(self, sched, methods, *, prior_mean, prior_sd, mcid, gls_maxiter, gls_rtol,
-                 max_exact_cycles, n_permutations, rng):
+    def __init__(self, sched, methods, *, prior_mean, prior_sd, mcid, max_exact_cycles,
+                 n_permutations, rng):
         info = _validate_schedule(sched)
         self.n_days = info["n_days"]
         self.methods = tuple(methods)
@@ -227,7 +230,6 @@ class _Analyzer:
         self.dw = ind[:, :n_cyc] / counts[:n_cyc] - ind[:, n_cyc:] / counts[n_cyc:]
         self.cond = np.column_stack([mat, ~mat]).astype(float)  # (nk, 2)
         self.prior_mean, self.prior_sd, self.mcid = prior_mean, prior_sd, mcid
-        self.gls_maxiter, self.gls_rtol = gls_maxiter, gls_rtol
         self.rng = np.random.default_rng(rng)
         # GLS design [const, day, mat] on kept days
         X = np.column_stack([np.ones(nk), kept.astype(float), mat.astype(float)])
@@ -236,24 +238,39 @@ class _Analyzer:
         self.p = p
         blocks = [self.dw]
         if "gls_ar1" in self.methods:
-            W0 = X.copy()
-            W0[0] = 0.0  # a0 = sum_{i>=1} x_i y_i
-            W1 = np.zeros_like(X)
-            W1[1:] = X[:-1]  # a1 = sum_{i>=1} x_{i-1} y_i
-            W2 = np.zeros_like(X)
-            W2[:-1] = X[1:]  # a2 = sum_{i>=1} x_i y_{i-1}
-            W3 = X.copy()
-            W3[-1] = 0.0  # a3 = sum_{i>=1} x_{i-1} y_{i-1}
-            blocks += [W0, W1, W2, W3]
-            tolist = lambda M: [[float(v) for v in row] for row in M]  # noqa: E731
-            self.gls_shared = {
-                "S0": tolist(X[1:].T @ X[1:]),
-                "S1": tolist(X[1:].T @ X[:-1]),
-                "S2": tolist(X[:-1].T @ X[:-1]),
-                "sx": [float(v) for v in X.sum(axis=0)],
-                "x_first": [float(v) for v in X[0]],
-                "x_last": [float(v) for v in X[-1]],
-            }
+            # Lag-1 pairs (i-1, i) of consecutive analysed days, grouped by their
+            # gap in calendar days (1 within a period, washout_days + 1 across a
+            # boundary). For each gap class g the per-trial statistics
+            #   a0 = sum x_i y_i, a1 = sum x_{i-1} y_i, a2 = sum x_i y_{i-1},
+            #   a3 = sum x_{i-1} y_{i-1}   (sums over the pairs of class g)
+            # are columns of one weight matrix applied to the whole block.
+            gaps = np.diff(kept)
+            self.gap_classes = np.unique(gaps)
+            self.pair_class = np.stack([gaps == g for g in self.gap_classes]).astype(float)
+            sq_w, shared = [], []
+            for cls in self.pair_class:
+                on = cls.astype(bool)
+                Wa = np.zeros((4, nk, p))
+                Wa[0, 1:][on] = X[1:][on]
+                Wa[1, 1:][on] = X[:-1][on]
+                Wa[2, :-1][on] = X[1:][on]
+                Wa[3, :-1][on] = X[:-1][on]
+                blocks += list(Wa)
+                qi = np.zeros((2, nk))
+                qi[0, 1:] = cls  # q0 = sum y_i^2
+                qi[1, :-1] = cls  # q2 = sum y_{i-1}^2
+                sq_w.append(qi)
+                xi, xp = X[1:][on], X[:-1][on]
+                s1 = xi.T @ xp
+                shared.append({
+                    "n": float(on.sum()),
+                    "S0": [[float(v) for v in row] for row in xi.T @ xi],
+                    "S1s": [[float(v) for v in row] for row in s1 + s1.T],
+                    "S2": [[float(v) for v in row] for row in xp.T @ xp],
+                })
+            self.sq_w = np.ascontiguousarray(np.concatenate(sq_w).T.T)  # (2G, nk)
+            self.gls_shared = shared
+            self.x_first = [float(v) for v in X[0]]
         self.W = np.ascontiguousarray(np.column_stack(blocks).T)  # (q, nk)
         # randomization sign patterns
         self.exact = n_cyc <= max_exact_cycles
@@ -389,86 +406,137 @@ class _Analyzer:
 
     def _gls(self, yk, G, bad, mask):
         m = yk.shape[1]
-        p = self.p
         res = {k: np.full(m, np.nan) for k in RESULT_COLUMNS["gls_ar1"]}
         good = ~bad
         if good.any():
-            n_cyc = self.n_cycles
-            Gg = G[:, good] if bad.any() else G
-            a = [[Gg[n_cyc + k * p + i] for i in range(p)] for k in range(4)]
-            yg = yk[:, good] if bad.any() else yk
-            yy = np.einsum("im,im->m", yg, yg)
-            st = dict(self.gls_shared)
-            st.update(
-                a0=a[0], a1=a[1], a2=a[2], a3=a[3],
-                q0=yy - yg[0] * yg[0],
-                q1=np.einsum("im,im->m", yg[:-1], yg[1:]),
-                q2=yy - yg[-1] * yg[-1],
-                sy=a[0][0] + yg[0],
-                y_first=yg[0],
-                y_last=yg[-1],
-                n=float(yg.shape[0]),
-            )
-            r = _gls_iterate(st, p, self.gls_maxiter, self.gls_rtol)
-            if bad.any():
-                for k, v in r.items():
-                    res[k][good] = v
-            else:
-                res = r
+            sub = bad.any()
+            yg = yk[:, good] if sub else yk
+            Gg = G[:, good] if sub else G
+            r = _reml_fit(self._evaluator_complete(yg, Gg), yg.shape[1], float(yg.shape[0]), self.p)
+            if not sub:
+                return r
+            for k, v in r.items():
+                res[k][good] = v
         if bad.any():
-            r = _gls_iterate(self._gls_stats_missing(yk[:, bad], mask[:, bad]), p,
-                             self.gls_maxiter, self.gls_rtol)
+            yb, mb = yk[:, bad], mask[:, bad]
+            r = _reml_fit(self._evaluator_missing(yb, mb), yb.shape[1],
+                          mb.sum(axis=0).astype(float), self.p)
             for k, v in r.items():
                 res[k][bad] = v
         return res
 
-    def _gls_stats_missing(self, yk, mask):
-        """Per-trial sufficient statistics when days are missing.
+    def _evaluator_complete(self, yk, G):
+        """REML criterion for trials without missing days (one shared design).
 
-        Observed days are packed to the front in time order (as a user who
-        drops the missing rows and calls GLSAR would have them), so the lag-1
-        pairs are consecutive *observed* days.
+        With marginal-variance parametrisation the whitened pair row of class g
+        is (u_i - rho^g u_{i-1}) / sqrt(1 - rho^(2g)) and the first day is kept
+        as is (exact Prais-Winsten for calendar gaps), so
+        X~'X~ = x_0 x_0' + sum_g w_g (S0_g - rho^g S1s_g + rho^(2g) S2_g) with
+        w_g = 1 / (1 - rho^(2g)); likewise X~'y~ and y~'y~.
         """
         p = self.p
+        off = self.n_cycles
+        sq = self.sq_w @ (yk * yk)  # (2G, m)
+        lag = self.pair_class @ (yk[1:] * yk[:-1])  # (G, m)
+        y0 = yk[0]
+        x0 = self.x_first
+        per_trial = {"Xy0": [x0[i] * y0 for i in range(p)], "yy0": y0 * y0}
+        for k in range(len(self.gap_classes)):
+            base = off + 4 * p * k
+            a = [[G[base + j * p + i] for i in range(p)] for j in range(4)]
+            per_trial[f"a0_{k}"] = a[0]
+            per_trial[f"a12_{k}"] = [a[1][i] + a[2][i] for i in range(p)]
+            per_trial[f"a3_{k}"] = a[3]
+            per_trial[f"q0_{k}"] = sq[2 * k]
+            per_trial[f"q2_{k}"] = sq[2 * k + 1]
+            per_trial[f"q1_{k}"] = lag[k]
+        return _CompleteEval(self, per_trial, yk.shape[1], float(yk.shape[0]))
+
+    def _evaluator_missing(self, yk, mask):
+        """REML criterion for trials with missing days (per-trial designs).
+
+        Observed days are packed to the front in time order; each pair of
+        consecutive observed days is whitened with its own calendar gap.
+        """
         order = np.argsort(~mask, axis=0, kind="stable")
         valid = np.take_along_axis(mask, order, axis=0)
         yc = np.where(valid, np.take_along_axis(yk, order, axis=0), 0.0)  # (n, m)
         Xc = self.X[order] * valid[:, :, None]  # (n, m, p)
-        n_obs = valid.sum(axis=0)
-        v1 = valid[1:].astype(float)  # pair (i-1, i) present for i >= 1
-        xi, xp = Xc[1:] * v1[:, :, None], Xc[:-1] * v1[:, :, None]
-        yi, yp = yc[1:] * v1, yc[:-1] * v1
-        last = np.maximum(n_obs - 1, 0)
-        cols = np.arange(yk.shape[1])
+        day = self.kept[order].astype(float)
+        v1 = valid[1:]
+        gaps = np.where(v1, day[1:] - day[:-1], 1.0)
+        return _MissingEval(self.p, yc, Xc, v1, gaps)
 
-        def mat(a, b):
-            M = np.einsum("imp,imq->pqm", a, b)
-            return [[M[i, j] for j in range(p)] for i in range(p)]
 
-        def vec(a, b):
-            v = np.einsum("imp,im->pm", a, b)
-            return [v[i] for i in range(p)]
+class _CompleteEval:
+    """REML criterion of many complete-data trials sharing one design (internal)."""
 
-        x_last = Xc[last, cols]
-        return {
-            "S0": mat(xi, xi),
-            "S1": mat(xi, xp),
-            "S2": mat(xp, xp),
-            "a0": vec(xi, yi),
-            "a1": vec(xp, yi),
-            "a2": vec(xi, yp),
-            "a3": vec(xp, yp),
-            "q0": np.einsum("im,im->m", yi, yi),
-            "q1": np.einsum("im,im->m", yi, yp),
-            "q2": np.einsum("im,im->m", yp, yp),
-            "sx": list(Xc.sum(axis=0).T),
-            "sy": yc.sum(axis=0),
-            "x_first": list(Xc[0].T),
-            "x_last": list(x_last.T),
-            "y_first": yc[0],
-            "y_last": yc[last, cols],
-            "n": n_obs,
-        }
+    def __init__(self, an, per_trial, m, n):
+        self.an, self.tr, self.m, self.n = an, per_trial, m, n
+
+    def take(self, idx):
+        tr = {k: ([x[idx] for x in v] if isinstance(v, list) else v[idx])
+              for k, v in self.tr.items()}
+        return _CompleteEval(self.an, tr, len(idx), self.n)
+
+    def __call__(self, rho):
+        an, tr, p = self.an, self.tr, self.an.p
+        x0 = an.x_first
+        A = [[x0[i] * x0[j] for j in range(p)] for i in range(p)]
+        b = list(tr["Xy0"])
+        c = tr["yy0"]
+        logR = 0.0
+        for k, (g, sh) in enumerate(zip(an.gap_classes, an.gls_shared)):
+            r = rho ** int(g)
+            r2 = r * r
+            w = 1.0 / (1.0 - r2)
+            logR = logR + sh["n"] * np.log1p(-r2)
+            S0, S1s, S2 = sh["S0"], sh["S1s"], sh["S2"]
+            a0, a12, a3 = tr[f"a0_{k}"], tr[f"a12_{k}"], tr[f"a3_{k}"]
+            for i in range(p):
+                for j in range(i + 1):
+                    A[i][j] = A[i][j] + w * (S0[i][j] - r * S1s[i][j] + r2 * S2[i][j])
+                b[i] = b[i] + w * (a0[i] - r * a12[i] + r2 * a3[i])
+            c = c + w * (tr[f"q0_{k}"] - 2.0 * r * tr[f"q1_{k}"] + r2 * tr[f"q2_{k}"])
+        return _reml_value(A, b, c, logR, self.n, p, np.broadcast_shapes(np.shape(rho), (self.m,)))
+
+
+class _MissingEval:
+    """REML criterion of trials with their own (incomplete) day sets (internal)."""
+
+    def __init__(self, p, yc, Xc, v1, gaps):
+        self.p, self.yc, self.Xc, self.v1, self.gaps = p, yc, Xc, v1, gaps
+        self.m = yc.shape[1]
+        self.n = (v1.sum(axis=0) + 1.0) * (yc.shape[0] > 0)
+
+    def take(self, idx):
+        return _MissingEval(self.p, self.yc[:, idx], self.Xc[:, idx], self.v1[:, idx],
+                            self.gaps[:, idx])
+
+    def __call__(self, rho):
+        p, m, v1 = self.p, self.m, self.v1
+        if np.ndim(rho) == 2:  # a stack of per-trial values: one row at a time
+            parts = [self(row) for row in rho]
+            return tuple(
+                [np.stack([pt[1][i] for pt in parts]) for i in range(p)] if j == 1
+                else np.stack([pt[j] for pt in parts])
+                for j in range(4)
+            )
+        Xc, yc = self.Xc, self.yc
+        r = np.where(v1, np.power(np.broadcast_to(rho, (m,))[None, :], self.gaps), 0.0)
+        r2 = r * r
+        f = np.where(v1, 1.0 / np.sqrt(1.0 - r2), 0.0)
+        xt = (Xc[1:] - r[:, :, None] * Xc[:-1]) * f[:, :, None]
+        yt = (yc[1:] - r * yc[:-1]) * f
+        AA = np.einsum("imp,imq->pqm", xt, xt)
+        bb = np.einsum("imp,im->pm", xt, yt)
+        x0 = [Xc[0, :, i] for i in range(p)]
+        y0 = yc[0]
+        A = [[AA[i, j] + x0[i] * x0[j] for j in range(p)] for i in range(p)]
+        b = [bb[i] + x0[i] * y0 for i in range(p)]
+        c = np.einsum("im,im->m", yt, yt) + y0 * y0
+        logR = np.where(v1, np.log1p(-r2), 0.0).sum(axis=0)
+        return _reml_value(A, b, c, logR, self.n, p, (m,))
 
 
 def _check_methods(methods) -> tuple:
@@ -483,10 +551,8 @@ def _check_methods(methods) -> tuple:
     return tuple(m for m in METHODS if m in methods)
 
 
-def _analyzer_kwargs(prior_mean, prior_sd, mcid, gls_maxiter, gls_rtol, max_exact_cycles,
-                     n_permutations, rng):
-    for name, v in (("prior_mean", prior_mean), ("prior_sd", prior_sd), ("mcid", mcid),
-                    ("gls_rtol", gls_rtol)):
+def _analyzer_kwargs(prior_mean, prior_sd, mcid, max_exact_cycles, n_permutations, rng):
+    for name, v in (("prior_mean", prior_mean), ("prior_sd", prior_sd), ("mcid", mcid)):
         try:
             fv = float(v)
         except (TypeError, ValueError):
@@ -497,14 +563,13 @@ def _analyzer_kwargs(prior_mean, prior_sd, mcid, gls_maxiter, gls_rtol, max_exac
         raise ValueError(f"prior_sd must be > 0, got {prior_sd!r}")
     if mcid < 0:
         raise ValueError(f"mcid must be >= 0, got {mcid!r}")
-    for name, v, lo in (("gls_maxiter", gls_maxiter, 1), ("max_exact_cycles", max_exact_cycles, 1),
+    for name, v, lo in (("max_exact_cycles", max_exact_cycles, 1),
                         ("n_permutations", n_permutations, 1)):
         if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < lo:
             raise ValueError(f"{name} must be an integer >= {lo}, got {v!r}")
     if max_exact_cycles > 20:
         raise ValueError(f"max_exact_cycles must be <= 20, got {max_exact_cycles}")
     return dict(prior_mean=float(prior_mean), prior_sd=float(prior_sd), mcid=float(mcid),
-                gls_maxiter=int(gls_maxiter), gls_rtol=float(gls_rtol),
                 max_exact_cycles=int(max_exact_cycles), n_permutations=int(n_permutations),
                 rng=rng)
 
@@ -529,8 +594,6 @@ def analyze_many(
     prior_mean: float = 0.0,
     prior_sd: float = 2.0,
     mcid: float = 2.0,
-    gls_maxiter: int = 3,
-    gls_rtol: float = 1e-4,
     max_exact_cycles: int = 12,
     n_permutations: int = 9999,
     rng=None,
@@ -548,12 +611,17 @@ def analyze_many(
         (mean over the observed non-washout days of the mat period minus that
         of the control period); df = cycles used - 1.
     ``gls_ar1``
-        Day-level regression ``y ~ const + day + mat`` with AR(1) errors,
-        fitted exactly as ``statsmodels GLSAR(y, X, rho=1).iterative_fit(
-        maxiter=gls_maxiter, rtol=gls_rtol)`` on the observed non-washout
-        days in time order (the design is :func:`gls_design`; consecutive
-        retained days are treated as lag 1, also across washout gaps and
-        missing days, as GLSAR does). p-value: t test with the GLSAR df.
+        Day-level regression ``y ~ const + day + mat`` (:func:`gls_design`)
+        with stationary AR(1) errors in calendar time, Cov(e_s, e_t) =
+        sigma^2 rho^|s - t|, fitted by generalised least squares at the
+        restricted-maximum-likelihood (REML) estimate of rho, searched on
+        [-0.99, 0.99]; washout gaps and missing days enter through their true
+        day distance. Reported: the ``mat`` coefficient, its GLS standard
+        error, a two-sided t test with n - 3 df (n = days used), and rho.
+        This is ``nlme::gls(y ~ day + mat, correlation = corAR1(form = ~day),
+        method = "REML")`` in R; the benchmark's reference loop computes it
+        with statsmodels ``GLS(y, X, sigma=R(rho))`` and
+        ``scipy.optimize.minimize_scalar`` per trial.
     ``randomization``
         Sign-flip test of the sum of the D_j (two-sided, |sum|). Exact over
         all 2^cycles allocations when the schedule has at most
@@ -591,8 +659,6 @@ def analyze_many(
         Normal prior of the ``bayes`` method (points).
     mcid : float, default 2.0
         Minimal clinically important difference (points, positive) for ``bayes_p_mcid``.
-    gls_maxiter, gls_rtol : int, float
-        Passed to the GLSAR iteration (statsmodels defaults 3 and 1e-4).
     max_exact_cycles : int, default 12
         Largest number of cycles for the exact randomization test (<= 20).
     n_permutations : int, default 9999
@@ -613,8 +679,9 @@ def analyze_many(
         - ``n_days_used`` : observed non-washout days;
         - ``cycle_t_estimate``, ``cycle_t_se``, ``cycle_t_p`` : mean cycle
           difference, its standard error, two-sided p;
-        - ``gls_ar1_estimate``, ``gls_ar1_se``, ``gls_ar1_p``, ``gls_ar1_rho`` :
-          ``mat`` coefficient, its SE, two-sided p, final AR(1) coefficient;
+        - ``gls_ar1_estimate``, ``gls_ar1_se``, ``gls_ar1_p``, ``gls_ar1_rho``,
+          ``gls_ar1_df`` : ``mat`` coefficient, its SE, two-sided p, REML
+          estimate of rho, t degrees of freedom;
         - ``randomization_estimate``, ``randomization_p`` : mean cycle
           difference and sign-flip p;
         - ``bayes_estimate``, ``bayes_sd``, ``bayes_p_benefit``, ``bayes_p_mcid`` :
@@ -625,7 +692,7 @@ def analyze_many(
         Only the columns of the requested methods are present.
     """
     methods = _check_methods(methods)
-    kw = _analyzer_kwargs(prior_mean, prior_sd, mcid, gls_maxiter, gls_rtol, max_exact_cycles,
+    kw = _analyzer_kwargs(prior_mean, prior_sd, mcid, max_exact_cycles,
                           n_permutations, rng)
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, numbers.Integral) or chunk_size < 1:
         raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}")
@@ -667,8 +734,6 @@ def simulate_and_analyze(
     prior_mean: float = 0.0,
     prior_sd: float = 2.0,
     mcid: float = 2.0,
-    gls_maxiter: int = 3,
-    gls_rtol: float = 1e-4,
     max_exact_cycles: int = 12,
     n_permutations: int = 9999,
     rng=None,
@@ -692,7 +757,7 @@ def simulate_and_analyze(
     """
     methods = _check_methods(methods)
     gen = np.random.default_rng(rng)
-    kw = _analyzer_kwargs(prior_mean, prior_sd, mcid, gls_maxiter, gls_rtol, max_exact_cycles,
+    kw = _analyzer_kwargs(prior_mean, prior_sd, mcid, max_exact_cycles,
                           n_permutations, gen)
     an = _Analyzer(schedule, methods, **kw)
     params = dict(
