@@ -38,10 +38,45 @@ RESULT_COLUMNS = {
 _BLOCK_ELEMENTS = 1 << 20  # cap on trials x sign patterns held at once
 
 
-def _t_two_sided(t: np.ndarray, df: np.ndarray) -> np.ndarray:
-    """Two-sided p-value of a t statistic (NaN stays NaN)."""
+def _t_two_sided(t: np.ndarray, df) -> np.ndarray:
+    """Two-sided p-value of a t statistic (NaN stays NaN).
+
+    When all trials share one integer df (the usual case: one schedule, no
+    missing days) the p-value comes from the finite trigonometric series for
+    Student's t with integer df (Abramowitz & Stegun 26.7.3-26.7.4), several
+    times faster than the incomplete beta function; p-values below 1e-6
+    (where 1 - A(t) loses relative precision) are recomputed with
+    ``scipy.special.stdtr``.
+    """
+    t = np.asarray(t, dtype=float)
+    df = np.asarray(df, dtype=float)
     with np.errstate(invalid="ignore"):
+        d0 = df.flat[0] if df.size else 0.0
+        if (df.size and 1 <= d0 <= 400 and d0 == int(d0)
+                and (df.ndim == 0 or np.all(df == d0))):
+            p = _t_series_p(np.abs(t), int(d0))
+            small = p < 1e-6
+            if small.any():
+                p[small] = 2.0 * special.stdtr(d0, -np.abs(t[small]))
+            return p
         return 2.0 * special.stdtr(df, -np.abs(t))
+
+
+def _t_series_p(at: np.ndarray, nu: int) -> np.ndarray:
+    """1 - P(|T| < at) for Student's t with integer nu >= 1 (A&S 26.7.3/26.7.4)."""
+    th = np.arctan(at / math.sqrt(nu))
+    c2 = np.cos(th) ** 2
+    s = np.sin(th)
+    acc = np.ones_like(at)
+    if nu % 2 == 0:
+        for k in range((nu - 2) // 2, 0, -1):
+            acc = 1.0 + acc * c2 * ((2 * k - 1) / (2 * k))
+        a = s * acc
+    else:
+        for k in range((nu - 3) // 2, 0, -1):
+            acc = 1.0 + acc * c2 * ((2 * k) / (2 * k + 1))
+        a = (2.0 / math.pi) * (th + (s * np.cos(th) * acc if nu > 1 else 0.0))
+    return 1.0 - a
 
 
 def gls_design(sched) -> pd.DataFrame:
@@ -71,61 +106,47 @@ def gls_design(sched) -> pd.DataFrame:
     )
 
 
-def _chol_solve(A: list, b: list):
-    """Solve small SPD systems A x = b for many trials at once.
+def _chol_parts(A: list, b: list):
+    """What the REML fit needs from A x = b, for many small SPD systems at once.
 
     ``A`` is a p x p nested list (lower triangle used) and ``b`` a length-p
-    list; every entry is a float (shared by all trials) or an array over
-    trials. Returns x (list of p entries) and the last diagonal element of
-    inv(A). A non-positive pivot gives NaN.
+    list; entries are floats or arrays over trials. With the LDL'
+    factorisation A = L D L' (unit lower L) and w = L^-1 b: the last
+    coefficient x_p = w_p / d_p, (A^-1)_pp = 1 / d_p, log det A = sum log d_j
+    and b' A^-1 b = sum w_j^2 / d_j (no back substitution, no square roots).
+    A non-positive pivot gives NaN.
     """
     p = len(b)
-    L = [[0.0] * p for _ in range(p)]
+    U = [[None] * p for _ in range(p)]  # U[i][j] = L[i][j] * d_j, j < i
+    L = [[None] * p for _ in range(p)]
+    d = []
     for j in range(p):
-        s = A[j][j]
+        dj = A[j][j]
         for k in range(j):
-            s = s - L[j][k] * L[j][k]
-        L[j][j] = np.sqrt(np.where(s > 0, s, np.nan))
+            dj = dj - L[j][k] * U[j][k]
+        d.append(dj)
         for i in range(j + 1, p):
-            s = A[i][j]
+            u = A[i][j]
             for k in range(j):
-                s = s - L[i][k] * L[j][k]
-            L[i][j] = s / L[j][j]
-    z = [0.0] * p
+                u = u - L[i][k] * U[j][k]
+            U[i][j] = u
+            L[i][j] = u / dj
+    w = []
+    quad = 0.0
     for i in range(p):
-        s = b[i]
+        wi = b[i]
         for k in range(i):
-            s = s - L[i][k] * z[k]
-        z[i] = s / L[i][i]
-    x = [0.0] * p
-    for i in range(p - 1, -1, -1):
-        s = z[i]
-        for k in range(i + 1, p):
-            s = s - L[k][i] * x[k]
-        x[i] = s / L[i][i]
-    logdet = 2.0 * np.log(L[0][0])
+            wi = wi - L[i][k] * w[k]
+        w.append(wi)
+        quad = quad + wi * wi / d[i]
+    det = d[0]
+    ok = d[0] > 0
     for j in range(1, p):
-        logdet = logdet + 2.0 * np.log(L[j][j])
-    return x, 1.0 / (L[p - 1][p - 1] * L[p - 1][p - 1]), logdet
-
-
-def _dot(u: list, v: list):
-    s = u[0] * v[0]
-    for i in range(1, len(u)):
-        s = s + u[i] * v[i]
-    return s
-
-
-def _quad(u: list, M: list):
-    """u' M u for a nested-list matrix M (all entries used)."""
-    p = len(u)
-    s = 0.0
-    for i in range(p):
-        row = M[i][0] * u[0]
-        for j in range(1, p):
-            row = row + M[i][j] * u[j]
-        s = s + u[i] * row
-    return s
+        det = det * d[j]
+        ok = ok & (d[j] > 0)
+    det = np.where(ok, det, np.nan)
+    inv_last = 1.0 / d[p - 1]
+    return w[p - 1] * inv_last, inv_last, np.log(det), quad
 
 
 _RHO_BOUND = 0.99  # REML search interval for rho: [-0.99, 0.99]
@@ -182,11 +203,11 @@ def _reml_fit(evaluate, m: int, n, p: int) -> dict:
             moved = np.abs(new - ra)
             rho[act] = np.where(bad, ra, new)
             done[act] = bad | (moved < _NEWTON_TOL)
-        ll, beta, inv_last, ssr = evaluate(rho)
+        ll, beta_last, inv_last, ssr = evaluate(rho)
         df = n - p
         ok = np.isfinite(ll) & (df >= 1)
         se = np.sqrt(ssr / df * inv_last)
-        est = np.where(ok, beta[p - 1], np.nan)
+        est = np.where(ok, beta_last, np.nan)
         se = np.where(ok, se, np.nan)
         dfv = np.broadcast_to(np.asarray(df, dtype=float), (m,))
         pval = _t_two_sided(est / se, np.where(ok, dfv, 1.0))
@@ -194,12 +215,18 @@ def _reml_fit(evaluate, m: int, n, p: int) -> dict:
             "gls_ar1_rho": np.where(ok, rho, np.nan), "gls_ar1_df": np.where(ok, dfv, np.nan)}
 
 
-def _reml_value(A, b, c, logR, n, p, shape):
-    beta, inv_last, logdet = _chol_solve(A, b)
-    ssr = c - _dot(beta, b)
-    ll = -0.5 * ((n - p) * np.log(ssr) + logdet + logR)
-    beta = [np.broadcast_to(bi, shape) for bi in beta]
-    return np.broadcast_to(ll, shape), beta, np.broadcast_to(inv_last, shape), ssr
+def _reml_value(A, b, c, log_extra, n, p, shape):
+    """REML criterion (up to a constant) from X~'X~ = A, X~'y~ = b, y~'y~ = c.
+
+    -2 REML = (n - p) log SSR + log det A + log det R; ``log_extra`` carries
+    log det R (plus any rescaling of A, b, c, see _CompleteEval).
+    Returns (reml, last coefficient, (A^-1)_pp, SSR).
+    """
+    beta_last, inv_last, logdet, zz = _chol_parts(A, b)
+    ssr = c - zz
+    ll = -0.5 * ((n - p) * np.log(ssr) + logdet + log_extra)
+    return (np.broadcast_to(ll, shape), np.broadcast_to(beta_last, shape),
+            np.broadcast_to(inv_last, shape), ssr)
 
 
 class _Analyzer:
@@ -268,9 +295,10 @@ class _Analyzer:
                     "S1s": [[float(v) for v in row] for row in s1 + s1.T],
                     "S2": [[float(v) for v in row] for row in xp.T @ xp],
                 })
-            self.sq_w = np.ascontiguousarray(np.concatenate(sq_w).T.T)  # (2G, nk)
+            self.sq_w = np.ascontiguousarray(np.concatenate(sq_w))  # (2G, nk)
             self.gls_shared = shared
             self.x_first = [float(v) for v in X[0]]
+            self._build_polynomials()
         self.W = np.ascontiguousarray(np.column_stack(blocks).T)  # (q, nk)
         # randomization sign patterns
         self.exact = n_cyc <= max_exact_cycles
@@ -282,6 +310,64 @@ class _Analyzer:
         else:
             self.signs = None
             self.n_permutations = n_permutations
+
+    def _build_polynomials(self):
+        """Coefficients (ascending powers of rho) of D(rho) times the whitened
+        cross-products, for the complete-data REML evaluator."""
+        P = np.polynomial.polynomial
+        p = self.p
+        gs = [int(g) for g in self.gap_classes]
+
+        def one_minus(g):  # 1 - rho^(2g)
+            c = np.zeros(2 * g + 1)
+            c[0], c[-1] = 1.0, -1.0
+            return c
+
+        D = np.array([1.0])
+        for g in gs:
+            D = P.polymul(D, one_minus(g))
+        Dg = []
+        for k, g in enumerate(gs):
+            c = np.array([1.0])
+            for h_, g2 in enumerate(gs):
+                if h_ != k:
+                    c = P.polymul(c, one_minus(g2))
+            Dg.append(c)
+        K = D.size
+
+        def pad(c):
+            out = np.zeros(K)
+            out[: c.size] = c
+            return out
+
+        # terms 1, -rho^g, rho^(2g) of class g, times D_g
+        terms = []
+        for g, dg in zip(gs, Dg):
+            t0 = pad(dg)
+            t1 = pad(P.polymul(dg, -np.eye(g + 1)[g]))
+            t2 = pad(P.polymul(dg, np.eye(2 * g + 1)[2 * g]))
+            terms.append((t0, t1, t2))
+        x0 = np.array(self.x_first)
+        rows = []
+        for i in range(p):
+            for j in range(i + 1):
+                c = pad(D) * x0[i] * x0[j]
+                for (t0, t1, t2), sh in zip(terms, self.gls_shared):
+                    c = c + t0 * sh["S0"][i][j] + t1 * sh["S1s"][i][j] + t2 * sh["S2"][i][j]
+                rows.append(c)
+        self.poly_A = np.array(rows)  # (p(p+1)/2, K)
+        # b_bar_i = poly_b[i] @ [y0, a0_g, a12_g, a3_g, ...]
+        self.poly_b = []
+        for i in range(p):
+            cols = [pad(D) * x0[i]]
+            for t0, t1, t2 in terms:
+                cols += [t0, t1, t2]
+            self.poly_b.append(np.column_stack(cols))  # (K, 1 + 3G)
+        # c_bar = poly_c @ [y0^2, q0_g, q1_g, q2_g, ...]  (q1 enters as -2 rho^g q1)
+        cols = [pad(D)]
+        for t0, t1, t2 in terms:
+            cols += [t0, 2.0 * t1, t2]
+        self.poly_c = np.column_stack(cols)
 
     # -- per-block work -------------------------------------------------------------
     def run_days(self, y_days: np.ndarray) -> dict:
@@ -436,21 +522,26 @@ class _Analyzer:
         """
         p = self.p
         off = self.n_cycles
+        n_cls = len(self.gap_classes)
         sq = self.sq_w @ (yk * yk)  # (2G, m)
         lag = self.pair_class @ (yk[1:] * yk[:-1])  # (G, m)
         y0 = yk[0]
-        x0 = self.x_first
-        per_trial = {"Xy0": [x0[i] * y0 for i in range(p)], "yy0": y0 * y0}
-        for k in range(len(self.gap_classes)):
-            base = off + 4 * p * k
-            a = [[G[base + j * p + i] for i in range(p)] for j in range(4)]
-            per_trial[f"a0_{k}"] = a[0]
-            per_trial[f"a12_{k}"] = [a[1][i] + a[2][i] for i in range(p)]
-            per_trial[f"a3_{k}"] = a[3]
-            per_trial[f"q0_{k}"] = sq[2 * k]
-            per_trial[f"q2_{k}"] = sq[2 * k + 1]
-            per_trial[f"q1_{k}"] = lag[k]
-        return _CompleteEval(self, per_trial, yk.shape[1], float(yk.shape[0]))
+        # per-trial statistics, rows: [y0, (a0, a12, a3) per class]; one block per coefficient
+        sb = []
+        for i in range(p):
+            rows = [y0]
+            for k in range(n_cls):
+                base = off + 4 * p * k
+                rows += [G[base + i], G[base + p + i] + G[base + 2 * p + i], G[base + 3 * p + i]]
+            sb.append(np.stack(rows))
+        rows = [y0 * y0]
+        for k in range(n_cls):
+            rows += [sq[2 * k], lag[k], sq[2 * k + 1]]
+        sc = np.stack(rows)
+        # polynomial coefficients in rho (ascending powers), one row per trial
+        Bc = [self.poly_b[i] @ sb[i] for i in range(p)]  # each (K, m)
+        Cc = self.poly_c @ sc  # (K, m)
+        return _CompleteEval(self, Bc, Cc, yk.shape[1], float(yk.shape[0]))
 
     def _evaluator_missing(self, yk, mask):
         """REML criterion for trials with missing days (per-trial designs).
@@ -469,36 +560,54 @@ class _Analyzer:
 
 
 class _CompleteEval:
-    """REML criterion of many complete-data trials sharing one design (internal)."""
+    """REML criterion of many complete-data trials sharing one design (internal).
 
-    def __init__(self, an, per_trial, m, n):
-        self.an, self.tr, self.m, self.n = an, per_trial, m, n
+    Everything is multiplied by D(rho) = prod_g (1 - rho^(2g)), which turns
+    X~'X~, X~'y~ and y~'y~ into polynomials in rho: A_bar = sum_k rho^k C_k
+    (shared coefficients), b_bar = sum_k rho^k B_k and c_bar = sum_k rho^k c_k
+    (per-trial coefficients). Then beta is unchanged, SSR = SSR_bar / D and
+    log det A = log det A_bar - p log D, so
+    -2 REML = (n - p) log SSR_bar + log det A_bar + sum_g (n_g - n) log(1 - rho^(2g)).
+    """
+
+    def __init__(self, an, Bc, Cc, m, n):
+        self.an, self.Bc, self.Cc, self.m, self.n = an, Bc, Cc, m, n
 
     def take(self, idx):
-        tr = {k: ([x[idx] for x in v] if isinstance(v, list) else v[idx])
-              for k, v in self.tr.items()}
-        return _CompleteEval(self.an, tr, len(idx), self.n)
+        return _CompleteEval(self.an, [B[:, idx] for B in self.Bc], self.Cc[:, idx],
+                             len(idx), self.n)
 
     def __call__(self, rho):
-        an, tr, p = self.an, self.tr, self.an.p
-        x0 = an.x_first
-        A = [[x0[i] * x0[j] for j in range(p)] for i in range(p)]
-        b = list(tr["Xy0"])
-        c = tr["yy0"]
-        logR = 0.0
-        for k, (g, sh) in enumerate(zip(an.gap_classes, an.gls_shared)):
-            r = rho ** int(g)
-            r2 = r * r
-            w = 1.0 / (1.0 - r2)
-            logR = logR + sh["n"] * np.log1p(-r2)
-            S0, S1s, S2 = sh["S0"], sh["S1s"], sh["S2"]
-            a0, a12, a3 = tr[f"a0_{k}"], tr[f"a12_{k}"], tr[f"a3_{k}"]
-            for i in range(p):
-                for j in range(i + 1):
-                    A[i][j] = A[i][j] + w * (S0[i][j] - r * S1s[i][j] + r2 * S2[i][j])
-                b[i] = b[i] + w * (a0[i] - r * a12[i] + r2 * a3[i])
-            c = c + w * (tr[f"q0_{k}"] - 2.0 * r * tr[f"q1_{k}"] + r2 * tr[f"q2_{k}"])
-        return _reml_value(A, b, c, logR, self.n, p, np.broadcast_shapes(np.shape(rho), (self.m,)))
+        an, p = self.an, self.an.p
+        K = self.Cc.shape[0]
+        rho = np.asarray(rho, dtype=float)
+        shape = np.broadcast_shapes(rho.shape, (self.m,))
+        P = [np.ones_like(rho), rho]
+        for _ in range(K - 2):
+            P.append(P[-1] * rho)
+        P = np.stack(P[:K])  # (K, *rho.shape)
+        Pf = P.reshape(K, -1)
+        Ae = (an.poly_A @ Pf).reshape((-1, *rho.shape))  # lower-triangle elements
+        A = [[None] * p for _ in range(p)]
+        e = 0
+        for i in range(p):
+            for j in range(i + 1):
+                A[i][j] = Ae[e]
+                e += 1
+        if rho.ndim == 2 and rho.shape[1] == 1:  # a shared grid: matrix products
+            b = [(B.T @ Pf).T for B in self.Bc]
+            c = (self.Cc.T @ Pf).T
+        else:
+            b = [np.einsum("km,k...m->...m", B, P) for B in self.Bc]
+            c = np.einsum("km,k...m->...m", self.Cc, P)
+        log_extra = 0.0
+        for g, sh in zip(an.gap_classes, an.gls_shared):
+            log_extra = log_extra + (sh["n"] - self.n) * np.log1p(-(rho ** (2 * int(g))))
+        ll, beta_last, inv_last, ssr_bar = _reml_value(A, b, c, log_extra, self.n, p, shape)
+        D = 1.0
+        for g in an.gap_classes:
+            D = D * (1.0 - rho ** (2 * int(g)))
+        return ll, beta_last, inv_last * D, ssr_bar / D
 
 
 class _MissingEval:
@@ -517,11 +626,7 @@ class _MissingEval:
         p, m, v1 = self.p, self.m, self.v1
         if np.ndim(rho) == 2:  # a stack of per-trial values: one row at a time
             parts = [self(row) for row in rho]
-            return tuple(
-                [np.stack([pt[1][i] for pt in parts]) for i in range(p)] if j == 1
-                else np.stack([pt[j] for pt in parts])
-                for j in range(4)
-            )
+            return tuple(np.stack([pt[j] for pt in parts]) for j in range(4))
         Xc, yc = self.Xc, self.yc
         r = np.where(v1, np.power(np.broadcast_to(rho, (m,))[None, :], self.gaps), 0.0)
         r2 = r * r

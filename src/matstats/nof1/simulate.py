@@ -13,7 +13,7 @@ __all__ = ["simulate", "mean_profile", "CHUNK_SIZE"]
 
 #: Trials are drawn in blocks of this many; the block size is part of the
 #: definition of the random stream (same seed + same block size -> same numbers).
-CHUNK_SIZE = 4096
+CHUNK_SIZE = 8192
 
 
 def _finite(name: str, value: object) -> float:
