@@ -75,8 +75,19 @@ def user_gls_ar1(y, X, day):
     lo, hi = max(r - 0.01, -0.99), min(r + 0.01, 0.99)
     if d_neg(lo) < 0 < d_neg(hi):
         r = optimize.brentq(d_neg, lo, hi, xtol=1e-14)
-    fit = sm.GLS(y, X, sigma=r**lag).fit()
-    return fit.params[-1], fit.bse[-1], fit.pvalues[-1], r
+    # small-sample correction at rho_hat (central differences, step 1e-3):
+    # SE^2 = Phi + (d beta/d rho)^2 V_rho, Satterthwaite df, V_rho = 1 / curvature
+    h2 = 1e-3
+    fits = [sm.GLS(y, X, sigma=(r + k * h2) ** lag).fit() for k in (-1, 0, 1)]
+    phi = [f.bse[-1] ** 2 for f in fits]
+    beta = [f.params[-1] for f in fits]
+    curv = (neg_reml(r + h2) - 2 * neg_reml(r) + neg_reml(r - h2)) / h2**2
+    v_rho = 1 / curv if curv > 0 else 0.0
+    se2 = phi[1] + ((beta[2] - beta[0]) / (2 * h2)) ** 2 * v_rho
+    var_phi = 2 * phi[1] ** 2 / (n - p) + ((phi[2] - phi[0]) / (2 * h2)) ** 2 * v_rho
+    df = min(2 * se2**2 / var_phi, n - p)
+    t = beta[1] / np.sqrt(se2)
+    return beta[1], np.sqrt(se2), 2 * stats.t.sf(abs(t), df), r
 
 
 def user_analyze_one(y, sched, X, day, kept):

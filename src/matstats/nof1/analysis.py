@@ -154,6 +154,7 @@ _RHO_GRID = np.linspace(-0.9, 0.9, 10)  # coarse starting grid (spacing 0.2)
 _NEWTON_H = 1e-5  # finite-difference step for the Newton iterations on rho
 _NEWTON_TOL = 1e-5  # stop after a step this small: quadratic convergence leaves ~1e-10
 _NEWTON_MAXITER = 30
+_CORR_H = 1e-3  # finite-difference step for the small-sample correction terms
 
 
 def _reml_fit(evaluate, m: int, n, p: int) -> dict:
@@ -167,6 +168,14 @@ def _reml_fit(evaluate, m: int, n, p: int) -> dict:
     within [-0.99, 0.99] until a step is below 1e-5 (the error left after such
     a step is ~1e-10 by quadratic convergence; the check against the reference
     implementation is in the tests and the benchmark).
+
+    Small-sample inference (plain REML-GLS t tests are liberal in short
+    series: 6.3% at rho 0.4 with 6 cycles in our runs): with Phi(rho) the GLS
+    variance of the mat coefficient, V_rho = -1 / (d^2 REML / d rho^2) and
+    derivatives by central differences (h = 1e-3) at rho_hat,
+    SE^2 = Phi + (d beta / d rho)^2 V_rho  (Kackar-Harville-type inflation) and
+    df = min(n - p, 2 SE^4 / (2 Phi^2 / (n - p) + (d Phi / d rho)^2 V_rho))
+    (Satterthwaite).
     """
     grid = _RHO_GRID
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
@@ -203,16 +212,27 @@ def _reml_fit(evaluate, m: int, n, p: int) -> dict:
             moved = np.abs(new - ra)
             rho[act] = np.where(bad, ra, new)
             done[act] = bad | (moved < _NEWTON_TOL)
-        ll, beta_last, inv_last, ssr = evaluate(rho)
-        df = n - p
-        ok = np.isfinite(ll) & (df >= 1)
-        se = np.sqrt(ssr / df * inv_last)
+        # final fit at rho_hat, and at rho_hat -/+ h2 for the small-sample correction
+        h2 = _CORR_H
+        ll3, b3, inv3, ssr3 = evaluate(rho[None, :] + np.array([-h2, 0.0, h2])[:, None])
+        ll, beta_last = ll3[1], b3[1]
+        res_df = n - p
+        phi3 = ssr3 / res_df * inv3  # GLS variance of the mat coefficient at each rho
+        phi = phi3[1]
+        curv = (ll3[2] - 2 * ll3[1] + ll3[0]) / (h2 * h2)
+        var_rho = np.where(curv < 0, -1.0 / curv, 0.0)
+        d_beta = (b3[2] - b3[0]) / (2 * h2)
+        d_phi = (phi3[2] - phi3[0]) / (2 * h2)
+        phi_adj = phi + d_beta * d_beta * var_rho
+        var_phi = 2.0 * phi * phi / res_df + d_phi * d_phi * var_rho
+        df = np.minimum(2.0 * phi_adj * phi_adj / var_phi, res_df)
+        ok = np.isfinite(ll) & (res_df >= 1) & np.isfinite(phi_adj) & (df > 0)
         est = np.where(ok, beta_last, np.nan)
-        se = np.where(ok, se, np.nan)
-        dfv = np.broadcast_to(np.asarray(df, dtype=float), (m,))
+        se = np.where(ok, np.sqrt(phi_adj), np.nan)
+        dfv = np.where(ok, np.broadcast_to(df, (m,)), np.nan)
         pval = _t_two_sided(est / se, np.where(ok, dfv, 1.0))
     return {"gls_ar1_estimate": est, "gls_ar1_se": se, "gls_ar1_p": pval,
-            "gls_ar1_rho": np.where(ok, rho, np.nan), "gls_ar1_df": np.where(ok, dfv, np.nan)}
+            "gls_ar1_rho": np.where(ok, rho, np.nan), "gls_ar1_df": dfv}
 
 
 def _reml_value(A, b, c, log_extra, n, p, shape):
