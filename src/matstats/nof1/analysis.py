@@ -294,7 +294,7 @@ class _Analyzer:
             gaps = np.diff(kept)
             self.gap_classes = np.unique(gaps)
             self.pair_class = np.stack([gaps == g for g in self.gap_classes]).astype(float)
-            sq_w, shared = [], []
+            sq_w, shared, wa = [], [], []
             for cls in self.pair_class:
                 on = cls.astype(bool)
                 Wa = np.zeros((4, nk, p))
@@ -302,7 +302,7 @@ class _Analyzer:
                 Wa[1, 1:][on] = X[:-1][on]
                 Wa[2, :-1][on] = X[1:][on]
                 Wa[3, :-1][on] = X[:-1][on]
-                blocks += list(Wa)
+                wa.append(Wa)
                 qi = np.zeros((2, nk))
                 qi[0, 1:] = cls  # q0 = sum y_i^2
                 qi[1, :-1] = cls  # q2 = sum y_{i-1}^2
@@ -319,6 +319,27 @@ class _Analyzer:
             self.gls_shared = shared
             self.x_first = [float(v) for v in X[0]]
             self._build_polynomials()
+            # Fold the polynomial coefficients into the block's one matrix product:
+            # b_bar_i coefficients = poly_b[i] @ [y0, a0_g, a1_g + a2_g, a3_g, ...] are
+            # linear in y, so their weights over days join W.
+            e0 = np.zeros(nk)
+            e0[0] = 1.0
+            for i in range(p):
+                stat_w = [e0]
+                for Wa in wa:
+                    stat_w += [Wa[0][:, i], Wa[1][:, i] + Wa[2][:, i], Wa[3][:, i]]
+                blocks.append((self.poly_b[i] @ np.stack(stat_w)).T)  # (nk, K)
+            # c_bar coefficients = poly_c @ [y0^2, q0_g, q1_g, q2_g, ...] are quadratic:
+            # weights over squared days and over lag-1 products
+            K = self.poly_c.shape[0]
+            msq = np.outer(self.poly_c[:, 0], e0)
+            mlag = np.zeros((K, nk - 1))
+            for k in range(len(self.gap_classes)):
+                msq += np.outer(self.poly_c[:, 1 + 3 * k], self.sq_w[2 * k])
+                mlag += np.outer(self.poly_c[:, 2 + 3 * k], self.pair_class[k])
+                msq += np.outer(self.poly_c[:, 3 + 3 * k], self.sq_w[2 * k + 1])
+            self.c_sq, self.c_lag = np.ascontiguousarray(msq), np.ascontiguousarray(mlag)
+            self.n_poly = K
         self.W = np.ascontiguousarray(np.column_stack(blocks).T)  # (q, nk)
         # randomization sign patterns
         self.exact = n_cyc <= max_exact_cycles
@@ -540,27 +561,11 @@ class _Analyzer:
         X~'X~ = x_0 x_0' + sum_g w_g (S0_g - rho^g S1s_g + rho^(2g) S2_g) with
         w_g = 1 / (1 - rho^(2g)); likewise X~'y~ and y~'y~.
         """
-        p = self.p
+        p, K = self.p, self.n_poly
         off = self.n_cycles
-        n_cls = len(self.gap_classes)
-        sq = self.sq_w @ (yk * yk)  # (2G, m)
-        lag = self.pair_class @ (yk[1:] * yk[:-1])  # (G, m)
-        y0 = yk[0]
-        # per-trial statistics, rows: [y0, (a0, a12, a3) per class]; one block per coefficient
-        sb = []
-        for i in range(p):
-            rows = [y0]
-            for k in range(n_cls):
-                base = off + 4 * p * k
-                rows += [G[base + i], G[base + p + i] + G[base + 2 * p + i], G[base + 3 * p + i]]
-            sb.append(np.stack(rows))
-        rows = [y0 * y0]
-        for k in range(n_cls):
-            rows += [sq[2 * k], lag[k], sq[2 * k + 1]]
-        sc = np.stack(rows)
-        # polynomial coefficients in rho (ascending powers), one row per trial
-        Bc = [self.poly_b[i] @ sb[i] for i in range(p)]  # each (K, m)
-        Cc = self.poly_c @ sc  # (K, m)
+        # polynomial coefficients in rho (ascending powers), one column per trial
+        Bc = [G[off + i * K : off + (i + 1) * K] for i in range(p)]  # each (K, m)
+        Cc = self.c_sq @ (yk * yk) + self.c_lag @ (yk[1:] * yk[:-1])  # (K, m)
         return _CompleteEval(self, Bc, Cc, yk.shape[1], float(yk.shape[0]))
 
     def _evaluator_missing(self, yk, mask):
