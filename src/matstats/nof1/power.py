@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import signal, stats
 
 from matstats.nof1.analysis import METHODS, _check_methods, simulate_and_analyze
 from matstats.nof1.design import DESIGNS, _validate_schedule, schedule
@@ -107,11 +107,16 @@ def _contrast(info: dict) -> np.ndarray:
 
 
 def _quad_ar1(C: np.ndarray, sd: float, rho: float) -> np.ndarray:
-    """diag(C' Sigma C) for Sigma_st = sd^2 rho^|s-t|; C has shape (T, k)."""
-    T = C.shape[0]
-    idx = np.arange(T)
-    S = (sd * sd) * (rho ** np.abs(idx[:, None] - idx[None, :])) if rho != 0 else (sd * sd) * np.eye(T)
-    return np.einsum("tk,tk->k", C, S @ C)
+    """diag(C' Sigma C) for Sigma_st = sd^2 rho^|s-t|; C has shape (T, k).
+
+    Sigma C is computed in O(T) with two first-order filters:
+    (Sigma c)_t = sd^2 (f_t + b_t - c_t), f_t = c_t + rho f_{t-1}, b_t = c_t + rho b_{t+1}.
+    """
+    if rho == 0:
+        return (sd * sd) * np.einsum("tk,tk->k", C, C)
+    f = signal.lfilter([1.0], [1.0, -rho], C, axis=0)
+    b = signal.lfilter([1.0], [1.0, -rho], C[::-1], axis=0)[::-1]
+    return (sd * sd) * np.einsum("tk,tk->k", C, f + b - C)
 
 
 def _nct_power(ncp, df, alpha):
@@ -167,9 +172,13 @@ def power_closed_form(
     for j in range(cycles):
         F[kept & (info["cycle_index"] == j) & info["mat"], j] = 1.0 / k
         F[kept & (info["cycle_index"] == j) & ~info["mat"], j] = -1.0 / k
-    idx = np.arange(info["n_days"])
-    S = (p["sd"] ** 2) * (p["rho"] ** np.abs(idx[:, None] - idx[None, :]))
-    K = F.T @ S @ F
+    if p["rho"] == 0:
+        SF = (p["sd"] ** 2) * F
+    else:
+        fw = signal.lfilter([1.0], [1.0, -p["rho"]], F, axis=0)
+        bw = signal.lfilter([1.0], [1.0, -p["rho"]], F[::-1], axis=0)[::-1]
+        SF = (p["sd"] ** 2) * (fw + bw - F)
+    K = F.T @ SF
     if cycles <= 16:
         pats = np.array(list(itertools.product((1.0, -1.0), repeat=cycles - 1)))
         s = np.column_stack([np.ones(len(pats)), pats])
@@ -205,7 +214,7 @@ def cycles_needed_closed_form(
     for n in range(2, max_cycles + 1):
         pw = power_closed_form(effect, cycles=n, period_days=period_days,
                                washout_days=washout_days, sd=sd, rho=rho, alpha=alpha,
-                               design="abab" if design == "paired_random" and n > 16 else design)
+                               design=design)
         if pw >= t:
             return n
     return None
