@@ -230,3 +230,60 @@ def plot_plan_power(
     ax.legend(fontsize="small", frameon=False, loc="lower right")
     ax.set_title(title or "Chance that the trial detects the effect")
     return fig
+
+
+# --- simulation results (nof1-core) -----------------------------------------------------
+
+
+def plot_rejection_rates(
+    rates: pd.DataFrame,
+    *,
+    x: str = "rho",
+    alpha: float | None = 0.05,
+    reference: dict[str, float] | None = None,
+    xlabel: str | None = None,
+    ylabel: str = "share of trials with p < 0.05",
+    title: str | None = None,
+    figsize: tuple[float, float] = (7.0, 4.0),
+):
+    """Rejection rates (type I error or power) of several methods against one setting.
+
+    Parameters
+    ----------
+    rates : DataFrame
+        Tidy table with columns ``method``, ``rate``, ``rate_se`` (binomial Monte Carlo
+        SE, drawn as +-2 SE bars) and the column named by ``x``.
+    x : str
+        Column on the horizontal axis (e.g. ``"rho"`` or ``"cycles"``).
+    alpha : float or None
+        Nominal level, drawn as a dotted horizontal line (None: no line).
+    reference : dict, optional
+        Further labelled horizontal lines, e.g. ``{"exact size 1/32": 0.03125}``.
+    xlabel, ylabel, title : str, optional
+        Axis labels and title.
+    figsize : (float, float)
+        Figure size in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    for k, (method, g) in enumerate(rates.groupby("method", sort=False)):
+        g = g.sort_values(x)
+        ax.errorbar(g[x], g["rate"], yerr=2 * g["rate_se"], marker="o", ms=4, capsize=2,
+                    color=f"C{k}", label=method)
+    if alpha is not None:
+        ax.axhline(alpha, color="0.3", lw=0.8, ls=":")
+        ax.text(rates[x].min(), alpha, f" alpha {alpha:g}", va="bottom", fontsize="small",
+                color="0.3")
+    for j, (label, level) in enumerate((reference or {}).items()):
+        ax.axhline(level, color="0.5", lw=0.8, ls="--")
+        ax.text(rates[x].max(), level, f"{label} ", ha="right", va="bottom",
+                fontsize="small", color="0.4")
+    ax.set_xlabel(xlabel or x)
+    ax.set_ylabel(ylabel)
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize="small", frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.set_title(title or "")
+    return fig
