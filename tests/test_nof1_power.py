@@ -138,3 +138,43 @@ def test_bad_closed_form_parameters_raise_value_error():
         nof1.cycles_needed_closed_form(-1.0, target=1.0)
     with pytest.raises(ValueError):
         nof1.power_curve([-1.0], [], n_sims=10)
+
+
+def test_day_t_size_approx_and_simulation_agree():
+    s = nof1.schedule(6, rng=1)
+    tab = nof1.day_t_size_approx(s, rho=[0.0, 0.4])
+    assert tab["size_approx"].iloc[0] == pytest.approx(0.05, abs=1e-12)  # iid: nominal
+    assert tab["variance_ratio"].iloc[0] == pytest.approx(1.0, rel=1e-12)
+    res = nof1.simulate_and_analyze(s, 4000, effect=0.0, rho=0.4, methods=("day_t",), rng=6)
+    rate = nof1.rejections(res, "day_t").mean()
+    size = tab["size_approx"].iloc[1]
+    # normal approximation (ignores the SD's small-sample bias): 3 SE + 0.02
+    assert rate == pytest.approx(size, abs=3 * math.sqrt(size * (1 - size) / 4000) + 0.02)
+
+
+def test_randomization_calibration_under_autocorrelation():
+    s = nof1.schedule(6, rng=2)
+    res = nof1.simulate_and_analyze(s, 4000, effect=0.0, rho=0.6, methods=("randomization",),
+                                    rng=8)
+    cal = nof1.randomization_calibration(res, 6, levels=4)
+    assert cal["p_level"].tolist() == [1 / 32, 2 / 32, 3 / 32, 4 / 32]
+    # exact test: observed share within 3.5 binomial SE of k / 32
+    assert (np.abs(cal["share_at_or_below"] - cal["p_level"]) < 3.5 * cal["share_se"]).all()
+
+
+def test_operating_characteristics_grid_and_reproducibility():
+    a = nof1.operating_characteristics(rho=[0.0, 0.4], effect=[0.0, -1.0], n_trials=300,
+                                       methods=("cycle_t", "day_t"), rng=3)
+    b = nof1.operating_characteristics(rho=[0.0, 0.4], effect=[0.0, -1.0], n_trials=300,
+                                       methods=("cycle_t", "day_t"), rng=3)
+    pd.testing.assert_frame_equal(a, b)
+    assert len(a) == 2 * 2 * 2
+    assert list(a.columns[:6]) == ["cycles", "effect", "rho", "sd", "expectation", "method"]
+    # the mean estimate tracks the true effect: SE = sd_estimate / sqrt(300), 4 SE
+    g = a[a["effect"] == -1.0]
+    assert (np.abs(g["mean_estimate"] + 1.0) < 4 * g["sd_estimate"] / math.sqrt(300)).all()
+    # rejection_rates on a frame with a missing p counts it as not analysed
+    res = pd.DataFrame({"cycle_t_estimate": [0.1, np.nan], "cycle_t_se": [0.1, np.nan],
+                        "cycle_t_p": [0.01, np.nan]})
+    r = nof1.rejection_rates(res, methods=["cycle_t"])
+    assert r.loc[0, "rate"] == 0.5 and r.loc[0, "n_not_analysed"] == 1

@@ -15,6 +15,8 @@ simulate_and_analyze
     Both, block by block, with bounded memory.
 power, power_curve, power_closed_form, cycles_needed_closed_form
     Simulated and noncentral-t power; cycles needed for a target power.
+operating_characteristics, rejection_rates
+    Type I error / power / estimate bias of every method over a grid of settings.
 """
 
 from __future__ import annotations
@@ -26,9 +28,13 @@ from matstats.nof1.power import (
     PowerCurve,
     cycle_difference_variance,
     cycles_needed_closed_form,
+    day_t_size_approx,
+    operating_characteristics,
     power,
     power_closed_form,
     power_curve,
+    randomization_calibration,
+    rejection_rates,
     rejections,
 )
 from matstats.nof1.simulate import mean_profile, simulate
@@ -41,11 +47,15 @@ __all__ = [
     "analyze_many",
     "cycle_difference_variance",
     "cycles_needed_closed_form",
+    "day_t_size_approx",
     "gls_design",
     "mean_profile",
+    "operating_characteristics",
     "power",
     "power_closed_form",
     "power_curve",
+    "randomization_calibration",
+    "rejection_rates",
     "rejections",
     "schedule",
     "simulate",

@@ -23,6 +23,10 @@ __all__ = [
     "cycles_needed_closed_form",
     "cycle_difference_variance",
     "rejections",
+    "rejection_rates",
+    "operating_characteristics",
+    "day_t_size_approx",
+    "randomization_calibration",
 ]
 
 _SCENARIO_KEYS = (
@@ -422,3 +426,195 @@ def power_curve(
     for c in ("cycles_needed", "cycles_needed_closed_form"):
         need[c] = need[c].astype("Int64")
     return PowerCurve(curve=curve, cycles_needed=need)
+
+
+_ESTIMATE_COLUMN = {
+    "cycle_t": "cycle_t_estimate",
+    "gls_ar1": "gls_ar1_estimate",
+    "randomization": "randomization_estimate",
+    "bayes": "bayes_estimate",
+    "day_t": "day_t_estimate",
+}
+
+
+def rejection_rates(results: pd.DataFrame, *, methods=None, alpha: float = 0.05) -> pd.DataFrame:
+    """Share of trials in which each method declares an effect, with its Monte Carlo SE.
+
+    Parameters
+    ----------
+    results : DataFrame
+        Output of :func:`matstats.nof1.analyze_many` (or ``simulate_and_analyze``).
+    methods : sequence of str, optional
+        Methods to summarise; default: every method present in ``results``.
+    alpha : float
+        Two-sided level (decision rules in :func:`rejections`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per method: ``method``, ``rate`` (share rejecting), ``rate_se``
+        (binomial SE sqrt(rate (1 - rate) / n_trials)), ``mean_estimate`` and
+        ``sd_estimate`` (of the method's effect estimate over analysed trials),
+        ``n_trials``, ``n_not_analysed`` (trials the method could not analyse; they
+        count as not rejecting).
+    """
+    if methods is None:
+        methods = [m for m in METHODS if _ESTIMATE_COLUMN[m] in results.columns]
+    methods = _check_methods(methods)
+    a = _alpha(alpha)
+    rows = []
+    n = len(results)
+    for m in methods:
+        rej = rejections(results, m, a)
+        est = results[_ESTIMATE_COLUMN[m]].to_numpy(dtype=float)
+        ok = np.isfinite(est)
+        rate = float(rej.mean()) if n else math.nan
+        rows.append({
+            "method": m, "rate": rate,
+            "rate_se": math.sqrt(rate * (1 - rate) / n) if n else math.nan,
+            "mean_estimate": float(est[ok].mean()) if ok.any() else math.nan,
+            "sd_estimate": float(est[ok].std(ddof=1)) if ok.sum() > 1 else math.nan,
+            "n_trials": n, "n_not_analysed": int((~ok).sum()),
+        })
+    return pd.DataFrame(rows)
+
+
+def operating_characteristics(
+    *,
+    cycles=6,
+    effect=0.0,
+    rho=0.4,
+    sd=1.2,
+    expectation=0.0,
+    period_days: int = 7,
+    washout_days: int = 1,
+    design: str = "paired_random",
+    methods=METHODS,
+    alpha: float = 0.05,
+    n_trials: int = 4000,
+    n_schedules: int = 8,
+    rng=None,
+    **scenario,
+) -> pd.DataFrame:
+    """Rejection rates and estimate summaries of each method over a grid of settings.
+
+    ``cycles``, ``effect``, ``rho``, ``sd`` and ``expectation`` may each be a
+    scalar or a sequence; every combination is simulated with ``n_trials``
+    trials (split over ``n_schedules`` random orders for ``"paired_random"``)
+    and analysed by every method in ``methods``. Other keyword arguments are
+    fixed :func:`matstats.nof1.simulate` settings (``trend``, ``carryover``,
+    ``missing``, ``expectation_half_life``, ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per setting x method: ``cycles``, ``effect``, ``rho``, ``sd``,
+        ``expectation``, then the columns of :func:`rejection_rates` (``method``,
+        ``rate``, ``rate_se``, ``mean_estimate``, ``sd_estimate``, ``n_trials``,
+        ``n_not_analysed``). With ``effect`` 0 and no bias the rate is the type I
+        error; otherwise it is the power (or, with an expectation bias and no
+        effect, the rate of false "benefit" findings).
+    """
+    methods = _check_methods(methods)
+    n_trials = _int("n_trials", n_trials, 1)
+    n_schedules = _int("n_schedules", n_schedules, 1)
+    a = _alpha(alpha)
+    if design not in DESIGNS:
+        raise ValueError(f"design must be one of {DESIGNS}, got {design!r}")
+    scenario = _scenario(scenario)
+    gen = np.random.default_rng(rng)
+    axes = {
+        "cycles": [_int("cycles", int(c), 2) for c in np.atleast_1d(cycles)],
+        "effect": [float(v) for v in np.atleast_1d(effect)],
+        "rho": [float(v) for v in np.atleast_1d(rho)],
+        "sd": [float(v) for v in np.atleast_1d(sd)],
+        "expectation": [float(v) for v in np.atleast_1d(expectation)],
+    }
+    out = []
+    for n_cyc, eff, r, s_, ex in itertools.product(*axes.values()):
+        k = min(n_schedules, n_trials) if design == "paired_random" else 1
+        sizes = [n_trials // k + (1 if i < n_trials % k else 0) for i in range(k)]
+        parts = []
+        for size in sizes:
+            sched = schedule(n_cyc, period_days=period_days, washout_days=washout_days,
+                             design=design, rng=gen)
+            parts.append(simulate_and_analyze(sched, size, effect=eff, sd=s_, rho=r,
+                                              expectation=ex, methods=methods, rng=gen,
+                                              **scenario))
+        res = pd.concat(parts, ignore_index=True)
+        tab = rejection_rates(res, methods=methods, alpha=a)
+        tab.insert(0, "expectation", ex)
+        tab.insert(0, "sd", s_)
+        tab.insert(0, "rho", r)
+        tab.insert(0, "effect", eff)
+        tab.insert(0, "cycles", n_cyc)
+        out.append(tab)
+    return pd.concat(out, ignore_index=True)
+
+
+def day_t_size_approx(sched, *, rho: float, alpha: float = 0.05) -> pd.DataFrame:
+    """Large-sample type I error of the naive day-level t test under AR(1) noise.
+
+    With equal numbers of analysed days per period the day-level difference of
+    means equals the mean cycle difference, whose true variance is
+    :func:`cycle_difference_variance`; the naive test assumes independent days,
+    variance sd^2 (1/n_mat + 1/n_control). Its size is then about
+    2 Phi(-z_{1 - alpha/2} sqrt(V_iid / V_true)) (normal approximation; it ignores
+    the small downward bias of the day-level SD under autocorrelation).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per rho: ``rho``, ``variance_ratio`` (V_true / V_iid, the variance
+        inflation the day-level test ignores), ``size_approx``.
+    """
+    info = _validate_schedule(sched)
+    a = _alpha(alpha)
+    kept = ~info["washout"]
+    n_m = float(np.sum(kept & info["mat"]))
+    n_c = float(np.sum(kept & ~info["mat"]))
+    rows = []
+    for r in np.atleast_1d(rho):
+        v_true = cycle_difference_variance(sched, sd=1.0, rho=float(r))
+        ratio = v_true / (1 / n_m + 1 / n_c)
+        z = stats.norm.ppf(1 - a / 2)
+        rows.append({"rho": float(r), "variance_ratio": ratio,
+                     "size_approx": float(2 * stats.norm.sf(z / math.sqrt(ratio)))})
+    return pd.DataFrame(rows)
+
+
+def randomization_calibration(results: pd.DataFrame, cycles: int, *, levels: int = 6) -> pd.DataFrame:
+    """Null distribution of the exact sign-flip p-values on their grid.
+
+    With n cycles the exact two-sided p-value takes values k / 2^(n-1); under the
+    null hypothesis P(p <= k / 2^(n-1)) = k / 2^(n-1) exactly, whatever the
+    autocorrelation.
+
+    Parameters
+    ----------
+    results : DataFrame
+        ``analyze_many`` output (column ``randomization_p``) for null trials.
+    cycles : int
+        Cycles per trial (all trials used every cycle).
+    levels : int
+        Number of grid points k = 1 .. levels to report.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``k``, ``p_level`` (k / 2^(n-1)), ``share_at_or_below`` (observed share of
+        trials with p <= p_level), ``share_se`` (binomial SE at the exact share),
+        ``n_trials``.
+    """
+    cycles = _int("cycles", cycles, 2)
+    levels = _int("levels", levels, 1)
+    p = results["randomization_p"].to_numpy(dtype=float)
+    p = p[np.isfinite(p)]
+    total = 2 ** (cycles - 1)
+    rows = []
+    for k in range(1, min(levels, total) + 1):
+        lvl = k / total
+        rows.append({"k": k, "p_level": lvl,
+                     "share_at_or_below": float(np.mean(p <= lvl + 1e-12)),
+                     "share_se": math.sqrt(lvl * (1 - lvl) / p.size), "n_trials": p.size})
+    return pd.DataFrame(rows)

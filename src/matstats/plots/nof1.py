@@ -277,7 +277,7 @@ def plot_rejection_rates(
         ax.axhline(alpha, color="0.3", lw=0.8, ls=":")
         ax.text(rates[x].min(), alpha, f" alpha {alpha:g}", va="bottom", fontsize="small",
                 color="0.3")
-    for j, (label, level) in enumerate((reference or {}).items()):
+    for label, level in (reference or {}).items():
         ax.axhline(level, color="0.5", lw=0.8, ls="--")
         ax.text(rates[x].max(), level, f"{label} ", ha="right", va="bottom",
                 fontsize="small", color="0.4")
