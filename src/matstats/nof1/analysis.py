@@ -626,12 +626,13 @@ class _CompleteEval:
             b = [np.einsum("km,k...m->...m", B, P) for B in self.Bc]
             c = np.einsum("km,k...m->...m", self.Cc, P)
         log_extra = 0.0
-        for g, sh in zip(an.gap_classes, an.gls_shared):
-            log_extra = log_extra + (sh["n"] - self.n) * np.log1p(-(rho ** (2 * int(g))))
-        ll, beta_last, inv_last, ssr_bar = _reml_value(A, b, c, log_extra, self.n, p, shape)
         D = 1.0
-        for g in an.gap_classes:
-            D = D * (1.0 - rho ** (2 * int(g)))
+        for g, sh in zip(an.gap_classes, an.gls_shared):
+            r2g = P[2 * int(g)] if 2 * int(g) < K else rho ** (2 * int(g))
+            one_minus = 1.0 - r2g
+            log_extra = log_extra + (sh["n"] - self.n) * np.log(one_minus)
+            D = D * one_minus
+        ll, beta_last, inv_last, ssr_bar = _reml_value(A, b, c, log_extra, self.n, p, shape)
         return ll, beta_last, inv_last * D, ssr_bar / D
 
 
