@@ -200,18 +200,23 @@ def _reml_fit(evaluate, m: int, n, p: int) -> dict:
             act = np.flatnonzero(~done)
             if act.size == 0:
                 break
-            sub = evaluate if act.size == m else evaluate.take(act)
-            ra = rho[act]
+            full = act.size == m
+            sub = evaluate if full else evaluate.take(act)
+            ra = rho if full else rho[act]
             lm, l0, lp = sub(ra[None, :] + offsets)[0]
             g = (lp - lm) / (2 * h)
             H = (lp - 2 * l0 + lm) / (h * h)
             step = np.where(H < 0, -g / H, np.sign(g) * 0.05)
-            step = np.clip(step, -0.1, 0.1)
+            np.clip(step, -0.1, 0.1, out=step)
             new = np.clip(ra + step, -_RHO_BOUND, _RHO_BOUND)
             bad = ~np.isfinite(new)
-            moved = np.abs(new - ra)
-            rho[act] = np.where(bad, ra, new)
-            done[act] = bad | (moved < _NEWTON_TOL)
+            conv = bad | (np.abs(new - ra) < _NEWTON_TOL)
+            new = np.where(bad, ra, new)
+            if full:
+                rho, done = new, done | conv
+            else:
+                rho[act] = new
+                done[act] = conv
         # final fit at rho_hat, and at rho_hat -/+ h2 for the small-sample correction
         h2 = _CORR_H
         ll3, b3, inv3, ssr3 = evaluate(rho[None, :] + np.array([-h2, 0.0, h2])[:, None])
@@ -564,9 +569,12 @@ class _Analyzer:
         p, K = self.p, self.n_poly
         off = self.n_cycles
         # polynomial coefficients in rho (ascending powers), one column per trial
-        Bc = [G[off + i * K : off + (i + 1) * K] for i in range(p)]  # each (K, m)
-        Cc = self.c_sq @ (yk * yk) + self.c_lag @ (yk[1:] * yk[:-1])  # (K, m)
-        return _CompleteEval(self, Bc, Cc, yk.shape[1], float(yk.shape[0]))
+        m = yk.shape[1]
+        BC = np.empty((p + 1, K, m))
+        BC[:p] = G[off : off + p * K].reshape(p, K, m)
+        np.matmul(self.c_sq, yk * yk, out=BC[p])
+        BC[p] += self.c_lag @ (yk[1:] * yk[:-1])
+        return _CompleteEval(self, BC, m, float(yk.shape[0]))
 
     def _evaluator_missing(self, yk, mask):
         """REML criterion for trials with missing days (per-trial designs).
@@ -595,22 +603,23 @@ class _CompleteEval:
     -2 REML = (n - p) log SSR_bar + log det A_bar + sum_g (n_g - n) log(1 - rho^(2g)).
     """
 
-    def __init__(self, an, Bc, Cc, m, n):
-        self.an, self.Bc, self.Cc, self.m, self.n = an, Bc, Cc, m, n
+    def __init__(self, an, BC, m, n):
+        # BC: (p + 1, K, m) polynomial coefficients of b_bar (rows 0..p-1) and c_bar (row p)
+        self.an, self.BC, self.m, self.n = an, BC, m, n
 
     def take(self, idx):
-        return _CompleteEval(self.an, [B[:, idx] for B in self.Bc], self.Cc[:, idx],
-                             len(idx), self.n)
+        return _CompleteEval(self.an, self.BC[:, :, idx], len(idx), self.n)
 
     def __call__(self, rho):
         an, p = self.an, self.an.p
-        K = self.Cc.shape[0]
+        K = self.BC.shape[1]
         rho = np.asarray(rho, dtype=float)
         shape = np.broadcast_shapes(rho.shape, (self.m,))
-        P = [np.ones_like(rho), rho]
-        for _ in range(K - 2):
-            P.append(P[-1] * rho)
-        P = np.stack(P[:K])  # (K, *rho.shape)
+        P = np.empty((K, *rho.shape))
+        P[0] = 1.0
+        P[1] = rho
+        for k in range(2, K):
+            np.multiply(P[k - 1], rho, out=P[k])
         Pf = P.reshape(K, -1)
         Ae = (an.poly_A @ Pf).reshape((-1, *rho.shape))  # lower-triangle elements
         A = [[None] * p for _ in range(p)]
@@ -619,12 +628,12 @@ class _CompleteEval:
             for j in range(i + 1):
                 A[i][j] = Ae[e]
                 e += 1
-        if rho.ndim == 2 and rho.shape[1] == 1:  # a shared grid: matrix products
-            b = [(B.T @ Pf).T for B in self.Bc]
-            c = (self.Cc.T @ Pf).T
+        if rho.ndim == 2 and rho.shape[1] == 1:  # a shared grid: one matrix product
+            bc = Pf.T @ self.BC  # (p + 1, K_grid, m)
         else:
-            b = [np.einsum("km,k...m->...m", B, P) for B in self.Bc]
-            c = np.einsum("km,k...m->...m", self.Cc, P)
+            bc = np.einsum("ikm,k...m->i...m", self.BC, P)
+        b = [bc[i] for i in range(p)]
+        c = bc[p]
         log_extra = 0.0
         D = 1.0
         for g, sh in zip(an.gap_classes, an.gls_shared):
