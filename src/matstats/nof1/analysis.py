@@ -139,14 +139,11 @@ def _chol_parts(A: list, b: list):
             wi = wi - L[i][k] * w[k]
         w.append(wi)
         quad = quad + wi * wi / d[i]
-    det = d[0]
-    ok = d[0] > 0
+    logdet = np.log(d[0])
     for j in range(1, p):
-        det = det * d[j]
-        ok = ok & (d[j] > 0)
-    det = np.where(ok, det, np.nan)
+        logdet = logdet + np.log(d[j])  # NaN for a non-positive pivot
     inv_last = 1.0 / d[p - 1]
-    return w[p - 1] * inv_last, inv_last, np.log(det), quad
+    return w[p - 1] * inv_last, inv_last, logdet, quad
 
 
 _RHO_BOUND = 0.99  # REML search interval for rho: [-0.99, 0.99]
