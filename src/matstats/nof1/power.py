@@ -70,11 +70,6 @@ def rejections(results: pd.DataFrame, method: str, alpha: float = 0.05) -> np.nd
     return results[f"{method}_p"].to_numpy() < a
 
 
-def _kept_weights(info: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    kept = ~info["washout"]
-    return kept, info["cycle_index"], info["mat"]
-
-
 def cycle_difference_variance(sched, *, sd: float = 1.2, rho: float = 0.4) -> float:
     """Exact variance of the mean cycle difference under stationary AR(1) noise.
 
