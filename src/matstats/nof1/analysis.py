@@ -176,7 +176,10 @@ def _reml_fit(evaluate, m: int, n, p: int) -> dict:
     """
     grid = _RHO_GRID
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        lls = np.array(evaluate(grid[:, None])[0])  # (K, m), one stacked evaluation
+        if hasattr(evaluate, "grid"):
+            lls = evaluate.grid(grid)  # (K, m)
+        else:
+            lls = np.array(evaluate(grid[:, None])[0])  # (K, m), one stacked evaluation
         lls = np.where(np.isfinite(lls), lls, -np.inf)
         k = np.argmax(lls, axis=0)
         best = lls[k, np.arange(m)]
@@ -606,6 +609,38 @@ class _CompleteEval:
 
     def take(self, idx):
         return _CompleteEval(self.an, self.BC[:, :, idx], len(idx), self.n)
+
+    def grid(self, rhos: np.ndarray) -> np.ndarray:
+        """REML criterion at rho values shared by all trials, shape (len(rhos), m).
+
+        For a shared rho the factor A_bar = L D L' is shared too, so
+        b_bar' A_bar^-1 b_bar = |T b_bar|^2 with T = D^-1/2 L^-1, and T b_bar for every
+        grid point and trial is one matrix product with the per-trial coefficients.
+        """
+        an, p = self.an, self.an.p
+        K = self.BC.shape[1]
+        kg = len(rhos)
+        powers = np.vander(rhos, K, increasing=True)  # (kg, K)
+        big = np.zeros((kg, p, p, K))
+        logdet = np.empty(kg)
+        log_extra = np.zeros(kg)
+        for k, r in enumerate(rhos):
+            Ae = an.poly_A @ powers[k]
+            A = np.zeros((p, p))
+            A[np.tril_indices(p)] = Ae
+            A = A + np.tril(A, -1).T
+            Lc = np.linalg.cholesky(A)
+            T = np.linalg.inv(Lc)  # (p, p), lower triangular: T A T' = I
+            logdet[k] = 2.0 * np.sum(np.log(np.diag(Lc)))
+            big[k] = T[:, :, None] * powers[k][None, None, :]
+            for g, sh in zip(an.gap_classes, an.gls_shared):
+                log_extra[k] += (sh["n"] - self.n) * np.log(1.0 - r ** (2 * int(g)))
+        z = big.reshape(kg * p, p * K) @ self.BC[:p].reshape(p * K, self.m)
+        z *= z
+        quad = z.reshape(kg, p, self.m).sum(axis=1)
+        c = powers @ self.BC[p]
+        ll = -0.5 * ((self.n - p) * np.log(c - quad) + (logdet + log_extra)[:, None])
+        return ll
 
     def __call__(self, rho):
         an, p = self.an, self.an.p
