@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from matstats.data_io import load_claims, load_studies
+
 VERDICTS = (
     "supported",
     "overstated",
@@ -571,13 +573,7 @@ def audit_claims(claims: pd.DataFrame | None = None, studies: pd.DataFrame | Non
     ValueError
         If a required column is missing from either frame.
     """
-    if claims is None or studies is None:
-        import matstats
-
-        if studies is None:
-            studies = matstats.load_studies()
-        if claims is None:
-            claims = matstats.load_claims()
+    claims, studies = load_defaults(claims, studies)
     for name, frame, cols in (
         ("claims", claims, ("claim_id", "study_ids")),
         ("studies", studies, ("study_id", "design", "outcome_domain", "result_direction")),
@@ -712,7 +708,7 @@ def trace_claim(
     ValueError
         If ``claim_id`` is not in ``claims``.
     """
-    claims, studies = _load_defaults(claims, studies)
+    claims, studies = load_defaults(claims, studies)
     hit = claims[claims["claim_id"].astype(str) == str(claim_id)]
     if hit.empty:
         raise ValueError(f"unknown claim_id {claim_id!r}")
@@ -823,7 +819,7 @@ def trace_figure(
     pct = _num(figure)
     if pct is None or not 0 <= pct <= 100:
         raise ValueError(f"figure must be a percentage between 0 and 100, got {figure!r}")
-    claims, studies = _load_defaults(claims, studies)
+    claims, studies = load_defaults(claims, studies)
     steps: list[dict] = []
     sources = [
         (i, r) for i, r in studies.iterrows() if any(_pct_match(pct, f) for f in row_percentages(r))
@@ -878,11 +874,14 @@ def trace_figure(
     return out
 
 
-def _load_defaults(claims, studies):
-    import matstats
+def load_defaults(claims, studies):
+    """Fill in the bundled claims and studies where either is None.
 
+    The studies table is read once and handed to :func:`matstats.load_claims`, which needs it
+    to check every claim's study_ids.
+    """
     if studies is None:
-        studies = matstats.load_studies()
+        studies = load_studies()
     if claims is None:
-        claims = matstats.load_claims()
+        claims = load_claims(studies=studies)
     return claims, studies

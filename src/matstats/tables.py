@@ -20,7 +20,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from matstats.audit import MAT_DEVICES, _missing, _text, audit_claims, row_n, split_ids
+from matstats.audit import (
+    MAT_DEVICES,
+    _missing,
+    _text,
+    audit_claims,
+    load_defaults,
+    row_n,
+    split_ids,
+)
+from matstats.data_io import load_claims, load_studies
 
 #: Seed table name -> (snake_case column, header text in the seed) in column order.
 SEED_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -47,16 +56,6 @@ RANDOMIZED_DESIGNS = frozenset({"rct", "crossover", "controlled_trial", "meta_an
 
 #: Designs that carry no results to grade.
 NO_RESULT_DESIGNS = frozenset({"registered_protocol"})
-
-
-def _load(claims, studies):
-    import matstats
-
-    if studies is None:
-        studies = matstats.load_studies()
-    if claims is None:
-        claims = matstats.load_claims()
-    return claims, studies
 
 
 def _check_table(name: str) -> None:
@@ -98,7 +97,7 @@ def seed_table(name: str, claims: pd.DataFrame | None = None) -> pd.DataFrame:
     """
     _check_table(name)
     if claims is None:
-        claims, _ = _load(None, pd.DataFrame())
+        claims = load_claims()
     rows = _table_rows(claims, name)
     if rows.empty:
         raise ValueError(f"claims hold no row of table {name!r}")
@@ -270,7 +269,7 @@ def grade_studies(studies: pd.DataFrame | None = None) -> pd.DataFrame:
         ``device``, ``population_type``, ``n``, ``grade``, ``grade_reasons``.
     """
     if studies is None:
-        _, studies = _load(pd.DataFrame(), None)
+        studies = load_studies()
     frame = studies.copy()
     if "contrast" not in frame.columns:
         frame["contrast"] = ""
@@ -341,7 +340,7 @@ def audited_table(
         high/moderate/low/very_low, or ``none`` when nothing can be graded) and
         ``grade_reasons`` (every linked contrast with its grade and downgrades).
     """
-    claims, studies = _load(claims, studies)
+    claims, studies = load_defaults(claims, studies)
     claimed = seed_table(name, claims)
     audit = audit_claims(claims, studies).set_index("claim_id")
     grades = grade_studies(studies)
@@ -427,7 +426,7 @@ def all_tables(
         ``claims_audit`` (:func:`matstats.audit.audit_claims`) and
         ``study_grades`` (:func:`grade_studies`).
     """
-    claims, studies = _load(claims, studies)
+    claims, studies = load_defaults(claims, studies)
     out: dict[str, pd.DataFrame] = {}
     for name in SEED_COLUMNS:
         out[f"claimed_{name}"] = seed_table(name, claims)
@@ -482,10 +481,8 @@ def register_cli(subparsers) -> None:
     p.add_argument("--claims", default=None, help="claims.csv (default: bundled data)")
 
     def run(args) -> int:
-        import matstats
-
-        studies = matstats.load_studies(args.studies)
-        claims = matstats.load_claims(args.claims, studies=studies)
+        studies = load_studies(args.studies)
+        claims = load_claims(args.claims, studies=studies)
         for path in write_tables(args.out, claims, studies):
             print(path)
         return 0
