@@ -20,3 +20,22 @@ def renamed(old: str, new: Callable, new_name: str | None = None) -> Callable:
     wrapper.__name__ = old.rsplit(".", 1)[-1]
     wrapper.__doc__ = f"Deprecated alias of :func:`{target}`."
     return wrapper
+
+
+def renamed_keyword(func: str, old: str, new: str, old_value: object,
+                    new_value: object, default: object) -> object:
+    """The value of a renamed keyword: ``new_value``, or ``old_value`` with a warning.
+
+    ``old_value`` is what the caller passed under the old name (``None`` when not passed);
+    giving both names a non-default value is an error.
+
+    >>> renamed_keyword("f", "conf_level", "level", None, 0.9, 0.95)
+    0.9
+    """
+    if old_value is None:
+        return new_value
+    if new_value != default:
+        raise ValueError(f"{func}: give {new}= only ({old}= is its deprecated old name)")
+    warnings.warn(f"{func}({old}=...) is deprecated and will be removed in the next release; "
+                  f"use {new}=", DeprecationWarning, stacklevel=3)
+    return old_value
