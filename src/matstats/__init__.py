@@ -37,6 +37,7 @@ _SUBMODULES = {
     "ladder",
     "nof1",
     "sensitivity",
+    "routing",
     "plots",
     "cli",
 }
