@@ -1,7 +1,7 @@
 """Plots for the placebo/expectation sensitivity analyses (matstats.sensitivity).
 
-Each function draws data computed by :mod:`matstats.sensitivity`, uses an explicit
-figure size, and returns the :class:`matplotlib.figure.Figure`.
+Each function draws data computed by :mod:`matstats.sensitivity` on the given ``ax`` (or a
+new figure of explicit size) and returns the :class:`matplotlib.figure.Figure`.
 """
 
 from __future__ import annotations
@@ -30,12 +30,19 @@ _LABELS = {
 }
 
 
+def _new_axes(ax, figsize):
+    if ax is not None:
+        return ax.figure, ax
+    return plt.subplots(figsize=figsize)
+
+
 def plot_decomposition(
     decompositions: Sequence[object],
     labels: Sequence[str],
     *,
     unit: str = "points",
     figsize: tuple[float, float] = (8.0, 4.0),
+    ax=None,
 ) -> Figure:
     """Stacked bars of the mean components of one or more decompositions.
 
@@ -47,17 +54,26 @@ def plot_decomposition(
     unit : str
         Outcome unit for the axis label.
     figsize : tuple
-        Figure size in inches.
+        Figure size in inches (ignored with ``ax``).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure.
 
     Returns
     -------
     matplotlib.figure.Figure
         Horizontal stacked bars (mean of each component, 95% interval of the
         remaining effect as an error bar, MCID as a dashed line per bar).
+
+    Examples
+    --------
+    >>> from matstats.sensitivity import decompose_improvement
+    >>> dec = decompose_improvement(3.0, mean=5, baseline=8, n_draws=500, rng=1)
+    >>> fig = plot_decomposition([dec], ["pre-post change"])
     """
     if len(decompositions) != len(labels) or not decompositions:
         raise ValueError("give one label per decomposition (at least one)")
-    fig, ax = plt.subplots(figsize=figsize)
+    own = ax is None
+    fig, ax = _new_axes(ax, figsize)
     y = np.arange(len(decompositions))
     for i, dec in enumerate(decompositions):
         summ = dec.summary.set_index("component")
@@ -81,7 +97,8 @@ def plot_decomposition(
                   "line = 95% range of specific part")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=4, fontsize=8, frameon=False)
     ax.set_title("Where could the observed improvement come from?")
-    fig.tight_layout()
+    if own:  # never re-layout a figure the caller owns
+        fig.tight_layout()
     return fig
 
 
@@ -92,6 +109,7 @@ def plot_tipping_curve(
     prior_mean: float | None = None,
     xlabel: str = "assumed additive bias (SD)",
     figsize: tuple[float, float] = (7.0, 4.0),
+    ax=None,
 ) -> Figure:
     """Bias-adjusted estimate with its CI against the assumed bias.
 
@@ -105,15 +123,25 @@ def plot_tipping_curve(
         Vertical line at the mean of the bias prior.
     xlabel : str
     figsize : tuple
+        Figure size in inches (ignored with ``ax``).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure.
 
     Returns
     -------
     matplotlib.figure.Figure
+        One line per curve with its 95% CI band.
+
+    Examples
+    --------
+    >>> from matstats.sensitivity import bias_adjust
+    >>> fig = plot_tipping_curve(bias_adjust(0.7, 0.3, [0, 0.5, 1.0]), mcid=0.5)
     """
     curves = {"estimate": adjusted} if isinstance(adjusted, pd.DataFrame) else dict(adjusted)
     if not curves:
         raise ValueError("nothing to plot")
-    fig, ax = plt.subplots(figsize=figsize)
+    own = ax is None
+    fig, ax = _new_axes(ax, figsize)
     for label, df in curves.items():
         line = ax.plot(df["bias"], df["estimate"], label=label)[0]
         ax.fill_between(df["bias"], df["ci_low"], df["ci_high"], color=line.get_color(),
@@ -127,7 +155,8 @@ def plot_tipping_curve(
     ax.set_ylabel("bias-adjusted effect (SD), 95% CI")
     ax.legend(fontsize=8)
     ax.set_title("Tipping-point curves: effect left after subtracting bias")
-    fig.tight_layout()
+    if own:  # never re-layout a figure the caller owns
+        fig.tight_layout()
     return fig
 
 
@@ -139,6 +168,7 @@ def plot_tipping_heatmap(
     ylabel: str = "bias source A (SD)",
     title: str | None = None,
     figsize: tuple[float, float] = (6.0, 4.5),
+    ax=None,
 ) -> Figure:
     """Heat map of a tipping-point grid over two bias sources.
 
@@ -153,18 +183,27 @@ def plot_tipping_heatmap(
         Column to colour by.
     xlabel, ylabel, title : str
     figsize : tuple
+        Figure size in inches (ignored with ``ax``).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure.
 
     Returns
     -------
     matplotlib.figure.Figure
         Cells coloured by ``value``; where the grid has ``significant`` the 0/1
         boundary is drawn as a contour.
+
+    Examples
+    --------
+    >>> from matstats.sensitivity import tipping_point_grid
+    >>> fig = plot_tipping_heatmap(tipping_point_grid(0.7, 0.3, [0, 0.5, 1.0], [0, 0.5]))
     """
     for col in ("bias_a", "bias_b", value):
         if col not in grid.columns:
             raise ValueError(f"grid lacks column {col!r}")
     piv = grid.pivot(index="bias_a", columns="bias_b", values=value)
-    fig, ax = plt.subplots(figsize=figsize)
+    own = ax is None
+    fig, ax = _new_axes(ax, figsize)
     xs, ys = piv.columns.to_numpy(dtype=float), piv.index.to_numpy(dtype=float)
     mesh = ax.pcolormesh(xs, ys, piv.to_numpy(dtype=float), shading="nearest", cmap="viridis")
     fig.colorbar(mesh, ax=ax, label=value)
@@ -176,7 +215,8 @@ def plot_tipping_heatmap(
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title or f"{value} over two bias sources")
-    fig.tight_layout()
+    if own:  # never re-layout a figure the caller owns
+        fig.tight_layout()
     return fig
 
 
@@ -184,6 +224,7 @@ def plot_survey_bounds(
     table: pd.DataFrame,
     *,
     figsize: tuple[float, float] = (7.0, 3.5),
+    ax=None,
 ) -> Figure:
     """Respondent proportion (with CI), worst/best case under non-response, benchmarks.
 
@@ -192,15 +233,27 @@ def plot_survey_bounds(
     table : DataFrame
         ``SurveyBounds.to_frame()`` output (one row per benchmark, same survey values).
     figsize : tuple
+        Figure size in inches (ignored with ``ax``).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; default a new figure.
 
     Returns
     -------
     matplotlib.figure.Figure
+        The population range under non-response, the respondent proportion with its CI
+        and the literature benchmarks as dashed lines.
+
+    Examples
+    --------
+    >>> from matstats.sensitivity import survey_bounds
+    >>> fig = plot_survey_bounds(survey_bounds(responders=123, respondents=126,
+    ...                                        users=200).to_frame())
     """
     if table.empty:
         raise ValueError("empty table")
     r = table.iloc[0]
-    fig, ax = plt.subplots(figsize=figsize)
+    own = ax is None
+    fig, ax = _new_axes(ax, figsize)
     ax.plot([r["worst_case"], r["best_case"]], [1, 1], color="#d95f02", lw=6, alpha=0.5,
             label="population range under non-response")
     ax.errorbar([r["p_respondents"]], [1.25],
@@ -216,5 +269,6 @@ def plot_survey_bounds(
     ax.set_yticks([])
     ax.set_xlabel("proportion reporting improvement (dashed: placebo benchmarks)")
     ax.legend(fontsize=8, loc="upper left")
-    fig.tight_layout()
+    if own:  # never re-layout a figure the caller owns
+        fig.tight_layout()
     return fig
