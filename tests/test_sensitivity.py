@@ -1,5 +1,6 @@
-"""Tests for matstats.sensitivity against published worked examples, closed forms,
-Monte Carlo and invariants. Each reference value names its source."""
+"""Tests for the generic analyses of matstats.sensitivity against published worked examples,
+closed forms, Monte Carlo and invariants. Each reference value names its source; tests that
+re-derive a formula are labelled implementation cross-checks."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from matstats import literature
 from matstats import sensitivity as sens
 
 # ---------------------------------------------------------------------------------------
@@ -48,7 +50,7 @@ def test_evalue_smd_methods_notes_worked_values():
 
 
 def test_evalue_or_and_hr_conversions_closed_form():
-    # VanderWeele, Epidemiology 2017;28:e58: common-outcome OR -> sqrt(OR);
+    # Implementation cross-check (re-derives the conversion formulas): VanderWeele, Epidemiology 2017;28:e58: common-outcome OR -> sqrt(OR);
     # common-outcome HR -> (1 - 0.5^sqrt(HR)) / (1 - 0.5^sqrt(1/HR)); rare: used as RR.
     def e(rr):
         rr = 1 / rr if rr < 1 else rr
@@ -128,6 +130,8 @@ def test_bang_wishful_thinking_pattern_and_dk():
 
 
 def _james_numeric(arr):
+    # implementation cross-check: James 1996 point estimate re-derived; its SE is checked
+    # independently below (numerical delta method and Monte Carlo)
     w = np.array([[0.0, 0.5], [0.5, 0.0]])
     p = arr / arr.sum()
     pdk = p[2].sum()
@@ -269,9 +273,9 @@ def test_decomposition_matches_closed_form_with_fixed_priors():
     # with fixed priors the remainder is deterministic:
     # rtm = (1-0.7)(8-5) = 0.9; nh = max(0.49*3 - 0.9, 0) = 0.57; placebo = 0.37*2.2 = 0.814
     fixed = {
-        "natural_history_share": sens.Prior("nh", "fixed", (0.49,), "share", "test"),
-        "placebo_sd": sens.Prior("pl", "fixed", (0.37,), "sd", "test"),
-        "reliability_r": sens.Prior("r", "fixed", (0.7,), "r", "test"),
+        "natural_history_share": literature.Prior("nh", "fixed", (0.49,), "share", "test"),
+        "placebo_sd": literature.Prior("pl", "fixed", (0.37,), "sd", "test"),
+        "reliability_r": literature.Prior("r", "fixed", (0.7,), "r", "test"),
     }
     out = sens.decompose_improvement(3.0, mean=5, baseline=8, priors=fixed, rng=1, n_draws=200)
     assert out.draws["specific"].iloc[0] == pytest.approx(3.0 - 0.9 - 0.57 - 0.814)
@@ -308,13 +312,13 @@ def test_decomposition_bad_parameters(kwargs):
 
 def test_prior_validation():
     with pytest.raises(ValueError):
-        sens.Prior("x", "normal", (0.4, -0.1), "sd", "s")
+        literature.Prior("x", "normal", (0.4, -0.1), "sd", "s")
     with pytest.raises(ValueError):
-        sens.Prior("x", "beta", (1.2, 0.1), "share", "s")
+        literature.Prior("x", "beta", (1.2, 0.1), "share", "s")
     with pytest.raises(ValueError):
-        sens.Prior("x", "gamma", (1.0, 1.0), "sd", "s")
+        literature.Prior("x", "gamma", (1.0, 1.0), "sd", "s")
     # normal priors fitted to a 95% CI reproduce the CI: Hrobjartsson 2014 0.56 (0.41-0.71)
-    p = sens.default_priors()["unblinding_sd_hrobjartsson"]
+    p = literature.sensitivity_priors()["unblinding_sd_hrobjartsson"]
     assert stats.norm.ppf([0.025, 0.975], *p.params) == pytest.approx([0.41, 0.71])
 
 
@@ -343,7 +347,7 @@ def test_bias_invariants():
     out = sens.bias_adjust(0.6, 0.2, bias)
     # zero bias returns the unadjusted result
     assert out["estimate"].iloc[0] == 0.6
-    assert out["p_value"].iloc[0] == pytest.approx(2 * stats.norm.sf(3.0))
+    assert out["pval"].iloc[0] == pytest.approx(2 * stats.norm.sf(3.0))
     # more bias never makes the result more significant (for benefit)
     assert np.all(np.diff(out["p_benefit"]) >= 0)
     assert np.all(np.diff(out["z"]) <= 0)
@@ -463,89 +467,80 @@ def test_plots_return_figures():
 
 
 # ---------------------------------------------------------------------------------------
-# Routing of study rows and claims
+# One spelling, one blinding index, old names for one release
 # ---------------------------------------------------------------------------------------
 
 
-def _toy_studies():
-    base = dict(contrast="c", timepoint_weeks=np.nan, device="mat", blinding="none",
-                estimate=np.nan, estimate_type=np.nan, ci_low=np.nan, ci_high=np.nan,
-                responders=np.nan, denominator=np.nan, n_enrolled=np.nan, n_analysed=np.nan,
-                n_treatment=np.nan, value_status="reported", result_direction="favours_mat",
-                significant="yes")
-    rows = [
-        dict(base, study_id="surv", design="survey", control="none", comparison="none",
-             outcome_domain="pain", outcome_measure="pain_relief", responders=123,
-             denominator=126, n_enrolled=200, estimate=0.98, estimate_type="proportion"),
-        dict(base, study_id="prepost", design="single_arm", control="none",
-             comparison="within_group", outcome_domain="disability", outcome_measure="odi",
-             estimate=-4.6, estimate_type="mean_change", ci_low=-6.6, ci_high=-2.6,
-             n_treatment=91),
-        dict(base, study_id="rct", design="rct", control="waitlist", comparison="between_groups",
-             outcome_domain="pain", outcome_measure="nrs_pain"),
-        dict(base, study_id="null", design="controlled_trial", control="active",
-             comparison="between_groups", outcome_domain="stress",
-             outcome_measure="perceived_stress", result_direction="no_difference",
-             significant="no"),
-        dict(base, study_id="proto", design="registered_protocol", control="sham",
-             comparison="between_groups", outcome_domain="stress", outcome_measure="pss",
-             value_status="no_results", result_direction="not_reported",
-             significant="not_tested"),
-    ]
-    df = pd.DataFrame(rows)
-    df["line"] = np.arange(2, 2 + len(df))
-    return df
+def test_blinding_index_one_arm_counts_match_the_table_form():
+    # Bang 2004 worked example (60 correct, 20 incorrect, 20 don't know) -> 0.40; the nof1
+    # diary calls the same function with one arm's counts.
+    one = sens.blinding_index([60, 20, 20])
+    both = sens.blinding_index([[60, 20], [20, 60], [20, 20]])
+    assert one["arm"].tolist() == ["arm"]
+    assert one.loc[0, "estimate"] == pytest.approx(0.40)
+    assert one.loc[0, "se"] == pytest.approx(both.loc[0, "se"])
+    with pytest.raises(ValueError, match="method"):
+        sens.blinding_index([60, 20, 20], "james")
+    with pytest.raises(ValueError, match="at least one answer"):
+        sens.blinding_index([0, 0, 0])
 
 
-def test_sensitivity_for_studies_routes_every_row():
-    st = _toy_studies()
-    eff = pd.DataFrame({"study_id": ["rct"], "contrast": ["c"], "outcome_measure": ["nrs_pain"],
-                        "timepoint_weeks": [np.nan], "yi": [0.75], "sei": [0.33],
-                        "method": ["test"], "bound_side": [np.nan], "bound_value": [np.nan]})
-    out = sens.sensitivity_for_studies(st, effects=eff, rng=1, n_draws=2000)
-    assert len(out) == len(st) and out["line"].tolist() == st["line"].tolist()
-    assert out["analysis"].tolist() == ["survey_bounds", "decomposition", "tipping_point",
-                                        "none", "none"]
-    # survey numbers: 123/126, worst case p_r * q with q = 126/200 (methods notes B8.4)
-    assert out.loc[0, "effect"] == pytest.approx(123 / 126)
-    assert out.loc[0, "worst_case"] == pytest.approx(123 / 200)
-    # tipping point: bias to non-significance = g - 1.96 SE (methods notes B8.1)
-    assert out.loc[2, "tipping_bias_sd"] == pytest.approx(0.75 - 1.959964 * 0.33, abs=1e-6)
-    assert out.loc[2, "p_bias_exceeds"] == pytest.approx(
-        stats.norm.sf(0.75 - 1.959964 * 0.33, 0.4, 0.25), abs=1e-6)
-    # decomposition: ODI change 4.6 is below the Ostelo MCID of 10 -> P(> MCID) ~ 0
-    assert out.loc[1, "effect"] == pytest.approx(4.6) and out.loc[1, "p_specific_gt_mcid"] < 0.01
-    none = out[out["analysis"] == "none"]
-    assert (none["reason"].str.len() > 20).all()
-    assert (out["conclusion"].str.len() > 20).all()
+def test_level_replaces_conf_level_with_a_warning():
+    new = sens.blinding_index([[60, 20], [20, 60], [20, 20]], level=0.9)
+    with pytest.warns(DeprecationWarning, match="level"):
+        old = sens.blinding_index([[60, 20], [20, 60], [20, 20]], conf_level=0.9)
+    pd.testing.assert_frame_equal(new, old)
+    z90 = stats.norm.ppf(0.95)
+    assert new.loc[0, "ci_high"] == pytest.approx(0.4 + z90 * new.loc[0, "se"])
+    with pytest.warns(DeprecationWarning):
+        sb = sens.survey_bounds(responders=123, respondents=126, conf_level=0.9)
+    assert sb.ci_low == pytest.approx(sens.survey_bounds(responders=123, respondents=126,
+                                                         level=0.9).ci_low)
+    with pytest.raises(ValueError, match="level"):
+        sens.blinding_index([[60, 20], [20, 60], [20, 20]], level=1.5)
 
 
-def test_sensitivity_for_claims_routes_every_claim():
-    st = _toy_studies()
-    claims = pd.DataFrame({
-        "claim_id": ["A", "B", "C"],
-        "claimed_figure": ["98% reported pain relief", "81% reduced pain", np.nan],
-        "claimed_design": ["rct", "rct", "controlled_trial"],
-        "study_ids": ["surv", np.nan, "null"],
-        "line": [2, 3, 4],
-    })
-    eff = pd.DataFrame(columns=["study_id", "contrast", "outcome_measure", "timepoint_weeks",
-                                "yi", "sei"])
-    out = sens.sensitivity_for_claims(claims, st, effects=eff, rng=1, n_draws=500)
-    assert out["claim_id"].tolist() == ["A", "B", "C"]
-    assert out["analysis"].tolist() == ["survey_bounds", "none", "no_difference"]
-    assert "uncontrolled" in out.loc[0, "conclusion"]
-    assert out.loc[1, "reason"] != ""
+@pytest.mark.parametrize("old,module,new", [
+    ("default_priors", "matstats.literature", "sensitivity_priors"),
+    ("Prior", "matstats.literature", "Prior"),
+    ("MCID_NRS", "matstats.literature", "MCID_NRS"),
+    ("NRS_SD", "matstats.literature", "NRS_SD"),
+    ("placebo_responder_rates", "matstats.literature", "placebo_responder_rates"),
+    ("sensitivity_for_studies", "matstats.routing", "sensitivity_for_studies"),
+    ("sensitivity_for_claims", "matstats.routing", "sensitivity_for_claims"),
+    ("study_decompositions", "matstats.routing", "study_decompositions"),
+    ("bias_adjusted_mat_effects", "matstats.routing", "bias_adjusted_mat_effects"),
+])
+def test_moved_names_warn_and_point_to_their_new_home(old, module, new):
+    import importlib
+
+    with pytest.warns(DeprecationWarning, match=new):
+        got = getattr(sens, old)
+    assert got is getattr(importlib.import_module(module), new)
 
 
-def test_real_data_every_row_and_claim_has_an_outcome():
-    import matstats
+def test_bad_rng_and_keyword_values_name_the_parameter():
+    with pytest.raises(ValueError, match="rng"):
+        sens.decompose_improvement(2.0, rng="seed")
+    with pytest.raises(ValueError, match="n_draws"):
+        sens.decompose_improvement(2.0, n_draws=50)
+    with pytest.raises(ValueError, match="measure"):
+        sens.evalue(2.0, measure="XX")
+    with pytest.raises(ValueError, match="alpha"):
+        sens.bias_adjust(0.5, 0.2, 0.1, alpha=0)
 
-    st = matstats.load_studies()
-    cl = matstats.load_claims()
-    res = sens.sensitivity_for_studies(st, rng=0, n_draws=500)
-    assert len(res) == len(st)
-    assert ((res["analysis"] != "none") | (res["reason"].str.len() > 0)).all()
-    cres = sens.sensitivity_for_claims(cl, st, study_results=res)
-    assert len(cres) == len(cl) and cres["claim_id"].tolist() == cl["claim_id"].tolist()
-    assert (cres["conclusion"].str.len() > 0).all()
+
+def test_plots_draw_on_a_given_axes():
+    import matplotlib.pyplot as plt
+
+    from matstats.plots import sensitivity as sp
+
+    fig, axes = plt.subplots(2, 2)
+    dec = sens.decompose_improvement(3.0, mean=5, baseline=8, rng=1, n_draws=500)
+    assert sp.plot_decomposition([dec], ["x"], ax=axes[0, 0]) is fig
+    assert sp.plot_tipping_curve(sens.bias_adjust(0.7, 0.3, [0, 1.0]), ax=axes[0, 1]) is fig
+    grid = sens.tipping_point_grid(0.7, 0.3, [0, 0.5], [0, 0.5])
+    assert sp.plot_tipping_heatmap(grid, ax=axes[1, 0]) is fig
+    table = sens.survey_bounds(responders=123, respondents=126, users=200).to_frame()
+    assert sp.plot_survey_bounds(table, ax=axes[1, 1]) is fig
+    plt.close("all")
