@@ -166,8 +166,8 @@ def main(argv=None):
     # correctness on a subsample: identical data through both paths
     y_sub = nof1.simulate(sched, args.subsample, rng=args.seed + 1, **SCENARIO)
     vec = nof1.analyze_many(sched, y_sub, methods=METHODS)
-    cols = ["cycle_t_estimate", "cycle_t_p", "randomization_p", "gls_ar1_estimate",
-            "gls_ar1_se", "gls_ar1_p", "gls_ar1_rho"]
+    cols = ["cycle_t_estimate", "cycle_t_pval", "randomization_pval", "gls_ar1_estimate",
+            "gls_ar1_se", "gls_ar1_pval", "gls_ar1_rho"]
     mine = vec[cols].to_numpy()
 
     t_vec, t_floor, t_ref_per_trial, t_nogls = [], [], [], []

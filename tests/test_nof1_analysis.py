@@ -88,7 +88,7 @@ def test_gls_ar1_matches_statsmodels_reference(missing, washout):
         # tolerance 1e-7: both sides locate rho to ~1e-9 (derivative root)
         assert row["gls_ar1_estimate"] == pytest.approx(est, abs=1e-7)
         assert row["gls_ar1_se"] == pytest.approx(se, abs=1e-7)
-        assert row["gls_ar1_p"] == pytest.approx(p, abs=1e-7)
+        assert row["gls_ar1_pval"] == pytest.approx(p, abs=1e-7)
         assert row["gls_ar1_rho"] == pytest.approx(rho, abs=1e-6)
         assert row["gls_ar1_df"] == pytest.approx(df, rel=1e-6)
 
@@ -106,14 +106,14 @@ def test_cycle_t_day_t_and_bookkeeping_match_scipy(sched):
         assert row["n_days_used"] == np.sum(keep & ~np.isnan(y[i]))
         tt = stats.ttest_1samp(d, 0.0)
         assert row["cycle_t_estimate"] == pytest.approx(d.mean(), abs=1e-12)
-        assert row["cycle_t_p"] == pytest.approx(tt.pvalue, abs=1e-10)
+        assert row["cycle_t_pval"] == pytest.approx(tt.pvalue, abs=1e-10)
         assert row["cycle_t_se"] == pytest.approx(stats.sem(d), abs=1e-12)
         a = y[i][keep & mat]
         b = y[i][keep & ~mat]
         a, b = a[~np.isnan(a)], b[~np.isnan(b)]
         dt = stats.ttest_ind(a, b, equal_var=True)
         assert row["day_t_estimate"] == pytest.approx(a.mean() - b.mean(), abs=1e-12)
-        assert row["day_t_p"] == pytest.approx(dt.pvalue, abs=1e-10)
+        assert row["day_t_pval"] == pytest.approx(dt.pvalue, abs=1e-10)
 
 
 def test_cycle_lacking_a_condition_is_dropped_and_counted(sched):
@@ -128,7 +128,7 @@ def test_cycle_lacking_a_condition_is_dropped_and_counted(sched):
     d = ref_cycle_differences(sched, y[0])
     assert d.size == 5
     assert res.loc[0, "cycle_t_estimate"] == pytest.approx(d.mean(), abs=1e-12)
-    for col in ("cycle_t_p", "randomization_p", "bayes_p_benefit"):
+    for col in ("cycle_t_pval", "randomization_pval", "bayes_p_benefit"):
         assert np.isnan(res.loc[1, col]) and np.isfinite(res.loc[0, col])
 
 
@@ -151,18 +151,18 @@ def test_randomization_p_is_exact_on_its_grid():
         means = df.groupby(["cycle", "condition"])["y"].apply(lambda v: sum(v) / len(v))
         d = [means[(c, "mat")] - means[(c, "control")] for c in range(1, 8)]
         exact = brute_force_sign_flip_p(d)
-        p = res.loc[i, "randomization_p"]
+        p = res.loc[i, "randomization_pval"]
         assert p * 2**7 == pytest.approx(round(p * 2**7), abs=1e-9)  # on the 1/2^n grid
         assert p == float(exact)
 
 
 def test_randomization_monte_carlo_above_the_exact_size(sched):
     y = nof1.simulate(sched, 200, effect=-0.6, rng=5)
-    exact = nof1.analyze_many(sched, y, methods="randomization")["randomization_p"]
+    exact = nof1.analyze_many(sched, y, methods="randomization")["randomization_pval"]
     mc = nof1.analyze_many(sched, y, methods="randomization", max_exact_cycles=5,
-                           n_permutations=4000, rng=1)["randomization_p"]
+                           n_permutations=4000, rng=1)["randomization_pval"]
     mc2 = nof1.analyze_many(sched, y, methods="randomization", max_exact_cycles=5,
-                            n_permutations=4000, rng=1)["randomization_p"]
+                            n_permutations=4000, rng=1)["randomization_pval"]
     pd.testing.assert_series_equal(mc, mc2)  # same rng -> same answer
     # binomial SE of a Monte Carlo p with 4000 draws <= 0.5 / sqrt(4000); 4 SE
     assert np.max(np.abs(mc - exact)) < 4 * 0.5 / math.sqrt(4000) + 1 / 4001

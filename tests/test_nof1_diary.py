@@ -1,4 +1,5 @@
-"""Tests for matstats.nof1.diary (one person's diary) and the ``matstats nof1`` CLI.
+"""Tests for one person's diary: matstats.nof1.diary_io, .calendar, .diary and the verdict
+words in matstats.narrative.nof1 (the ``matstats nof1`` CLI is in test_cli_nof1.py).
 
 References used below are independent of matstats' own code: scipy's one-sample and
 two-sample t tests, statsmodels GLSAR, the closed-form conjugate normal posterior
@@ -19,14 +20,9 @@ import pytest
 from scipy import stats
 
 from matstats import DataError
-from matstats import cli as mcli
-from matstats.nof1.diary import (
-    analyze,
-    blinding_index,
-    build_calendar,
-    make_verdict,
-    read_diary,
-)
+from matstats.narrative.nof1 import make_verdict
+from matstats.nof1 import analyze, build_calendar, read_diary
+from matstats.plots.nof1 import plot_diary
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "examples" / "diary_example.csv"
 
@@ -343,7 +339,7 @@ def test_cycle_t_matches_one_sample_t_test(constructed_result):
     # scipy's one-sample t test on the hand-computed differences; tolerance = float rounding
     assert m.at["cycle_t", "estimate"] == pytest.approx(D.mean(), abs=1e-12)
     assert m.at["cycle_t", "se"] == pytest.approx(D.std(ddof=1) / math.sqrt(3), rel=1e-12)
-    assert m.at["cycle_t", "p_value"] == pytest.approx(ref.pvalue, rel=1e-10)
+    assert m.at["cycle_t", "pval"] == pytest.approx(ref.pvalue, rel=1e-10)
     assert m.at["cycle_t", "ci_low"] == pytest.approx(ci.low, rel=1e-10)
     assert m.at["cycle_t", "ci_high"] == pytest.approx(ci.high, rel=1e-10)
     assert m.at["cycle_t", "n_used"] == 3
@@ -353,7 +349,7 @@ def test_randomization_exact_p(constructed_result):
     # all three differences are negative: of the 2^3 sign flips only the observed one and its
     # mirror reach |sum| = 6, so the exact two-sided p is 2/8
     m = constructed_result.to_frame().set_index("method")
-    assert m.at["randomization", "p_value"] == pytest.approx(2 / 8, abs=1e-12)
+    assert m.at["randomization", "pval"] == pytest.approx(2 / 8, abs=1e-12)
     assert math.isnan(m.at["randomization", "ci_low"])
 
 
@@ -382,7 +378,7 @@ def test_day_t_matches_two_sample_t_test(constructed_result):
     ci = ref.confidence_interval(0.95)
     m = constructed_result.to_frame().set_index("method")
     assert m.at["day_t", "estimate"] == pytest.approx(mat.mean() - ctl.mean(), abs=1e-12)
-    assert m.at["day_t", "p_value"] == pytest.approx(ref.pvalue, rel=1e-9)
+    assert m.at["day_t", "pval"] == pytest.approx(ref.pvalue, rel=1e-9)
     assert m.at["day_t", "ci_low"] == pytest.approx(ci.low, rel=1e-9)
     assert m.at["day_t", "ci_high"] == pytest.approx(ci.high, rel=1e-9)
 
@@ -415,7 +411,7 @@ def test_gls_ar1_matches_statsmodels_gls_at_reported_rho():
     h = stats.t.ppf(0.975, df) * se
     assert m.at["gls_ar1", "ci_low"] == pytest.approx(est - h, rel=1e-8)
     assert m.at["gls_ar1", "ci_high"] == pytest.approx(est + h, rel=1e-8)
-    assert m.at["gls_ar1", "p_value"] == pytest.approx(2 * stats.t.sf(abs(est / se), df),
+    assert m.at["gls_ar1", "pval"] == pytest.approx(2 * stats.t.sf(abs(est / se), df),
                                                        rel=1e-8)
 
 
@@ -434,8 +430,8 @@ def test_higher_is_better_mirrors_lower_is_better():
     np.testing.assert_allclose(mb.loc[closed, num].to_numpy(),
                                -ma.loc[closed, ["estimate", "ci_high", "ci_low"]].to_numpy(),
                                rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(mb[["p_value", "prob_benefit", "prob_mcid"]].to_numpy(),
-                               ma[["p_value", "prob_benefit", "prob_mcid"]].to_numpy(),
+    np.testing.assert_allclose(mb[["pval", "prob_benefit", "prob_mcid"]].to_numpy(),
+                               ma[["pval", "prob_benefit", "prob_mcid"]].to_numpy(),
                                rtol=1e-6)
     assert a.verdict_label == b.verdict_label
 
@@ -470,20 +466,29 @@ def test_verdict_rules(est, lo, hi, label):
 def test_verdict_caveats():
     _, text = make_verdict(-1.0, -1.3, -0.2, n_cycles=4, comparator="no_mat")
     assert "without a mat" in text and "lower end of the interval" in text
-    _, text = make_verdict(-1.0, -1.3, -0.2, n_cycles=4, p_randomization=0.125,
-                           min_p_randomization=0.125)
+    _, text = make_verdict(-1.0, -1.3, -0.2, n_cycles=4, pval_randomization=0.125,
+                           min_pval_randomization=0.125)
     assert "can never reach 0.05" in text
-    _, text = make_verdict(-1.0, -3.0, 1.0, n_cycles=4, p_day_t=0.01, p_cycle_t=0.2)
+    _, text = make_verdict(-1.0, -3.0, 1.0, n_cycles=4, pval_day_t=0.01, pval_cycle_t=0.2)
     assert "naive day-by-day t test" in text
 
 
-def test_bang_blinding_index_worked_example():
-    # methods-notes.md B6: 60 correct, 20 incorrect, 20 don't know -> BI = 0.40
-    assert blinding_index(60, 20, 20) == pytest.approx(0.40, abs=1e-12)
-    assert blinding_index(0, 10, 0) == pytest.approx(-1.0)
-    assert math.isnan(blinding_index(0, 0, 0))
-    with pytest.raises(ValueError):
-        blinding_index(-1, 2, 3)
+def test_deprecated_diary_blinding_index_matches_sensitivity():
+    # methods-notes.md B6: 60 correct, 20 incorrect, 20 don't know -> BI = 0.40; the old
+    # per-arm function now delegates to matstats.sensitivity.blinding_index (table form)
+    from matstats.nof1 import diary
+    from matstats.sensitivity import blinding_index
+
+    table = blinding_index([[60, 20], [20, 60], [20, 20]], "bang")
+    assert table.loc[0, "estimate"] == pytest.approx(0.40, abs=1e-12)
+    with pytest.warns(DeprecationWarning, match="sensitivity.blinding_index"):
+        assert diary.blinding_index(60, 20, 20) == table.loc[0, "estimate"]
+    with pytest.warns(DeprecationWarning):
+        assert diary.blinding_index(0, 10, 0) == pytest.approx(-1.0)
+    with pytest.warns(DeprecationWarning):
+        assert math.isnan(diary.blinding_index(0, 0, 0))
+    with pytest.warns(DeprecationWarning), pytest.raises(ValueError):
+        diary.blinding_index(-1, 2, 3)
 
 
 def test_blinding_summary_from_guesses():
@@ -498,18 +503,39 @@ def test_blinding_summary_from_guesses():
     b = res.blinding.set_index("condition")
     assert b.loc["mat", ["n_periods", "n_correct", "n_incorrect", "n_dont_know",
                          "n_no_guess"]].tolist() == [3, 2, 0, 0, 1]
-    assert b.loc["mat", "bang_bi"] == pytest.approx(blinding_index(2, 0, 0))
-    assert b.loc["control", "bang_bi"] == pytest.approx(blinding_index(1, 1, 1))
+    assert b.loc["mat", "bang_bi"] == (2 - 0) / 2  # Bang: (correct - incorrect) / guesses
+    assert b.loc["control", "bang_bi"] == pytest.approx((1 - 1) / 3)
     assert "blinding index of 1.00" in res.verdict
 
 
 def test_figure_has_two_panels(constructed_result):
-    fig = constructed_result.figure(figsize=(8, 6))
+    fig = plot_diary(constructed_result, figsize=(8, 6))
     try:
         assert len(fig.axes) == 2
         assert tuple(fig.get_size_inches()) == (8, 6)
     finally:
         plt.close(fig)
+
+
+def test_plot_diary_draws_on_given_axes(constructed_result):
+    fig, axes = plt.subplots(2, 1)
+    try:
+        assert plot_diary(constructed_result, ax=axes) is fig
+        assert axes[0].get_title() == "Daily scores by period"
+        assert len(axes[1].containers[0]) == len(constructed_result.cycles)  # a bar per cycle
+    finally:
+        plt.close(fig)
+
+
+def test_deprecated_figure_and_legacy_plot_diary_warn(constructed_result):
+    with pytest.warns(DeprecationWarning, match="plot_diary"):
+        fig = constructed_result.figure(figsize=(8, 6))
+    plt.close(fig)
+    r = constructed_result
+    with pytest.warns(DeprecationWarning, match="DiaryResult"):
+        fig = plot_diary(r.days, r.periods, r.cycles, estimate=-2.0, figsize=(8, 6))
+    assert len(fig.axes) == 2
+    plt.close(fig)
 
 
 def test_example_diary_is_analysable():
@@ -518,90 +544,6 @@ def test_example_diary_is_analysable():
         "cycle_t", "randomization", "gls_ar1", "bayes", "day_t"]
     assert res.verdict_label in {"benefit_likely", "small_benefit_likely",
                                  "no_meaningful_benefit", "worse_on_mat", "unclear"}
-
-
-# --------------------------------------------------------------------------------------------
-# CLI
-# --------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def main(monkeypatch):
-    # only the nof1 command: keeps these tests independent of other modules' CLIs
-    monkeypatch.setattr(mcli, "_COMMAND_MODULES", ("matstats.nof1_cli",))
-    return mcli.main
-
-
-def test_cli_plan_writes_dated_schedule(tmp_path, main, capsys):
-    out = tmp_path / "s.csv"
-    fig = tmp_path / "s.png"
-    args = ["nof1", "plan", "--cycles", "3", "--period-days", "5", "--washout-days", "2",
-            "--seed", "11", "--start-date", "2026-01-05", "--out", str(out)]
-    assert main([*args, "--figure", str(fig)]) == 0
-    assert "wrote" in capsys.readouterr().out
-    s = pd.read_csv(out, keep_default_na=False)
-    assert len(s) == 30
-    assert s["date"].iloc[0] == "2026-01-05" and s["date"].iloc[-1] == "2026-02-03"
-    assert (pd.to_datetime(s["date"]).diff().dropna() == pd.Timedelta(days=1)).all()
-    for _, g in s.groupby("cycle"):
-        assert sorted(g["condition"].unique()) == ["control", "mat"]
-    assert s.groupby("period")["washout"].apply(lambda w: int(w.sum())).eq(2).all()
-    assert fig.stat().st_size > 1000 and fig.read_bytes()[:4] == b"\x89PNG"
-    first = out.read_bytes()
-    assert main(args) == 0  # same seed -> identical file
-    assert out.read_bytes() == first
-
-
-def test_cli_plan_then_analyze_roundtrip(tmp_path, main, capsys):
-    out = tmp_path / "plan.csv"
-    assert main(["nof1", "plan", "--cycles", "4", "--seed", "5", "--start-date", "2026-06-01",
-                 "--out", str(out)]) == 0
-    s = pd.read_csv(out, keep_default_na=False)
-    rng = np.random.default_rng(0)
-    s["score"] = np.where(s["condition"] == "mat", 3, 6) + rng.integers(-1, 2, len(s))
-    s.to_csv(out, index=False)
-    capsys.readouterr()
-    assert main(["nof1", "analyze", str(out)]) == 0
-    text = capsys.readouterr().out
-    for m in ("cycle_t", "randomization", "gls_ar1", "bayes", "day_t", "Verdict:"):
-        assert m in text
-
-
-def test_cli_analyze_bad_diary_exits_1(tmp_path, main, capsys):
-    lines = good_lines()
-    lines[2] = lines[2].replace("2026-03-03", "2026-03-99")
-    p = write_csv(tmp_path, "\n".join(lines) + "\n")
-    assert main(["nof1", "analyze", str(p)]) == 1
-    err = capsys.readouterr().err
-    assert "line 3" in err and "'date'" in err and "2026-03-99" in err
-
-
-def test_cli_analyze_example_with_figure(tmp_path, main, capsys):
-    fig = tmp_path / "d.png"
-    assert main(["nof1", "analyze", str(EXAMPLE), "--comparator", "sham", "--figure",
-                 str(fig)]) == 0
-    out = capsys.readouterr().out
-    assert "Verdict:" in out and "sham" in out
-    assert fig.read_bytes()[:4] == b"\x89PNG"
-
-
-def test_cli_power_progress_and_reproducible(main, capsys):
-    args = ["nof1", "power", "--effect", "-2", "--cycles", "3,5", "--n-sims", "200",
-            "--seed", "4"]
-    assert main([*args, "--no-progress"]) == 0
-    first = capsys.readouterr()
-    assert first.err == ""
-    assert "cycles reach power" in first.out or "no cycle count" in first.out
-    assert main(args) == 0
-    second = capsys.readouterr()
-    assert second.out == first.out  # same seed -> same table
-    assert "2/2" in second.err  # tqdm bar on stderr
-
-
-def test_cli_power_bad_cycles(main, capsys):
-    with pytest.raises(SystemExit):
-        main(["nof1", "power", "--effect", "-1", "--cycles", "5-2"])
-    assert "cycles must look like" in capsys.readouterr().err
 
 
 def test_read_diary_frame_roundtrips_into_analyze():
@@ -614,24 +556,8 @@ def test_read_diary_frame_roundtrips_into_analyze():
     pd.testing.assert_frame_equal(analyze(no_cycle).to_frame(), a)
 
 
-@pytest.mark.parametrize(
-    "argv",
-    [["nof1", "plan", "--cycles", "0"], ["nof1", "plan", "--cycles", "2", "--washout-days", "7"],
-     ["nof1", "power", "--effect", "-1", "--cycles", "1-3", "--no-progress"],
-     ["nof1", "analyze", str(EXAMPLE), "--mcid", "-2"]],
-)
-def test_cli_bad_parameters_exit_2(main, capsys, argv):
-    assert main(argv) == 2
-    assert "matstats nof1: error:" in capsys.readouterr().err
-
-
-def test_cli_nof1_without_subcommand_prints_help(main, capsys):
-    assert main(["nof1"]) == 2
-    assert "plan" in capsys.readouterr().out
-
-
 def test_schedule_calendar_and_plan_power_figures():
-    from matstats.nof1_cli import plan_calendar
+    from matstats.nof1 import plan_calendar
     from matstats.plots.nof1 import plot_plan_power, plot_schedule_calendar
 
     cal = plan_calendar(2, period_days=3, start_date=date(2026, 1, 5), rng=0)

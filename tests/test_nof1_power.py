@@ -104,7 +104,7 @@ def test_power_curve_and_cycles_needed():
 
 
 def test_rejections_rules():
-    res = pd.DataFrame({"cycle_t_p": [0.01, 0.2, np.nan],
+    res = pd.DataFrame({"cycle_t_pval": [0.01, 0.2, np.nan],
                         "bayes_p_benefit": [0.99, 0.5, 0.01]})
     assert nof1.rejections(res, "cycle_t").tolist() == [True, False, False]
     assert nof1.rejections(res, "bayes").tolist() == [True, False, True]
@@ -175,6 +175,6 @@ def test_operating_characteristics_grid_and_reproducibility():
     assert (np.abs(g["mean_estimate"] + 1.0) < 4 * g["sd_estimate"] / math.sqrt(300)).all()
     # rejection_rates on a frame with a missing p counts it as not analysed
     res = pd.DataFrame({"cycle_t_estimate": [0.1, np.nan], "cycle_t_se": [0.1, np.nan],
-                        "cycle_t_p": [0.01, np.nan]})
+                        "cycle_t_pval": [0.01, np.nan]})
     r = nof1.rejection_rates(res, methods=["cycle_t"])
     assert r.loc[0, "rate"] == 0.5 and r.loc[0, "n_not_analysed"] == 1

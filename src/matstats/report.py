@@ -72,11 +72,3 @@ def write_index(out: str | Path, notebooks_dir: str | Path = "notebooks") -> Pat
     index = out / "index.html"
     index.write_text(body, encoding="utf-8")
     return index
-
-
-def register_cli(subparsers) -> None:
-    """Add the ``report-index`` command."""
-    p = subparsers.add_parser("report-index", help="write reports/index.html linking all outputs")
-    p.add_argument("--out", default="reports", help="report directory (default: reports)")
-    p.add_argument("--notebooks", default="notebooks", help="notebook directory")
-    p.set_defaults(func=lambda a: print(write_index(a.out, a.notebooks)) or 0)

@@ -469,22 +469,3 @@ def write_tables(
         html_path.write_text(to_html(df, stem, headers), encoding="utf-8")
         written += [csv_path, md_path, html_path]
     return written
-
-
-def register_cli(subparsers) -> None:
-    """Add the ``tables`` command: ``matstats tables --out DIR``."""
-    p = subparsers.add_parser(
-        "tables", help="write the claimed and audited evidence tables as CSV, Markdown and HTML"
-    )
-    p.add_argument("--out", required=True, help="output directory")
-    p.add_argument("--studies", default=None, help="studies.csv (default: bundled data)")
-    p.add_argument("--claims", default=None, help="claims.csv (default: bundled data)")
-
-    def run(args) -> int:
-        studies = load_studies(args.studies)
-        claims = load_claims(args.claims, studies=studies)
-        for path in write_tables(args.out, claims, studies):
-            print(path)
-        return 0
-
-    p.set_defaults(func=run)

@@ -2,15 +2,20 @@
 
 Public API
 ----------
-schedule
-    Day-by-day calendar of a trial (paired random, ABAB or alternating order).
+schedule, plan_calendar
+    Day-by-day calendar of a trial (paired random, ABAB or alternating order); the same as
+    a dated diary template.
 simulate
     Ratings of many replicate trials (stationary AR(1) noise, trend,
     expectation bias, carryover, missing days), vectorised across trials.
 analyze_many
     cycle_t, gls_ar1, randomization, bayes and day_t analyses of many trials.
+read_diary, example_diary_path, build_calendar
+    Read and validate one person's diary (``diary_io``); expand it to a day-by-day calendar
+    with periods and cycles (``calendar``).
 analyze
-    One person's diary: every method, a verdict and a figure (``matstats.nof1.diary``).
+    One person's diary: every method and a verdict label (``diary``; the verdict in words is
+    :mod:`matstats.narrative.nof1`, the figure :func:`matstats.plots.nof1.plot_diary`).
 simulate_and_analyze
     Both, block by block, with bounded memory.
 power, power_curve, power_closed_form, cycles_needed_closed_form
@@ -22,8 +27,10 @@ operating_characteristics, rejection_rates
 from __future__ import annotations
 
 from matstats.nof1.analysis import METHODS, analyze_many, gls_design, simulate_and_analyze
-from matstats.nof1.design import DESIGNS, schedule
-from matstats.nof1.diary import analyze  # diary.py is owned by the nof1-diary engineer
+from matstats.nof1.calendar import build_calendar
+from matstats.nof1.design import DESIGNS, plan_calendar, schedule
+from matstats.nof1.diary import DiaryResult, analyze
+from matstats.nof1.diary_io import example_diary_path, read_diary
 from matstats.nof1.power import (
     PowerCurve,
     cycle_difference_variance,
@@ -42,19 +49,24 @@ from matstats.nof1.simulate import mean_profile, simulate
 __all__ = [
     "DESIGNS",
     "METHODS",
+    "DiaryResult",
     "PowerCurve",
     "analyze",
     "analyze_many",
+    "build_calendar",
     "cycle_difference_variance",
     "cycles_needed_closed_form",
     "day_t_size_approx",
+    "example_diary_path",
     "gls_design",
     "mean_profile",
     "operating_characteristics",
+    "plan_calendar",
     "power",
     "power_closed_form",
     "power_curve",
     "randomization_calibration",
+    "read_diary",
     "rejection_rates",
     "rejections",
     "schedule",

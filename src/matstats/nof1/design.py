@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import numbers
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["schedule", "DESIGNS"]
+from matstats import _checks
+
+__all__ = ["schedule", "plan_calendar", "DESIGNS"]
 
 #: Designs understood by :func:`schedule`.
 DESIGNS = ("paired_random", "abab", "alternating")
 
 SCHEDULE_COLUMNS = ("day", "cycle", "period", "day_in_period", "condition", "washout")
-
-
-def _check_int(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be an integer, got {value!r}")
-    value = int(value)
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return value
 
 
 def schedule(
@@ -82,18 +75,17 @@ def schedule(
     >>> s["condition"].tolist()
     ['mat', 'mat', 'mat', 'control', 'control', 'control', 'mat', 'mat', 'mat', 'control', 'control', 'control']
     """
-    cycles = _check_int("cycles", cycles, 1)
-    period_days = _check_int("period_days", period_days, 1)
-    washout_days = _check_int("washout_days", washout_days, 0)
+    cycles = _checks.integer("cycles", cycles, 1)
+    period_days = _checks.integer("period_days", period_days, 1)
+    washout_days = _checks.integer("washout_days", washout_days, 0)
     if washout_days >= period_days:
         raise ValueError(
             f"washout_days ({washout_days}) must be smaller than period_days ({period_days})"
         )
-    if design not in DESIGNS:
-        raise ValueError(f"design must be one of {DESIGNS}, got {design!r}")
+    _checks.one_of("design", design, DESIGNS)
 
     if design == "paired_random":
-        gen = np.random.default_rng(rng)
+        gen = _checks.rng(rng)
         mat_first = gen.integers(0, 2, size=cycles).astype(bool)
     elif design == "abab":
         mat_first = np.ones(cycles, dtype=bool)
@@ -119,6 +111,61 @@ def schedule(
             "washout": day_in_period <= washout_days,
         }
     )
+
+
+def plan_calendar(
+    cycles: int,
+    *,
+    period_days: int = 7,
+    washout_days: int = 1,
+    design: str = "paired_random",
+    start_date: date | None = None,
+    rng=None,
+) -> pd.DataFrame:
+    """The schedule of :func:`schedule` as a dated diary template.
+
+    Parameters
+    ----------
+    cycles, period_days, washout_days, design, rng
+        As for :func:`schedule`.
+    start_date : datetime.date, optional
+        Date of day 1 (default: today).
+
+    Returns
+    -------
+    DataFrame
+        One row per day: ``date`` (ISO string), ``weekday`` (``Mon`` ... ``Sun``), ``day``,
+        ``cycle``, ``period``, ``day_in_period``, ``condition``, ``washout`` (bool), and
+        empty ``score`` and ``blinding_guess`` columns for the person to fill in. Once the
+        scores are filled in, the table (or its CSV) is a diary for
+        :func:`matstats.nof1.analyze`.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> cal = plan_calendar(2, period_days=3, design="abab", start_date=date(2026, 1, 5))
+    >>> cal[["date", "weekday", "condition"]].iloc[0].tolist()
+    ['2026-01-05', 'Mon', 'mat']
+    >>> cal["washout"].head(3).tolist()
+    [True, False, False]
+    """
+    sched = schedule(cycles, period_days=period_days, washout_days=washout_days, design=design,
+                     rng=rng)
+    if start_date is not None and not isinstance(start_date, date):
+        raise ValueError(f"start_date must be a datetime.date, got {start_date!r}")
+    start = date.today() if start_date is None else start_date
+    dates = [start + timedelta(days=int(d) - 1) for d in sched["day"]]
+    out = pd.DataFrame(
+        {
+            "date": [d.isoformat() for d in dates],
+            "weekday": [d.strftime("%a") for d in dates],
+        }
+    )
+    for col in SCHEDULE_COLUMNS:
+        out[col] = sched[col].to_numpy()
+    out["score"] = ""
+    out["blinding_guess"] = ""
+    return out
 
 
 def _validate_schedule(sched: pd.DataFrame) -> dict:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import itertools
 import math
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import signal, stats
 
+from matstats import _checks
 from matstats.nof1.analysis import METHODS, _check_methods, simulate_and_analyze
 from matstats.nof1.design import DESIGNS, _validate_schedule, schedule
 from matstats.nof1.simulate import CHUNK_SIZE, _check_params
@@ -35,19 +35,6 @@ _SCENARIO_KEYS = (
 )
 
 
-def _int(name, v, lo):
-    if isinstance(v, bool) or not isinstance(v, numbers.Integral) or v < lo:
-        raise ValueError(f"{name} must be an integer >= {lo}, got {v!r}")
-    return int(v)
-
-
-def _alpha(alpha):
-    a = float(alpha)
-    if not 0 < a < 1:
-        raise ValueError(f"alpha must lie in (0, 1), got {alpha!r}")
-    return a
-
-
 def rejections(results: pd.DataFrame, method: str, alpha: float = 0.05) -> np.ndarray:
     """Decision of each analysed trial: does ``method`` declare an effect?
 
@@ -63,11 +50,11 @@ def rejections(results: pd.DataFrame, method: str, alpha: float = 0.05) -> np.nd
         Boolean array, one entry per row of ``results``.
     """
     method = _check_methods(method)[0]
-    a = _alpha(alpha)
+    a = _checks.alpha(alpha)
     if method == "bayes":
         pb = results["bayes_p_benefit"].to_numpy()
         return (pb > 1 - a / 2) | (pb < a / 2)
-    return results[f"{method}_p"].to_numpy() < a
+    return results[f"{method}_pval"].to_numpy() < a
 
 
 def cycle_difference_variance(sched, *, sd: float = 1.2, rho: float = 0.4) -> float:
@@ -150,8 +137,8 @@ def power_closed_form(
     float
         Power in [0, 1].
     """
-    cycles = _int("cycles", cycles, 2)
-    a = _alpha(alpha)
+    cycles = _checks.integer("cycles", cycles, 2)
+    a = _checks.alpha(alpha)
     p = _check_params(effect=effect, sd=sd, rho=rho, trend=0, expectation=0,
                       expectation_half_life=None, carryover=0, carryover_half_life=None,
                       missing=0, mnar=0, mean=0)
@@ -209,7 +196,7 @@ def cycles_needed_closed_form(
     t = float(target)
     if not 0 < t < 1:
         raise ValueError(f"target must lie in (0, 1), got {target!r}")
-    max_cycles = _int("max_cycles", max_cycles, 2)
+    max_cycles = _checks.integer("max_cycles", max_cycles, 2)
     for n in range(2, max_cycles + 1):
         pw = power_closed_form(effect, cycles=n, period_days=period_days,
                                washout_days=washout_days, sd=sd, rho=rho, alpha=alpha,
@@ -300,13 +287,13 @@ def power(
     method = _check_methods(method)
     if len(method) != 1:
         raise ValueError("power takes a single method")
-    cycles = _int("cycles", cycles, 2)
-    n_sims = _int("n_sims", n_sims, 1)
-    n_schedules = _int("n_schedules", n_schedules, 1)
-    a = _alpha(alpha)
+    cycles = _checks.integer("cycles", cycles, 2)
+    n_sims = _checks.integer("n_sims", n_sims, 1)
+    n_schedules = _checks.integer("n_schedules", n_schedules, 1)
+    a = _checks.alpha(alpha)
     if design not in DESIGNS:
         raise ValueError(f"design must be one of {DESIGNS}, got {design!r}")
-    gen = np.random.default_rng(rng)
+    gen = _checks.rng(rng)
     counts = _simulate_power(effect, cycles=cycles, period_days=period_days,
                              washout_days=washout_days, sd=sd, rho=rho, methods=method,
                              alpha=a, n_sims=n_sims, gen=gen, design=design,
@@ -371,19 +358,19 @@ def power_curve(
     """
     methods = _check_methods(methods)
     effects = [float(e) for e in np.atleast_1d(effects)]
-    cyc = [_int("cycles", int(c) if isinstance(c, np.integer) else c, 2) for c in np.atleast_1d(cycles).tolist()]
+    cyc = [_checks.integer("cycles", c, 2) for c in np.atleast_1d(cycles).tolist()]
     if not effects or not cyc:
         raise ValueError("effects and cycles must be non-empty")
     t = float(target)
     if not 0 < t < 1:
         raise ValueError(f"target must lie in (0, 1), got {target!r}")
-    n_sims = _int("n_sims", n_sims, 1)
-    n_schedules = _int("n_schedules", n_schedules, 1)
-    a = _alpha(alpha)
+    n_sims = _checks.integer("n_sims", n_sims, 1)
+    n_schedules = _checks.integer("n_schedules", n_schedules, 1)
+    a = _checks.alpha(alpha)
     if design not in DESIGNS:
         raise ValueError(f"design must be one of {DESIGNS}, got {design!r}")
     scenario = _scenario(scenario)
-    gen = np.random.default_rng(rng)
+    gen = _checks.rng(rng)
     grid = list(itertools.product(effects, sorted(set(cyc))))
     if progress:
         from tqdm.auto import tqdm
@@ -456,7 +443,7 @@ def rejection_rates(results: pd.DataFrame, *, methods=None, alpha: float = 0.05)
     if methods is None:
         methods = [m for m in METHODS if _ESTIMATE_COLUMN[m] in results.columns]
     methods = _check_methods(methods)
-    a = _alpha(alpha)
+    a = _checks.alpha(alpha)
     rows = []
     n = len(results)
     for m in methods:
@@ -511,15 +498,16 @@ def operating_characteristics(
         effect, the rate of false "benefit" findings).
     """
     methods = _check_methods(methods)
-    n_trials = _int("n_trials", n_trials, 1)
-    n_schedules = _int("n_schedules", n_schedules, 1)
-    a = _alpha(alpha)
+    n_trials = _checks.integer("n_trials", n_trials, 1)
+    n_schedules = _checks.integer("n_schedules", n_schedules, 1)
+    a = _checks.alpha(alpha)
     if design not in DESIGNS:
         raise ValueError(f"design must be one of {DESIGNS}, got {design!r}")
     scenario = _scenario(scenario)
-    gen = np.random.default_rng(rng)
+    gen = _checks.rng(rng)
     axes = {
-        "cycles": [_int("cycles", int(c), 2) for c in np.atleast_1d(cycles)],
+        "cycles": [_checks.integer("cycles", c, 2, whole_float=True)
+                   for c in np.atleast_1d(cycles)],
         "effect": [float(v) for v in np.atleast_1d(effect)],
         "rho": [float(v) for v in np.atleast_1d(rho)],
         "sd": [float(v) for v in np.atleast_1d(sd)],
@@ -564,7 +552,7 @@ def day_t_size_approx(sched, *, rho: float, alpha: float = 0.05) -> pd.DataFrame
         inflation the day-level test ignores), ``size_approx``.
     """
     info = _validate_schedule(sched)
-    a = _alpha(alpha)
+    a = _checks.alpha(alpha)
     kept = ~info["washout"]
     n_m = float(np.sum(kept & info["mat"]))
     n_c = float(np.sum(kept & ~info["mat"]))
@@ -588,7 +576,7 @@ def randomization_calibration(results: pd.DataFrame, cycles: int, *, levels: int
     Parameters
     ----------
     results : DataFrame
-        ``analyze_many`` output (column ``randomization_p``) for null trials.
+        ``analyze_many`` output (column ``randomization_pval``) for null trials.
     cycles : int
         Cycles per trial (all trials used every cycle).
     levels : int
@@ -601,9 +589,9 @@ def randomization_calibration(results: pd.DataFrame, cycles: int, *, levels: int
         trials with p <= p_level), ``share_se`` (binomial SE at the exact share),
         ``n_trials``.
     """
-    cycles = _int("cycles", cycles, 2)
-    levels = _int("levels", levels, 1)
-    p = results["randomization_p"].to_numpy(dtype=float)
+    cycles = _checks.integer("cycles", cycles, 2)
+    levels = _checks.integer("levels", levels, 1)
+    p = results["randomization_pval"].to_numpy(dtype=float)
     p = p[np.isfinite(p)]
     total = 2 ** (cycles - 1)
     rows = []

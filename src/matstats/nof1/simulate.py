@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
+from matstats import _checks
 from matstats.nof1.design import _validate_schedule
 
 __all__ = ["simulate", "mean_profile", "CHUNK_SIZE"]
@@ -14,16 +14,6 @@ __all__ = ["simulate", "mean_profile", "CHUNK_SIZE"]
 #: Trials are drawn in blocks of this many; the block size is part of the
 #: definition of the random stream (same seed + same block size -> same numbers).
 CHUNK_SIZE = 8192
-
-
-def _finite(name: str, value: object) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a real number, got {value!r}") from None
-    if not math.isfinite(v):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return v
 
 
 def _check_params(
@@ -41,15 +31,15 @@ def _check_params(
     mean,
 ) -> dict:
     p = {
-        "effect": _finite("effect", effect),
-        "sd": _finite("sd", sd),
-        "rho": _finite("rho", rho),
-        "trend": _finite("trend", trend),
-        "expectation": _finite("expectation", expectation),
-        "carryover": _finite("carryover", carryover),
-        "missing": _finite("missing", missing),
-        "mnar": _finite("mnar", mnar),
-        "mean": _finite("mean", mean),
+        "effect": _checks.finite("effect", effect),
+        "sd": _checks.finite("sd", sd),
+        "rho": _checks.finite("rho", rho),
+        "trend": _checks.finite("trend", trend),
+        "expectation": _checks.finite("expectation", expectation),
+        "carryover": _checks.finite("carryover", carryover),
+        "missing": _checks.finite("missing", missing),
+        "mnar": _checks.finite("mnar", mnar),
+        "mean": _checks.finite("mean", mean),
     }
     if p["sd"] <= 0:
         raise ValueError(f"sd must be > 0, got {sd!r}")
@@ -66,7 +56,7 @@ def _check_params(
         if hl is None:
             p[name] = None
             continue
-        v = _finite(name, hl)
+        v = _checks.finite(name, hl)
         if v <= 0:
             raise ValueError(f"{name} must be > 0 (or None for no decay), got {hl!r}")
         p[name] = v
@@ -178,13 +168,11 @@ def _draw_chunk(gen, mu: np.ndarray, p: dict, n: int, rating_scale: bool, buf=No
 def _iter_chunks(sched, n_trials, params, *, rating_scale, rng, chunk_size):
     """Yield (start, stop, y_chunk) with y_chunk of shape (n_days, stop - start)."""
     info = _validate_schedule(sched)
-    if isinstance(n_trials, bool) or not isinstance(n_trials, numbers.Integral) or n_trials < 1:
-        raise ValueError(f"n_trials must be a positive integer, got {n_trials!r}")
-    if isinstance(chunk_size, bool) or not isinstance(chunk_size, numbers.Integral) or chunk_size < 1:
-        raise ValueError(f"chunk_size must be a positive integer, got {chunk_size!r}")
+    n_trials = _checks.integer("n_trials", n_trials, 1)
+    chunk_size = _checks.integer("chunk_size", chunk_size, 1)
     p = _check_params(**params)
     mu = _mean_profile(info, p)
-    gen = np.random.default_rng(rng)
+    gen = _checks.rng(rng)
     buf = np.empty((info["n_days"], min(chunk_size, n_trials)))
     for start in range(0, n_trials, chunk_size):
         stop = min(start + chunk_size, n_trials)
@@ -278,8 +266,7 @@ def simulate(
         carryover_half_life=carryover_half_life, missing=missing, mnar=mnar, mean=mean,
     )
     info = _validate_schedule(schedule)
-    if isinstance(n_trials, bool) or not isinstance(n_trials, numbers.Integral) or n_trials < 1:
-        raise ValueError(f"n_trials must be a positive integer, got {n_trials!r}")
+    n_trials = _checks.integer("n_trials", n_trials, 1)
     out = np.empty((info["n_days"], int(n_trials)))
     for start, stop, y in _iter_chunks(
         schedule, int(n_trials), params, rating_scale=rating_scale, rng=rng, chunk_size=chunk_size

@@ -1,11 +1,12 @@
 """Figures for n-of-1 trials: a personal diary, a schedule calendar (and simulation results).
 
-Numerics live in :mod:`matstats.nof1`; these functions only draw what they are given, on a new
-figure with an explicit size, and return the ``Figure``.
+Numerics live in :mod:`matstats.nof1`; these functions only draw what they are given, on the
+Axes passed as ``ax=`` or on a new figure with an explicit size, and return the ``Figure``.
 """
 
 from __future__ import annotations
 
+import warnings
 from datetime import date, timedelta
 
 import matplotlib.pyplot as plt
@@ -16,52 +17,93 @@ from matplotlib.patches import Patch
 _COND_COLOUR = {"mat": "tab:orange", "control": "tab:blue"}
 
 
+def _axes(ax, figsize):
+    """``(figure, ax)``: the given Axes, or a new constrained-layout figure with one Axes."""
+    if ax is not None:
+        return ax.figure, ax
+    return plt.subplots(figsize=figsize, layout="constrained")
+
+
 def plot_diary(
-    days: pd.DataFrame,
-    periods: pd.DataFrame,
-    cycles: pd.DataFrame,
-    *,
-    estimate: float = float("nan"),
-    ci_low: float = float("nan"),
-    ci_high: float = float("nan"),
-    mcid: float = 2.0,
-    lower_is_better: bool = True,
-    scale: tuple[float, float] = (0.0, 10.0),
+    result,
+    *legacy,
+    ax=None,
     title: str | None = None,
     figsize: tuple[float, float] = (10.0, 7.0),
+    **legacy_kw,
 ):
     """Daily scores shaded by condition with period means, and the per-cycle differences.
 
     Parameters
     ----------
-    days : DataFrame
-        One row per calendar day with ``day``, ``condition``, ``washout``, ``score``
-        (as :attr:`matstats.nof1.diary.DiaryResult.days`).
-    periods : DataFrame
-        ``period``, ``condition``, ``first_day``, ``last_day``, ``mean``.
-    cycles : DataFrame
-        ``cycle``, ``difference`` (mat minus control).
-    estimate, ci_low, ci_high : float
-        Mean cycle difference and its confidence interval, drawn as a line and a band (skipped
-        when NaN).
-    mcid : float
-        Minimal clinically important difference, drawn as a dashed line on the benefit side.
-    lower_is_better : bool
-        Whether a lower score is better (pain); sets the side of the MCID line.
-    scale : (float, float)
-        Score scale, used for the y-limits of the top panel.
+    result : matstats.nof1.diary.DiaryResult
+        Output of :func:`matstats.nof1.analyze`: its calendar (``days``), ``periods`` and
+        ``cycles`` are drawn, with the primary (``cycle_t``) estimate and 95% CI, the MCID on
+        the benefit side and the score scale as y-limits. (The former call
+        ``plot_diary(days, periods, cycles, estimate=..., ...)`` still works for one release,
+        with a DeprecationWarning.)
+    ax : pair of matplotlib Axes, optional
+        ``(top, bottom)`` Axes for the daily scores and the cycle differences; default: a new
+        figure with the two panels stacked.
     title : str, optional
-        Figure title.
+        Title of the top panel.
     figsize : (float, float)
-        Figure size in inches.
+        Figure size in inches (used when ``ax`` is None).
 
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from matstats.nof1 import analyze, example_diary_path
+    >>> fig = plot_diary(analyze(example_diary_path()), figsize=(8, 6))
+    >>> len(fig.axes)
+    2
+    >>> plt.close(fig)
     """
-    fig, (ax, bx) = plt.subplots(
-        2, 1, figsize=figsize, gridspec_kw={"height_ratios": [2.2, 1.0]}, layout="constrained"
+    if isinstance(result, pd.DataFrame):
+        return _plot_diary_legacy(result, *legacy, ax=ax, title=title, figsize=figsize,
+                                  **legacy_kw)
+    if legacy or legacy_kw:
+        raise TypeError("plot_diary(result, *, ax=None, title=None, figsize=...) takes a "
+                        "DiaryResult; got extra arguments")
+    p = result.primary
+    return _draw_diary(
+        result.days, result.periods, result.cycles, estimate=float(p["estimate"]),
+        ci_low=float(p["ci_low"]), ci_high=float(p["ci_high"]), mcid=result.mcid,
+        lower_is_better=result.lower_is_better, scale=result.scale, title=title,
+        figsize=figsize, ax=ax,
     )
+
+
+def _plot_diary_legacy(days, periods, cycles, **kw):
+    warnings.warn("plot_diary(days, periods, cycles, ...) is deprecated and will be removed in "
+                  "the next release; pass the DiaryResult: plot_diary(result, ax=...)",
+                  DeprecationWarning, stacklevel=3)
+    return _draw_diary(days, periods, cycles, **kw)
+
+
+def _draw_diary(days, periods, cycles, *, estimate=float("nan"), ci_low=float("nan"),
+                ci_high=float("nan"), mcid=2.0, lower_is_better=True, scale=(0.0, 10.0),
+                title=None, figsize=(10.0, 7.0), ax=None):
+    if ax is None:
+        fig, (ax, bx) = plt.subplots(
+            2, 1, figsize=figsize, gridspec_kw={"height_ratios": [2.2, 1.0]},
+            layout="constrained",
+        )
+    else:
+        ax, bx = ax
+        fig = ax.figure
+    _draw_scores(ax, days, periods, scale=scale, title=title)
+    _draw_cycle_differences(bx, cycles, estimate=estimate, ci_low=ci_low, ci_high=ci_high,
+                            mcid=mcid, lower_is_better=lower_is_better)
+    return fig
+
+
+def _draw_scores(ax, days, periods, *, scale, title):
+    """Top panel: daily scores, period shading and means, washout hatching."""
     for _, p in periods.iterrows():
         ax.axvspan(p["first_day"] - 0.5, p["last_day"] + 0.5, color=_COND_COLOUR[p["condition"]],
                    alpha=0.13, lw=0)
@@ -95,6 +137,10 @@ def plot_diary(
     )
     ax.set_title(title or "Daily scores by period")
 
+
+
+def _draw_cycle_differences(bx, cycles, *, estimate, ci_low, ci_high, mcid, lower_is_better):
+    """Bottom panel: mat minus control per cycle, the mean difference, its CI and the MCID."""
     x = cycles["cycle"].to_numpy()
     diff = cycles["difference"].to_numpy(dtype=float)
     good = np.where(lower_is_better, diff < 0, diff > 0)
@@ -112,7 +158,6 @@ def plot_diary(
     bx.set_ylabel("mat - control")
     bx.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small", frameon=False)
     bx.set_title("Difference of period means in each cycle")
-    return fig
 
 
 def plot_schedule_calendar(
@@ -121,6 +166,7 @@ def plot_schedule_calendar(
     start_date: date | str | None = None,
     title: str | None = None,
     figsize: tuple[float, float] | None = None,
+    ax=None,
 ):
     """A printable calendar of a trial schedule: one row per week, one cell per day.
 
@@ -134,7 +180,10 @@ def plot_schedule_calendar(
     title : str, optional
         Figure title.
     figsize : (float, float), optional
-        Figure size in inches; default 8 wide and 0.5 inch per week (+1) high.
+        Figure size in inches (used when ``ax`` is None); default 8 wide and 0.5 inch per
+        week (+1) high.
+    ax : matplotlib Axes, optional
+        Axes to draw on; default: a new figure.
 
     Returns
     -------
@@ -152,7 +201,7 @@ def plot_schedule_calendar(
     n_weeks = (offset + n + 6) // 7
     if figsize is None:
         figsize = (8.0, 0.5 * n_weeks + 1.2)
-    fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    fig, ax = _axes(ax, figsize)
     for i, row in enumerate(schedule.itertuples(index=False)):
         k = offset + i
         wk, wd = divmod(k, 7)
@@ -190,6 +239,7 @@ def plot_plan_power(
     target: float = 0.8,
     title: str | None = None,
     figsize: tuple[float, float] = (7.0, 4.0),
+    ax=None,
 ):
     """Power against the number of cycles, one line per effect, for planning a trial.
 
@@ -204,13 +254,15 @@ def plot_plan_power(
     title : str, optional
         Axes title.
     figsize : (float, float)
-        Figure size in inches.
+        Figure size in inches (used when ``ax`` is None).
+    ax : matplotlib Axes, optional
+        Axes to draw on; default: a new figure.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
-    fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    fig, ax = _axes(ax, figsize)
     for k, (eff, g) in enumerate(curve.groupby("effect", sort=True)):
         g = g.sort_values("cycles")
         colour = f"C{k}"
@@ -245,6 +297,7 @@ def plot_rejection_rates(
     ylabel: str = "share of trials with p < 0.05",
     title: str | None = None,
     figsize: tuple[float, float] = (7.0, 4.0),
+    ax=None,
 ):
     """Rejection rates (type I error or power) of several methods against one setting.
 
@@ -262,13 +315,15 @@ def plot_rejection_rates(
     xlabel, ylabel, title : str, optional
         Axis labels and title.
     figsize : (float, float)
-        Figure size in inches.
+        Figure size in inches (used when ``ax`` is None).
+    ax : matplotlib Axes, optional
+        Axes to draw on; default: a new figure.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
-    fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    fig, ax = _axes(ax, figsize)
     for k, (method, g) in enumerate(rates.groupby("method", sort=False)):
         g = g.sort_values(x)
         ax.errorbar(g[x], g["rate"], yerr=2 * g["rate_se"], marker="o", ms=4, capsize=2,

@@ -4,9 +4,11 @@ Commands
 --------
 ``matstats nof1 plan --cycles N [--period-days 7] [--washout-days 1] [--design paired_random]
 [--seed S] [--start-date YYYY-MM-DD] [--out schedule.csv] [--figure calendar.png]``
-    Write the day-by-day schedule as a CSV calendar (a diary template: fill in ``score``).
+    Write the day-by-day schedule as a CSV calendar (:func:`matstats.nof1.plan_calendar`, a
+    diary template: fill in ``score``).
 ``matstats nof1 analyze diary.csv [--scale 0 10] [--mcid 2] [--comparator no_mat|sham] ...``
-    Print every method's result and the verdict; exit 1 with the data error on bad input.
+    Print every method's result and the verdict (:func:`matstats.nof1.analyze`,
+    :func:`matstats.narrative.nof1.diary_summary`); exit 1 with the data error on bad input.
 ``matstats nof1 power --effect E [E ...] --cycles 2-12 [--rho 0.4] [--n-sims 2000] ...``
     Print the simulated power curve (:func:`matstats.nof1.power.power_curve`, with a tqdm
     progress bar on stderr unless ``--no-progress``) and the smallest number of cycles
@@ -17,13 +19,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 
 from matstats._errors import DataError
 
-__all__ = ["register_cli", "parse_cycles", "plan_calendar"]
+__all__ = ["register_cli", "parse_cycles"]
 
 
 def parse_cycles(text: str) -> list[int]:
@@ -146,46 +148,8 @@ def register_cli(subparsers) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def plan_calendar(
-    cycles: int,
-    *,
-    period_days: int = 7,
-    washout_days: int = 1,
-    design: str = "paired_random",
-    start_date: date | None = None,
-    rng=None,
-) -> pd.DataFrame:
-    """The schedule of :func:`matstats.nof1.schedule` as a dated diary template.
-
-    Returns
-    -------
-    DataFrame
-        One row per day: ``date`` (ISO string), ``weekday``, ``day``, ``cycle``, ``period``,
-        ``day_in_period``, ``condition``, ``washout`` (bool), and empty ``score`` and
-        ``blinding_guess`` columns for the person to fill in.
-    """
-    from matstats.nof1.design import schedule
-
-    sched = schedule(cycles, period_days=period_days, washout_days=washout_days, design=design,
-                     rng=rng)
-    start = date.today() if start_date is None else start_date
-    dates = [start + timedelta(days=int(d) - 1) for d in sched["day"]]
-    out = pd.DataFrame(
-        {
-            "date": [d.isoformat() for d in dates],
-            "weekday": [d.strftime("%a") for d in dates],
-        }
-    )
-    for col in ("day", "cycle", "period", "day_in_period", "condition", "washout"):
-        if col in sched.columns:
-            out[col] = sched[col].to_numpy()
-    out["score"] = ""
-    out["blinding_guess"] = ""
-    return out
-
-
 def _cmd_plan(args) -> int:
-    import matplotlib
+    from matstats.nof1 import plan_calendar
 
     cal = plan_calendar(
         args.cycles,
@@ -208,20 +172,30 @@ def _cmd_plan(args) -> int:
             f"(and 'blinding_guess' if you use a sham mat)"
         )
     if args.figure:
-        matplotlib.use("Agg")  # a command-line run: render to file only
-        import matplotlib.pyplot as plt
-
-        from matstats.plots.nof1 import plot_schedule_calendar
-
-        fig = plot_schedule_calendar(cal, title=f"Trial calendar: {args.cycles} cycles")
-        fig.savefig(args.figure, dpi=150)
-        plt.close(fig)
+        _save_figure(args.figure, "plot_schedule_calendar", cal,
+                     title=f"Trial calendar: {args.cycles} cycles")
         print(f"wrote {args.figure}", file=sys.stderr if args.out == "-" else sys.stdout)
     return 0
 
 
+def _save_figure(path: str, plot: str, *args, **kwargs) -> None:
+    """Draw ``matstats.plots.nof1.<plot>(*args, **kwargs)`` with the non-interactive Agg
+    backend (a command-line run renders to file only) and save it as a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from matstats.plots import nof1 as nof1_plots
+
+    fig = getattr(nof1_plots, plot)(*args, **kwargs)
+    fig.savefig(path, dpi=150)
+    plt.close(fig)
+
+
 def _cmd_analyze(args) -> int:
-    from matstats.nof1.diary import analyze
+    from matstats.narrative.nof1 import diary_summary
+    from matstats.nof1 import analyze
 
     res = analyze(
         args.diary,
@@ -232,16 +206,9 @@ def _cmd_analyze(args) -> int:
         period_days=args.period_days,
         lower_is_better=not args.higher_is_better,
     )
-    print(res.summary())
+    print(diary_summary(res))
     if args.figure:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
-        fig = res.figure()
-        fig.savefig(args.figure, dpi=150)
-        plt.close(fig)
+        _save_figure(args.figure, "plot_diary", res)
         print(f"\nwrote {args.figure}")
     return 0
 

@@ -1,8 +1,9 @@
-"""Command-line entry point: ``matstats <command> ...``.
+"""Command-line entry point: ``matstats <command> ...`` (also ``python -m matstats``).
 
-Each command lives with the module that does the work; that module exposes
-``register_cli(subparsers)``, which adds its sub-parser and sets ``func`` to a
-callable taking the parsed arguments and returning an exit code.
+argparse lives only in this package: one submodule per command (``tables``, ``nof1``,
+``report``), each exposing ``register_cli(subparsers)``, which adds its sub-parser and sets
+``func`` to a callable taking the parsed arguments and returning an exit code. The library
+modules that do the work know nothing of the command line.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from matstats._errors import DataError
 
 # command modules, in the order their commands are listed by --help
 _COMMAND_MODULES = (
-    "matstats.tables",
-    "matstats.nof1_cli",
-    "matstats.report",
+    "matstats.cli.tables",
+    "matstats.cli.nof1",
+    "matstats.cli.report",
 )
 
 

@@ -1,0 +1,110 @@
+"""Tests for the ``matstats nof1`` command (matstats.cli.nof1)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from matstats import cli as mcli
+from test_nof1_diary import EXAMPLE, good_lines, write_csv  # shared diary fixtures
+
+# --------------------------------------------------------------------------------------------
+# CLI
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def main(monkeypatch):
+    # only the nof1 command: keeps these tests independent of other modules' CLIs
+    monkeypatch.setattr(mcli, "_COMMAND_MODULES", ("matstats.cli.nof1",))
+    return mcli.main
+
+
+def test_cli_plan_writes_dated_schedule(tmp_path, main, capsys):
+    out = tmp_path / "s.csv"
+    fig = tmp_path / "s.png"
+    args = ["nof1", "plan", "--cycles", "3", "--period-days", "5", "--washout-days", "2",
+            "--seed", "11", "--start-date", "2026-01-05", "--out", str(out)]
+    assert main([*args, "--figure", str(fig)]) == 0
+    assert "wrote" in capsys.readouterr().out
+    s = pd.read_csv(out, keep_default_na=False)
+    assert len(s) == 30
+    assert s["date"].iloc[0] == "2026-01-05" and s["date"].iloc[-1] == "2026-02-03"
+    assert (pd.to_datetime(s["date"]).diff().dropna() == pd.Timedelta(days=1)).all()
+    for _, g in s.groupby("cycle"):
+        assert sorted(g["condition"].unique()) == ["control", "mat"]
+    assert s.groupby("period")["washout"].apply(lambda w: int(w.sum())).eq(2).all()
+    assert fig.stat().st_size > 1000 and fig.read_bytes()[:4] == b"\x89PNG"
+    first = out.read_bytes()
+    assert main(args) == 0  # same seed -> identical file
+    assert out.read_bytes() == first
+
+
+def test_cli_plan_then_analyze_roundtrip(tmp_path, main, capsys):
+    out = tmp_path / "plan.csv"
+    assert main(["nof1", "plan", "--cycles", "4", "--seed", "5", "--start-date", "2026-06-01",
+                 "--out", str(out)]) == 0
+    s = pd.read_csv(out, keep_default_na=False)
+    rng = np.random.default_rng(0)
+    s["score"] = np.where(s["condition"] == "mat", 3, 6) + rng.integers(-1, 2, len(s))
+    s.to_csv(out, index=False)
+    capsys.readouterr()
+    assert main(["nof1", "analyze", str(out)]) == 0
+    text = capsys.readouterr().out
+    for m in ("cycle_t", "randomization", "gls_ar1", "bayes", "day_t", "Verdict:"):
+        assert m in text
+
+
+def test_cli_analyze_bad_diary_exits_1(tmp_path, main, capsys):
+    lines = good_lines()
+    lines[2] = lines[2].replace("2026-03-03", "2026-03-99")
+    p = write_csv(tmp_path, "\n".join(lines) + "\n")
+    assert main(["nof1", "analyze", str(p)]) == 1
+    err = capsys.readouterr().err
+    assert "line 3" in err and "'date'" in err and "2026-03-99" in err
+
+
+def test_cli_analyze_example_with_figure(tmp_path, main, capsys):
+    fig = tmp_path / "d.png"
+    assert main(["nof1", "analyze", str(EXAMPLE), "--comparator", "sham", "--figure",
+                 str(fig)]) == 0
+    out = capsys.readouterr().out
+    assert "Verdict:" in out and "sham" in out
+    assert fig.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_cli_power_progress_and_reproducible(main, capsys):
+    args = ["nof1", "power", "--effect", "-2", "--cycles", "3,5", "--n-sims", "200",
+            "--seed", "4"]
+    assert main([*args, "--no-progress"]) == 0
+    first = capsys.readouterr()
+    assert first.err == ""
+    assert "cycles reach power" in first.out or "no cycle count" in first.out
+    assert main(args) == 0
+    second = capsys.readouterr()
+    assert second.out == first.out  # same seed -> same table
+    assert "2/2" in second.err  # tqdm bar on stderr
+
+
+def test_cli_power_bad_cycles(main, capsys):
+    with pytest.raises(SystemExit):
+        main(["nof1", "power", "--effect", "-1", "--cycles", "5-2"])
+    assert "cycles must look like" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["nof1", "plan", "--cycles", "0"], ["nof1", "plan", "--cycles", "2", "--washout-days", "7"],
+     ["nof1", "power", "--effect", "-1", "--cycles", "1-3", "--no-progress"],
+     ["nof1", "analyze", str(EXAMPLE), "--mcid", "-2"]],
+)
+def test_cli_bad_parameters_exit_2(main, capsys, argv):
+    assert main(argv) == 2
+    assert "matstats nof1: error:" in capsys.readouterr().err
+
+
+def test_cli_nof1_without_subcommand_prints_help(main, capsys):
+    assert main(["nof1"]) == 2
+    assert "plan" in capsys.readouterr().out
+
