@@ -27,7 +27,7 @@ import pandas as pd
 from scipy import stats
 
 from matstats import _checks, literature
-from matstats._deprecation import renamed
+from matstats._deprecation import moved, renamed
 from matstats.literature import Prior
 from matstats.effects import hedges_correction
 from matstats.meta import egger_test, meta_analysis, trim_and_fill
@@ -627,22 +627,11 @@ def sample_size_for_expected(
 OffsetPrior = renamed("matstats.ladder.OffsetPrior", _offset_prior, "matstats.literature.Prior")
 hedges_j = renamed("matstats.ladder.hedges_j", hedges_correction)
 
-_MOVED = {  # old name -> (module, new name)
+__getattr__ = moved(__name__, {
     "CONTROL_CLASS": ("matstats.vocab", "CONTROL_RUNG"),
     "MAT_DEVICES": ("matstats.vocab", "MAT_DEVICES"),
     "SEPARATE_DEVICES": ("matstats.vocab", "SEPARATE_DEVICES"),
     "OFFSET_PRIORS": ("matstats.literature", "OFFSET_PRIORS"),
     "ladder_conclusion": ("matstats.narrative.ladder", "ladder_conclusion"),
     "effect_labels": ("matstats.narrative.ladder", "effect_labels"),
-}
-
-
-def __getattr__(name: str):
-    if name in _MOVED:
-        import importlib
-
-        module, new = _MOVED[name]
-        warnings.warn(f"matstats.ladder.{name} is deprecated and will be removed in the next "
-                      f"release; use {module}.{new}", DeprecationWarning, stacklevel=2)
-        return getattr(importlib.import_module(module), new)
-    raise AttributeError(f"module 'matstats.ladder' has no attribute {name!r}")
+})
