@@ -231,43 +231,57 @@ def trace_figure(
     if pct is None or not 0 <= pct <= 100:
         raise ValueError(f"figure must be a percentage between 0 and 100, got {figure!r}")
     claims, studies = load_defaults(claims, studies)
-    steps: list[dict] = []
-    sources = [
-        (i, r) for i, r in studies.iterrows() if any(pct_match(pct, f) for f in row_percentages(r))
-    ]
-    for _, r in sources:
-        resp, den = _num(r.get("responders")), _num(r.get("denominator"))
-        enrolled, analysed = _num(r.get("n_enrolled")), _num(r.get("n_analysed"))
-        detail = f"{_text(r.get('reported_effect'))}"
-        if resp is not None and den:
-            detail += f"; {resp:g}/{den:g} = {100 * resp / den:.1f}% ({_text(r.get('count_status')) or 'reported'} count)"
-        if enrolled is not None and analysed is not None:
-            detail += f"; {analysed:g} of {enrolled:g} followed-up users answered"
-        steps.append(
-            {"stage": "source", "where": _text(r["study_id"]), "label": _text(r.get("citation")),
-             "design": _text(r.get("design")), "n": _fmt(row_n(r)), "control": _text(r.get("control")),
-             "detail": detail, "verdict": ""}
-        )
-    for sid in dict.fromkeys(_text(r["study_id"]) for _, r in sources):
+    sources = [r for _, r in studies.iterrows()
+               if any(pct_match(pct, f) for f in row_percentages(r))]
+    steps = ([_source_step(r) for r in sources] + _relay_steps(sources, studies)
+             + _claim_steps(pct, claims, studies))
+    out = pd.DataFrame(steps, columns=["stage", "where", "label", "design", "n", "control",
+                                       "detail", "verdict"])
+    out.insert(0, "step", range(1, len(out) + 1))
+    return out
+
+
+def _source_step(r: pd.Series) -> dict:
+    resp, den = _num(r.get("responders")), _num(r.get("denominator"))
+    enrolled, analysed = _num(r.get("n_enrolled")), _num(r.get("n_analysed"))
+    detail = f"{_text(r.get('reported_effect'))}"
+    if resp is not None and den:
+        detail += (f"; {resp:g}/{den:g} = {100 * resp / den:.1f}% "
+                   f"({_text(r.get('count_status')) or 'reported'} count)")
+    if enrolled is not None and analysed is not None:
+        detail += f"; {analysed:g} of {enrolled:g} followed-up users answered"
+    return {"stage": "source", "where": _text(r["study_id"]), "label": _text(r.get("citation")),
+            "design": _text(r.get("design")), "n": _fmt(row_n(r)),
+            "control": _text(r.get("control")), "detail": detail, "verdict": ""}
+
+
+def _relay_steps(sources: list[pd.Series], studies: pd.DataFrame) -> list[dict]:
+    steps = []
+    for sid in dict.fromkeys(_text(r["study_id"]) for r in sources):
         r = studies[studies["study_id"].astype(str) == sid].iloc[0]
-        hosts = [re.sub(r"^https?://(www\.)?", "", u).split("/")[0] for u in _cells.split_list(r.get("source_url"))]
+        hosts = [re.sub(r"^https?://(www\.)?", "", u).split("/")[0]
+                 for u in _cells.split_list(r.get("source_url"))]
         enrolled, analysed = _num(r.get("n_enrolled")), _num(r.get("n_analysed"))
         detail = "pages: " + ", ".join(dict.fromkeys(hosts))
         if enrolled is not None and analysed is not None:
-            detail += f"; users followed up n_enrolled={enrolled:g} vs respondents n_analysed={analysed:g}"
-        steps.append(
-            {"stage": "relay", "where": ", ".join(dict.fromkeys(hosts)), "label": f"web pages carrying {sid}",
-             "design": "", "n": _fmt(enrolled), "control": "", "detail": detail, "verdict": ""}
-        )
+            detail += (f"; users followed up n_enrolled={enrolled:g} vs respondents "
+                       f"n_analysed={analysed:g}")
+        steps.append({"stage": "relay", "where": ", ".join(dict.fromkeys(hosts)),
+                      "label": f"web pages carrying {sid}", "design": "", "n": _fmt(enrolled),
+                      "control": "", "detail": detail, "verdict": ""})
+    return steps
+
+
+def _claim_steps(pct: float, claims: pd.DataFrame, studies: pd.DataFrame) -> list[dict]:
+    steps = []
     audit = audit_claims(claims, studies).set_index("claim_id")
     for _, c in claims.iterrows():
         if not any(pct_match(pct, p) for p in figure_percentages(c.get("claimed_figure"))):
             continue
         cid = _text(c["claim_id"])
         tr = trace_claim(cid, claims, studies)
-        borrowed = tr[tr["match"]]
         parts = []
-        for (a, claimed), grp in borrowed.groupby(["attribute", "claimed"], sort=False):
+        for (a, claimed), grp in tr[tr["match"]].groupby(["attribute", "claimed"], sort=False):
             if a in {"figure", "n"}:  # say which item / which Ns
                 srcs = ", ".join(f"{g.study_id} ({g.found})" for g in grp.itertuples())
             else:
@@ -280,6 +294,4 @@ def trace_figure(
              "control": _text(c.get("claimed_control")), "detail": "; ".join(parts),
              "verdict": audit.loc[cid, "verdict"]}
         )
-    out = pd.DataFrame(steps, columns=["stage", "where", "label", "design", "n", "control", "detail", "verdict"])
-    out.insert(0, "step", range(1, len(out) + 1))
-    return out
+    return steps

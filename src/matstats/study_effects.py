@@ -30,6 +30,7 @@ import pandas as pd
 from scipy import stats
 
 from matstats import _cells, _checks, effects, vocab
+from matstats.data_io import load_studies
 
 __all__ = [
     "DEFAULT_EXCLUDED_CONTRASTS",
@@ -127,7 +128,8 @@ class StudyRow:
     def flags(self, used: Sequence[str]) -> str:
         """Unverified or derived inputs among ``used`` (``"values"``, ``"n"``), in words."""
         parts = []
-        vstat, nstat = _cells.row_text(self.raw, "value_status"), _cells.row_text(self.raw, "n_status")
+        vstat = _cells.row_text(self.raw, "value_status")
+        nstat = _cells.row_text(self.raw, "n_status")
         if "values" in used and vstat in {"unverified", "derived"}:
             parts.append(f"effect inputs value_status={vstat}")
         if "n" in used and nstat in {"unverified", "derived"}:
@@ -185,7 +187,8 @@ EXCLUSION_RULES: tuple[ExclusionRule, ...] = (
                   "the source does not say whether this result is between groups or within a "
                   "group (comparison=unclear)",
                   lambda r, _: r.comparison == "unclear"),
-    ExclusionRule("no_between_group", "no between-group comparison (comparison={shown[comparison]})",
+    ExclusionRule("no_between_group",
+                  "no between-group comparison (comparison={shown[comparison]})",
                   lambda r, _: r.comparison != _BETWEEN),
     ExclusionRule("contrast_excluded", "contrast {r.contrast!r} excluded: {why}",
                   lambda r, excluded: r.contrast in excluded),
@@ -418,8 +421,6 @@ def _record(row: StudyRow, out: dict, z: float) -> dict:
 
 def _check_studies(studies: object) -> pd.DataFrame:
     if studies is None:
-        from matstats.data_io import load_studies
-
         return load_studies()
     if not isinstance(studies, pd.DataFrame):
         raise ValueError("studies must be a pandas DataFrame in the data/README.md schema, "
