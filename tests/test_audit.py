@@ -2,24 +2,29 @@
 
 The constructed cases build tiny claims/studies frames in the data/README.md schema,
 so each rule is exercised in isolation with a known expected verdict and reason.
-The real-data test compares the computed verdicts with the verdict column of §2 of
-../shared/evidence/primary-sources.md (the dossier), an independent reference.
+The real-data test compares the computed verdicts with the verdicts the project's evidence
+dossier gives claims C1-C13 (its section 2, copied into tests/data/dossier_verdicts.csv), an
+independent reference.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
+from matstats import audit
 from matstats.audit import (
     RULES,
     VERDICTS,
     audit_claims,
     figure_percentages,
     rules_table,
-    split_ids,
     verdict_counts,
 )
+from matstats.audit_trace import trace_claim, trace_figure
+from matstats.data_io import split_list
 
 STUDY_DEFAULTS = {
     "study_id": "s1",
@@ -286,8 +291,24 @@ def test_missing_columns_raise_value_error():
 def test_helpers():
     assert figure_percentages("81-98% pain relief; 65% less medication") == [81.0, 98.0, 65.0]
     assert figure_percentages("P<0.001") == []
-    assert split_ids("a; b;;c") == ["a", "b", "c"]
-    assert split_ids(float("nan")) == []
+    assert split_list("a; b;;c") == ("a", "b", "c")
+    assert split_list(float("nan")) == ()
+    with pytest.warns(DeprecationWarning, match="split_list"):
+        assert audit.split_ids("a; b") == ["a", "b"]
+
+
+@pytest.mark.parametrize("dash", ["\u2013", "\u2014", "-", " to "])
+def test_percentage_ranges_parse_both_ends_whatever_the_dash(dash):
+    # drift bug: audit's own regex read "81–98%" (en dash) as [98] only, so a claimed range
+    # with an en dash lost its lower end and could not be checked against the sources
+    assert figure_percentages(f"81{dash}98% pain relief") == [81.0, 98.0]
+
+
+def test_en_dash_range_is_checked_like_a_hyphen_range():
+    claim = {"study_ids": "s1", "claimed_figure": "81\u201398% pain relief"}
+    r = verdict_of(claim, {})
+    assert r.verdict == "misrepresented"
+    assert r.reason == "claimed_figure 81% is not reported by any linked study"
 
 
 def test_verdict_counts_sum_to_claims():
@@ -300,33 +321,23 @@ def test_verdict_counts_sum_to_claims():
 
 
 # ----------------------------------------------------------------- real data vs the dossier
-# Dossier §2 (../shared/evidence/primary-sources.md), verdict column, claims C1-C13.
-DOSSIER_VERDICTS = {
-    "C1": "misattributed",
-    "C2": "not_found",
-    "C3": "unverified",
-    "C4": "misrepresented",
-    "C5": "misattributed",
-    "C6": "overstated",
-    "C7": "unverified",
-    "C8": "supported",
-    "C9": "overstated",
-    "C10": "misrepresented",
-    "C11": "unverified",
-    "C12": "not_found",
-    "C13": "not_found",
-}
+# The dossier's verdict for each of its claims C1-C13 (tests/data/dossier_verdicts.csv).
+_FIXTURE = pd.read_csv(Path(__file__).parent / "data" / "dossier_verdicts.csv", dtype=str)
+DOSSIER_VERDICTS = dict(zip(_FIXTURE["dossier_claim"], _FIXTURE["expected_verdict"], strict=True))
+
+
+def test_dossier_fixture_covers_c1_to_c13():
+    assert list(DOSSIER_VERDICTS) == [f"C{i}" for i in range(1, 14)]
+    assert set(DOSSIER_VERDICTS.values()) <= set(VERDICTS)
 
 
 @pytest.fixture(scope="module")
 def real_audit():
     import matstats
 
-    try:
-        studies_df = matstats.load_studies()
-        claims_df = matstats.load_claims()
-    except (ImportError, FileNotFoundError) as exc:  # data not yet committed
-        pytest.skip(f"real data not available: {exc}")
+    studies_df = matstats.load_studies()
+    claims_df = matstats.load_claims(studies=studies_df)
+    assert "dossier_claim" in claims_df.columns
     return audit_claims(claims_df, studies_df), claims_df
 
 
@@ -346,8 +357,6 @@ def test_real_data_reaches_every_verdict(real_audit):
 
 def test_real_data_matches_dossier_verdicts(real_audit):
     audit, claims_df = real_audit
-    if "dossier_claim" not in claims_df.columns:
-        pytest.skip("claims.csv has no dossier_claim column to map rows to dossier claims")
     mapped = claims_df["dossier_claim"].fillna("").astype(str)
     checked = 0
     for cid, dossier in zip(claims_df["claim_id"].astype(str), mapped, strict=True):
@@ -375,8 +384,6 @@ def test_real_data_matches_dossier_verdicts(real_audit):
 )
 def test_real_data_reasons_name_the_evidence(real_audit, dossier, verdict, fragments):
     audit, claims_df = real_audit
-    if "dossier_claim" not in claims_df.columns:
-        pytest.skip("claims.csv has no dossier_claim column")
     ids = claims_df.loc[claims_df["dossier_claim"].astype(str) == dossier, "claim_id"].astype(str)
     rows = audit[audit["claim_id"].isin(ids)]
     assert len(rows) >= 1
@@ -388,8 +395,6 @@ def test_real_data_reasons_name_the_evidence(real_audit, dossier, verdict, fragm
 
 # ----------------------------------------------------------------- tracing
 def test_trace_claim_finds_borrowed_details():
-    from matstats.audit import trace_claim
-
     cl = claims(
         {
             "claim_id": "T",
@@ -424,8 +429,6 @@ def test_trace_claim_finds_borrowed_details():
 
 
 def test_trace_figure_orders_source_relay_claims():
-    from matstats.audit import trace_figure
-
     cl = claims(
         {"claim_id": "A", "claimed_design": "rct", "claimed_figure": "98% relief", "study_ids": "survey99"},
         {"claim_id": "B", "claimed_figure": "50% relief", "study_ids": "survey99"},
@@ -443,8 +446,6 @@ def test_trace_figure_orders_source_relay_claims():
 
 
 def test_real_98_trace_reaches_the_swedish_rct_row(real_audit):
-    from matstats.audit import trace_figure
-
     _, claims_df = real_audit
     import matstats
 
@@ -460,7 +461,6 @@ def test_real_98_trace_reaches_the_swedish_rct_row(real_audit):
 def test_plots_return_figures(real_audit):
     import matplotlib.pyplot as plt
 
-    from matstats.audit import trace_figure
     from matstats.plots.audit import plot_figure_trace, plot_verdicts
 
     audit, claims_df = real_audit
@@ -473,4 +473,24 @@ def test_plots_return_figures(real_audit):
 
     fig2 = plot_figure_trace(trace_figure(98, claims_df, matstats.load_studies()))
     assert len(fig2.axes) == 1
+    # every plot function draws on a given Axes and returns its Figure
+    fig3, (a1, a2) = plt.subplots(1, 2)
+    assert plot_verdicts(audit, ax=a1) is fig3
+    assert plot_figure_trace(trace_figure(98, claims_df, matstats.load_studies()), ax=a2) is fig3
     plt.close("all")
+
+
+def test_trace_figure_of_a_claim_without_linked_study(real_audit):
+    # "81% reduced pain" belongs to a claim linked to no study: its trace is empty, and
+    # trace_figure used to crash on it (an empty trace had an object-typed match column)
+    _, claims_df = real_audit
+    import matstats
+
+    tr = trace_figure(81, claims_df, matstats.load_studies())
+    assert "claim" in set(tr["stage"])
+    assert trace_claim("T1.2", claims_df, matstats.load_studies())["match"].dtype == bool
+
+
+def test_moved_trace_names_warn():
+    with pytest.warns(DeprecationWarning, match="audit_trace"):
+        assert audit.trace_figure is trace_figure

@@ -21,10 +21,11 @@ from matstats.data_io import default_path, load_claims, load_schema, load_studie
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
-SEEDS = REPO.parent / "shared" / "seeds"
-SEED_002 = SEEDS / "002_1b0e6d6166f364da.txt"
+# The two tables of the seed article 002_1b0e6d6166f364da.txt, rows copied verbatim.
+SEED_TABLES = Path(__file__).parent / "data" / "seed_002_tables.md"
 
-# Study ids named in ../shared/evidence/primary-sources.md, sections S1-S12 and A1-A3.
+# Study ids of the project's evidence dossier of primary sources (sections S1-S12: mat and
+# backrest studies; A1-A3: manual acupressure).
 DOSSIER_STUDY_IDS = {
     "hohmann2012_neck", "hohmann2012_lbp",  # S1
     "saha2016_lbp",  # S2
@@ -146,7 +147,7 @@ def test_every_dossier_study_present_and_keys_unique():
 
 
 def test_key_facts_match_the_dossier():
-    """Spot checks against primary-sources.md (S1, S2, S7, S9, A2)."""
+    """Spot checks against the evidence dossier's primary-source entries S1, S2, S7, S9, A2."""
     s = load_studies().set_index(["study_id", "contrast", "outcome_measure"])
     neck = s.loc[("hohmann2012_neck", "mat_vs_waitlist", "nrs_pain")]
     assert (neck["p_value"], neck["p_relation"], neck["n_randomized"]) == (0.021, "=", 40)
@@ -193,9 +194,8 @@ def _seed_tables(text: str) -> dict[str, list[list[str]]]:
     return tables
 
 
-@pytest.mark.skipif(not SEED_002.exists(), reason=f"seed file {SEED_002} not available")
 def test_claims_table_cells_verbatim_against_seed():
-    tables = _seed_tables(SEED_002.read_text(encoding="utf-8"))
+    tables = _seed_tables(SEED_TABLES.read_text(encoding="utf-8"))
     claims = load_claims()
     for name, first, width in [("all_key_studies", "Study / Source", 6),
                                ("evidence_by_condition", "Condition", 4)]:

@@ -1,9 +1,11 @@
-"""Tests for matstats.ladder: effect sizes by control type, sham offsets, sample size.
+"""Tests for matstats.study_effects and matstats.ladder: effect sizes by control type, sham
+offsets, sample size, and the ladder's sentences (matstats.narrative.ladder).
 
-References are independent of our code: the worked numbers in
-../shared/evidence/primary-sources.md section 4 (Hohmann 2012 back-calculations), the
-Borenstein et al. (2009) "Introduction to Meta-Analysis" worked example of chapter 4,
-Cohen (1988) power tables, statsmodels' TTestIndPower, and closed forms.
+References are independent of our code: the back-calculations of Hohmann et al. 2012 worked
+by hand in the project's evidence dossier (t, d and g from the reported p-values and arm
+sizes), the Borenstein et al. (2009) "Introduction to Meta-Analysis" worked example of
+chapter 4, Cohen (1988) power tables, statsmodels' TTestIndPower, and closed forms. Tests
+marked "implementation cross-check" compare two routes of our own code.
 """
 
 from __future__ import annotations
@@ -15,7 +17,11 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from matstats import effects as E
+from matstats import literature
 from matstats import ladder as L
+from matstats import study_effects as S
+from matstats.narrative import ladder as N
 
 
 def _row(**kw):
@@ -54,7 +60,7 @@ def _frame(*rows):
     return pd.DataFrame(list(rows))
 
 
-# --- the Hohmann 2012 back-calculations of the dossier (section 4, items 1-2) ---------
+# --- the Hohmann 2012 back-calculations worked by hand in the evidence dossier ------------
 
 
 def test_hohmann_neck_from_p_matches_dossier():
@@ -62,12 +68,12 @@ def test_hohmann_neck_from_p_matches_dossier():
     df = _frame(_row(study_id="hohmann2012_neck", n_treatment=20, n_control=20,
                      n_status="derived", derivation="equal allocation",
                      p_value=0.021, p_relation="="))
-    eff = L.mat_effect_sizes(df).effects
+    eff = S.study_effect_sizes(df).effects
     assert len(eff) == 1
     r = eff.iloc[0]
     assert r["method"] == "from_p_equal_arms"
     assert r["yi"] == pytest.approx(0.75, abs=0.01)
-    d = r["yi"] / L.hedges_j(38)
+    d = r["yi"] / E.hedges_correction(38)
     assert d == pytest.approx(0.76, abs=0.01)
     # derived arm sizes must be flagged
     assert bool(r["uses_unverified"]) is True
@@ -82,20 +88,20 @@ def test_hohmann_ppt_from_p_matches_dossier():
         _row(study_id="t", outcome_domain="physiology", outcome_measure="ppt_max",
              n_treatment=21, n_control=21, p_value=0.013, p_relation="="),
     )
-    eff = L.mat_effect_sizes(df).effects
-    assert eff["yi"].iloc[0] / L.hedges_j(38) == pytest.approx(0.70, abs=0.01)
-    assert eff["yi"].iloc[1] / L.hedges_j(40) == pytest.approx(0.80, abs=0.01)
+    eff = S.study_effect_sizes(df).effects
+    assert eff["yi"].iloc[0] / E.hedges_correction(38) == pytest.approx(0.70, abs=0.01)
+    assert eff["yi"].iloc[1] / E.hedges_correction(40) == pytest.approx(0.80, abs=0.01)
 
 
 def test_hohmann_lbp_p_less_than_is_a_bound_not_a_point():
     # dossier: P < .001 with 21/21 -> t > 3.55, d > ~1.10 (lower bound only)
     df = _frame(_row(n_treatment=21, n_control=21, p_value=0.001, p_relation="<"))
-    me = L.mat_effect_sizes(df)
+    me = S.study_effect_sizes(df)
     r = me.effects.iloc[0]
     assert r["method"] == "bound_only"
     assert math.isnan(r["yi"]) and math.isnan(r["vi"])
     assert r["bound_side"] == "lower"
-    assert r["bound_value"] / L.hedges_j(40) == pytest.approx(1.10, abs=0.01)
+    assert r["bound_value"] / E.hedges_correction(40) == pytest.approx(1.10, abs=0.01)
     assert not r["pooled_eligible"]
     pooled = L.pooled_by_control(me)
     assert pooled.loc[pooled["control_class"] == "no_treatment", "k"].item() == 0
@@ -103,8 +109,8 @@ def test_hohmann_lbp_p_less_than_is_a_bound_not_a_point():
 
 def test_t_value_of_dossier():
     # t for p = .021 two-sided with 38 df is ~2.41 (dossier); our g/J/sqrt(1/20+1/20)
-    g = L._g_from_p(0.021, 20, 20)
-    t = g / L.hedges_j(38) / math.sqrt(0.1)
+    g = E.smd_from_p(0.021, 20, 20)["yi"].item()
+    t = g / E.hedges_correction(38) / math.sqrt(0.1)
     assert t == pytest.approx(2.41, abs=0.01)
 
 
@@ -119,7 +125,7 @@ def test_means_sd_borenstein_example(domain, sign):
     df = _frame(_row(outcome_domain=domain, outcome_measure="x", n_treatment=50,
                      n_control=50, mean_treatment=103.0, sd_treatment=5.5,
                      mean_control=100.0, sd_control=4.5))
-    r = L.mat_effect_sizes(df).effects.iloc[0]
+    r = S.study_effect_sizes(df).effects.iloc[0]
     assert r["method"] == "from_means_sd"
     assert r["yi"] == pytest.approx(sign * 0.5924, abs=5e-4)
     # metafor's large-sample variance: 1/n1 + 1/n2 + g^2 / (2 (n1 + n2))
@@ -131,21 +137,23 @@ def test_means_sd_borenstein_example(domain, sign):
 def test_hedges_j_close_to_approximation():
     # Hedges & Olkin (1985): J(m) ~ 1 - 3 / (4m - 1), with an error of order m^-2;
     # their table gives J(10) = 0.9227
-    assert L.hedges_j(10) == pytest.approx(0.9227, abs=5e-5)
+    assert E.hedges_correction(10) == pytest.approx(0.9227, abs=5e-5)
     for m in (10, 38, 98):
-        assert L.hedges_j(m) == pytest.approx(1 - 3 / (4 * m - 1), abs=0.05 / m**2)
+        assert E.hedges_correction(m) == pytest.approx(1 - 3 / (4 * m - 1), abs=0.05 / m**2)
     with pytest.raises(ValueError):
-        L.hedges_j(1)
+        E.hedges_correction(1)
+    with pytest.warns(DeprecationWarning, match="hedges_j"):
+        assert L.hedges_j(10) == E.hedges_correction(10)
 
 
 def test_unknown_direction_is_excluded_not_guessed():
     df = _frame(_row(outcome_domain="sleep", outcome_measure="sleep_quality", n_treatment=10,
                      n_control=10, mean_treatment=5, sd_treatment=1, mean_control=4,
                      sd_control=1))
-    me = L.mat_effect_sizes(df)
+    me = S.study_effect_sizes(df)
     assert me.effects.empty
     assert "direction of benefit unknown" in me.excluded["reason"].item()
-    me2 = L.mat_effect_sizes(df, higher_is_better={"sleep_quality": True})
+    me2 = S.study_effect_sizes(df, higher_is_better={"sleep_quality": True})
     assert me2.effects["yi"].item() > 0
 
 
@@ -168,7 +176,7 @@ def test_exclusions_listed_with_reasons():
              control="no_treatment", n_treatment=32, n_control=37, significant="no"),
         _row(study_id="ok", n_treatment=20, n_control=20, p_value=0.05, p_relation="="),
     )
-    me = L.mat_effect_sizes(df)
+    me = S.study_effect_sizes(df)
     assert len(me.effects) + len(me.excluded) == len(df)
     reasons = dict(zip(me.excluded["study_id"], me.excluded["reason"], strict=True))
     chen = reasons["chen2019_manual_sleep"]
@@ -191,31 +199,31 @@ def test_significance_only_gives_bounds_and_says_so():
         _row(device="backrest", control="no_treatment", n_treatment=32, n_control=32,
              significant="yes"),
     )
-    eff = L.mat_effect_sizes(df).effects
+    eff = S.study_effect_sizes(df).effects
     t = stats.t.isf(0.025, 62)
-    expect = t * math.sqrt(2 / 32) * L.hedges_j(62)
+    expect = t * math.sqrt(2 / 32) * E.hedges_correction(62)
     assert eff["bound_side"].tolist() == ["upper_abs", "lower"]
     np.testing.assert_allclose(eff["bound_value"], [expect, expect], rtol=1e-12)
     assert all("significant=" in n for n in eff["note"])
     assert eff["device_group"].tolist() == ["backrest", "backrest"]
-    none = L.mat_effect_sizes(df, sig_alpha=None)
+    none = S.study_effect_sizes(df, alpha=None)
     assert none.effects.empty and len(none.excluded) == 2
 
 
 def test_unverified_values_are_flagged():
     df = _frame(_row(n_treatment=30, n_control=30, mean_treatment=3.0, sd_treatment=2.0,
                      mean_control=4.0, sd_control=2.0, value_status="unverified"))
-    r = L.mat_effect_sizes(df).effects.iloc[0]
+    r = S.study_effect_sizes(df).effects.iloc[0]
     assert bool(r["uses_unverified"]) and "unverified" in r["note"].lower()
 
 
 def test_bad_input_raises_value_error():
     with pytest.raises(ValueError, match="missing required columns"):
-        L.mat_effect_sizes(pd.DataFrame({"study_id": ["a"]}))
+        S.study_effect_sizes(pd.DataFrame({"study_id": ["a"]}))
     with pytest.raises(ValueError):
-        L.mat_effect_sizes(_frame(_row()), level=1.5)
+        S.study_effect_sizes(_frame(_row()), level=1.5)
     with pytest.raises(ValueError):
-        L.mat_effect_sizes([1, 2])
+        S.study_effect_sizes([1, 2])
 
 
 # --- pooling ----------------------------------------------------------------------------
@@ -223,7 +231,7 @@ def test_bad_input_raises_value_error():
 
 def test_pooled_k1_and_k0_rows():
     df = _frame(_row(n_treatment=20, n_control=20, p_value=0.021, p_relation="="))
-    me = L.mat_effect_sizes(df)
+    me = S.study_effect_sizes(df)
     pooled = L.pooled_by_control(me)
     assert pooled["control_class"].tolist() == ["no_treatment", "active", "sham"]
     row = pooled.iloc[0]
@@ -242,7 +250,7 @@ def test_pooled_k3_matches_closed_form_dl():
         _row(study_id="a", outcome_measure="vas", n_treatment=20, n_control=20,
              p_value=0.5, p_relation="="),
     )
-    me = L.mat_effect_sizes(df)
+    me = S.study_effect_sizes(df)
     chosen, skipped = L.select_one_per_study(me.effects)
     assert chosen["study_id"].tolist() == ["a", "b", "c"]
     assert "one effect per study" in skipped["reason"].item()
@@ -266,7 +274,7 @@ def test_backrest_pooled_separately():
         _row(study_id="b", device="backrest", control="no_treatment", n_treatment=32,
              n_control=32, p_value=0.01, p_relation="="),
     )
-    pooled = L.pooled_by_control(L.mat_effect_sizes(df))
+    pooled = L.pooled_by_control(S.study_effect_sizes(df))
     mat = pooled[pooled["device_group"] == "mat"]
     back = pooled[pooled["device_group"] == "backrest"]
     assert mat.iloc[0]["study_ids"] == "m" and mat.iloc[0]["k"] == 1
@@ -324,6 +332,8 @@ def test_sham_offset_bad_parameters():
     with pytest.raises(ValueError):
         L.sham_offset(0.5, 0.3, priors=[])
     with pytest.raises(ValueError):
+        L.sham_offset(0.5, 0.3, priors=[literature.Prior("x", "normal", (0.1, 0.1), "r", "s")])
+    with pytest.warns(DeprecationWarning), pytest.raises(ValueError):
         L.OffsetPrior("x", "product", 0.1, 0.1, "s", "b")
 
 
@@ -374,7 +384,7 @@ def test_ladder_table_and_conclusion_follow_results():
         _row(study_id="hohmann2012_lbp", n_treatment=21, n_control=21, p_value=0.001,
              p_relation="<"),
     )
-    me = L.mat_effect_sizes(df)
+    me = S.study_effect_sizes(df)
     pooled = L.pooled_by_control(me)
     r = pooled.iloc[0]
     exp = L.sham_offset(r["estimate"], r["se"])
@@ -382,7 +392,7 @@ def test_ladder_table_and_conclusion_follow_results():
     lt = L.ladder_table(pooled, exp)
     assert set(lt["kind"]) == {"observed", "expected", "reference"}
     assert (lt.loc[lt["kind"] == "expected", "position"] == 2).all()
-    text = L.ladder_conclusion(me, pooled, exp, ss)
+    text = N.ladder_conclusion(me, pooled, exp, ss)
     assert f"{r['estimate']:.2f}" in text
     assert "k=1" in text and "k=0" in text
     assert "64 per arm for 80% power" in text
@@ -423,15 +433,15 @@ def test_effect_labels_mark_unverified_and_contrast():
         _row(study_id="p", contrast="plain_vs_none", n_treatment=32, n_control=32,
              p_value=0.04, p_relation="=", n_status="derived", derivation="96 - 64"),
     )
-    labels = L.effect_labels(L.mat_effect_sizes(df).effects).tolist()
+    labels = N.effect_labels(S.study_effect_sizes(df).effects).tolist()
     assert labels[0].startswith("p (acu_vs_none): nrs_pain") and not labels[0].endswith("*")
     assert labels[1].endswith("*") and "(plain_vs_none)" in labels[1]
 
 
 def test_real_data_hohmann_neck_and_no_manual_acupressure():
-    # integration with data/studies.csv: the dossier's g ~ 0.75 for Hohmann neck NRS, and
+    # integration with data/studies.csv: the hand-worked g ~ 0.75 for Hohmann neck NRS, and
     # the manual-acupressure studies A1-A3 never enter the mat effects
-    me = L.mat_effect_sizes()
+    me = S.study_effect_sizes()
     eff = me.effects
     neck = eff[(eff["study_id"] == "hohmann2012_neck") & (eff["outcome_measure"] == "nrs_pain")]
     assert neck["yi"].item() == pytest.approx(0.75, abs=0.01)
@@ -450,8 +460,8 @@ def matstats_load_studies():
 
 
 def test_agrees_with_matstats_escalc():
-    # escalc is validated against R metafor (tests/test_metafor_alignment.py); the ladder's
-    # own closed forms must give the same g and variance
+    # implementation cross-check: escalc is validated against R metafor
+    # (tests/test_metafor_alignment.py); every extraction route must give its g and variance
     import matstats
     from matstats.effects import smd_bound_from_p, smd_from_p
 
@@ -461,7 +471,7 @@ def test_agrees_with_matstats_escalc():
         _row(study_id="p", n_treatment=20, n_control=20, p_value=0.021, p_relation="="),
         _row(study_id="b", n_treatment=21, n_control=21, p_value=0.001, p_relation="<"),
     )
-    eff = L.mat_effect_sizes(df).effects
+    eff = S.study_effect_sizes(df).effects
     ref = matstats.escalc("SMD", m1i=[103.0], sd1i=[5.5], n1i=[50], m2i=[100.0], sd2i=[4.5],
                           n2i=[50])
     assert eff["yi"].iloc[0] == pytest.approx(ref["yi"].item(), rel=1e-10)
@@ -471,3 +481,87 @@ def test_agrees_with_matstats_escalc():
     assert eff["vi"].iloc[1] == pytest.approx(refp["vi"].item(), rel=1e-10)
     refb = smd_bound_from_p([0.001], [21], [21])
     assert eff["bound_value"].iloc[2] == pytest.approx(refb["yi"].item(), rel=1e-10)
+
+
+# --- drift bug: one orientation rule (vocab.benefit_sign) for every route -------------------
+
+
+def test_reported_smd_is_oriented_by_the_outcome_not_kept_raw():
+    # A mat row reporting SMD -1.11 (95% CI -1.61 to -0.61) on pain, favouring the mat: less
+    # pain with the mat is a benefit, so the ladder's g is +1.11 (the old code kept -1.11).
+    df = _frame(_row(estimate_type="smd", estimate=-1.11, ci_low=-1.61, ci_high=-0.61,
+                     result_direction="favours_mat"))
+    r = S.study_effect_sizes(df).effects.iloc[0]
+    assert r["method"] == "reported_smd"
+    assert r["yi"] == pytest.approx(1.11, abs=1e-12)
+    assert r["sei"] == pytest.approx(1.0 / (2 * 1.959963984540054), rel=1e-12)
+    assert "disagrees" not in r["note"]
+    # higher-is-better outcome: the reported sign stays; a disagreement with the stated
+    # direction is kept visible in the note, not flipped away
+    qol = S.study_effect_sizes(_frame(_row(
+        outcome_domain="qol", outcome_measure="sf36", estimate_type="smd", estimate=-0.4,
+        ci_low=-0.8, ci_high=0.0, result_direction="favours_mat"))).effects.iloc[0]
+    assert qol["yi"] == pytest.approx(-0.4) and "disagrees with result_direction" in qol["note"]
+
+
+def test_means_route_uses_the_same_orientation_rule_as_vocab():
+    # the same pain row through means/SDs and through a reported SMD gets the same sign
+    means = _row(n_treatment=30, n_control=30, mean_treatment=3.0, sd_treatment=2.0,
+                 mean_control=4.0, sd_control=2.0)
+    smd = _row(study_id="t", estimate_type="smd", estimate=-0.5, ci_low=-1.0, ci_high=0.0)
+    eff = S.study_effect_sizes(_frame(means, smd)).effects
+    assert (eff["yi"] > 0).all()
+    from matstats import vocab
+
+    assert vocab.benefit_sign(means) == -1.0
+
+
+# --- the exclusion rule table ---------------------------------------------------------------
+
+
+def test_exclusions_carry_codes_from_the_rule_table():
+    df = _frame(
+        _row(device="manual_acupressure"),
+        _row(device="pillow"),
+        _row(comparison="within_group"),
+        _row(comparison="unclear"),
+        _row(comparison=None),
+        _row(contrast="randomized_vs_preference_backrest", device="backrest"),
+        _row(control="none"),
+        _row(mean_treatment=1, sd_treatment=1, mean_control=2, sd_control=1),
+        _row(outcome_domain="sleep", outcome_measure="q", n_treatment=5, n_control=5,
+             mean_treatment=1, sd_treatment=1, mean_control=2, sd_control=1),
+        _row(n_treatment=5, n_control=5, p_value=0.2, p_relation="=", result_direction=None),
+        _row(n_treatment=5, n_control=5, p_value=0.01, p_relation="<",
+             result_direction="no_difference"),
+        _row(n_treatment=5, n_control=5, p_value=0.01, p_relation="~"),
+        _row(estimate_type="md", estimate=-1.0),
+        _row(),
+    )
+    ex = S.study_effect_sizes(df).excluded
+    codes = [r.code for r in S.EXCLUSION_RULES]
+    assert ex["code"].tolist() == codes
+    assert ex["reason"].iloc[4] == "no between-group comparison (comparison=empty)"
+    assert ex["reason"].iloc[6] == "no control group (control=none)"
+    assert ex["reason"].iloc[9].endswith("(result_direction=empty)")
+    table = S.exclusion_rules_table()
+    assert table["code"].tolist() == codes and table["code"].is_unique
+    assert set(table["stage"]) == {"row", "route"}
+
+
+def test_old_names_warn_and_still_work():
+    df = _frame(_row(n_treatment=20, n_control=20, p_value=0.021, p_relation="="))
+    new = S.study_effect_sizes(df)
+    pd.testing.assert_frame_equal(L.mat_effect_sizes(df).effects, new.effects)
+    with pytest.warns(DeprecationWarning, match="sig_alpha"):
+        old = L.mat_effect_sizes(df, sig_alpha=0.05)
+    pd.testing.assert_frame_equal(old.effects, new.effects)
+    for name, target in [("CONTROL_CLASS", "CONTROL_RUNG"), ("OFFSET_PRIORS", "OFFSET_PRIORS"),
+                         ("ladder_conclusion", "ladder_conclusion")]:
+        with pytest.warns(DeprecationWarning, match=target):
+            getattr(L, name)
+    with pytest.warns(DeprecationWarning):
+        p = L.OffsetPrior("x", "ratio", 0.3, 0.1, "s", "b")
+    assert (p.unit, p.mean, p.sd, p.basis) == ("share", 0.3, 0.1, "b")
+    with pytest.raises(AttributeError):
+        L.no_such_name  # noqa: B018

@@ -1,9 +1,9 @@
 """Tests for matstats.tables: GRADE-like grading, writers, CLI, and the seed tables.
 
-The seed-table test parses the markdown tables straight out of the seed article
-(../shared/seeds/002_1b0e6d6166f364da.txt, located relative to the repository root)
-with a parser written here, independent of the library, and compares every cell with
-``seed_table()`` rebuilt from claims.csv.
+The seed-table test parses the two markdown tables of the seed article
+002_1b0e6d6166f364da.txt, copied verbatim into tests/data/seed_002_tables.md, with a parser
+written here, independent of the library, and compares every cell with ``seed_table()``
+rebuilt from claims.csv.
 """
 
 from __future__ import annotations
@@ -23,8 +23,7 @@ from matstats.tables import (
     to_markdown,
 )
 
-REPO = Path(__file__).resolve().parents[1]
-SEED = REPO.parent / "shared" / "seeds" / "002_1b0e6d6166f364da.txt"
+SEED_TABLES = Path(__file__).parent / "data" / "seed_002_tables.md"
 
 BASE = {
     "study_id": "s",
@@ -154,18 +153,13 @@ def test_unknown_table_name_is_value_error():
 def real():
     import matstats
 
-    try:
-        return matstats.load_claims(), matstats.load_studies()
-    except (ImportError, FileNotFoundError) as exc:  # data not yet committed
-        pytest.skip(f"real data not available: {exc}")
+    return matstats.load_claims(), matstats.load_studies()
 
 
 @pytest.fixture(scope="module")
 def seed_tables():
-    if not SEED.parent.is_dir():
-        pytest.skip(f"seed directory {SEED.parent} is absent")
-    found = parse_md_tables(SEED.read_text(encoding="utf-8"))
-    # the seed has three tables: studies, conditions, and a "who benefits" profile table
+    found = parse_md_tables(SEED_TABLES.read_text(encoding="utf-8"))
+    assert len(found) == 2, "the fixture holds the seed's studies and conditions tables"
     return {"all_key_studies": found[0], "evidence_by_condition": found[1]}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import warnings
 from collections.abc import Callable
 
@@ -39,3 +40,21 @@ def renamed_keyword(func: str, old: str, new: str, old_value: object,
     warnings.warn(f"{func}({old}=...) is deprecated and will be removed in the next release; "
                   f"use {new}=", DeprecationWarning, stacklevel=3)
     return old_value
+
+
+def moved(module: str, names: dict[str, tuple[str, str]]) -> Callable[[str], object]:
+    """A module ``__getattr__`` that serves names moved to other modules, with a warning.
+
+    ``names`` maps an old attribute of ``module`` to ``(new module, new name)``; the new
+    module is imported only when the old name is used.
+    """
+
+    def __getattr__(name: str) -> object:
+        if name not in names:
+            raise AttributeError(f"module {module!r} has no attribute {name!r}")
+        new_module, new_name = names[name]
+        warnings.warn(f"{module}.{name} is deprecated and will be removed in the next release; "
+                      f"use {new_module}.{new_name}", DeprecationWarning, stacklevel=2)
+        return getattr(importlib.import_module(new_module), new_name)
+
+    return __getattr__

@@ -13,18 +13,23 @@ functions. The first rule whose check fires decides the verdict; its one-line
 reason names the fields and values that led to it. :func:`rules_table` lists
 the rules in order so a reader can see exactly how verdicts are reached.
 Nothing is looked up from a table of expected verdicts.
+
+Tracing a claim's details and a headline figure to their sources is in
+:mod:`matstats.audit_trace`.
 """
 
 from __future__ import annotations
 
-import math
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import pandas as pd
 
+from matstats import _cells
+from matstats._deprecation import moved, renamed
 from matstats.data_io import load_claims, load_studies
+from matstats.vocab import DESIGN_RANK, MAT_DEVICES, SECONDARY_DESIGNS
 
 VERDICTS = (
     "supported",
@@ -35,85 +40,15 @@ VERDICTS = (
     "not_found",
 )
 
-#: Design labels ordered by the strength of evidence they can give about a
-#: mat's effect (higher = stronger). Used to decide whether a claimed design
-#: overstates the design that was found. Labels not listed rank 0.
-DESIGN_RANK = {
-    "rct": 5,
-    "meta_analysis": 5,
-    "crossover": 4,
-    "controlled_trial": 4,
-    "review": 3,
-    "cohort": 2,
-    "observational": 2,
-    "single_arm": 2,
-    "survey": 1,
-    "single_case": 1,
-    "vendor_report": 0,
-    "registered_protocol": 0,
-}
+#: Percentages named in a claimed figure, both ends of a range, whatever the dash:
+#: ``"81–98% relief"`` -> ``[81.0, 98.0]`` (the one parser, :func:`matstats._cells.percentages`).
+figure_percentages = _cells.percentages
 
-#: Devices that count as an acupressure mat (a needle stimulation pad is a
-#: mat-like pad; a backrest or manual finger acupressure is not).
-MAT_DEVICES = frozenset({"mat", "needle_pad"})
-
-#: Designs of secondary sources (reviews) whose contents are not primary study
-#: rows: a claim that cites one without a linked study cannot be checked.
-SECONDARY_DESIGNS = frozenset({"review", "meta_analysis"})
-
-_PCT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|-\s*(\d+(?:\.\d+)?)\s*%)")
+_text = _cells.text
+_num = partial(_cells.number, missing=None)  # a cell as a float, None when missing
 
 
 # --------------------------------------------------------------------------- helpers
-def _missing(value: object) -> bool:
-    """True for None, NaN, pd.NA and empty/whitespace strings."""
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return value.strip() == ""
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def _text(value: object) -> str:
-    """A cell as a stripped string ('' when missing)."""
-    return "" if _missing(value) else str(value).strip()
-
-
-def _num(value: object) -> float | None:
-    """A cell as a float (None when missing or not numeric)."""
-    if _missing(value):
-        return None
-    try:
-        out = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(out) else out
-
-
-def split_ids(value: object) -> list[str]:
-    """Split a ``;``-separated id cell (or pass a list through), dropping blanks."""
-    if isinstance(value, (list, tuple)):
-        items: Iterable[object] = value
-    elif _missing(value):
-        return []
-    else:
-        items = str(value).split(";")
-    return [str(v).strip() for v in items if str(v).strip()]
-
-
-def figure_percentages(text: object) -> list[float]:
-    """Percentages named in a claimed figure, e.g. ``'81-98% relief'`` -> [81.0, 98.0]."""
-    out: list[float] = []
-    for m in _PCT.finditer(_text(text)):
-        out.append(float(m.group(1)))
-        if m.group(2) is not None:
-            out.append(float(m.group(2)))
-    return out
-
-
 def row_percentages(row: pd.Series) -> list[float]:
     """Percentages a study row reports: proportion/pct estimates and responders/denominator."""
     out: list[float] = []
@@ -128,7 +63,7 @@ def row_percentages(row: pd.Series) -> list[float]:
     return out
 
 
-def _pct_match(claimed: float, found: float) -> bool:
+def pct_match(claimed: float, found: float) -> bool:
     """A claimed whole percentage matches a found one when they agree after rounding."""
     return abs(claimed - found) <= 0.5 + 1e-9
 
@@ -153,7 +88,7 @@ def _study_label(rows: pd.DataFrame) -> str:
     return ", ".join(dict.fromkeys(rows["study_id"].astype(str)))
 
 
-def _unique(rows: pd.DataFrame, column: str) -> str:
+def distinct_values(rows: pd.DataFrame, column: str) -> str:
     """Distinct non-missing values of a column, ';'-joined in row order."""
     if column not in rows.columns:
         return ""
@@ -170,7 +105,7 @@ def row_n(row: pd.Series) -> int | None:
     return None
 
 
-def _study_n(rows: pd.DataFrame) -> dict[str, int]:
+def study_sizes(rows: pd.DataFrame) -> dict[str, int]:
     """Largest :func:`row_n` per study_id (studies without any N are left out)."""
     out: dict[str, int] = {}
     for _, row in rows.iterrows():
@@ -225,18 +160,18 @@ class ClaimContext:
 
 def build_context(claim: pd.Series, studies: pd.DataFrame) -> ClaimContext:
     """Collect the linked study rows and figure matches for one claim."""
-    ids = split_ids(claim.get("study_ids"))
+    ids = _cells.split_list(claim.get("study_ids"))
     linked = studies[studies["study_id"].astype(str).isin(ids)]
     domain = _text(claim.get("claimed_outcome_domain"))
     if domain:
-        domains = set(split_ids(domain.replace(",", ";")))
+        domains = set(_cells.split_list(domain.replace(",", ";")))
         domain_rows = linked[linked["outcome_domain"].astype(str).isin(domains)]
     else:
         domain_rows = linked
     pcts = figure_percentages(claim.get("claimed_figure"))
     found = {i: row_percentages(row) for i, row in domain_rows.iterrows()}
-    hit = [i for i, vals in found.items() if any(_pct_match(p, f) for p in pcts for f in vals)]
-    missing = [p for p in pcts if not any(_pct_match(p, f) for vals in found.values() for f in vals)]
+    hit = [i for i, vals in found.items() if any(pct_match(p, f) for p in pcts for f in vals)]
+    missing = [p for p in pcts if not any(pct_match(p, f) for vals in found.values() for f in vals)]
     return ClaimContext(claim, linked, domain_rows, pcts, domain_rows.loc[hit], missing)
 
 
@@ -245,7 +180,7 @@ def _where_pct(ctx: ClaimContext, pct: float) -> str:
     spots = [
         f"{_text(r['study_id'])} {_text(r.get('outcome_measure'))}"
         for _, r in ctx.linked.iterrows()
-        if any(_pct_match(pct, f) for f in row_percentages(r))
+        if any(pct_match(pct, f) for f in row_percentages(r))
     ]
     return f" ({pct:g}% is {', '.join(spots)})" if spots else ""
 
@@ -350,8 +285,8 @@ def rule_figure_elsewhere(ctx: ClaimContext) -> str | None:
     claimed_design = ctx.get("claimed_design")
     claimed_year = ctx.claimed_year
     for sid, rows in ctx.figure_sources.groupby("study_id", sort=False):
-        design = _unique(rows, "design")
-        year = _unique(rows, "year").split(";")[0].removesuffix(".0")
+        design = distinct_values(rows, "design")
+        year = distinct_values(rows, "year").split(";")[0].removesuffix(".0")
         mism = []
         if claimed_design and design and claimed_design not in design.split(";"):
             mism.append(f"claimed_design={claimed_design} vs design={design}")
@@ -417,7 +352,7 @@ def rule_result_mixed(ctx: ClaimContext) -> str | None:
 def rule_design_overstated(ctx: ClaimContext) -> str | None:
     """The claimed design ranks above every linked study's design (see DESIGN_RANK)."""
     claimed = ctx.get("claimed_design")
-    designs = [d for d in _unique(ctx.linked, "design").split(";") if d]
+    designs = [d for d in distinct_values(ctx.linked, "design").split(";") if d]
     if claimed and designs:
         best = max(DESIGN_RANK.get(d, 0) for d in designs)
         if DESIGN_RANK.get(claimed, 0) > best:
@@ -428,7 +363,7 @@ def rule_design_overstated(ctx: ClaimContext) -> str | None:
 def rule_control_overstated(ctx: ClaimContext) -> str | None:
     """The claim says sham-controlled, but no linked study compared the mat with a sham."""
     if ctx.get("claimed_control") == "sham":
-        controls = [c for c in _unique(ctx.linked, "control").split(";") if c]
+        controls = [c for c in distinct_values(ctx.linked, "control").split(";") if c]
         if controls and "sham" not in controls:
             return f"claimed_control=sham but found control={';'.join(controls)}"
     return None
@@ -437,7 +372,7 @@ def rule_control_overstated(ctx: ClaimContext) -> str | None:
 def rule_n_mismatch(ctx: ClaimContext) -> str | None:
     """The claimed N is neither any linked study's N nor the sum of the linked studies' Ns."""
     claimed = _num(ctx.claim.get("claimed_n"))
-    ns = _study_n(ctx.linked)
+    ns = study_sizes(ctx.linked)
     if claimed is None or not ns:
         return None
     if int(claimed) in ns.values() or int(claimed) == sum(ns.values()):
@@ -585,7 +520,7 @@ def audit_claims(claims: pd.DataFrame | None = None, studies: pd.DataFrame | Non
     for _, claim in claims.iterrows():
         ctx = build_context(claim, studies)
         verdict, rule, reason = apply_rules(ctx)
-        ns = _study_n(ctx.linked)
+        ns = study_sizes(ctx.linked)
         rec = {
             "claim_id": _text(claim.get("claim_id")),
             "seed_file": _text(claim.get("seed_file")),
@@ -595,21 +530,21 @@ def audit_claims(claims: pd.DataFrame | None = None, studies: pd.DataFrame | Non
             "verdict": verdict,
             "rule": rule,
             "reason": reason,
-            "study_ids": ";".join(split_ids(claim.get("study_ids"))),
+            "study_ids": ";".join(_cells.split_list(claim.get("study_ids"))),
         }
         for col in _CLAIMED:
             rec[col] = _text(claim.get(col))
-        rec["found_design"] = _unique(ctx.linked, "design")
+        rec["found_design"] = distinct_values(ctx.linked, "design")
         rec["found_n"] = ";".join(f"{k}={v}" for k, v in ns.items())
-        rec["found_control"] = _unique(ctx.linked, "control")
-        rec["found_outcome_domain"] = _unique(ctx.linked, "outcome_domain")
+        rec["found_control"] = distinct_values(ctx.linked, "control")
+        rec["found_outcome_domain"] = distinct_values(ctx.linked, "outcome_domain")
         rec["found_figure_source"] = _study_label(ctx.figure_sources) if len(ctx.figure_sources) else ""
         rec["found_result"] = _found_result(ctx.domain_rows)
         rec["found_has_results"] = (
             "yes" if any(_has_result(r) for _, r in ctx.linked.iterrows()) else ("no" if len(ctx.linked) else "")
         )
-        rec["found_device"] = _unique(ctx.linked, "device")
-        rec["found_value_status"] = _unique(ctx.linked, "value_status")
+        rec["found_device"] = distinct_values(ctx.linked, "device")
+        rec["found_value_status"] = distinct_values(ctx.linked, "value_status")
         records.append(rec)
     cols = [
         "claim_id", "seed_file", "claim_kind", "table_name", "table_row", "verdict", "rule",
@@ -647,233 +582,6 @@ def verdict_counts(audit: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["claim_kind", "verdict", "n"])
 
 
-# --------------------------------------------------------------------------- tracing
-#: Nationality adjectives in claim labels -> the ``country`` value they imply.
-DEMONYMS = {
-    "Swedish": "Sweden",
-    "German": "Germany",
-    "Italian": "Italy",
-    "Thai": "Thailand",
-    "Turkish": "Turkiye",
-    "American": "USA",
-    "Taiwanese": "Taiwan",
-}
-
-_DOSE = re.compile(r"(\d+(?:\.\d+)?)\s*min(?:utes)?\s*/\s*day")
-_WEEKS = re.compile(r"(\d+(?:\.\d+)?)(?:\s*-\s*(\d+(?:\.\d+)?))?[\s-]*weeks?\b")
-_YEAR = re.compile(r"^\s*(\d{4})\s*$")
-
-
-def _claim_text(claim: pd.Series) -> str:
-    parts = [_text(claim.get(f"cell_{i}")) for i in range(1, 7)]
-    parts += [_text(claim.get("claimed_figure")), _text(claim.get("claim_text"))]
-    return " ".join(p for p in parts if p)
-
-
-def _fmt(x: float | None) -> str:
-    return "" if x is None else f"{x:g}"
-
-
-def trace_claim(
-    claim_id: str, claims: pd.DataFrame | None = None, studies: pd.DataFrame | None = None
-) -> pd.DataFrame:
-    """Which linked study each claimed detail of one claim matches.
-
-    The claimed details are read from the claim's fields and cells: the
-    percentages of ``claimed_figure``, ``claimed_design``, ``claimed_n``,
-    ``claimed_control``, a nationality adjective in the label (e.g.
-    "Swedish" -> Sweden), a four-digit Year cell, a dose ``N min/day`` and a
-    duration ``N weeks`` in the text. Each is compared with every linked study;
-    for N, the sum over every pair of linked studies is compared too (two
-    trials reported in one paper).
-
-    Parameters
-    ----------
-    claim_id : str
-        The claim to trace.
-    claims, studies : pandas.DataFrame, optional
-        Defaults: ``matstats.load_claims()`` and ``matstats.load_studies()``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per (claimed detail, linked study or pair) with columns
-        ``claim_id``, ``attribute`` (figure, design, n, control, country, year,
-        dose_min_per_day, duration_weeks), ``claimed`` (the claimed value as
-        text), ``study_id`` (``a+b`` for a pair), ``found`` (the study's value
-        as text, '' when it reports none) and ``match`` (bool).
-
-    Raises
-    ------
-    ValueError
-        If ``claim_id`` is not in ``claims``.
-    """
-    claims, studies = load_defaults(claims, studies)
-    hit = claims[claims["claim_id"].astype(str) == str(claim_id)]
-    if hit.empty:
-        raise ValueError(f"unknown claim_id {claim_id!r}")
-    claim = hit.iloc[0]
-    ids = split_ids(claim.get("study_ids"))
-    linked = studies[studies["study_id"].astype(str).isin(ids)]
-    per_study = {sid: linked[linked["study_id"].astype(str) == sid] for sid in ids}
-    text = _claim_text(claim)
-    rows: list[dict] = []
-
-    def add(attribute: str, claimed: str, sid: str, found: str, match: bool) -> None:
-        rows.append(
-            {"claim_id": str(claim_id), "attribute": attribute, "claimed": claimed,
-             "study_id": sid, "found": found, "match": bool(match)}
-        )
-
-    for pct in figure_percentages(claim.get("claimed_figure")):
-        for sid, grp in per_study.items():
-            spots = [
-                (f, r) for _, r in grp.iterrows() for f in row_percentages(r) if _pct_match(pct, f)
-            ]
-            if spots:
-                f, r = spots[0]
-                resp, den = _num(r.get("responders")), _num(r.get("denominator"))
-                count = f" (count {resp:g}/{den:g})" if resp is not None and den else ""
-                add("figure", f"{pct:g}%", sid, f"{f:.1f}%{count} {_text(r.get('outcome_measure'))}", True)
-            else:
-                add("figure", f"{pct:g}%", sid, "", False)
-
-    def study_value(grp: pd.DataFrame, col: str) -> str:
-        return _unique(grp, col).split(";")[0] if col in grp.columns else ""
-
-    for attr, col in (("design", "design"), ("control", "control")):
-        claimed = _text(claim.get(f"claimed_{col}"))
-        if claimed:
-            for sid, grp in per_study.items():
-                found = study_value(grp, col)
-                add(attr, claimed, sid, found, found == claimed)
-
-    claimed_n = _num(claim.get("claimed_n"))
-    if claimed_n is not None:
-        ns = _study_n(linked)
-        for sid in per_study:
-            found = ns.get(sid)
-            add("n", f"{claimed_n:g}", sid, _fmt(found), found == int(claimed_n))
-        keys = [k for k in per_study if k in ns]
-        for i, a in enumerate(keys):
-            for b in keys[i + 1:]:
-                total = ns[a] + ns[b]
-                add("n", f"{claimed_n:g}", f"{a}+{b}", f"{ns[a]}+{ns[b]}={total}", total == int(claimed_n))
-
-    for adjective, country in DEMONYMS.items():
-        if re.search(rf"\b{adjective}\b", text):
-            for sid, grp in per_study.items():
-                found = study_value(grp, "country")
-                add("country", f"{adjective} ({country})", sid, found, found == country)
-
-    year_cell = _YEAR.match(_text(claim.get("cell_2"))) if _text(claim.get("table_name")) == "all_key_studies" else None
-    if year_cell:
-        for sid, grp in per_study.items():
-            found = study_value(grp, "year")
-            add("year", year_cell.group(1), sid, found, found == year_cell.group(1))
-
-    for attr, pattern in (("dose_min_per_day", _DOSE), ("duration_weeks", _WEEKS)):
-        m = pattern.search(text)
-        if m:
-            claimed_vals = {float(v) for v in m.groups() if v is not None}
-            claimed = m.group(0).strip()
-            for sid, grp in per_study.items():
-                vals = {v for v in (_num(x) for x in grp.get(attr, [])) if v is not None}
-                found = ";".join(_fmt(v) for v in sorted(vals))
-                add(attr, claimed, sid, found, bool(vals & claimed_vals))
-
-    return pd.DataFrame(rows, columns=["claim_id", "attribute", "claimed", "study_id", "found", "match"])
-
-
-def trace_figure(
-    figure: float, claims: pd.DataFrame | None = None, studies: pd.DataFrame | None = None
-) -> pd.DataFrame:
-    """How one headline percentage travelled from its source into the claims.
-
-    Parameters
-    ----------
-    figure : float
-        The percentage to follow, e.g. ``98`` for "98% pain relief".
-    claims, studies : pandas.DataFrame, optional
-        Defaults: ``matstats.load_claims()`` and ``matstats.load_studies()``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per step, in order: first every study row reporting the
-        percentage (``stage`` = ``source``), then the pages the source is
-        known through (``stage`` = ``relay``: the hosts of its ``source_url``
-        and the follow-up vs responder counts), then every claim whose
-        ``claimed_figure`` names the percentage (``stage`` = ``claim``).
-        Columns: ``step`` (1-based), ``stage``, ``where`` (study_id, hosts,
-        or ``seed_file claim_id``), ``label`` (citation or the claim's label),
-        ``design``, ``n``, ``control``, ``detail`` (what the step reports or
-        which claimed details came from which study, per :func:`trace_claim`)
-        and ``verdict`` (claims only, from :func:`audit_claims`).
-
-    Raises
-    ------
-    ValueError
-        If ``figure`` is not a number between 0 and 100.
-    """
-    pct = _num(figure)
-    if pct is None or not 0 <= pct <= 100:
-        raise ValueError(f"figure must be a percentage between 0 and 100, got {figure!r}")
-    claims, studies = load_defaults(claims, studies)
-    steps: list[dict] = []
-    sources = [
-        (i, r) for i, r in studies.iterrows() if any(_pct_match(pct, f) for f in row_percentages(r))
-    ]
-    for _, r in sources:
-        resp, den = _num(r.get("responders")), _num(r.get("denominator"))
-        enrolled, analysed = _num(r.get("n_enrolled")), _num(r.get("n_analysed"))
-        detail = f"{_text(r.get('reported_effect'))}"
-        if resp is not None and den:
-            detail += f"; {resp:g}/{den:g} = {100 * resp / den:.1f}% ({_text(r.get('count_status')) or 'reported'} count)"
-        if enrolled is not None and analysed is not None:
-            detail += f"; {analysed:g} of {enrolled:g} followed-up users answered"
-        steps.append(
-            {"stage": "source", "where": _text(r["study_id"]), "label": _text(r.get("citation")),
-             "design": _text(r.get("design")), "n": _fmt(row_n(r)), "control": _text(r.get("control")),
-             "detail": detail, "verdict": ""}
-        )
-    for sid in dict.fromkeys(_text(r["study_id"]) for _, r in sources):
-        r = studies[studies["study_id"].astype(str) == sid].iloc[0]
-        hosts = [re.sub(r"^https?://(www\.)?", "", u).split("/")[0] for u in split_ids(r.get("source_url"))]
-        enrolled, analysed = _num(r.get("n_enrolled")), _num(r.get("n_analysed"))
-        detail = "pages: " + ", ".join(dict.fromkeys(hosts))
-        if enrolled is not None and analysed is not None:
-            detail += f"; users followed up n_enrolled={enrolled:g} vs respondents n_analysed={analysed:g}"
-        steps.append(
-            {"stage": "relay", "where": ", ".join(dict.fromkeys(hosts)), "label": f"web pages carrying {sid}",
-             "design": "", "n": _fmt(enrolled), "control": "", "detail": detail, "verdict": ""}
-        )
-    audit = audit_claims(claims, studies).set_index("claim_id")
-    for _, c in claims.iterrows():
-        if not any(_pct_match(pct, p) for p in figure_percentages(c.get("claimed_figure"))):
-            continue
-        cid = _text(c["claim_id"])
-        tr = trace_claim(cid, claims, studies)
-        borrowed = tr[tr["match"]]
-        parts = []
-        for (a, claimed), grp in borrowed.groupby(["attribute", "claimed"], sort=False):
-            if a in {"figure", "n"}:  # say which item / which Ns
-                srcs = ", ".join(f"{g.study_id} ({g.found})" for g in grp.itertuples())
-            else:
-                srcs = ", ".join(dict.fromkeys(grp["study_id"]))
-            parts.append(f"{a} {claimed} <- {srcs}")
-        steps.append(
-            {"stage": "claim", "where": f"{_text(c.get('seed_file'))} {cid}",
-             "label": _text(c.get("cell_1")) or _text(c.get("claim_text")),
-             "design": _text(c.get("claimed_design")), "n": _fmt(_num(c.get("claimed_n"))),
-             "control": _text(c.get("claimed_control")), "detail": "; ".join(parts),
-             "verdict": audit.loc[cid, "verdict"]}
-        )
-    out = pd.DataFrame(steps, columns=["stage", "where", "label", "design", "n", "control", "detail", "verdict"])
-    out.insert(0, "step", range(1, len(out) + 1))
-    return out
-
-
 def load_defaults(claims, studies):
     """Fill in the bundled claims and studies where either is None.
 
@@ -885,3 +593,16 @@ def load_defaults(claims, studies):
     if claims is None:
         claims = load_claims(studies=studies)
     return claims, studies
+
+
+# --------------------------------------------------------------------------- old names
+def _split_ids(value: object) -> list[str]:
+    return list(_cells.split_list(value))
+
+
+split_ids = renamed("matstats.audit.split_ids", _split_ids, "matstats.data_io.split_list")
+__getattr__ = moved(__name__, {
+    "trace_claim": ("matstats.audit_trace", "trace_claim"),
+    "trace_figure": ("matstats.audit_trace", "trace_figure"),
+    "DEMONYMS": ("matstats.audit_trace", "DEMONYMS"),
+})

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from matstats._cells import LIST_SEPARATOR, split_list  # split_list: public here too
 from matstats._errors import DataError
 
 __all__ = [
@@ -33,7 +34,6 @@ __all__ = [
     "default_path",
 ]
 
-LIST_SEPARATOR = ";"
 _INTEGER_RE = re.compile(r"^[+-]?[0-9]+$")
 _SLUG_RE = re.compile(r"^[a-z0-9_]+$")
 
@@ -76,27 +76,6 @@ def load_schema() -> dict:
     """
     text = (_data_dir() / "schema.json").read_text(encoding="utf-8")
     return json.loads(text)
-
-
-def split_list(value: object) -> tuple[str, ...]:
-    """Split a ``;``-separated list cell (e.g. ``study_ids``, ``cited_in``) into a tuple.
-
-    Parameters
-    ----------
-    value : str or missing
-        The cell value; missing/NaN/empty gives an empty tuple.
-
-    Returns
-    -------
-    tuple of str
-        The items, in order.
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return ()
-    text = str(value)
-    if text == "":
-        return ()
-    return tuple(text.split(LIST_SEPARATOR))
 
 
 # ---------------------------------------------------------------------------

@@ -20,16 +20,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from matstats.audit import (
-    MAT_DEVICES,
-    _missing,
-    _text,
-    audit_claims,
-    load_defaults,
-    row_n,
-    split_ids,
-)
+from matstats import _cells
+from matstats.audit import audit_claims, load_defaults, row_n
 from matstats.data_io import load_claims, load_studies
+from matstats.vocab import MAT_DEVICES, NO_RESULT_DESIGNS, RANDOMIZED_DESIGNS
 
 #: Seed table name -> (snake_case column, header text in the seed) in column order.
 SEED_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -51,11 +45,7 @@ SEED_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
 
 GRADES = ("high", "moderate", "low", "very_low")
 
-#: Designs that start at "high": randomized comparisons and syntheses of them.
-RANDOMIZED_DESIGNS = frozenset({"rct", "crossover", "controlled_trial", "meta_analysis"})
-
-#: Designs that carry no results to grade.
-NO_RESULT_DESIGNS = frozenset({"registered_protocol"})
+_text = _cells.text
 
 
 def _check_table(name: str) -> None:
@@ -347,7 +337,7 @@ def audited_table(
     extra = []
     for cid in claimed["claim_id"]:
         a = audit.loc[cid]
-        ids = split_ids(a["study_ids"])
+        ids = list(_cells.split_list(a["study_ids"]))
         grade, reasons = _best_grade(grades[grades["study_id"].isin(ids)])
         extra.append(
             {
@@ -371,7 +361,7 @@ def audited_table(
 
 # --------------------------------------------------------------------------- writers
 def _md_cell(value: object) -> str:
-    text = "" if _missing(value) else str(value)
+    text = "" if _cells.is_missing(value) else str(value)
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
@@ -403,7 +393,7 @@ def to_html(df: pd.DataFrame, title: str, headers: dict[str, str] | None = None)
     headers = headers or {}
     head = "".join(f"<th>{html.escape(str(headers.get(c, c)))}</th>" for c in df.columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape('' if _missing(v) else str(v))}</td>" for v in row) + "</tr>"
+        "<tr>" + "".join(f"<td>{html.escape('' if _cells.is_missing(v) else str(v))}</td>" for v in row) + "</tr>"
         for row in df.itertuples(index=False)
     )
     return (

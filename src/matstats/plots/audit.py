@@ -36,6 +36,13 @@ def plot_verdicts(audit: pd.DataFrame, ax=None, figsize: tuple[float, float] = (
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from matstats.audit import audit_claims
+    >>> fig = plot_verdicts(audit_claims(), figsize=(6, 3))
+    >>> fig.get_size_inches().tolist()
+    [6.0, 3.0]
     """
     counts = verdict_counts(audit)
     if ax is None:
@@ -58,24 +65,37 @@ def plot_verdicts(audit: pd.DataFrame, ax=None, figsize: tuple[float, float] = (
     return fig
 
 
-def plot_figure_trace(trace: pd.DataFrame, figsize: tuple[float, float] | None = None) -> Figure:
+def plot_figure_trace(trace: pd.DataFrame, ax=None,
+                      figsize: tuple[float, float] | None = None) -> Figure:
     """Draw the path of a headline figure as a column of boxes joined by arrows.
 
     Parameters
     ----------
     trace : pandas.DataFrame
-        Output of :func:`matstats.audit.trace_figure`.
+        Output of :func:`matstats.audit_trace.trace_figure`.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on (default: a new figure of ``figsize``).
     figsize : tuple of float, optional
-        Figure size in inches (default: 10 wide, 1.5 per step).
+        Size of a new figure in inches (default: 10 wide, 1.3 per step).
 
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from matstats.audit_trace import trace_figure
+    >>> fig = plot_figure_trace(trace_figure(98))
+    >>> len(fig.axes)
+    1
     """
     n = len(trace)
     if n == 0:
         raise ValueError("trace is empty: no study or claim carries that figure")
-    fig, ax = plt.subplots(figsize=figsize or (10.0, 1.3 * n + 0.6))
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize or (10.0, 1.3 * n + 0.6))
+    else:
+        fig = ax.figure
     ax.set_xlim(0, 1)
     ax.set_ylim(-0.5, n - 0.5)
     ax.invert_yaxis()
@@ -96,5 +116,5 @@ def plot_figure_trace(trace: pd.DataFrame, figsize: tuple[float, float] | None =
         if i < n - 1:
             ax.annotate("", xy=(0.5, i + 0.62), xytext=(0.5, i + 0.38),
                         arrowprops={"arrowstyle": "->", "lw": 1.2})
-    ax.set_title("How the headline figure travelled (computed by matstats.audit.trace_figure)")
+    ax.set_title("How the headline figure travelled (computed by matstats.audit_trace.trace_figure)")
     return fig
