@@ -183,9 +183,6 @@ def test_drift_smd_on_an_outcome_without_direction_is_not_guessed():
     assert out.loc[0, "reason_code"] == "no_orientation"
 
 
-@pytest.mark.xfail(strict=True, reason="ladder.mat_effect_sizes still keeps the raw reported "
-                   "SMD; fixed when it moves to study_effects and uses vocab.benefit_sign "
-                   "(remove this mark then)")
 def test_drift_ladder_and_router_agree_on_a_reported_smd():
     from matstats import ladder
 

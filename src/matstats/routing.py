@@ -35,7 +35,8 @@ import pandas as pd
 from scipy import stats
 
 from matstats import _cells, _checks, vocab
-from matstats.ladder import mat_effect_sizes, pooled_by_control
+from matstats.ladder import pooled_by_control
+from matstats.study_effects import study_effect_sizes
 from matstats.literature import (
     MCID_SD_OTHER,
     MCID_SD_PAIN,
@@ -116,7 +117,7 @@ def _key(row: Mapping) -> tuple:
 # ------------------------------------------------------------------------ effect sizes
 def _effects_table(studies: pd.DataFrame, effects: object) -> pd.DataFrame:
     if effects is None:
-        effects = mat_effect_sizes(studies)
+        effects = study_effect_sizes(studies)
     if hasattr(effects, "effects"):
         effects = effects.effects
     if not isinstance(effects, pd.DataFrame):
@@ -347,7 +348,7 @@ def sensitivity_for_studies(
     vendor report -> none; survey proportion -> :func:`~matstats.sensitivity.survey_bounds`
     (users = ``n_enrolled``); adverse-event count -> exact CI; between-group result ->
     :func:`~matstats.sensitivity.tipping_point` on the effect size from
-    :func:`matstats.ladder.mat_effect_sizes` (or the row's own SMD and CI, oriented by
+    :func:`matstats.study_effects.study_effect_sizes` (or the row's own SMD and CI, oriented by
     :func:`matstats.vocab.benefit_sign`) plus the bias-adjusted probability of exceeding the
     MCID; within-group mean change with CI -> :func:`~matstats.sensitivity.
     decompose_improvement`; anything else -> none, with the reason.
@@ -358,7 +359,7 @@ def sensitivity_for_studies(
         As returned by :func:`matstats.load_studies` (needs ``line``).
     effects : DataFrame or ladder.MatEffects, optional
         Effect sizes; default computed from ``studies`` with
-        :func:`matstats.ladder.mat_effect_sizes`.
+        :func:`matstats.study_effects.study_effect_sizes`.
     prior : Prior, optional
         Unblinding/expectation bias prior (SD); default ``unblinding_sd`` of
         :func:`matstats.literature.sensitivity_priors`.
@@ -640,7 +641,7 @@ def bias_adjusted_mat_effects(
     {'unblinding_sd'}
     """
     if pooled is None:
-        pooled = pooled_by_control(mat_effect_sizes(studies))
+        pooled = pooled_by_control(study_effect_sizes(studies))
     allp = sensitivity_priors()
     frames = []
     for name in priors:

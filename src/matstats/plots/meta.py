@@ -60,7 +60,7 @@ def forest_plot(
     ----------
     studies : DataFrame
         Columns ``yi``, ``ci_low``, ``ci_high`` and ``label_col``; rows with NaN ``yi``
-        but a finite ``bound_value`` (from :func:`matstats.ladder.mat_effect_sizes`) are
+        but a finite ``bound_value`` (from :func:`matstats.study_effects.study_effect_sizes`) are
         drawn as an open arrow from the bound (``bound_side`` ``"lower"``: g > bound).
         Optional ``weight`` sets the marker size.
     label_col : str
