@@ -14,7 +14,7 @@ from statsmodels.stats.meta_analysis import combine_effects
 
 import matstats
 from matstats.meta import (
-    MetaResult,
+    MetaFit,
     egger_test,
     leave_one_out,
     meta_analysis,
@@ -28,7 +28,14 @@ V = np.array([0.02, 0.03, 0.05, 0.01, 0.04, 0.06, 0.015])
 
 def test_public_names_are_exported():
     assert matstats.meta_analysis is meta_analysis
-    assert matstats.MetaResult is MetaResult
+    assert matstats.MetaFit is MetaFit
+    assert isinstance(meta_analysis(Y, V), MetaFit)
+
+
+def test_metaresult_is_a_deprecated_alias_of_metafit():
+    with pytest.warns(DeprecationWarning, match="MetaFit"):
+        from matstats.meta import MetaResult
+    assert MetaResult is MetaFit
 
 
 def test_fixed_effect_closed_form():
@@ -141,8 +148,8 @@ def test_tau2_and_i2_never_negative(method):
 @pytest.mark.parametrize(
     "yi,vi,msg",
     [
-        ([0.1, 0.2], [0.01], "different lengths"),
-        ([0.1, np.nan], [0.01, 0.02], "NaN"),
+        ([0.1, 0.2], [0.01], "vi must have length 2"),
+        ([0.1, np.nan], [0.01, 0.02], "yi must be finite"),
         ([0.1, 0.2], [0.01, 0.0], "must be > 0"),
         ([0.1, 0.2], [0.01, -0.1], "must be > 0"),
         ([], [], "at least 1"),
