@@ -184,7 +184,7 @@ def test_or_smd_conversions_chinn():
 
 # ----------------------------------------------------------------------- bad input
 def test_escalc_errors():
-    with pytest.raises(ValueError, match="unknown measure"):
+    with pytest.raises(ValueError, match="measure must be one of"):
         escalc("XYZ", m1i=1)
     with pytest.raises(ValueError, match="missing"):
         escalc("MD", m1i=1, sd1i=1, n1i=10, m2i=0, sd2i=1)
