@@ -210,8 +210,8 @@ def escalc(
     ...              n2i="n_c", data=df)
     >>> out[["yi", "vi"]].round(4)
            yi      vi
-    0  0.4877  0.0991
-    1  0.1069  0.0657
+    0  0.4779  0.1004
+    1  0.1067  0.0657
     """
     measure = _checks.one_of("measure", measure.upper() if isinstance(measure, str) else measure,
                              _MEASURES)

@@ -136,8 +136,8 @@ class TrimFillResult:
         >>> from matstats.meta import trim_and_fill
         >>> res = trim_and_fill([-0.4, -0.2, 0.0, 0.2, 0.4], [0.1, 0.05, 0.01, 0.05, 0.1])
         >>> res.to_frame()[["k0", "side", "k"]]
-           k0   side  k
-        0   0  right  5
+           k0  side  k
+        0   0  left  5
         """
         head = pd.DataFrame([{"k0": self.k0, "side": self.side, "estimator": self.estimator}])
         return pd.concat([head, self.model.to_frame()], axis=1)

@@ -66,9 +66,9 @@ class MetaFit:
     >>> from matstats.meta import meta_analysis
     >>> fit = meta_analysis([0.1, 0.3, 0.5, 0.2], [0.02, 0.03, 0.05, 0.01], method="DL")
     >>> round(fit.estimate, 4), fit.k
-    (0.2005, 4)
+    (0.2213, 4)
     >>> fit.leave_one_out()["estimate"].round(3).tolist()
-    [0.233, 0.183, 0.188, 0.256]
+    [0.261, 0.21, 0.191, 0.252]
     """
 
     estimate: float
@@ -171,7 +171,7 @@ class MetaFit:
         >>> fit = meta_analysis([0.1, 0.3, 0.5, 0.2], [0.02, 0.03, 0.05, 0.01])
         >>> fit.predict(level=0.9, transf=np.exp)[["estimate", "ci_low", "ci_high"]].round(3)
            estimate  ci_low  ci_high
-        0     1.222   1.063    1.405
+        0     1.248   1.112      1.4
         """
         lev = self.level if level is None else _checks.level(level)
         if lev == self.level:
@@ -233,7 +233,7 @@ class MetaFit:
         >>> from matstats.meta import meta_analysis
         >>> fit = meta_analysis([0.1, 0.3, 0.5, 0.2], [0.02, 0.03, 0.05, 0.01])
         >>> round(fit.egger_test().limit_estimate, 4)
-        -0.1425
+        -0.0349
         """
         return bias.egger(self)
 
@@ -274,7 +274,7 @@ class MetaFit:
         >>> from matstats.meta import meta_analysis
         >>> fit = meta_analysis([0.1, 0.3, 0.5, 0.2], [0.02, 0.03, 0.05, 0.01], method="FE")
         >>> round(fit.subgroups(["a", "a", "b", "b"]).q_between, 4)
-        0.0079
+        0.241
         """
         return subsets.subgroups(self, groups, tau2=tau2)
 
@@ -363,7 +363,7 @@ def meta_analysis(yi, vi, *, method: str = "REML", test: str = "z", level: float
     ...                    "v": [0.02, 0.03, 0.05]})
     >>> fit = meta_analysis("g", "v", data=df, slab="study", method="DL")
     >>> fit.slab, round(fit.estimate, 4)
-    (('a', 'b', 'c'), 0.2474)
+    (('a', 'b', 'c'), 0.2522)
     """
     level = _check_settings(method, test, level)
     _columns.check_data(data)
@@ -371,6 +371,7 @@ def meta_analysis(yi, vi, *, method: str = "REML", test: str = "z", level: float
                                _columns.column("slab", slab, data))
     if test == "knha" and y.size < 2:
         raise ValueError("test='knha' needs at least 2 studies (t distribution on k-1 df)")
+    y, v = y.copy(), v.copy()  # the fit owns its data: never the caller's array
     y.flags.writeable = False
     v.flags.writeable = False
     return MetaFit(**_summary(y, v, method, test, level), yi=y, vi=v, slab=labels)
@@ -469,7 +470,7 @@ def egger_test(yi, vi, *, level: float = 0.95) -> bias.EggerResult:
     >>> from matstats.meta import egger_test
     >>> res = egger_test([0.1, 0.3, 0.5, 0.2], [0.02, 0.03, 0.05, 0.01])
     >>> res.df, round(res.pval, 4)
-    (2, 0.0757)
+    (2, 0.3125)
     """
     return meta_analysis(yi, vi, method="FE", level=level).egger_test()
 
