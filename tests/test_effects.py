@@ -92,6 +92,8 @@ def test_zero_cell_without_correction_is_reported_not_dropped():
 
 
 def test_standardized_mean_change_closed_form():
+    # Implementation cross-check: restates metafor's formula (the independent reference is
+    # metafor itself, tests/test_metafor_alignment.py::test_escalc_matches_metafor).
     # SMCC: (m1 - m2) / sqrt(sd1^2 + sd2^2 - 2 r sd1 sd2) times c(n-1); var 1/n + g^2/(2n)
     out = escalc("SMCC", m1i=5.0, m2i=4.0, sd1i=2.0, sd2i=2.0, ni=26, ri=0.5)
     g = hedges_correction(25.0)[()] * 1.0 / 2.0
@@ -184,7 +186,7 @@ def test_or_smd_conversions_chinn():
 
 # ----------------------------------------------------------------------- bad input
 def test_escalc_errors():
-    with pytest.raises(ValueError, match="unknown measure"):
+    with pytest.raises(ValueError, match="measure must be one of"):
         escalc("XYZ", m1i=1)
     with pytest.raises(ValueError, match="missing"):
         escalc("MD", m1i=1, sd1i=1, n1i=10, m2i=0, sd2i=1)
@@ -211,3 +213,35 @@ def test_escalc_nan_rows_are_kept_and_flagged():
     assert np.isnan(out.loc[1, "yi"]) and np.isnan(out.loc[1, "vi"])
     assert "missing input" in out.loc[1, "note"]
     assert list(out.columns) == ["yi", "vi", "measure", "bound", "note"]
+
+
+# ----------------------------------------------------------------------- data= form
+def test_escalc_data_frame_form_equals_array_form():
+    import pandas as pd
+
+    df = pd.DataFrame({"m_t": [5.0, 4.2, np.nan], "sd_t": [2.0, 1.8, 1.0], "n_t": [20, 31, 9],
+                       "m_c": [4.0, 4.0, 3.0], "sd_c": [2.1, 1.9, 1.0], "n_c": [21, 30, 9]},
+                      index=["x", "y", "z"])
+    a = escalc("SMD", m1i="m_t", sd1i="sd_t", n1i="n_t", m2i="m_c", sd2i="sd_c", n2i="n_c",
+               data=df)
+    b = escalc("SMD", m1i=df["m_t"].to_numpy(), sd1i=df["sd_t"].to_numpy(),
+               n1i=df["n_t"].to_numpy(), m2i=df["m_c"].to_numpy(), sd2i=df["sd_c"].to_numpy(),
+               n2i=df["n_c"].to_numpy())
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    # p_relation: a column name, or a relation used as it is
+    dp = pd.DataFrame({"p": [0.021, 0.001], "rel": ["=", "<"], "n": [20, 21]})
+    c = escalc("SMD", pi="p", n1i="n", n2i="n", p_relation="rel", data=dp)
+    assert c["bound"].tolist() == ["none", "lower"]
+    d = escalc("SMD", pi="p", n1i="n", n2i="n", p_relation="<", data=dp)
+    assert d["bound"].tolist() == ["lower", "lower"]
+    with pytest.raises(ValueError, match="'nn' is not a column of data"):
+        escalc("SMD", pi="p", n1i="nn", n2i="n", data=dp)
+
+
+def test_validation_messages_name_the_element():
+    with pytest.raises(ValueError, match=r"sd2i\[1\] must be > 0, got -1.0"):
+        escalc("MD", m1i=[1, 2], sd1i=1, n1i=10, m2i=0, sd2i=[1, -1], n2i=10)
+    with pytest.raises(ValueError, match=r"ri\[0\] must lie in \[-1, 1\]"):
+        escalc("SMCR", m1i=5.0, m2i=4.0, sd1i=2.0, ni=26, ri=1.5)
+    with pytest.raises(ValueError, match="to must be one of"):
+        escalc("RR", ai=1, bi=9, ci=2, di=8, to="some")

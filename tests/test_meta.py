@@ -1,5 +1,7 @@
 """meta_analysis and friends: closed forms, statsmodels as an independent implementation,
-invariances and edge cases. Agreement with R metafor: tests/test_metafor_alignment.py."""
+invariances and edge cases; the MetaFit object (data, settings, methods, data= form).
+Agreement with R metafor: tests/test_metafor_alignment.py. Tests that compare matstats with
+itself say so ("implementation cross-check")."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from statsmodels.stats.meta_analysis import combine_effects
 
 import matstats
 from matstats.meta import (
-    MetaResult,
+    MetaFit,
     egger_test,
     leave_one_out,
     meta_analysis,
@@ -28,7 +30,14 @@ V = np.array([0.02, 0.03, 0.05, 0.01, 0.04, 0.06, 0.015])
 
 def test_public_names_are_exported():
     assert matstats.meta_analysis is meta_analysis
-    assert matstats.MetaResult is MetaResult
+    assert matstats.MetaFit is MetaFit
+    assert isinstance(meta_analysis(Y, V), MetaFit)
+
+
+def test_metaresult_is_a_deprecated_alias_of_metafit():
+    with pytest.warns(DeprecationWarning, match="MetaFit"):
+        from matstats.meta import MetaResult
+    assert MetaResult is MetaFit
 
 
 def test_fixed_effect_closed_form():
@@ -141,8 +150,8 @@ def test_tau2_and_i2_never_negative(method):
 @pytest.mark.parametrize(
     "yi,vi,msg",
     [
-        ([0.1, 0.2], [0.01], "different lengths"),
-        ([0.1, np.nan], [0.01, 0.02], "NaN"),
+        ([0.1, 0.2], [0.01], "vi must have length 2"),
+        ([0.1, np.nan], [0.01, 0.02], "yi must be finite"),
         ([0.1, 0.2], [0.01, 0.0], "must be > 0"),
         ([0.1, 0.2], [0.01, -0.1], "must be > 0"),
         ([], [], "at least 1"),
@@ -239,6 +248,8 @@ def test_subgroup_lists_exclusions_and_validates():
 
 # ------------------------------------------------------------------------- leave one out
 def test_leave_one_out_rows_are_refits():
+    # implementation cross-check (leave-one-out is a refit by definition); the independent
+    # reference is metafor's leave1out in tests/test_metafor_alignment.py
     out = leave_one_out(Y, V, method="DL", labels=list("abcdefg"))
     assert out["omitted"].tolist() == list("abcdefg")
     for i in (0, 4):
@@ -249,3 +260,133 @@ def test_leave_one_out_rows_are_refits():
     with pytest.raises(ValueError, match="labels"):
         leave_one_out(Y, V, labels=["a"])
     assert isinstance(out, pd.DataFrame)
+
+
+# ------------------------------------------------------------- the fit keeps data and settings
+def test_fit_keeps_data_and_settings():
+    fit = meta_analysis(Y, V, method="DL", test="knha", level=0.9, slab=list("abcdefg"))
+    np.testing.assert_array_equal(fit.yi, Y)
+    np.testing.assert_array_equal(fit.vi, V)
+    assert fit.slab == tuple("abcdefg")
+    assert (fit.method, fit.test, fit.level) == ("DL", "knha", 0.9)
+    assert not fit.yi.flags.writeable and not fit.vi.flags.writeable
+    # the data are a copy: changing the caller's array does not change the fit
+    y = Y.copy()
+    fit2 = meta_analysis(y, V)
+    y[0] = 99.0
+    assert fit2.yi[0] == Y[0]
+    # to_frame holds the summary only, as before
+    assert "yi" not in fit.to_frame().columns and "slab" not in fit.to_frame().columns
+
+
+@pytest.mark.parametrize("method,test", [("REML", "z"), ("DL", "knha"), ("FE", "z"),
+                                         ("PM", "knha")])
+def test_methods_equal_function_forms_exactly(method, test):
+    # implementation cross-check: the function forms are wrappers of the methods
+    fit = meta_analysis(Y, V, method=method, test=test, level=0.9)
+    kw = {"method": method, "test": test, "level": 0.9}
+    pd.testing.assert_frame_equal(fit.leave_one_out(), leave_one_out(Y, V, **kw),
+                                  check_exact=True)
+    a, b = fit.trim_and_fill(), trim_and_fill(Y, V, **kw)
+    pd.testing.assert_frame_equal(a.to_frame(), b.to_frame(), check_exact=True)
+    pd.testing.assert_frame_equal(a.data, b.data, check_exact=True)
+    groups = ["a", "a", "b", "b", "b", "c", "c"]
+    for tau2 in ("separate", "common"):
+        pd.testing.assert_frame_equal(fit.subgroups(groups, tau2=tau2).to_frame(),
+                                      subgroup_analysis(Y, V, groups, tau2=tau2, **kw).to_frame(),
+                                      check_exact=True)
+    assert fit.egger_test() == egger_test(Y, V, level=0.9)
+
+
+def test_leave_one_out_labels_come_from_slab():
+    fit = meta_analysis(Y, V, slab=list("abcdefg"))
+    assert fit.leave_one_out()["omitted"].tolist() == list("abcdefg")
+    assert meta_analysis(Y, V).leave_one_out()["omitted"].tolist() == list(range(7))
+
+
+def test_trim_and_fill_model_keeps_settings_and_labels():
+    fit = meta_analysis(Y, V, method="DL", level=0.9, slab=list("abcdefg"))
+    tf = fit.trim_and_fill(side="left")
+    assert (tf.model.method, tf.model.level) == ("DL", 0.9)
+    assert tf.model.slab[:7] == tuple("abcdefg")
+    assert len(tf.model.slab) == 7 + tf.k0
+
+
+def test_data_frame_forms_equal_array_forms():
+    df = pd.DataFrame({"g": Y, "var": V, "study": list("abcdefg")}, index=range(10, 17))
+    a = meta_analysis("g", "var", data=df, slab="study", method="DL")
+    b = meta_analysis(Y, V, slab=list("abcdefg"), method="DL")
+    pd.testing.assert_frame_equal(a.to_frame(), b.to_frame(), check_exact=True)
+    assert a.slab == b.slab and a.weights == b.weights
+    # columns and arrays can be mixed
+    c = meta_analysis("g", V, data=df, method="DL")
+    assert c.estimate == b.estimate
+    with pytest.raises(ValueError, match="'gg' is not a column of data"):
+        meta_analysis("gg", "var", data=df)
+    with pytest.raises(ValueError, match="no data= was given"):
+        meta_analysis("g", "var")
+    with pytest.raises(ValueError, match="data must be a pandas DataFrame"):
+        meta_analysis("g", "var", data={"g": Y, "var": V})
+
+
+def test_predict_reference_values():
+    # independent reference: estimate +/- z se and +/- z sqrt(se^2 + tau2), written out
+    fit = meta_analysis(Y, V, method="DL")
+    p95 = fit.predict()
+    assert p95.loc[0, "ci_low"] == fit.ci_low and p95.loc[0, "pi_high"] == fit.pi_high
+    p80 = fit.predict(level=0.8)
+    z = 1.2815515655446004  # qnorm(0.9)
+    assert p80.loc[0, "ci_low"] == pytest.approx(fit.estimate - z * fit.se, rel=1e-12)
+    half = z * math.sqrt(fit.se**2 + fit.tau2)
+    assert p80.loc[0, "pi_high"] == pytest.approx(fit.estimate + half, rel=1e-12)
+    # Hartung-Knapp: t(k-1) critical value, qt(0.9, 6) = 1.439755747679
+    kn = meta_analysis(Y, V, method="DL", test="knha")
+    assert kn.predict(level=0.8).loc[0, "ci_high"] == pytest.approx(
+        kn.estimate + 1.439755747679 * kn.se, rel=1e-10)
+    ex = fit.predict(transf=np.exp)
+    assert ex.loc[0, "estimate"] == pytest.approx(math.exp(fit.estimate))
+    assert math.isnan(ex.loc[0, "se"])
+    assert math.isnan(meta_analysis(Y, V, method="FE").predict(level=0.8).loc[0, "pi_low"])
+    with pytest.raises(ValueError, match="level"):
+        fit.predict(level=80)
+    with pytest.raises(ValueError, match="transf"):
+        fit.predict(transf=2.0)
+
+
+def test_update_refits():
+    fit = meta_analysis(Y, V, method="DL", slab=list("abcdefg"))
+    fe = fit.update(method="FE")
+    assert fe.estimate == meta_analysis(Y, V, method="FE").estimate and fe.slab == fit.slab
+    sub = fit.update(yi=Y[:3], vi=V[:3])
+    assert sub.k == 3 and sub.slab is None and sub.method == "DL"
+
+
+def test_study_frame_columns():
+    fit = meta_analysis(Y, V, slab=list("abcdefg"))
+    sf = fit.study_frame()
+    assert sf.columns.tolist() == ["label", "yi", "vi", "se", "ci_low", "ci_high", "weight"]
+    assert sf["ci_high"].iloc[0] == pytest.approx(Y[0] + 1.959963984540054 * math.sqrt(V[0]))
+    assert sf["weight"].sum() == pytest.approx(100)
+    assert meta_analysis(Y, V).study_frame()["label"].iloc[0] == "Study 1"
+
+
+def test_follow_up_methods_check_k_and_options():
+    small = meta_analysis([0.1, 0.2], [0.01, 0.02])
+    with pytest.raises(ValueError, match="at least 3"):
+        small.trim_and_fill()
+    with pytest.raises(ValueError, match="at least 3"):
+        small.egger_test()
+    fit = meta_analysis(Y, V)
+    with pytest.raises(ValueError, match="tau2 must be one of"):
+        fit.subgroups(["a"] * 7, tau2="pooled")
+    with pytest.raises(ValueError, match="maxiter"):
+        fit.trim_and_fill(maxiter=0)
+    with pytest.raises(ValueError, match=r"slab \(the study labels\)"):
+        meta_analysis(Y, V, slab=["a"])
+
+
+def test_top_level_metaresult_warns_and_is_metafit(monkeypatch):
+    monkeypatch.delitem(vars(matstats), "MetaResult", raising=False)  # no cached lazy name
+    with pytest.warns(DeprecationWarning, match="MetaFit"):
+        alias = matstats.MetaResult
+    assert alias is MetaFit

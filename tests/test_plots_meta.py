@@ -8,7 +8,9 @@ import pandas as pd
 import pytest
 from matplotlib.patches import Polygon
 
-from matstats.plots.meta import forest_plot, funnel_plot, ladder_plot
+from matstats.meta import meta_analysis, subgroup_analysis
+from matstats.plots import meta as pm
+from matstats.plots.meta import plot_forest, plot_funnel, plot_ladder
 
 
 @pytest.fixture(autouse=True)
@@ -34,7 +36,7 @@ def test_forest_plot_structure():
                               "ci_low": [0.1, -0.4], "ci_high": [0.9, 0.6], "k": [2, 1]})
     overall = {"estimate": 0.4, "ci_low": 0.1, "ci_high": 0.7, "pi_low": -0.3,
                "pi_high": 1.1, "k": 3}
-    fig = forest_plot(_studies(), group_col="group", subgroups=subgroups, overall=overall,
+    fig = plot_forest(_studies(), group_col="group", subgroups=subgroups, overall=overall,
                       figsize=(7, 4))
     ax = fig.axes[0]
     assert tuple(fig.get_size_inches()) == (7, 4)
@@ -57,18 +59,18 @@ def test_forest_plot_accepts_result_object_and_rejects_bad_input():
     class Res:
         estimate, ci_low, ci_high, pi_low, pi_high, k = 0.4, 0.1, 0.7, np.nan, np.nan, 2
 
-    fig = forest_plot(_studies().iloc[:2], overall=Res())
+    fig = plot_forest(_studies().iloc[:2], overall=Res())
     assert len(fig.axes) == 1
     with pytest.raises(ValueError, match="missing columns"):
-        forest_plot(pd.DataFrame({"yi": [1.0]}))
+        plot_forest(pd.DataFrame({"yi": [1.0]}))
     with pytest.raises(ValueError):
-        forest_plot(_studies(), group_col="nope")
+        plot_forest(_studies(), group_col="nope")
 
 
 def test_funnel_plot_structure():
     yi = [0.5, 0.8, 0.3]
     vi = [0.1, 0.05, 0.2]
-    fig = funnel_plot(yi, vi, fill_yi=[0.1], fill_vi=[0.1], adjusted_estimate=0.4,
+    fig = plot_funnel(yi, vi, fill_yi=[0.1], fill_vi=[0.1], adjusted_estimate=0.4,
                       figsize=(5, 4))
     ax = fig.axes[0]
     offsets = [c.get_offsets() for c in ax.collections if len(c.get_offsets())]
@@ -83,13 +85,13 @@ def test_funnel_plot_structure():
 
 def test_funnel_plot_bad_input():
     with pytest.raises(ValueError):
-        funnel_plot([0.1, 0.2], [0.1])
+        plot_funnel([0.1, 0.2], [0.1])
     with pytest.raises(ValueError):
-        funnel_plot([0.1], [0.0])
+        plot_funnel([0.1], [0.0])
     with pytest.raises(ValueError):
-        funnel_plot([], [])
+        plot_funnel([], [])
     with pytest.raises(ValueError):
-        funnel_plot([0.1], [0.1], fill_yi=[0.1], fill_vi=[])
+        plot_funnel([0.1], [0.1], fill_yi=[0.1], fill_vi=[])
 
 
 def test_ladder_plot_structure():
@@ -103,7 +105,7 @@ def test_ladder_plot_structure():
         "ci_low": [0.1, np.nan, np.nan, -0.1, 0.05, np.nan, np.nan],
         "ci_high": [1.4, np.nan, np.nan, 0.8, 0.35, np.nan, np.nan],
     })
-    fig = ladder_plot(ladder, figsize=(8, 4))
+    fig = plot_ladder(ladder, figsize=(8, 4))
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == [
         "no treatment /\nwaiting list", "active control /\nadd-on", "sham"]
@@ -112,4 +114,70 @@ def test_ladder_plot_structure():
     labels = ax.get_legend().get_texts()
     assert [t.get_text() for t in labels] == ["obs", "exp A", "exp B", "ref"]
     with pytest.raises(ValueError):
-        ladder_plot(ladder.drop(columns="kind"))
+        plot_ladder(ladder.drop(columns="kind"))
+
+
+# ------------------------------------------------------------------ fits, ax=, old names
+def _fit():
+    return meta_analysis([0.05, 0.3, 0.45, 0.6, 0.9], [0.005, 0.02, 0.04, 0.06, 0.1],
+                         slab=["s1", "s2", "s3", "s4", "s5"])
+
+
+def test_plot_forest_takes_a_fit():
+    fit = _fit()
+    ax = plot_forest(fit).axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[:5] == ["  s1", "  s2", "  s3", "  s4", "  s5"]
+    assert labels[-1] == "Overall (k=5)"
+    diamond = [p for p in ax.patches if isinstance(p, Polygon)][-1].get_xy()[:, 0]
+    assert (diamond.min(), diamond.max()) == (pytest.approx(fit.ci_low), pytest.approx(fit.ci_high))
+
+
+def test_plot_forest_takes_a_subgroup_result():
+    yi, vi = [0.7, 0.3, 0.1, 0.2], [0.05, 0.04, 0.06, 0.03]
+    studies = pd.DataFrame({"label": list("abcd"), "group": ["x", "x", "y", "y"], "yi": yi,
+                            "ci_low": np.subtract(yi, 0.4), "ci_high": np.add(yi, 0.4)})
+    sub = subgroup_analysis(yi, vi, studies["group"], method="FE")
+    ax = plot_forest(studies, group_col="group", subgroups=sub).axes[0]
+    assert len([p for p in ax.patches if isinstance(p, Polygon)]) == 2
+
+
+def test_plot_funnel_takes_a_fit_and_its_trim_and_fill():
+    fit = _fit()
+    tf = fit.trim_and_fill()
+    assert tf.k0 > 0
+    ax = plot_funnel(fit, trim_fill=tf).axes[0]
+    sizes = sorted(len(c.get_offsets()) for c in ax.collections if len(c.get_offsets()))
+    assert fit.k in sizes and tf.k0 in sizes
+    lines = {ln.get_label(): ln.get_xdata()[0] for ln in ax.lines}
+    assert lines["pooled estimate"] == pytest.approx(fit.estimate)
+    assert lines["adjusted estimate"] == pytest.approx(tf.model.estimate)
+    with pytest.raises(ValueError, match="vi must be None"):
+        plot_funnel(fit, [0.1] * 5)
+    with pytest.raises(ValueError, match="either trim_fill"):
+        plot_funnel(fit, trim_fill=tf, fill_yi=[0.1], fill_vi=[0.1])
+
+
+@pytest.mark.parametrize("name", ["plot_forest", "plot_funnel", "plot_ladder"])
+def test_every_plot_draws_on_a_given_ax(name):
+    fig, (ax0, ax1) = plt.subplots(1, 2)
+    ladder = pd.DataFrame({"series": ["obs"] * 2, "kind": ["observed"] * 2, "position": [0, 1],
+                           "rung": ["open", "sham"], "estimate": [0.5, 0.2],
+                           "ci_low": [0.1, -0.1], "ci_high": [0.9, 0.5]})
+    arg = {"plot_forest": _fit(), "plot_funnel": _fit(), "plot_ladder": ladder}[name]
+    out = getattr(pm, name)(arg, ax=ax1)
+    assert out is fig
+    assert ax1.has_data() and not ax0.has_data()
+
+
+@pytest.mark.parametrize("old,new", [("forest_plot", "plot_forest"),
+                                     ("funnel_plot", "plot_funnel"),
+                                     ("ladder_plot", "plot_ladder")])
+def test_old_plot_names_warn_and_still_work(old, new):
+    ladder = pd.DataFrame({"series": ["obs"], "kind": ["observed"], "position": [0],
+                           "rung": ["sham"], "estimate": [0.2], "ci_low": [-0.1],
+                           "ci_high": [0.5]})
+    arg = {"forest_plot": _fit(), "funnel_plot": _fit(), "ladder_plot": ladder}[old]
+    with pytest.warns(DeprecationWarning, match=new):
+        fig = getattr(pm, old)(arg)
+    assert len(fig.axes) == 1

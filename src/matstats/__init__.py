@@ -21,7 +21,8 @@ _LAZY = {
     # effect sizes and meta-analysis (issue: sham vs treatment)
     "escalc": "matstats.effects",
     "meta_analysis": "matstats.meta",
-    "MetaResult": "matstats.meta",
+    "MetaFit": "matstats.meta",
+    "MetaResult": "matstats.meta",  # deprecated alias of MetaFit (warns)
     "egger_test": "matstats.meta",
     "trim_and_fill": "matstats.meta",
     "subgroup_analysis": "matstats.meta",

@@ -24,10 +24,13 @@ Conventions (all from metafor's documentation of ``escalc``):
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 from scipy import special, stats
+
+from matstats import _checks, _columns
 
 __all__ = [
     "escalc",
@@ -47,14 +50,8 @@ _OUT_COLUMNS = ["yi", "vi", "measure", "bound", "note"]
 
 
 def _arr(name: str, value, n: int | None = None) -> np.ndarray:
-    """Convert an argument to a 1-D float array (NaN for None entries)."""
-    try:
-        a = np.atleast_1d(np.asarray(pd.to_numeric(pd.Series(np.atleast_1d(value)),
-                                                   errors="raise"), dtype=float))
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"argument {name!r} must be numeric, got {value!r}") from exc
-    if a.ndim != 1:
-        raise ValueError(f"argument {name!r} must be one-dimensional, got shape {a.shape}")
+    """An argument as a 1-D float array (NaN for missing entries), a scalar repeated n times."""
+    a = _checks.vector(name, value, allow_nonfinite=True)
     if n is not None and a.size != n:
         if a.size == 1:
             a = np.repeat(a, n)
@@ -103,12 +100,19 @@ def hedges_correction(df) -> np.ndarray:
         return np.exp(special.gammaln(m / 2) - 0.5 * np.log(m / 2) - special.gammaln((m - 1) / 2))
 
 
-def _check_positive(name: str, a: np.ndarray, *, strict: bool = True) -> None:
-    ok = np.isnan(a) | ((a > 0) if strict else (a >= 0))
-    if not np.all(ok):
-        bad = a[~ok][0]
-        rel = "> 0" if strict else ">= 0"
-        raise ValueError(f"argument {name!r} must be {rel}; got {bad!r}")
+def _each(check: Callable, name: str, a: np.ndarray, *args, **kwargs) -> None:
+    """Apply a scalar :mod:`matstats._checks` check to every non-missing element of ``a``,
+    naming the element (``sd1i[2]``) in the error."""
+    for i in np.flatnonzero(~np.isnan(a)):
+        check(f"{name}[{i}]", float(a[i]), *args, **kwargs)
+
+
+def _check_positive(name: str, a: np.ndarray) -> None:
+    _each(_checks.positive, name, a)
+
+
+def _check_at_least(name: str, a: np.ndarray, low: float, *, strict: bool = False) -> None:
+    _each(_checks.in_range, name, a, low, math.inf, open_low=strict)
 
 
 def escalc(
@@ -131,6 +135,7 @@ def escalc(
     p_relation=None,
     add: float = 0.5,
     to: str = "only0",
+    data: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Compute effect sizes ``yi`` and sampling variances ``vi`` (metafor's ``escalc``).
 
@@ -166,6 +171,11 @@ def escalc(
     to : {"only0", "all", "if0all", "none"}, default "only0"
         Which tables get ``add``: only those with a zero cell (default), all tables, all
         tables if any has a zero cell, or none.
+    data : pandas.DataFrame, optional
+        Table whose columns the data arguments (``m1i`` ... ``pi``, ``p_relation``) may
+        name, as metafor's ``data=``: ``escalc("SMD", m1i="m_t", ..., data=df)``. A string
+        ``p_relation`` that is not a column is used as the relation itself. The result is
+        the same as passing the columns themselves (a fresh 0..k-1 index).
 
     Returns
     -------
@@ -183,60 +193,81 @@ def escalc(
     ------
     ValueError
         Unknown measure, missing or mismatched arguments, impossible values (negative SDs
-        or counts, sizes < 2, p outside (0, 1], |r| >= 1).
+        or counts, sizes < 2, p outside (0, 1], |r| >= 1), or a column name not in ``data``.
 
     Notes
     -----
     Rows with a missing (NaN) input get ``yi = vi = NaN`` and say so in ``note``; they are
     never dropped.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from matstats.effects import escalc
+    >>> df = pd.DataFrame({"m_t": [5.0, 4.2], "sd_t": [2.0, 1.8], "n_t": [20, 31],
+    ...                    "m_c": [4.0, 4.0], "sd_c": [2.1, 1.9], "n_c": [21, 30]})
+    >>> out = escalc("SMD", m1i="m_t", sd1i="sd_t", n1i="n_t", m2i="m_c", sd2i="sd_c",
+    ...              n2i="n_c", data=df)
+    >>> out[["yi", "vi"]].round(4)
+           yi      vi
+    0  0.4779  0.1004
+    1  0.1067  0.0657
     """
-    if not isinstance(measure, str) or measure.upper() not in _MEASURES:
-        raise ValueError(f"unknown measure {measure!r}; choose one of {_MEASURES}")
-    measure = measure.upper()
-    given = dict(m1i=m1i, sd1i=sd1i, n1i=n1i, m2i=m2i, sd2i=sd2i, n2i=n2i, ni=ni, ri=ri,
-                 ai=ai, bi=bi, ci=ci, di=di, ti=ti, pi=pi)
+    measure = _checks.one_of("measure", measure.upper() if isinstance(measure, str) else measure,
+                             _MEASURES)
+    _columns.check_data(data)
+    given = {name: _columns.column(name, value, data) for name, value in dict(
+        m1i=m1i, sd1i=sd1i, n1i=n1i, m2i=m2i, sd2i=sd2i, n2i=n2i, ni=ni, ri=ri, ai=ai, bi=bi,
+        ci=ci, di=di, ti=ti, pi=pi).items()}
+    p_relation = _columns.column("p_relation", p_relation, data, literal_strings=True)
     if measure == "SMD":
         return _escalc_smd(given, p_relation)
     if p_relation is not None or ti is not None or pi is not None:
         raise ValueError(f"ti/pi/p_relation are only accepted for measure 'SMD', not {measure!r}")
     if measure == "MD":
-        a, n = _collect(measure, ["m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i"], given)
-        for key in ("sd1i", "sd2i", "n1i", "n2i"):
-            _check_positive(key, a[key])
-        yi = a["m1i"] - a["m2i"]
-        vi = a["sd1i"] ** 2 / a["n1i"] + a["sd2i"] ** 2 / a["n2i"]
-        return _frame(yi, vi, measure, "mean difference from means/SDs")
+        return _escalc_md(given)
     if measure in ("SMCC", "SMCR"):
-        a, n = _collect(measure, ["m1i", "m2i", "sd1i", "ni", "ri"]
-                        + (["sd2i"] if measure == "SMCC" else []), given)
-        _check_positive("ni", a["ni"])
-        _check_positive("sd1i", a["sd1i"])
-        if np.any(np.abs(a["ri"][~np.isnan(a["ri"])]) > 1):
-            raise ValueError("argument 'ri' must lie in [-1, 1]")
-        if np.any(a["ni"][~np.isnan(a["ni"])] < 3):
-            raise ValueError("argument 'ni' must be >= 3 for a standardized mean change")
-        cm = hedges_correction(a["ni"] - 1)
-        if measure == "SMCC":
-            _check_positive("sd2i", a["sd2i"])
-            sdd = np.sqrt(a["sd1i"] ** 2 + a["sd2i"] ** 2
-                          - 2 * a["ri"] * a["sd1i"] * a["sd2i"])
-            yi = cm * (a["m1i"] - a["m2i"]) / sdd
-            vi = 1 / a["ni"] + yi**2 / (2 * a["ni"])
-            how = "standardized mean change (change-score SD), bias-corrected"
-        else:
-            yi = cm * (a["m1i"] - a["m2i"]) / a["sd1i"]
-            vi = 2 * (1 - a["ri"]) / a["ni"] + yi**2 / (2 * a["ni"])
-            how = "standardized mean change (raw-score SD), bias-corrected"
-        return _frame(yi, vi, measure, how)
+        return _escalc_change(measure, given)
     if measure == "ZCOR":
-        a, n = _collect(measure, ["ri", "ni"], given)
-        r, nn = a["ri"], a["ni"]
-        if np.any(np.abs(r[~np.isnan(r)]) >= 1):
-            raise ValueError("argument 'ri' must lie strictly inside (-1, 1) for ZCOR")
-        if np.any(nn[~np.isnan(nn)] <= 3):
-            raise ValueError("argument 'ni' must be > 3 for ZCOR")
-        return _frame(np.arctanh(r), 1 / (nn - 3), measure, "Fisher z of a correlation")
+        return _escalc_zcor(given)
     return _escalc_2x2(measure, given, add, to)
+
+
+def _escalc_md(given: dict) -> pd.DataFrame:
+    a, n = _collect("MD", ["m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i"], given)
+    for key in ("sd1i", "sd2i", "n1i", "n2i"):
+        _check_positive(key, a[key])
+    yi = a["m1i"] - a["m2i"]
+    vi = a["sd1i"] ** 2 / a["n1i"] + a["sd2i"] ** 2 / a["n2i"]
+    return _frame(yi, vi, "MD", "mean difference from means/SDs")
+
+
+def _escalc_change(measure: str, given: dict) -> pd.DataFrame:
+    a, n = _collect(measure, ["m1i", "m2i", "sd1i", "ni", "ri"]
+                    + (["sd2i"] if measure == "SMCC" else []), given)
+    _check_positive("sd1i", a["sd1i"])
+    _each(_checks.in_range, "ri", a["ri"], -1, 1)
+    _check_at_least("ni", a["ni"], 3)
+    cm = hedges_correction(a["ni"] - 1)
+    if measure == "SMCC":
+        _check_positive("sd2i", a["sd2i"])
+        sdd = np.sqrt(a["sd1i"] ** 2 + a["sd2i"] ** 2 - 2 * a["ri"] * a["sd1i"] * a["sd2i"])
+        yi = cm * (a["m1i"] - a["m2i"]) / sdd
+        vi = 1 / a["ni"] + yi**2 / (2 * a["ni"])
+        how = "standardized mean change (change-score SD), bias-corrected"
+    else:
+        yi = cm * (a["m1i"] - a["m2i"]) / a["sd1i"]
+        vi = 2 * (1 - a["ri"]) / a["ni"] + yi**2 / (2 * a["ni"])
+        how = "standardized mean change (raw-score SD), bias-corrected"
+    return _frame(yi, vi, measure, how)
+
+
+def _escalc_zcor(given: dict) -> pd.DataFrame:
+    a, n = _collect("ZCOR", ["ri", "ni"], given)
+    r, nn = a["ri"], a["ni"]
+    _each(_checks.in_range, "ri", r, -1, 1, open_low=True, open_high=True)
+    _check_at_least("ni", nn, 3, strict=True)
+    return _frame(np.arctanh(r), 1 / (nn - 3), "ZCOR", "Fisher z of a correlation")
 
 
 def _frame(yi, vi, measure, how, bound=None, notes=None) -> pd.DataFrame:
@@ -272,10 +303,8 @@ def _escalc_2x2(measure: str, given: dict, add: float, to: str) -> pd.DataFrame:
     finite = ~np.isnan(cells)
     if np.any(cells[finite] < 0):
         raise ValueError("2x2 cell counts must be >= 0 (check that events do not exceed n)")
-    if to not in ("only0", "all", "if0all", "none"):
-        raise ValueError(f"argument 'to' must be 'only0', 'all', 'if0all' or 'none', got {to!r}")
-    if not (np.isfinite(add) and add >= 0):
-        raise ValueError(f"argument 'add' must be a finite number >= 0, got {add!r}")
+    _checks.one_of("to", to, ("only0", "all", "if0all", "none"))
+    add = _checks.positive("add", add, allow_zero=True)
     has_zero = np.any(cells == 0, axis=1)
     if to == "only0":
         gets = has_zero
@@ -329,8 +358,8 @@ def _escalc_smd(given: dict, p_relation) -> pd.DataFrame:
         raise ValueError("p_relation is only meaningful together with pi")
     if src == "m1i":
         a, n = _collect("SMD", ["m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i"], given)
-        for key in ("sd1i", "sd2i"):
-            _check_positive(key, a[key])
+        _check_positive("sd1i", a["sd1i"])
+        _check_positive("sd2i", a["sd2i"])
         _check_group_sizes(a["n1i"], a["n2i"])
         n1, n2 = a["n1i"], a["n2i"]
         sdp = np.sqrt(((n1 - 1) * a["sd1i"] ** 2 + (n2 - 1) * a["sd2i"] ** 2) / (n1 + n2 - 2))
@@ -356,10 +385,8 @@ def _escalc_smd(given: dict, p_relation) -> pd.DataFrame:
 
 
 def _check_group_sizes(n1: np.ndarray, n2: np.ndarray) -> None:
-    for name, a in (("n1i", n1), ("n2i", n2)):
-        fin = a[~np.isnan(a)]
-        if np.any(fin < 1):
-            raise ValueError(f"argument {name!r} must be >= 1, got {fin[fin < 1][0]!r}")
+    _check_at_least("n1i", n1, 1)
+    _check_at_least("n2i", n2, 1)
     tot = (n1 + n2)[~np.isnan(n1 + n2)]
     if np.any(tot < 3):
         raise ValueError("n1i + n2i must be >= 3 for a standardized mean difference")
@@ -385,25 +412,18 @@ def se_from_ci(ci_low, ci_high, *, level: float = 0.95, log: bool = False) -> np
     numpy.ndarray
         The standard errors (NaN where a limit is NaN).
     """
-    _check_level(level)
+    level = _checks.level(level)
     lo = _arr("ci_low", ci_low)
     hi = _arr("ci_high", ci_high, lo.size)
     lo = _arr("ci_low", lo, hi.size)
-    if log:
-        fin = np.concatenate([lo, hi])
-        fin = fin[~np.isnan(fin)]
-        if np.any(fin <= 0):
-            raise ValueError("ratio confidence limits must be > 0 when log=True")
+    if log:  # ratio limits
+        _check_positive("ci_low", lo)
+        _check_positive("ci_high", hi)
         lo, hi = np.log(lo), np.log(hi)
     bad = ~np.isnan(lo) & ~np.isnan(hi) & (hi < lo)
     if bad.any():
         raise ValueError(f"ci_high must be >= ci_low; got ({lo[bad][0]!r}, {hi[bad][0]!r})")
     return (hi - lo) / (2 * stats.norm.ppf((1 + level) / 2))
-
-
-def _check_level(level: float) -> None:
-    if not (isinstance(level, (int, float)) and 0 < level < 1):
-        raise ValueError(f"level must lie strictly between 0 and 1, got {level!r}")
 
 
 def d_from_t(t, n1, n2) -> np.ndarray:
@@ -501,16 +521,13 @@ def _relations(relation, n: int) -> list[str]:
             r = "<"
         if r in (">=",):
             r = ">"
-        if r not in ("=", "<", ">"):
-            raise ValueError(f"p_relation values must be '=', '<' or '>', got {r!r}")
-        out.append(r)
+        out.append(_checks.one_of("p_relation", r, ("=", "<", ">")))
     return out
 
 
 def _check_p(p: np.ndarray) -> None:
-    fin = np.abs(p[~np.isnan(p)])
-    if np.any((fin <= 0) | (fin > 1)):
-        raise ValueError(f"p-values must lie in (0, 1] (sign gives direction), got {p!r}")
+    """Two-sided p-values, signed for direction: |p| in (0, 1]."""
+    _each(_checks.in_range, "|p|", np.abs(p), 0, 1, open_low=True)
 
 
 def smd_bound_from_p(p, n1, n2, *, relation: str = "<") -> pd.DataFrame:
@@ -538,8 +555,7 @@ def smd_bound_from_p(p, n1, n2, *, relation: str = "<") -> pd.DataFrame:
         Columns ``yi`` (the bound), ``vi`` (variance at the bound), ``measure`` (``"SMD"``),
         ``bound`` (``"lower"``/``"upper"``, referring to ``|g|``) and ``note``.
     """
-    if relation not in ("<", ">", "<=", ">="):
-        raise ValueError(f"relation must be '<' or '>', got {relation!r}")
+    _checks.one_of("relation", relation, ("<", ">", "<=", ">="))
     p = _arr("p", p)
     n = max(p.size, np.atleast_1d(n1).size, np.atleast_1d(n2).size)
     p, n1, n2 = _arr("p", p, n), _arr("n1", n1, n), _arr("n2", n2, n)
@@ -578,8 +594,7 @@ def or_to_smd(odds_ratio, var_log_or=None) -> pd.DataFrame:
         Columns ``yi`` (d), ``vi``, ``measure`` (``"SMD"``), ``bound`` and ``note``.
     """
     o = _arr("odds_ratio", odds_ratio)
-    if np.any(o[~np.isnan(o)] <= 0):
-        raise ValueError("odds ratios must be > 0")
+    _check_positive("odds_ratio", o)
     v = np.full(o.size, np.nan) if var_log_or is None else _arr("var_log_or", var_log_or, o.size)
     _check_positive("var_log_or", v)
     d = np.log(o) * math.sqrt(3) / math.pi

@@ -1,7 +1,10 @@
 """Meta-analysis plots: forest plot, funnel plot with trim-and-fill points, control ladder.
 
-Each function takes numbers computed elsewhere (``matstats.meta``, ``matstats.ladder``),
-draws on a new figure of explicit size (or on a given ``Axes``) and returns the Figure.
+Each function takes numbers computed elsewhere (a :class:`matstats.meta.MetaFit`, its
+follow-ups, or the tables of ``matstats.ladder``), draws on a new figure of explicit size
+(or on a given ``Axes``) and returns the Figure. ``forest_plot``, ``funnel_plot`` and
+``ladder_plot`` are the deprecated old names of :func:`plot_forest`, :func:`plot_funnel`
+and :func:`plot_ladder`.
 """
 
 from __future__ import annotations
@@ -13,8 +16,13 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
+from scipy import stats
 
-__all__ = ["forest_plot", "funnel_plot", "ladder_plot"]
+from matstats import _checks
+from matstats._deprecation import renamed
+from matstats.meta import meta_analysis
+
+__all__ = ["plot_forest", "plot_funnel", "plot_ladder"]
 
 
 def _get(obj, name: str, default=np.nan):
@@ -42,12 +50,112 @@ def _diamond(ax, y: float, est: float, lo: float, hi: float, *, color: str, heig
     return poly
 
 
-def forest_plot(
-    studies: pd.DataFrame,
+class _Rows:
+    """Row positions of a forest plot, top to bottom, with their tick labels and x-extent."""
+
+    def __init__(self) -> None:
+        self.y = 0.0
+        self.ticks: list[float] = []
+        self.labels: list[str] = []
+        self.xs: list[float] = [0.0]
+
+    def next(self, label: str) -> None:
+        """Label the current row and move one row down."""
+        self.ticks.append(self.y)
+        self.labels.append(label)
+        self.y -= 1
+
+
+def _is_fit(obj) -> bool:
+    return hasattr(obj, "study_frame") and hasattr(obj, "yi")
+
+
+def _forest_inputs(studies, label_col, group_col, subgroups, overall):
+    """The study table, subgroup rows by group and the overall result, from what was given."""
+    if _is_fit(studies):
+        overall = studies if overall is None else overall
+        studies = studies.study_frame()
+    if not isinstance(studies, pd.DataFrame):
+        raise ValueError(f"studies must be a DataFrame or a MetaFit, got {type(studies).__name__}")
+    missing = sorted({"yi", "ci_low", "ci_high", label_col} - set(studies.columns))
+    if missing:
+        raise ValueError(f"studies is missing columns: {missing}")
+    if group_col is not None and group_col not in studies.columns:
+        raise ValueError(f"group_col {group_col!r} is not a column of studies")
+    if len(studies) == 0 and overall is None:
+        raise ValueError("nothing to plot: no study rows and no overall estimate")
+    if subgroups is not None and hasattr(subgroups, "groups"):
+        subgroups = subgroups.groups  # a SubgroupResult
+    by_group = {} if subgroups is None else {r["group"]: r for _, r in subgroups.iterrows()}
+    return studies, by_group, overall
+
+
+def _draw_study(ax, rows: _Rows, r: pd.Series, size: float) -> None:
+    """A study's square and CI, or an open arrow / dotted line for a bound-only row."""
+    y = rows.y
+    if pd.notna(r["yi"]):
+        ax.plot([r["ci_low"], r["ci_high"]], [y, y], color="black", linewidth=1.0)
+        ax.scatter([r["yi"]], [y], marker="s", s=size, color="tab:blue", zorder=3)
+        rows.xs.extend([float(r["ci_low"]), float(r["ci_high"])])
+    elif pd.notna(r.get("bound_value", np.nan)):
+        b = float(r["bound_value"])
+        side = r.get("bound_side", "")
+        if side == "upper_abs":
+            ax.plot([-b, b], [y, y], color="grey", linestyle=":", linewidth=1.2)
+            rows.xs.extend([-b, b])
+        else:
+            step = 0.4 if side == "lower" else -0.4
+            ax.annotate("", xy=(b + step, y), xytext=(b, y),
+                        arrowprops={"arrowstyle": "->", "color": "grey"})
+            ax.plot([b], [y], marker="|", color="grey", markersize=10)
+            rows.xs.extend([b, b + step])
+
+
+def _draw_subgroup(ax, rows: _Rows, g, s: pd.Series) -> None:
+    if pd.notna(s["estimate"]):
+        _diamond(ax, rows.y, s["estimate"], s["ci_low"], s["ci_high"], color="tab:orange")
+        rows.xs.extend([float(s["ci_low"]), float(s["ci_high"])])
+        k = s.get("k", np.nan)
+        rows.next(f"  subgroup {g}" + (f" (k={int(k)})" if pd.notna(k) else ""))
+
+
+def _draw_overall(ax, rows: _Rows, overall) -> None:
+    if overall is None or pd.isna(_get(overall, "estimate")):
+        return
+    y = rows.y
+    pl, ph = _get(overall, "pi_low"), _get(overall, "pi_high")
+    if pd.notna(pl) and pd.notna(ph):
+        ax.plot([pl, ph], [y, y], color="tab:red", linewidth=1.5, label="prediction interval")
+        rows.xs.extend([float(pl), float(ph)])
+    lo, hi = float(_get(overall, "ci_low")), float(_get(overall, "ci_high"))
+    _diamond(ax, y, float(_get(overall, "estimate")), lo, hi, color="tab:red")
+    rows.xs.extend([lo, hi])
+    k = _get(overall, "k")
+    rows.next("Overall" + (f" (k={int(k)})" if pd.notna(k) else ""))
+
+
+def _finish_forest(fig: Figure, ax, rows: _Rows, xlabel: str, title: str | None) -> None:
+    ax.axvline(0.0, color="grey", linewidth=0.8, linestyle="--")
+    finite = [v for v in rows.xs if np.isfinite(v)]
+    span = max(finite) - min(finite) or 1.0
+    ax.set_xlim(min(finite) - 0.05 * span, max(finite) + 0.05 * span)
+    ax.set_yticks(rows.ticks)
+    ax.set_yticklabels(rows.labels)
+    ax.set_ylim(rows.y - 0.2, 1.0)
+    ax.set_xlabel(xlabel)
+    if title:
+        ax.set_title(title)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(loc="lower right", fontsize="small")
+    fig.tight_layout()
+
+
+def plot_forest(
+    studies,
     *,
     label_col: str = "label",
     group_col: str | None = None,
-    subgroups: pd.DataFrame | None = None,
+    subgroups=None,
     overall=None,
     xlabel: str = "Hedges' g (positive = mat better)",
     title: str | None = None,
@@ -58,23 +166,25 @@ def forest_plot(
 
     Parameters
     ----------
-    studies : DataFrame
-        Columns ``yi``, ``ci_low``, ``ci_high`` and ``label_col``; rows with NaN ``yi``
-        but a finite ``bound_value`` (from :func:`matstats.study_effects.study_effect_sizes`) are
-        drawn as an open arrow from the bound (``bound_side`` ``"lower"``: g > bound).
-        Optional ``weight`` sets the marker size.
+    studies : MetaFit or DataFrame
+        A fit from :func:`matstats.meta.meta_analysis` (its studies from
+        :meth:`~matstats.meta.MetaFit.study_frame`, labelled by ``slab``, marker size by
+        weight, and the fit itself as ``overall`` unless given), or a table with columns
+        ``yi``, ``ci_low``, ``ci_high`` and ``label_col``; rows with NaN ``yi`` but a finite
+        ``bound_value`` (from :func:`matstats.study_effects.study_effect_sizes`) are drawn as an open
+        arrow from the bound (``bound_side`` ``"lower"``: g > bound). Optional ``weight``
+        sets the marker size.
     label_col : str
         Column with the row labels.
     group_col : str, optional
         Column whose values group the study rows; groups are drawn in order of first
         appearance, each followed by its subgroup diamond when ``subgroups`` has it.
-    subgroups : DataFrame, optional
+    subgroups : DataFrame or SubgroupResult, optional
         Columns ``group`` (matching ``group_col``), ``estimate``, ``ci_low``, ``ci_high``
-        and optional ``k``.
-    overall : mapping, Series or result object, optional
+        and optional ``k`` (a :class:`~matstats.meta.SubgroupResult` gives its ``groups``).
+    overall : MetaFit, mapping, Series or result object, optional
         Fields ``estimate``, ``ci_low``, ``ci_high`` and optional ``pi_low``/``pi_high``
-        (e.g. a ``matstats.MetaResult``); the prediction interval is drawn as a line
-        through the overall diamond.
+        and ``k``; the prediction interval is drawn as a line through the overall diamond.
     xlabel, title : str
         Axis label and title.
     figsize : tuple
@@ -85,104 +195,69 @@ def forest_plot(
     Returns
     -------
     matplotlib.figure.Figure
-    """
-    needed = {"yi", "ci_low", "ci_high", label_col}
-    missing = sorted(needed - set(studies.columns))
-    if missing:
-        raise ValueError(f"studies is missing columns: {missing}")
-    if group_col is not None and group_col not in studies.columns:
-        raise ValueError(f"group_col {group_col!r} is not a column of studies")
-    if len(studies) == 0 and overall is None:
-        raise ValueError("nothing to plot: no study rows and no overall estimate")
-    fig, ax = _new_axes(ax, figsize)
 
-    groups = [None] if group_col is None else list(dict.fromkeys(studies[group_col]))
-    sub_by_group = {}
-    if subgroups is not None:
-        for _, r in subgroups.iterrows():
-            sub_by_group[r["group"]] = r
-    y = 0.0
-    ticks, ticklabels = [], []
-    xs: list[float] = [0.0]
+    Examples
+    --------
+    >>> from matstats.meta import meta_analysis
+    >>> from matstats.plots.meta import plot_forest
+    >>> fit = meta_analysis([0.1, 0.3, 0.5], [0.02, 0.03, 0.05], slab=["A", "B", "C"])
+    >>> fig = plot_forest(fit, title="three studies")
+    """
+    studies, by_group, overall = _forest_inputs(studies, label_col, group_col, subgroups,
+                                                overall)
+    fig, ax = _new_axes(ax, figsize)
+    rows = _Rows()
     w = studies["weight"].to_numpy(float) if "weight" in studies.columns else None
     wmax = np.nanmax(w) if w is not None and np.isfinite(w).any() else None
+    groups = [None] if group_col is None else list(dict.fromkeys(studies[group_col]))
     for g in groups:
         block = studies if g is None else studies[studies[group_col] == g]
         if g is not None:
-            ticks.append(y)
-            ticklabels.append(str(g))
-            y -= 1
+            rows.next(str(g))
         for idx, r in block.iterrows():
-            yi = r["yi"]
-            if pd.notna(yi):
-                size = 40.0
-                if wmax:
-                    size = 20.0 + 120.0 * float(w[studies.index.get_loc(idx)]) / wmax
-                ax.plot([r["ci_low"], r["ci_high"]], [y, y], color="black", linewidth=1.0)
-                ax.scatter([yi], [y], marker="s", s=size, color="tab:blue", zorder=3)
-                xs.extend([float(r["ci_low"]), float(r["ci_high"])])
-            elif pd.notna(r.get("bound_value", np.nan)):
-                b = float(r["bound_value"])
-                side = r.get("bound_side", "")
-                if side == "upper_abs":
-                    ax.plot([-b, b], [y, y], color="grey", linestyle=":", linewidth=1.2)
-                    xs.extend([-b, b])
-                else:
-                    step = 0.4 if side == "lower" else -0.4
-                    ax.annotate("", xy=(b + step, y), xytext=(b, y),
-                                arrowprops={"arrowstyle": "->", "color": "grey"})
-                    ax.plot([b], [y], marker="|", color="grey", markersize=10)
-                    xs.extend([b, b + step])
-            ticks.append(y)
-            ticklabels.append(f"  {r[label_col]}")
-            y -= 1
-        if g is not None and g in sub_by_group:
-            s = sub_by_group[g]
-            if pd.notna(s["estimate"]):
-                _diamond(ax, y, s["estimate"], s["ci_low"], s["ci_high"], color="tab:orange")
-                xs.extend([float(s["ci_low"]), float(s["ci_high"])])
-                k = s.get("k", np.nan)
-                ticks.append(y)
-                ticklabels.append(f"  subgroup {g}" + (f" (k={int(k)})" if pd.notna(k) else ""))
-                y -= 1
-        y -= 0.5
-    if overall is not None and pd.notna(_get(overall, "estimate")):
-        est = float(_get(overall, "estimate"))
-        pl, ph = _get(overall, "pi_low"), _get(overall, "pi_high")
-        if pd.notna(pl) and pd.notna(ph):
-            ax.plot([pl, ph], [y, y], color="tab:red", linewidth=1.5, label="prediction interval")
-            xs.extend([float(pl), float(ph)])
-        _diamond(ax, y, est, float(_get(overall, "ci_low")), float(_get(overall, "ci_high")),
-                 color="tab:red")
-        xs.extend([float(_get(overall, "ci_low")), float(_get(overall, "ci_high"))])
-        ticks.append(y)
-        k = _get(overall, "k")
-        ticklabels.append("Overall" + (f" (k={int(k)})" if pd.notna(k) else ""))
-        y -= 1
-    ax.axvline(0.0, color="grey", linewidth=0.8, linestyle="--")
-    finite = [v for v in xs if np.isfinite(v)]
-    span = max(finite) - min(finite) or 1.0
-    ax.set_xlim(min(finite) - 0.05 * span, max(finite) + 0.05 * span)
-    ax.set_yticks(ticks)
-    ax.set_yticklabels(ticklabels)
-    ax.set_ylim(y - 0.2, 1.0)
-    ax.set_xlabel(xlabel)
-    if title:
-        ax.set_title(title)
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(loc="lower right", fontsize="small")
-    fig.tight_layout()
+            size = 40.0
+            if wmax:
+                size = 20.0 + 120.0 * float(w[studies.index.get_loc(idx)]) / wmax
+            _draw_study(ax, rows, r, size)
+            rows.next(f"  {r[label_col]}")
+        if g is not None and g in by_group:
+            _draw_subgroup(ax, rows, g, by_group[g])
+        rows.y -= 0.5
+    _draw_overall(ax, rows, overall)
+    _finish_forest(fig, ax, rows, xlabel, title)
     return fig
 
 
-def funnel_plot(
-    yi: Sequence[float],
-    vi: Sequence[float],
+def _funnel_inputs(yi, vi, estimate, trim_fill, fill_yi, fill_vi, adjusted_estimate):
+    """Observed data, centre, imputed data and adjusted estimate from what was given."""
+    if _is_fit(yi):
+        if vi is not None:
+            raise ValueError("vi must be None when yi is a MetaFit (the fit has its own vi)")
+        fit = yi
+    else:
+        fit = meta_analysis(yi, vi, method="FE")  # validates yi and vi
+    estimate = fit.estimate if estimate is None else _checks.finite("estimate", estimate)
+    if trim_fill is not None:
+        if fill_yi is not None or fill_vi is not None or adjusted_estimate is not None:
+            raise ValueError("give either trim_fill or fill_yi/fill_vi/adjusted_estimate, "
+                             "not both")
+        filled = trim_fill.data[trim_fill.data["filled"]]
+        fill_yi, fill_vi = filled["yi"], filled["vi"]
+        adjusted_estimate = trim_fill.model.estimate
+    fy = _checks.vector("fill_yi", [] if fill_yi is None else fill_yi)
+    fv = _checks.vector("fill_vi", [] if fill_vi is None else fill_vi, size=fy.size)
+    return np.asarray(fit.yi), np.asarray(fit.vi), estimate, fy, fv, adjusted_estimate
+
+
+def plot_funnel(
+    yi,
+    vi: Sequence[float] | None = None,
     *,
     estimate: float | None = None,
     fill_yi: Sequence[float] | None = None,
     fill_vi: Sequence[float] | None = None,
     adjusted_estimate: float | None = None,
+    trim_fill=None,
     level: float = 0.95,
     xlabel: str = "Hedges' g (positive = mat better)",
     title: str | None = None,
@@ -193,43 +268,40 @@ def funnel_plot(
 
     Parameters
     ----------
-    yi, vi : array-like
-        Observed effects and their sampling variances (vi > 0).
+    yi : MetaFit or array_like
+        A fit from :func:`matstats.meta.meta_analysis` (its data, centred at its estimate),
+        or the observed effects.
+    vi : array_like, optional
+        Sampling variances (> 0) when ``yi`` is an array; None for a fit.
     estimate : float, optional
-        Pooled estimate at which the pseudo-confidence funnel is centred (default: the
-        inverse-variance weighted mean of ``yi``).
-    fill_yi, fill_vi : array-like, optional
+        Centre of the pseudo-confidence funnel. Default: the fit's estimate, or for arrays
+        the inverse-variance weighted (equal-effect) mean of ``yi``.
+    fill_yi, fill_vi : array_like, optional
         Studies imputed by trim-and-fill, drawn as open circles.
     adjusted_estimate : float, optional
         Trim-and-fill adjusted estimate, drawn as a dashed line.
+    trim_fill : TrimFillResult, optional
+        Result of :meth:`MetaFit.trim_and_fill`: supplies ``fill_yi``, ``fill_vi`` and
+        ``adjusted_estimate`` (give either this or those).
     level : float
         Coverage of the pseudo-confidence region.
     xlabel, title, figsize, ax
-        As in :func:`forest_plot`.
+        As in :func:`plot_forest`.
 
     Returns
     -------
     matplotlib.figure.Figure
-    """
-    yi = np.asarray(yi, dtype=float)
-    vi = np.asarray(vi, dtype=float)
-    if yi.shape != vi.shape or yi.ndim != 1:
-        raise ValueError(f"yi and vi must be 1-D of equal length, got {yi.shape} and {vi.shape}")
-    if yi.size == 0:
-        raise ValueError("funnel_plot needs at least one study")
-    if not (np.all(np.isfinite(yi)) and np.all(np.isfinite(vi)) and np.all(vi > 0)):
-        raise ValueError("yi must be finite and vi finite and > 0")
-    fy = np.asarray([] if fill_yi is None else fill_yi, dtype=float)
-    fv = np.asarray([] if fill_vi is None else fill_vi, dtype=float)
-    if fy.shape != fv.shape:
-        raise ValueError("fill_yi and fill_vi must have equal length")
-    if not 0 < level < 1:
-        raise ValueError(f"level must be in (0, 1), got {level!r}")
-    from scipy import stats
 
-    if estimate is None:
-        w = 1.0 / vi
-        estimate = float(np.sum(w * yi) / np.sum(w))
+    Examples
+    --------
+    >>> from matstats.meta import meta_analysis
+    >>> from matstats.plots.meta import plot_funnel
+    >>> fit = meta_analysis([0.05, 0.3, 0.45, 0.6, 0.9], [0.005, 0.02, 0.04, 0.06, 0.1])
+    >>> fig = plot_funnel(fit, trim_fill=fit.trim_and_fill())
+    """
+    yi, vi, estimate, fy, fv, adjusted_estimate = _funnel_inputs(
+        yi, vi, estimate, trim_fill, fill_yi, fill_vi, adjusted_estimate)
+    level = _checks.level(level)
     fig, ax = _new_axes(ax, figsize)
     sei = np.sqrt(vi)
     all_se = np.concatenate([sei, np.sqrt(fv)]) if fv.size else sei
@@ -258,7 +330,7 @@ def funnel_plot(
     return fig
 
 
-def ladder_plot(
+def plot_ladder(
     ladder: pd.DataFrame,
     *,
     ylabel: str = "SMD (positive = mat better)",
@@ -276,11 +348,21 @@ def ladder_plot(
         ``estimate``, ``ci_low``, ``ci_high``, ``label``. Rungs with NaN estimates
         (k = 0) are marked "no data".
     ylabel, title, figsize, ax
-        As in :func:`forest_plot`.
+        As in :func:`plot_forest`.
 
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from matstats.plots.meta import plot_ladder
+    >>> lt = pd.DataFrame({"series": ["observed"] * 2, "kind": ["observed"] * 2,
+    ...                    "position": [0, 1], "rung": ["no treatment", "sham"],
+    ...                    "estimate": [0.7, 0.2], "ci_low": [0.2, -0.1],
+    ...                    "ci_high": [1.2, 0.5]})
+    >>> fig = plot_ladder(lt, figsize=(6, 4))
     """
     needed = {"series", "kind", "position", "rung", "estimate", "ci_low", "ci_high"}
     missing = sorted(needed - set(ladder.columns))
@@ -337,3 +419,8 @@ def ladder_plot(
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="x-small", frameon=False)
     fig.tight_layout()
     return fig
+
+
+forest_plot = renamed("matstats.plots.meta.forest_plot", plot_forest)
+funnel_plot = renamed("matstats.plots.meta.funnel_plot", plot_funnel)
+ladder_plot = renamed("matstats.plots.meta.ladder_plot", plot_ladder)

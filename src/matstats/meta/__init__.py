@@ -1,0 +1,56 @@
+"""Meta-analysis of effect sizes, numerically aligned with R metafor.
+
+* :func:`meta_analysis` fits equal-effect ("FE") and random-effects models (DL, REML, ML,
+  PM, HE, SJ heterogeneity estimators), Wald-type (``test="z"``) or Hartung-Knapp
+  (``test="knha"``) inference, Q-profile CI for tau2, I2/H2, Cochran's Q and the prediction
+  interval of metafor's ``predict()``. It returns a :class:`MetaFit`, which keeps its data
+  and settings; follow-ups are its methods: ``.egger_test()``, ``.trim_and_fill()``,
+  ``.leave_one_out()``, ``.subgroups(groups)``, ``.predict()``, ``.update()``.
+* :func:`egger_test`, :func:`trim_and_fill`, :func:`subgroup_analysis`,
+  :func:`leave_one_out`: the same follow-ups as functions of ``(yi, vi, ...)``.
+
+Modules: ``_estimators`` (GLS, tau2 estimators, Q-profile), ``fit`` (:class:`MetaFit`,
+:func:`meta_analysis` and the function forms), ``bias`` (Egger, trim-and-fill),
+``subsets`` (subgroups, leave-one-out). Formulas follow Viechtbauer (2005, J Educ Behav
+Stat 30:261-293; 2010, J Stat Softw 36(3)) and the metafor documentation.
+
+``MetaResult`` is the deprecated old name of :class:`MetaFit`.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+from matstats.meta._estimators import METHODS, TESTS
+from matstats.meta.bias import EggerResult, TrimFillResult
+from matstats.meta.fit import (
+    MetaFit,
+    egger_test,
+    leave_one_out,
+    meta_analysis,
+    subgroup_analysis,
+    trim_and_fill,
+)
+from matstats.meta.subsets import SubgroupResult
+
+__all__ = [
+    "MetaFit",
+    "EggerResult",
+    "TrimFillResult",
+    "SubgroupResult",
+    "meta_analysis",
+    "egger_test",
+    "trim_and_fill",
+    "subgroup_analysis",
+    "leave_one_out",
+    "METHODS",
+    "TESTS",
+]
+
+
+def __getattr__(name: str):
+    if name == "MetaResult":
+        warnings.warn("matstats.meta.MetaResult is deprecated and will be removed in the next "
+                      "release; use matstats.meta.MetaFit", DeprecationWarning, stacklevel=2)
+        return MetaFit
+    raise AttributeError(f"module 'matstats.meta' has no attribute {name!r}")

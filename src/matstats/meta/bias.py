@@ -1,0 +1,198 @@
+"""Small-study effects and publication bias: Egger's regression test and trim-and-fill.
+
+Both work on a fitted model (:class:`matstats.meta.MetaFit`) and use its data and
+settings; the function forms :func:`matstats.meta.egger_test` and
+:func:`matstats.meta.trim_and_fill` fit the model first.
+
+* Egger's test is metafor's ``regtest(model="lm")``: weighted least squares of ``yi`` on
+  ``sqrt(vi)`` with weights ``1/vi`` and a multiplicative residual variance (Egger et al.
+  1997, BMJ 315:629); the intercept is the "limit estimate".
+* Trim-and-fill is metafor's ``trimfill`` (Duval & Tweedie 2000) with the L0 or R0
+  estimator; the side with missing studies is chosen as metafor does (sign of the slope of
+  a meta-regression on the standard errors).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from matstats import _checks
+from matstats.meta import _estimators as est
+
+if TYPE_CHECKING:  # pragma: no cover - annotations only
+    from matstats.meta.fit import MetaFit
+
+__all__ = ["EggerResult", "TrimFillResult"]
+
+
+def need_studies(fit: MetaFit, min_k: int, what: str) -> None:
+    """Refuse a follow-up analysis on a fit with fewer than ``min_k`` studies."""
+    if fit.k < min_k:
+        raise ValueError(f"{what} needs at least {min_k} studies, got k = {fit.k}")
+
+
+# ------------------------------------------------------------------------ Egger regression
+@dataclass(frozen=True)
+class EggerResult:
+    """Result of :func:`matstats.meta.egger_test`; see :meth:`to_frame` for the fields."""
+
+    stat: float
+    df: int
+    pval: float
+    limit_estimate: float
+    limit_ci_low: float
+    limit_ci_high: float
+    slope: float
+    k: int
+    level: float
+
+    def to_frame(self) -> pd.DataFrame:
+        """One-row DataFrame.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns: ``stat`` (t statistic of the slope on the standard error), ``df``
+            (k - 2), ``pval`` (two-sided), ``limit_estimate`` (intercept: the predicted
+            effect at se = 0), ``limit_ci_low``, ``limit_ci_high``, ``slope``, ``k``,
+            ``level``.
+
+        Examples
+        --------
+        >>> from matstats.meta import egger_test
+        >>> egger_test([0.1, 0.3, 0.5, 0.2], [0.02, 0.03, 0.05, 0.01]).to_frame()["df"]
+        0    2
+        Name: df, dtype: int64
+        """
+        return pd.DataFrame([asdict(self)])
+
+
+def egger(fit: MetaFit) -> EggerResult:
+    """Egger's regression test on the data of ``fit`` (CI of the limit at ``fit.level``)."""
+    need_studies(fit, 3, "Egger's test")
+    y, v = fit.yi, fit.vi
+    sei = np.sqrt(v)
+    if np.ptp(sei) == 0:
+        raise ValueError("all standard errors are equal: Egger's slope is not identifiable")
+    k = y.size
+    X = np.column_stack([np.ones(k), sei])
+    w, beta, Ainv, r = est.gls(y, v, X, 0.0)
+    df = k - 2
+    sigma2 = float(np.sum(w * r**2)) / df
+    se = np.sqrt(np.diag(sigma2 * Ainv))
+    stat = float(beta[1] / se[1]) if se[1] > 0 else math.inf * np.sign(beta[1])
+    pval = float(2 * stats.t.sf(abs(stat), df))
+    crit = float(stats.t.ppf(1 - (1 - fit.level) / 2, df))
+    b0 = float(beta[0])
+    return EggerResult(stat=stat, df=df, pval=pval, limit_estimate=b0,
+                       limit_ci_low=b0 - crit * float(se[0]),
+                       limit_ci_high=b0 + crit * float(se[0]),
+                       slope=float(beta[1]), k=k, level=float(fit.level))
+
+
+# ---------------------------------------------------------------------------- trim and fill
+@dataclass(frozen=True)
+class TrimFillResult:
+    """Result of :func:`matstats.meta.trim_and_fill`.
+
+    Attributes
+    ----------
+    k0 : int
+        Estimated number of missing studies.
+    side : str
+        Side of the funnel on which studies were imputed (``"left"`` or ``"right"``).
+    estimator : str
+        ``"L0"`` or ``"R0"``.
+    model : MetaFit
+        The model refitted to the observed plus filled studies.
+    data : pandas.DataFrame
+        Columns ``yi``, ``vi``, ``filled`` (bool; True for imputed studies), observed
+        studies first in input order, then the filled ones.
+    """
+
+    k0: int
+    side: str
+    estimator: str
+    model: MetaFit
+    data: pd.DataFrame = field(repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One-row summary.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``k0``, ``side``, ``estimator`` plus all columns of
+            :meth:`matstats.meta.MetaFit.to_frame` for the filled model.
+
+        Examples
+        --------
+        >>> from matstats.meta import trim_and_fill
+        >>> res = trim_and_fill([-0.4, -0.2, 0.0, 0.2, 0.4], [0.1, 0.05, 0.01, 0.05, 0.1])
+        >>> res.to_frame()[["k0", "side", "k"]]
+           k0  side  k
+        0   0  left  5
+        """
+        head = pd.DataFrame([{"k0": self.k0, "side": self.side, "estimator": self.estimator}])
+        return pd.concat([head, self.model.to_frame()], axis=1)
+
+
+def _side(y: np.ndarray, v: np.ndarray, method: str) -> str:
+    """metafor's rule: sign of the slope of the meta-regression of yi on sqrt(vi)."""
+    X = np.column_stack([np.ones(y.size), np.sqrt(v)])
+    _, beta, _, _ = est.gls(y, v, X, est.tau2(y, v, X, method))
+    return "right" if beta[1] < 0 else "left"
+
+
+def _k0(yc: np.ndarray, estimator: str) -> int:
+    """Number of missing studies from the centred, side-normalised effects."""
+    k = yc.size
+    signed = np.sign(yc) * stats.rankdata(np.abs(yc), method="ordinal")
+    if estimator == "L0":
+        sr = float(np.sum(signed[signed > 0]))
+        k0 = (4 * sr - k * (k + 1)) / (2 * k - 1)
+    else:
+        gamma = k - float(np.max(np.abs(signed[signed < 0]))) if np.any(signed < 0) else k
+        k0 = gamma - 1
+    return min(int(np.round(max(0.0, k0))), k - 1)
+
+
+def trim_fill(fit: MetaFit, *, estimator: str = "L0", side: str | None = None,
+              maxiter: int = 100) -> TrimFillResult:
+    """Trim-and-fill on the data of ``fit`` with its method, test and level."""
+    _checks.one_of("estimator", estimator, ("L0", "R0"))
+    _checks.one_of("side", side, ("left", "right", None))
+    maxiter = _checks.integer("maxiter", maxiter, minimum=1)
+    need_studies(fit, 3, "trim-and-fill")
+    y, v, k = fit.yi, fit.vi, fit.k
+    if side is None:
+        side = _side(y, v, fit.method)
+    ys = -y if side == "right" else y.copy()
+    order = np.argsort(ys, kind="stable")
+    ys, vs = ys[order], v[order]
+    k0, k0_prev, it = 0, -1, 0
+    b = math.nan
+    while k0 != k0_prev:
+        it += 1
+        if it > maxiter:
+            raise ValueError(f"trim and fill did not converge in maxiter={maxiter} iterations")
+        k0_prev = k0
+        b = est.pooled_estimate(ys[: k - k0], vs[: k - k0], fit.method)
+        k0 = _k0(ys - b, estimator)
+    y_fill, v_fill = 2 * b - ys[k - k0:], vs[k - k0:]
+    if side == "right":
+        y_fill = -y_fill
+    data = pd.DataFrame({
+        "yi": np.concatenate([y, y_fill]),
+        "vi": np.concatenate([v, v_fill]),
+        "filled": np.concatenate([np.zeros(k, bool), np.ones(y_fill.size, bool)]),
+    })
+    slab = None if fit.slab is None else (*fit.slab, *(f"filled {i + 1}" for i in range(k0)))
+    model = fit.update(yi=data["yi"].to_numpy(), vi=data["vi"].to_numpy(), slab=slab)
+    return TrimFillResult(k0=k0, side=side, estimator=estimator, model=model, data=data)

@@ -1,0 +1,619 @@
+"""The fitted meta-analytic model :class:`MetaFit` and :func:`meta_analysis`, metafor's ``rma``.
+
+A :class:`MetaFit` keeps its data (``yi``, ``vi``, study labels ``slab``) and settings
+(``method``, ``test``, ``level``) next to the summary numbers, so follow-up analyses are
+its methods, as in metafor (``trimfill(res)``, ``leave1out(res)``, ``regtest(res)``,
+``predict(res)``): :meth:`MetaFit.trim_and_fill`, :meth:`MetaFit.leave_one_out`,
+:meth:`MetaFit.egger_test`, :meth:`MetaFit.predict`, :meth:`MetaFit.subgroups`. The function
+forms :func:`egger_test`, :func:`trim_and_fill`, :func:`subgroup_analysis` and
+:func:`leave_one_out` fit the model and call the method.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from matstats import _checks, _columns
+from matstats.meta import _estimators as est
+from matstats.meta import bias, subsets
+from matstats.meta._estimators import METHODS, TESTS
+
+__all__ = ["MetaFit", "meta_analysis", "egger_test", "trim_and_fill", "subgroup_analysis",
+           "leave_one_out"]
+
+#: Columns of :meth:`MetaFit.to_frame`, in order.
+SUMMARY_FIELDS = ("estimate", "se", "stat", "df", "ci_low", "ci_high", "pval", "tau2",
+                  "tau2_ci_low", "tau2_ci_high", "i2", "h2", "q", "q_df", "q_pval", "pi_low",
+                  "pi_high", "k", "method", "test", "level")
+
+
+@dataclass(frozen=True)
+class MetaFit:
+    """A fitted equal-effect or random-effects model (the result of :func:`meta_analysis`).
+
+    Attributes
+    ----------
+    estimate, se, stat, df, ci_low, ci_high, pval : float
+        Pooled effect, its standard error, z or t statistic, t degrees of freedom (``inf``
+        for z), confidence limits and two-sided p-value.
+    tau2, tau2_ci_low, tau2_ci_high : float
+        Heterogeneity variance and its Q-profile confidence interval.
+    i2, h2, q, q_df, q_pval : float
+        I2 (percent), H2, Cochran's Q, its df (k - 1) and p-value.
+    pi_low, pi_high : float
+        Prediction interval (NaN for ``method="FE"``).
+    k : int
+        Number of studies.
+    method, test : str
+        Heterogeneity estimator and inference, as passed to :func:`meta_analysis`.
+    level : float
+        Confidence level.
+    yi, vi : numpy.ndarray
+        The data (read-only), in input order.
+    slab : tuple or None
+        Study labels, if given.
+    weights : tuple of float
+        Percentage weight of each study (metafor's ``weights()``), in input order.
+
+    Examples
+    --------
+    >>> from matstats.meta import meta_analysis
+    >>> fit = meta_analysis([0.1, 0.3, 0.5, 0.2], [0.02, 0.03, 0.05, 0.01], method="DL")
+    >>> round(fit.estimate, 4), fit.k
+    (0.2213, 4)
+    >>> fit.leave_one_out()["estimate"].round(3).tolist()
+    [0.261, 0.21, 0.191, 0.252]
+    """
+
+    estimate: float
+    se: float
+    stat: float
+    df: float
+    ci_low: float
+    ci_high: float
+    pval: float
+    tau2: float
+    tau2_ci_low: float
+    tau2_ci_high: float
+    i2: float
+    h2: float
+    q: float
+    q_df: int
+    q_pval: float
+    pi_low: float
+    pi_high: float
+    k: int
+    method: str
+    test: str
+    level: float
+    weights: tuple[float, ...] = field(repr=False)
+    yi: np.ndarray = field(repr=False, compare=False, default=None)
+    vi: np.ndarray = field(repr=False, compare=False, default=None)
+    slab: tuple | None = field(repr=False, compare=False, default=None)
+
+    # --------------------------------------------------------------------- summaries
+    def to_frame(self) -> pd.DataFrame:
+        """One-row DataFrame of the model summary.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns: ``estimate`` (pooled effect), ``se``, ``stat`` (z or t statistic),
+            ``df`` (t degrees of freedom, ``inf`` for z), ``ci_low``, ``ci_high``, ``pval``,
+            ``tau2``, ``tau2_ci_low``, ``tau2_ci_high`` (Q-profile), ``i2`` (percent),
+            ``h2``, ``q`` (Cochran's Q), ``q_df``, ``q_pval``, ``pi_low``, ``pi_high``
+            (prediction interval), ``k``, ``method``, ``test``, ``level``.
+
+        Examples
+        --------
+        >>> from matstats.meta import meta_analysis
+        >>> meta_analysis([0.1, 0.5], [0.02, 0.04]).to_frame()[["k", "method"]]
+           k method
+        0  2   REML
+        """
+        return pd.DataFrame([{f: getattr(self, f) for f in SUMMARY_FIELDS}])
+
+    def study_frame(self) -> pd.DataFrame:
+        """One row per study: the data with a normal-theory CI at the fit's ``level``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``label`` (``slab``, or ``"Study 1"``, ...), ``yi``, ``vi``, ``se``
+            (``sqrt(vi)``), ``ci_low``, ``ci_high`` (``yi -/+ z se``) and ``weight``
+            (percent, as :attr:`weights`), in input order.
+
+        Examples
+        --------
+        >>> from matstats.meta import meta_analysis
+        >>> fit = meta_analysis([0.1, 0.5], [0.04, 0.04], slab=["a", "b"])
+        >>> fit.study_frame()[["label", "ci_low", "weight"]].round(3)
+          label  ci_low  weight
+        0     a  -0.292    50.0
+        1     b   0.108    50.0
+        """
+        labels = self.slab if self.slab is not None else [f"Study {i + 1}" for i in
+                                                          range(self.k)]
+        se = np.sqrt(self.vi)
+        z = est.critical_value("z", self.level, math.inf)
+        return pd.DataFrame({"label": list(labels), "yi": self.yi, "vi": self.vi, "se": se,
+                             "ci_low": self.yi - z * se, "ci_high": self.yi + z * se,
+                             "weight": self.weights})
+
+    def predict(self, *, level: float | None = None,
+                transf: Callable[[np.ndarray], np.ndarray] | None = None) -> pd.DataFrame:
+        """The pooled estimate with confidence and prediction interval (metafor ``predict``).
+
+        Parameters
+        ----------
+        level : float, optional
+            Confidence level; default the fit's own ``level``.
+        transf : callable, optional
+            Applied to the estimate and all limits (e.g. ``numpy.exp`` for a log odds ratio);
+            ``se`` is then NaN, as in metafor.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row: ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``pi_low``, ``pi_high``
+            (NaN for ``method="FE"``) and ``level``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from matstats.meta import meta_analysis
+        >>> fit = meta_analysis([0.1, 0.3, 0.5, 0.2], [0.02, 0.03, 0.05, 0.01])
+        >>> fit.predict(level=0.9, transf=np.exp)[["estimate", "ci_low", "ci_high"]].round(3)
+           estimate  ci_low  ci_high
+        0     1.248   1.112      1.4
+        """
+        lev = self.level if level is None else _checks.level(level)
+        if lev == self.level:
+            lo, hi, pl, ph = self.ci_low, self.ci_high, self.pi_low, self.pi_high
+        else:
+            crit = est.critical_value(self.test, lev, self.df)
+            lo, hi = self.estimate - crit * self.se, self.estimate + crit * self.se
+            half = math.nan if self.method == "FE" else crit * math.sqrt(self.se**2 + self.tau2)
+            pl, ph = self.estimate - half, self.estimate + half
+        row = {"estimate": self.estimate, "se": self.se, "ci_low": lo, "ci_high": hi,
+               "pi_low": pl, "pi_high": ph}
+        if transf is not None:
+            if not callable(transf):
+                raise ValueError(f"transf must be callable or None, got {transf!r}")
+            row = {key: (math.nan if key == "se" else float(transf(np.float64(val))))
+                   for key, val in row.items()}
+        row["level"] = lev
+        return pd.DataFrame([row])
+
+    # ------------------------------------------------------------------- follow-ups
+    def update(self, *, yi=None, vi=None, slab=None, method: str | None = None,
+               test: str | None = None, level: float | None = None) -> MetaFit:
+        """Refit with some data or settings changed (metafor ``update``).
+
+        Parameters
+        ----------
+        yi, vi : array_like, optional
+            New data; when either is given, ``slab`` is dropped unless given too.
+        slab : array_like, optional
+            New study labels.
+        method, test, level : optional
+            New settings; default the fit's own.
+
+        Returns
+        -------
+        MetaFit
+            The refitted model.
+
+        Examples
+        --------
+        >>> from matstats.meta import meta_analysis
+        >>> fit = meta_analysis([0.1, 0.3, 0.5], [0.02, 0.03, 0.05])
+        >>> fit.update(method="FE").tau2
+        0.0
+        """
+        data_changed = yi is not None or vi is not None
+        if slab is None and not data_changed:
+            slab = self.slab
+        return meta_analysis(self.yi if yi is None else yi, self.vi if vi is None else vi,
+                             method=self.method if method is None else method,
+                             test=self.test if test is None else test,
+                             level=self.level if level is None else level, slab=slab)
+
+    def egger_test(self) -> bias.EggerResult:
+        """Egger's regression test on this fit's data; see :func:`matstats.meta.egger_test`.
+
+        Examples
+        --------
+        >>> from matstats.meta import meta_analysis
+        >>> fit = meta_analysis([0.1, 0.3, 0.5, 0.2], [0.02, 0.03, 0.05, 0.01])
+        >>> round(fit.egger_test().limit_estimate, 4)
+        -0.0349
+        """
+        return bias.egger(self)
+
+    def trim_and_fill(self, *, estimator: str = "L0", side: str | None = None,
+                      maxiter: int = 100) -> bias.TrimFillResult:
+        """Trim-and-fill with this fit's method, test and level; see
+        :func:`matstats.meta.trim_and_fill` for the parameters and result.
+
+        Examples
+        --------
+        >>> from matstats.meta import meta_analysis
+        >>> fit = meta_analysis([0.05, 0.3, 0.45, 0.6, 0.9], [0.005, 0.02, 0.04, 0.06, 0.1])
+        >>> fit.trim_and_fill().k0
+        2
+        """
+        return bias.trim_fill(self, estimator=estimator, side=side, maxiter=maxiter)
+
+    def leave_one_out(self) -> pd.DataFrame:
+        """The model refitted with each study omitted; see :func:`leave_one_out`.
+
+        The ``omitted`` column holds ``slab`` (or 0..k-1 without labels).
+
+        Examples
+        --------
+        >>> from matstats.meta import meta_analysis
+        >>> fit = meta_analysis([0.1, 0.3, 0.5], [0.02, 0.03, 0.05], slab=list("abc"))
+        >>> fit.leave_one_out()["omitted"].tolist()
+        ['a', 'b', 'c']
+        """
+        return subsets.leave_one_out_table(self)
+
+    def subgroups(self, groups, *, tau2: str = "separate") -> subsets.SubgroupResult:
+        """Separate models per subgroup and the between-subgroup test; see
+        :func:`subgroup_analysis`.
+
+        Examples
+        --------
+        >>> from matstats.meta import meta_analysis
+        >>> fit = meta_analysis([0.1, 0.3, 0.5, 0.2], [0.02, 0.03, 0.05, 0.01], method="FE")
+        >>> round(fit.subgroups(["a", "a", "b", "b"]).q_between, 4)
+        0.241
+        """
+        return subsets.subgroups(self, groups, tau2=tau2)
+
+
+# ------------------------------------------------------------------------- fitting
+def _check_settings(method: str, test: str, level: float) -> float:
+    _checks.one_of("method", method, METHODS)
+    _checks.one_of("test", test, TESTS)
+    return _checks.level(level)
+
+
+def _check_data(yi, vi, slab) -> tuple[np.ndarray, np.ndarray, tuple | None]:
+    y = _checks.vector("yi", yi)
+    v = _checks.vector("vi", vi, size=y.size)
+    for i, x in enumerate(v):
+        _checks.positive(f"vi[{i}]", float(x))
+    if y.size == 0:
+        raise ValueError("at least 1 study is needed, got k = 0")
+    if slab is None:
+        return y, v, None
+    labels = tuple(slab)
+    if len(labels) != y.size:
+        raise ValueError(f"slab (the study labels) must have length {y.size}, got "
+                         f"{len(labels)}")
+    return y, v, labels
+
+
+def meta_analysis(yi, vi, *, method: str = "REML", test: str = "z", level: float = 0.95,
+                  slab=None, data: pd.DataFrame | None = None) -> MetaFit:
+    """Pool effect sizes with an equal-effect or random-effects model (metafor ``rma``).
+
+    Parameters
+    ----------
+    yi : array_like or str
+        Effect sizes (e.g. ``escalc(...)["yi"]``), or a column name of ``data``. NaN is
+        rejected, never dropped.
+    vi : array_like or str
+        Sampling variances, all > 0 (or a column name of ``data``).
+    method : {"REML", "DL", "ML", "PM", "HE", "SJ", "FE"}, default "REML"
+        Heterogeneity estimator; ``"FE"`` fits the equal-effect (tau2 = 0) model.
+    test : {"z", "knha"}, default "z"
+        Normal-theory Wald inference, or the Hartung-Knapp(-Sidik-Jonkman) adjustment with
+        a t distribution on k - 1 df.
+    level : float, default 0.95
+        Confidence level for the CI, the tau2 CI and the prediction interval.
+    slab : array_like or str, optional
+        Study labels (or a column name of ``data``), kept on the fit for
+        :meth:`MetaFit.leave_one_out`, :meth:`MetaFit.study_frame` and the plots.
+    data : pandas.DataFrame, optional
+        Table whose columns ``yi``, ``vi`` and ``slab`` may name (as metafor's ``data=``).
+
+    Returns
+    -------
+    MetaFit
+        Frozen fit that keeps its data and settings; ``.to_frame()`` gives the one-row
+        summary with columns ``estimate``, ``se``, ``stat``, ``df``, ``ci_low``,
+        ``ci_high``, ``pval``, ``tau2``, ``tau2_ci_low``, ``tau2_ci_high``, ``i2``, ``h2``,
+        ``q``, ``q_df``, ``q_pval``, ``pi_low``, ``pi_high``, ``k``, ``method``, ``test``,
+        ``level`` (see :meth:`MetaFit.to_frame`).
+
+    Raises
+    ------
+    ValueError
+        Mismatched lengths, NaN/inf inputs, ``vi <= 0``, an empty input, ``test="knha"``
+        with k = 1, an unknown method/test/level, or a column name not in ``data``.
+
+    Notes
+    -----
+    * Q, I2 (percent) and H2 follow metafor: for random-effects models
+      ``I2 = 100 tau2 / (tau2 + s2)`` and ``H2 = (tau2 + s2) / s2`` with the "typical"
+      within-study variance ``s2 = (k-1) sum(w) / (sum(w)^2 - sum(w^2))``; for ``"FE"``
+      ``I2 = max(0, 100 (Q - (k-1)) / Q)`` and ``H2 = Q / (k-1)``.
+    * The prediction interval is ``estimate +/- crit * sqrt(se^2 + tau2)``, with ``crit``
+      from the normal (``test="z"``) or t(k-1) (``test="knha"``) distribution; NaN for
+      ``method="FE"`` (metafor's ``predict()`` gives none there).
+    * With k = 1 the model reduces to the single study (tau2 = 0, Q = 0, Q p = 1, I2 = 0,
+      H2 = 1, as metafor reports); the tau2 CI is NaN. ``test="knha"`` with k = 1 raises
+      (metafor silently switches to ``"z"``).
+    * ``method="FE"`` with ``test="knha"`` is computed as metafor does (it only warns).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from matstats.meta import meta_analysis
+    >>> df = pd.DataFrame({"study": ["a", "b", "c"], "g": [0.1, 0.3, 0.5],
+    ...                    "v": [0.02, 0.03, 0.05]})
+    >>> fit = meta_analysis("g", "v", data=df, slab="study", method="DL")
+    >>> fit.slab, round(fit.estimate, 4)
+    (('a', 'b', 'c'), 0.2522)
+    """
+    level = _check_settings(method, test, level)
+    _columns.check_data(data)
+    y, v, labels = _check_data(_columns.column("yi", yi, data), _columns.column("vi", vi, data),
+                               _columns.column("slab", slab, data))
+    if test == "knha" and y.size < 2:
+        raise ValueError("test='knha' needs at least 2 studies (t distribution on k-1 df)")
+    y, v = y.copy(), v.copy()  # the fit owns its data: never the caller's array
+    y.flags.writeable = False
+    v.flags.writeable = False
+    return MetaFit(**_summary(y, v, method, test, level), yi=y, vi=v, slab=labels)
+
+
+def _summary(y: np.ndarray, v: np.ndarray, method: str, test: str, level: float) -> dict:
+    """All summary fields of the intercept-only model (validated inputs)."""
+    k = y.size
+    X = np.ones((k, 1))
+    tau2 = est.tau2(y, v, X, method)
+    w, beta, Ainv, r = est.gls(y, v, X, tau2)
+    b = float(beta[0])
+    if test == "knha":
+        df = k - 1
+        rss = float(np.sum(w * r**2))
+        # metafor sets s2w to 0 when the weighted RSS is numerically zero
+        s2w = 0.0 if rss <= np.finfo(float).eps else rss / df
+        se = math.sqrt(s2w * Ainv[0, 0])
+        stat = b / se if se > 0 else (math.copysign(math.inf, b) if b else math.nan)
+        pval = float(2 * stats.t.sf(abs(stat), df)) if not math.isnan(stat) else math.nan
+    else:
+        df = math.inf
+        se = math.sqrt(Ainv[0, 0])
+        stat = b / se
+        pval = float(2 * stats.norm.sf(abs(stat)))
+    crit = est.critical_value(test, level, df)
+    # metafor's predict() gives no prediction interval for an equal-effect model
+    half = math.nan if method == "FE" else crit * math.sqrt(se**2 + tau2)
+    return dict(
+        estimate=b, se=se, stat=stat, df=float(df), ci_low=b - crit * se,
+        ci_high=b + crit * se, pval=pval, tau2=tau2, **_heterogeneity(y, v, method, tau2, level),
+        pi_low=b - half, pi_high=b + half, k=k, method=method, test=test, level=float(level),
+        weights=tuple(float(x) for x in 100 * w / w.sum()),
+    )
+
+
+def _heterogeneity(y: np.ndarray, v: np.ndarray, method: str, tau2: float,
+                   level: float) -> dict:
+    """Q (from the equal-effect weights), its p, I2, H2 and the Q-profile CI of tau2."""
+    k = y.size
+    w0 = 1.0 / v
+    mu0 = float(np.sum(w0 * y) / np.sum(w0))
+    q = float(np.sum(w0 * (y - mu0) ** 2))
+    q_df = k - 1
+    tau2_ci = (math.nan, math.nan)
+    if k == 1:
+        # metafor's convention for k = 1: Q = 0, p = 1, I2 = 0, H2 = 1
+        q_pval, i2, h2 = 1.0, 0.0, 1.0
+    elif method == "FE":
+        q_pval = float(stats.chi2.sf(q, q_df))
+        i2 = max(0.0, 100 * (q - q_df) / q) if q > 0 else 0.0
+        h2 = q / q_df
+    else:
+        q_pval = float(stats.chi2.sf(q, q_df))
+        s2 = q_df * np.sum(w0) / (np.sum(w0) ** 2 - np.sum(w0**2))
+        i2 = 100 * tau2 / (tau2 + s2)
+        h2 = (tau2 + s2) / s2
+        tau2_ci = est.qprofile_ci(y, v, np.ones((k, 1)), level)
+    return dict(tau2_ci_low=tau2_ci[0], tau2_ci_high=tau2_ci[1], i2=float(i2), h2=float(h2),
+                q=q, q_df=q_df, q_pval=q_pval)
+
+
+# -------------------------------------------------------------- function forms
+def egger_test(yi, vi, *, level: float = 0.95) -> bias.EggerResult:
+    """Egger's regression test for funnel-plot asymmetry (metafor ``regtest(model="lm")``).
+
+    Weighted least squares of ``yi`` on ``sqrt(vi)`` with weights ``1/vi`` and a
+    multiplicative residual variance (Egger et al. 1997, BMJ 315:629). The slope's t test
+    (k - 2 df) is the asymmetry test; the intercept is the "limit estimate" (effect of a
+    hypothetical study with se = 0), with a t-based CI. Same as
+    ``meta_analysis(yi, vi, level=level).egger_test()`` (the test does not depend on the
+    model's tau2 estimator).
+
+    Parameters
+    ----------
+    yi, vi : array_like
+        Effect sizes and sampling variances (> 0).
+    level : float, default 0.95
+        Confidence level of the limit estimate's CI.
+
+    Returns
+    -------
+    EggerResult
+        Frozen dataclass; ``.to_frame()`` has columns ``stat``, ``df``, ``pval``,
+        ``limit_estimate``, ``limit_ci_low``, ``limit_ci_high``, ``slope``, ``k``,
+        ``level`` (see :meth:`EggerResult.to_frame`).
+
+    Raises
+    ------
+    ValueError
+        Fewer than 3 studies, all standard errors equal (slope not identifiable), or any
+        input fault listed in :func:`meta_analysis`.
+
+    Examples
+    --------
+    >>> from matstats.meta import egger_test
+    >>> res = egger_test([0.1, 0.3, 0.5, 0.2], [0.02, 0.03, 0.05, 0.01])
+    >>> res.df, round(res.pval, 4)
+    (2, 0.3125)
+    """
+    return meta_analysis(yi, vi, method="FE", level=level).egger_test()
+
+
+def trim_and_fill(yi, vi, *, method: str = "REML", test: str = "z", level: float = 0.95,
+                  estimator: str = "L0", side: str | None = None,
+                  maxiter: int = 100) -> bias.TrimFillResult:
+    """Duval & Tweedie trim-and-fill (metafor ``trimfill``).
+
+    Same as ``meta_analysis(yi, vi, method=method, test=test, level=level)
+    .trim_and_fill(estimator=estimator, side=side, maxiter=maxiter)``.
+
+    Parameters
+    ----------
+    yi, vi : array_like
+        Effect sizes and sampling variances (> 0); at least 3 studies.
+    method : str, default "REML"
+        Estimator used for every model fit (as in :func:`meta_analysis`).
+    test : {"z", "knha"}, default "z"
+        Inference for the final (filled) model.
+    level : float, default 0.95
+        Confidence level of the filled model.
+    estimator : {"L0", "R0"}, default "L0"
+        Estimator of the number of missing studies.
+    side : {"left", "right"}, optional
+        Side on which studies are missing. By default chosen as metafor does: ``"right"``
+        if the slope of the meta-regression of ``yi`` on ``sqrt(vi)`` (same ``method``) is
+        negative, else ``"left"``.
+    maxiter : int, default 100
+        Maximum number of trim iterations.
+
+    Returns
+    -------
+    TrimFillResult
+        ``k0``, ``side``, ``estimator``, the refitted ``model`` (a :class:`MetaFit`) and the
+        augmented ``data`` (columns ``yi``, ``vi``, ``filled``); ``.to_frame()`` has
+        ``k0``, ``side``, ``estimator`` and the columns of :meth:`MetaFit.to_frame`.
+
+    Raises
+    ------
+    ValueError
+        Bad inputs, fewer than 3 studies, or no convergence within ``maxiter``.
+
+    Examples
+    --------
+    >>> from matstats.meta import trim_and_fill
+    >>> res = trim_and_fill([0.05, 0.3, 0.45, 0.6, 0.9], [0.005, 0.02, 0.04, 0.06, 0.1],
+    ...                     method="DL")
+    >>> res.k0, res.side, res.model.k
+    (2, 'left', 7)
+    """
+    fit = meta_analysis(yi, vi, method=method, test=test, level=level)
+    return fit.trim_and_fill(estimator=estimator, side=side, maxiter=maxiter)
+
+
+def subgroup_analysis(yi, vi, groups, *, method: str = "REML", test: str = "z",
+                      level: float = 0.95, tau2: str = "separate") -> subsets.SubgroupResult:
+    """Separate models per subgroup and the between-subgroup Q test.
+
+    Same as ``meta_analysis(yi, vi, method=method, test=test, level=level)
+    .subgroups(groups, tau2=tau2)``. Each subgroup is pooled on its own (its own tau2,
+    ``method``/``test`` as given). The between-subgroup statistic is
+    ``Q_b = sum_g (est_g - est_bar)^2 / se_g^2`` with ``est_bar`` the inverse-variance mean
+    of the subgroup estimates, referred to a chi-square distribution on (G - 1) df. This
+    equals metafor's moderator test ``QM`` of ``rma(est_g, sei=se_g, mods=~group,
+    method="FE")`` fitted to the subgroup estimates (Borenstein et al. 2009, ch. 19,
+    "separate estimates of tau2").
+
+    With ``tau2="common"`` the test is instead the omnibus moderator test ``QM`` of the
+    mixed-effects model with one tau2 shared by all subgroups, metafor's
+    ``rma(yi, vi, mods = ~ factor(group), method=method)$QM`` (Wald chi-square on G - 1 df);
+    the per-group table is unchanged (separate fits).
+
+    Parameters
+    ----------
+    yi, vi : array_like
+        Effect sizes and sampling variances; at least 2 studies.
+    groups : array_like
+        Subgroup label of each study (no missing labels).
+    method, test, level
+        As in :func:`meta_analysis`.
+    tau2 : {"separate", "common"}, default "separate"
+        How heterogeneity enters the between-subgroup test (see above).
+
+    Returns
+    -------
+    SubgroupResult
+        ``groups``: one row per subgroup (order of first appearance) with ``group`` and the
+        columns of :meth:`MetaFit.to_frame`; ``q_between``, ``q_between_df``,
+        ``q_between_pval``; ``excluded`` (``index``, ``group``, ``reason``; empty unless a
+        subgroup has a single study and ``test="knha"``, which cannot be fitted).
+
+    Raises
+    ------
+    ValueError
+        Bad inputs, missing labels, mismatched lengths, or fewer than 2 usable subgroups.
+
+    Examples
+    --------
+    >>> from matstats.meta import subgroup_analysis
+    >>> res = subgroup_analysis([0.1, 0.3, 0.5, 0.2], [0.02, 0.03, 0.05, 0.01],
+    ...                         ["a", "a", "b", "b"], method="FE")
+    >>> res.groups["group"].tolist(), res.q_between_df
+    (['a', 'b'], 1)
+    """
+    fit = meta_analysis(yi, vi, method=method, test=test, level=level)
+    return fit.subgroups(groups, tau2=tau2)
+
+
+def leave_one_out(yi, vi, *, method: str = "REML", test: str = "z", level: float = 0.95,
+                  labels=None) -> pd.DataFrame:
+    """Refit the model with each study left out in turn (metafor ``leave1out``).
+
+    Same as ``meta_analysis(yi, vi, method=method, test=test, level=level,
+    slab=labels).leave_one_out()``.
+
+    Parameters
+    ----------
+    yi, vi : array_like
+        Effect sizes and sampling variances; at least 2 studies (3 for ``test="knha"``).
+    method, test, level
+        As in :func:`meta_analysis`.
+    labels : array_like, optional
+        Study labels; default 0..k-1.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per omitted study: ``omitted`` (label) plus the columns of
+        :meth:`MetaFit.to_frame` (``estimate``, ``se``, ``stat``, ``df``, ``ci_low``,
+        ``ci_high``, ``pval``, ``tau2``, ``tau2_ci_low``, ``tau2_ci_high``, ``i2``, ``h2``,
+        ``q``, ``q_df``, ``q_pval``, ``pi_low``, ``pi_high``, ``k``, ``method``, ``test``,
+        ``level``) for the model without that study.
+
+    Examples
+    --------
+    >>> from matstats.meta import leave_one_out
+    >>> out = leave_one_out([0.1, 0.3, 0.5], [0.02, 0.03, 0.05], method="FE",
+    ...                     labels=["a", "b", "c"])
+    >>> out["omitted"].tolist(), out["k"].tolist()
+    (['a', 'b', 'c'], [2, 2, 2])
+    """
+    if labels is not None and isinstance(labels, str):
+        labels = list(labels)
+    fit = meta_analysis(yi, vi, method=method, test=test, level=level, slab=labels)
+    return fit.leave_one_out()

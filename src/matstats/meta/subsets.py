@@ -1,0 +1,147 @@
+"""Models fitted to subsets of the studies: subgroups (with the between-subgroup test) and
+leave-one-out.
+
+Both work on a fitted model (:class:`matstats.meta.MetaFit`) and refit it with
+:meth:`MetaFit.update`, so every subset model uses the fit's method, test and level; the
+function forms :func:`matstats.meta.subgroup_analysis` and
+:func:`matstats.meta.leave_one_out` fit the model first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from matstats import _checks
+from matstats.meta import _estimators as est
+from matstats.meta.bias import need_studies
+
+if TYPE_CHECKING:  # pragma: no cover - annotations only
+    from matstats.meta.fit import MetaFit
+
+__all__ = ["SubgroupResult"]
+
+
+@dataclass(frozen=True)
+class SubgroupResult:
+    """Result of :func:`matstats.meta.subgroup_analysis`.
+
+    Attributes
+    ----------
+    groups : pandas.DataFrame
+        One row per subgroup: ``group`` plus the columns of
+        :meth:`matstats.meta.MetaFit.to_frame`.
+    q_between : float
+        Between-subgroup Q statistic.
+    q_between_df : int
+        Its degrees of freedom (number of subgroups - 1).
+    q_between_pval : float
+        Chi-square p-value.
+    excluded : pandas.DataFrame
+        Studies left out of the test with the reason (``index``, ``group``, ``reason``).
+    """
+
+    groups: pd.DataFrame
+    q_between: float
+    q_between_df: int
+    q_between_pval: float
+    excluded: pd.DataFrame = field(repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Per-subgroup rows with the between-subgroup test repeated on each.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The columns of ``groups`` (``group`` and those of
+            :meth:`matstats.meta.MetaFit.to_frame`) plus ``q_between``, ``q_between_df``,
+            ``q_between_pval``.
+
+        Examples
+        --------
+        >>> from matstats.meta import subgroup_analysis
+        >>> res = subgroup_analysis([0.1, 0.3, 0.5, 0.2], [0.02, 0.03, 0.05, 0.01],
+        ...                         ["a", "a", "b", "b"], method="FE")
+        >>> res.to_frame()[["group", "k", "q_between_df"]]
+          group  k  q_between_df
+        0     a  2             1
+        1     b  2             1
+        """
+        out = self.groups.copy()
+        out["q_between"] = self.q_between
+        out["q_between_df"] = self.q_between_df
+        out["q_between_pval"] = self.q_between_pval
+        return out
+
+
+def _labels(groups, k: int) -> pd.Series:
+    g = pd.Series(list(groups) if not isinstance(groups, pd.Series) else groups.to_list(),
+                  dtype=object)
+    if g.size != k:
+        raise ValueError(f"groups must have length {k} (one label per study), got {g.size}")
+    if g.isna().any():
+        raise ValueError(f"groups has missing labels at positions "
+                         f"{np.flatnonzero(g.isna()).tolist()}")
+    return g
+
+
+def subgroups(fit: MetaFit, groups, *, tau2: str = "separate") -> SubgroupResult:
+    """Separate models per subgroup of ``fit``'s studies and the between-subgroup test."""
+    _checks.one_of("tau2", tau2, ("separate", "common"))
+    need_studies(fit, 2, "a subgroup analysis")
+    g = _labels(groups, fit.k)
+    rows, excluded = [], []
+    for label in pd.unique(g):
+        idx = np.flatnonzero((g == label).to_numpy())
+        if fit.test == "knha" and idx.size < 2:
+            excluded.extend({"index": int(i), "group": label,
+                             "reason": "single-study subgroup cannot use test='knha'"}
+                            for i in idx)
+            continue
+        row = fit.update(yi=fit.yi[idx], vi=fit.vi[idx]).to_frame()
+        row.insert(0, "group", label)
+        rows.append(row)
+    if len(rows) < 2:
+        raise ValueError("at least 2 subgroups with a fitted model are needed for Q between")
+    table = pd.concat(rows, ignore_index=True)
+    if tau2 == "separate":
+        b = table["estimate"].to_numpy(float)
+        wg = 1 / table["se"].to_numpy(float) ** 2
+        mu = float(np.sum(wg * b) / np.sum(wg))
+        qb = float(np.sum(wg * (b - mu) ** 2))
+    else:
+        used = np.isin(g.to_numpy(), table["group"].to_numpy())
+        qb = _moderator_qm(fit.yi[used], fit.vi[used], g[used].to_numpy(), fit.method)
+    dfb = len(rows) - 1
+    excl = pd.DataFrame(excluded, columns=["index", "group", "reason"])
+    return SubgroupResult(groups=table, q_between=qb, q_between_df=dfb,
+                          q_between_pval=float(stats.chi2.sf(qb, dfb)), excluded=excl)
+
+
+def _moderator_qm(y: np.ndarray, v: np.ndarray, g: np.ndarray, method: str) -> float:
+    """Wald test that all subgroup contrasts are 0 in the common-tau2 mixed-effects model."""
+    levels = list(pd.unique(pd.Series(g, dtype=object)))
+    X = np.column_stack([np.ones(y.size)] + [(g == lev).astype(float) for lev in levels[1:]])
+    if y.size <= X.shape[1]:
+        raise ValueError("too few studies for a common-tau2 moderator model")
+    t2 = est.tau2(y, v, X, method)
+    _, beta, Ainv, _ = est.gls(y, v, X, t2)
+    b = beta[1:]
+    return float(b @ np.linalg.solve(Ainv[1:, 1:], b))
+
+
+def leave_one_out_table(fit: MetaFit) -> pd.DataFrame:
+    """``fit`` refitted without each study in turn; ``omitted`` is ``slab`` or 0..k-1."""
+    need_studies(fit, 3 if fit.test == "knha" else 2, "leave-one-out")
+    labels = list(range(fit.k)) if fit.slab is None else list(fit.slab)
+    rows = []
+    for i in range(fit.k):
+        keep = np.arange(fit.k) != i
+        row = fit.update(yi=fit.yi[keep], vi=fit.vi[keep]).to_frame()
+        row.insert(0, "omitted", labels[i])
+        rows.append(row)
+    return pd.concat(rows, ignore_index=True)
