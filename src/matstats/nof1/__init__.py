@@ -85,3 +85,6 @@ __all__ += [
     "simulate_series",
     "write_series_diaries",
 ]
+from matstats.nof1.series_plan import check_series_plan, plan_series  # noqa: E402
+
+__all__ += ["check_series_plan", "plan_series"]

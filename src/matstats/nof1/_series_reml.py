@@ -55,11 +55,14 @@ def _start(y, m):
     return np.maximum(var + 1.0, 1.0)
 
 
-def _solve_decreasing(f, y, v, m, active):
-    """Root in t >= 0 of a function f(t) -> (value, derivative) that is > 0 at 0 and < 0 far out.
+def _solve_decreasing(f, y, v, m, active, c=None):
+    """Root in t >= 0 of ``f(y, v, m, t, c) -> (value, derivative)``, > 0 at 0, < 0 far out.
 
-    Only the series flagged ``active`` are solved (others return 0). Bracket: doubling from
-    :func:`_start`; then Newton steps with bisection whenever a step leaves the bracket.
+    Only the series flagged ``active`` are solved (others return 0); ``c`` is an optional
+    per-series constant handed to ``f``. Bracket: doubling from :func:`_start`, as the
+    per-series path does; then Newton steps, with bisection whenever a step leaves the
+    bracket, until a step or the bracket is within 4 ulp. Converged series leave the
+    working set.
     """
     n = y.shape[0]
     out = np.zeros(n)
@@ -67,9 +70,10 @@ def _solve_decreasing(f, y, v, m, active):
     if idx.size == 0:
         return out
     y, v, m = y[idx], v[idx], m[idx]
+    c = np.zeros(idx.size) if c is None else np.asarray(c, dtype=float)[idx]
     hi = _start(y, m)
     for _ in range(_MAXITER):
-        fh, _ = f(y, v, m, hi)
+        fh, _ = f(y, v, m, hi, c)
         up = ~(fh < 0)
         if not up.any():
             break
@@ -78,23 +82,38 @@ def _solve_decreasing(f, y, v, m, active):
         raise ValueError("could not bracket the root of the tau2 estimating equation")
     lo = np.zeros_like(hi)
     t = 0.5 * hi
-    done = np.zeros(t.size, dtype=bool)
+    live = np.arange(t.size)
     for _ in range(_MAXITER):
-        ft, dft = f(y, v, m, t)
+        whole = live.size == t.size
+        tl, lol, hil = t[live], lo[live], hi[live]
+        if whole:
+            ft, dft = f(y, v, m, tl, c)
+        else:
+            ft, dft = f(y[live], v[live], m[live], tl, c[live])
         pos = ft > 0
-        lo = np.where(pos, t, lo)
-        hi = np.where(pos, hi, t)
+        lol = np.where(pos, tl, lol)
+        hil = np.where(pos, hil, tl)
         with np.errstate(divide="ignore", invalid="ignore"):
-            newton = t - ft / dft
-        ok = np.isfinite(newton) & (newton >= lo) & (newton <= hi)
-        new = np.where(ft == 0, t, np.where(ok, newton, 0.5 * (lo + hi)))
-        conv = np.abs(new - t) <= 2.0 * _EPS * np.abs(t) + 1e-300
-        t = np.where(done, t, new)
-        done |= conv
-        if done.all():
+            newton = tl - ft / dft
+        ok = np.isfinite(newton) & (newton >= lol) & (newton <= hil)
+        new = np.where(ft == 0, tl, np.where(ok, newton, 0.5 * (lol + hil)))
+        tol = 4.0 * _EPS * np.abs(tl) + 1e-300
+        conv = (np.abs(new - tl) <= tol) | (hil - lol <= tol)
+        t[live], lo[live], hi[live] = new, lol, hil
+        live = live[~conv]
+        if live.size == 0:
             break
     out[idx] = t
     return out
+
+
+def _reml_f(y, v, m, t, c):
+    return _reml_score(y, v, m, t)
+
+
+def _q_f(y, v, m, t, c):
+    q, dq = _q_gen(y, v, m, t)
+    return q - c, dq
 
 
 def pool_reml_knha(y, v, m, level: float) -> dict:
@@ -113,7 +132,7 @@ def pool_reml_knha(y, v, m, level: float) -> dict:
     m_ok = m & ok[:, None]
     m_eval = np.where(ok[:, None], m_ok, True)  # dummy all-included rows keep sums finite
     score0, _ = _reml_score(y_ok, v, m_eval, np.zeros(y.shape[0]))
-    tau2 = _solve_decreasing(_reml_score, y_ok, v, m_eval, ok & (score0 > 0))
+    tau2 = _solve_decreasing(_reml_f, y_ok, v, m_eval, ok & (score0 > 0))
     w, s1, mu, r = _moments(y_ok, v, m_eval, tau2)
     df = (k - 1).astype(float)
     rss = (w * r * r).sum(axis=1)
@@ -148,18 +167,5 @@ def _qprofile(y, v, m, ok, level, df):
     limits = []
     for p in (1.0 - alpha / 2.0, alpha / 2.0):
         crit = stats.chi2.ppf(p, np.where(ok, df, 1.0))
-
-        def f(yy, vv, mm, t, _crit=None):
-            q, dq = _q_gen(yy, vv, mm, t)
-            return q - _crit, dq
-
-        active = ok & (q0 > crit)
-        out = np.zeros(y.shape[0])
-        idx = np.flatnonzero(active)
-        if idx.size:
-            c = crit[idx]
-            sub = _solve_decreasing(lambda yy, vv, mm, t, c=c: f(yy, vv, mm, t, _crit=c),
-                                    y[idx], v[idx], m[idx], np.ones(idx.size, dtype=bool))
-            out[idx] = sub
-        limits.append(out)
+        limits.append(_solve_decreasing(_q_f, y, v, m, ok & (q0 > crit), c=crit))
     return limits[0], limits[1]
