@@ -566,6 +566,20 @@ def _days_table(data, series: int) -> pd.DataFrame:
                      f"got {type(data).__name__}")
 
 
+def _gls_cov(use: pd.DataFrame, terms, cov_re: np.ndarray, scale: float,
+             trend: bool) -> np.ndarray:
+    """Covariance of the fixed effects, (sum_i X_i' V_i^-1 X_i)^-1 with
+    V_i = scale I + Z_i cov_re Z_i' at the REML estimates (as lme4 ``vcov``)."""
+    cols = ["mat", "day"] if trend else ["mat"]
+    info = np.zeros((len(terms), len(terms)))
+    for _, g in use.groupby("person", sort=False):
+        X = np.column_stack([np.ones(len(g))] + [g[c].to_numpy(float) for c in cols])
+        Z = X[:, :2]
+        V = scale * np.eye(len(g)) + Z @ cov_re @ Z.T
+        info += X.T @ np.linalg.solve(V, X)
+    return np.linalg.inv(info)
+
+
 def fit_series_lmm(data, *, series: int = 0, trend: bool = True,
                    level: float = 0.95) -> SeriesLMMResult:
     """One-stage linear mixed model on the day-level data of a series.
@@ -573,8 +587,9 @@ def fit_series_lmm(data, *, series: int = 0, trend: bool = True,
     ``score ~ mat + day`` (``day`` 0-based within the person's trial, the trend term of the
     single-trial ``gls_ar1`` analysis; dropped with ``trend=False``) with a random intercept
     and a random ``mat`` effect per person, unstructured covariance, fitted by REML with
-    statsmodels ``MixedLM`` (L-BFGS, then Nelder-Mead and Powell if L-BFGS does not
-    converge). Washout days and unrated days are left out. The residuals are treated as
+    statsmodels ``MixedLM`` (L-BFGS and Powell starts, each polished by BFGS; the fit with
+    the highest REML log-likelihood is kept: near the boundary tau = 0 a single L-BFGS run
+    can stop short). Fixed-effect SEs are the GLS ones at the REML estimates (as lme4). Washout days and unrated days are left out. The residuals are treated as
     independent: with autocorrelated days (rho > 0) the one-stage SE of the average effect
     is slightly too small when tau is small; the two-stage analysis on cycle differences
     is the primary one.
@@ -623,23 +638,27 @@ def fit_series_lmm(data, *, series: int = 0, trend: bool = True,
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("ignore", RuntimeWarning)
-        for method in ("lbfgs", "nm", "powell"):
+        warnings.simplefilter("ignore", UserWarning)
+        for method in ("lbfgs", "powell"):
             try:
-                f = model.fit(reml=True, method=method)
-            except (np.linalg.LinAlgError, ValueError):  # pragma: no cover - retried
+                first = model.fit(reml=True, method=method)
+                polished = model.fit(reml=True, method="bfgs", start_params=first.params_object,
+                                     gtol=1e-12)
+            except (np.linalg.LinAlgError, ValueError):  # pragma: no cover - other start
                 continue
-            if fit is None or f.llf > fit.llf + 1e-9:
-                fit = f
-            if f.converged:
-                break
+            for f in (first, polished):
+                if np.isfinite(f.llf) and (fit is None or f.llf > fit.llf):
+                    fit = f
     if fit is None:  # pragma: no cover
         raise ValueError("MixedLM failed with every optimiser")
     cov = np.asarray(fit.cov_re)
-    est, se = float(fit.fe_params["mat"]), float(fit.bse_fe["mat"])
+    cov_fe = _gls_cov(use, fit.fe_params.index, cov, float(fit.scale), trend)
+    est = float(fit.fe_params["mat"])
+    se = float(np.sqrt(cov_fe[1, 1]))
     df = float(k - 1)
     crit = float(stats.t.ppf(0.5 + level / 2.0, df))
     fixed = pd.DataFrame({"term": list(fit.fe_params.index), "estimate": fit.fe_params.to_numpy(),
-                          "se": fit.bse_fe.to_numpy()})
+                          "se": np.sqrt(np.diag(cov_fe))})
     sd = np.sqrt(np.maximum(np.diag(cov), 0.0))
     corr = float(cov[0, 1] / (sd[0] * sd[1])) if sd[0] > 0 and sd[1] > 0 else math.nan
     return SeriesLMMResult(
