@@ -383,6 +383,7 @@ def analyze_series(
     excluded = (pd.concat(excl_rows, ignore_index=True) if excl_rows
                 else pd.DataFrame(columns=["person", "cycle", "reason"]))
     excluded["cycle"] = excluded["cycle"].astype("Int64")
+    excluded = excluded.drop_duplicates(ignore_index=True)
     names = [p for p in persons_all if p in groups]
     if len(names) < 2:
         raise ValueError(f"at least 2 persons with a usable cycle are needed, got {len(names)}")
@@ -602,6 +603,8 @@ def fit_series_lmm(data, *, series: int = 0, trend: bool = True,
         Replicate of a ``SeriesSimulation``.
     trend : bool, default True
         Include the fixed linear trend ``day``.
+    (``converged`` in the result: some optimiser run reported convergence within 1e-6 of the
+    best REML log-likelihood.)
     level : float, default 0.95
         CI level; the CI and p-value use t with k - 1 df (persons minus 1), the
         between-person df of a random-slope model.
@@ -635,6 +638,7 @@ def fit_series_lmm(data, *, series: int = 0, trend: bool = True,
     formula = "score ~ mat + day" if trend else "score ~ mat"
     model = smf.mixedlm(formula, use, groups=use["person"], re_formula="~mat")
     fit = None
+    fits = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -647,8 +651,10 @@ def fit_series_lmm(data, *, series: int = 0, trend: bool = True,
             except (np.linalg.LinAlgError, ValueError):  # pragma: no cover - other start
                 continue
             for f in (first, polished):
-                if np.isfinite(f.llf) and (fit is None or f.llf > fit.llf):
-                    fit = f
+                if np.isfinite(f.llf):
+                    fits.append(f)
+                    if fit is None or f.llf > fit.llf:
+                        fit = f
     if fit is None:  # pragma: no cover
         raise ValueError("MixedLM failed with every optimiser")
     cov = np.asarray(fit.cov_re)
@@ -666,5 +672,6 @@ def fit_series_lmm(data, *, series: int = 0, trend: bool = True,
         pval=float(2 * stats.t.sf(abs(est / se), df)), tau=float(sd[1]),
         intercept_sd=float(sd[0]), re_corr=corr, residual_sd=float(math.sqrt(fit.scale)),
         trend=float(fit.fe_params["day"]) if trend else math.nan, llf=float(fit.llf),
-        n_obs=int(len(use)), k=k, converged=bool(fit.converged), level=level, fixed=fixed,
+        n_obs=int(len(use)), k=k,
+        converged=any(f.converged and f.llf >= fit.llf - 1e-6 for f in fits), level=level, fixed=fixed,
     )
