@@ -383,7 +383,7 @@ def analyze_series(
     excluded = (pd.concat(excl_rows, ignore_index=True) if excl_rows
                 else pd.DataFrame(columns=["person", "cycle", "reason"]))
     excluded["cycle"] = excluded["cycle"].astype("Int64")
-    excluded = excluded.drop_duplicates(ignore_index=True)
+    excluded = excluded.drop_duplicates(subset=["person", "cycle"], ignore_index=True)
     names = [p for p in persons_all if p in groups]
     if len(names) < 2:
         raise ValueError(f"at least 2 persons with a usable cycle are needed, got {len(names)}")
