@@ -116,7 +116,6 @@ def test_series_without_enough_data_gives_nan_and_raises():
 
 
 def test_excluded_persons_and_cycles_are_listed(messy):
-    table = analyze_series_many  # noqa: F841 - keep import used
     res = analyze_series(pd.DataFrame({
         "person": ["a"] * 3 + ["b"] * 3 + ["c"] * 2,
         "cycle": [1, 2, 3, 1, 2, 3, 1, 2],

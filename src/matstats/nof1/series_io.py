@@ -220,7 +220,7 @@ def read_series(
     >>> long = pd.DataFrame(rows, columns=["person", "date", "condition", "score"])
     >>> data = read_series(long, washout_days=0, period_days=2)
     >>> data.cycles["difference"].tolist()
-    [-0.5, 0.5]
+    [0.0, -0.5]
     """
     if isinstance(source, pd.DataFrame):
         parts = _split_long(source, person_column)
