@@ -286,7 +286,7 @@ def _cycle_table(data, series: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     excl = pd.DataFrame(columns=["person", "cycle", "reason"])
     if isinstance(data, SeriesSimulation):
         k = _checks.integer("series", series, 0, data.n_series - 1)
-        D = data.cycle_differences()[k]
+        D = data.cycle_differences(k)
         labels = person_labels(data.n_persons)
         rows = [(labels[i], j + 1, D[i, j]) for i in range(data.n_persons)
                 for j in range(int(data.cycles[i]))]

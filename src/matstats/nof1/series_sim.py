@@ -75,17 +75,28 @@ class SeriesSimulation:
     def n_persons(self) -> int:
         return int(self.y.shape[1])
 
-    def cycle_differences(self) -> np.ndarray:
+    def cycle_differences(self, series: int | None = None) -> np.ndarray:
         """Mat minus control difference of period means, per cycle.
 
         Period means use the rated non-washout days; a cycle whose mat or control period
         has none (and every padded cycle) is NaN.
+
+        Parameters
+        ----------
+        series : int, optional
+            Only this replicate (shape ``(n_persons, max_cycles)``); default all.
 
         Returns
         -------
         numpy.ndarray
             Shape ``(n_series, n_persons, max_cycles)``.
         """
+        if series is not None:
+            k = _checks.integer("series", series, 0, self.n_series - 1)
+            one = SeriesSimulation(self.y[k:k + 1], self.mat_first[k:k + 1], self.cycles,
+                                   self.person_effect[k:k + 1], self.person_mean[k:k + 1],
+                                   self.period_days, self.washout_days, self.params)
+            return one.cycle_differences()[0]
         s, p, _ = self.y.shape
         j = self.mat_first.shape[2]
         pd_ = self.period_days
