@@ -348,3 +348,13 @@ def test_cli_bad_input_is_one_line_exit_2(tmp_path, capsys):
     assert _cli(["nof1", "series", "plan", "--persons", "1", "--cycles", "4", "--effect",
                  "-1", "--tau", "0.5"]) == 2
     assert "persons" in capsys.readouterr().err
+
+
+def test_clinic_example_produces_the_notebook_tables():
+    from matstats.nof1 import clinic_example
+
+    ex = clinic_example(n_sims=200)
+    assert ex["result"].k == 20 and len(ex["verdicts"]) == 20
+    # the unblinded comparator makes the mat look better by the expectation bias (0.5)
+    assert ex["unblinded"].estimate == pytest.approx(ex["result"].estimate - 0.5, abs=1e-9)
+    assert {"persons", "cycles", "power", "rct_power"} <= set(ex["plan"].columns)

@@ -88,3 +88,6 @@ __all__ += [
 from matstats.nof1.series_plan import check_series_plan, plan_series  # noqa: E402
 
 __all__ += ["check_series_plan", "plan_series"]
+from matstats.nof1.series_example import clinic_example  # noqa: E402
+
+__all__ += ["clinic_example"]

@@ -19,6 +19,11 @@ _MAXITER = 200
 
 def _moments(y, v, m, t):
     """Weights, sums and residuals at tau^2 = t (arrays over series)."""
+    if m is None:  # every entry included: no masking
+        w = 1.0 / (v + t[:, None])
+        s1 = w.sum(axis=1)
+        mu = (w * y).sum(axis=1) / s1
+        return w, s1, mu, y - mu[:, None]
     w = np.where(m, 1.0 / (v + t[:, None]), 0.0)
     s1 = w.sum(axis=1)
     mu = (w * y).sum(axis=1) / s1
@@ -49,6 +54,8 @@ def _q_gen(y, v, m, t):
 
 def _start(y, m):
     """max(var(y) + 1, 1), the bracket start of the per-series path (population var)."""
+    if m is None:
+        return np.maximum(y.var(axis=1) + 1.0, 1.0)
     k = m.sum(axis=1)
     mean = np.where(m, y, 0.0).sum(axis=1) / k
     var = np.where(m, (y - mean[:, None]) ** 2, 0.0).sum(axis=1) / k
@@ -61,7 +68,8 @@ def _solve_decreasing(f, y, v, m, active, c=None):
     Only the series flagged ``active`` are solved (others return 0); ``c`` is an optional
     per-series constant handed to ``f``. Bracket: doubling from :func:`_start`, as the
     per-series path does; then Newton steps, with bisection whenever a step leaves the
-    bracket, until a step or the bracket is within 4 ulp. Converged series leave the
+    bracket, until a step or the bracket is within 16 ulp (the rounding noise of the
+    estimating equation near its root). Converged series leave the
     working set.
     """
     n = y.shape[0]
@@ -69,7 +77,8 @@ def _solve_decreasing(f, y, v, m, active, c=None):
     idx = np.flatnonzero(active)
     if idx.size == 0:
         return out
-    y, v, m = y[idx], v[idx], m[idx]
+    y, v = y[idx], v[idx]
+    m = None if m is None else m[idx]
     c = np.zeros(idx.size) if c is None else np.asarray(c, dtype=float)[idx]
     hi = _start(y, m)
     for _ in range(_MAXITER):
@@ -89,7 +98,7 @@ def _solve_decreasing(f, y, v, m, active, c=None):
         if whole:
             ft, dft = f(y, v, m, tl, c)
         else:
-            ft, dft = f(y[live], v[live], m[live], tl, c[live])
+            ft, dft = f(y[live], v[live], None if m is None else m[live], tl, c[live])
         pos = ft > 0
         lol = np.where(pos, tl, lol)
         hil = np.where(pos, hil, tl)
@@ -97,7 +106,7 @@ def _solve_decreasing(f, y, v, m, active, c=None):
             newton = tl - ft / dft
         ok = np.isfinite(newton) & (newton >= lol) & (newton <= hil)
         new = np.where(ft == 0, tl, np.where(ok, newton, 0.5 * (lol + hil)))
-        tol = 4.0 * _EPS * np.abs(tl) + 1e-300
+        tol = 16.0 * _EPS * np.abs(tl) + 1e-300
         conv = (np.abs(new - tl) <= tol) | (hil - lol <= tol)
         t[live], lo[live], hi[live] = new, lol, hil
         live = live[~conv]
@@ -131,6 +140,8 @@ def pool_reml_knha(y, v, m, level: float) -> dict:
     y_ok = np.where(ok[:, None], y, 0.0)
     m_ok = m & ok[:, None]
     m_eval = np.where(ok[:, None], m_ok, True)  # dummy all-included rows keep sums finite
+    if m_eval.all():
+        m_eval = None
     score0, _ = _reml_score(y_ok, v, m_eval, np.zeros(y.shape[0]))
     tau2 = _solve_decreasing(_reml_f, y_ok, v, m_eval, ok & (score0 > 0))
     w, s1, mu, r = _moments(y_ok, v, m_eval, tau2)
