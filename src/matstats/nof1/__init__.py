@@ -73,3 +73,33 @@ __all__ = [
     "simulate",
     "simulate_and_analyze",
 ]
+
+# series of n-of-1 trials (issue 13)
+from matstats.nof1.series_analysis import (  # noqa: E402
+    SeriesLMMResult,
+    SeriesResult,
+    analyze_series,
+    analyze_series_many,
+    fit_series_lmm,
+)
+from matstats.nof1.series_io import SeriesData, read_series, write_series_diaries  # noqa: E402
+from matstats.nof1.series_sim import SeriesSimulation, simulate_series  # noqa: E402
+
+__all__ += [
+    "SeriesData",
+    "SeriesLMMResult",
+    "SeriesResult",
+    "SeriesSimulation",
+    "analyze_series",
+    "analyze_series_many",
+    "fit_series_lmm",
+    "read_series",
+    "simulate_series",
+    "write_series_diaries",
+]
+from matstats.nof1.series_plan import check_series_plan, plan_series  # noqa: E402
+
+__all__ += ["check_series_plan", "plan_series"]
+from matstats.nof1.series_example import clinic_example  # noqa: E402
+
+__all__ += ["clinic_example"]

@@ -1,0 +1,228 @@
+"""``matstats nof1 series ...``: plan and analyse a series of personal mat trials.
+
+Commands (added to the ``nof1`` sub-parsers by :func:`register_series`)
+-----------------------------------------------------------------------
+``matstats nof1 series plan --persons 6,10,20 --cycles 4-8 --effect -1 --tau 0.8 ...``
+    Closed-form power, tau precision, verdict accuracy and the parallel-trial comparison over
+    persons x cycles; ``--check N`` adds a Monte Carlo check of the first design;
+    ``--out-dir`` writes one diary template per person (the ``nof1 plan`` format);
+    ``--figure`` the power plot.
+``matstats nof1 series analyze PATH [--mcid 2] [--level 0.95] [--figure forest.png] ...``
+    PATH is a folder of diary CSVs (one per person) or one long CSV with a ``person`` column.
+    Prints the group result, the per-person table with verdicts, the exclusions and the group
+    verdict; ``--lmm`` adds the one-stage mixed model.
+
+Bad input (a data fault or a bad parameter) prints one line ``matstats nof1 series: error:
+...`` on standard error and exits with code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from matstats._errors import DataError
+
+__all__ = ["register_series", "parse_int_list", "series_templates"]
+
+
+def parse_int_list(text: str) -> list[int]:
+    """Parse ``"2-12"``, ``"4,6,8"`` or ``"6"`` into a sorted list of integers (>= 1)."""
+    out: set[int] = set()
+    try:
+        for part in text.split(","):
+            part = part.strip()
+            if "-" in part:
+                a, b = (int(x) for x in part.split("-", 1))
+                if b < a:
+                    raise ValueError
+                out.update(range(a, b + 1))
+            else:
+                out.add(int(part))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a list like 2-12, 4,6,8 or 6; got {text!r}") from None
+    if not out or min(out) < 1:
+        raise argparse.ArgumentTypeError(f"values must be >= 1; got {text!r}")
+    return sorted(out)
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
+def _one_line_errors(func):
+    def run(args) -> int:
+        try:
+            return func(args)
+        except (DataError, ValueError) as exc:
+            msg = " ".join(str(exc).split())
+            print(f"matstats nof1 series: error: {msg}", file=sys.stderr)
+            return 2
+
+    return run
+
+
+def register_series(nof1_subparsers) -> None:
+    """Add ``series plan`` and ``series analyze`` to the ``nof1`` sub-parsers."""
+    p = nof1_subparsers.add_parser(
+        "series", help="plan and analyse a series of n-of-1 mat trials (several persons)",
+        description="A series of personal mat trials: average effect, variation between "
+        "persons, and each person's own effect.")
+    sub = p.add_subparsers(dest="series_command", metavar="SUBCOMMAND")
+    p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
+
+    pp = sub.add_parser("plan", help="power and precision over persons x cycles")
+    pp.add_argument("--persons", type=parse_int_list, required=True,
+                    help="persons: 10, 6,10,20 or 6-20")
+    pp.add_argument("--cycles", type=parse_int_list, required=True,
+                    help="cycles per person: 6, 4,6,8 or 4-8")
+    pp.add_argument("--effect", type=float, required=True,
+                    help="average mat effect in points (negative = less pain)")
+    pp.add_argument("--tau", type=float, required=True,
+                    help="SD of the effect between persons (points)")
+    pp.add_argument("--sd", type=float, default=1.2, help="within-person daily SD (1.2)")
+    pp.add_argument("--rho", type=float, default=0.4, help="lag-1 autocorrelation (0.4)")
+    pp.add_argument("--period-days", type=int, default=7)
+    pp.add_argument("--washout-days", type=int, default=1)
+    pp.add_argument("--between-sd", type=float, default=2.2,
+                    help="between-person SD of the mean score, for the parallel trial (2.2)")
+    pp.add_argument("--alpha", type=float, default=0.05)
+    pp.add_argument("--mcid", type=float, default=2.0)
+    pp.add_argument("--check", type=int, default=0, metavar="N",
+                    help="also simulate N series of the first design (Monte Carlo check)")
+    pp.add_argument("--seed", type=int, default=None)
+    pp.add_argument("--out-dir", default=None,
+                    help="write one diary template per person here (first persons/cycles)")
+    pp.add_argument("--start-date", type=_iso_date, default=None,
+                    help="date of day 1 of the templates (default: today)")
+    pp.add_argument("--figure", default=None, help="write the power plot (PNG) here")
+    pp.set_defaults(func=_one_line_errors(_cmd_plan))
+
+    pa = sub.add_parser("analyze", help="analyse a folder of diaries or a long CSV")
+    pa.add_argument("path", help="folder of diary CSVs (one per person) or a CSV with 'person'")
+    pa.add_argument("--scale", type=float, nargs=2, default=(0.0, 10.0),
+                    metavar=("LOW", "HIGH"))
+    pa.add_argument("--mcid", type=float, default=2.0)
+    pa.add_argument("--level", type=float, default=0.95)
+    pa.add_argument("--washout-days", type=int, default=1)
+    pa.add_argument("--period-days", type=int, default=None)
+    pa.add_argument("--higher-is-better", action="store_true")
+    pa.add_argument("--lmm", action="store_true",
+                    help="also fit the one-stage linear mixed model")
+    pa.add_argument("--figure", default=None, help="write the forest plot (PNG) here")
+    pa.set_defaults(func=_one_line_errors(_cmd_analyze))
+
+
+def series_templates(persons: int, cycles: int, *, period_days: int = 7,
+                     washout_days: int = 1, start_date: date | None = None,
+                     rng=None) -> dict:
+    """Diary templates (``nof1 plan`` format) for every person, each with its own random order.
+
+    Returns
+    -------
+    dict
+        Person label -> DataFrame with ``date``, ``weekday``, ``day``, ``cycle``, ``period``,
+        ``day_in_period``, ``condition``, ``washout``, ``score`` (empty), ``blinding_guess``
+        (empty).
+    """
+    from matstats import _checks
+    from matstats.nof1 import schedule
+    from matstats.nof1.series_sim import person_labels
+
+    gen = _checks.rng(rng)
+    start = date.today() if start_date is None else start_date
+    out = {}
+    for label in person_labels(persons):
+        s = schedule(cycles, period_days=period_days, washout_days=washout_days, rng=gen)
+        dates = [start + timedelta(days=int(d) - 1) for d in s["day"]]
+        frame = pd.DataFrame({"date": [d.isoformat() for d in dates],
+                              "weekday": [d.strftime("%a") for d in dates]})
+        for col in ("day", "cycle", "period", "day_in_period", "condition", "washout"):
+            frame[col] = s[col].to_numpy()
+        frame["score"] = ""
+        frame["blinding_guess"] = ""
+        out[label] = frame
+    return out
+
+
+def _save(fig, path: str) -> None:
+    import matplotlib.pyplot as plt
+
+    fig.savefig(path, dpi=150)
+    plt.close(fig)
+    print(f"wrote {path}")
+
+
+def _cmd_plan(args) -> int:
+    from matstats.nof1.series_plan import check_series_plan, plan_series
+
+    plan = plan_series(args.persons, args.cycles, effect=args.effect, tau=args.tau, sd=args.sd,
+                       rho=args.rho, period_days=args.period_days,
+                       washout_days=args.washout_days, between_sd=args.between_sd,
+                       alpha=args.alpha, mcid=args.mcid)
+    cols = ["persons", "cycles", "person_days", "power", "tau2_sd", "prob_tau2_zero",
+            "prob_right_mcid", "rct_power", "rct_participants_same_power"]
+    print(f"Series plan (closed form, Senn 2019 variance components): effect {args.effect:+g}, "
+          f"tau {args.tau:g}, SD {args.sd:g}, rho {args.rho:g}, {args.period_days}-day periods, "
+          f"two-sided alpha {args.alpha:g}, MCID {args.mcid:g}.")
+    print(plan[cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    print("power: average-effect test; prob_right_mcid: P(a person's shrunken verdict about "
+          "benefit >= MCID is right); rct_*: parallel-group trial with the same person-days "
+          "per participant as one n-of-1 trial.")
+    if args.check:
+        chk = check_series_plan(args.persons[0], args.cycles[0], effect=args.effect,
+                                tau=args.tau, n_sims=args.check, sd=args.sd, rho=args.rho,
+                                period_days=args.period_days, washout_days=args.washout_days,
+                                alpha=args.alpha, mcid=args.mcid, rng=args.seed)
+        print(f"\nMonte Carlo check, {args.persons[0]} persons x {args.cycles[0]} cycles:")
+        print(chk.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
+    if args.out_dir:
+        out = Path(args.out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        tpl = series_templates(args.persons[0], args.cycles[0], period_days=args.period_days,
+                               washout_days=args.washout_days, start_date=args.start_date,
+                               rng=args.seed)
+        for label, frame in tpl.items():
+            frame.to_csv(out / f"{label}.csv", index=False, lineterminator="\n")
+        print(f"wrote {len(tpl)} diary templates to {out}/ (fill in 'score' each day)")
+    if args.figure:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from matstats.plots.nof1_series import plot_series_plan
+
+        _save(plot_series_plan(plan), args.figure)
+    return 0
+
+
+def _cmd_analyze(args) -> int:
+    from matstats.nof1.series_analysis import analyze_series, fit_series_lmm
+    from matstats.nof1.series_io import read_series
+
+    data = read_series(args.path, scale=tuple(args.scale), washout_days=args.washout_days,
+                       period_days=args.period_days)
+    res = analyze_series(data, level=args.level, mcid=args.mcid,
+                         lower_is_better=not args.higher_is_better)
+    n_ex = len(data.excluded_days)
+    print(f"Read {len(data.persons)} diaries from {data.source}: {int(data.persons['n_days'].sum())}"
+          f" days, {n_ex} days not used in period means (washout or not rated).")
+    print(res.summary())
+    if args.lmm:
+        fit = fit_series_lmm(data, level=args.level)
+        print(f"\nOne-stage mixed model (score ~ mat + day, random intercept and mat effect by "
+              f"person): average {fit.estimate:+.2f} (CI {fit.ci_low:+.2f} to "
+              f"{fit.ci_high:+.2f}), tau {fit.tau:.2f}, converged {fit.converged}.")
+    if args.figure:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        _save(res.figure(), args.figure)
+    return 0

@@ -1,0 +1,677 @@
+"""Analyse a series of n-of-1 trials: Senn's two-stage model, vectorised, and a one-stage LMM.
+
+Two-stage (Senn 2024; Araujo, Julious & Senn 2016)
+    1. Person i's effect is the mean ``d_i`` of their ``n_i`` cycle differences (mat minus
+       control period means). Its local variance is ``s^2 / n_i`` with ``s^2`` the
+       within-person variance of cycle differences POOLED over persons
+       (``sum_i sum_j (D_ij - d_i)^2 / sum_i (n_i - 1)``): a person has too few cycles for
+       their own.
+    2. The ``d_i`` are pooled by a random-effects meta-analysis, REML with the
+       Hartung-Knapp(-Sidik-Jonkman) t inference (:func:`matstats.meta.meta_analysis`):
+       average effect with CI, tau^2 (SD of the person effects) with its Q-profile CI, the
+       prediction interval for a new person, and the empirical-Bayes (BLUP) person effects
+       ``mu + lambda_i (d_i - mu)``, ``lambda_i = tau^2 / (tau^2 + s^2 / n_i)`` with SE
+       ``sqrt(lambda_i s^2 / n_i + (1 - lambda_i)^2 SE(mu)^2)`` (metafor ``blup()``).
+       Per person, P(benefit) and P(benefit >= MCID) use the normal approximation
+       N(BLUP, SE^2).
+
+    The pooling step is a plug-in (``pool=``): ``"reml"`` now; a Bayesian few-study model
+    (``matstats.bayesmeta``) can be registered in :data:`POOLERS` with the same output.
+
+One-stage
+    :func:`fit_series_lmm`: linear mixed model on the day-level data (statsmodels
+    ``MixedLM``, REML), ``score ~ mat + day`` with a random intercept and a random ``mat``
+    effect per person (unstructured 2x2 covariance): lme4 ``lmer(score ~ mat + day +
+    (1 + mat | person))``.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from matstats import _checks
+from matstats.literature import MCID_NRS
+from matstats.meta import meta_analysis
+from matstats.nof1._series_reml import pool_reml_knha
+
+__all__ = [
+    "SeriesResult",
+    "SeriesLMMResult",
+    "analyze_series",
+    "analyze_series_many",
+    "fit_series_lmm",
+    "pooled_within",
+    "person_verdicts",
+    "POOLERS",
+    "SUMMARY_COLUMNS",
+    "PERSON_COLUMNS",
+]
+
+#: Columns of :meth:`SeriesResult.to_frame` and of :func:`analyze_series_many`.
+SUMMARY_COLUMNS = (
+    "estimate", "se", "df", "ci_low", "ci_high", "pval", "tau2", "tau2_ci_low",
+    "tau2_ci_high", "tau", "tau_ci_low", "tau_ci_high", "pi_low", "pi_high",
+    "sigma2_within", "within_df", "k",
+)
+#: Columns of :attr:`SeriesResult.persons`.
+PERSON_COLUMNS = (
+    "person", "n_cycles", "estimate", "se", "ci_low", "ci_high", "pval", "shrunken",
+    "shrunken_se", "shrunken_ci_low", "shrunken_ci_high", "prob_benefit", "prob_mcid",
+    "weight", "verdict",
+)
+#: Probability thresholds of the person verdicts [assumption: a conventional 80%/95% rule].
+DECISION_PROB = 0.8
+BENEFIT_PROB = 0.95
+
+
+# ------------------------------------------------------------------------------ stage one
+def pooled_within(differences) -> dict:
+    """Stage one of the two-stage model for arrays of cycle differences.
+
+    Parameters
+    ----------
+    differences : array_like
+        Shape ``(..., persons, cycles)``; NaN marks a cycle not usable (or padding).
+
+    Returns
+    -------
+    dict
+        Arrays ``d`` (person means, NaN for a person with no usable cycle), ``n`` (usable
+        cycles), ``sigma2_within`` (pooled variance of one cycle difference),
+        ``within_df`` (``sum(n_i - 1)``) and ``v`` (``sigma2_within / n``).
+    """
+    D = np.asarray(differences, dtype=float)
+    obs = ~np.isnan(D)
+    n = obs.sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        d = np.where(obs, D, 0.0).sum(axis=-1) / n
+        dev = np.where(obs, D - d[..., None], 0.0)
+        ssw = (dev * dev).sum(axis=(-1, -2))
+        dfw = np.where(n > 0, n - 1, 0).sum(axis=-1)
+        s2 = ssw / dfw
+        v = s2[..., None] / n
+    return {"d": d, "n": n, "sigma2_within": s2, "within_df": dfw, "v": v}
+
+
+# ---------------------------------------------------------------------------- pooling
+def _pool_reml(d: np.ndarray, v: np.ndarray, level: float) -> dict:
+    """Per-series pooling through :func:`matstats.meta.meta_analysis` (REML, knha)."""
+    res = meta_analysis(d, v, method="REML", test="knha", level=level)
+    lam = res.tau2 / (res.tau2 + v)
+    shr = lam * d + (1.0 - lam) * res.estimate
+    shr_se = np.sqrt(lam * v + (1.0 - lam) ** 2 * res.se**2)
+    crit = float(stats.t.ppf(0.5 + level / 2.0, res.df))
+    out = {c: getattr(res, c) for c in ("estimate", "se", "df", "ci_low", "ci_high", "pval",
+                                         "tau2", "tau2_ci_low", "tau2_ci_high", "pi_low",
+                                         "pi_high", "k")}
+    out.update(weights=np.asarray(res.weights), shrunken=shr, shrunken_se=shr_se, crit=crit,
+               model=res)
+    return out
+
+
+#: Pooling methods of stage two: name -> function(d, v, level) returning the keys of
+#: ``_pool_reml`` (a Bayesian pooler returns posterior summaries under the same keys).
+POOLERS = {"reml": _pool_reml}
+
+
+def _probs(shr, shr_se, mcid: float, lower_is_better: bool):
+    sign = 1.0 if lower_is_better else -1.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z0 = (0.0 - sign * shr) / shr_se
+        z1 = (-mcid - sign * shr) / shr_se
+    return stats.norm.cdf(z0), stats.norm.cdf(z1)
+
+
+def person_verdicts(prob_benefit, prob_mcid) -> np.ndarray:
+    """Verdict label of each person from P(benefit) and P(benefit >= MCID).
+
+    ``"worse_on_mat"`` when P(benefit) <= 1 - 0.95; ``"important_benefit"`` when
+    P(benefit >= MCID) >= 0.8; ``"benefit"`` when P(benefit) >= 0.95 (size below or around
+    the MCID); ``"no_important_benefit"`` when P(benefit >= MCID) <= 0.2; else
+    ``"unclear"`` (thresholds :data:`DECISION_PROB`, :data:`BENEFIT_PROB`).
+    """
+    pb = np.asarray(prob_benefit, dtype=float)
+    pm = np.asarray(prob_mcid, dtype=float)
+    out = np.full(pb.shape, "unclear", dtype=object)
+    out[pm <= 1 - DECISION_PROB] = "no_important_benefit"
+    out[pb >= BENEFIT_PROB] = "benefit"
+    out[pm >= DECISION_PROB] = "important_benefit"
+    out[pb <= 1 - BENEFIT_PROB] = "worse_on_mat"
+    out[np.isnan(pb)] = "excluded"
+    return out
+
+
+# ------------------------------------------------------------------------------ result
+@dataclass(frozen=True, eq=False)
+class SeriesResult:
+    """Two-stage analysis of one series (:func:`analyze_series`).
+
+    Attributes
+    ----------
+    estimate, se, df, ci_low, ci_high, pval : float
+        Average effect (mat minus control, points), its Hartung-Knapp SE, t df (k - 1),
+        CI and two-sided p-value.
+    tau2, tau2_ci_low, tau2_ci_high, tau, tau_ci_low, tau_ci_high : float
+        Variance (and SD) of the person effects, REML, with the Q-profile CI.
+    pi_low, pi_high : float
+        Prediction interval for the effect in a new person.
+    sigma2_within, within_df : float
+        Pooled within-person variance of one cycle difference and its df.
+    k : int
+        Persons pooled.
+    persons : pandas.DataFrame
+        One row per person pooled, see :func:`analyze_series`.
+    excluded : pandas.DataFrame
+        Persons and cycles left out, with the reason: ``person``, ``cycle`` (``<NA>`` for a
+        whole person), ``reason``.
+    verdict, verdict_label : str
+        Group verdict.
+    level, mcid, lower_is_better, pool : settings used.
+    model : object
+        The stage-two fit (``MetaResult`` for ``pool="reml"``).
+    """
+
+    estimate: float
+    se: float
+    df: float
+    ci_low: float
+    ci_high: float
+    pval: float
+    tau2: float
+    tau2_ci_low: float
+    tau2_ci_high: float
+    pi_low: float
+    pi_high: float
+    sigma2_within: float
+    within_df: float
+    k: int
+    persons: pd.DataFrame = field(repr=False)
+    excluded: pd.DataFrame = field(repr=False)
+    verdict: str = field(repr=False)
+    verdict_label: str
+    level: float
+    mcid: float
+    lower_is_better: bool
+    pool: str
+    model: object = field(repr=False, default=None)
+
+    @property
+    def tau(self) -> float:
+        return math.sqrt(self.tau2)
+
+    @property
+    def tau_ci_low(self) -> float:
+        return math.sqrt(self.tau2_ci_low)
+
+    @property
+    def tau_ci_high(self) -> float:
+        return math.sqrt(self.tau2_ci_high)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One-row summary with the columns :data:`SUMMARY_COLUMNS` plus ``level``,
+        ``pool``, ``verdict_label`` (meanings as the attributes)."""
+        d = {c: getattr(self, c) for c in SUMMARY_COLUMNS}
+        d.update(level=self.level, pool=self.pool, verdict_label=self.verdict_label)
+        return pd.DataFrame([d])
+
+    def figure(self, ax=None):
+        """Forest plot of raw and shrunken person effects (:func:`plot_series_forest`)."""
+        from matstats.plots.nof1_series import plot_series_forest
+
+        return plot_series_forest(self, ax=ax)
+
+    def summary(self) -> str:
+        """Printable report: group result, person table, exclusions, verdict."""
+        lv = f"{self.level:.0%}"
+        head = (f"Series of {self.k} n-of-1 trials, two-stage (pool={self.pool}): average "
+                f"effect {self.estimate:+.2f} points ({lv} CI {self.ci_low:+.2f} to "
+                f"{self.ci_high:+.2f}, p = {self.pval:.3g}); tau {self.tau:.2f} ({lv} CI "
+                f"{self.tau_ci_low:.2f} to {self.tau_ci_high:.2f}); prediction interval for a "
+                f"new person {self.pi_low:+.2f} to {self.pi_high:+.2f}; pooled within-person "
+                f"SD of a cycle difference {math.sqrt(self.sigma2_within):.2f} "
+                f"({self.within_df:g} df).")
+        cols = ["person", "n_cycles", "estimate", "ci_low", "ci_high", "shrunken",
+                "shrunken_ci_low", "shrunken_ci_high", "prob_benefit", "prob_mcid", "verdict"]
+        table = self.persons[cols].to_string(index=False, float_format=lambda v: f"{v:.2f}")
+        parts = [head, "", "Per person (mat minus control, points; shrunken = empirical Bayes):",
+                 table]
+        if len(self.excluded):
+            parts += ["", "Excluded:", self.excluded.to_string(index=False)]
+        parts += ["", "Verdict: " + self.verdict]
+        return "\n".join(parts)
+
+
+def _group_verdict(r: dict, mcid: float, lower_is_better: bool, level: float):
+    sign = 1.0 if lower_is_better else -1.0
+    lo, hi = sorted((sign * r["ci_low"], sign * r["ci_high"]))
+    lv = f"{level:.0%}"
+    if hi < -mcid:
+        label = "average_important_benefit"
+        text = f"on average the mat helps by at least the MCID ({mcid:g} points)"
+    elif hi < 0:
+        label = "average_benefit"
+        text = "on average the mat helps"
+    elif lo > 0:
+        label = "average_harm"
+        text = "on average the mat makes the score worse"
+    else:
+        label = "no_average_effect_shown"
+        text = "the series does not show an average effect"
+    text += (f" (average {r['estimate']:+.2f} points, {lv} CI {r['ci_low']:+.2f} to "
+             f"{r['ci_high']:+.2f}).")
+    tau = math.sqrt(r["tau2"])
+    if tau > 0:
+        share = stats.norm.cdf((-mcid - sign * r["estimate"]) / tau)
+        text += (f" Effects differ between persons (tau {tau:.2f}); a new person's effect is "
+                 f"expected between {r['pi_low']:+.2f} and {r['pi_high']:+.2f} ({lv} "
+                 f"prediction interval); about {share:.0%} of persons like these would "
+                 f"benefit by at least {mcid:g} points.")
+    else:
+        text += " No variation between persons was detected beyond chance (tau 0)."
+    return label, text
+
+
+# ----------------------------------------------------------------------- input handling
+def _cycle_table(data, series: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(person, cycle, difference) table of the input, and the excluded rows so far."""
+    from matstats.nof1.series_io import SeriesData
+    from matstats.nof1.series_sim import SeriesSimulation, person_labels
+
+    excl = pd.DataFrame(columns=["person", "cycle", "reason"])
+    if isinstance(data, SeriesSimulation):
+        k = _checks.integer("series", series, 0, data.n_series - 1)
+        D = data.cycle_differences(k)
+        labels = person_labels(data.n_persons)
+        rows = [(labels[i], j + 1, D[i, j]) for i in range(data.n_persons)
+                for j in range(int(data.cycles[i]))]
+        return pd.DataFrame(rows, columns=["person", "cycle", "difference"]), excl
+    if isinstance(data, SeriesData):
+        return data.cycles[["person", "cycle", "difference"]].copy(), data.excluded.copy()
+    if isinstance(data, pd.DataFrame):
+        missing = [c for c in ("person", "cycle", "difference") if c not in data.columns]
+        if missing:
+            raise ValueError(f"data lacks column(s) {missing}; expected person, cycle, "
+                             "difference (or pass read_series(...) / simulate_series(...))")
+        return data[["person", "cycle", "difference"]].copy(), excl
+    raise ValueError("data must be a SeriesData, a SeriesSimulation or a DataFrame with "
+                     f"person, cycle, difference; got {type(data).__name__}")
+
+
+def analyze_series(
+    data,
+    *,
+    series: int = 0,
+    level: float = 0.95,
+    mcid: float = MCID_NRS,
+    lower_is_better: bool = True,
+    pool: str = "reml",
+) -> SeriesResult:
+    """Two-stage analysis of one series of n-of-1 trials (see the module docstring).
+
+    Parameters
+    ----------
+    data : SeriesData, SeriesSimulation or pandas.DataFrame
+        :func:`read_series` output, a simulation (replicate ``series``), or a table with
+        columns ``person``, ``cycle``, ``difference`` (mat minus control; NaN = not usable).
+    series : int, default 0
+        Which replicate of a ``SeriesSimulation``.
+    level : float, default 0.95
+        Level of every interval.
+    mcid : float, default ``literature.MCID_NRS`` (2 points)
+        Minimal clinically important difference (positive), for ``prob_mcid``.
+    lower_is_better : bool, default True
+        Benefit = lower score on the mat (pain); False for e.g. sleep quality.
+    pool : {"reml"}, default "reml"
+        Stage-two pooling method (see :data:`POOLERS`).
+
+    Returns
+    -------
+    SeriesResult
+        ``.to_frame()`` one-row group summary; ``.persons`` one row per pooled person with
+        columns
+
+        - ``person``; ``n_cycles`` : usable cycles;
+        - ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``pval`` : raw person effect (mean
+          cycle difference), SE from the pooled within-person variance, t interval and
+          two-sided p on ``within_df`` df;
+        - ``shrunken``, ``shrunken_se``, ``shrunken_ci_low``, ``shrunken_ci_high`` :
+          empirical-Bayes effect, its SE and interval (t on k - 1 df, as metafor ``blup``);
+        - ``prob_benefit``, ``prob_mcid`` : P(benefit), P(benefit >= mcid) under
+          N(shrunken, shrunken_se^2);
+        - ``weight`` : percentage weight in the average;
+        - ``verdict`` : :func:`person_verdicts` label.
+
+    Raises
+    ------
+    ValueError
+        Fewer than 2 persons with a usable cycle, no within-person df, bad settings.
+
+    Examples
+    --------
+    >>> from matstats.nof1 import simulate_series
+    >>> sim = simulate_series(12, 6, effect=-1.5, tau=0.8, rng=3)
+    >>> res = analyze_series(sim)
+    >>> res.k, res.persons.shape[0]
+    (12, 12)
+    >>> bool(res.ci_low < res.estimate < res.ci_high)
+    True
+    """
+    level = _checks.level(level)
+    mcid = _checks.positive("mcid", mcid, allow_zero=True)
+    _checks.one_of("pool", pool, tuple(POOLERS))
+    table, excl = _cycle_table(data, series)
+    bad = table["difference"].isna()
+    excl_rows = [excl] if len(excl) else []
+    if bad.any():
+        excl_rows.append(pd.DataFrame({
+            "person": table.loc[bad, "person"].to_numpy(),
+            "cycle": table.loc[bad, "cycle"].to_numpy(),
+            "reason": "no rated non-washout day in the mat or the control period"}))
+    persons_all = list(pd.unique(table["person"]))
+    used = table[~bad]
+    groups = {p: g["difference"].to_numpy(float) for p, g in used.groupby("person", sort=False)}
+    gone = [p for p in persons_all if p not in groups]
+    if gone:
+        excl_rows.append(pd.DataFrame({"person": gone, "cycle": pd.NA,
+                                       "reason": "no usable cycle"}))
+    excluded = (pd.concat(excl_rows, ignore_index=True) if excl_rows
+                else pd.DataFrame(columns=["person", "cycle", "reason"]))
+    excluded["cycle"] = excluded["cycle"].astype("Int64")
+    excluded = excluded.drop_duplicates(subset=["person", "cycle"], ignore_index=True)
+    names = [p for p in persons_all if p in groups]
+    if len(names) < 2:
+        raise ValueError(f"at least 2 persons with a usable cycle are needed, got {len(names)}")
+    jmax = max(g.size for g in groups.values())
+    D = np.full((len(names), jmax), np.nan)
+    for i, p in enumerate(names):
+        D[i, : groups[p].size] = groups[p]
+    st = pooled_within(D)
+    if not st["within_df"] > 0:
+        raise ValueError("no person has 2 usable cycles: the within-person variance cannot "
+                         "be estimated")
+    if not st["sigma2_within"] > 0:
+        raise ValueError("the cycle differences do not vary within persons (pooled within "
+                         "variance 0)")
+    r = POOLERS[pool](st["d"], st["v"], level)
+    persons = _person_table(names, st, r, level, mcid, lower_is_better)
+    label, text = _group_verdict(r, mcid, lower_is_better, level)
+    return SeriesResult(
+        **{c: float(r[c]) for c in ("estimate", "se", "df", "ci_low", "ci_high", "pval",
+                                    "tau2", "tau2_ci_low", "tau2_ci_high", "pi_low",
+                                    "pi_high")},
+        sigma2_within=float(st["sigma2_within"]), within_df=float(st["within_df"]),
+        k=int(r["k"]), persons=persons, excluded=excluded, verdict=text, verdict_label=label,
+        level=level, mcid=mcid, lower_is_better=bool(lower_is_better), pool=pool,
+        model=r.get("model"),
+    )
+
+
+def _person_table(names, st, r, level, mcid, lower_is_better) -> pd.DataFrame:
+    d, v, dfw = st["d"], st["v"], st["within_df"]
+    se = np.sqrt(v)
+    tcrit = stats.t.ppf(0.5 + level / 2.0, dfw)
+    shr, shr_se = r["shrunken"], r["shrunken_se"]
+    pb, pm = _probs(shr, shr_se, mcid, lower_is_better)
+    return pd.DataFrame({
+        "person": names, "n_cycles": st["n"].astype(np.int64), "estimate": d, "se": se,
+        "ci_low": d - tcrit * se, "ci_high": d + tcrit * se,
+        "pval": 2.0 * stats.t.sf(np.abs(d / se), dfw),
+        "shrunken": shr, "shrunken_se": shr_se,
+        "shrunken_ci_low": shr - r["crit"] * shr_se, "shrunken_ci_high": shr + r["crit"] * shr_se,
+        "prob_benefit": pb, "prob_mcid": pm, "weight": r["weights"],
+        "verdict": person_verdicts(pb, pm),
+    })
+
+
+# ---------------------------------------------------------------------- many series
+def analyze_series_many(
+    differences,
+    *,
+    level: float = 0.95,
+    mcid: float = MCID_NRS,
+    lower_is_better: bool = True,
+    persons: bool = False,
+):
+    """Two-stage analysis of many series at once (vectorised; same numbers as the loop).
+
+    Parameters
+    ----------
+    differences : array_like or SeriesSimulation
+        Cycle differences, shape ``(n_series, n_persons, max_cycles)`` with NaN for cycles
+        not usable, or a simulation (its :meth:`~SeriesSimulation.cycle_differences`).
+    level, mcid, lower_is_better
+        As in :func:`analyze_series` (REML + Hartung-Knapp pooling).
+    persons : bool, default False
+        Also return the per-person arrays.
+
+    Returns
+    -------
+    pandas.DataFrame or (pandas.DataFrame, dict)
+        One row per series with ``series`` (0-based) and the columns
+        :data:`SUMMARY_COLUMNS` (see :class:`SeriesResult`); NaN where a series has fewer
+        than 2 persons with a usable cycle or no within-person df. With ``persons=True``
+        also a dict of ``(n_series, n_persons)`` arrays: ``n_cycles``, ``estimate``,
+        ``se``, ``shrunken``, ``shrunken_se``, ``prob_benefit``, ``prob_mcid`` (NaN for
+        persons without a usable cycle).
+
+    Examples
+    --------
+    >>> from matstats.nof1 import simulate_series
+    >>> sim = simulate_series(20, 6, n_series=500, effect=-1.0, tau=0.5, rng=1)
+    >>> out = analyze_series_many(sim)
+    >>> out.shape
+    (500, 18)
+    """
+    from matstats.nof1.series_sim import SeriesSimulation
+
+    level = _checks.level(level)
+    mcid = _checks.positive("mcid", mcid, allow_zero=True)
+    D = differences.cycle_differences() if isinstance(differences, SeriesSimulation) else (
+        np.asarray(differences, dtype=float))
+    if D.ndim != 3:
+        raise ValueError(f"differences must have shape (n_series, n_persons, max_cycles), "
+                         f"got {D.shape}")
+    st = pooled_within(D)
+    m = st["n"] > 0
+    good = (st["within_df"] > 0) & (st["sigma2_within"] > 0)
+    m = m & good[:, None]
+    v = np.where(m, st["v"], 1.0)
+    r = pool_reml_knha(np.where(m, st["d"], 0.0), v, m, level)
+    bad = ~good
+    out = {"series": np.arange(D.shape[0])}
+    for c in SUMMARY_COLUMNS:
+        if c == "tau":
+            out[c] = np.sqrt(r["tau2"])
+        elif c in ("tau_ci_low", "tau_ci_high"):
+            out[c] = np.sqrt(r["tau2" + c[3:]])
+        elif c in ("sigma2_within", "within_df"):
+            out[c] = np.where(bad, np.nan, st[c].astype(float))
+        else:
+            out[c] = r[c]
+    frame = pd.DataFrame(out)
+    frame["k"] = frame["k"].astype(np.int64)
+    if not persons:
+        return frame
+    pb, pm = _probs(r["shrunken"], r["shrunken_se"], mcid, lower_is_better)
+    per = {"n_cycles": st["n"], "estimate": np.where(m, st["d"], np.nan),
+           "se": np.where(m, np.sqrt(v), np.nan), "shrunken": r["shrunken"],
+           "shrunken_se": r["shrunken_se"], "prob_benefit": pb, "prob_mcid": pm}
+    return frame, per
+
+
+# ---------------------------------------------------------------------------- one stage
+@dataclass(frozen=True)
+class SeriesLMMResult:
+    """One-stage linear mixed model of a series (:func:`fit_series_lmm`).
+
+    Attributes mirror :meth:`to_frame`.
+    """
+
+    estimate: float
+    se: float
+    df: float
+    ci_low: float
+    ci_high: float
+    pval: float
+    tau: float
+    intercept_sd: float
+    re_corr: float
+    residual_sd: float
+    trend: float
+    llf: float
+    n_obs: int
+    k: int
+    converged: bool
+    level: float
+    fixed: pd.DataFrame = field(repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One-row summary.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``estimate`` (fixed ``mat`` coefficient: average effect, points), ``se``,
+            ``df`` (k - 1, the t reference), ``ci_low``, ``ci_high``, ``pval``, ``tau`` (SD
+            of the random ``mat`` effect), ``intercept_sd``, ``re_corr`` (correlation of the
+            random intercept and ``mat`` effect), ``residual_sd``, ``trend`` (fixed ``day``
+            coefficient, points per day), ``llf`` (REML log-likelihood), ``n_obs`` (days
+            used), ``k`` (persons), ``converged``, ``level``.
+        """
+        d = asdict(self)
+        d.pop("fixed")
+        return pd.DataFrame([d])
+
+
+def _days_table(data, series: int) -> pd.DataFrame:
+    from matstats.nof1.series_io import SeriesData
+    from matstats.nof1.series_sim import SeriesSimulation
+
+    if isinstance(data, SeriesSimulation):
+        return data.to_frame(series)
+    if isinstance(data, SeriesData):
+        return data.days
+    if isinstance(data, pd.DataFrame):
+        need = ("person", "day", "condition", "washout", "score")
+        missing = [c for c in need if c not in data.columns]
+        if missing:
+            raise ValueError(f"data lacks column(s) {missing}; needs {need}")
+        return data
+    raise ValueError("data must be a SeriesData, a SeriesSimulation or a day-level DataFrame; "
+                     f"got {type(data).__name__}")
+
+
+def _gls_cov(use: pd.DataFrame, terms, cov_re: np.ndarray, scale: float,
+             trend: bool) -> np.ndarray:
+    """Covariance of the fixed effects, (sum_i X_i' V_i^-1 X_i)^-1 with
+    V_i = scale I + Z_i cov_re Z_i' at the REML estimates (as lme4 ``vcov``)."""
+    cols = ["mat", "day"] if trend else ["mat"]
+    info = np.zeros((len(terms), len(terms)))
+    for _, g in use.groupby("person", sort=False):
+        X = np.column_stack([np.ones(len(g))] + [g[c].to_numpy(float) for c in cols])
+        Z = X[:, :2]
+        V = scale * np.eye(len(g)) + Z @ cov_re @ Z.T
+        info += X.T @ np.linalg.solve(V, X)
+    return np.linalg.inv(info)
+
+
+def fit_series_lmm(data, *, series: int = 0, trend: bool = True,
+                   level: float = 0.95) -> SeriesLMMResult:
+    """One-stage linear mixed model on the day-level data of a series.
+
+    ``score ~ mat + day`` (``day`` 0-based within the person's trial, the trend term of the
+    single-trial ``gls_ar1`` analysis; dropped with ``trend=False``) with a random intercept
+    and a random ``mat`` effect per person, unstructured covariance, fitted by REML with
+    statsmodels ``MixedLM`` (L-BFGS and Powell starts, each polished by BFGS; the fit with
+    the highest REML log-likelihood is kept: near the boundary tau = 0 a single L-BFGS run
+    can stop short). Fixed-effect SEs are the GLS ones at the REML estimates (as lme4). Washout days and unrated days are left out. The residuals are treated as
+    independent: with autocorrelated days (rho > 0) the one-stage SE of the average effect
+    is slightly too small when tau is small; the two-stage analysis on cycle differences
+    is the primary one.
+
+    Parameters
+    ----------
+    data : SeriesData, SeriesSimulation or pandas.DataFrame
+        Day-level data with ``person``, ``day``, ``condition``, ``washout``, ``score``.
+    series : int, default 0
+        Replicate of a ``SeriesSimulation``.
+    trend : bool, default True
+        Include the fixed linear trend ``day``.
+    (``converged`` in the result: at least one optimiser run reported convergence; the fit
+    kept is the one with the highest REML log-likelihood of all runs.)
+    level : float, default 0.95
+        CI level; the CI and p-value use t with k - 1 df (persons minus 1), the
+        between-person df of a random-slope model.
+
+    Returns
+    -------
+    SeriesLMMResult
+        ``.to_frame()`` one-row summary; ``.fixed`` all fixed effects (``term``,
+        ``estimate``, ``se``).
+
+    Examples
+    --------
+    >>> from matstats.nof1 import simulate_series
+    >>> sim = simulate_series(8, 4, effect=-1.0, tau=0.6, rho=0.0, rng=2)
+    >>> fit = fit_series_lmm(sim)
+    >>> fit.k, fit.n_obs
+    (8, 384)
+    """
+    import statsmodels.formula.api as smf
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning
+
+    level = _checks.level(level)
+    days = _days_table(data, series)
+    use = days.loc[~days["washout"].astype(bool) & days["score"].notna()].copy()
+    use["mat"] = (use["condition"] == "mat").astype(float)
+    use["day"] = use["day"].astype(float) - 1.0
+    use["person"] = use["person"].astype(str)
+    k = int(use["person"].nunique())
+    if k < 2:
+        raise ValueError(f"at least 2 persons with rated days are needed, got {k}")
+    formula = "score ~ mat + day" if trend else "score ~ mat"
+    model = smf.mixedlm(formula, use, groups=use["person"], re_formula="~mat")
+    fit = None
+    fits = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.simplefilter("ignore", UserWarning)
+        for method in ("lbfgs", "powell"):
+            try:
+                first = model.fit(reml=True, method=method)
+                polished = model.fit(reml=True, method="bfgs", start_params=first.params_object,
+                                     gtol=1e-12)
+            except (np.linalg.LinAlgError, ValueError):  # pragma: no cover - other start
+                continue
+            for f in (first, polished):
+                if np.isfinite(f.llf):
+                    fits.append(f)
+                    if fit is None or f.llf > fit.llf:
+                        fit = f
+    if fit is None:  # pragma: no cover
+        raise ValueError("MixedLM failed with every optimiser")
+    cov = np.asarray(fit.cov_re)
+    cov_fe = _gls_cov(use, fit.fe_params.index, cov, float(fit.scale), trend)
+    est = float(fit.fe_params["mat"])
+    se = float(np.sqrt(cov_fe[1, 1]))
+    df = float(k - 1)
+    crit = float(stats.t.ppf(0.5 + level / 2.0, df))
+    fixed = pd.DataFrame({"term": list(fit.fe_params.index), "estimate": fit.fe_params.to_numpy(),
+                          "se": np.sqrt(np.diag(cov_fe))})
+    sd = np.sqrt(np.maximum(np.diag(cov), 0.0))
+    corr = float(cov[0, 1] / (sd[0] * sd[1])) if sd[0] > 0 and sd[1] > 0 else math.nan
+    return SeriesLMMResult(
+        estimate=est, se=se, df=df, ci_low=est - crit * se, ci_high=est + crit * se,
+        pval=float(2 * stats.t.sf(abs(est / se), df)), tau=float(sd[1]),
+        intercept_sd=float(sd[0]), re_corr=corr, residual_sd=float(math.sqrt(fit.scale)),
+        trend=float(fit.fe_params["day"]) if trend else math.nan, llf=float(fit.llf),
+        n_obs=int(len(use)), k=k,
+        converged=any(f.converged for f in fits), level=level, fixed=fixed,
+    )
