@@ -313,13 +313,9 @@ def test_plots_take_ax():
 
 
 def _cli(argv):
-    from matstats.cli_series import register_series
+    from matstats.cli import main
 
-    p = argparse.ArgumentParser(prog="matstats")
-    sub = p.add_subparsers()
-    register_series(sub.add_parser("nof1").add_subparsers())
-    args = p.parse_args(argv)
-    return args.func(args)
+    return main(argv)
 
 
 def test_cli_plan_then_analyze_a_folder_of_templates(tmp_path, capsys):

@@ -144,6 +144,10 @@ def register_cli(subparsers) -> None:
     pw.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     pw.set_defaults(func=_param_errors(_cmd_power))
 
+    from matstats.cli.series import register_series  # series imports parse_cycles from here
+
+    register_series(sub)
+
 
 # --------------------------------------------------------------------------------------------
 

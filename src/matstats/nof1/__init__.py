@@ -74,7 +74,7 @@ __all__ = [
     "simulate_and_analyze",
 ]
 
-# series of n-of-1 trials (issue 13)
+# series of n-of-1 trials
 from matstats.nof1.series_analysis import (  # noqa: E402
     SeriesLMMResult,
     SeriesResult,
@@ -82,7 +82,9 @@ from matstats.nof1.series_analysis import (  # noqa: E402
     analyze_series_many,
     fit_series_lmm,
 )
+from matstats.nof1.series_example import clinic_example  # noqa: E402
 from matstats.nof1.series_io import SeriesData, read_series, write_series_diaries  # noqa: E402
+from matstats.nof1.series_plan import check_series_plan, plan_series  # noqa: E402
 from matstats.nof1.series_sim import SeriesSimulation, simulate_series  # noqa: E402
 
 __all__ += [
@@ -92,14 +94,11 @@ __all__ += [
     "SeriesSimulation",
     "analyze_series",
     "analyze_series_many",
+    "check_series_plan",
+    "clinic_example",
     "fit_series_lmm",
+    "plan_series",
     "read_series",
     "simulate_series",
     "write_series_diaries",
 ]
-from matstats.nof1.series_plan import check_series_plan, plan_series  # noqa: E402
-
-__all__ += ["check_series_plan", "plan_series"]
-from matstats.nof1.series_example import clinic_example  # noqa: E402
-
-__all__ += ["clinic_example"]

@@ -220,12 +220,6 @@ class SeriesResult:
         d.update(level=self.level, pool=self.pool, verdict_label=self.verdict_label)
         return pd.DataFrame([d])
 
-    def figure(self, ax=None):
-        """Forest plot of raw and shrunken person effects (:func:`plot_series_forest`)."""
-        from matstats.plots.nof1_series import plot_series_forest
-
-        return plot_series_forest(self, ax=ax)
-
     def summary(self) -> str:
         """Printable report: group result, person table, exclusions, verdict."""
         lv = f"{self.level:.0%}"

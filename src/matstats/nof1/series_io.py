@@ -1,7 +1,7 @@
 """Read a series of n-of-1 diaries: a folder of diary CSVs or one long CSV with ``person``.
 
 Each person's diary is read and validated by the single-diary reader
-(:func:`matstats.nof1.diary.read_diary` and its calendar), so the rules and the
+(:func:`matstats.nof1.read_diary` and its calendar), so the rules and the
 :class:`matstats.DataError` messages are the same: file, 1-based line (header = line 1),
 column and value. In a long CSV the line is the line of the long file. Nothing is dropped
 silently: unused days, unusable cycles and persons without a usable cycle are listed with
@@ -19,12 +19,9 @@ import numpy as np
 import pandas as pd
 
 from matstats._errors import DataError
-from matstats.nof1.diary import (  # the lead re-points these when diary.py is split
-    build_calendar,
-    read_diary,
-    summarize_cycles,
-    summarize_periods,
-)
+from matstats.nof1.calendar import build_calendar
+from matstats.nof1.diary import summarize_cycles, summarize_periods
+from matstats.nof1.diary_io import read_diary
 
 __all__ = ["SeriesData", "read_series", "write_series_diaries"]
 

@@ -26,29 +26,9 @@ from pathlib import Path
 import pandas as pd
 
 from matstats._errors import DataError
+from matstats.cli.nof1 import parse_cycles
 
-__all__ = ["register_series", "parse_int_list", "series_templates"]
-
-
-def parse_int_list(text: str) -> list[int]:
-    """Parse ``"2-12"``, ``"4,6,8"`` or ``"6"`` into a sorted list of integers (>= 1)."""
-    out: set[int] = set()
-    try:
-        for part in text.split(","):
-            part = part.strip()
-            if "-" in part:
-                a, b = (int(x) for x in part.split("-", 1))
-                if b < a:
-                    raise ValueError
-                out.update(range(a, b + 1))
-            else:
-                out.add(int(part))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected a list like 2-12, 4,6,8 or 6; got {text!r}") from None
-    if not out or min(out) < 1:
-        raise argparse.ArgumentTypeError(f"values must be >= 1; got {text!r}")
-    return sorted(out)
+__all__ = ["register_series", "series_templates"]
 
 
 def _iso_date(text: str) -> date:
@@ -80,9 +60,9 @@ def register_series(nof1_subparsers) -> None:
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
 
     pp = sub.add_parser("plan", help="power and precision over persons x cycles")
-    pp.add_argument("--persons", type=parse_int_list, required=True,
+    pp.add_argument("--persons", type=parse_cycles, required=True,
                     help="persons: 10, 6,10,20 or 6-20")
-    pp.add_argument("--cycles", type=parse_int_list, required=True,
+    pp.add_argument("--cycles", type=parse_cycles, required=True,
                     help="cycles per person: 6, 4,6,8 or 4-8")
     pp.add_argument("--effect", type=float, required=True,
                     help="average mat effect in points (negative = less pain)")
@@ -224,5 +204,7 @@ def _cmd_analyze(args) -> int:
         import matplotlib
 
         matplotlib.use("Agg")
-        _save(res.figure(), args.figure)
+        from matstats.plots.nof1_series import plot_series_forest
+
+        _save(plot_series_forest(res), args.figure)
     return 0
