@@ -227,7 +227,8 @@ def html_table(df: pd.DataFrame, columns: dict[str, str], d: SiteData, *, captio
     body = []
     for _, row in df.iterrows():
         cells = "".join(
-            f'<td data-label="{html.escape(h, quote=True)}">{_cell(row.get(c), c, d, bib_href)}</td>'
+            f'<td class="ms-col-{c}" data-label="{html.escape(h, quote=True)}">'
+            f'{_cell(row.get(c), c, d, bib_href)}</td>'
             for c, h in columns.items()
         )
         body.append(f"<tr>{cells}</tr>")
@@ -237,6 +238,8 @@ def html_table(df: pd.DataFrame, columns: dict[str, str], d: SiteData, *, captio
 
 
 # ------------------------------------------------------------------------------ values
+#: designs counted as randomized trials of a mat (for "the largest trial so far")
+RANDOMIZED_TRIALS = ("rct", "crossover")
 VERDICT_WORDS = {
     "supported": "supported",
     "overstated": "overstated",
@@ -271,9 +274,16 @@ def landing_values(d: SiteData) -> dict[str, str]:
     v["open_hi"] = fmt_num(o["ci_high"])
     v["k_active"] = str(int(mat.loc["active", "k"]))
     v["k_sham"] = str(int(mat.loc["sham", "k"]))
-    mat_eff = d.effects.effects[d.effects.effects["device_group"] == "mat"]
-    arms = pd.concat([mat_eff["n_treatment"], mat_eff["n_control"]]).astype(float)
-    v["max_arm"] = fmt_num(arms.max(), 0) if len(arms) else DASH
+    # the headline percentage: first misattributed claim whose figure comes from another study
+    src = audit[(audit["verdict"] == "misattributed") & (audit["found_figure_source"] != "")]
+    if len(src):
+        fig = d.claims.set_index("claim_id").loc[src["claim_id"].iloc[0], "claimed_figure"]
+        m = re.search(r"(\d+(?:\.\d+)?)\s*%", str(fig))
+        v["headline_pct"] = m.group(1) if m else DASH
+        v["headline_claim"] = str(src["claim_id"].iloc[0])
+    st = d.studies
+    trials = st[st["device"].isin(ladder.MAT_DEVICES) & st["design"].isin(RANDOMIZED_TRIALS)]
+    v["max_trial_n"] = fmt_num(float(trials["n_randomized"].max()), 0) if len(trials) else DASH
 
     g = d.grades
     graded = g[g["grade"] != "none"]

@@ -73,7 +73,7 @@ class Visit:
     links: list = field(default_factory=list)     # absolute hrefs
     study_links: list = field(default_factory=list)  # (study id, href, classes)
     raw_slugs: list = field(default_factory=list)  # study ids in text outside links
-    numbers: dict = field(default_factory=dict)   # data-ms -> text
+    numbers: list = field(default_factory=list)   # (data-ms key, text) in page order
 
 
 _COLLECT_JS = r"""
@@ -105,8 +105,7 @@ if (ids.length) {
     for (const m of n.textContent.matchAll(re)) slugs.add(m[1]);
   }
 }
-const nums = {};
-for (const s of document.querySelectorAll('span.ms-num[data-ms]')) nums[s.dataset.ms] = s.textContent;
+const nums = [...document.querySelectorAll('span.ms-num[data-ms]')].map(s => [s.dataset.ms, s.textContent]);
 return {cw, sw, over, imgs, links, studies, slugs: [...slugs], nums};
 """
 
@@ -183,7 +182,7 @@ def visits(driver, study_ids) -> dict[tuple[str, str], Visit]:
             v.links = data["links"]
             v.study_links = [tuple(s) for s in data["studies"]]
             v.raw_slugs = data["slugs"]
-            v.numbers = data["nums"]
+            v.numbers = [tuple(n) for n in data["nums"]]
             out[(page, size)] = v
     return out
 
