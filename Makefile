@@ -12,6 +12,7 @@ SRC    := $(shell find src/matstats -name '*.py' 2>/dev/null) $(wildcard data/*.
 NB_INPUTS := $(shell find src/matstats data -type f -not -path '*/__pycache__/*' 2>/dev/null) constraints.txt
 SITE_SRC  := reports/site-src
 EXECUTED  := $(patsubst notebooks/%.ipynb,$(SITE_SRC)/notebooks/%.ipynb,$(NBS))
+NB_JOBS   ?= 2
 DOCS      := $(shell find docs -type f -not -path '*/__pycache__/*' 2>/dev/null)
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 export OMP_NUM_THREADS := 1
@@ -20,7 +21,7 @@ export PYTHONHASHSEED := 0
 # this checkout's library first, whichever checkout the venv was installed from
 export PYTHONPATH := $(CURDIR)/src$(if $(PYTHONPATH),:$(PYTHONPATH))
 
-.PHONY: all report test unit nbval browser venv notebooks clean
+.PHONY: all report test unit nbval browser venv notebooks clean executed-notebooks site
 
 all: report
 
@@ -48,7 +49,15 @@ browser: report
 ## make report: the reader site in reports/site/index.html. A notebook is re-executed only
 ## when it, the library, data/ or the pins changed; when its outputs equal the stored ones the
 ## site shows the stored notebook itself. Sphinx renders the outputs without executing.
-report: reports/site/index.html
+report:
+	@$(MAKE) --no-print-directory -j$(NB_JOBS) executed-notebooks
+	@$(MAKE) --no-print-directory site
+
+executed-notebooks: $(EXECUTED)
+	@:
+
+site: reports/site/index.html
+	@:
 
 $(SITE_SRC)/notebooks/%.ipynb: notebooks/%.ipynb $(NB_INPUTS) docs/_tools/execute_notebook.py $(STAMP)
 	@mkdir -p $(@D)
