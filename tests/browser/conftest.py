@@ -74,6 +74,7 @@ class Visit:
     study_links: list = field(default_factory=list)  # (study id, href, classes)
     raw_slugs: list = field(default_factory=list)  # study ids in text outside links
     numbers: list = field(default_factory=list)   # (data-ms key, text) in page order
+    raw_values: dict = field(default_factory=dict)  # NaN / <NA> / dtype / None shown as text -> count
 
 
 _COLLECT_JS = r"""
@@ -105,8 +106,17 @@ if (ids.length) {
     for (const m of n.textContent.matchAll(re)) slugs.add(m[1]);
   }
 }
+const raw = {};
+{
+  const rx = /\bNaN\b|<NA>|\bdtype: \w+|\bNone\b/g;
+  const walker = document.createTreeWalker(document.querySelector('main') || document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (n.parentElement.closest('.cell_input, script, style, code')) continue;
+    for (const m of n.textContent.matchAll(rx)) raw[m[0]] = (raw[m[0]] || 0) + 1;
+  }
+}
 const nums = [...document.querySelectorAll('span.ms-num[data-ms]')].map(s => [s.dataset.ms, s.textContent]);
-return {cw, sw, over, imgs, links, studies, slugs: [...slugs], nums};
+return {cw, sw, over, imgs, links, studies, slugs: [...slugs], nums, raw};
 """
 
 
@@ -183,6 +193,7 @@ def visits(driver, study_ids) -> dict[tuple[str, str], Visit]:
             v.study_links = [tuple(s) for s in data["studies"]]
             v.raw_slugs = data["slugs"]
             v.numbers = [tuple(n) for n in data["nums"]]
+            v.raw_values = data["raw"]
             out[(page, size)] = v
     return out
 
