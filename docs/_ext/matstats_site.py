@@ -368,7 +368,7 @@ def page_evidence(d: SiteData) -> str:
         "key_finding": "Key finding (claimed)", "found_studies": "Studies found",
         "found_design": "Design found", "found_n": "N found", "found_result": "Result found",
         "reason": "Why",
-    }, d, css="ms-audited") + "\n\n")
+    }, d, css="ms-audited ms-cards") + "\n\n")
     t2 = d.tables["audited_evidence_by_condition"]
     parts.append("## The article's \"Evidence by condition\" table, audited\n\n")
     parts.append(html_table(t2, {
@@ -377,7 +377,7 @@ def page_evidence(d: SiteData) -> str:
         "key_findings": "Key findings (claimed)", "found_studies": "Studies found",
         "found_design": "Design found", "found_control": "Control found",
         "found_result": "Result found", "reason": "Why",
-    }, d, css="ms-audited") + "\n\n")
+    }, d, css="ms-audited ms-cards") + "\n\n")
     parts.append("## Evidence grade of every study result\n\n"
                  "GRADE-like rules (`matstats.tables.grade_studies`): randomized designs start high, "
                  "others low; each reason listed takes the grade down.\n\n")
@@ -408,7 +408,7 @@ def page_sof(d: SiteData) -> str:
     return html_table(df, {
         "rung": "Comparison", "effect": "Effect on pain (Hedges' g, positive = mat better)",
         "k": "Studies (k)", "grade": "Certainty", "grade_reasons": "Reasons for downgrading",
-        "study_ids": "Studies", "model": "Model",
+        "study_ids": "Studies",
     }, d, css="ms-sof") + "\n"
 
 
