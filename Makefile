@@ -7,14 +7,21 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.matstats-installed
 NBS    := $(sort $(wildcard notebooks/*.ipynb))
-HTML   := $(patsubst notebooks/%.ipynb,reports/%.html,$(NBS))
 SRC    := $(shell find src/matstats -name '*.py' 2>/dev/null) $(wildcard data/*.csv) $(wildcard data/*.json)
+# what a notebook's outputs depend on besides itself: the library, every data file, the pins
+NB_INPUTS := $(shell find src/matstats data -type f -not -path '*/__pycache__/*' 2>/dev/null) constraints.txt
+SITE_SRC  := reports/site-src
+EXECUTED  := $(patsubst notebooks/%.ipynb,$(SITE_SRC)/notebooks/%.ipynb,$(NBS))
+NB_JOBS   ?= 2
+DOCS      := $(shell find docs -type f -not -path '*/__pycache__/*' 2>/dev/null)
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 export OMP_NUM_THREADS := 1
 export OPENBLAS_NUM_THREADS := 1
 export PYTHONHASHSEED := 0
+# this checkout's library first, whichever checkout the venv was installed from
+export PYTHONPATH := $(CURDIR)/src$(if $(PYTHONPATH),:$(PYTHONPATH))
 
-.PHONY: all report test unit nbval venv notebooks clean
+.PHONY: all report test unit nbval browser venv notebooks clean executed-notebooks site
 
 all: report
 
@@ -26,29 +33,41 @@ $(STAMP): pyproject.toml constraints.txt
 
 venv: $(STAMP)
 
-## make test: unit tests, then strict nbval on every notebook
-test: unit nbval
+## make test: unit tests, strict nbval on every notebook, then the site in headless Chromium
+test: unit nbval browser
 
 unit: $(STAMP)
-	$(PY) -m pytest tests
+	$(PY) -m pytest -m "not browser" tests
 
 nbval: $(STAMP)
 	$(PY) -m pytest $(NBVAL) -o filterwarnings= -p no:cacheprovider notebooks/
 
-## make report: evidence tables + every notebook executed into browsable HTML
-report: reports/index.html
+## make browser: build the site (if anything changed), then drive it in headless Chromium
+browser: report
+	$(PY) -m pytest -m browser -p no:cacheprovider tests/browser
 
-reports/tables/.stamp: $(STAMP) $(SRC)
-	$(PY) -m matstats tables --out reports/tables
-	touch $@
+## make report: the reader site in reports/site/index.html. A notebook is re-executed only
+## when it, the library, data/ or the pins changed; when its outputs equal the stored ones the
+## site shows the stored notebook itself. Sphinx renders the outputs without executing.
+report:
+	@$(MAKE) --no-print-directory -j$(NB_JOBS) executed-notebooks
+	@$(MAKE) --no-print-directory site
 
-reports/%.html: notebooks/%.ipynb $(STAMP) $(SRC)
-	@mkdir -p reports
-	$(PY) -m jupyter nbconvert --to html --execute --ExecutePreprocessor.timeout=1800 \
-	    --ExecutePreprocessor.kernel_name=python3 --output-dir reports $<
+executed-notebooks: $(EXECUTED)
+	@:
 
-reports/index.html: reports/tables/.stamp $(HTML)
-	$(PY) -m matstats report-index --out reports
+site: reports/site/index.html
+	@:
+
+$(SITE_SRC)/notebooks/%.ipynb: notebooks/%.ipynb $(NB_INPUTS) docs/_tools/execute_notebook.py $(STAMP)
+	@mkdir -p $(@D)
+	$(PY) docs/_tools/execute_notebook.py $< $@
+
+reports/site/index.html: $(EXECUTED) $(DOCS) $(NB_INPUTS) $(STAMP)
+	$(PY) docs/_tools/stage.py docs $(SITE_SRC)
+	$(PY) -m sphinx -b html -q -W --keep-going -d reports/.doctrees $(SITE_SRC) reports/site
+	@touch $@
+	@echo "site: $(CURDIR)/reports/site/index.html"
 
 ## make notebooks: regenerate the stored outputs in the pinned environment
 notebooks: $(STAMP)

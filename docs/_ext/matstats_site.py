@@ -1,0 +1,504 @@
+"""Sphinx extension for the matstats reader site: numbers and citations computed at build time.
+
+Nothing on the hand-written pages is typed: at ``config-inited`` this extension runs the
+matstats library on ``data/`` and
+
+* sets MyST substitutions (``{{ key }}`` in the pages) for every number on the landing page
+  and the reader pages; each renders as ``<span class="ms-num" data-ms="key">value</span>``
+  so that the browser tests can compare it with the library's value;
+* writes generated Markdown (raw HTML tables) under ``_generated/``: the bibliography
+  (one entry per study in ``data/studies.csv`` with https links to its DOI, PubMed record,
+  registry record and source URLs), the evidence tables, and the clinicians'
+  summary-of-findings table; a file is rewritten only when its text changes, so Sphinx
+  rebuilds only the pages that include it;
+* adds the ``{study}`` role (``{study}`hohmann2012_neck```): the study's short label linked
+  to its first https source, plus a link to its bibliography entry;
+* adds the ``{notebook-figure}`` directive, which shows a figure output of an executed
+  notebook (found by a piece of its cell's code) with alt text and a caption. Once the
+  notebooks ``glue`` their figures, ``{glue:figure}`` replaces it.
+
+The functions :func:`compute`, :func:`landing_values` and :func:`bibliography` are plain
+Python and are also used by ``tests/browser``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util.docutils import SphinxDirective
+
+import matstats
+from matstats import ladder, tables
+
+GENERATED = "_generated"
+BIB_DOC = "references"
+DASH = "\u2014"
+
+
+# ------------------------------------------------------------------------------ the data
+@dataclass
+class SiteData:
+    studies: pd.DataFrame
+    claims: pd.DataFrame
+    audit: pd.DataFrame
+    grades: pd.DataFrame
+    tables: dict
+    effects: ladder.MatEffects
+    pooled: pd.DataFrame
+    expected: pd.DataFrame
+    sample_size: pd.DataFrame
+    bib: dict = field(default_factory=dict)
+
+
+def compute() -> SiteData:
+    """Run the library once for everything the pages show."""
+    studies = matstats.load_studies()
+    claims = matstats.load_claims()
+    audit = matstats.audit_claims(claims, studies)
+    grades = tables.grade_studies(studies)
+    all_tables = tables.all_tables(claims, studies)
+    eff = ladder.mat_effect_sizes(studies)
+    pooled = ladder.pooled_by_control(eff, domains=("pain",))
+    open_row = pooled.set_index(["device_group", "control_class"]).loc[("mat", "no_treatment")]
+    if int(open_row["k"]) > 0:
+        expected = ladder.sham_offset(open_row["estimate"], open_row["se"], method="normal")
+        positive = expected.loc[expected["expected"] > 0, "expected"]
+        sample_size = (ladder.sham_trial_sample_size(positive.to_numpy(), power=(0.8, 0.9))
+                       if len(positive) else pd.DataFrame())
+    else:
+        expected, sample_size = pd.DataFrame(), pd.DataFrame()
+    d = SiteData(studies, claims, audit, grades, all_tables, eff, pooled, expected, sample_size)
+    d.bib = bibliography(studies)
+    return d
+
+
+# ------------------------------------------------------------------------------ bibliography
+@dataclass
+class BibEntry:
+    study_id: str
+    label: str
+    citation: str
+    year: str
+    status: str
+    links: list  # [(text, url)]
+    cited_in: list
+    lines: list
+
+    @property
+    def primary_url(self) -> str | None:
+        """First https link (DOI, PubMed, registry, then the source URLs), or None."""
+        for _, url in self.links:
+            if url.startswith("https://"):
+                return url
+        return None
+
+
+def _missing(v) -> bool:
+    return v is None or (not isinstance(v, str) and pd.isna(v)) or (isinstance(v, str) and not v.strip())
+
+
+def study_label(study_id: str, citation: str = "") -> str:
+    """Short human label: ``hohmann2012_neck`` -> ``Hohmann 2012 (neck)``."""
+    m = re.match(r"^([a-z]+?)(\d{4})?(?:_(.*))?$", study_id)
+    if not m:
+        return study_id
+    name, year, rest = m.group(1), m.group(2), m.group(3)
+    if name.startswith("nct") and re.fullmatch(r"nct\d+", name + (year or "")):
+        head = (name + (year or "")).upper()
+        year = None
+    else:
+        head = name.capitalize()
+    text = head + (f" {year}" if year else "")
+    if rest:
+        text += f" ({rest.replace('_', ' ')})"
+    return text
+
+
+def bibliography(studies: pd.DataFrame) -> dict[str, BibEntry]:
+    """One entry per study_id of ``studies`` (file order), with every source as a link.
+
+    DOI -> ``https://doi.org/<doi>``; PMID -> ``https://pubmed.ncbi.nlm.nih.gov/<pmid>/``;
+    registry id -> ``https://clinicaltrials.gov/study/<id>``; then each ``source_url``.
+    """
+    out: dict[str, BibEntry] = {}
+    for sid, rows in studies.groupby("study_id", sort=False):
+        r = rows.iloc[0]
+        links = []
+        if not _missing(r.get("doi")):
+            links.append((f"doi:{r['doi']}", f"https://doi.org/{r['doi']}"))
+        if not _missing(r.get("pmid")):
+            links.append((f"PubMed {r['pmid']}", f"https://pubmed.ncbi.nlm.nih.gov/{r['pmid']}/"))
+        if not _missing(r.get("registry_id")):
+            links.append((f"{r['registry_id']} (ClinicalTrials.gov)",
+                          f"https://clinicaltrials.gov/study/{r['registry_id']}"))
+        if not _missing(r.get("source_url")):
+            for url in str(r["source_url"]).split(";"):
+                host = re.sub(r"^https?://(www\.)?", "", url).split("/")[0]
+                links.append((host, url))
+        year = "" if _missing(r.get("year")) else str(int(float(r["year"])))
+        cited = [] if _missing(r.get("cited_in")) else str(r["cited_in"]).split(";")
+        lines = [int(x) for x in rows["line"]] if "line" in rows else []
+        out[str(sid)] = BibEntry(
+            study_id=str(sid), label=study_label(str(sid)), citation=str(r["citation"]),
+            year=year, status=str(r.get("evidence_status", "")).replace("_", " "),
+            links=links, cited_in=cited, lines=lines,
+        )
+    return out
+
+
+def study_link_html(entry: BibEntry | None, study_id: str, bib_href: str) -> str:
+    """The HTML of one study reference: label -> source (https), plus a bibliography link."""
+    if entry is None:
+        return f'<span class="ms-study-unknown">{html.escape(study_id)}</span>'
+    anchor = f"{bib_href}#study-{entry.study_id}"
+    title = html.escape(entry.citation, quote=True)
+    if entry.primary_url:
+        main = (f'<a class="ms-study reference external" data-study="{entry.study_id}" '
+                f'href="{html.escape(entry.primary_url, quote=True)}" title="{title}">'
+                f"{html.escape(entry.label)}</a>")
+    else:
+        main = (f'<a class="ms-study ms-nosource reference internal" data-study="{entry.study_id}" '
+                f'href="{anchor}" title="{title}">{html.escape(entry.label)}</a>')
+    return main + f'<sup class="ms-bibref"><a class="reference internal" href="{anchor}" ' \
+                  f'aria-label="bibliography entry for {html.escape(entry.label)}">[ref]</a></sup>'
+
+
+# ------------------------------------------------------------------------------ formatting
+def fmt_num(x, digits: int = 2) -> str:
+    """Reader format of a number: em dash when missing, integers without decimals."""
+    if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
+        return DASH
+    if isinstance(x, bool):
+        return "yes" if x else "no"
+    if isinstance(x, (int,)) or (isinstance(x, float) and float(x).is_integer() and digits == 0):
+        return str(int(x))
+    return f"{float(x):.{digits}f}"
+
+
+def linkify_studies(escaped_text: str, d: SiteData, bib_href: str) -> str:
+    """Replace every study id in (already escaped) text with its citation link."""
+    if not d.bib:
+        return escaped_text
+    ids = sorted(d.bib, key=len, reverse=True)
+    rx = re.compile(r"\b(" + "|".join(map(re.escape, ids)) + r")\b")
+    return rx.sub(lambda m: study_link_html(d.bib[m.group(1)], m.group(1), bib_href), escaped_text)
+
+
+def _cell(value, col: str, d: SiteData, bib_href: str) -> str:
+    if value is None or value is pd.NA or (not isinstance(value, str) and pd.isna(value)):
+        return DASH
+    if col in {"study_ids", "found_studies", "study_id"}:
+        ids = [s for s in str(value).split(";") if s]
+        if not ids:
+            return DASH
+        return ", ".join(study_link_html(d.bib.get(s), s, bib_href) for s in ids)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:.2f}"
+    text = str(value)
+    if text == "":
+        return DASH
+    if col in {"verdict", "grade", "claim_kind", "claimed_design", "found_design", "design",
+               "control", "found_control", "blinding", "population_type", "device"}:
+        text = text.replace("_", " ")
+    text = html.escape(text).replace(";", "; ")
+    if col not in {"verdict", "grade"}:
+        text = linkify_studies(text, d, bib_href)
+    if col in {"verdict", "grade"}:
+        cls = re.sub(r"[^a-z]+", "-", str(value).lower())
+        return f'<span class="ms-badge ms-{col}-{cls}">{text}</span>'
+    return text
+
+
+def html_table(df: pd.DataFrame, columns: dict[str, str], d: SiteData, *, caption: str = "",
+               bib_href: str = f"{BIB_DOC}.html", css: str = "") -> str:
+    """A reader table: chosen columns in the given order, wrapped text, no NaN, links for studies."""
+    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in columns.values())
+    body = []
+    for _, row in df.iterrows():
+        cells = "".join(
+            f'<td class="ms-col-{c}" data-label="{html.escape(h, quote=True)}">'
+            f'{_cell(row.get(c), c, d, bib_href)}</td>'
+            for c, h in columns.items()
+        )
+        body.append(f"<tr>{cells}</tr>")
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return (f'<div class="ms-table-wrap"><table class="ms-table {css}">{cap}<thead><tr>{head}'
+            f'</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
+
+
+# ------------------------------------------------------------------------------ values
+#: designs counted as randomized trials of a mat (for "the largest trial so far")
+RANDOMIZED_TRIALS = ("rct", "crossover")
+VERDICT_WORDS = {
+    "supported": "supported",
+    "overstated": "overstated",
+    "misrepresented": "misrepresented",
+    "misattributed": "misattributed",
+    "not_found": "not found",
+    "unverified": "unverifiable",
+}
+
+
+def landing_values(d: SiteData) -> dict[str, str]:
+    """Every number on the reader pages, formatted as shown (keys are the substitution names)."""
+    v: dict[str, str] = {}
+    audit = d.audit
+    v["n_claims"] = str(len(audit))
+    v["n_articles"] = str(d.claims["seed_file"].nunique())
+    cited = {s for ids in audit["study_ids"] for s in str(ids).split(";") if s}
+    v["n_cited_studies"] = str(len(cited))
+    v["n_studies"] = str(d.studies["study_id"].nunique())
+    v["n_study_rows"] = str(len(d.studies))
+    counts = audit["verdict"].value_counts()
+    for verdict in VERDICT_WORDS:
+        v[f"verdict_{verdict}"] = str(int(counts.get(verdict, 0)))
+    v["n_wrong"] = str(int(sum(counts.get(x, 0) for x in ("overstated", "misrepresented", "misattributed"))))
+    v["n_unchecked"] = str(int(sum(counts.get(x, 0) for x in ("not_found", "unverified"))))
+
+    mat = d.pooled[d.pooled["device_group"] == "mat"].set_index("control_class")
+    o = mat.loc["no_treatment"]
+    v["open_k"] = str(int(o["k"]))
+    v["open_g"] = fmt_num(o["estimate"])
+    v["open_lo"] = fmt_num(o["ci_low"])
+    v["open_hi"] = fmt_num(o["ci_high"])
+    v["k_active"] = str(int(mat.loc["active", "k"]))
+    v["k_sham"] = str(int(mat.loc["sham", "k"]))
+    # the headline percentage: first misattributed claim whose figure comes from another study
+    src = audit[(audit["verdict"] == "misattributed") & (audit["found_figure_source"] != "")]
+    if len(src):
+        fig = d.claims.set_index("claim_id").loc[src["claim_id"].iloc[0], "claimed_figure"]
+        m = re.search(r"(\d+(?:\.\d+)?)\s*%", str(fig))
+        v["headline_pct"] = m.group(1) if m else DASH
+        v["headline_claim"] = str(src["claim_id"].iloc[0])
+    st = d.studies
+    trials = st[st["device"].isin(ladder.MAT_DEVICES) & st["design"].isin(RANDOMIZED_TRIALS)]
+    v["max_trial_n"] = fmt_num(float(trials["n_randomized"].max()), 0) if len(trials) else DASH
+
+    g = d.grades
+    graded = g[g["grade"] != "none"]
+    v["n_graded"] = str(len(graded))
+    for grade in tables.GRADES:
+        v[f"grade_{grade}"] = str(int((graded["grade"] == grade).sum()))
+
+    if len(d.expected):
+        e = d.expected
+        v["n_priors"] = str(len(e))
+        v["exp_lo"] = fmt_num(e["expected"].min())
+        v["exp_hi"] = fmt_num(e["expected"].max())
+        v["n_priors_ci_zero"] = str(int(((e["ci_low"] <= 0) & (e["ci_high"] >= 0)).sum()))
+    if len(d.sample_size):
+        s80 = d.sample_size[d.sample_size["power"] == 0.8]
+        v["n80_lo"] = str(int(s80["n_per_arm"].min()))
+        v["n80_hi"] = str(int(s80["n_per_arm"].max()))
+        v["n80_total_hi"] = str(int(s80["n_total"].max()))
+    return v
+
+
+def substitutions(values: dict[str, str]) -> dict[str, str]:
+    return {k: f'<span class="ms-num" data-ms="{k}">{html.escape(val)}</span>'
+            for k, val in values.items()}
+
+
+# ------------------------------------------------------------------------------ generated pages
+def _claim_text(claims: pd.DataFrame) -> dict[str, str]:
+    out = {}
+    for _, c in claims.iterrows():
+        if not _missing(c.get("claim_text")):
+            text = str(c["claim_text"])
+        else:
+            text = " · ".join(str(c[f"cell_{i}"]) for i in range(1, 7) if not _missing(c.get(f"cell_{i}")))
+        out[str(c["claim_id"])] = text
+    return out
+
+
+def page_references(d: SiteData) -> str:
+    items = []
+    for e in d.bib.values():
+        links = " · ".join(
+            f'<a class="ms-source{" ms-insecure" if not url.startswith("https://") else ""}" '
+            f'href="{html.escape(url, quote=True)}">{html.escape(text)}</a>'
+            for text, url in e.links
+        ) or '<span class="ms-nosource-note">no source link in data/studies.csv</span>'
+        rows = (f"rows {', '.join(map(str, e.lines))} of <code>data/studies.csv</code>"
+                if e.lines else "")
+        cited = ", ".join(html.escape(c) for c in e.cited_in)
+        primary = (f'<a class="ms-study reference external" data-study="{e.study_id}" '
+                   f'href="{html.escape(e.primary_url, quote=True)}">{html.escape(e.label)}</a>'
+                   if e.primary_url else
+                   f'<a class="ms-study ms-nosource reference internal" data-study="{e.study_id}" '
+                   f'href="#study-{e.study_id}">{html.escape(e.label)}</a>')
+        items.append(
+            f'<li id="study-{e.study_id}" class="ms-bib-entry"><p>{primary}'
+            f'{" (" + e.year + ")" if e.year else ""}: {html.escape(e.citation)}. '
+            f'<span class="ms-status">{html.escape(e.status)}</span>.</p>'
+            f'<p class="ms-bib-links">Sources: {links}</p>'
+            f'<p class="ms-bib-meta">Study id <code>{e.study_id}</code>; {rows}'
+            f'{"; cited in " + cited if cited else ""}.</p></li>'
+        )
+    return '<ol class="ms-bib">\n' + "\n".join(items) + "\n</ol>\n"
+
+
+def page_evidence(d: SiteData) -> str:
+    texts = _claim_text(d.claims)
+    audit = d.audit.assign(claim=d.audit["claim_id"].map(texts))
+    parts = []
+    parts.append("## Every claim and its verdict\n\n"
+                 "One row per claim in the articles, in the order of `data/claims.csv`. The verdict "
+                 "comes from the first audit rule that fires (`matstats.audit_claims`).\n\n")
+    parts.append(html_table(audit, {
+        "verdict": "Verdict", "claim_id": "Claim", "claim": "What the article says",
+        "reason": "Why (fields compared)", "study_ids": "Studies behind it",
+    }, d, css="ms-claims") + "\n\n")
+    t1 = d.tables["audited_all_key_studies"]
+    parts.append("## The article's \"All key studies\" table, audited\n\n")
+    parts.append(html_table(t1, {
+        "verdict": "Verdict", "grade": "Evidence grade", "study_source": "Study (as claimed)",
+        "year": "Year", "design": "Design (claimed)", "n": "N (claimed)",
+        "key_finding": "Key finding (claimed)", "found_studies": "Studies found",
+        "found_design": "Design found", "found_n": "N found", "found_result": "Result found",
+        "reason": "Why",
+    }, d, css="ms-audited ms-cards") + "\n\n")
+    t2 = d.tables["audited_evidence_by_condition"]
+    parts.append("## The article's \"Evidence by condition\" table, audited\n\n")
+    parts.append(html_table(t2, {
+        "verdict": "Verdict", "grade": "Evidence grade", "condition": "Condition",
+        "evidence_level": "Evidence level (claimed)", "claimed_verdict": "Article's verdict",
+        "key_findings": "Key findings (claimed)", "found_studies": "Studies found",
+        "found_design": "Design found", "found_control": "Control found",
+        "found_result": "Result found", "reason": "Why",
+    }, d, css="ms-audited ms-cards") + "\n\n")
+    parts.append("## Evidence grade of every study result\n\n"
+                 "GRADE-like rules (`matstats.tables.grade_studies`): randomized designs start high, "
+                 "others low; each reason listed takes the grade down.\n\n")
+    parts.append(html_table(d.grades, {
+        "grade": "Grade", "study_id": "Study", "contrast": "Comparison", "design": "Design",
+        "control": "Control", "blinding": "Blinding", "n": "N", "grade_reasons": "Reasons",
+    }, d, css="ms-grades") + "\n")
+    return "".join(parts)
+
+
+def page_sof(d: SiteData) -> str:
+    """Summary of findings for pain, one row per rung of the control ladder."""
+    g = d.grades
+    rows = []
+    for _, r in d.pooled[d.pooled["device_group"] == "mat"].iterrows():
+        ids = [s for s in str(r["study_ids"]).split(";") if s]
+        sub = g[g["study_id"].isin(ids)]
+        k = int(r["k"])
+        effect = (f"g = {fmt_num(r['estimate'])} (95% CI {fmt_num(r['ci_low'])} to "
+                  f"{fmt_num(r['ci_high'])})" if k else "no usable result")
+        rows.append({
+            "rung": f"mat vs {r['rung']}", "k": k, "effect": effect, "model": r["model"],
+            "grade": ", ".join(sorted(set(sub["grade"]))) if len(sub) else "not graded",
+            "grade_reasons": "; ".join(dict.fromkeys(x for x in sub["grade_reasons"] if x)) or DASH,
+            "study_ids": ";".join(ids),
+        })
+    df = pd.DataFrame(rows)
+    return html_table(df, {
+        "rung": "Comparison", "effect": "Effect on pain (Hedges' g, positive = mat better)",
+        "k": "Studies (k)", "grade": "Certainty", "grade_reasons": "Reasons for downgrading",
+        "study_ids": "Studies",
+    }, d, css="ms-sof") + "\n"
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.write_text(text, encoding="utf-8")
+    return True
+
+
+# ------------------------------------------------------------------------------ Sphinx glue
+def _config_inited(app, config) -> None:
+    d = compute()
+    app.env_site_data = d  # noqa: used by the role
+    values = landing_values(d)
+    subs = dict(config.myst_substitutions or {})
+    subs.update(substitutions(values))
+    config.myst_substitutions = subs
+    out = Path(app.srcdir) / GENERATED
+    header = "<!-- generated by docs/_ext/matstats_site.py from data/ at build time; do not edit -->\n\n"
+    write_if_changed(out / "references.md", header + page_references(d))
+    write_if_changed(out / "evidence.md", header + page_evidence(d))
+    write_if_changed(out / "sof.md", header + page_sof(d))
+    write_if_changed(out / "values.txt", "".join(f"{k}\t{v}\n" for k, v in sorted(values.items())))
+
+
+def study_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    env = inliner.document.settings.env
+    app = env.app
+    sid = text.strip()
+    d: SiteData = app.env_site_data
+    if sid not in d.bib:
+        msg = inliner.reporter.error(f"unknown study id {sid!r} (not in data/studies.csv)", line=lineno)
+        return [inliner.problematic(rawtext, rawtext, msg)], [msg]
+    bib_href = app.builder.get_relative_uri(env.docname, BIB_DOC)
+    return [nodes.raw("", study_link_html(d.bib[sid], sid, bib_href), format="html")], []
+
+
+class NotebookFigure(SphinxDirective):
+    """Show the image output of an executed notebook's cell, with alt text and a caption.
+
+    ``:::{notebook-figure} notebooks/02_sham_vs_treatment.ipynb`` with options ``:match:``
+    (a piece of the cell's code), ``:alt:`` (required), ``:output:`` (which image of the cell,
+    default 0); the directive's content is the caption.
+    """
+
+    required_arguments = 1
+    has_content = True
+    option_spec = {"match": directives.unchanged_required, "alt": directives.unchanged_required,
+                   "output": directives.nonnegative_int}
+
+    def run(self):
+        import nbformat
+
+        rel = self.arguments[0]
+        path = Path(self.env.srcdir) / rel
+        self.env.note_dependency(str(path))
+        if "alt" not in self.options or not self.options["alt"].strip():
+            raise self.error("notebook-figure needs :alt: text")
+        nb = nbformat.read(path, as_version=4)
+        pngs = []
+        for c in nb.cells:
+            if c.cell_type == "code" and self.options["match"] in c.source:
+                pngs = [o["data"]["image/png"] for o in c.get("outputs", [])
+                        if "image/png" in o.get("data", {})]
+                break
+        idx = self.options.get("output", 0)
+        if len(pngs) <= idx:
+            raise self.error(f"no figure output in {rel} for a cell containing "
+                             f"{self.options['match']!r}")
+        data = base64.b64decode(pngs[idx])
+        name = f"{Path(rel).stem}-{hashlib.sha256(data).hexdigest()[:12]}.png"
+        target = Path(self.env.srcdir) / GENERATED / "img" / name
+        if not target.is_file():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        # a leading "/" makes the path relative to the source folder (Sphinx copies the image)
+        uri = "/" + target.relative_to(self.env.srcdir).as_posix()
+        fig = nodes.figure(classes=["ms-nbfigure"])
+        fig += nodes.image(uri=uri, alt=self.options["alt"])
+        if self.content:
+            cap_nodes, _ = self.parse_inline("\n".join(self.content))
+            fig += nodes.caption("", "", *cap_nodes)
+        return [fig]
+
+
+def setup(app):
+    app.connect("config-inited", _config_inited, priority=900)
+    app.add_role("study", study_role)
+    app.add_directive("notebook-figure", NotebookFigure)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True,
+            "env_version": 1}

@@ -1,0 +1,203 @@
+"""Headless Chromium (Debian's chromium + chromium-driver) over the built reader site.
+
+Nothing is downloaded: selenium gets the driver and browser paths explicitly. When
+``CI`` or ``MATSTATS_REQUIRE_BROWSER=1`` is set, a missing browser is an error and any
+skipped browser test fails the session (a skipped browser test is not a pass).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE = ROOT / "reports" / "site"
+CHROMIUM = Path(os.environ.get("MATSTATS_CHROMIUM", "/usr/bin/chromium"))
+CHROMEDRIVER = Path(os.environ.get("MATSTATS_CHROMEDRIVER", "/usr/bin/chromedriver"))
+SIZES = {"desktop": (1366, 768), "phone": (390, 844)}
+LOCAL_SCHEMES = {"file", "data", "blob", "about", "chrome", "chrome-extension", "devtools"}
+
+
+def browser_required() -> bool:
+    return bool(os.environ.get("CI")) or os.environ.get("MATSTATS_REQUIRE_BROWSER") == "1"
+
+
+_skipped_browser: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and not hasattr(report, "wasxfail") and "browser" in report.keywords:
+        _skipped_browser.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if browser_required() and _skipped_browser:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        tr = session.config.pluginmanager.get_plugin("terminalreporter")
+        if tr is not None:
+            tr.write_line(f"FAILED: {len(_skipped_browser)} browser test(s) skipped while "
+                          "CI/MATSTATS_REQUIRE_BROWSER requires them", red=True)
+
+
+def pages() -> list[str]:
+    """Every HTML page of the built site, relative to reports/site (static assets excluded)."""
+    if not (SITE / "index.html").is_file():
+        build_site()
+    return sorted(p.relative_to(SITE).as_posix() for p in SITE.rglob("*.html")
+                  if not {"_static", "_sources", "_images"} & set(p.relative_to(SITE).parts))
+
+
+def build_site() -> None:
+    subprocess.run([os.environ.get("MAKE", "make"), "report"], cwd=ROOT, check=True)
+
+
+@dataclass
+class Visit:
+    page: str
+    size: str
+    url: str
+    console: list = field(default_factory=list)   # SEVERE browser-log messages
+    requests: list = field(default_factory=list)  # every URL the page requested
+    scroll_width: int = 0
+    client_width: int = 0
+    overflowing: list = field(default_factory=list)
+    images: list = field(default_factory=list)    # (src, alt or None)
+    links: list = field(default_factory=list)     # absolute hrefs
+    study_links: list = field(default_factory=list)  # (study id, href, classes)
+    raw_slugs: list = field(default_factory=list)  # study ids in text outside links
+    numbers: list = field(default_factory=list)   # (data-ms key, text) in page order
+    raw_values: dict = field(default_factory=dict)  # NaN / <NA> / dtype / None shown as text -> count
+
+
+_COLLECT_JS = r"""
+const cw = document.documentElement.clientWidth;
+const sw = Math.max(document.documentElement.scrollWidth, document.body.scrollWidth);
+const over = [];
+for (const el of document.body.querySelectorAll('*')) {
+  const r = el.getBoundingClientRect();
+  if (r.right > cw + 1 && r.width > 0) {
+    let clipped = false;
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      const s = getComputedStyle(p);
+      if (s.overflowX !== 'visible' && p.getBoundingClientRect().right <= cw + 1) { clipped = true; break; }
+    }
+    if (!clipped) over.push(el.tagName.toLowerCase() + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : '') + ' right=' + Math.round(r.right));
+  }
+  if (over.length >= 8) break;
+}
+const imgs = [...document.images].map(i => [i.getAttribute('src'), i.getAttribute('alt')]);
+const links = [...document.querySelectorAll('a[href]')].map(a => a.href);
+const studies = [...document.querySelectorAll('a.ms-study')].map(a => [a.dataset.study, a.href, a.className]);
+const ids = arguments[0];
+const slugs = new Set();
+if (ids.length) {
+  const re = new RegExp('\\b(' + ids.join('|') + ')\\b', 'g');
+  const walker = document.createTreeWalker(document.querySelector('main') || document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (n.parentElement.closest('a, .cell_input, script, style, .ms-bib-meta')) continue;
+    for (const m of n.textContent.matchAll(re)) slugs.add(m[1]);
+  }
+}
+const raw = {};
+{
+  const rx = /\bNaN\b|<NA>|\bdtype: \w+|\bNone\b/g;
+  const walker = document.createTreeWalker(document.querySelector('main') || document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (n.parentElement.closest('.cell_input, script, style, code')) continue;
+    for (const m of n.textContent.matchAll(rx)) raw[m[0]] = (raw[m[0]] || 0) + 1;
+  }
+}
+const nums = [...document.querySelectorAll('span.ms-num[data-ms]')].map(s => [s.dataset.ms, s.textContent]);
+return {cw, sw, over, imgs, links, studies, slugs: [...slugs], nums, raw};
+"""
+
+
+@pytest.fixture(scope="session")
+def chromium_paths():
+    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
+    if missing:
+        msg = (f"headless browser tests need Debian's chromium and chromium-driver "
+               f"(missing: {', '.join(missing)}; apt-get install chromium chromium-driver)")
+        if browser_required():
+            pytest.fail(msg)
+        pytest.skip(msg)
+    return CHROMIUM, CHROMEDRIVER
+
+
+@pytest.fixture(scope="session")
+def driver(chromium_paths):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="matstats-chromium-")
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = str(chromium_paths[0])
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-quic", "--disable-dev-shm-usage", "--hide-scrollbars",
+                "--allow-file-access-from-files", f"--user-data-dir={profile}",
+                "--window-size=1366,768"):
+        opts.add_argument(arg)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    drv = webdriver.Chrome(service=Service(str(chromium_paths[1])), options=opts)
+    try:
+        yield drv
+    finally:
+        drv.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def study_ids():
+    import matstats
+
+    return sorted(set(matstats.load_studies()["study_id"]), key=len, reverse=True)
+
+
+def _set_size(drv, size: str) -> None:
+    w, h = SIZES[size]
+    drv.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                        {"width": w, "height": h, "deviceScaleFactor": 1, "mobile": False})
+
+
+@pytest.fixture(scope="session")
+def visits(driver, study_ids) -> dict[tuple[str, str], Visit]:
+    """Load every page once at each size and record what the tests check."""
+    out = {}
+    for size in SIZES:
+        _set_size(driver, size)
+        for page in pages():
+            driver.get_log("browser"), driver.get_log("performance")  # drain
+            url = (SITE / page).as_uri()
+            driver.get(url)
+            driver.execute_script("return document.fonts ? document.fonts.ready : null")
+            data = driver.execute_script(_COLLECT_JS, study_ids)
+            v = Visit(page=page, size=size, url=url)
+            v.console = [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+            for e in driver.get_log("performance"):
+                msg = json.loads(e["message"])["message"]
+                if msg.get("method") == "Network.requestWillBeSent":
+                    v.requests.append(msg["params"]["request"]["url"])
+            v.scroll_width, v.client_width = data["sw"], data["cw"]
+            v.overflowing = data["over"]
+            v.images = [tuple(i) for i in data["imgs"]]
+            v.links = data["links"]
+            v.study_links = [tuple(s) for s in data["studies"]]
+            v.raw_slugs = data["slugs"]
+            v.numbers = [tuple(n) for n in data["nums"]]
+            v.raw_values = data["raw"]
+            out[(page, size)] = v
+    return out
+
+
+def is_local(url: str) -> bool:
+    u = urlparse(url)
+    return u.scheme in LOCAL_SCHEMES or u.hostname in {"localhost", "127.0.0.1", "::1"}
