@@ -43,23 +43,6 @@ def test_cli_version(capsys):
     assert matstats.__version__ in capsys.readouterr().out
 
 
-def test_report_index_links_pages_and_tables(tmp_path):
-    from matstats.report import write_index
-
-    nbdir = tmp_path / "nb"
-    nbdir.mkdir()
-    (nbdir / "01_x.ipynb").write_text(
-        json.dumps({"cells": [{"cell_type": "markdown", "source": ["# Evidence audit\n"]}]})
-    )
-    out = tmp_path / "reports"
-    (out / "tables").mkdir(parents=True)
-    (out / "01_x.html").write_text("<html></html>")
-    (out / "tables" / "claims.csv").write_text("a\n1\n")
-    index = write_index(out, nbdir).read_text()
-    assert 'href="01_x.html">Evidence audit<' in index
-    assert 'href="tables/claims.csv"' in index
-
-
 def _sanitize_pairs(text: str) -> list[tuple[str, str]]:
     # same rule as nbval's parser: a "regex: " line directly followed by a "replace: " line
     return re.findall(r"^regex: (.*)\n^replace: (.*)$", text, flags=re.MULTILINE)

@@ -1,7 +1,7 @@
 """Command-line entry point: ``matstats <command> ...`` (also ``python -m matstats``).
 
-argparse lives only in this package: one submodule per command (``tables``, ``nof1``,
-``report``), each exposing ``register_cli(subparsers)``, which adds its sub-parser and sets
+argparse lives only in this package: one submodule per command (``tables``,
+``nof1``), each exposing ``register_cli(subparsers)``, which adds its sub-parser and sets
 ``func`` to a callable taking the parsed arguments and returning an exit code. The library
 modules that do the work know nothing of the command line.
 """
@@ -19,7 +19,6 @@ from matstats._errors import DataError
 _COMMAND_MODULES = (
     "matstats.cli.tables",
     "matstats.cli.nof1",
-    "matstats.cli.report",
 )
 
 
