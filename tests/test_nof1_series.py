@@ -354,3 +354,42 @@ def test_clinic_example_produces_the_notebook_tables():
     # the unblinded comparator makes the mat look better by the expectation bias (0.5)
     assert ex["unblinded"].estimate == pytest.approx(ex["result"].estimate - 0.5, abs=1e-9)
     assert {"persons", "cycles", "power", "rct_power"} <= set(ex["plan"].columns)
+
+
+def test_shrinkage_and_plan_grid_plots_take_ax():
+    import matplotlib.pyplot as plt
+
+    from matstats.plots import plot_series_plan_grid, plot_series_shrinkage
+
+    sim = simulate_series(6, 4, effect=-1.0, tau=0.5, rng=1)
+    res = analyze_series(sim)
+    fig, ax = plt.subplots()
+    assert plot_series_shrinkage(res, ax=ax, true_effect=sim.person_effect[0]) is fig
+    assert len(ax.lines) >= 3 and len(ax.texts) == 6  # raw, shrunken, truth; 6 arrows
+    with pytest.raises(ValueError, match="one value per person"):
+        plot_series_shrinkage(res, true_effect=[0.0, 1.0])
+    plan = plan_series([4, 8, 12], [4, 6], effect=-1, tau=0.5)
+    fig2, bx = plt.subplots()
+    assert plot_series_plan_grid(plan, ax=bx) is fig2
+    assert len(bx.texts) == 6 and bx.images[0].get_array().shape == (2, 3)
+    bold = [t.get_fontweight() == "bold" for t in bx.texts]
+    assert bold == [v >= 0.8 for v in plan.sort_values(["cycles", "persons"])["power"]]
+    with pytest.raises(ValueError, match="column"):
+        plot_series_plan_grid(plan, column="nope")
+    plt.close("all")
+
+
+def test_verdict_right():
+    from matstats.nof1.series_analysis import verdict_right
+
+    v = ["benefit", "benefit", "important_benefit", "important_benefit",
+         "no_important_benefit", "no_important_benefit", "worse_on_mat", "unclear", "excluded"]
+    t = [-0.1, 0.2, -2.5, -1.0, -1.0, -2.5, 0.4, -5.0, 0.0]
+    np.testing.assert_array_equal(verdict_right(v, t, mcid=2.0),
+                                  [1, 0, 1, 0, 1, 0, 1, np.nan, np.nan])
+    # higher is better flips the sign of a benefit
+    np.testing.assert_array_equal(verdict_right(["benefit"], [0.5], lower_is_better=False), [1])
+    with pytest.raises(ValueError, match="unknown verdict"):
+        verdict_right(["great"], [0.0])
+    with pytest.raises(ValueError, match="same shape"):
+        verdict_right(["benefit"], [0.0, 1.0])

@@ -48,6 +48,7 @@ __all__ = [
     "fit_series_lmm",
     "pooled_within",
     "person_verdicts",
+    "verdict_right",
     "POOLERS",
     "SUMMARY_COLUMNS",
     "PERSON_COLUMNS",
@@ -144,6 +145,54 @@ def person_verdicts(prob_benefit, prob_mcid) -> np.ndarray:
     out[pm >= DECISION_PROB] = "important_benefit"
     out[pb <= 1 - BENEFIT_PROB] = "worse_on_mat"
     out[np.isnan(pb)] = "excluded"
+    return out
+
+
+def verdict_right(verdict, true_effect, *, mcid: float = MCID_NRS,
+                  lower_is_better: bool = True) -> np.ndarray:
+    """Whether each person verdict is right about the person's true effect (simulations).
+
+    A verdict is a claim: ``"benefit"`` that the true effect is a benefit (below 0 when
+    lower is better), ``"important_benefit"`` a benefit of at least ``mcid``,
+    ``"no_important_benefit"`` less than ``mcid`` of benefit (or harm), ``"worse_on_mat"``
+    harm. ``"unclear"`` and ``"excluded"`` claim nothing.
+
+    Parameters
+    ----------
+    verdict : array_like of str
+        Labels of :func:`person_verdicts`.
+    true_effect : array_like
+        True effects (mat minus control), same shape.
+    mcid : float, default 2
+        Minimal clinically important difference (positive).
+    lower_is_better : bool, default True
+        Benefit = lower score.
+
+    Returns
+    -------
+    numpy.ndarray
+        1.0 right, 0.0 wrong, NaN no claim.
+
+    Examples
+    --------
+    >>> verdict_right(["benefit", "no_important_benefit", "unclear"], [0.3, -1.0, -3.0])
+    array([ 0.,  1., nan])
+    """
+    v = np.asarray(verdict, dtype=object)
+    b = (1.0 if lower_is_better else -1.0) * np.asarray(true_effect, dtype=float)
+    if v.shape != b.shape:
+        raise ValueError(f"verdict and true_effect must have the same shape, got {v.shape} "
+                         f"and {b.shape}")
+    known = {"benefit", "important_benefit", "no_important_benefit", "worse_on_mat",
+             "unclear", "excluded"}
+    bad = set(np.unique(v.astype(str))) - known
+    if bad:
+        raise ValueError(f"unknown verdict label(s) {sorted(bad)}; expected {sorted(known)}")
+    out = np.full(b.shape, np.nan)
+    for label, right in (("benefit", b < 0), ("important_benefit", b <= -mcid),
+                         ("no_important_benefit", b > -mcid), ("worse_on_mat", b > 0)):
+        sel = v == label
+        out[sel] = right[sel]
     return out
 
 

@@ -1,4 +1,5 @@
-"""Figures for a series of n-of-1 trials: person forest plot, persons x cycles plan.
+"""Figures for a series of n-of-1 trials: person forest plot, shrinkage arrows, persons x
+cycles plan (lines and heatmap).
 
 Numerics live in :mod:`matstats.nof1` (``series_analysis``, ``series_plan``); these functions
 only draw what they are given and return the ``Figure``.
@@ -9,7 +10,13 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-__all__ = ["plot_series_forest", "plot_series_plan"]
+#: Okabe-Ito colours (distinguishable with the common colour-vision deficiencies), without
+#: black and yellow: one per line of :func:`plot_series_plan`.
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
+_MARKERS = ("o", "s", "^", "D", "v", "P")
+
+__all__ = ["plot_series_forest", "plot_series_plan", "plot_series_plan_grid",
+           "plot_series_shrinkage"]
 
 
 def plot_series_forest(result, ax=None, *, figsize: tuple[float, float] | None = None):
@@ -106,9 +113,10 @@ def plot_series_plan(plan, ax=None, *, column: str = "power", target: float | No
         fig, ax = plt.subplots(figsize=figsize)
     else:
         fig = ax.figure
-    for c, g in plan.groupby("cycles", sort=True):
+    for i, (c, g) in enumerate(plan.groupby("cycles", sort=True)):
         g = g.sort_values("persons")
-        ax.plot(g["persons"], g[column], marker="o", ms=4, label=f"{c} cycles")
+        ax.plot(g["persons"], g[column], marker=_MARKERS[i % len(_MARKERS)], ms=4,
+                color=OKABE_ITO[i % len(OKABE_ITO)], label=f"{c} cycles")
     if column == "power" and "rct_power" in plan.columns:
         g = plan[plan["cycles"] == plan["cycles"].max()].sort_values("persons")
         ax.plot(g["persons"], g["rct_power"], color="0.4", ls="--", marker="x",
@@ -118,5 +126,153 @@ def plot_series_plan(plan, ax=None, *, column: str = "power", target: float | No
     ax.set_xlabel("persons")
     ax.set_ylabel(column.replace("_", " "))
     ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_series_shrinkage(result, ax=None, *, true_effect=None,
+                          figsize: tuple[float, float] | None = None):
+    """Arrows from each person's own estimate to their shrunken (empirical-Bayes) estimate.
+
+    Persons are sorted by their own estimate; the arrows show how far, and in which
+    direction, borrowing strength from the others moves each one (towards the average).
+
+    Parameters
+    ----------
+    result : matstats.nof1.SeriesResult
+        Output of :func:`matstats.nof1.analyze_series`.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure when None.
+    true_effect : array_like, optional
+        True person effects (simulations only), in the order of ``result.persons``; drawn
+        as crosses.
+    figsize : (float, float), optional
+        Size of a new figure (default: 7 wide, 0.3 inch per person + 1.8).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from matstats.nof1 import simulate_series, analyze_series
+    >>> sim = simulate_series(8, 6, effect=-1, tau=1, rng=1)
+    >>> fig = plot_series_shrinkage(analyze_series(sim), true_effect=sim.person_effect[0])
+    >>> len(fig.axes)
+    1
+    """
+    p = result.persons
+    k = len(p)
+    truth = None
+    if true_effect is not None:
+        truth = np.asarray(true_effect, dtype=float).ravel()
+        if truth.size != k:
+            raise ValueError(f"true_effect must have one value per person ({k}), "
+                             f"got {truth.size}")
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize or (7.0, 1.8 + 0.3 * k))
+    else:
+        fig = ax.figure
+    order = np.argsort(p["estimate"].to_numpy(), kind="stable")[::-1]
+    y = np.arange(k, dtype=float)
+    raw = p["estimate"].to_numpy()[order]
+    shr = p["shrunken"].to_numpy()[order]
+    for yi, a, b in zip(y, raw, shr):
+        ax.annotate("", xy=(b, yi), xytext=(a, yi),
+                    arrowprops={"arrowstyle": "->", "color": "0.45", "lw": 1.0,
+                                "shrinkA": 3, "shrinkB": 3})
+    ax.plot(raw, y, "o", color="0.45", mfc="white", ms=6, label="own estimate")
+    ax.plot(shr, y, "s", color="#0072B2", ms=6, label="shrunken estimate")
+    if truth is not None:
+        ax.plot(truth[order], y, "x", color="#D55E00", ms=7, mew=1.8,
+                label="true effect (simulation)")
+    ax.axvline(result.estimate, color="black", lw=1.0, ls="--",
+               label=f"average ({result.estimate:+.2f})")
+    ax.axvline(0.0, color="0.3", lw=0.8)
+    ax.set_yticks(y)
+    ax.set_yticklabels(p["person"].to_numpy()[order])
+    ax.set_ylim(-0.8, k - 0.2)
+    ax.set_xlabel("mat minus control (points)")
+    ax.set_ylabel("person (sorted by own estimate)")
+    ax.set_title(f"Shrinkage towards the average, {k} persons")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=8,
+              frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def plot_series_plan_grid(plan, ax=None, *, column: str = "power", target: float | None = 0.8,
+                          cmap: str = "cividis", fmt: str = "{:.2f}",
+                          figsize: tuple[float, float] = (9.0, 4.5)):
+    """Heatmap of a closed-form plan quantity over persons (x) and cycles per person (y).
+
+    Cells whose value reaches ``target`` have their value in bold.
+
+    Parameters
+    ----------
+    plan : pandas.DataFrame
+        Output of :func:`matstats.nof1.plan_series` (a grid of ``persons`` x ``cycles``).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure when None.
+    column : str, default "power"
+        Column to draw.
+    target : float or None, default 0.8
+        Values >= target are printed in bold (None: no emphasis).
+    cmap : str, default "cividis"
+        Colour map (cividis is readable with colour-vision deficiencies).
+    fmt : str, default "{:.2f}"
+        Format of the values printed in the cells (empty string: no text).
+    figsize : (float, float)
+        Size of a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from matstats.nof1 import plan_series
+    >>> fig = plot_series_plan_grid(plan_series([6, 10, 20], [4, 8], effect=-1, tau=0.8))
+    >>> len(fig.axes)  # heatmap and colour bar
+    2
+    """
+    if column not in plan.columns:
+        raise ValueError(f"column must be one of the plan columns {list(plan.columns)}, "
+                         f"got {column!r}")
+    grid = plan.pivot_table(index="cycles", columns="persons", values=column, aggfunc="first")
+    grid = grid.sort_index().sort_index(axis=1)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize)
+    else:
+        fig = ax.figure
+    z = grid.to_numpy(dtype=float)
+    finite = z[np.isfinite(z)]
+    vmin, vmax = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    if column in ("power", "rct_power") or column.startswith("prob_"):
+        vmin, vmax = 0.0, 1.0
+    im = ax.imshow(z, origin="lower", aspect="auto", cmap=cmap, vmin=vmin, vmax=vmax)
+    ax.set_xticks(np.arange(grid.shape[1]))
+    ax.set_xticklabels([str(c) for c in grid.columns])
+    ax.set_yticks(np.arange(grid.shape[0]))
+    ax.set_yticklabels([str(r) for r in grid.index])
+    if fmt:
+        cm = plt.get_cmap(cmap)
+        for (i, j), val in np.ndenumerate(z):
+            if not np.isfinite(val):
+                continue
+            r, g, b, _ = cm((val - vmin) / (vmax - vmin) if vmax > vmin else 0.5)
+            light = 0.299 * r + 0.587 * g + 0.114 * b > 0.5
+            bold = target is not None and val >= target
+            ax.text(j, i, fmt.format(val), ha="center", va="center", fontsize=7,
+                    color="black" if light else "white",
+                    fontweight="bold" if bold else "normal")
+    label = column.replace("_", " ")
+    fig.colorbar(im, ax=ax, label=label)
+    ax.set_xlabel("persons in the series")
+    ax.set_ylabel("cycles per person")
+    title = f"{label} over persons x cycles (closed form)"
+    if target is not None:
+        title += f"; bold: >= {target:g}"
+    ax.set_title(title)
     fig.tight_layout()
     return fig
