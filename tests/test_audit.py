@@ -107,10 +107,10 @@ def test_supported_when_linked_results_agree():
     assert "s1" in r.reason and "favour the mat" in r.reason
 
 
-def test_supported_when_absence_of_evidence_is_claimed():
+def test_concedes_no_evidence_when_the_article_itself_says_there_is_none():
     r = verdict_of({"claimed_has_results": "no", "claimed_figure": "no direct RCT evidence"})
-    assert r.verdict == "supported"
-    assert "claimed_has_results=no" in r.reason
+    assert r.verdict == "concedes_no_evidence" and r.rule == "absence_claim"
+    assert "claimed_has_results=no" in r.reason and "no benefit is supported" in r.reason
 
 
 def test_not_found_when_no_study_linked():
@@ -375,9 +375,12 @@ def test_real_data_matches_dossier_verdicts(real_audit):
         ("C1", "misattributed", ["zilberter1999_survey", "design=survey"]),
         ("C2", "not_found", ["study_ids empty"]),
         ("C4", "misrepresented", ["kisker2023_stress", "no_difference"]),
-        ("C6", "overstated", ["claimed_design=rct", "registered_protocol"]),
+        ("C6", "overstated", ["claimed_design=rct", "registered_protocol",
+                              "randomized (randomized=yes)", "no results",
+                              "not registered: anxiety"]),
         ("C8", "supported", ["hohmann2012_neck", "hohmann2012_lbp"]),
-        ("C9", "overstated", ["olsson2011_healthy", "blood_pressure"]),
+        ("C9", "overstated", ["olsson2011_healthy", "blood_pressure: favours_control",
+                              "went the other way"]),
         ("C10", "misrepresented", ["81%", "energy"]),
         ("C11", "unverified", ["unverified"]),
     ],
@@ -494,3 +497,170 @@ def test_trace_figure_of_a_claim_without_linked_study(real_audit):
 def test_moved_trace_names_warn():
     with pytest.warns(DeprecationWarning, match="audit_trace"):
         assert audit.trace_figure is trace_figure
+
+
+# ----------------------------------------------------------------- issue 9: the new rules, constructed
+
+
+def test_contradicted_when_the_named_measure_was_measured_and_went_the_other_way():
+    claim = {"study_ids": "s1", "claimed_has_results": "yes", "claimed_outcome_domain": "physiology",
+             "claimed_outcome_measure": "blood_pressure"}
+    bp = {"outcome_domain": "physiology", "outcome_measure": "blood_pressure",
+          "result_direction": "favours_control", "significant": "unverified"}
+    hr = {"outcome_domain": "physiology", "outcome_measure": "heart_rate"}
+    r = verdict_of(claim, bp, hr)
+    assert (r.verdict, r.rule) == ("contradicted", "measured_opposite")
+    assert "showed the opposite" in r.reason and "s1 blood_pressure: favours_control" in r.reason
+    # the same rows, matched by domain only (no claimed measure): the heart-rate row counts
+    r = verdict_of({**claim, "claimed_outcome_measure": ""}, bp, hr)
+    assert (r.verdict, r.rule) == ("overstated", "result_mixed")
+    assert "went the other way" in r.reason
+    # no change counts too; an uncontrolled survey row does not
+    nochange = {**bp, "result_direction": "no_difference", "significant": "no"}
+    survey = {**bp, "study_id": "s2", "comparison": "none", "control": "none",
+              "result_direction": "favours_mat", "significant": "not_tested"}
+    r = verdict_of({**claim, "study_ids": "s1;s2"}, nochange, survey)
+    assert r.verdict == "contradicted" and "showed no change" in r.reason
+
+
+def test_harms_understated_when_a_linked_study_counts_people_put_off():
+    claim = {"study_ids": "s1", "claim_about": "harms", "claimed_has_results": "yes",
+             "claimed_outcome_domain": "adverse_events"}
+    ae = {"outcome_domain": "adverse_events", "outcome_measure": "ae_any", "comparison": "none",
+          "result_direction": "not_reported", "significant": "not_tested",
+          "responders": 9, "denominator": 91}
+    r = verdict_of(claim, ae)
+    assert (r.verdict, r.rule) == ("harms_understated", "harms_understated")
+    assert "9/91 (10%)" in r.reason
+    r = verdict_of(claim, {**ae, "responders": 0})
+    assert r.verdict != "harms_understated"
+
+
+def test_indirect_when_evidence_about_another_intervention_is_carried_over():
+    claim = {"claim_about": "other_intervention", "evidence_intervention": "acupuncture",
+             "claimed_has_results": "yes"}
+    r = verdict_of(claim)
+    assert (r.verdict, r.rule) == ("indirect", "other_intervention")
+    assert "acupuncture" in r.reason
+    # naming the other literature without carrying it over stays not_found, with the reason
+    r = verdict_of({"evidence_intervention": "manual_acupressure", "claimed_has_results": "yes"})
+    assert r.verdict == "not_found" and "manual_acupressure research" in r.reason
+
+
+def test_overstated_when_the_claimed_number_of_studies_exceeds_the_papers():
+    claim = {"study_ids": "s1", "claim_about": "study_count", "claimed_figure": "10+ studies"}
+    rows = [{"study_id": f"s{i}", "evidence_status": "peer_reviewed", "citation": f"paper {i // 2}"}
+            for i in range(1, 5)]  # four study ids, three papers (s2 and s3 share one)
+    r = verdict_of(claim, *rows)
+    assert (r.verdict, r.rule) == ("overstated", "count_overstated")
+    assert "holds 3 peer-reviewed mat/pad papers" in r.reason
+    assert verdict_of({**claim, "claimed_figure": "3 studies"}, *rows).rule != "count_overstated"
+
+
+def test_misrepresented_when_a_replication_has_one_group_only():
+    claim = {"study_ids": "hohmann2012_neck;saha2016_lbp;kjellgren2011_backneck",
+             "claim_about": "replication", "claimed_has_results": "yes"}
+    # authors come from data/sources.csv: Saha is a Hohmann co-author, Kjellgren is not
+    rows = [{"study_id": "hohmann2012_neck"}, {"study_id": "saha2016_lbp"},
+            {"study_id": "kjellgren2011_backneck", "outcome_measure": "worst_pain"}]
+    r = verdict_of(claim, *rows)
+    assert (r.verdict, r.rule) == ("misrepresented", "replication_not_found")
+    assert "[hohmann2012_neck+saha2016_lbp: nrs_pain]" in r.reason
+    # the same measure from an independent group is a replication
+    rows[2]["outcome_measure"] = "nrs_pain"
+    assert verdict_of(claim, *rows).rule != "replication_not_found"
+
+
+def test_overstated_when_claimed_effect_sizes_are_not_reported_or_computable_against_sham():
+    claim = {"study_ids": "s1", "claim_about": "effect_size", "claimed_outcome_domain": "pain"}
+    row = {"n_treatment": 20, "n_control": 20, "p_value": 0.021, "p_relation": "=",
+           "n_status": "reported"}
+    r = verdict_of(claim, row)
+    assert (r.verdict, r.rule) == ("overstated", "effect_size_claim")
+    assert "s1 nrs_pain g=0.75 vs waitlist" in r.reason and "none against a sham" in r.reason
+    reported = {**row, "estimate_type": "smd", "estimate": -0.8, "ci_low": -1.4, "ci_high": -0.2}
+    assert verdict_of(claim, reported).rule != "effect_size_claim"
+
+
+def test_overstated_when_top_evidence_is_claimed_for_small_open_trials():
+    claim = {"study_ids": "s1;s2", "claim_about": "evidence_level", "claimed_design": "rct"}
+    rows = [{"study_id": "s1"}, {"study_id": "s2", "control": "add_on", "n_randomized": 44}]
+    r = verdict_of(claim, *rows)
+    assert (r.verdict, r.rule) == ("overstated", "evidence_level_overstated")
+    assert "s1 n=40 control=waitlist; s2 n=44 control=add_on" in r.reason
+    rows[1].update(control="sham", blinding="double")
+    assert verdict_of(claim, *rows).rule != "evidence_level_overstated"
+
+
+def test_unverified_link_reason_names_the_other_device_and_the_sham_problem():
+    claim = {"study_ids": "s1", "link_status": "unverified", "claimed_control": "sham"}
+    r = verdict_of(claim, {"device": "manual_acupressure", "control": "sham"})
+    assert r.verdict == "unverified"
+    assert "not a mat" in r.reason and "cannot show that a mat beats placebo" in r.reason
+
+
+def test_protocol_reason_says_the_design_is_right_and_the_status_is_not():
+    claim = {"study_ids": "s1", "claimed_design": "rct", "claimed_has_results": "no",
+             "claimed_outcome_measure": "nrs_pain;anxiety"}
+    proto = {"design": "registered_protocol", "value_status": "no_results",
+             "result_direction": "not_reported", "significant": "not_tested"}
+    r = verdict_of(claim, proto)
+    assert (r.verdict, r.rule) == ("overstated", "design_overstated")
+    assert "randomized (randomized=yes)" in r.reason and "no results" in r.reason
+    assert "not registered: anxiety" in r.reason
+
+
+def test_every_verdict_label_has_a_meaning_and_a_rule():
+    from matstats.audit_rules import VERDICT_MEANINGS
+
+    assert tuple(VERDICT_MEANINGS) == VERDICTS
+    assert set(VERDICTS) == {r.verdict for r in RULES}
+
+
+# ----------------------------------------------------------------- issue 9: the added claims, real data
+
+
+_ISSUE9 = pd.read_csv(Path(__file__).parent / "data" / "issue9_expected_verdicts.csv", dtype=str,
+                      keep_default_na=False)
+
+
+@pytest.mark.parametrize(("claim_id", "expected"),
+                         list(zip(_ISSUE9["claim_id"], _ISSUE9["expected_verdict"], strict=True)))
+def test_real_data_added_claim_reaches_its_expected_verdict(real_audit, claim_id, expected):
+    audit, _ = real_audit
+    row = audit.set_index("claim_id").loc[claim_id]
+    assert row["verdict"] == expected, (claim_id, row["rule"], row["reason"])
+
+
+@pytest.mark.parametrize(("claim_id", "fragments"), [
+    ("B1", ["kisker2023_stress heart_rate"]),
+    ("B2", ["olsson2011_healthy blood_pressure: favours_control", "kisker2023_stress blood_pressure"]),
+    ("B3", ["olsson2011_healthy saliva_cortisol: no_difference"]),
+    ("E1", ["6 peer-reviewed mat/pad papers"]),
+    ("E2", ["hohmann2012_neck+hohmann2012_lbp+saha2016_lbp", "kjellgren2011_backneck: worst_pain"]),
+    ("E4", ["none sham-controlled"]),
+    ("E5", ["kjellgren2011_backneck sleep_quality", "kisker2023_stress sleep_quality"]),
+    ("E7", ["clinically meaningful (responder) threshold"]),
+    ("H1", ["saha2016_lbp ae_any 9/91 (10%)", "ae_too_painful 8/91"]),
+    ("O4", ["acupuncture"]),
+    ("T2.9", ["no benefit is supported"]),
+    # the arguable verdicts: the reason says the real problem
+    ("C13b", ["manual_acupressure research", "not evidence about a mat"]),
+    ("P1", ["device=manual_acupressure, not a mat", "cannot show that a mat beats placebo"]),
+    ("T2.4", ["94% figure itself is zilberter1999_survey sleep_quality",
+              "only the unverified link keeps the verdict"]),
+])
+def test_real_data_reason_names_the_real_problem(real_audit, claim_id, fragments):
+    audit, _ = real_audit
+    reason = audit.set_index("claim_id").loc[claim_id, "reason"]
+    for frag in fragments:
+        assert frag in reason, (claim_id, reason)
+
+
+def test_real_data_supported_counts_only_benefits(real_audit):
+    audit, claims_df = real_audit
+    supported = audit[audit["verdict"] == "supported"]
+    no_results = set(claims_df.loc[claims_df["claimed_has_results"] == "no", "claim_id"])
+    assert not set(supported["claim_id"]) & no_results
+    assert set(audit.loc[audit["verdict"] == "concedes_no_evidence", "claim_id"]) == {
+        "T2.9", "T2.10", "T2.11"}

@@ -129,7 +129,7 @@ def test_d_from_t_closed_form():
 
 
 def test_smd_from_p_matches_dossier_hohmann_neck():
-    # primary-sources.md section 4: p = .021, n = 20/20 -> t ~ 2.41, d ~ 0.76, g ~ 0.75
+    # Hohmann 2012 neck (data/studies.csv, hohmann2012_neck nrs_pain): p = .021, n = 20/20 -> t ~ 2.41, d ~ 0.76, g ~ 0.75
     out = smd_from_p(0.021, 20, 20)
     g = out.loc[0, "yi"]
     assert g == pytest.approx(0.75, abs=0.006)
@@ -147,7 +147,7 @@ def test_smd_from_negative_p_is_negative():
 
 
 def test_inequality_p_gives_bound_not_estimate():
-    # primary-sources.md: Hohmann LBP p < .001, n = 21/21 -> t > 3.55, d > ~1.10 (a bound)
+    # Hohmann 2012 LBP (data/studies.csv, hohmann2012_lbp nrs_pain): p < .001, n = 21/21 -> t > 3.55, d > ~1.10 (a bound)
     out = smd_bound_from_p(0.001, 21, 21, relation="<")
     assert out.loc[0, "bound"] == "lower"
     assert "BOUND" in out.loc[0, "note"]
@@ -172,7 +172,7 @@ def test_p_validation():
 
 
 def test_or_smd_conversions_chinn():
-    # Chinn (2000): d = ln(OR) sqrt(3)/pi; methods-notes B5: OR 0.75 -> -0.16, 0.64 -> -0.25
+    # Chinn (2000): d = ln(OR) sqrt(3)/pi; matstats.literature priors: OR 0.75 -> -0.16, 0.64 -> -0.25
     out = or_to_smd([0.75, 0.64, 0.91], var_log_or=[0.04, 0.04, 0.04])
     np.testing.assert_allclose(out["yi"], [-0.16, -0.25, -0.05], atol=0.006)
     np.testing.assert_allclose(out["vi"], 0.04 * 3 / math.pi**2, rtol=1e-12)

@@ -523,12 +523,14 @@ def test_exclusions_carry_codes_from_the_rule_table():
     df = _frame(
         _row(device="manual_acupressure"),
         _row(device="pillow"),
+        _row(study_id="thesis", contrast="arm_a_vs_none"),
         _row(comparison="within_group"),
         _row(comparison="unclear"),
         _row(comparison=None),
         _row(contrast="randomized_vs_preference_backrest", device="backrest"),
         _row(control="none"),
         _row(mean_treatment=1, sd_treatment=1, mean_control=2, sd_control=1),
+        _row(significant="no", result_direction="no_difference"),
         _row(outcome_domain="sleep", outcome_measure="q", n_treatment=5, n_control=5,
              mean_treatment=1, sd_treatment=1, mean_control=2, sd_control=1),
         _row(n_treatment=5, n_control=5, p_value=0.2, p_relation="=", result_direction=None),
@@ -538,12 +540,14 @@ def test_exclusions_carry_codes_from_the_rule_table():
         _row(estimate_type="md", estimate=-1.0),
         _row(),
     )
-    ex = S.study_effect_sizes(df).excluded
+    ex = S.study_effect_sizes(df, duplicates={("thesis", "arm_a_vs_none"): "paper"}).excluded
     codes = [r.code for r in S.EXCLUSION_RULES]
     assert ex["code"].tolist() == codes
-    assert ex["reason"].iloc[4] == "no between-group comparison (comparison=empty)"
-    assert ex["reason"].iloc[6] == "no control group (control=none)"
-    assert ex["reason"].iloc[9].endswith("(result_direction=empty)")
+    assert ex["reason"].iloc[2].startswith("same participants as paper")
+    assert ex["reason"].iloc[5] == "no between-group comparison (comparison=empty)"
+    assert ex["reason"].iloc[7] == "no control group (control=none)"
+    assert ex["reason"].iloc[9].startswith("no p-value, only significant='no'")
+    assert ex["reason"].iloc[11].endswith("(result_direction=empty)")
     table = S.exclusion_rules_table()
     assert table["code"].tolist() == codes and table["code"].is_unique
     assert set(table["stage"]) == {"row", "route"}
@@ -565,3 +569,73 @@ def test_old_names_warn_and_still_work():
     assert (p.unit, p.mean, p.sd, p.basis) == ("share", 0.3, 0.1, "b")
     with pytest.raises(AttributeError):
         L.no_such_name  # noqa: B018
+
+
+# --- issue 9: consequences of the data corrections -----------------------------------------
+
+
+def test_purepong_thesis_duplicate_contrast_is_excluded_with_its_code():
+    me = S.study_effect_sizes()
+    dup = me.excluded[me.excluded["code"] == "duplicate_report"]
+    assert set(dup["study_id"]) == {"purepong_thesis_backrest"}
+    assert set(dup["contrast"]) == {"acu_backrest_vs_no_intervention"}
+    assert dup["reason"].str.contains("purepong2015_backrest").all()
+    kept = me.effects[me.effects["study_id"] == "purepong_thesis_backrest"]
+    assert "acu_backrest_vs_no_intervention" not in set(kept["contrast"])
+    # driven by data/sources.csv, not by a hard-coded id: an empty mapping keeps the rows
+    off = S.study_effect_sizes(duplicates={}).effects
+    assert "acu_backrest_vs_no_intervention" in set(off["contrast"])
+    assert S.duplicate_contrasts() == {
+        ("purepong_thesis_backrest", "acu_backrest_vs_no_intervention"): "purepong2015_backrest"}
+
+
+def test_significance_only_rows_without_arm_sizes_get_their_true_reason():
+    ex = S.study_effect_sizes().excluded
+    sub = ex[ex["study_id"].isin(["kisker2023_stress", "olsson2011_healthy"])]
+    assert not sub["reason"].str.contains("p-value present").any()
+    kisker = sub[sub["study_id"] == "kisker2023_stress"]
+    assert set(kisker["code"]) == {"significance_only_no_arm_sizes"}
+    cortisol = sub[sub["outcome_measure"] == "saliva_cortisol"]
+    assert cortisol["code"].tolist() == ["significance_only_no_arm_sizes"]
+
+
+def test_ladder_flags_the_inference_rows_and_the_sham_like_rung():
+    from matstats.narrative.ladder import effect_labels, ladder_conclusion
+
+    me = S.study_effect_sizes()
+    inf = L.inference_rows(me)
+    assert set(zip(inf["study_id"], inf["outcome_measure"])) == {
+        ("hohmann2012_neck", "ppt_max"), ("hohmann2012_lbp", "ppt_max"),
+        ("purepong_thesis_backrest", "pain"), ("purepong_thesis_backrest", "disability")}
+    sham_like = me.effects[(me.effects["device_group"] == "backrest")
+                           & (me.effects["control_class"] == "sham")]
+    assert len(sham_like) and sham_like["inference"].all()
+    text = ladder_conclusion(me, L.pooled_by_control(me), L.sham_offset(0.75, 0.33))
+    assert "backrest vs sham rung rests entirely on an inference" in text
+    assert "hohmann2012_neck ppt_max" in text
+    labels = effect_labels(me.effects)
+    assert labels[me.effects["inference"]].str.endswith("(inference)").all()
+    assert not labels[~me.effects["inference"]].str.contains("inference").any()
+
+
+def test_chen_kessler_point_smd_appears_beside_the_ladder():
+    from matstats.narrative.ladder import ladder_conclusion
+
+    pts = L.manual_acupressure_points()
+    chen = pts[pts["study_id"] == "chen2019_manual_sleep"]
+    assert chen["outcome_measure"].tolist() == ["kessler_distress"]
+    r = chen.iloc[0]
+    assert r["timepoint_weeks"] == pytest.approx(12.3)
+    assert (r["n_treatment"], r["n_control"]) == (31, 31)
+    assert r["method"] == "from_p_equal_arms"
+    expected = float(E.smd_from_p(0.05, 31, 31)["yi"].iloc[0])
+    assert r["yi"] == pytest.approx(expected) and 0.45 < r["yi"] < 0.55
+    # never pooled with mats: the default effects exclude it
+    assert "chen2019_manual_sleep" not in set(S.study_effect_sizes().effects["study_id"])
+    me = S.study_effect_sizes()
+    table = L.ladder_table(L.pooled_by_control(me), other_points=pts)
+    other = table[table["kind"] == "other_device"]
+    assert "chen2019_manual_sleep: kessler_distress 12.3w" in set(other["label"])
+    assert other.loc[other["label"].str.startswith("chen"), "estimate"].iloc[0] == r["yi"]
+    text = ladder_conclusion(me, L.pooled_by_control(me), L.sham_offset(0.75, 0.33), manual=pts)
+    assert f"kessler_distress at 12.3 weeks: g = {r['yi']:.2f}" in text

@@ -1,7 +1,7 @@
 """Package-level checks: public surface, CLI entry point, report index, notebook hygiene.
 
 The notebook checks guard the conditions under which strict nbval comparisons are
-meaningful (see ../shared/engineering/notebooks.md, sections 1.2 and 2.3): a notebook
+meaningful (the project's notebook conventions): a notebook
 whose cells were not executed top to bottom in one run, that stores an error or
 a stderr stream, or whose outputs were stripped, would make nbval fail or pass vacuously.
 """

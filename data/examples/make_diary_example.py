@@ -6,8 +6,8 @@ Run from the repository root with the project's environment:
 
 The diary is simulated with matstats itself (``matstats.nof1.design.schedule`` and
 ``matstats.nof1.simulate.simulate``); no real person's data is involved. Parameters are the
-methods-notes defaults (``../shared/methods/methods-notes.md`` section 0) except the effect,
-which is our choice for the example. They are repeated in data/examples/README.md.
+package defaults (``matstats.literature.NOF1_DEFAULTS``, sources in ``NOF1_SOURCES``) except the
+effect, which is our choice for the example. They are repeated in data/examples/README.md.
 """
 
 from __future__ import annotations

@@ -46,7 +46,8 @@ def _data_dir():
 
 
 def default_path(name: str) -> Path:
-    """Path of a bundled data file (``"studies.csv"``, ``"claims.csv"``, ``"schema.json"``).
+    """Path of a bundled data file (``"studies.csv"``, ``"claims.csv"``, ``"schema.json"``,
+    ``"sources.csv"``).
 
     Parameters
     ----------
@@ -58,7 +59,7 @@ def default_path(name: str) -> Path:
     pathlib.Path
         Path to the bundled file.
     """
-    if name not in {"studies.csv", "claims.csv", "schema.json"}:
+    if name not in {"studies.csv", "claims.csv", "schema.json", "sources.csv"}:
         raise ValueError(f"unknown bundled data file {name!r}")
     return Path(str(_data_dir() / name))
 

@@ -42,7 +42,9 @@ __all__ = [
     "RUNG_LABELS",
     "SIGN_CONVENTION",
     "funnel_diagnostics",
+    "inference_rows",
     "ladder_table",
+    "manual_acupressure_points",
     "mat_effect_sizes",
     "offset_priors_frame",
     "pooled_by_control",
@@ -72,6 +74,58 @@ def mat_effect_sizes(studies: pd.DataFrame | None = None, *, sig_alpha=_UNSET,
                       DeprecationWarning, stacklevel=2)
         kwargs["alpha"] = sig_alpha
     return study_effect_sizes(studies, **kwargs)
+
+
+def inference_rows(effects: pd.DataFrame | MatEffects) -> pd.DataFrame:
+    """The effect rows whose result is our reading of the source, not its statement.
+
+    These rows have ``value_status=unverified`` with notes starting ``INFERENCE:``
+    (``inference`` column of :func:`matstats.study_effects.study_effect_sizes`): e.g. the
+    Hohmann pressure-pain-threshold rows read as between-group results, and the Purepong-thesis
+    pain/disability rows that make up the backrest sham-like rung.
+
+    Returns
+    -------
+    DataFrame
+        ``study_id``, ``device_group``, ``contrast``, ``control_class``, ``outcome_measure``,
+        ``method``, ``yi``, ``bound_side``, ``bound_value``, ``line`` of those rows.
+
+    Examples
+    --------
+    >>> sorted(set(inference_rows(study_effect_sizes())["study_id"]))
+    ['hohmann2012_lbp', 'hohmann2012_neck', 'purepong_thesis_backrest']
+    """
+    if isinstance(effects, MatEffects):
+        effects = effects.effects
+    cols = ["study_id", "device_group", "contrast", "control_class", "outcome_measure",
+            "method", "yi", "bound_side", "bound_value", "line"]
+    return effects.loc[effects["inference"].astype(bool), cols].reset_index(drop=True)
+
+
+def manual_acupressure_points(studies: pd.DataFrame | None = None, **kwargs) -> pd.DataFrame:
+    """Point estimates of manual (finger/point) acupressure against sham points.
+
+    Manual acupressure is not a mat and is never pooled with mats; its sham-controlled point
+    estimates are shown beside the ladder because they are the only sham-controlled points in
+    the data (e.g. Chen 2019, Kessler distress one month after the intervention). Keyword
+    arguments go to :func:`matstats.study_effects.study_effect_sizes`.
+
+    Returns
+    -------
+    DataFrame
+        The ``effects`` rows with ``device_group="manual_acupressure"``, ``control_class="sham"``
+        and a point estimate (``pooled_eligible``).
+
+    Examples
+    --------
+    >>> pts = manual_acupressure_points()
+    >>> pts.loc[pts["study_id"] == "chen2019_manual_sleep", "outcome_measure"].tolist()
+    ['kessler_distress']
+    """
+    eff = study_effect_sizes(studies, include_devices=("manual_acupressure",), **kwargs).effects
+    keep = ((eff["device_group"] == "manual_acupressure") & (eff["control_class"] == "sham")
+            & eff["pooled_eligible"])
+    return eff[keep].reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------------------
@@ -446,7 +500,8 @@ REFERENCE_LADDER = {
 
 
 def ladder_table(pooled: pd.DataFrame, expected: pd.DataFrame | None = None,
-                 *, device_group: str = "mat", reference: bool = True) -> pd.DataFrame:
+                 *, device_group: str = "mat", reference: bool = True,
+                 other_points: pd.DataFrame | None = None) -> pd.DataFrame:
     """Assemble the points of the control ladder for plotting.
 
     Parameters
@@ -461,11 +516,15 @@ def ladder_table(pooled: pd.DataFrame, expected: pd.DataFrame | None = None,
     reference : bool
         Add the published acupuncture IPD ladder (:data:`REFERENCE_LADDER`, reported
         without CIs) as a reference.
+    other_points : DataFrame, optional
+        Single effect rows of another device to show at their rung, never pooled (e.g.
+        :func:`manual_acupressure_points`); kind ``other_device``.
 
     Returns
     -------
     DataFrame
-        Columns ``series``, ``kind`` (``observed``, ``expected`` or ``reference``),
+        Columns ``series``, ``kind`` (``observed``, ``expected``, ``reference`` or
+        ``other_device``),
         ``control_class``, ``rung``, ``position`` (0 = no treatment, 1 = active,
         2 = sham), ``estimate``, ``ci_low``, ``ci_high``, ``k`` (NaN for expected and
         reference rows), ``label``.
@@ -495,6 +554,16 @@ def ladder_table(pooled: pd.DataFrame, expected: pd.DataFrame | None = None,
                 "control_class": "sham", "rung": RUNG_LABELS["sham"], "position": pos["sham"],
                 "estimate": r["expected"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
                 "k": math.nan, "label": str(r["prior"]),
+            })
+    if other_points is not None:
+        for _, r in other_points.iterrows():
+            tp = "" if pd.isna(r["timepoint_weeks"]) else f" {r['timepoint_weeks']:g}w"
+            rows.append({
+                "series": f"{r['device_group']} (not a mat, not pooled)", "kind": "other_device",
+                "control_class": r["control_class"], "rung": RUNG_LABELS[r["control_class"]],
+                "position": pos[r["control_class"]], "estimate": r["yi"],
+                "ci_low": r["ci_low"], "ci_high": r["ci_high"], "k": 1.0,
+                "label": f"{r['study_id']}: {r['outcome_measure']}{tp}",
             })
     if reference:
         for rung in ("no_treatment", "sham"):

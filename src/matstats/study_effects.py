@@ -7,9 +7,11 @@ control (:data:`matstats.vocab.SIGN_CONVENTION`), or it is excluded with a code 
 Two parts, each readable on its own:
 
 * :data:`EXCLUSION_RULES`: every way a row can fail to give an effect size, each with a
-  stable ``code`` (for programs: route on it) and a ``reason`` (for people). The first five
-  are checked on the row before any number is read; the others are raised by the extraction
-  routes. :func:`exclusion_rules_table` lists them.
+  stable ``code`` (for programs: route on it) and a ``reason`` (for people). The ``row``
+  rules are checked on the row before any number is read; the others are raised by the
+  extraction routes. :func:`exclusion_rules_table` lists them. A second report of the same
+  participants (``duplicate_of`` / ``duplicate_contrasts`` in ``data/sources.csv``, read by
+  :func:`duplicate_contrasts`) is excluded with the code ``duplicate_report``.
 * One function per extraction route, tried in this order:
   :func:`from_means_sd` (per-arm means and SDs), :func:`from_reported_smd` (a reported SMD
   with its CI), :func:`from_exact_p` (an exact two-sided p) and :func:`from_p_bound` (an
@@ -30,10 +32,11 @@ import pandas as pd
 from scipy import stats
 
 from matstats import _cells, _checks, effects, vocab
-from matstats.data_io import load_studies
+from matstats.data_io import default_path, load_studies
 
 __all__ = [
     "DEFAULT_EXCLUDED_CONTRASTS",
+    "duplicate_contrasts",
     "DIRECTION_SIGN",
     "EXCLUSION_RULES",
     "ExclusionRule",
@@ -61,7 +64,7 @@ _EFFECT_COLUMNS = [
     "study_id", "contrast", "device", "device_group", "control", "control_class",
     "outcome_domain", "outcome_measure", "timepoint_weeks", "n_treatment", "n_control",
     "yi", "vi", "sei", "ci_low", "ci_high", "bound_side", "bound_value", "method",
-    "pooled_eligible", "uses_unverified", "note", "line",
+    "pooled_eligible", "uses_unverified", "inference", "note", "line",
 ]
 _EXCLUDED_COLUMNS = [
     "study_id", "contrast", "device", "control", "outcome_domain", "outcome_measure",
@@ -116,6 +119,15 @@ class StudyRow:
         )
 
     @property
+    def inference(self) -> bool:
+        """The row's result is our reading of the source, not its statement.
+
+        ``value_status=unverified`` with notes starting ``INFERENCE:`` (data/README.md).
+        """
+        return (_cells.row_text(self.raw, "value_status") == "unverified"
+                and _cells.row_text(self.raw, "notes").startswith("INFERENCE:"))
+
+    @property
     def has_arm_sizes(self) -> bool:
         """Both per-arm sizes are known."""
         return not (math.isnan(self.n1) or math.isnan(self.n2))
@@ -131,7 +143,8 @@ class StudyRow:
         vstat = _cells.row_text(self.raw, "value_status")
         nstat = _cells.row_text(self.raw, "n_status")
         if "values" in used and vstat in {"unverified", "derived"}:
-            parts.append(f"effect inputs value_status={vstat}")
+            what = " (an INFERENCE: see the row's notes)" if self.inference else ""
+            parts.append(f"effect inputs value_status={vstat}{what}")
         if "n" in used and nstat in {"unverified", "derived"}:
             parts.append(f"arm sizes n_status={nstat}")
         derivation = _cells.row_text(self.raw, "derivation")
@@ -153,7 +166,7 @@ class ExclusionRule:
 
     code: str
     reason: str
-    applies: Callable[[StudyRow, Mapping[str, str]], bool] | None = None
+    applies: Callable[[StudyRow, Mapping[str, object]], bool] | None = None
 
     def text(self, row: StudyRow, **extra: object) -> str:
         """The reason for ``row`` in words (an empty label is shown as ``empty``)."""
@@ -176,9 +189,16 @@ _BETWEEN = "between_groups"
 EXCLUSION_RULES: tuple[ExclusionRule, ...] = (
     ExclusionRule("manual_acupressure",
                   "manual (finger/point) acupressure, not a mat: excluded from mat pooling",
-                  lambda r, _: r.device == "manual_acupressure"),
+                  lambda r, ctx: r.device == "manual_acupressure"
+                  and r.device not in ctx["devices"]),
     ExclusionRule("not_a_mat", "device {r.device!r} is not an acupressure mat, pad or backrest",
-                  lambda r, _: r.device not in vocab.MAT_DEVICES | vocab.SEPARATE_DEVICES),
+                  lambda r, ctx: r.device not in vocab.MAT_DEVICES | vocab.SEPARATE_DEVICES
+                  | ctx["devices"]),
+    ExclusionRule("duplicate_report",
+                  "same participants as {dup} (data/sources.csv: duplicate_of / "
+                  "duplicate_contrasts): a second report of one trial, never pooled or "
+                  "counted as a second trial",
+                  lambda r, ctx: (r.study_id, r.contrast) in ctx["duplicates"]),
     ExclusionRule("within_group",
                   "within-group (pre-post) result: not a between-group effect; any CI here "
                   "describes change within one arm",
@@ -191,11 +211,14 @@ EXCLUSION_RULES: tuple[ExclusionRule, ...] = (
                   "no between-group comparison (comparison={shown[comparison]})",
                   lambda r, _: r.comparison != _BETWEEN),
     ExclusionRule("contrast_excluded", "contrast {r.contrast!r} excluded: {why}",
-                  lambda r, excluded: r.contrast in excluded),
+                  lambda r, ctx: r.contrast in ctx["contrasts"]),
     ExclusionRule("no_control", "no control group (control={shown[control]})",
                   lambda r, _: r.control not in vocab.CONTROL_RUNG),
     ExclusionRule("no_arm_sizes",
                   "{what} present but per-arm sizes (n_treatment, n_control) missing"),
+    ExclusionRule("significance_only_no_arm_sizes",
+                  "no p-value, only significant={r.significant!r}, and per-arm sizes "
+                  "(n_treatment, n_control) missing: not even a bound on g"),
     ExclusionRule("direction_unknown",
                   "direction of benefit unknown for outcome {r.outcome_measure!r} "
                   "(pass higher_is_better)"),
@@ -351,7 +374,8 @@ def _from_p(row: StudyRow, alpha: float | None) -> dict:
     if from_significance:  # only "significant"/"not significant": a bound at the usual level
         p, relation = alpha, ("<" if row.significant == "yes" else ">")
     if not row.has_arm_sizes:
-        raise Excluded("no_arm_sizes", what="p-value")
+        raise Excluded("significance_only_no_arm_sizes" if from_significance
+                       else "no_arm_sizes", what="p-value")
     if relation == "=":
         return from_exact_p(row, p)
     if relation not in {"<", ">"}:
@@ -375,6 +399,39 @@ def _extract(row: StudyRow, overrides: Mapping[str, bool], alpha: float | None) 
     if row.estimate_type in {"pct_change", "md"}:
         raise Excluded("not_standardizable")
     raise Excluded("no_numeric_result")
+
+
+# --------------------------------------------------------------------------- duplicates
+def duplicate_contrasts(sources: pd.DataFrame | None = None) -> dict[tuple[str, str], str]:
+    """Contrasts that report the same participants as another study: ``(study_id, contrast) -> of``.
+
+    Read from the ``duplicate_of`` / ``duplicate_contrasts`` columns of ``data/sources.csv``
+    (data/README.md): a study row whose contrast is listed there duplicates ``duplicate_of``
+    and is excluded from pooling (code ``duplicate_report``).
+
+    Parameters
+    ----------
+    sources : pandas.DataFrame, optional
+        A table with columns ``entry``, ``duplicate_of``, ``duplicate_contrasts``; default the
+        bundled ``data/sources.csv``.
+
+    Examples
+    --------
+    >>> duplicate_contrasts()[("purepong_thesis_backrest", "acu_backrest_vs_no_intervention")]
+    'purepong2015_backrest'
+    """
+    if sources is None:
+        sources = pd.read_csv(default_path("sources.csv"), dtype=str, keep_default_na=False)
+    missing = {"entry", "duplicate_of", "duplicate_contrasts"} - set(sources.columns)
+    if missing:
+        raise ValueError(f"sources is missing required columns: {sorted(missing)}")
+    out: dict[tuple[str, str], str] = {}
+    for rec in sources.to_dict("records"):
+        of = _cells.text(rec.get("duplicate_of"))
+        for contrast in _cells.split_list(rec.get("duplicate_contrasts")):
+            if of:
+                out[(_cells.text(rec.get("entry")), contrast)] = of
+    return out
 
 
 # --------------------------------------------------------------------------- the table
@@ -409,13 +466,15 @@ def _record(row: StudyRow, out: dict, z: float) -> dict:
     sei = math.sqrt(vi) if out["method"] != "bound_only" else math.nan
     return {
         **{c: getattr(row, c) for c in (*_COPIED, "timepoint_weeks", "line")},
-        "device_group": "mat" if row.device in vocab.MAT_DEVICES else "backrest",
+        "device_group": ("mat" if row.device in vocab.MAT_DEVICES
+                         else "backrest" if row.device in vocab.SEPARATE_DEVICES else row.device),
         "control_class": vocab.CONTROL_RUNG[row.control],
         "n_treatment": row.n1, "n_control": row.n2, "yi": yi, "vi": vi, "sei": sei,
         "ci_low": yi - z * sei, "ci_high": yi + z * sei,
         "bound_side": out.get("bound_side", ""), "bound_value": out.get("bound_value", math.nan),
         "method": out["method"], "pooled_eligible": out["method"] != "bound_only",
-        "uses_unverified": bool(flags), "note": "; ".join(notes),
+        "uses_unverified": bool(flags), "inference": row.inference,
+        "note": "; ".join(notes),
     }
 
 
@@ -439,6 +498,8 @@ def study_effect_sizes(
     higher_is_better: Mapping[str, bool] | None = None,
     alpha: float | None = 0.05,
     exclude_contrasts: Mapping[str, str] | None = None,
+    duplicates: Mapping[tuple[str, str], str] | None = None,
+    include_devices: Sequence[str] = (),
 ) -> MatEffects:
     """Effect size (Hedges' g, positive = device better) for every study row that allows one.
 
@@ -465,6 +526,14 @@ def study_effect_sizes(
     exclude_contrasts : mapping, optional
         ``contrast -> reason`` for between-group rows that do not compare a device with a
         control; default :data:`DEFAULT_EXCLUDED_CONTRASTS`.
+    duplicates : mapping, optional
+        ``(study_id, contrast) -> study_id`` of the rows that report the same participants as
+        another study (excluded, code ``duplicate_report``); default
+        :func:`duplicate_contrasts` (``data/sources.csv``). ``{}`` turns this off.
+    include_devices : sequence of str
+        Devices that are normally excluded (e.g. ``"manual_acupressure"``) to extract anyway,
+        as their own ``device_group``, never mixed with mats (used to show the one
+        sham-controlled point estimate of manual acupressure beside the ladder).
 
     Returns
     -------
@@ -473,7 +542,8 @@ def study_effect_sizes(
 
         - ``study_id``, ``contrast``, ``device``, ``control``, ``outcome_domain``,
           ``outcome_measure``, ``timepoint_weeks``: copied from the study row;
-        - ``device_group``: ``"mat"`` (mat, needle_pad) or ``"backrest"``;
+        - ``device_group``: ``"mat"`` (mat, needle_pad), ``"backrest"``, or the device
+          itself for an ``include_devices`` device;
         - ``control_class``: rung of the ladder (:data:`matstats.vocab.CONTROL_RUNG`):
           ``no_treatment``, ``active`` or ``sham``;
         - ``n_treatment``, ``n_control``: arm sizes used;
@@ -487,6 +557,8 @@ def study_effect_sizes(
         - ``pooled_eligible``: True for point estimates;
         - ``uses_unverified``: True when an input used is ``value_status`` or ``n_status``
           unverified/derived;
+        - ``inference``: True when the row's result is our reading of the source, not its
+          statement (``value_status=unverified``, notes starting ``INFERENCE:``);
         - ``note``: the assumptions and flags in words;
         - ``line``: 1-based line in the data file (header = line 1).
 
@@ -510,21 +582,28 @@ def study_effect_sizes(
     overrides = dict(higher_is_better or {})
     excluded_contrasts = dict(DEFAULT_EXCLUDED_CONTRASTS if exclude_contrasts is None
                               else exclude_contrasts)
+    dups = dict(duplicate_contrasts() if duplicates is None else duplicates)
+    if isinstance(include_devices, str):
+        raise ValueError("include_devices must be a sequence of device labels, "
+                         f"got the string {include_devices!r}")
+    ctx = {"contrasts": excluded_contrasts, "duplicates": dups,
+           "devices": frozenset(include_devices)}
     kept, dropped = [], []
     for pos, raw in enumerate(studies.to_dict("records")):
         line = raw.get("line")
         row = StudyRow.from_mapping(raw, int(pos + 2 if _cells.is_missing(line) else line))
         try:
             gate = next((r for r in EXCLUSION_RULES
-                         if r.applies and r.applies(row, excluded_contrasts)), None)
+                         if r.applies and r.applies(row, ctx)), None)
             if gate is not None:
-                raise Excluded(gate.code, why=excluded_contrasts.get(row.contrast, ""))
+                raise Excluded(gate.code, why=excluded_contrasts.get(row.contrast, ""),
+                               dup=dups.get((row.study_id, row.contrast), ""))
             kept.append(_record(row, _extract(row, overrides, alpha), z))
         except Excluded as exc:
             base = {c: getattr(row, c) for c in (*_COPIED, "timepoint_weeks", "line")}
             dropped.append({**base, "code": exc.code,
                             "reason": _RULES[exc.code].text(row, **exc.extra)})
     eff = pd.DataFrame(kept, columns=_EFFECT_COLUMNS)
-    for col in ("pooled_eligible", "uses_unverified"):
+    for col in ("pooled_eligible", "uses_unverified", "inference"):
         eff[col] = eff[col].astype(bool)
     return MatEffects(effects=eff, excluded=pd.DataFrame(dropped, columns=_EXCLUDED_COLUMNS))

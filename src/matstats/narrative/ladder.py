@@ -56,6 +56,38 @@ def _rung_sentences(mat: pd.DataFrame) -> list[str]:
     return lines
 
 
+def _inference_sentences(effects: MatEffects) -> list[str]:
+    """Which rows are our reading of the source, and whether a whole rung rests on them."""
+    eff = effects.effects
+    if "inference" not in eff.columns or not eff["inference"].any():
+        return []
+    inf = eff[eff["inference"]]
+    parts = [f"{sid} {', '.join(dict.fromkeys(g['outcome_measure']))}"
+             for sid, g in inf.groupby("study_id", sort=False)]
+    lines = [f"{len(inf)} of the {len(eff)} rows are an inference (the source implies but does "
+             "not state the result; value_status=unverified): " + "; ".join(parts) + "."]
+    for (dg, rung), grp in eff.groupby(["device_group", "control_class"], sort=False):
+        if grp["inference"].all():
+            lines.append(
+                f"The {dg} vs {RUNG_LABELS[rung]} rung rests entirely on an inference "
+                f"({', '.join(dict.fromkeys(grp['study_id']))}: "
+                f"{', '.join(dict.fromkeys(grp['outcome_measure']))}).")
+    return lines
+
+
+def _manual_sentence(manual: pd.DataFrame | None) -> list[str]:
+    if manual is None or not len(manual):
+        return []
+    parts = []
+    for r in manual.itertuples():
+        tp = "" if pd.isna(r.timepoint_weeks) else f" at {r.timepoint_weeks:g} weeks"
+        n = f", {int(r.n_treatment)}/{int(r.n_control)} per arm" if r.n_treatment == r.n_treatment else ""
+        parts.append(f"{r.study_id} {r.outcome_measure}{tp}: g = "
+                     f"{_fmt_ci(r.yi, r.ci_low, r.ci_high)}{n}")
+    return ["Manual (finger/point) acupressure against sham points, not a mat and not pooled "
+            "with mats: " + "; ".join(parts) + "."]
+
+
 def _bound_text(b) -> str:
     if b.bound_side == "upper_abs":
         return f"|g| < {b.bound_value:.2f}"
@@ -119,6 +151,7 @@ def ladder_conclusion(
     pooled: pd.DataFrame,
     expected: pd.DataFrame,
     sample_size: pd.DataFrame | None = None,
+    manual: pd.DataFrame | None = None,
 ) -> str:
     """A plain-language summary whose numbers and wording come from the results.
 
@@ -133,12 +166,16 @@ def ladder_conclusion(
     sample_size : pandas.DataFrame, optional
         Output of :func:`matstats.ladder.sham_trial_sample_size` or
         :func:`matstats.ladder.sample_size_for_expected`.
+    manual : pandas.DataFrame, optional
+        Output of :func:`matstats.ladder.manual_acupressure_points` (one sentence: the
+        sham-controlled points of manual acupressure, which are not mat evidence).
 
     Returns
     -------
     str
-        Sentences separated by newlines: counts of effect sizes, one per rung of the
-        ladder, the bounds, the expected effect against sham, the trial sizes, and a
+        Sentences separated by newlines: counts of effect sizes, the rows that are an
+        inference (and any rung that rests entirely on them), one per rung of the
+        ladder, the bounds, the manual-acupressure sham points, the expected effect against sham, the trial sizes, and a
         warning when no mat-vs-sham trial has results.
 
     Examples
@@ -151,8 +188,9 @@ def ladder_conclusion(
     True
     """
     mat = pooled[pooled["device_group"] == "mat"].set_index("control_class")
-    lines = (_counts_sentences(effects) + _rung_sentences(mat)
-             + _bounds_sentence(effects.effects) + _offset_sentence(expected)
+    lines = (_counts_sentences(effects) + _inference_sentences(effects) + _rung_sentences(mat)
+             + _bounds_sentence(effects.effects) + _manual_sentence(manual)
+             + _offset_sentence(expected)
              + _sample_size_sentences(sample_size))
     if "sham" not in mat.index or int(mat.loc["sham", "k"]) == 0:
         lines.append(
@@ -166,7 +204,8 @@ def effect_labels(effects: pd.DataFrame) -> pd.Series:
     """Row labels for plots: ``study_id: outcome_measure [method]`` (bounds marked).
 
     The contrast is added when a study has more than one; `` *`` marks rows that use
-    unverified or derived inputs.
+    unverified or derived inputs, `` (inference)`` rows whose result is our reading of the
+    source.
 
     Parameters
     ----------
@@ -190,6 +229,8 @@ def effect_labels(effects: pd.DataFrame) -> pd.Series:
         tp = "" if pd.isna(r["timepoint_weeks"]) else f" {r['timepoint_weeks']:g}w"
         tag = "bound" if r["method"] == "bound_only" else r["method"].replace("from_", "")
         flag = " *" if r["uses_unverified"] else ""
+        if "inference" in r.index and r["inference"]:
+            flag += " (inference)"
         con = f" ({r['contrast']})" if n_contrasts.loc[r.name] > 1 else ""
         return f"{r['study_id']}{con}: {r['outcome_measure']}{tp} [{tag}]{flag}"
 

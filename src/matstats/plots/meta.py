@@ -375,6 +375,7 @@ def plot_ladder(
         "observed": {"marker": "o", "color": "tab:blue"},
         "expected": {"marker": "D", "color": "tab:red"},
         "reference": {"marker": "s", "color": "0.5"},
+        "other_device": {"marker": "^", "color": "tab:green"},
     }
     series = list(dict.fromkeys(ladder["series"]))
     n_exp = sum(ladder.drop_duplicates("series")["kind"] == "expected")
@@ -391,6 +392,8 @@ def plot_ladder(
             exp_i += 1
         elif kind == "reference":
             shift = -0.15
+        elif kind == "other_device":
+            shift = -0.3
         ok = d["estimate"].notna()
         x = d.loc[ok, "position"].to_numpy(float) + shift
         est = d.loc[ok, "estimate"].to_numpy(float)

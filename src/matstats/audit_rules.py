@@ -1,0 +1,714 @@
+"""The claim verdict rules: the context a rule sees, the rules and their order.
+
+Every verdict label is defined once, in :data:`VERDICTS` (meaning in
+:data:`VERDICT_MEANINGS`, documented in ``data/README.md``). :data:`RULES` is an
+ordered tuple of :class:`Rule` (name = code, verdict, check function); the first
+rule whose check returns a reason decides a claim's verdict. :func:`rules_table`
+lists them. :func:`matstats.audit.audit_claims` runs them on every claim.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+
+import pandas as pd
+
+from matstats import _cells
+from matstats.data_io import default_path
+from matstats.study_effects import study_effect_sizes
+from matstats.vocab import DESIGN_RANK, MAT_DEVICES, NO_RESULT_DESIGNS, SECONDARY_DESIGNS
+
+#: Verdict label -> what it means (the one definition; data/README.md repeats it).
+VERDICT_MEANINGS = {
+    "supported": "the linked results agree with a claimed benefit or fact",
+    "concedes_no_evidence": "the article itself says there is no evidence, and none was "
+    "found: its own negative verdict holds (not a supported benefit)",
+    "overstated": "the claim goes beyond what the linked evidence shows (mixed results, "
+    "weaker design, fewer studies, smaller or uncomputable effects)",
+    "contradicted": "the cited evidence measured the claimed outcome and found the opposite "
+    "or no change",
+    "harms_understated": "the claim plays down harms that a linked study reports",
+    "indirect": "the claim carries evidence about another intervention over to the mat",
+    "misattributed": "the figure or detail belongs to another study, design, year or N",
+    "misrepresented": "the linked study does not report what the claim says it found",
+    "unverified": "the link or the linked values cannot be confirmed",
+    "not_found": "no study matching the claim exists in the data",
+}
+VERDICTS = tuple(VERDICT_MEANINGS)
+
+#: Percentages named in a claimed figure, both ends of a range, whatever the dash:
+#: ``"81–98% relief"`` -> ``[81.0, 98.0]`` (the one parser, :func:`matstats._cells.percentages`).
+figure_percentages = _cells.percentages
+
+_text = _cells.text
+_num = partial(_cells.number, missing=None)  # a cell as a float, None when missing
+
+
+# --------------------------------------------------------------------------- helpers
+def row_percentages(row: pd.Series) -> list[float]:
+    """Percentages a study row reports: proportion/pct estimates and responders/denominator."""
+    out: list[float] = []
+    est = _num(row.get("estimate"))
+    etype = _text(row.get("estimate_type"))
+    if est is not None and etype in {"proportion", "pct_change"}:
+        out.append(est * 100.0 if etype == "proportion" and abs(est) <= 1.0 else est)
+    resp = _num(row.get("responders"))
+    den = _num(row.get("denominator"))
+    if resp is not None and den:
+        out.append(100.0 * resp / den)
+    return out
+
+
+def pct_match(claimed: float, found: float) -> bool:
+    """A claimed whole percentage matches a found one when they agree after rounding."""
+    return abs(claimed - found) <= 0.5 + 1e-9
+
+
+def _supports(row: pd.Series) -> bool:
+    """A row reporting a result in favour of the mat from a test that was not non-significant.
+
+    ``significant`` = no (tested, not significant) and not_tested (e.g. an
+    uncontrolled survey's percentages) do not count as support.
+    """
+    return _text(row.get("result_direction")) == "favours_mat" and _text(
+        row.get("significant")
+    ) not in {"no", "not_tested"}
+
+
+def _has_result(row: pd.Series) -> bool:
+    """A row with a reported (checkable) result direction."""
+    return _text(row.get("result_direction")) not in {"", "not_reported"}
+
+
+def _study_label(rows: pd.DataFrame) -> str:
+    return ", ".join(dict.fromkeys(rows["study_id"].astype(str)))
+
+
+def distinct_values(rows: pd.DataFrame, column: str) -> str:
+    """Distinct non-missing values of a column, ';'-joined in row order."""
+    if column not in rows.columns:
+        return ""
+    vals = [_text(v) for v in rows[column]]
+    return ";".join(dict.fromkeys(v for v in vals if v))
+
+
+def row_n(row: pd.Series) -> int | None:
+    """A row's study size: n_randomized, else n_analysed, else n_enrolled (None if none)."""
+    for col in ("n_randomized", "n_analysed", "n_enrolled"):
+        n = _num(row.get(col))
+        if n is not None:
+            return int(n)
+    return None
+
+
+def study_sizes(rows: pd.DataFrame) -> dict[str, int]:
+    """Largest :func:`row_n` per study_id (studies without any N are left out)."""
+    out: dict[str, int] = {}
+    for _, row in rows.iterrows():
+        n = row_n(row)
+        sid = str(row["study_id"])
+        if n is not None and n > out.get(sid, 0):
+            out[sid] = n
+    return out
+
+
+# --------------------------------------------------------------------------- context
+@dataclass(frozen=True)
+class ClaimContext:
+    """Everything a rule may look at for one claim.
+
+    Attributes
+    ----------
+    claim : pandas.Series
+        The claim row.
+    linked : pandas.DataFrame
+        All studies.csv rows whose study_id is in the claim's ``study_ids``.
+    domain_rows : pandas.DataFrame
+        Linked rows in the claimed outcome domain (all linked rows when the
+        claim names no domain).
+    figure_pcts : list of float
+        Percentages named in ``claimed_figure``.
+    figure_sources : pandas.DataFrame
+        Linked rows *in the claimed domain* reporting one of those percentages.
+    figure_missing : list of float
+        Claimed percentages that no linked row in the claimed domain reports.
+    studies : pandas.DataFrame
+        All study rows (for claims about the evidence base, e.g. a number of studies).
+
+    When the claim names measures (``claimed_outcome_measure``), ``domain_rows`` holds the
+    linked rows on those measures only (measure-level matching).
+    """
+
+    claim: pd.Series
+    linked: pd.DataFrame
+    domain_rows: pd.DataFrame
+    figure_pcts: list[float] = field(default_factory=list)
+    figure_sources: pd.DataFrame = field(default_factory=pd.DataFrame)
+    figure_missing: list[float] = field(default_factory=list)
+    studies: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def measures(self) -> tuple[str, ...]:
+        """The measures the claim names (``claimed_outcome_measure``)."""
+        return _cells.split_list(self.claim.get("claimed_outcome_measure"))
+
+    def get(self, name: str) -> str:
+        """A claimed field as text ('' when missing)."""
+        return _text(self.claim.get(name))
+
+    @property
+    def claimed_year(self) -> str:
+        """The claimed year: ``claimed_year`` if present, else the Year cell of a study-table row."""
+        year = self.get("claimed_year")
+        if not year and self.get("table_name") == "all_key_studies":
+            year = self.get("cell_2")
+        return year
+
+
+def build_context(claim: pd.Series, studies: pd.DataFrame) -> ClaimContext:
+    """Collect the linked study rows and figure matches for one claim."""
+    ids = _cells.split_list(claim.get("study_ids"))
+    linked = studies[studies["study_id"].astype(str).isin(ids)]
+    domain = _text(claim.get("claimed_outcome_domain"))
+    measures = _cells.split_list(claim.get("claimed_outcome_measure"))
+    if measures:
+        domain_rows = linked[linked["outcome_measure"].astype(str).isin(measures)]
+    elif domain:
+        domains = set(_cells.split_list(domain.replace(",", ";")))
+        domain_rows = linked[linked["outcome_domain"].astype(str).isin(domains)]
+    else:
+        domain_rows = linked
+    pcts = figure_percentages(claim.get("claimed_figure"))
+    found = {i: row_percentages(row) for i, row in domain_rows.iterrows()}
+    hit = [i for i, vals in found.items() if any(pct_match(p, f) for p in pcts for f in vals)]
+    missing = [p for p in pcts if not any(pct_match(p, f) for vals in found.values() for f in vals)]
+    return ClaimContext(claim, linked, domain_rows, pcts, domain_rows.loc[hit], missing, studies)
+
+
+def _where_pct(ctx: ClaimContext, pct: float) -> str:
+    """Where a percentage appears among all linked rows (any domain), for reasons."""
+    spots = [
+        f"{_text(r['study_id'])} {_text(r.get('outcome_measure'))}"
+        for _, r in ctx.linked.iterrows()
+        if any(pct_match(pct, f) for f in row_percentages(r))
+    ]
+    return f" ({pct:g}% is {', '.join(spots)})" if spots else ""
+
+
+# --------------------------------------------------------------------------- rules
+@dataclass(frozen=True)
+class Rule:
+    """One verdict rule: if ``check(ctx)`` returns a reason string, the verdict applies."""
+
+    name: str
+    verdict: str
+    check: Callable[[ClaimContext], str | None]
+
+    @property
+    def description(self) -> str:
+        """First paragraph of the check's docstring."""
+        doc = (self.check.__doc__ or "").strip()
+        return " ".join(doc.split("\n\n")[0].split())
+
+
+def rule_absence_claim(ctx: ClaimContext) -> str | None:
+    """No study is linked and the claim itself says there is no direct evidence.
+
+    The article's own negative verdict (claimed_has_results = no) agrees with
+    finding no study. It is named apart from ``supported`` so that a count of
+    supported claims never includes a benefit the article itself disowns.
+    """
+    if ctx.linked.empty and ctx.get("claimed_has_results") == "no":
+        return ("the article itself says there is no direct evidence (claimed_has_results=no) "
+                "and no study was found: its negative verdict holds, no benefit is supported")
+    return None
+
+
+def rule_other_intervention(ctx: ClaimContext) -> str | None:
+    """The claim carries evidence about another intervention over to the mat.
+
+    claim_about = other_intervention, evidence_intervention names a device
+    that is not a mat (e.g. acupuncture), and no linked mat study tests the
+    claim: evidence about a different intervention is not evidence about a mat.
+    """
+    other = ctx.get("evidence_intervention")
+    if ctx.get("claim_about") != "other_intervention" or not other or other in MAT_DEVICES:
+        return None
+    devices = set(distinct_values(ctx.linked, "device").split(";")) - {""}
+    if devices & MAT_DEVICES:
+        return None
+    return (f"the claim carries evidence about {other} (evidence_intervention) over to the "
+            "mat; evidence about another intervention is not mat evidence, and no mat study "
+            "of the claim is linked")
+
+
+def rule_secondary_unchecked(ctx: ClaimContext) -> str | None:
+    """No study is linked and the claim cites a review: its contents cannot be checked.
+
+    Reviews are not primary study rows; a claim resting on one whose
+    contents have not been verified stays unverified.
+    """
+    design = ctx.get("claimed_design")
+    if ctx.linked.empty and design in SECONDARY_DESIGNS:
+        return f"claimed_design={design}: a secondary source with no primary study linked; contents not verified"
+    return None
+
+
+def rule_no_study(ctx: ClaimContext) -> str | None:
+    """No study in studies.csv matches the claim (study_ids empty)."""
+    if ctx.linked.empty:
+        figure = ctx.get("claimed_figure")
+        what = f" for claimed_figure={figure!r}" if figure else ""
+        other = ctx.get("evidence_intervention")
+        lit = (f"; the claimed benefits come from {other} research (evidence_intervention), "
+               "which is not evidence about a mat") if other else ""
+        return f"study_ids empty: no mat study matching the claim was found{what}{lit}"
+    return None
+
+
+def rule_link_unverified(ctx: ClaimContext) -> str | None:
+    """The link is unverified, every linked row is unverified, or no linked study tests a mat.
+
+    The claims ledger marks the claim-to-study link as unverified
+    (link_status = unverified, when that column exists), or the linked rows
+    rest on unverified values (value_status = unverified on all rows), or the
+    only candidate sources use another device (e.g. manual acupressure), so
+    the claim about mats cannot be confirmed from them.
+    """
+    if ctx.get("link_status") == "unverified":
+        return (f"link_status=unverified: the link to {_study_label(ctx.linked)} is itself "
+                f"unverified{_unverified_detail(ctx)}")
+    statuses = {_text(v) for v in ctx.linked.get("value_status", pd.Series(dtype=str))}
+    if statuses == {"unverified"}:
+        return (
+            f"all linked rows ({_study_label(ctx.linked)}) have value_status=unverified"
+        )
+    devices = {_text(v) for v in ctx.linked.get("device", pd.Series(dtype=str))} - {""}
+    if devices and not devices & MAT_DEVICES:
+        return (
+            f"linked studies ({_study_label(ctx.linked)}) use device={';'.join(sorted(devices))}, "
+            "not a mat; no mat study confirms the claim"
+        )
+    return None
+
+
+def _unverified_detail(ctx: ClaimContext) -> str:
+    """What else is wrong with a claim whose link is unverified (device, sham, figure)."""
+    out = ""
+    other = set(distinct_values(ctx.linked, "device").split(";")) - {""} - MAT_DEVICES
+    if other:
+        others = ctx.linked[ctx.linked["device"].astype(str).isin(other)]
+        out += (f"; and {_study_label(others)} is device={';'.join(sorted(other))}, not a mat: "
+                "not mat evidence")
+        if ctx.get("claimed_control") == "sham":
+            out += (", so its sham comparison cannot show that a mat beats placebo "
+                    "(no mat-vs-sham trial has results)")
+    if not ctx.figure_sources.empty:
+        r = ctx.figure_sources.iloc[0]
+        pcts = "/".join(f"{p:g}%" for p in ctx.figure_pcts)
+        out += (f"; the {pcts} figure itself is {_text(r['study_id'])} "
+                f"{_text(r.get('outcome_measure'))} (design={_text(r.get('design'))}), "
+                "which this claim labels as such; only the unverified link keeps the "
+                "verdict at unverified")
+    return out
+
+
+def rule_figure_not_reported(ctx: ClaimContext) -> str | None:
+    """The claim gives a percentage that no linked study reports for the claimed outcome.
+
+    E.g. an "81-98% pain relief" range whose 81% is not a pain result in any
+    linked study: the figure misrepresents what the sources report.
+    """
+    if ctx.figure_missing:
+        pct = ctx.figure_missing[0]
+        domain = ctx.get("claimed_outcome_domain")
+        what = f"a {domain} result of" if domain else "reported by"
+        return f"claimed_figure {pct:g}% is not {what} any linked study{_where_pct(ctx, pct)}"
+    return None
+
+
+def rule_figure_elsewhere(ctx: ClaimContext) -> str | None:
+    """The claimed figure comes from a linked study of another design or year.
+
+    Every claimed percentage is found in a linked study row in the claimed
+    domain, but that study's design differs from claimed_design, or its year
+    differs from the claimed year: the figure was borrowed from a source other
+    than the one the claim names.
+    """
+    if ctx.figure_sources.empty:
+        return None
+    claimed_design = ctx.get("claimed_design")
+    claimed_year = ctx.claimed_year
+    for sid, rows in ctx.figure_sources.groupby("study_id", sort=False):
+        design = distinct_values(rows, "design")
+        year = distinct_values(rows, "year").split(";")[0].removesuffix(".0")
+        mism = []
+        if claimed_design and design and claimed_design not in design.split(";"):
+            mism.append(f"claimed_design={claimed_design} vs design={design}")
+        if claimed_year and year and claimed_year.strip() != year:
+            mism.append(f"claimed year={claimed_year} vs year={year}")
+        if mism:
+            pcts = "/".join(f"{p:g}%" for p in ctx.figure_pcts)
+            return f"figure {pcts} is from {sid} ({'; '.join(mism)})"
+    return None
+
+
+def rule_results_missing(ctx: ClaimContext) -> str | None:
+    """The claim reports results, but the linked study has none (e.g. a protocol)."""
+    if ctx.get("claimed_has_results") == "yes" and not any(
+        _has_result(r) for _, r in ctx.linked.iterrows()
+    ):
+        return f"claimed_has_results=yes but linked studies ({_study_label(ctx.linked)}) report no results"
+    return None
+
+
+def rule_result_contradicted(ctx: ClaimContext) -> str | None:
+    """The claim says the mat had a significant effect; no linked result in that domain shows one.
+
+    Only rows with a reported result in the claimed outcome domain count;
+    between-group rows are preferred over within-group rows when both exist.
+    """
+    if ctx.get("claimed_significant") != "yes":
+        return None
+    rows = [r for _, r in ctx.domain_rows.iterrows() if _has_result(r)]
+    between = [r for r in rows if _text(r.get("comparison")) == "between_groups"]
+    rows = between or rows
+    if rows and not any(_supports(r) for r in rows):
+        found = "; ".join(
+            f"{_text(r['study_id'])} {_text(r.get('outcome_measure'))}: "
+            f"{_text(r.get('result_direction'))}, significant={_text(r.get('significant')) or 'n/a'}"
+            for r in rows[:3]
+        )
+        return f"claimed_significant=yes but {found}"
+    return None
+
+
+def rule_result_mixed(ctx: ClaimContext) -> str | None:
+    """The claim says the mat helped; linked results in that domain are mixed.
+
+    Some rows favour the mat significantly and others show no difference or
+    favour the control: the claim generalises from part of the evidence.
+    """
+    if ctx.get("claimed_significant") not in {"yes", ""}:
+        return None
+    rows = [r for _, r in ctx.domain_rows.iterrows() if _has_result(r)]
+    good = [r for r in rows if _supports(r)]
+    bad = [r for r in rows if not _supports(r)]
+    if good and bad:
+        bad.sort(key=lambda r: _text(r.get("result_direction")) != "favours_control")
+        b = bad[0]
+        went = (" (the claimed benefit went the other way)"
+                if _text(b.get("result_direction")) == "favours_control" else "")
+        return (
+            f"{len(good)} of {len(rows)} linked results favour the mat; e.g. "
+            f"{_text(b['study_id'])} {_text(b.get('outcome_measure'))}: "
+            f"{_text(b.get('result_direction'))}{went}"
+        )
+    return None
+
+
+def rule_design_overstated(ctx: ClaimContext) -> str | None:
+    """The claimed design ranks above every linked study's design (see DESIGN_RANK)."""
+    claimed = ctx.get("claimed_design")
+    designs = [d for d in distinct_values(ctx.linked, "design").split(";") if d]
+    if claimed and designs:
+        best = max(DESIGN_RANK.get(d, 0) for d in designs)
+        if DESIGN_RANK.get(claimed, 0) > best:
+            return f"claimed_design={claimed} but found design={';'.join(designs)}{_protocol_detail(ctx)}"
+    return None
+
+
+def _protocol_detail(ctx: ClaimContext) -> str:
+    """For a registered protocol: is it randomized, has it results, are the claimed measures registered."""
+    rows = ctx.linked
+    if not set(distinct_values(rows, "design").split(";")) & NO_RESULT_DESIGNS:
+        return ""
+    out = ""
+    if distinct_values(rows, "randomized") == "yes":
+        out += "; the registered trial is randomized (randomized=yes), so the design label is right"
+    if distinct_values(rows, "value_status") == "no_results":
+        out += ("; what is overstated is its status: presented as an active trial, it has no "
+                "results (value_status=no_results)")
+    registered = set(distinct_values(rows, "outcome_measure").split(";"))
+    missing = [m for m in ctx.measures if m not in registered]
+    if missing:
+        out += f"; claimed outcome(s) not registered: {', '.join(missing)}"
+    return out
+
+
+def rule_control_overstated(ctx: ClaimContext) -> str | None:
+    """The claim says sham-controlled, but no linked study compared the mat with a sham."""
+    if ctx.get("claimed_control") == "sham":
+        controls = [c for c in distinct_values(ctx.linked, "control").split(";") if c]
+        if controls and "sham" not in controls:
+            return f"claimed_control=sham but found control={';'.join(controls)}"
+    return None
+
+
+def rule_n_mismatch(ctx: ClaimContext) -> str | None:
+    """The claimed N is neither any linked study's N nor the sum of the linked studies' Ns."""
+    claimed = _num(ctx.claim.get("claimed_n"))
+    ns = study_sizes(ctx.linked)
+    if claimed is None or not ns:
+        return None
+    if int(claimed) in ns.values() or int(claimed) == sum(ns.values()):
+        return None
+    found = ";".join(f"{k}={v}" for k, v in ns.items())
+    return f"claimed_n={int(claimed)} but found n {found}"
+
+
+def rule_consistent(ctx: ClaimContext) -> str | None:
+    """Linked results agree with the claim (at least one supporting row, none contradicting)."""
+    rows = [r for _, r in ctx.domain_rows.iterrows() if _has_result(r)]
+    if ctx.get("claimed_has_results") == "no" and not any(_has_result(r) for _, r in ctx.linked.iterrows()):
+        return f"claim says no results yet; linked study ({_study_label(ctx.linked)}) has none"
+    if rows and all(_supports(r) for r in rows):
+        return (
+            f"{len(rows)} linked result(s) in the claimed domain favour the mat "
+            f"({_study_label(pd.DataFrame(rows))})"
+        )
+    return None
+
+
+def rule_uncheckable(ctx: ClaimContext) -> str | None:
+    """Fallback: a study is linked but nothing it reports can confirm the claim."""
+    return f"linked studies ({_study_label(ctx.linked)}) report nothing that confirms the claim"
+
+
+
+# --------------------------------------------------------------------------- evidence-base rules
+def _col(rows: pd.DataFrame, name: str) -> pd.Series:
+    """A column as text ('' where missing, or everywhere when the column is absent)."""
+    if name not in rows.columns:
+        return pd.Series([""] * len(rows), index=rows.index, dtype=str)
+    return rows[name].map(_text)
+
+
+def _controlled(row: pd.Series) -> bool:
+    """A row that compares the device with a comparator (not a survey, not pre-post)."""
+    return (_text(row.get("comparison")) not in {"within_group", "none", ""}
+            and _text(row.get("control")) not in {"none", ""})
+
+
+def _row_label(row: pd.Series) -> str:
+    return (f"{_text(row['study_id'])} {_text(row.get('outcome_measure'))}: "
+            f"{_text(row.get('result_direction'))}")
+
+
+def rule_measured_opposite(ctx: ClaimContext) -> str | None:
+    """The claim names a measure; the controlled linked rows on it show no change or the opposite.
+
+    Needs claimed_outcome_measure (measure-level matching) and a claim that the
+    mat changes it (claimed_has_results = yes). Only controlled rows count (an
+    uncontrolled survey or a pre-post change does not), and none of them may
+    favour the mat.
+    """
+    if not ctx.measures or ctx.get("claimed_has_results") != "yes":
+        return None
+    rows = [r for _, r in ctx.domain_rows.iterrows() if _has_result(r) and _controlled(r)]
+    if not rows or any(_supports(r) for r in rows):
+        return None
+    opposite = [r for r in rows if _text(r.get("result_direction")) == "favours_control"]
+    what = "the opposite" if opposite else "no change"
+    missing = [m for m in ctx.measures if m not in set(_col(ctx.linked, "outcome_measure"))]
+    never = f"; never measured: {', '.join(missing)}" if missing else ""
+    return (f"claimed_outcome_measure={';'.join(ctx.measures)} was measured and showed {what}: "
+            + "; ".join(_row_label(r) for r in opposite
+                        + [r for r in rows if _text(r.get("result_direction")) != "favours_control"])
+            + never)
+
+
+def rule_harms_understated(ctx: ClaimContext) -> str | None:
+    """The claim plays down harms (claim_about = harms) while a linked study counts people harmed.
+
+    A linked adverse-event row with responders > 0 (e.g. people who stopped
+    because the mat was too painful) contradicts "minor and temporary".
+    """
+    if ctx.get("claim_about") != "harms":
+        return None
+    hits = []
+    for _, r in ctx.linked.iterrows():
+        k, n = _num(r.get("responders")), _num(r.get("denominator"))
+        if _text(r.get("outcome_domain")) == "adverse_events" and k and n:
+            hits.append(f"{_text(r['study_id'])} {_text(r.get('outcome_measure'))} "
+                        f"{int(k)}/{int(n)} ({100 * k / n:.0f}%)")
+    if not hits:
+        return None
+    return ("claim_about=harms plays harms down, but " + "; ".join(hits)
+            + " of the participants reported adverse reactions that stopped or discouraged use")
+
+
+def _papers(rows: pd.DataFrame) -> list[str]:
+    """Distinct publications among rows (one DOI or citation = one paper)."""
+    keys = [_text(r.get("doi")) or _text(r.get("citation")) or _text(r["study_id"])
+            for _, r in rows.iterrows()]
+    return list(dict.fromkeys(keys))
+
+
+def rule_count_overstated(ctx: ClaimContext) -> str | None:
+    """The claim names more studies than the data hold (claim_about = study_count).
+
+    The number in claimed_figure is compared with the peer-reviewed mat/pad
+    papers in studies.csv (one DOI or citation = one paper).
+    """
+    if ctx.get("claim_about") != "study_count":
+        return None
+    m = re.search(r"\d+", ctx.get("claimed_figure"))
+    if m is None or ctx.studies.empty:
+        return None
+    pool = ctx.studies[(_col(ctx.studies, "evidence_status") == "peer_reviewed")
+                       & _col(ctx.studies, "device").isin(MAT_DEVICES)]
+    papers = _papers(pool.drop_duplicates("study_id"))
+    if int(m.group()) <= len(papers):
+        return None
+    return (f"claimed_figure={ctx.get('claimed_figure')!r} but studies.csv holds "
+            f"{len(papers)} peer-reviewed mat/pad papers ({_study_label(pool)})")
+
+
+def _author_groups(study_ids: list[str]) -> dict[str, int]:
+    """study_id -> research-group number: studies sharing an author (data/sources.csv) join."""
+    src = pd.read_csv(default_path("sources.csv"), dtype=str, keep_default_na=False)
+    authors = dict(zip(src["entry"], src["authors"]))
+    names = {s: set(re.findall(r"([A-Z][\w'-]+) [A-Z]{1,3}\b", authors.get(s, "")))
+             or {s} for s in study_ids}
+    group = {s: i for i, s in enumerate(study_ids)}
+    for a in study_ids:
+        for b in study_ids:
+            if names[a] & names[b] and group[a] != group[b]:
+                old, new = group[b], group[a]
+                group = {k: (new if v == old else v) for k, v in group.items()}
+    return group
+
+
+def rule_replication_not_found(ctx: ClaimContext) -> str | None:
+    """A replication claim without the same finding from two independent groups.
+
+    claim_about = replication. A finding counts as replicated when the same
+    outcome measure favours the mat significantly in controlled rows of studies
+    from at least two groups that share no author (data/sources.csv).
+    """
+    if ctx.get("claim_about") != "replication":
+        return None
+    ids = list(dict.fromkeys(ctx.linked["study_id"].astype(str)))
+    group = _author_groups(ids)
+    found: dict[str, set[int]] = {}
+    for _, r in ctx.linked.iterrows():
+        if _controlled(r) and _supports(r):
+            found.setdefault(_text(r.get("outcome_measure")), set()).add(group[_text(r["study_id"])])
+    if any(len(g) >= 2 for g in found.values()):
+        return None
+    by_group: dict[int, list[str]] = {}
+    for sid in ids:
+        by_group.setdefault(group[sid], []).append(sid)
+    sig: dict[int, list[str]] = {}
+    for m, gs in found.items():
+        for g in gs:
+            sig.setdefault(g, []).append(m)
+    parts = [f"{'+'.join(by_group[g])}: {', '.join(ms)}" for g, ms in sig.items()]
+    nulls = [f"{_text(r['study_id'])} {_text(r.get('outcome_measure'))}"
+             for _, r in ctx.linked.iterrows()
+             if _controlled(r) and _text(r.get("result_direction")) == "no_difference"
+             and group[_text(r["study_id"])] not in sig]
+    return ("claim_about=replication but no measure favours the mat in two independent groups "
+            f"({len(by_group)} author groups linked); significant results only from "
+            + (" and ".join(f"[{p}]" for p in parts) or "none")
+            + f"; other groups found no difference: {', '.join(nulls[:6]) or 'none'}")
+
+
+def rule_effect_size_claim(ctx: ClaimContext) -> str | None:
+    """A claim about effect sizes (claim_about = effect_size) that no linked result bears out.
+
+    Fires when no linked row reports an effect estimate or a responder
+    threshold and no effect that matstats can compute comes from a sham
+    comparison; the reason lists the effects that can be computed.
+    """
+    if ctx.get("claim_about") != "effect_size":
+        return None
+    reported = ctx.linked[_col(ctx.linked, "estimate_type").isin({"smd", "md", "rr", "or"})
+                          & _col(ctx.linked, "comparison").eq("between_groups")]
+    eff = study_effect_sizes(ctx.domain_rows).effects
+    if len(reported) or (eff["control_class"] == "sham").any():
+        return None
+    got = [f"{r.study_id} {r.outcome_measure} "
+           + (f"g={r.yi:.2f}" if r.pooled_eligible else
+              f"g{'>' if r.bound_side == 'lower' else '<'}{r.bound_value:.2f} (bound)")
+           + f" vs {r.control}" for r in eff.itertuples()]
+    return ("claim_about=effect_size but no linked study reports an effect size or a clinically "
+            "meaningful (responder) threshold; effects computable from p and N: "
+            + ("; ".join(got) or "none") + "; none against a sham")
+
+
+def rule_evidence_level_overstated(ctx: ClaimContext) -> str | None:
+    """The claim ranks the evidence at the top (claim_about = evidence_level); the trials are small and unblinded.
+
+    Fires when no linked randomized row is sham-controlled or blinded; the
+    reason gives each trial's N and control.
+    """
+    if ctx.get("claim_about") != "evidence_level":
+        return None
+    rnd = ctx.linked[_col(ctx.linked, "randomized") == "yes"]
+    if rnd.empty or (_col(rnd, "control") == "sham").any() or _col(rnd, "blinding").isin(
+            {"participant", "assessor", "double", "single"}).any():
+        return None
+    sizes = study_sizes(rnd)
+    trials = "; ".join(f"{sid} n={sizes.get(sid, '?')} control={distinct_values(g, 'control')}"
+                       for sid, g in rnd.groupby("study_id", sort=False))
+    return ("claim_about=evidence_level (the highest level of evidence) but the linked "
+            f"randomized trials are {trials}: none sham-controlled, none blinded as reported")
+
+
+#: The verdict rules in the order they are tried; the first that fires wins.
+RULES: tuple[Rule, ...] = (
+    Rule("absence_claim", "concedes_no_evidence", rule_absence_claim),
+    Rule("other_intervention", "indirect", rule_other_intervention),
+    Rule("secondary_unchecked", "unverified", rule_secondary_unchecked),
+    Rule("no_study", "not_found", rule_no_study),
+    Rule("link_unverified", "unverified", rule_link_unverified),
+    Rule("harms_understated", "harms_understated", rule_harms_understated),
+    Rule("count_overstated", "overstated", rule_count_overstated),
+    Rule("replication_not_found", "misrepresented", rule_replication_not_found),
+    Rule("effect_size_claim", "overstated", rule_effect_size_claim),
+    Rule("evidence_level_overstated", "overstated", rule_evidence_level_overstated),
+    Rule("figure_not_reported", "misrepresented", rule_figure_not_reported),
+    Rule("figure_elsewhere", "misattributed", rule_figure_elsewhere),
+    Rule("results_missing", "misrepresented", rule_results_missing),
+    Rule("measured_opposite", "contradicted", rule_measured_opposite),
+    Rule("result_contradicted", "misrepresented", rule_result_contradicted),
+    Rule("control_overstated", "misrepresented", rule_control_overstated),
+    Rule("n_mismatch", "misattributed", rule_n_mismatch),
+    Rule("result_mixed", "overstated", rule_result_mixed),
+    Rule("design_overstated", "overstated", rule_design_overstated),
+    Rule("consistent", "supported", rule_consistent),
+    Rule("uncheckable", "unverified", rule_uncheckable),
+)
+
+
+def rules_table(rules: tuple[Rule, ...] = RULES) -> pd.DataFrame:
+    """The verdict rules in order, for display.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per rule with columns ``order`` (1-based), ``rule`` (name),
+        ``verdict`` (assigned when the rule fires) and ``description``.
+    """
+    return pd.DataFrame(
+        {
+            "order": range(1, len(rules) + 1),
+            "rule": [r.name for r in rules],
+            "verdict": [r.verdict for r in rules],
+            "description": [r.description for r in rules],
+        }
+    )
+
+
+def apply_rules(ctx: ClaimContext, rules: tuple[Rule, ...] = RULES) -> tuple[str, str, str]:
+    """Run the rules on one claim; returns ``(verdict, rule_name, reason)``."""
+    for rule in rules:
+        reason = rule.check(ctx)
+        if reason is not None:
+            return rule.verdict, rule.name, reason
+    raise ValueError("no rule fired; the rule list must end with a catch-all rule")
