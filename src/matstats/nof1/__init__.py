@@ -22,6 +22,8 @@ power, power_curve, power_closed_form, cycles_needed_closed_form
     Simulated and noncentral-t power; cycles needed for a target power.
 operating_characteristics, rejection_rates
     Type I error / power / estimate bias of every method over a grid of settings.
+bayes_calibration, randomization_calibration
+    Frequentist calibration of the Bayesian analysis and of the randomization test.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from matstats.nof1.diary import DiaryResult, analyze
 from matstats.nof1.diary_io import example_diary_path, read_diary
 from matstats.nof1.power import (
     PowerCurve,
+    bayes_calibration,
     cycle_difference_variance,
     cycles_needed_closed_form,
     day_t_size_approx,
@@ -53,6 +56,7 @@ __all__ = [
     "PowerCurve",
     "analyze",
     "analyze_many",
+    "bayes_calibration",
     "build_calendar",
     "cycle_difference_variance",
     "cycles_needed_closed_form",

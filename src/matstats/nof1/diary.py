@@ -416,14 +416,12 @@ def _method_rows(row: pd.Series, *, mcid: float, prior_sd: float,
     rows.append(("gls_ar1", est, *t_ci(est, se, df_gls), se, value("gls_ar1_pval"), nan, nan,
                  n_days, "day-level regression (intercept, linear trend, mat) with AR(1) errors, "
                  f"estimated rho {value('gls_ar1_rho'):.2f}, t interval df {df_gls:g}"))
-    est, sd = value("bayes_estimate"), value("bayes_sd")
-    z = float(stats.norm.ppf(q))
-    rows.append(("bayes", est, est - z * sd, est + z * sd, sd, nan, value("bayes_p_benefit"),
+    rows.append(("bayes", value("bayes_estimate"), value("bayes_ci_low"),
+                 value("bayes_ci_high"), value("bayes_sd"), nan, value("bayes_p_benefit"),
                  value("bayes_p_mcid"), n_cyc,
-                 f"normal prior N(0, {prior_sd:g}^2) on the effect, cycle differences with "
-                 "plug-in SD; "
-                 "posterior mean, 95% credible interval; prob_mcid = P(benefit >= "
-                 f"{mcid:g} points)"))
+                 f"normal prior N(0, {prior_sd:g}^2) on the effect, cycle-difference SD "
+                 "integrated out (Jeffreys prior); posterior median, 95% credible interval; "
+                 f"prob_mcid = P(benefit >= {mcid:g} points); basis of the verdict"))
     est, se = value("day_t_estimate"), value("day_t_se")
     rows.append(("day_t", est, *t_ci(est, se, n_days - 2), se, value("day_t_pval"), nan, nan,
                  n_days, "naive day-level two-sample t test; ignores autocorrelation, "

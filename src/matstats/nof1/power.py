@@ -27,6 +27,7 @@ __all__ = [
     "operating_characteristics",
     "day_t_size_approx",
     "randomization_calibration",
+    "bayes_calibration",
 ]
 
 _SCENARIO_KEYS = (
@@ -39,9 +40,10 @@ def rejections(results: pd.DataFrame, method: str, alpha: float = 0.05) -> np.nd
     """Decision of each analysed trial: does ``method`` declare an effect?
 
     ``cycle_t``, ``gls_ar1``, ``randomization`` and ``day_t`` reject when their
-    two-sided p < ``alpha``. ``bayes`` "rejects" when P(benefit) > 1 - alpha/2
-    or < alpha/2 (the two-sided analogue; it is not a calibrated test because
-    the cycle SD is plugged in). A trial the method could not analyse (NaN)
+    two-sided p < ``alpha``. ``bayes`` "rejects" (decides a direction) when
+    P(benefit) > 1 - alpha/2 or < alpha/2, i.e. when its equal-tailed (1 - alpha)
+    credible interval excludes 0; with the cycle SD integrated out this rule is
+    calibrated (:func:`bayes_calibration`). A trial the method could not analyse (NaN)
     counts as not rejecting.
 
     Returns
@@ -150,6 +152,19 @@ def power_closed_form(
         return float(_nct_power(abs(p["effect"]) / math.sqrt(v), cycles - 1, a))
     # every order is s_j = +1 (mat first) / -1 per cycle; d_bar = (1/n) sum_j s_j F_j where
     # F_j = first-period mean - second-period mean of cycle j, so Var = s' K s / n^2
+    K = _first_minus_second_cov(cycles, period_days, washout_days, p["sd"], p["rho"])
+    if cycles <= 16:
+        pats = np.array(list(itertools.product((1.0, -1.0), repeat=cycles - 1)))
+        s = np.column_stack([np.ones(len(pats)), pats])
+    else:
+        s = np.where(np.random.default_rng(0).random((4096, cycles)) < 0.5, -1.0, 1.0)
+    v = np.einsum("kj,jl,kl->k", s, K, s) / cycles**2
+    return float(np.mean(_nct_power(abs(p["effect"]) / np.sqrt(v), cycles - 1, a)))
+
+
+def _first_minus_second_cov(cycles, period_days, washout_days, sd, rho) -> np.ndarray:
+    """Exact covariance (cycles x cycles) of F_j = first-period mean - second-period mean
+    of the non-washout days of cycle j under stationary AR(1) noise."""
     base = schedule(cycles, period_days=period_days, washout_days=washout_days, design="abab")
     info = _validate_schedule(base)
     kept = ~info["washout"]
@@ -158,20 +173,13 @@ def power_closed_form(
     for j in range(cycles):
         F[kept & (info["cycle_index"] == j) & info["mat"], j] = 1.0 / k
         F[kept & (info["cycle_index"] == j) & ~info["mat"], j] = -1.0 / k
-    if p["rho"] == 0:
-        SF = (p["sd"] ** 2) * F
+    if rho == 0:
+        SF = (sd**2) * F
     else:
-        fw = signal.lfilter([1.0], [1.0, -p["rho"]], F, axis=0)
-        bw = signal.lfilter([1.0], [1.0, -p["rho"]], F[::-1], axis=0)[::-1]
-        SF = (p["sd"] ** 2) * (fw + bw - F)
-    K = F.T @ SF
-    if cycles <= 16:
-        pats = np.array(list(itertools.product((1.0, -1.0), repeat=cycles - 1)))
-        s = np.column_stack([np.ones(len(pats)), pats])
-    else:
-        s = np.where(np.random.default_rng(0).random((4096, cycles)) < 0.5, -1.0, 1.0)
-    v = np.einsum("kj,jl,kl->k", s, K, s) / cycles**2
-    return float(np.mean(_nct_power(abs(p["effect"]) / np.sqrt(v), cycles - 1, a)))
+        fw = signal.lfilter([1.0], [1.0, -rho], F, axis=0)
+        bw = signal.lfilter([1.0], [1.0, -rho], F[::-1], axis=0)[::-1]
+        SF = (sd**2) * (fw + bw - F)
+    return F.T @ SF
 
 
 def cycles_needed_closed_form(
@@ -600,4 +608,108 @@ def randomization_calibration(results: pd.DataFrame, cycles: int, *, levels: int
         rows.append({"k": k, "p_level": lvl,
                      "share_at_or_below": float(np.mean(p <= lvl + 1e-12)),
                      "share_se": math.sqrt(lvl * (1 - lvl) / p.size), "n_trials": p.size})
+    return pd.DataFrame(rows)
+
+
+def bayes_calibration(
+    *,
+    cycles: int = 6,
+    rho=(0.0, 0.4, 0.7),
+    effect: float = -1.0,
+    n_null: int = 200_000,
+    n_effect: int = 64_000,
+    period_days: int = 7,
+    washout_days: int = 1,
+    sd: float = 1.2,
+    prior_mean: float = 0.0,
+    prior_sd: float = 2.0,
+    alpha: float = 0.05,
+    rng=None,
+) -> pd.DataFrame:
+    """Frequentist calibration of the ``bayes`` analysis against ``cycle_t``.
+
+    For each ``rho`` the trials are spread evenly over every order the
+    ``"paired_random"`` design can draw (all 2^cycles orders up to 12 cycles, else
+    4096 random orders), so the rates are those of the randomized design. The cycle
+    differences are drawn from their exact joint normal distribution under stationary
+    AR(1) daily noise (the covariance of :func:`power_closed_form`, correlation between
+    cycles included), which is what :func:`matstats.nof1.simulate` followed by the
+    period means produces without missing days.
+
+    Reported, with binomial Monte Carlo SEs:
+
+    - ``direction_rate``: share of null trials in which the analysis decides a
+      direction, P(benefit) < alpha/2 or > 1 - alpha/2 (target: at most about alpha);
+      ``cycle_t_size``: the t test's type I error on the same trials;
+    - ``coverage_null`` / ``coverage_effect``: share of equal-tailed (1 - alpha)
+      credible intervals containing the true effect (0 / ``effect``);
+    - ``power`` and ``cycle_t_power`` at ``effect`` on the same trials, and
+      ``power_diff`` = power - cycle_t_power with the SE of the paired difference.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per rho.
+    """
+    from matstats.nof1._bayes import posterior
+
+    cycles = _checks.integer("cycles", cycles, 2, 20)
+    n_null = _checks.integer("n_null", n_null, 1)
+    n_effect = _checks.integer("n_effect", n_effect, 1)
+    a = _checks.alpha(alpha)
+    eff = _checks.finite("effect", effect)
+    gen = _checks.rng(rng)
+    if cycles <= 12:
+        orders = np.array(list(itertools.product((1.0, -1.0), repeat=cycles)))
+    else:
+        orders = np.where(gen.random((4096, cycles)) < 0.5, -1.0, 1.0)
+    n_ord = len(orders)
+    tcrit = float(stats.t.ppf(1 - a / 2, cycles - 1))
+    rows = []
+    for r in np.atleast_1d(rho).tolist():
+        p = _check_params(effect=eff, sd=sd, rho=r, trend=0, expectation=0,
+                          expectation_half_life=None, carryover=0, carryover_half_life=None,
+                          missing=0, mnar=0, mean=0)
+        L = np.linalg.cholesky(_first_minus_second_cov(cycles, period_days, washout_days,
+                                                       p["sd"], p["rho"]))
+        out = {}
+        for tag, delta, n in (("null", 0.0, n_null), ("effect", eff, n_effect)):
+            per = -(-n // n_ord)
+            stats_ = {"dir": 0, "cover": 0, "t": 0, "both": 0, "n": 0}
+            for s in orders:
+                F = L @ gen.standard_normal((cycles, per))
+                D = s[:, None] * F + delta  # mat minus control, (cycles, trials)
+                dbar = D.mean(axis=0)
+                ss = ((D - dbar) ** 2).sum(axis=0)
+                post = posterior(dbar, ss, cycles, prior_mean=prior_mean, prior_sd=prior_sd,
+                                 mcid=0.0, quantiles=False, at=delta)
+                pb = post["p_below0"]
+                dec = (pb < a / 2) | (pb > 1 - a / 2)
+                cov = (post["cdf_at"] > a / 2) & (post["cdf_at"] < 1 - a / 2)
+                trej = np.abs(dbar) > tcrit * np.sqrt(ss / (cycles - 1) / cycles)
+                stats_["dir"] += int(dec.sum())
+                stats_["cover"] += int(cov.sum())
+                stats_["t"] += int(trej.sum())
+                stats_["both"] += int((dec != trej).sum())
+                stats_["n"] += per
+            out[tag] = stats_
+        nn, ne = out["null"]["n"], out["effect"]["n"]
+
+        def rate(k, m):
+            return k / m, math.sqrt(k / m * (1 - k / m) / m)
+
+        row = {"rho": float(r), "cycles": cycles, "n_orders": n_ord, "n_null": nn}
+        row["direction_rate"], row["direction_rate_se"] = rate(out["null"]["dir"], nn)
+        row["cycle_t_size"], row["cycle_t_size_se"] = rate(out["null"]["t"], nn)
+        row["coverage_null"], row["coverage_null_se"] = rate(out["null"]["cover"], nn)
+        row["n_effect"] = ne
+        row["effect"] = eff
+        row["power"], row["power_se"] = rate(out["effect"]["dir"], ne)
+        row["cycle_t_power"], _ = rate(out["effect"]["t"], ne)
+        row["power_diff"] = row["power"] - row["cycle_t_power"]
+        # paired difference of two indicators: Var = (P(discordant) - diff^2) / n
+        disc = out["effect"]["both"] / ne
+        row["power_diff_se"] = math.sqrt(max(disc - row["power_diff"] ** 2, 0.0) / ne)
+        row["coverage_effect"], row["coverage_effect_se"] = rate(out["effect"]["cover"], ne)
+        rows.append(row)
     return pd.DataFrame(rows)
