@@ -2,7 +2,7 @@
 
 Public API
 ----------
-schedule, plan_calendar
+schedule, plan_calendar, plan_notes
     Day-by-day calendar of a trial (paired random, ABAB or alternating order); the same as
     a dated diary template.
 simulate
@@ -30,8 +30,8 @@ from __future__ import annotations
 
 from matstats.nof1.analysis import METHODS, analyze_many, gls_design, simulate_and_analyze
 from matstats.nof1.calendar import build_calendar
-from matstats.nof1.design import DESIGNS, plan_calendar, schedule
-from matstats.nof1.diary import DiaryResult, analyze
+from matstats.nof1.design import DESIGNS, plan_calendar, plan_notes, schedule
+from matstats.nof1.diary import DiaryResult, analyze, verdict_labels
 from matstats.nof1.diary_io import example_diary_path, read_diary
 from matstats.nof1.power import (
     PowerCurve,
@@ -66,6 +66,7 @@ __all__ = [
     "mean_profile",
     "operating_characteristics",
     "plan_calendar",
+    "plan_notes",
     "power",
     "power_closed_form",
     "power_curve",
@@ -74,6 +75,7 @@ __all__ = [
     "rejection_rates",
     "rejections",
     "schedule",
+    "verdict_labels",
     "simulate",
     "simulate_and_analyze",
 ]
