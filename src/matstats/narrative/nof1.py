@@ -53,6 +53,8 @@ def _fmt_bound(x: float, edges: tuple[float, ...]) -> str:
     """``x`` with one decimal, or more when one decimal would put it on the other side of
     (or onto) one of ``edges`` (0 and the MCID), so a printed bound never contradicts the
     label it supports."""
+    if not math.isfinite(x):
+        return "-"
     for d in (1, 2, 3):
         text = fmt_num(x, d)
         v = float(text)

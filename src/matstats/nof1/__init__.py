@@ -34,7 +34,10 @@ from matstats.nof1.design import DESIGNS, plan_calendar, plan_notes, schedule
 from matstats.nof1.diary import DiaryResult, analyze, verdict_labels
 from matstats.nof1.diary_io import example_diary_path, read_diary
 from matstats.nof1.power import (
+    CALIBRATED_METHODS,
     PowerCurve,
+    is_calibrated,
+    min_pval,
     bayes_calibration,
     cycle_difference_variance,
     cycles_needed_closed_form,
@@ -50,6 +53,7 @@ from matstats.nof1.power import (
 from matstats.nof1.simulate import mean_profile, simulate
 
 __all__ = [
+    "CALIBRATED_METHODS",
     "DESIGNS",
     "METHODS",
     "DiaryResult",
@@ -63,7 +67,9 @@ __all__ = [
     "day_t_size_approx",
     "example_diary_path",
     "gls_design",
+    "is_calibrated",
     "mean_profile",
+    "min_pval",
     "operating_characteristics",
     "plan_calendar",
     "plan_notes",

@@ -28,7 +28,31 @@ __all__ = [
     "day_t_size_approx",
     "randomization_calibration",
     "bayes_calibration",
+    "is_calibrated",
+    "min_pval",
+    "CALIBRATED_METHODS",
+    "UNCALIBRATED_METHODS",
 ]
+
+#: Methods whose type I error holds at the nominal level under the AR(1) model (checked in
+#: notebook 03 and by :func:`bayes_calibration`); only these are ranked by
+#: :func:`power_curve`.
+CALIBRATED_METHODS = ("cycle_t", "gls_ar1", "randomization", "bayes")
+#: Methods shown for comparison only: the naive day-level t test ignores autocorrelation.
+UNCALIBRATED_METHODS = ("day_t",)
+
+
+
+def is_calibrated(method: str, cycles: int) -> bool:
+    """Whether ``method`` holds its level with ``cycles`` cycles (AR(1) model, rho 0-0.7).
+
+    ``day_t`` never does. ``bayes`` does from 3 cycles on; with 2 cycles (1 df) the
+    N(0, 2^2) prior dominates the very wide t likelihood and it decides a direction in
+    about 6% of null trials (:func:`bayes_calibration`, cycles=2), so it is treated as
+    uncalibrated there.
+    """
+    return method in CALIBRATED_METHODS and not (method == "bayes" and cycles < 3)
+
 
 _SCENARIO_KEYS = (
     "trend", "expectation", "expectation_half_life", "carryover", "carryover_half_life",
@@ -57,6 +81,28 @@ def rejections(results: pd.DataFrame, method: str, alpha: float = 0.05) -> np.nd
         pb = results["bayes_p_benefit"].to_numpy()
         return (pb > 1 - a / 2) | (pb < a / 2)
     return results[f"{method}_pval"].to_numpy() < a
+
+
+def min_pval(method: str, cycles: int, *, max_exact_cycles: int = 12,
+             n_permutations: int = 9999) -> float:
+    """Smallest p-value ``method`` can return with ``cycles`` cycles (0 when unbounded).
+
+    The exact two-sided sign-flip test cannot go below 2 / 2^cycles (the observed
+    allocation and its mirror image); its Monte Carlo version not below
+    1 / (n_permutations + 1). The other methods have no floor above 0.
+
+    Examples
+    --------
+    >>> min_pval("randomization", 5), min_pval("cycle_t", 5)
+    (0.0625, 0.0)
+    """
+    method = _check_methods(method)[0]
+    cycles = _checks.integer("cycles", cycles, 1)
+    if method != "randomization":
+        return 0.0
+    if cycles <= _checks.integer("max_exact_cycles", max_exact_cycles, 1, 20):
+        return 2.0 / 2**cycles
+    return 1.0 / (_checks.integer("n_permutations", n_permutations, 1) + 1.0)
 
 
 def cycle_difference_variance(sched, *, sd: float = 1.2, rho: float = 0.4) -> float:
@@ -318,12 +364,19 @@ class PowerCurve:
     curve : pandas.DataFrame
         Columns ``effect``, ``cycles``, ``method``, ``power``, ``power_se``
         (binomial Monte Carlo SE), ``n_sims``, ``power_closed_form`` (noncentral-t
-        power, ``cycle_t`` rows only, NaN otherwise).
+        power, ``cycle_t`` rows only, NaN otherwise), ``calibrated`` (method in
+        :data:`CALIBRATED_METHODS` and :func:`is_calibrated` at that number of cycles),
+        ``type1_error`` and ``type1_error_se`` (the simulated rejection rate with no
+        effect at the same settings, for uncalibrated rows only, NaN otherwise), ``min_pval`` (:func:`min_pval`) and ``reachable``
+        (``min_pval < alpha``: False means the method cannot declare an effect at all
+        with that many cycles, so its power 0 is a floor, not a finding).
     cycles_needed : pandas.DataFrame
         Columns ``effect``, ``method``, ``target``, ``cycles_needed`` (smallest
-        simulated cycles with power >= target, <NA> if none in the grid),
-        ``cycles_needed_closed_form`` (``cycle_t`` only, <NA> otherwise or if
-        not reached within the grid).
+        simulated cycles with power >= target, <NA> if none in the grid or if the
+        method is not calibrated), ``cycles_needed_closed_form`` (``cycle_t`` only,
+        <NA> otherwise or if not reached within the grid), ``calibrated`` and ``rank``
+        (1 = fewest cycles among the calibrated methods for that effect; <NA> for
+        uncalibrated methods and those that do not reach the target).
     """
 
     curve: pd.DataFrame
@@ -385,6 +438,7 @@ def power_curve(
 
         grid = tqdm(grid, unit="cell")
     rows = []
+    null_cache: dict = {}
     for eff, n in grid:
         counts = _simulate_power(eff, cycles=n, period_days=period_days,
                                  washout_days=washout_days, sd=sd, rho=rho, methods=methods,
@@ -394,27 +448,43 @@ def power_curve(
                                 washout_days=washout_days, sd=sd, rho=rho, alpha=a,
                                 design=design)
               if "cycle_t" in methods and not scenario else math.nan)
+        unc = tuple(m for m in methods if not is_calibrated(m, n))
+        if unc and (0.0, n) not in null_cache:
+            null_cache[(0.0, n)] = _simulate_power(
+                0.0, cycles=n, period_days=period_days, washout_days=washout_days, sd=sd,
+                rho=rho, methods=unc, alpha=a, n_sims=n_sims, gen=gen, design=design,
+                n_schedules=n_schedules, scenario=scenario)
         for m in methods:
             pw = counts[m] / n_sims
+            t1 = null_cache[(0.0, n)][m] / n_sims if m in unc else math.nan
+            floor = min_pval(m, n)
             rows.append({
                 "effect": eff, "cycles": n, "method": m, "power": pw,
                 "power_se": math.sqrt(pw * (1 - pw) / n_sims), "n_sims": n_sims,
                 "power_closed_form": cf if m == "cycle_t" else math.nan,
+                "calibrated": is_calibrated(m, n),
+                "type1_error": t1,
+                "type1_error_se": math.sqrt(t1 * (1 - t1) / n_sims) if m in unc else math.nan,
+                "min_pval": floor, "reachable": floor < a,
             })
     curve = pd.DataFrame(rows)
     need = []
     for (eff, m), g in curve.groupby(["effect", "method"], sort=False):
         g = g.sort_values("cycles")
-        hit = g.loc[g["power"] >= t, "cycles"]
+        hit = g.loc[(g["power"] >= t) & g["calibrated"], "cycles"]
         hit_cf = g.loc[g["power_closed_form"] >= t, "cycles"]
+        cal = m in CALIBRATED_METHODS
         need.append({
             "effect": eff, "method": m, "target": t,
-            "cycles_needed": int(hit.iloc[0]) if len(hit) else pd.NA,
+            "cycles_needed": int(hit.iloc[0]) if len(hit) and cal else pd.NA,
             "cycles_needed_closed_form": int(hit_cf.iloc[0]) if len(hit_cf) else pd.NA,
+            "calibrated": cal,
         })
     need = pd.DataFrame(need)
     for c in ("cycles_needed", "cycles_needed_closed_form"):
         need[c] = need[c].astype("Int64")
+    need["rank"] = (need.groupby("effect")["cycles_needed"]
+                    .rank(method="min").astype("Int64"))
     return PowerCurve(curve=curve, cycles_needed=need)
 
 
