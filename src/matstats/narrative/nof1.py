@@ -55,12 +55,19 @@ def _fmt_bound(x: float, edges: tuple[float, ...]) -> str:
     label it supports."""
     if not math.isfinite(x):
         return "-"
-    for d in (1, 2, 3):
-        text = fmt_num(x, d)
+
+    def same_side(text: str) -> bool:
         v = float(text)
-        if all((v > e) == (x > e) and (v < e) == (x < e) for e in edges):
+        return all((v > e) == (x > e) and (v < e) == (x < e) for e in edges)
+
+    for d in (1, 2):
+        text = fmt_num(x, d)
+        if same_side(text):
             return text
-    return f"{x:.1e}"
+    # within 0.005 of an edge: round away from it at 3 decimals, toward x's side
+    near = min(edges, key=lambda e: abs(x - e))
+    v = math.floor(x * 1000) / 1000 if x < near else math.ceil(x * 1000) / 1000
+    return fmt_num(v, 3)
 
 
 def _pct(p: float) -> str:
