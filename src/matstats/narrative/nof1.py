@@ -15,7 +15,7 @@ from matstats import _checks
 from matstats.literature import NOF1_EXPECTATION_BIAS
 from matstats.nof1.diary import COMPARATORS, benefit_scale, verdict_label, verdict_labels
 
-__all__ = ["diary_summary", "make_verdict", "fmt_num", "fmt_pval"]
+__all__ = ["diary_summary", "make_verdict", "method_table", "fmt_num", "fmt_pval"]
 
 
 def fmt_num(x: float, decimals: int = 1) -> str:
@@ -292,6 +292,24 @@ def _reason_counts(excluded: pd.DataFrame) -> str:
     return ", ".join(f"{r}: {n}" for r, n in counts.items())
 
 
+def method_table(result) -> pd.DataFrame:
+    """The method table of a :class:`~matstats.nof1.diary.DiaryResult` as text cells: three
+    decimals (never ``-0.000``), p-values below 0.001 as ``< 0.001``, ``-`` where a method
+    defines no value; without the notes.
+
+    Examples
+    --------
+    >>> from matstats.nof1 import analyze, example_diary_path
+    >>> method_table(analyze(example_diary_path())).set_index("method").at["day_t", "pval"]
+    '< 0.001'
+    """
+    shown = result.methods.drop(columns=["note"]).copy()
+    for c in ("estimate", "ci_low", "ci_high", "se", "prob_benefit", "prob_mcid"):
+        shown[c] = [fmt_num(v, 3) for v in shown[c]]
+    shown["pval"] = [fmt_pval(v) for v in shown["pval"]]
+    return shown
+
+
 def diary_summary(result) -> str:
     """A printable report of a :class:`~matstats.nof1.diary.DiaryResult`: the data used, the
     method table and the verdict.
@@ -320,11 +338,7 @@ def diary_summary(result) -> str:
                  f"{result.rated_cycles}" + ("; the verdict is provisional."
                                              if result.provisional else "."))
     methods = result.methods
-    shown = methods.drop(columns=["note"]).copy()
-    for c in ("estimate", "ci_low", "ci_high", "se", "prob_benefit", "prob_mcid"):
-        shown[c] = [fmt_num(v, 3) for v in shown[c]]
-    shown["pval"] = [fmt_pval(v) for v in shown["pval"]]
-    table = shown.to_string(index=False)
+    table = method_table(result).to_string(index=False)
     notes = "\n".join(f"  {m}: {n}" for m, n in zip(methods["method"], methods["note"]) if n)
     sign = "negative" if result.lower_is_better else "positive"
     parts = [head, "", f"Estimates: mat minus control, in score points ({sign} = better on the "
