@@ -80,7 +80,9 @@ def test_cli_power_progress_and_reproducible(main, capsys):
     assert main([*args, "--no-progress"]) == 0
     first = capsys.readouterr()
     assert first.err == ""
-    assert "cycles reach power" in first.out or "no cycle count" in first.out
+    assert "Cycles needed for power 80% (calibrated methods only" in first.out
+    assert "cannot reach p<0.05 (min p 0.250)" in first.out  # randomization, 3 cycles
+    assert "0.000" not in first.out
     assert main(args) == 0
     second = capsys.readouterr()
     assert second.out == first.out  # same seed -> same table
@@ -108,3 +110,66 @@ def test_cli_nof1_without_subcommand_prints_help(main, capsys):
     assert main(["nof1"]) == 2
     assert "plan" in capsys.readouterr().out
 
+
+
+def _all_actions(parser):
+    import argparse
+
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                yield from _all_actions(sub)
+        else:
+            yield parser.prog, action
+
+
+def test_every_nof1_option_has_help():
+    import argparse
+
+    from matstats.cli import nof1 as cli_nof1
+
+    parser = argparse.ArgumentParser(prog="matstats")
+    cli_nof1.register_cli(parser.add_subparsers())
+    missing = [(prog, a.dest) for prog, a in _all_actions(parser)
+               if a.dest != "help" and not a.help and a.option_strings + [a.dest]]
+    assert missing == []
+
+
+def test_cli_power_sign_convention_and_day_t_warning(main, capsys):
+    assert main(["nof1", "power", "--effect", "-1", "--cycles", "6", "--n-sims", "200",
+                 "--seed", "1", "--method", "cycle_t", "day_t", "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "negative = less pain on the mat" in out
+    assert "1 point(s) lower (less pain) on the mat" in out
+    assert "(type I error" in out and "Warning: day_t is not calibrated" in out
+    ranked = out.split("calibrated methods only")[1]
+    assert "cycle_t" in ranked and "day_t" not in ranked
+
+
+def test_cli_plan_refuses_one_cycle_and_notes_fixed_order(tmp_path, main, capsys):
+    assert main(["nof1", "plan", "--cycles", "1"]) == 2
+    assert "cycles must be >= 2" in capsys.readouterr().err
+    out = tmp_path / "p.csv"
+    assert main(["nof1", "plan", "--cycles", "4", "--design", "abab", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "fixed (design abab)" in err
+    assert set(pd.read_csv(out)["design"]) == {"abab"}
+
+
+def test_cli_analyze_fixed_design_and_provisional(tmp_path, main, capsys):
+    out = tmp_path / "plan.csv"
+    assert main(["nof1", "plan", "--cycles", "6", "--design", "abab", "--start-date",
+                 "2026-06-01", "--out", str(out)]) == 0
+    s = pd.read_csv(out, keep_default_na=False)
+    rng = np.random.default_rng(0)
+    score = np.where(s["condition"] == "mat", 3, 5) + rng.integers(-1, 2, len(s))
+    s["score"] = np.where(s["cycle"] <= 3, score.astype(str), "")  # stopped after 3 of 6
+    s.to_csv(out, index=False)
+    capsys.readouterr()
+    assert main(["nof1", "analyze", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "exact over all" not in text
+    assert "not reported: the order was fixed (design abab)" in text
+    verdict = text.split("Verdict: ")[1]
+    assert verdict.startswith("Provisional: only 3 of the 6 planned cycles")
+    assert "no randomization test is reported" in verdict

@@ -169,24 +169,70 @@ def test_randomization_monte_carlo_above_the_exact_size(sched):
     assert (mc > 0).all()
 
 
-def test_bayes_matches_numerical_posterior(sched):
+def ref_t_normal_posterior(d, prior_sd=2.0, lo=-15.0, hi=15.0, n_grid=600001):
+    """Posterior of delta on a fine grid: Student t likelihood of the paired t test (the
+    cycle SD integrated out under the Jeffreys prior 1/sigma) times the N(0, prior_sd^2)
+    prior. Independent of the library's quadrature over sigma."""
+    n = d.size
+    ss = np.sum((d - d.mean()) ** 2)
+    grid = np.linspace(lo, hi, n_grid)
+    logp = -n / 2 * np.log1p(n * (grid - d.mean()) ** 2 / ss) + stats.norm.logpdf(grid, 0,
+                                                                                    prior_sd)
+    w = np.exp(logp - logp.max())
+    w /= w.sum()
+    cdf = np.cumsum(w) - w / 2  # trapezoid-consistent: P(delta < grid[i])
+    return grid, w, cdf
+
+
+@pytest.mark.parametrize("prior_sd", [2.0, 0.5, 1e4])
+def test_bayes_matches_numerical_posterior(sched, prior_sd):
     y = nof1.simulate(sched, 3, effect=-1.5, rho=0.2, rng=31)
-    res = nof1.analyze_many(sched, y, methods="bayes", prior_mean=0.0, prior_sd=2.0, mcid=2.0)
-    grid = np.linspace(-15, 15, 300001)
+    res = nof1.analyze_many(sched, y, methods="bayes", prior_mean=0.0, prior_sd=prior_sd,
+                            mcid=2.0)
     for i in range(3):
         d = ref_cycle_differences(sched, y[i])
-        s = d.std(ddof=1)
-        # unnormalised log posterior on a grid: N(0, 2^2) prior x prod N(d_j; delta, s^2)
-        logp = stats.norm.logpdf(grid, 0, 2) + stats.norm.logpdf(
-            d[:, None], grid[None, :], s).sum(axis=0)
-        w = np.exp(logp - logp.max())
-        w /= w.sum()
+        grid, w, cdf = ref_t_normal_posterior(d, prior_sd)
         mean = np.sum(w * grid)
-        assert res.loc[i, "bayes_estimate"] == pytest.approx(mean, abs=1e-6)
+        # grid step 5e-5: tolerances are a few grid steps
+        assert res.loc[i, "bayes_estimate"] == pytest.approx(np.interp(0.5, cdf, grid),
+                                                             abs=2e-4)
         assert res.loc[i, "bayes_sd"] == pytest.approx(
-            math.sqrt(np.sum(w * (grid - mean) ** 2)), abs=1e-6)
-        assert res.loc[i, "bayes_p_benefit"] == pytest.approx(w[grid < 0].sum(), abs=1e-4)
-        assert res.loc[i, "bayes_p_mcid"] == pytest.approx(w[grid < -2].sum(), abs=1e-4)
+            math.sqrt(np.sum(w * (grid - mean) ** 2)), abs=1e-4)
+        assert res.loc[i, "bayes_p_benefit"] == pytest.approx(np.interp(0.0, grid, cdf), abs=1e-4)
+        assert res.loc[i, "bayes_p_mcid"] == pytest.approx(np.interp(-2.0, grid, cdf), abs=1e-4)
+        assert res.loc[i, "bayes_ci_low"] == pytest.approx(np.interp(0.025, cdf, grid),
+                                                           abs=2e-4)
+        assert res.loc[i, "bayes_ci_high"] == pytest.approx(np.interp(0.975, cdf, grid),
+                                                            abs=2e-4)
+
+
+def test_bayes_with_a_vague_prior_is_the_paired_t_test(sched):
+    # flat-prior limit: the posterior is the t distribution of cycle_t, so the credible
+    # interval is the t interval and P(benefit) is the one-sided t p-value
+    y = nof1.simulate(sched, 50, effect=-0.8, rng=4)
+    res = nof1.analyze_many(sched, y, methods=("cycle_t", "bayes"), prior_sd=1e6)
+    df = sched["cycle"].nunique() - 1
+    h = stats.t.ppf(0.975, df) * res["cycle_t_se"]
+    np.testing.assert_allclose(res["bayes_ci_low"], res["cycle_t_estimate"] - h, atol=1e-6)
+    np.testing.assert_allclose(res["bayes_ci_high"], res["cycle_t_estimate"] + h, atol=1e-6)
+    t = res["cycle_t_estimate"] / res["cycle_t_se"]
+    np.testing.assert_allclose(res["bayes_p_benefit"], stats.t.sf(t, df), atol=1e-7)
+
+
+def test_bayes_quadrature_handles_prior_data_conflict():
+    # two cycles, a huge difference with a tiny spread: the t likelihood's heavy tail and the
+    # prior pull apart (bimodal posterior); the quadrature grid follows the conflict
+    from matstats.nof1._bayes import posterior
+
+    for dbar, sd, n in [(20.0, 0.01, 2), (8.0, 0.5, 3), (-5.0, 10.0, 4), (0.05, 0.5, 12)]:
+        d = dbar + sd * np.array([-1.0, 1.0] * (n // 2) + [0.0] * (n % 2))
+        d = d - d.mean() + dbar
+        grid, w, cdf = ref_t_normal_posterior(d, 2.0, lo=-80, hi=80, n_grid=1600001)
+        ss = np.sum((d - dbar) ** 2)
+        r = posterior(dbar, ss, n, prior_mean=0.0, prior_sd=2.0, mcid=2.0)
+        assert float(r["p_below0"]) == pytest.approx(np.interp(0.0, grid, cdf), abs=1e-4)
+        assert float(r["mean"]) == pytest.approx(np.sum(w * grid), abs=1e-3)
+        assert float(r["low"]) == pytest.approx(np.interp(0.025, cdf, grid), abs=1e-3)
 
 
 def test_fused_pipeline_equals_simulate_then_analyze(sched):

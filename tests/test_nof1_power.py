@@ -88,11 +88,13 @@ def test_power_curve_and_cycles_needed():
                           n_sims=400, rng=5)
     curve = pc.to_frame()
     assert list(curve.columns) == ["effect", "cycles", "method", "power", "power_se", "n_sims",
-                                   "power_closed_form"]
+                                   "power_closed_form", "calibrated", "type1_error",
+                                   "type1_error_se", "min_pval", "reachable"]
     assert len(curve) == 2 * 4 * 2
     # randomization cannot reach p < 0.05 with fewer than 6 cycles (min p = 2 / 2^n)
     r = curve[(curve["method"] == "randomization") & (curve["cycles"] < 6)]
-    assert (r["power"] == 0).all()
+    assert (r["power"] == 0).all() and not r["reachable"].any()
+    np.testing.assert_allclose(r["min_pval"], 2.0 / 2.0 ** r["cycles"])
     assert curve.loc[curve["method"] != "cycle_t", "power_closed_form"].isna().all()
     need = pc.cycles_needed
     for _, row in need.iterrows():
@@ -178,3 +180,50 @@ def test_operating_characteristics_grid_and_reproducibility():
                         "cycle_t_pval": [0.01, np.nan]})
     r = nof1.rejection_rates(res, methods=["cycle_t"])
     assert r.loc[0, "rate"] == 0.5 and r.loc[0, "n_not_analysed"] == 1
+
+
+def test_power_curve_ranks_only_calibrated_methods():
+    pc = nof1.power_curve([-2.0], [2, 6], methods=("cycle_t", "bayes", "day_t"), n_sims=300,
+                          rng=3)
+    c = pc.curve.set_index(["cycles", "method"])
+    # day_t is shown beside its type I error at the same settings (about 15% at rho 0.4)
+    for n in (2, 6):
+        assert not c.at[(n, "day_t"), "calibrated"]
+        assert c.at[(n, "day_t"), "type1_error"] > 0.08  # 5% + > 4 binomial SE at n = 300
+    assert np.isnan(c.at[(6, "cycle_t"), "type1_error"])
+    # bayes with 2 cycles (1 df) is not calibrated; from 3 cycles on it is
+    assert not c.at[(2, "bayes"), "calibrated"] and c.at[(6, "bayes"), "calibrated"]
+    need = pc.cycles_needed.set_index("method")
+    assert pd.isna(need.at["day_t", "cycles_needed"]) and pd.isna(need.at["day_t", "rank"])
+    assert need.at["cycle_t", "rank"] == 1
+
+
+def test_min_pval():
+    assert nof1.min_pval("randomization", 6) == 2 / 64
+    assert nof1.min_pval("randomization", 14) == pytest.approx(1 / 10000)
+    assert nof1.min_pval("gls_ar1", 2) == 0.0
+    with pytest.raises(ValueError, match="cycles must be >= 1"):
+        nof1.min_pval("randomization", 0)
+
+
+def test_bayes_calibration_small_run():
+    # 64 orders x 100 null trials per rho. The full >= 200k run is in notebook 03. Tolerance:
+    # 4 binomial SE of a 5% rate at n = 6400 is 0.011; the paired power difference has SE
+    # about 0.004 at n = 3200, so |power - cycle_t power| < 0.05 holds with a wide margin.
+    tab = nof1.bayes_calibration(rho=(0.0, 0.7), n_null=6400, n_effect=3200, rng=12)
+    assert (tab["n_null"] == 6400).all() and (tab["n_orders"] == 64).all()
+    assert (tab["direction_rate"] < 0.05 + 0.011).all()
+    assert (tab["coverage_null"] > 0.95 - 0.011).all()
+    assert (tab["coverage_effect"] > 0.95 - 0.016).all()
+    assert (tab["power_diff"].abs() < 0.05).all()
+    np.testing.assert_allclose(tab["coverage_null"], 1 - tab["direction_rate"])
+
+
+def test_bayes_calibration_agrees_with_simulate_path():
+    # the calibration draws the cycle differences from their exact AR(1) covariance; the
+    # same rates from simulate() + analyze_many over random orders agree within MC error
+    direct = nof1.bayes_calibration(rho=(0.7,), n_null=12800, n_effect=64, rng=5)
+    oc = nof1.operating_characteristics(rho=0.7, effect=0.0, methods=("bayes",),
+                                        n_trials=6400, n_schedules=64, rng=6)
+    se = math.sqrt(0.05 * 0.95 * (1 / 12800 + 1 / 6400))
+    assert abs(direct["direction_rate"].iloc[0] - oc["rate"].iloc[0]) < 4 * se

@@ -11,8 +11,13 @@ Commands
     :func:`matstats.narrative.nof1.diary_summary`); exit 1 with the data error on bad input.
 ``matstats nof1 power --effect E [E ...] --cycles 2-12 [--rho 0.4] [--n-sims 2000] ...``
     Print the simulated power curve (:func:`matstats.nof1.power.power_curve`, with a tqdm
-    progress bar on stderr unless ``--no-progress``) and the smallest number of cycles
-    reaching ``--target``.
+    progress bar on stderr unless ``--no-progress``) and, for the calibrated methods only,
+    the smallest number of cycles reaching ``--target``. ``day_t`` is printed beside its
+    simulated type I error with a warning; cycle counts at which a method cannot reach
+    ``--alpha`` at all (the randomization test's smallest p is 2/2^cycles) are marked.
+
+Sign convention everywhere: an effect is mat minus control in score points, so with a pain
+score a negative effect means less pain on the mat.
 """
 
 from __future__ import annotations
@@ -102,6 +107,8 @@ def register_cli(subparsers) -> None:
     pp.add_argument("--out", default="-", help="output CSV path (default: standard output)")
     pp.add_argument("--figure", default=None, help="also write a calendar figure (PNG) here")
     pp.set_defaults(func=_param_errors(_cmd_plan))
+    pp.epilog = ("Plans need at least 2 cycles; fewer than 6, or a fixed order, are written "
+                 "with a note on what they cannot show.")
 
     # analyze ------------------------------------------------------------------------------
     pa = sub.add_parser("analyze", help="analyse a filled-in diary CSV and print the verdict")
@@ -119,23 +126,35 @@ def register_cli(subparsers) -> None:
                     help="period length, only needed without a cycle column")
     pa.add_argument("--higher-is-better", action="store_true",
                     help="a higher score is better (e.g. sleep quality); default: lower is better")
+    pa.add_argument("--design", default=None, choices=("paired_random", "abab", "alternating"),
+                    help="how the order within cycles was decided (default: the diary's design "
+                    "column, else unknown); the randomization test is reported only for "
+                    "paired_random")
+    pa.add_argument("--planned-cycles", type=int, default=None,
+                    help="cycles the trial was planned to have (default: the cycles in the "
+                    "diary); fewer rated cycles make the verdict provisional")
     pa.add_argument("--figure", default=None, help="also write the diary figure (PNG) here")
     pa.set_defaults(func=_param_errors(_cmd_analyze))
 
     # power --------------------------------------------------------------------------------
     pw = sub.add_parser("power", help="simulated power over numbers of cycles")
     pw.add_argument("--effect", type=float, nargs="+", required=True,
-                    help="true mat effect(s) in points (negative = less pain), e.g. -1 -2")
+                    help="true mat effect(s): mat minus control in score points, negative = "
+                    "less pain on the mat, e.g. -1 -2")
     pw.add_argument("--cycles", type=parse_cycles, default=parse_cycles("2-12"),
                     help="cycle counts: 2-12, 4,6,8 or 6 (default 2-12)")
-    pw.add_argument("--period-days", type=int, default=7)
-    pw.add_argument("--washout-days", type=int, default=1)
+    pw.add_argument("--period-days", type=int, default=7, help="days per period (default 7)")
+    pw.add_argument("--washout-days", type=int, default=1,
+                    help="days at the start of each period not analysed (default 1)")
     pw.add_argument("--sd", type=float, default=1.2, help="within-person SD (default 1.2)")
     pw.add_argument("--rho", type=float, default=0.4, help="lag-1 autocorrelation (default 0.4)")
-    pw.add_argument("--method", nargs="+", default=["cycle_t"],
+    pw.add_argument("--method", nargs="+", default=["cycle_t", "bayes", "randomization"],
                     choices=("cycle_t", "gls_ar1", "randomization", "bayes", "day_t"),
-                    help="analysis method(s) (default cycle_t)")
-    pw.add_argument("--alpha", type=float, default=0.05)
+                    help="analysis method(s) (default cycle_t bayes randomization); day_t is "
+                    "not calibrated and is shown only beside its type I error")
+    pw.add_argument("--alpha", type=float, default=0.05,
+                    help="two-sided level; bayes decides when P(benefit) is outside "
+                    "[alpha/2, 1 - alpha/2] (default 0.05)")
     pw.add_argument("--n-sims", type=int, default=2000,
                     help="simulated trials per grid point (default 2000)")
     pw.add_argument("--target", type=float, default=0.8,
@@ -153,7 +172,7 @@ def register_cli(subparsers) -> None:
 
 
 def _cmd_plan(args) -> int:
-    from matstats.nof1 import plan_calendar
+    from matstats.nof1 import plan_calendar, plan_notes
 
     cal = plan_calendar(
         args.cycles,
@@ -175,6 +194,8 @@ def _cmd_plan(args) -> int:
             f"{args.cycles} cycles, {n_mat} mat days; fill in 'score' each day "
             f"(and 'blinding_guess' if you use a sham mat)"
         )
+    for note in plan_notes(args.cycles, args.design):
+        print(f"note: {note}", file=sys.stderr)
     if args.figure:
         _save_figure(args.figure, "plot_schedule_calendar", cal,
                      title=f"Trial calendar: {args.cycles} cycles")
@@ -209,6 +230,8 @@ def _cmd_analyze(args) -> int:
         washout_days=args.washout_days,
         period_days=args.period_days,
         lower_is_better=not args.higher_is_better,
+        design=args.design,
+        planned_cycles=args.planned_cycles,
     )
     print(diary_summary(res))
     if args.figure:
@@ -244,21 +267,66 @@ def _cmd_power(args) -> int:
         rng=args.seed,
         progress=not args.no_progress and _tqdm_available(),
     )
-    curve = res.curve.copy()
-    curve.insert(2, "days", 2 * curve["cycles"] * args.period_days)
-    print(
-        f"Simulated power (two-sided alpha {args.alpha:g}, SD {args.sd:g}, rho {args.rho:g}, "
-        f"{args.period_days}-day periods, {args.washout_days} washout day(s), "
-        f"{args.n_sims} simulated trials per point; power_closed_form = noncentral t, "
-        "cycle_t only)"
-    )
-    print(curve.to_string(index=False, float_format=lambda v: f"{v:.3f}", na_rep="-"))
-    print()
-    for row in res.cycles_needed.itertuples(index=False):
-        if pd.isna(row.cycles_needed):
-            print(f"effect {row.effect:+g}, {row.method}: no cycle count in the grid reaches "
-                  f"power {row.target:.0%}")
-        else:
-            print(f"effect {row.effect:+g}, {row.method}: {row.cycles_needed} cycles reach power "
-                  f"{row.target:.0%} ({row.cycles_needed * 2 * args.period_days} days)")
+    print(power_report(res, alpha=args.alpha, sd=args.sd, rho=args.rho,
+                       period_days=args.period_days, washout_days=args.washout_days,
+                       n_sims=args.n_sims))
     return 0
+
+
+def _effect_words(e: float) -> str:
+    if e < 0:
+        return f"effect {e:g}: {abs(e):g} point(s) lower (less pain) on the mat"
+    if e > 0:
+        return (f"effect +{e:g}: {e:g} point(s) higher on the mat, i.e. more pain if the score is "
+                f"pain (power is the same as for {-e:g})")
+    return "effect 0: no difference (the power is the rate of false findings)"
+
+
+def power_report(res, *, alpha, sd, rho, period_days, washout_days, n_sims) -> str:
+    """The text printed by ``matstats nof1 power`` for a :class:`~matstats.nof1.PowerCurve`."""
+    from matstats.narrative.nof1 import fmt_pval
+
+    curve = res.curve
+    out = [
+        f"Simulated power (two-sided alpha {alpha:g}, SD {sd:g}, rho {rho:g}, {period_days}-day "
+        f"periods, {washout_days} washout day(s), {n_sims} simulated trials per point). Effects "
+        "are mat minus control in score points: negative = less pain on the mat.",
+    ]
+    for eff, g in curve.groupby("effect", sort=False):
+        out += ["", _effect_words(float(eff))]
+        table = {}
+        for row in g.itertuples(index=False):
+            if not row.reachable:
+                cell = f"cannot reach p<{alpha:g} (min p {fmt_pval(row.min_pval)})"
+            elif not row.calibrated:
+                cell = f"{row.power:.3f} (type I error {row.type1_error:.3f})"
+            else:
+                cell = f"{row.power:.3f}"
+            table.setdefault(row.cycles, {})[row.method] = cell
+            if row.method == "cycle_t" and pd.notna(row.power_closed_form):
+                table[row.cycles]["cycle_t closed form"] = f"{row.power_closed_form:.3f}"
+        frame = pd.DataFrame.from_dict(table, orient="index")
+        frame.index.name = "cycles"
+        frame.insert(0, "days", [2 * c * period_days for c in frame.index])
+        out.append(frame.to_string())
+    unc = curve[~curve["calibrated"]]
+    for m, g in unc.groupby("method", sort=False):
+        cyc = sorted(g["cycles"].unique())
+        where = "" if m == "day_t" else f" with {', '.join(map(str, cyc))} cycle(s)"
+        out += ["", f"Warning: {m} is not calibrated{where}: with no effect at all it still "
+                f"declared one in up to {g['type1_error'].max():.0%} of the simulated trials "
+                f"(nominal {alpha:.0%}), so its power there is not comparable and is not "
+                "ranked."]
+    out += ["", f"Cycles needed for power {res.cycles_needed['target'].iloc[0]:.0%} "
+            "(calibrated methods only, fewest first):"]
+    for eff, g in res.cycles_needed[res.cycles_needed["calibrated"]].groupby("effect",
+                                                                             sort=False):
+        g = g.sort_values(["rank", "method"], na_position="last")
+        for row in g.itertuples(index=False):
+            if pd.isna(row.cycles_needed):
+                out.append(f"  effect {row.effect:g}, {row.method}: not reached within the "
+                           "cycles simulated")
+            else:
+                out.append(f"  effect {row.effect:g}, {row.method}: {row.cycles_needed} cycles "
+                           f"({row.cycles_needed * 2 * period_days} days)")
+    return "\n".join(out)

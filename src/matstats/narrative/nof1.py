@@ -13,13 +13,61 @@ import pandas as pd
 
 from matstats import _checks
 from matstats.literature import NOF1_EXPECTATION_BIAS
-from matstats.nof1.diary import COMPARATORS, benefit_scale, verdict_label
+from matstats.nof1.diary import COMPARATORS, benefit_scale, verdict_label, verdict_labels
 
-__all__ = ["diary_summary", "make_verdict"]
+__all__ = ["diary_summary", "make_verdict", "method_table", "fmt_num", "fmt_pval"]
+
+
+def fmt_num(x: float, decimals: int = 1) -> str:
+    """``x`` rounded to ``decimals``, never printed as ``-0.0``; NaN as ``-``.
+
+    Examples
+    --------
+    >>> fmt_num(-0.04), fmt_num(-0.06), fmt_num(float("nan"))
+    ('0.0', '-0.1', '-')
+    """
+    if not math.isfinite(x):
+        return "-"
+    out = f"{x:.{decimals}f}"
+    return out[1:] if out.startswith("-") and float(out) == 0 else out
+
+
+def fmt_pval(p: float) -> str:
+    """A p-value: ``< 0.001`` below 0.001, else three decimals; NaN as ``-``.
+
+    Examples
+    --------
+    >>> fmt_pval(0.0004), fmt_pval(0.03125)
+    ('< 0.001', '0.031')
+    """
+    if not math.isfinite(p):
+        return "-"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
 def _fmt_p(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def _fmt_bound(x: float, edges: tuple[float, ...]) -> str:
+    """``x`` with one decimal, or more when one decimal would put it on the other side of
+    (or onto) one of ``edges`` (0 and the MCID), so a printed bound never contradicts the
+    label it supports."""
+    if not math.isfinite(x):
+        return "-"
+
+    def same_side(text: str) -> bool:
+        v = float(text)
+        return all((v > e) == (x > e) and (v < e) == (x < e) for e in edges)
+
+    for d in (1, 2):
+        text = fmt_num(x, d)
+        if same_side(text):
+            return text
+    # within 0.005 of an edge: round away from it at 3 decimals, toward x's side
+    near = min(edges, key=lambda e: abs(x - e))
+    v = math.floor(x * 1000) / 1000 if x < near else math.ceil(x * 1000) / 1000
+    return fmt_num(v, 3)
 
 
 def _pct(p: float) -> str:
@@ -30,36 +78,36 @@ def _pct(p: float) -> str:
     return f"{p:.0%}"
 
 
-#: First sentence of the verdict, by label: format strings over b, lo, hi (benefit scale),
-#: mcid, n_cycles and better / worse ("lower" / "higher" for a pain score).
+#: First sentence of the verdict, by label: format strings over b, lo, hi (benefit scale,
+#: already formatted), mcid, n_cycles and better / worse ("lower" / "higher" for a pain score).
 _HEADLINES = {
     "no_interval": (
         "Unclear: with {n_cycles} usable cycle(s) no interval can be computed; run more "
         "cycles (at least 3, and 6 for the randomization test to be able to reach p < 0.05)."
     ),
     "benefit_likely": (
-        "Benefit likely: your scores were {b:.1f} points {better} on the mat "
-        "(95% CI {lo:.1f} to {hi:.1f}), at least the {mcid:g}-point difference "
+        "Benefit likely: your scores were {b} points {better} on the mat "
+        "(95% credible interval {lo} to {hi}), at least the {mcid:g}-point difference "
         "that people usually notice."
     ),
     "small_benefit_likely": (
-        "A benefit is likely but small: your scores were {b:.1f} points {better} on the "
-        "mat (95% CI {lo:.1f} to {hi:.1f}), less than the {mcid:g}-point difference "
+        "A benefit is likely but small: your scores were {b} points {better} on the "
+        "mat (95% credible interval {lo} to {hi}), less than the {mcid:g}-point difference "
         "that people usually notice."
     ),
     "worse_on_mat": (
-        "Worse on the mat: your scores were {minus_b:.1f} points {worse} "
-        "on mat periods (95% CI {minus_hi:.1f} to {minus_lo:.1f})."
+        "Worse on the mat: your scores were {minus_b} points {worse} "
+        "on mat periods (95% credible interval {minus_hi} to {minus_lo})."
     ),
     "no_meaningful_benefit": (
-        "No meaningful benefit: the difference was {b:.1f} points in the mat's favour "
-        "(95% CI {lo:.1f} to {hi:.1f}); the interval rules out the {mcid:g}-point benefit "
-        "that people usually notice."
+        "No meaningful benefit: the difference was {b} points in the mat's favour "
+        "(95% credible interval {lo} to {hi}); the interval rules out the {mcid:g}-point "
+        "benefit that people usually notice."
     ),
     "unclear": (
-        "Unclear: the difference was {b:.1f} points in the mat's favour (95% CI {lo:.1f} to "
-        "{hi:.1f}), which includes both no effect and a {mcid:g}-point benefit; more cycles "
-        "would narrow it."
+        "Unclear: the difference was {b} points in the mat's favour (95% credible interval "
+        "{lo} to {hi}), which includes both no effect and a {mcid:g}-point benefit; more "
+        "cycles would narrow it."
     ),
 }
 
@@ -68,32 +116,38 @@ def _headline(label: str, b: float, lo: float, hi: float, *, mcid: float, n_cycl
               lower_is_better: bool) -> str:
     finite = math.isfinite(b) and math.isfinite(lo) and math.isfinite(hi)
     key = label if finite else "no_interval"
+    edges = (0.0, mcid)
+    neg_edges = (0.0, -mcid)
     return _HEADLINES[key].format(
-        b=b, lo=lo, hi=hi, minus_b=-b, minus_lo=-lo, minus_hi=-hi, mcid=mcid,
-        n_cycles=n_cycles, better="lower" if lower_is_better else "higher",
+        b=fmt_num(b), lo=_fmt_bound(lo, edges), hi=_fmt_bound(hi, edges),
+        minus_b=fmt_num(-b), minus_lo=_fmt_bound(-lo, neg_edges),
+        minus_hi=_fmt_bound(-hi, neg_edges), mcid=mcid, n_cycles=n_cycles,
+        better="lower" if lower_is_better else "higher",
         worse="higher" if lower_is_better else "lower",
     )
 
 
-def _test_sentences(*, mcid, n_cycles, prob_benefit, prob_mcid, pval_randomization,
-                    min_pval_randomization, pval_day_t, pval_cycle_t, alpha) -> list[str]:
-    """Bayesian probabilities, the randomization test and a disagreeing day-level t test."""
-    out = []
-    if math.isfinite(prob_benefit):
-        out.append(f"Posterior probability that the mat helps at all: {_pct(prob_benefit)}; "
-                   f"that it helps by {mcid:g} points or more: {_pct(prob_mcid)}.")
-    if math.isfinite(pval_randomization):
-        s = f"Randomization test {_fmt_p(pval_randomization)}"
-        if math.isfinite(min_pval_randomization) and min_pval_randomization > alpha:
-            s += (f" (with {n_cycles} cycles it cannot go below {min_pval_randomization:.3f}, "
-                  f"so it can never reach {alpha:g})")
-        out.append(s + ".")
-    if (math.isfinite(pval_day_t) and math.isfinite(pval_cycle_t)
-            and (pval_day_t < alpha) != (pval_cycle_t < alpha)):
-        out.append(f"The naive day-by-day t test gives {_fmt_p(pval_day_t)}; it treats "
-                   "correlated days as independent and overstates certainty, so it is shown "
-                   "for comparison only.")
-    return out
+def _randomization_sentence(*, decided: bool, n_cycles, pval, min_pval, alpha, randomized,
+                            design) -> str | None:
+    if randomized is False:
+        return (f"The order within cycles was fixed (design {design}), not decided by coin "
+                "flips, so no randomization test is reported, and a slow drift in your scores "
+                "could look like a mat effect.")
+    if not math.isfinite(pval):
+        return None
+    s = f"Randomization test {_fmt_p(pval)}"
+    if randomized is None:
+        s += " (valid only if a coin decided the order of each cycle)"
+    if math.isfinite(min_pval) and min_pval > alpha:
+        s += (f"; with {n_cycles} cycles it cannot go below {min_pval:.3f}, "
+              f"so it can never reach {alpha:g}")
+    elif pval < alpha and not decided:
+        s += ("; on its own it would call the difference real, but the analysis above is not "
+              "sure of the direction, so take it as a hint only")
+    elif pval >= alpha and decided:
+        s += ("; it does not confirm the verdict on its own, which therefore leans on the "
+              "analysis's assumption of normally distributed cycle differences")
+    return s + "."
 
 
 def _comparator_sentence(label: str, lo: float, *, comparator: str, bang_bi_mat: float) -> str:
@@ -134,20 +188,34 @@ def make_verdict(
     pval_cycle_t: float = math.nan,
     alpha: float = 0.05,
     bang_bi_mat: float = math.nan,
+    planned_cycles: int | None = None,
+    randomized: bool | None = None,
+    design: str | None = None,
 ) -> tuple[str, str]:
-    """Plain-language verdict from the primary (cycle-level) estimate and its 95% CI.
+    """Plain-language verdict from one analysis: its estimate, 95% interval and probabilities.
 
-    The label is :func:`matstats.nof1.diary.verdict_label`; the text starts with the
-    label's sentence and adds the Bayesian probabilities, the randomization test (and the
-    smallest p it can reach), the naive day-level t test when it disagrees with ``cycle_t``
-    at ``alpha``, and the comparator caveat (an unblinded ``"no_mat"`` comparator: the
-    expectation bias ``literature.NOF1_EXPECTATION_BIAS``, 0.5 points; a ``"sham"``: the
-    blinding index of the mat periods).
+    :func:`matstats.nof1.analyze` passes the calibrated ``bayes`` analysis (posterior median,
+    95% credible interval, P(benefit), P(benefit >= mcid)). The label is
+    :func:`matstats.nof1.diary.verdict_labels` of the probabilities when they are given, else
+    :func:`matstats.nof1.diary.verdict_label` of the interval; both encode one hierarchy, so
+    the sentences cannot contradict each other:
+
+    1. "Provisional: ..." when fewer than ``planned_cycles`` cycles were rated;
+    2. the label's sentence with the estimate and interval (bounds printed with enough
+       decimals to stay on their side of 0 and the MCID; never ``-0.0``);
+    3. the two probabilities (same analysis);
+    4. the randomization test, only for a randomized design (``randomized`` False: a note
+       instead; None: a validity warning), with the smallest p it can reach, and a clause
+       when it disagrees with the verdict's direction decision;
+    5. the naive day-level t test, only when it claims an effect the verdict does not;
+    6. the comparator caveat (an unblinded ``"no_mat"`` comparator: the expectation bias
+       ``literature.NOF1_EXPECTATION_BIAS``, 0.5 points; a ``"sham"``: the blinding index of
+       the mat periods).
 
     Parameters
     ----------
     estimate, ci_low, ci_high : float
-        Mat minus control and its 95% CI, score points.
+        Mat minus control and its 95% interval, score points.
     n_cycles : int
         Cycles used.
     mcid : float
@@ -157,13 +225,21 @@ def make_verdict(
     comparator : {"no_mat", "sham"}
     prob_benefit, prob_mcid : float
         Posterior probabilities of any benefit / a benefit of at least ``mcid`` (NaN: omitted).
-    pval_randomization, min_pval_randomization, pval_day_t, pval_cycle_t : float
-        p-values of the randomization test (and its smallest possible value), the day-level
-        and the cycle-level t tests (NaN: omitted).
+    pval_randomization, min_pval_randomization, pval_day_t : float
+        p-values of the randomization test (and its smallest possible value) and of the
+        day-level t test (NaN: omitted).
+    pval_cycle_t : float
+        Accepted for compatibility; not used by the sentences.
     alpha : float
         Test size for the statements about the tests.
     bang_bi_mat : float
         Bang blinding index on mat periods (sham comparator only; NaN: omitted).
+    planned_cycles : int, optional
+        Cycles planned; more than ``n_cycles`` makes the verdict provisional.
+    randomized : bool or None
+        Whether a coin decided the order in each cycle (None: unknown).
+    design : str, optional
+        The design's name, used in the fixed-order note.
 
     Returns
     -------
@@ -179,15 +255,31 @@ def make_verdict(
     """
     _checks.one_of("comparator", comparator, COMPARATORS)
     alpha = _checks.alpha(alpha)
-    label = verdict_label(estimate, ci_low, ci_high, mcid=mcid, lower_is_better=lower_is_better)
+    if math.isfinite(prob_benefit) and math.isfinite(prob_mcid):
+        label = str(verdict_labels(prob_benefit, prob_mcid))
+    else:
+        label = verdict_label(estimate, ci_low, ci_high, mcid=mcid,
+                              lower_is_better=lower_is_better)
+    decided = label in ("benefit_likely", "small_benefit_likely", "worse_on_mat")
     b, lo, hi = benefit_scale(estimate, ci_low, ci_high, lower_is_better)
-    sentences = [_headline(label, b, lo, hi, mcid=mcid, n_cycles=n_cycles,
-                           lower_is_better=lower_is_better)]
-    sentences += _test_sentences(
-        mcid=mcid, n_cycles=n_cycles, prob_benefit=prob_benefit, prob_mcid=prob_mcid,
-        pval_randomization=pval_randomization, min_pval_randomization=min_pval_randomization,
-        pval_day_t=pval_day_t, pval_cycle_t=pval_cycle_t, alpha=alpha,
-    )
+    sentences = []
+    if planned_cycles is not None and n_cycles < planned_cycles:
+        sentences.append(f"Provisional: only {n_cycles} of the {planned_cycles} planned cycles "
+                         "have usable ratings, so this verdict can still change.")
+    sentences.append(_headline(label, b, lo, hi, mcid=mcid, n_cycles=n_cycles,
+                               lower_is_better=lower_is_better))
+    if math.isfinite(prob_benefit) and math.isfinite(prob_mcid):
+        sentences.append(f"Probability that the mat helps at all: {_pct(prob_benefit)}; that "
+                         f"it helps by {mcid:g} points or more: {_pct(prob_mcid)}.")
+    r = _randomization_sentence(decided=decided, n_cycles=n_cycles, pval=pval_randomization,
+                                min_pval=min_pval_randomization, alpha=alpha,
+                                randomized=randomized, design=design)
+    if r:
+        sentences.append(r)
+    if math.isfinite(pval_day_t) and pval_day_t < alpha and not decided:
+        sentences.append(f"The naive day-by-day t test gives {_fmt_p(pval_day_t)}; it treats "
+                         "correlated days as independent and overstates certainty, so it is "
+                         "shown for comparison only.")
     sentences.append(_comparator_sentence(label, lo, comparator=comparator,
                                           bang_bi_mat=bang_bi_mat))
     return label, " ".join(sentences)
@@ -198,6 +290,24 @@ def _reason_counts(excluded: pd.DataFrame) -> str:
         return "none"
     counts = excluded["reason"].value_counts(sort=False)
     return ", ".join(f"{r}: {n}" for r, n in counts.items())
+
+
+def method_table(result) -> pd.DataFrame:
+    """The method table of a :class:`~matstats.nof1.diary.DiaryResult` as text cells: three
+    decimals (never ``-0.000``), p-values below 0.001 as ``< 0.001``, ``-`` where a method
+    defines no value; without the notes.
+
+    Examples
+    --------
+    >>> from matstats.nof1 import analyze, example_diary_path
+    >>> method_table(analyze(example_diary_path())).set_index("method").at["day_t", "pval"]
+    '< 0.001'
+    """
+    shown = result.methods.drop(columns=["note"]).copy()
+    for c in ("estimate", "ci_low", "ci_high", "se", "prob_benefit", "prob_mcid"):
+        shown[c] = [fmt_num(v, 3) for v in shown[c]]
+    shown["pval"] = [fmt_pval(v) for v in shown["pval"]]
+    return shown
 
 
 def diary_summary(result) -> str:
@@ -223,12 +333,16 @@ def diary_summary(result) -> str:
         f"{len(result.excluded)} days not used in the period means "
         f"({_reason_counts(result.excluded)})."
     )
+    if result.planned_cycles:
+        head += (f" Planned cycles: {result.planned_cycles}; rated (usable in both periods): "
+                 f"{result.rated_cycles}" + ("; the verdict is provisional."
+                                             if result.provisional else "."))
     methods = result.methods
-    table = methods.drop(columns=["note"]).to_string(
-        index=False, float_format=lambda v: f"{v:.3f}", na_rep="-"
-    )
+    table = method_table(result).to_string(index=False)
     notes = "\n".join(f"  {m}: {n}" for m, n in zip(methods["method"], methods["note"]) if n)
-    parts = [head, "", "Estimates: mat minus control, in score points.", table]
+    sign = "negative" if result.lower_is_better else "positive"
+    parts = [head, "", f"Estimates: mat minus control, in score points ({sign} = better on the "
+             "mat). The verdict uses the bayes row.", table]
     if notes:
         parts += ["", "Notes:", notes]
     if len(result.blinding):

@@ -2,7 +2,7 @@
 
 Public API
 ----------
-schedule, plan_calendar
+schedule, plan_calendar, plan_notes
     Day-by-day calendar of a trial (paired random, ABAB or alternating order); the same as
     a dated diary template.
 simulate
@@ -22,17 +22,23 @@ power, power_curve, power_closed_form, cycles_needed_closed_form
     Simulated and noncentral-t power; cycles needed for a target power.
 operating_characteristics, rejection_rates
     Type I error / power / estimate bias of every method over a grid of settings.
+bayes_calibration, randomization_calibration
+    Frequentist calibration of the Bayesian analysis and of the randomization test.
 """
 
 from __future__ import annotations
 
 from matstats.nof1.analysis import METHODS, analyze_many, gls_design, simulate_and_analyze
 from matstats.nof1.calendar import build_calendar
-from matstats.nof1.design import DESIGNS, plan_calendar, schedule
-from matstats.nof1.diary import DiaryResult, analyze
+from matstats.nof1.design import DESIGNS, plan_calendar, plan_notes, schedule
+from matstats.nof1.diary import DiaryResult, analyze, verdict_labels
 from matstats.nof1.diary_io import example_diary_path, read_diary
 from matstats.nof1.power import (
+    CALIBRATED_METHODS,
     PowerCurve,
+    is_calibrated,
+    min_pval,
+    bayes_calibration,
     cycle_difference_variance,
     cycles_needed_closed_form,
     day_t_size_approx,
@@ -47,21 +53,26 @@ from matstats.nof1.power import (
 from matstats.nof1.simulate import mean_profile, simulate
 
 __all__ = [
+    "CALIBRATED_METHODS",
     "DESIGNS",
     "METHODS",
     "DiaryResult",
     "PowerCurve",
     "analyze",
     "analyze_many",
+    "bayes_calibration",
     "build_calendar",
     "cycle_difference_variance",
     "cycles_needed_closed_form",
     "day_t_size_approx",
     "example_diary_path",
     "gls_design",
+    "is_calibrated",
     "mean_profile",
+    "min_pval",
     "operating_characteristics",
     "plan_calendar",
+    "plan_notes",
     "power",
     "power_closed_form",
     "power_curve",
@@ -70,6 +81,7 @@ __all__ = [
     "rejection_rates",
     "rejections",
     "schedule",
+    "verdict_labels",
     "simulate",
     "simulate_and_analyze",
 ]

@@ -9,7 +9,7 @@ import pandas as pd
 
 from matstats import _checks
 
-__all__ = ["schedule", "plan_calendar", "DESIGNS"]
+__all__ = ["schedule", "plan_calendar", "plan_notes", "DESIGNS"]
 
 #: Designs understood by :func:`schedule`.
 DESIGNS = ("paired_random", "abab", "alternating")
@@ -131,12 +131,18 @@ def plan_calendar(
     start_date : datetime.date, optional
         Date of day 1 (default: today).
 
+    A plan must be analysable: ``cycles`` below 2 raise ``ValueError`` (no analysis can use
+    one cycle difference). Plans with fewer than 6 cycles, or with a fixed order
+    (``"abab"``, ``"alternating"``), are allowed; :func:`plan_notes` says what they cannot
+    show.
+
     Returns
     -------
     DataFrame
         One row per day: ``date`` (ISO string), ``weekday`` (``Mon`` ... ``Sun``), ``day``,
-        ``cycle``, ``period``, ``day_in_period``, ``condition``, ``washout`` (bool), and
-        empty ``score`` and ``blinding_guess`` columns for the person to fill in. Once the
+        ``cycle``, ``period``, ``day_in_period``, ``condition``, ``washout`` (bool),
+        ``design``, and empty ``score`` and ``blinding_guess`` columns for the person to fill
+        in. Once the
         scores are filled in, the table (or its CSV) is a diary for
         :func:`matstats.nof1.analyze`.
 
@@ -149,6 +155,10 @@ def plan_calendar(
     >>> cal["washout"].head(3).tolist()
     [True, False, False]
     """
+    cycles = _checks.integer("cycles", cycles, 1)
+    if cycles < 2:
+        raise ValueError(f"cycles must be >= 2 for a plan that can be analysed (every analysis "
+                         f"needs at least two cycle differences), got {cycles!r}")
     sched = schedule(cycles, period_days=period_days, washout_days=washout_days, design=design,
                      rng=rng)
     if start_date is not None and not isinstance(start_date, date):
@@ -163,9 +173,51 @@ def plan_calendar(
     )
     for col in SCHEDULE_COLUMNS:
         out[col] = sched[col].to_numpy()
+    out["design"] = design
     out["score"] = ""
     out["blinding_guess"] = ""
     return out
+
+
+def plan_notes(cycles: int, design: str = "paired_random", *, alpha: float = 0.05) -> list[str]:
+    """What a plan cannot show, in words (empty for a randomized plan of >= 6 cycles).
+
+    Parameters
+    ----------
+    cycles : int
+        Planned cycles (>= 2).
+    design : {"paired_random", "abab", "alternating"}
+    alpha : float
+        Two-sided level of the randomization test.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> plan_notes(6)
+    []
+    >>> plan_notes(4)[0][:60]
+    'With 4 cycles the randomization test cannot go below p = 0.1'
+    """
+    cycles = _checks.integer("cycles", cycles, 2)
+    _checks.one_of("design", design, DESIGNS)
+    a = _checks.alpha(alpha)
+    notes = []
+    if design != "paired_random":
+        notes.append(f"The order is fixed (design {design}), not randomized: no randomization "
+                     "test will be reported, and a slow drift in your scores can look like a mat "
+                     "effect. Use design paired_random (a coin per cycle) if you can.")
+    elif 2.0 / 2**cycles >= a:
+        need = next(n for n in range(cycles, 64) if 2.0 / 2**n < a)
+        notes.append(f"With {cycles} cycles the randomization test cannot go below p = "
+                     f"{2.0 / 2**cycles:.3g}, so it can never reach {a:g}; {need} cycles are "
+                     "needed for that.")
+    if cycles < 3:
+        notes.append(f"{cycles} cycles give a very wide interval; plan at least 3 (methods notes: "
+                     "4-6 for a 2-point effect).")
+    return notes
 
 
 def _validate_schedule(sched: pd.DataFrame) -> dict:

@@ -13,6 +13,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from scipy import stats
 
@@ -22,7 +23,7 @@ from matstats._errors import DataError
 from matstats.literature import NOF1_EFFECT_PRIOR
 from matstats.nof1.analysis import analyze_many
 from matstats.nof1.calendar import build_calendar as _build_calendar
-from matstats.nof1.diary_io import CONDITIONS, DATAFRAME_NAME, check_scale
+from matstats.nof1.diary_io import CONDITIONS, DATAFRAME_NAME, DIARY_DESIGNS, check_scale
 from matstats.nof1.diary_io import read_diary as _read_diary
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "summarize_cycles",
     "summarize_periods",
     "verdict_label",
+    "verdict_labels",
 ]
 
 #: What the control periods were: no mat at all (unblinded) or a blunt sham mat.
@@ -251,7 +253,9 @@ def benefit_scale(estimate: float, ci_low: float, ci_high: float,
 
 def verdict_label(estimate: float, ci_low: float, ci_high: float, *, mcid: float = 2.0,
                   lower_is_better: bool = True) -> str:
-    """Verdict label from the primary (cycle-level) estimate and its 95% CI.
+    """Verdict label from an estimate and its 95% interval (the interval form of
+    :func:`verdict_labels`; :func:`analyze` applies it to the ``bayes`` posterior median
+    and credible interval, where both forms give the same label).
 
     Rules, on the benefit scale ``b`` (:func:`benefit_scale`) with the CI ``[lo, hi]``:
 
@@ -277,6 +281,50 @@ def verdict_label(estimate: float, ci_low: float, ci_high: float, *, mcid: float
     """
     b, lo, hi = benefit_scale(estimate, ci_low, ci_high, lower_is_better)
     return next(label for label, rule in _VERDICT_RULES if rule(b, lo, hi, mcid))
+
+
+def verdict_labels(prob_benefit, prob_mcid, *, level: float = 0.95) -> np.ndarray:
+    """Verdict labels of many analyses at once, from the posterior probabilities.
+
+    The same hierarchy as :func:`verdict_label`, stated on the probabilities of the
+    calibrated ``bayes`` analysis, whose equal-tailed ``level`` credible interval [lo, hi]
+    (benefit scale) and posterior median b satisfy lo > 0 <=> P(benefit) > 1 - a,
+    hi < 0 <=> P(benefit) < a, hi < mcid <=> P(benefit >= mcid) < a and b >= mcid <=>
+    P(benefit >= mcid) >= 1/2, with a = (1 - level) / 2. So label, interval and
+    probabilities cannot disagree:
+
+    - NaN probability (no analysis): ``unclear``;
+    - P(benefit) > 1 - a: ``benefit_likely`` if P(benefit >= mcid) >= 1/2, else
+      ``small_benefit_likely``;
+    - P(benefit) < a: ``worse_on_mat``;
+    - P(benefit >= mcid) < a: ``no_meaningful_benefit``;
+    - otherwise ``unclear``.
+
+    Parameters
+    ----------
+    prob_benefit, prob_mcid : array_like
+        P(benefit) and P(benefit >= mcid) per analysis.
+    level : float
+        Credibility level of the interval the verdict quotes.
+
+    Returns
+    -------
+    numpy.ndarray of str
+
+    Examples
+    --------
+    >>> verdict_labels([0.999, 0.99, 0.5, 0.01, 0.9], [0.7, 0.2, 0.001, 0.0, 0.3]).tolist()
+    ['benefit_likely', 'small_benefit_likely', 'no_meaningful_benefit', 'worse_on_mat', 'unclear']
+    """
+    a = (1.0 - _checks.level(level)) / 2.0
+    pb = np.asarray(prob_benefit, dtype=float)
+    pm = np.asarray(prob_mcid, dtype=float)
+    ok = np.isfinite(pb) & np.isfinite(pm)
+    with np.errstate(invalid="ignore"):
+        benefit = np.where(pm >= 0.5, "benefit_likely", "small_benefit_likely")
+        return np.select([~ok, pb > 1 - a, pb < a, pm < a],
+                         ["unclear", benefit, "worse_on_mat", "no_meaningful_benefit"],
+                         default="unclear")
 
 
 # --------------------------------------------------------------------------------------------
@@ -313,11 +361,17 @@ class DiaryResult:
         the negated score when ``lower_is_better`` is False), with full precision.
     verdict_label : str
         ``"benefit_likely"``, ``"small_benefit_likely"``, ``"no_meaningful_benefit"``,
-        ``"worse_on_mat"`` or ``"unclear"`` (:func:`verdict_label`).
+        ``"worse_on_mat"`` or ``"unclear"`` (:func:`verdict_labels`, from the ``bayes``
+        row).
     mcid, comparator, lower_is_better, scale, source
         The settings used and the diary's name.
     min_pval_randomization : float
         Smallest p-value the exact randomization test can reach (NaN for Monte Carlo).
+    design : str or None
+        ``"paired_random"``, ``"abab"``, ``"alternating"`` (from the diary's ``design``
+        column or the ``design`` argument), None when unknown.
+    planned_cycles : int
+        Cycles the trial was planned to have (default: the cycles in the diary).
     """
 
     methods: pd.DataFrame
@@ -334,6 +388,23 @@ class DiaryResult:
     scale: tuple[float, float]
     source: str = field(default=DATAFRAME_NAME)
     min_pval_randomization: float = math.nan
+    design: str | None = None
+    planned_cycles: int = 0
+
+    @property
+    def rated_cycles(self) -> int:
+        """Cycles with usable ratings in both periods (the cycles analysed)."""
+        return int(self.raw["n_cycles_used"])
+
+    @property
+    def provisional(self) -> bool:
+        """True when fewer cycles were rated than planned (a trial stopped or still running)."""
+        return self.rated_cycles < self.planned_cycles
+
+    @property
+    def randomized(self) -> bool | None:
+        """True for a coin per cycle, False for a fixed order, None when not known."""
+        return None if self.design is None else self.design == "paired_random"
 
     def to_frame(self) -> pd.DataFrame:
         """The method table (a copy of :attr:`methods`)."""
@@ -341,8 +412,9 @@ class DiaryResult:
 
     @property
     def primary(self) -> pd.Series:
-        """The ``cycle_t`` row of :attr:`methods`, the basis of the verdict."""
-        return self.methods.set_index("method").loc["cycle_t"]
+        """The ``bayes`` row of :attr:`methods`, the basis of the verdict: its label, interval
+        and probabilities all come from this one calibrated analysis."""
+        return self.methods.set_index("method").loc["bayes"]
 
     def verdict_inputs(self) -> dict:
         """The numbers the verdict is built from, as keyword arguments of
@@ -351,8 +423,10 @@ class DiaryResult:
         b = self.blinding
         bi_mat = float(b.loc[b["condition"] == "mat", "bang_bi"].iloc[0]) if len(b) else math.nan
         return dict(
-            estimate=float(m.at["cycle_t", "estimate"]), ci_low=float(m.at["cycle_t", "ci_low"]),
-            ci_high=float(m.at["cycle_t", "ci_high"]), n_cycles=int(self.raw["n_cycles_used"]),
+            estimate=float(m.at["bayes", "estimate"]), ci_low=float(m.at["bayes", "ci_low"]),
+            ci_high=float(m.at["bayes", "ci_high"]), n_cycles=self.rated_cycles,
+            planned_cycles=self.planned_cycles, randomized=self.randomized,
+            design=self.design,
             mcid=self.mcid, lower_is_better=self.lower_is_better, comparator=self.comparator,
             prob_benefit=float(m.at["bayes", "prob_benefit"]),
             prob_mcid=float(m.at["bayes", "prob_mcid"]),
@@ -388,7 +462,7 @@ class DiaryResult:
 
 
 def _method_rows(row: pd.Series, *, mcid: float, prior_sd: float,
-                 max_exact_cycles: int) -> list[tuple]:
+                 max_exact_cycles: int, design: str | None = None) -> list[tuple]:
     """One tuple per method (columns of METHOD_COLUMNS), on the analysed scale."""
     q = 1.0 - 0.05 / 2.0
     n_cyc, n_days = int(row["n_cycles_used"]), int(row["n_days_used"])
@@ -405,25 +479,30 @@ def _method_rows(row: pd.Series, *, mcid: float, prior_sd: float,
 
     est, se = value("cycle_t_estimate"), value("cycle_t_se")
     rows = [("cycle_t", est, *t_ci(est, se, n_cyc - 1), se, value("cycle_t_pval"), nan, nan,
-             n_cyc, f"paired t on {n_cyc} cycle differences of period means, df {n_cyc - 1}; "
-             "primary analysis")]
+             n_cyc, f"paired t on {n_cyc} cycle differences of period means, df {n_cyc - 1}")]
     exact = n_cyc <= max_exact_cycles
-    rows.append(("randomization", value("randomization_estimate"), nan, nan, nan,
-                 value("randomization_pval"), nan, nan, n_cyc,
-                 f"sign-flip test, exact over all 2^{n_cyc} allocations; smallest possible p "
-                 f"{2.0 / 2**n_cyc:.3f}" if exact else "sign-flip test, Monte Carlo allocations"))
+    if design is not None and design != "paired_random":
+        rows.append(("randomization", value("randomization_estimate"), nan, nan, nan, nan, nan,
+                     nan, n_cyc, f"not reported: the order was fixed (design {design}), so there "
+                     "were no coin flips to re-randomize"))
+    else:
+        note = (f"sign-flip test, exact over all 2^{n_cyc} coin-flip allocations; smallest "
+                f"possible p {_fmt3(2.0 / 2**n_cyc)}" if exact
+                else "sign-flip test, Monte Carlo allocations")
+        if design is None:
+            note += "; valid only if a coin decided the order of each cycle"
+        rows.append(("randomization", value("randomization_estimate"), nan, nan, nan,
+                     value("randomization_pval"), nan, nan, n_cyc, note))
     est, se, df_gls = value("gls_ar1_estimate"), value("gls_ar1_se"), value("gls_ar1_df")
     rows.append(("gls_ar1", est, *t_ci(est, se, df_gls), se, value("gls_ar1_pval"), nan, nan,
                  n_days, "day-level regression (intercept, linear trend, mat) with AR(1) errors, "
                  f"estimated rho {value('gls_ar1_rho'):.2f}, t interval df {df_gls:g}"))
-    est, sd = value("bayes_estimate"), value("bayes_sd")
-    z = float(stats.norm.ppf(q))
-    rows.append(("bayes", est, est - z * sd, est + z * sd, sd, nan, value("bayes_p_benefit"),
+    rows.append(("bayes", value("bayes_estimate"), value("bayes_ci_low"),
+                 value("bayes_ci_high"), value("bayes_sd"), nan, value("bayes_p_benefit"),
                  value("bayes_p_mcid"), n_cyc,
-                 f"normal prior N(0, {prior_sd:g}^2) on the effect, cycle differences with "
-                 "plug-in SD; "
-                 "posterior mean, 95% credible interval; prob_mcid = P(benefit >= "
-                 f"{mcid:g} points)"))
+                 f"normal prior N(0, {prior_sd:g}^2) on the effect, cycle-difference SD "
+                 "integrated out (Jeffreys prior); posterior median, 95% credible interval; "
+                 f"prob_mcid = P(benefit >= {mcid:g} points); basis of the verdict"))
     est, se = value("day_t_estimate"), value("day_t_se")
     rows.append(("day_t", est, *t_ci(est, se, n_days - 2), se, value("day_t_pval"), nan, nan,
                  n_days, "naive day-level two-sample t test; ignores autocorrelation, "
@@ -431,13 +510,18 @@ def _method_rows(row: pd.Series, *, mcid: float, prior_sd: float,
     return rows
 
 
+def _fmt3(v: float) -> str:
+    return f"{v:.3f}" if v >= 0.001 else f"{v:.1e}"
+
+
 def _method_table(row: pd.Series, *, sign: float, mcid: float, prior_sd: float,
-                  max_exact_cycles: int) -> pd.DataFrame:
+                  max_exact_cycles: int, design: str | None = None) -> pd.DataFrame:
     """Reshape one row of ``analyze_many`` output into one row per method (see DiaryResult);
     ``sign`` = -1 brings estimates back to the diary's scale when the analysis ran on -score."""
     out = []
     for name, est, lo, hi, *rest in _method_rows(row, mcid=mcid, prior_sd=prior_sd,
-                                                 max_exact_cycles=max_exact_cycles):
+                                                 max_exact_cycles=max_exact_cycles,
+                                                 design=design):
         out.append((name, sign * est, *sorted((sign * lo, sign * hi)), *rest))
     return pd.DataFrame(out, columns=list(METHOD_COLUMNS))
 
@@ -461,6 +545,8 @@ def analyze(
     prior_sd: float = NOF1_EFFECT_PRIOR.sd,
     max_exact_cycles: int = 12,
     rng=None,
+    design: str | None = None,
+    planned_cycles: int | None = None,
 ) -> DiaryResult:
     """Analyse one person's mat trial diary with every n-of-1 method and give a verdict.
 
@@ -494,6 +580,15 @@ def analyze(
         Up to this many cycles the randomization test enumerates every allocation.
     rng : None, int or numpy.random.Generator
         Only used by a Monte Carlo randomization test (more than ``max_exact_cycles`` cycles).
+    design : {"paired_random", "abab", "alternating"}, optional
+        How the order within cycles was decided; default: the diary's ``design`` column (the
+        CSV of ``matstats nof1 plan`` has one), else unknown. The randomization test is
+        reported only for ``"paired_random"`` (a fixed order gets a note instead; an unknown
+        design a warning that the test assumes coin flips).
+    planned_cycles : int, optional
+        Cycles the trial was planned to have; default: the cycles in the diary (a plan CSV
+        filled in only partly still lists every planned cycle). When fewer cycles have usable
+        ratings the verdict says so and is marked provisional.
 
     Returns
     -------
@@ -517,9 +612,10 @@ def analyze(
     The methods are those of :func:`matstats.nof1.analyze_many` run on the single series (the
     calendar from the first to the last date, with NaN on unrated days). Confidence intervals
     (95%): ``cycle_t`` mean difference +- t(0.975, cycles - 1) x SE; ``gls_ar1`` t interval
-    with its Satterthwaite df; ``day_t`` with the residual df; ``bayes`` the normal
-    posterior's central 95% interval; ``randomization`` has none. The verdict uses
-    ``cycle_t`` (see :func:`verdict_label`).
+    with its Satterthwaite df; ``day_t`` with the residual df; ``bayes`` the equal-tailed
+    credible interval of the calibrated posterior (cycle SD integrated out, prior
+    N(0, prior_sd^2)); ``randomization`` has none. The verdict's label, interval and
+    probabilities all come from ``bayes`` (:func:`verdict_labels`).
 
     Examples
     --------
@@ -531,9 +627,20 @@ def analyze(
     True
     """
     lo_hi, mcid = _check_settings(scale, mcid, comparator)
+    if design is not None:
+        _checks.one_of("design", design, DIARY_DESIGNS)
     entries = _read_diary(diary, scale=lo_hi)
     name = entries.attrs["source"]
+    design = design if design is not None else entries.attrs.get("design")
     cal = _build_calendar(entries, washout_days=washout_days, period_days=period_days)
+    in_diary = int(cal["cycle"].nunique())
+    if planned_cycles is None:
+        planned_cycles = in_diary
+    else:
+        planned_cycles = _checks.integer("planned_cycles", planned_cycles, 2)
+        if planned_cycles < in_diary:
+            raise ValueError(f"planned_cycles must be >= the {in_diary} cycles in the diary, "
+                             f"got {planned_cycles!r}")
     periods = summarize_periods(cal)
     cycles = summarize_cycles(periods)
     usable = int(cycles["difference"].notna().sum())
@@ -552,18 +659,16 @@ def analyze(
         sched, y, mcid=mcid, prior_sd=prior_sd, max_exact_cycles=max_exact_cycles, rng=rng
     ).iloc[0]
     methods = _method_table(raw, sign=1.0 if lower_is_better else -1.0, mcid=mcid,
-                            prior_sd=prior_sd, max_exact_cycles=max_exact_cycles)
-    p = methods.set_index("method").loc["cycle_t"]
+                            prior_sd=prior_sd, max_exact_cycles=max_exact_cycles, design=design)
     n_cyc = int(raw["n_cycles_used"])
     return DiaryResult(
         methods=methods, days=cal, periods=periods, cycles=cycles, excluded=_excluded_days(cal),
         blinding=summarize_blinding(cal), raw=raw,
-        verdict_label=verdict_label(float(p["estimate"]), float(p["ci_low"]),
-                                    float(p["ci_high"]), mcid=mcid,
-                                    lower_is_better=lower_is_better),
+        verdict_label=str(verdict_labels(raw["bayes_p_benefit"], raw["bayes_p_mcid"])),
         mcid=mcid, comparator=comparator, lower_is_better=lower_is_better, scale=lo_hi,
         source=name,
         min_pval_randomization=2.0 / 2**n_cyc if n_cyc <= max_exact_cycles else math.nan,
+        design=design, planned_cycles=planned_cycles,
     )
 
 

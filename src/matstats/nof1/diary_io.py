@@ -13,7 +13,9 @@ A diary is a table with one row per day and the columns
 and the optional columns ``cycle`` (positive integer pairing one mat and one control period),
 ``period`` (ignored: periods are always re-derived), ``washout`` (true/false: days to drop from
 the period means), ``blinding_guess`` (``mat``, ``control`` or ``dont_know``: which mat the person
-thinks they used) and ``day`` (ignored). Other columns are ignored. The CSV written by
+thinks they used), ``day`` (ignored) and ``design`` (the design the plan was drawn with:
+``paired_random``, ``abab`` or ``alternating``, the same on every row; written by
+``matstats nof1 plan``). Other columns are ignored. The CSV written by
 ``matstats nof1 plan`` (:func:`matstats.nof1.plan_calendar`) is a valid diary once the scores
 are filled in.
 
@@ -41,7 +43,9 @@ __all__ = ["DATAFRAME_NAME", "example_diary_path", "read_diary"]
 
 DATAFRAME_NAME = "<DataFrame>"
 REQUIRED_COLUMNS = ("date", "condition", "score")
-OPTIONAL_COLUMNS = ("cycle", "period", "washout", "blinding_guess", "day")
+OPTIONAL_COLUMNS = ("cycle", "period", "washout", "blinding_guess", "day", "design")
+#: Values of the optional ``design`` column (the designs of :func:`matstats.nof1.schedule`).
+DIARY_DESIGNS = ("paired_random", "abab", "alternating")
 CONDITIONS = ("mat", "control")
 GUESSES = ("mat", "control", "dont_know")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -304,7 +308,7 @@ def read_diary(
         ``score`` (float, NaN when not rated), ``cycle`` (int or ``<NA>`` when the column is
         absent), ``washout`` (bool or ``<NA>`` when absent) and ``blinding_guess`` (str, empty
         when absent or not given). ``attrs["source"]`` is the file name (``"<DataFrame>"``
-        for a frame).
+        for a frame), ``attrs["design"]`` the ``design`` column's value (None without one).
 
     Raises
     ------
@@ -328,10 +332,31 @@ def read_diary(
     seen: dict[_date, int] = {}
     records = [_parse_row(line, cells, idx, lo_hi, name, seen) for line, cells in rows]
     _check_filled_everywhere(records, name)
+    design = _design(rows, idx, name)
     out = pd.DataFrame(records, columns=ENTRY_COLUMNS)
     out["score"] = out["score"].astype(float)
     out["cycle"] = out["cycle"].astype("Int64")
     out["washout"] = out["washout"].astype("boolean")
     out = out.sort_values("date", kind="stable").reset_index(drop=True)
     out.attrs["source"] = name
+    out.attrs["design"] = design
     return out
+
+
+def _design(rows, idx: dict, name: str) -> str | None:
+    """The ``design`` column: one value of DIARY_DESIGNS on every row, or empty everywhere."""
+    if "design" not in idx:
+        return None
+    values = []
+    for line, cells in rows:
+        raw = cells[idx["design"]].strip().lower() if idx["design"] < len(cells) else ""
+        if raw and raw not in DIARY_DESIGNS:
+            raise DataError(f"design must be one of {', '.join(DIARY_DESIGNS)} or empty",
+                            file=name, line=line, column="design", value=raw)
+        values.append((line, raw))
+    found = {v for _, v in values if v}
+    if len(found) > 1:
+        line, raw = next((ln, v) for ln, v in values if v and v != values[0][1])
+        raise DataError("design differs between rows; a trial has one design",
+                        file=name, line=line, column="design", value=raw)
+    return found.pop() if found else None

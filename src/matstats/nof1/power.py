@@ -27,7 +27,32 @@ __all__ = [
     "operating_characteristics",
     "day_t_size_approx",
     "randomization_calibration",
+    "bayes_calibration",
+    "is_calibrated",
+    "min_pval",
+    "CALIBRATED_METHODS",
+    "UNCALIBRATED_METHODS",
 ]
+
+#: Methods whose type I error holds at the nominal level under the AR(1) model (checked in
+#: notebook 03 and by :func:`bayes_calibration`); only these are ranked by
+#: :func:`power_curve`.
+CALIBRATED_METHODS = ("cycle_t", "gls_ar1", "randomization", "bayes")
+#: Methods shown for comparison only: the naive day-level t test ignores autocorrelation.
+UNCALIBRATED_METHODS = ("day_t",)
+
+
+
+def is_calibrated(method: str, cycles: int) -> bool:
+    """Whether ``method`` holds its level with ``cycles`` cycles (AR(1) model, rho 0-0.7).
+
+    ``day_t`` never does. ``bayes`` does from 3 cycles on; with 2 cycles (1 df) the
+    N(0, 2^2) prior dominates the very wide t likelihood and it decides a direction in
+    about 6% of null trials (:func:`bayes_calibration`, cycles=2), so it is treated as
+    uncalibrated there.
+    """
+    return method in CALIBRATED_METHODS and not (method == "bayes" and cycles < 3)
+
 
 _SCENARIO_KEYS = (
     "trend", "expectation", "expectation_half_life", "carryover", "carryover_half_life",
@@ -39,9 +64,10 @@ def rejections(results: pd.DataFrame, method: str, alpha: float = 0.05) -> np.nd
     """Decision of each analysed trial: does ``method`` declare an effect?
 
     ``cycle_t``, ``gls_ar1``, ``randomization`` and ``day_t`` reject when their
-    two-sided p < ``alpha``. ``bayes`` "rejects" when P(benefit) > 1 - alpha/2
-    or < alpha/2 (the two-sided analogue; it is not a calibrated test because
-    the cycle SD is plugged in). A trial the method could not analyse (NaN)
+    two-sided p < ``alpha``. ``bayes`` "rejects" (decides a direction) when
+    P(benefit) > 1 - alpha/2 or < alpha/2, i.e. when its equal-tailed (1 - alpha)
+    credible interval excludes 0; with the cycle SD integrated out this rule is
+    calibrated (:func:`bayes_calibration`). A trial the method could not analyse (NaN)
     counts as not rejecting.
 
     Returns
@@ -55,6 +81,28 @@ def rejections(results: pd.DataFrame, method: str, alpha: float = 0.05) -> np.nd
         pb = results["bayes_p_benefit"].to_numpy()
         return (pb > 1 - a / 2) | (pb < a / 2)
     return results[f"{method}_pval"].to_numpy() < a
+
+
+def min_pval(method: str, cycles: int, *, max_exact_cycles: int = 12,
+             n_permutations: int = 9999) -> float:
+    """Smallest p-value ``method`` can return with ``cycles`` cycles (0 when unbounded).
+
+    The exact two-sided sign-flip test cannot go below 2 / 2^cycles (the observed
+    allocation and its mirror image); its Monte Carlo version not below
+    1 / (n_permutations + 1). The other methods have no floor above 0.
+
+    Examples
+    --------
+    >>> min_pval("randomization", 5), min_pval("cycle_t", 5)
+    (0.0625, 0.0)
+    """
+    method = _check_methods(method)[0]
+    cycles = _checks.integer("cycles", cycles, 1)
+    if method != "randomization":
+        return 0.0
+    if cycles <= _checks.integer("max_exact_cycles", max_exact_cycles, 1, 20):
+        return 2.0 / 2**cycles
+    return 1.0 / (_checks.integer("n_permutations", n_permutations, 1) + 1.0)
 
 
 def cycle_difference_variance(sched, *, sd: float = 1.2, rho: float = 0.4) -> float:
@@ -150,6 +198,19 @@ def power_closed_form(
         return float(_nct_power(abs(p["effect"]) / math.sqrt(v), cycles - 1, a))
     # every order is s_j = +1 (mat first) / -1 per cycle; d_bar = (1/n) sum_j s_j F_j where
     # F_j = first-period mean - second-period mean of cycle j, so Var = s' K s / n^2
+    K = _first_minus_second_cov(cycles, period_days, washout_days, p["sd"], p["rho"])
+    if cycles <= 16:
+        pats = np.array(list(itertools.product((1.0, -1.0), repeat=cycles - 1)))
+        s = np.column_stack([np.ones(len(pats)), pats])
+    else:
+        s = np.where(np.random.default_rng(0).random((4096, cycles)) < 0.5, -1.0, 1.0)
+    v = np.einsum("kj,jl,kl->k", s, K, s) / cycles**2
+    return float(np.mean(_nct_power(abs(p["effect"]) / np.sqrt(v), cycles - 1, a)))
+
+
+def _first_minus_second_cov(cycles, period_days, washout_days, sd, rho) -> np.ndarray:
+    """Exact covariance (cycles x cycles) of F_j = first-period mean - second-period mean
+    of the non-washout days of cycle j under stationary AR(1) noise."""
     base = schedule(cycles, period_days=period_days, washout_days=washout_days, design="abab")
     info = _validate_schedule(base)
     kept = ~info["washout"]
@@ -158,20 +219,13 @@ def power_closed_form(
     for j in range(cycles):
         F[kept & (info["cycle_index"] == j) & info["mat"], j] = 1.0 / k
         F[kept & (info["cycle_index"] == j) & ~info["mat"], j] = -1.0 / k
-    if p["rho"] == 0:
-        SF = (p["sd"] ** 2) * F
+    if rho == 0:
+        SF = (sd**2) * F
     else:
-        fw = signal.lfilter([1.0], [1.0, -p["rho"]], F, axis=0)
-        bw = signal.lfilter([1.0], [1.0, -p["rho"]], F[::-1], axis=0)[::-1]
-        SF = (p["sd"] ** 2) * (fw + bw - F)
-    K = F.T @ SF
-    if cycles <= 16:
-        pats = np.array(list(itertools.product((1.0, -1.0), repeat=cycles - 1)))
-        s = np.column_stack([np.ones(len(pats)), pats])
-    else:
-        s = np.where(np.random.default_rng(0).random((4096, cycles)) < 0.5, -1.0, 1.0)
-    v = np.einsum("kj,jl,kl->k", s, K, s) / cycles**2
-    return float(np.mean(_nct_power(abs(p["effect"]) / np.sqrt(v), cycles - 1, a)))
+        fw = signal.lfilter([1.0], [1.0, -rho], F, axis=0)
+        bw = signal.lfilter([1.0], [1.0, -rho], F[::-1], axis=0)[::-1]
+        SF = (sd**2) * (fw + bw - F)
+    return F.T @ SF
 
 
 def cycles_needed_closed_form(
@@ -310,12 +364,19 @@ class PowerCurve:
     curve : pandas.DataFrame
         Columns ``effect``, ``cycles``, ``method``, ``power``, ``power_se``
         (binomial Monte Carlo SE), ``n_sims``, ``power_closed_form`` (noncentral-t
-        power, ``cycle_t`` rows only, NaN otherwise).
+        power, ``cycle_t`` rows only, NaN otherwise), ``calibrated`` (method in
+        :data:`CALIBRATED_METHODS` and :func:`is_calibrated` at that number of cycles),
+        ``type1_error`` and ``type1_error_se`` (the simulated rejection rate with no
+        effect at the same settings, for uncalibrated rows only, NaN otherwise), ``min_pval`` (:func:`min_pval`) and ``reachable``
+        (``min_pval < alpha``: False means the method cannot declare an effect at all
+        with that many cycles, so its power 0 is a floor, not a finding).
     cycles_needed : pandas.DataFrame
         Columns ``effect``, ``method``, ``target``, ``cycles_needed`` (smallest
-        simulated cycles with power >= target, <NA> if none in the grid),
-        ``cycles_needed_closed_form`` (``cycle_t`` only, <NA> otherwise or if
-        not reached within the grid).
+        simulated cycles with power >= target, <NA> if none in the grid or if the
+        method is not calibrated), ``cycles_needed_closed_form`` (``cycle_t`` only,
+        <NA> otherwise or if not reached within the grid), ``calibrated`` and ``rank``
+        (1 = fewest cycles among the calibrated methods for that effect; <NA> for
+        uncalibrated methods and those that do not reach the target).
     """
 
     curve: pd.DataFrame
@@ -377,6 +438,7 @@ def power_curve(
 
         grid = tqdm(grid, unit="cell")
     rows = []
+    null_cache: dict = {}
     for eff, n in grid:
         counts = _simulate_power(eff, cycles=n, period_days=period_days,
                                  washout_days=washout_days, sd=sd, rho=rho, methods=methods,
@@ -386,27 +448,43 @@ def power_curve(
                                 washout_days=washout_days, sd=sd, rho=rho, alpha=a,
                                 design=design)
               if "cycle_t" in methods and not scenario else math.nan)
+        unc = tuple(m for m in methods if not is_calibrated(m, n))
+        if unc and (0.0, n) not in null_cache:
+            null_cache[(0.0, n)] = _simulate_power(
+                0.0, cycles=n, period_days=period_days, washout_days=washout_days, sd=sd,
+                rho=rho, methods=unc, alpha=a, n_sims=n_sims, gen=gen, design=design,
+                n_schedules=n_schedules, scenario=scenario)
         for m in methods:
             pw = counts[m] / n_sims
+            t1 = null_cache[(0.0, n)][m] / n_sims if m in unc else math.nan
+            floor = min_pval(m, n)
             rows.append({
                 "effect": eff, "cycles": n, "method": m, "power": pw,
                 "power_se": math.sqrt(pw * (1 - pw) / n_sims), "n_sims": n_sims,
                 "power_closed_form": cf if m == "cycle_t" else math.nan,
+                "calibrated": is_calibrated(m, n),
+                "type1_error": t1,
+                "type1_error_se": math.sqrt(t1 * (1 - t1) / n_sims) if m in unc else math.nan,
+                "min_pval": floor, "reachable": floor < a,
             })
     curve = pd.DataFrame(rows)
     need = []
     for (eff, m), g in curve.groupby(["effect", "method"], sort=False):
         g = g.sort_values("cycles")
-        hit = g.loc[g["power"] >= t, "cycles"]
+        hit = g.loc[(g["power"] >= t) & g["calibrated"], "cycles"]
         hit_cf = g.loc[g["power_closed_form"] >= t, "cycles"]
+        cal = m in CALIBRATED_METHODS
         need.append({
             "effect": eff, "method": m, "target": t,
-            "cycles_needed": int(hit.iloc[0]) if len(hit) else pd.NA,
+            "cycles_needed": int(hit.iloc[0]) if len(hit) and cal else pd.NA,
             "cycles_needed_closed_form": int(hit_cf.iloc[0]) if len(hit_cf) else pd.NA,
+            "calibrated": cal,
         })
     need = pd.DataFrame(need)
     for c in ("cycles_needed", "cycles_needed_closed_form"):
         need[c] = need[c].astype("Int64")
+    need["rank"] = (need.groupby("effect")["cycles_needed"]
+                    .rank(method="min").astype("Int64"))
     return PowerCurve(curve=curve, cycles_needed=need)
 
 
@@ -600,4 +678,108 @@ def randomization_calibration(results: pd.DataFrame, cycles: int, *, levels: int
         rows.append({"k": k, "p_level": lvl,
                      "share_at_or_below": float(np.mean(p <= lvl + 1e-12)),
                      "share_se": math.sqrt(lvl * (1 - lvl) / p.size), "n_trials": p.size})
+    return pd.DataFrame(rows)
+
+
+def bayes_calibration(
+    *,
+    cycles: int = 6,
+    rho=(0.0, 0.4, 0.7),
+    effect: float = -1.0,
+    n_null: int = 200_000,
+    n_effect: int = 64_000,
+    period_days: int = 7,
+    washout_days: int = 1,
+    sd: float = 1.2,
+    prior_mean: float = 0.0,
+    prior_sd: float = 2.0,
+    alpha: float = 0.05,
+    rng=None,
+) -> pd.DataFrame:
+    """Frequentist calibration of the ``bayes`` analysis against ``cycle_t``.
+
+    For each ``rho`` the trials are spread evenly over every order the
+    ``"paired_random"`` design can draw (all 2^cycles orders up to 12 cycles, else
+    4096 random orders), so the rates are those of the randomized design. The cycle
+    differences are drawn from their exact joint normal distribution under stationary
+    AR(1) daily noise (the covariance of :func:`power_closed_form`, correlation between
+    cycles included), which is what :func:`matstats.nof1.simulate` followed by the
+    period means produces without missing days.
+
+    Reported, with binomial Monte Carlo SEs:
+
+    - ``direction_rate``: share of null trials in which the analysis decides a
+      direction, P(benefit) < alpha/2 or > 1 - alpha/2 (target: at most about alpha);
+      ``cycle_t_size``: the t test's type I error on the same trials;
+    - ``coverage_null`` / ``coverage_effect``: share of equal-tailed (1 - alpha)
+      credible intervals containing the true effect (0 / ``effect``);
+    - ``power`` and ``cycle_t_power`` at ``effect`` on the same trials, and
+      ``power_diff`` = power - cycle_t_power with the SE of the paired difference.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per rho.
+    """
+    from matstats.nof1._bayes import posterior
+
+    cycles = _checks.integer("cycles", cycles, 2, 20)
+    n_null = _checks.integer("n_null", n_null, 1)
+    n_effect = _checks.integer("n_effect", n_effect, 1)
+    a = _checks.alpha(alpha)
+    eff = _checks.finite("effect", effect)
+    gen = _checks.rng(rng)
+    if cycles <= 12:
+        orders = np.array(list(itertools.product((1.0, -1.0), repeat=cycles)))
+    else:
+        orders = np.where(gen.random((4096, cycles)) < 0.5, -1.0, 1.0)
+    n_ord = len(orders)
+    tcrit = float(stats.t.ppf(1 - a / 2, cycles - 1))
+    rows = []
+    for r in np.atleast_1d(rho).tolist():
+        p = _check_params(effect=eff, sd=sd, rho=r, trend=0, expectation=0,
+                          expectation_half_life=None, carryover=0, carryover_half_life=None,
+                          missing=0, mnar=0, mean=0)
+        L = np.linalg.cholesky(_first_minus_second_cov(cycles, period_days, washout_days,
+                                                       p["sd"], p["rho"]))
+        out = {}
+        for tag, delta, n in (("null", 0.0, n_null), ("effect", eff, n_effect)):
+            per = -(-n // n_ord)
+            stats_ = {"dir": 0, "cover": 0, "t": 0, "both": 0, "n": 0}
+            for s in orders:
+                F = L @ gen.standard_normal((cycles, per))
+                D = s[:, None] * F + delta  # mat minus control, (cycles, trials)
+                dbar = D.mean(axis=0)
+                ss = ((D - dbar) ** 2).sum(axis=0)
+                post = posterior(dbar, ss, cycles, prior_mean=prior_mean, prior_sd=prior_sd,
+                                 mcid=0.0, quantiles=False, at=delta)
+                pb = post["p_below0"]
+                dec = (pb < a / 2) | (pb > 1 - a / 2)
+                cov = (post["cdf_at"] > a / 2) & (post["cdf_at"] < 1 - a / 2)
+                trej = np.abs(dbar) > tcrit * np.sqrt(ss / (cycles - 1) / cycles)
+                stats_["dir"] += int(dec.sum())
+                stats_["cover"] += int(cov.sum())
+                stats_["t"] += int(trej.sum())
+                stats_["both"] += int((dec != trej).sum())
+                stats_["n"] += per
+            out[tag] = stats_
+        nn, ne = out["null"]["n"], out["effect"]["n"]
+
+        def rate(k, m):
+            return k / m, math.sqrt(k / m * (1 - k / m) / m)
+
+        row = {"rho": float(r), "cycles": cycles, "n_orders": n_ord, "n_null": nn}
+        row["direction_rate"], row["direction_rate_se"] = rate(out["null"]["dir"], nn)
+        row["cycle_t_size"], row["cycle_t_size_se"] = rate(out["null"]["t"], nn)
+        row["coverage_null"], row["coverage_null_se"] = rate(out["null"]["cover"], nn)
+        row["n_effect"] = ne
+        row["effect"] = eff
+        row["power"], row["power_se"] = rate(out["effect"]["dir"], ne)
+        row["cycle_t_power"], _ = rate(out["effect"]["t"], ne)
+        row["power_diff"] = row["power"] - row["cycle_t_power"]
+        # paired difference of two indicators: Var = (P(discordant) - diff^2) / n
+        disc = out["effect"]["both"] / ne
+        row["power_diff_se"] = math.sqrt(max(disc - row["power_diff"] ** 2, 0.0) / ne)
+        row["coverage_effect"], row["coverage_effect_se"] = rate(out["effect"]["cover"], ne)
+        rows.append(row)
     return pd.DataFrame(rows)

@@ -38,7 +38,7 @@ def plot_diary(
     ----------
     result : matstats.nof1.diary.DiaryResult
         Output of :func:`matstats.nof1.analyze`: its calendar (``days``), ``periods`` and
-        ``cycles`` are drawn, with the primary (``cycle_t``) estimate and 95% CI, the MCID on
+        ``cycles`` are drawn, with the verdict's (``bayes``) estimate and 95% interval, the MCID on
         the benefit side and the score scale as y-limits. (The former call
         ``plot_diary(days, periods, cycles, estimate=..., ...)`` still works for one release,
         with a DeprecationWarning.)
