@@ -27,6 +27,8 @@ import pandas as pd
 
 from matstats._errors import DataError
 from matstats.cli.nof1 import parse_cycles
+from matstats.literature import NOF1_DEFAULTS as _D
+from matstats.literature import NRS_SD
 
 __all__ = ["register_series", "series_templates"]
 
@@ -68,17 +70,25 @@ def register_series(nof1_subparsers) -> None:
                     help="average mat effect in points (negative = less pain)")
     pp.add_argument("--tau", type=float, required=True,
                     help="SD of the effect between persons (points)")
-    pp.add_argument("--sd", type=float, default=1.2, help="within-person daily SD (1.2)")
-    pp.add_argument("--rho", type=float, default=0.4, help="lag-1 autocorrelation (0.4)")
-    pp.add_argument("--period-days", type=int, default=7)
-    pp.add_argument("--washout-days", type=int, default=1)
-    pp.add_argument("--between-sd", type=float, default=2.2,
-                    help="between-person SD of the mean score, for the parallel trial (2.2)")
-    pp.add_argument("--alpha", type=float, default=0.05)
-    pp.add_argument("--mcid", type=float, default=2.0)
+    pp.add_argument("--sd", type=float, default=_D["sd"],
+                    help=f"within-person daily SD in points (default {_D['sd']:g})")
+    pp.add_argument("--rho", type=float, default=_D["rho"],
+                    help=f"lag-1 autocorrelation of daily ratings (default {_D['rho']:g})")
+    pp.add_argument("--period-days", type=int, default=_D["period_days"],
+                    help=f"days per period (default {_D['period_days']})")
+    pp.add_argument("--washout-days", type=int, default=_D["washout_days"],
+                    help=f"days dropped at the start of each period (default {_D['washout_days']})")
+    pp.add_argument("--between-sd", type=float, default=NRS_SD,
+                    help=f"between-person SD of the mean score, for the parallel trial "
+                    f"(default {NRS_SD:g})")
+    pp.add_argument("--alpha", type=float, default=0.05,
+                    help="two-sided test size for the average effect (default 0.05)")
+    pp.add_argument("--mcid", type=float, default=_D["mcid"],
+                    help=f"smallest benefit that matters, in points (default {_D['mcid']:g})")
     pp.add_argument("--check", type=int, default=0, metavar="N",
                     help="also simulate N series of the first design (Monte Carlo check)")
-    pp.add_argument("--seed", type=int, default=None)
+    pp.add_argument("--seed", type=int, default=None,
+                    help="seed for --check and the templates' orders (default: fresh randomness)")
     pp.add_argument("--out-dir", default=None,
                     help="write one diary template per person here (first persons/cycles)")
     pp.add_argument("--start-date", type=_iso_date, default=None,
@@ -89,12 +99,17 @@ def register_series(nof1_subparsers) -> None:
     pa = sub.add_parser("analyze", help="analyse a folder of diaries or a long CSV")
     pa.add_argument("path", help="folder of diary CSVs (one per person) or a CSV with 'person'")
     pa.add_argument("--scale", type=float, nargs=2, default=(0.0, 10.0),
-                    metavar=("LOW", "HIGH"))
-    pa.add_argument("--mcid", type=float, default=2.0)
-    pa.add_argument("--level", type=float, default=0.95)
-    pa.add_argument("--washout-days", type=int, default=1)
-    pa.add_argument("--period-days", type=int, default=None)
-    pa.add_argument("--higher-is-better", action="store_true")
+                    metavar=("LOW", "HIGH"), help="range of the rating scale (default 0 10)")
+    pa.add_argument("--mcid", type=float, default=_D["mcid"],
+                    help=f"smallest benefit that matters, in points (default {_D['mcid']:g})")
+    pa.add_argument("--level", type=float, default=0.95,
+                    help="confidence level of the intervals (default 0.95)")
+    pa.add_argument("--washout-days", type=int, default=_D["washout_days"],
+                    help=f"days dropped at the start of each period (default {_D['washout_days']})")
+    pa.add_argument("--period-days", type=int, default=None,
+                    help="days per period when the diaries have no cycle column")
+    pa.add_argument("--higher-is-better", action="store_true",
+                    help="a higher score is better (default: lower is better, as for pain)")
     pa.add_argument("--lmm", action="store_true",
                     help="also fit the one-stage linear mixed model")
     pa.add_argument("--figure", default=None, help="write the forest plot (PNG) here")
