@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 
-_SUBMODULES = ("audit", "meta", "nof1", "sensitivity")
+_SUBMODULES = ("audit", "meta", "nof1", "sensitivity", "bayesmeta")
 
 
 def __getattr__(name: str):
