@@ -559,10 +559,14 @@ def bayes_meta(yi, vi=None, *, sei=None, data: pd.DataFrame | None = None, label
     >>> fit.summary().round(3)[["param", "median", "ci_low", "ci_high"]]
        param  median  ci_low  ci_high
     0    tau   0.352   0.020    1.048
-    1     mu   0.408  -0.327    1.169
-    2  theta   0.406  -0.704    1.520
+    1     mu   0.410  -0.346    1.269
+    2  theta   0.403  -0.853    1.781
     >>> round(fit.prob("mu", greater_than=0), 3)
-    0.885
+    0.896
+    >>> fit.bayes_factor.round(3)
+    tau_0    0.783
+    mu_0     4.633
+    Name: bf01, dtype: float64
     """
     y, se, labs = _inputs(yi, vi, sei, data, labels)
     prior = _check_prior(tau_prior)
