@@ -6,7 +6,7 @@ the likelihood with mu integrated out analytically. The rule covers the range wh
 log integrand lies within ``_DROP`` of its maximum (the mass outside is below ~1e-19 of the
 total for the priors offered); panels are no wider than the posterior's spread in u and no
 wider than ``_MAX_PANEL``, with ``_GL_N`` nodes each. Within a panel the density is the
-degree-15 Legendre interpolant through the nodes, integrated exactly for the CDF.
+degree-11 Legendre interpolant through the nodes, integrated exactly for the CDF.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import numpy as np
 from numpy.polynomial import legendre
 from scipy import optimize, special
 
-_GL_N = 16
+_GL_N = 12
 _GL_X, _GL_W = legendre.leggauss(_GL_N)
 # nodal values -> Legendre coefficients (exact for degree < _GL_N)
 _TO_COEF = (_GL_W[:, None] * legendre.legvander(_GL_X, _GL_N - 1)) * (
@@ -28,7 +28,7 @@ _COARSE = 0.5         # step of the coarse scan in u
 _MAX_PANEL = 1.0      # panel width cap in u where the integrand is within e^-12 of its peak
 _CORE_DROP = 12.0     # the "core" of the posterior
 _GROWTH = 1.6         # outside the core, panel widths grow by this factor ...
-_MAX_TAIL_PANEL = 4.0  # ... up to this width
+_MAX_TAIL_PANEL = 8.0  # ... up to this width
 _U_CAP = 340.0        # |log tau| <= 340 keeps tau^2 finite in double precision
 _LOG2PI = math.log(2 * math.pi)
 
@@ -187,8 +187,12 @@ def _panel_edges(a: float, b: float, c0: float, c1: float, h: float) -> np.ndarr
     return np.concatenate([left[::-1], core, right])
 
 
-def build_rule(model: Model) -> TauRule:
-    """Place the panels and integrate the tau posterior."""
+def build_rule(model: Model, moment_order: int = 0) -> TauRule:
+    """Place the panels and integrate the tau posterior.
+
+    ``moment_order`` r extends the upper end until tau^r times the integrand is negligible,
+    so that posterior moments of tau up to order r are integrated over their tails too.
+    """
     sigma = np.sqrt(model.s2)
     grid, vals = _scan(model, sigma)
     if not np.isfinite(vals).any():
@@ -198,7 +202,10 @@ def build_rule(model: Model) -> TauRule:
     vmax = vals.max()
     keep = np.flatnonzero(vals >= vmax - _DROP)
     a = grid[max(keep[0] - 1, 0)]
-    b = grid[min(keep[-1] + 1, grid.size - 1)]
+    with np.errstate(invalid="ignore"):
+        moment = vals + moment_order * grid
+    keep_hi = np.flatnonzero(moment >= np.max(moment) - _DROP)[-1]
+    b = grid[min(max(keep[-1], keep_hi) + 1, grid.size - 1)]
     core = np.flatnonzero(vals >= vmax - _CORE_DROP)
     c0 = grid[max(core[0] - 1, 0)]
     c1 = grid[min(core[-1] + 1, grid.size - 1)]
@@ -235,32 +242,60 @@ def mix_pdf(x, m, s, w) -> np.ndarray:
     return d @ w if np.ndim(w) == 1 else np.sum(d * w, axis=1)
 
 
+def _weighted_median(values: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Row-wise weighted median of a (T, N) array with weights w (N,)."""
+    order = np.argsort(values, axis=1)
+    cw = np.cumsum(w[order], axis=1)
+    idx = np.argmax(cw >= 0.5 * cw[:, -1:], axis=1)
+    return np.take_along_axis(values, order[np.arange(values.shape[0]), idx][:, None], 1)[:, 0]
+
+
 def mix_quantile(p, m, s, w, x0=None) -> np.ndarray:
     """Quantiles of normal mixtures by safeguarded Newton, vectorised over targets.
 
-    ``m`` and ``s`` are (N,) for one mixture or (T, N) for one mixture per target.
+    ``m`` and ``s`` are (N,) for one mixture or (T, N) for one mixture per target. The
+    bracket grows geometrically from the start value, so components with huge sds (heavy
+    tau tails) cost a few doublings rather than a long bisection.
     """
     p = np.atleast_1d(np.asarray(p, dtype=float))
     m2 = np.broadcast_to(m, (p.size, np.shape(m)[-1]))
     s2 = np.broadcast_to(s, m2.shape)
-    lo = np.min(m2 - 40.0 * s2, axis=1)
-    hi = np.max(m2 + 40.0 * s2, axis=1)
+
+    def cdf(x, rows=slice(None)):
+        return special.ndtr((x[:, None] - m2[rows]) / s2[rows]) @ w
+
     if x0 is None:
-        mean = m2 @ w
-        sd = np.sqrt(np.maximum((s2**2 + m2**2) @ w - mean**2, 1e-300))
-        x0 = mean + sd * special.ndtri(p)
-    x = np.clip(np.asarray(x0, dtype=float), lo, hi)
+        x0 = _weighted_median(m2 + s2 * special.ndtri(p)[:, None], w)
+    x = np.asarray(x0, dtype=float).copy()
+    step = _weighted_median(s2, w)
+    d0 = cdf(x) - p
+    lo = np.where(d0 <= 0, x, -np.inf)
+    hi = np.where(d0 >= 0, x, np.inf)
+    for j in range(1100):
+        open_lo, open_hi = np.flatnonzero(lo == -np.inf), np.flatnonzero(hi == np.inf)
+        if open_lo.size == 0 and open_hi.size == 0:
+            break
+        for idx, sign in ((open_lo, -1.0), (open_hi, 1.0)):
+            if idx.size:
+                trial = x[idx] + sign * step[idx] * 2.0**j
+                below = cdf(trial, idx) <= p[idx]
+                if sign < 0:
+                    lo[idx[below]] = trial[below]
+                    hi[idx[~below]] = np.minimum(hi[idx[~below]], trial[~below])
+                else:
+                    hi[idx[~below]] = trial[~below]
+                    lo[idx[below]] = np.maximum(lo[idx[below]], trial[below])
+    x = np.clip(x, lo, hi)
     for _ in range(200):
         z = (x[:, None] - m2) / s2
-        cdf = special.ndtr(z) @ w
+        d = special.ndtr(z) @ w - p
         pdf = (np.exp(-0.5 * z * z) / s2) @ w / math.sqrt(2 * math.pi)
-        d = cdf - p
         lo = np.where(d < 0, x, lo)
         hi = np.where(d > 0, x, hi)
         with np.errstate(divide="ignore", invalid="ignore"):
-            step = d / pdf
-        done = np.abs(step) <= 1e-14 * (1.0 + np.abs(x))
-        xn = x - step
+            step_n = d / pdf
+        done = np.abs(step_n) <= 1e-14 * (1.0 + np.abs(x))
+        xn = x - step_n
         bad = ~done & (~np.isfinite(xn) | (xn <= lo) | (xn >= hi))
         x = np.where(bad, 0.5 * (lo + hi), xn)
         if done.all():

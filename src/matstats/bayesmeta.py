@@ -451,7 +451,17 @@ def _tau_mode(fit: BayesMetaFit) -> float:
     res = optimize.minimize_scalar(lambda t: -float(model.log_kernel(np.array([t]))[0]),
                                    bounds=(lo, hi), method="bounded",
                                    options={"xatol": 1e-12 * hi})
-    return 0.0 if k0 >= -res.fun else float(res.x)
+    if k0 >= -res.fun:
+        return 0.0
+    t = float(res.x)
+    for _ in range(2):   # Newton polish on finite differences (Brent stops at ~sqrt(eps))
+        h = 1e-4 * t
+        f0, fm, fp = model.log_kernel(np.array([t, t - h, t + h]))
+        d1, d2 = (fp - fm) / (2 * h), (fp - 2 * f0 + fm) / h**2
+        if not (d2 < 0 and lo < t - d1 / d2 < hi):
+            break
+        t -= d1 / d2
+    return t
 
 
 def _mix_row(fit: BayesMetaFit, param: str) -> dict:
@@ -580,7 +590,8 @@ def bayes_meta(yi, vi=None, *, sei=None, data: pd.DataFrame | None = None, label
             "p(tau) L(tau) diverges for large tau; use a proper heterogeneity prior "
             "(e.g. HalfNormal) or more studies")
     model = _q.Model(y=y, s2=se**2, prior=prior, mu_prior=mu_p)
-    rule = None if isinstance(prior, KnownTau) else _q.build_rule(model)
+    order = 2 if _tail_ok(prior, k, mu_p is None, 2) else int(_tail_ok(prior, k, mu_p is None, 1))
+    rule = None if isinstance(prior, KnownTau) else _q.build_rule(model, order)
     nodes = _node_arrays(model, rule, prior)
     fit = BayesMetaFit(yi=y, sei=se, labels=labs, tau_prior=prior, mu_prior=mu_p,
                        level=level, k=k, _model=model, _rule=rule, _nodes=nodes,
