@@ -159,15 +159,20 @@ def _scan(model: Model, sigma: np.ndarray):
 
 
 def _refine_peak(model: Model, grid: np.ndarray, vals: np.ndarray):
-    """Add a fine local grid around the coarse maximum; return merged (grid, values)."""
-    i = int(np.argmax(vals))
-    left, right = grid[max(i - 1, 0)], grid[min(i + 1, grid.size - 1)]
-    fine = np.linspace(left, right, 41)
-    fv = model.log_kernel(np.exp(fine)) + fine
-    g = np.concatenate([grid, fine])
-    v = np.concatenate([vals, fv])
-    order = np.argsort(g, kind="stable")
-    return g[order], v[order]
+    """Add finer local grids around the maximum until the peak is resolved (>= 5 points
+    within e^-2 of it); return the merged (grid, values)."""
+    for _ in range(8):
+        i = int(np.argmax(vals))
+        if np.count_nonzero(vals >= vals[i] - 2.0) >= 5:
+            break
+        left, right = grid[max(i - 1, 0)], grid[min(i + 1, grid.size - 1)]
+        fine = np.linspace(left, right, 41)
+        fv = model.log_kernel(np.exp(fine)) + fine
+        g = np.concatenate([grid, fine])
+        v = np.concatenate([vals, fv])
+        grid, idx = np.unique(g, return_index=True)
+        vals = v[idx]
+    return grid, vals
 
 
 def _panel_edges(a: float, b: float, c0: float, c1: float, h: float) -> np.ndarray:
@@ -210,7 +215,7 @@ def build_rule(model: Model, moment_order: int = 0) -> TauRule:
     c0 = grid[max(core[0] - 1, 0)]
     c1 = grid[min(core[-1] + 1, grid.size - 1)]
     near = grid[vals >= vmax - 2.0]
-    width = max((near[-1] - near[0]) / 4.0, 1e-3)     # ~ posterior sd in u
+    width = max((near[-1] - near[0]) / 4.0, 1e-9)     # ~ posterior sd in u
     edges = _panel_edges(a, b, c0, c1, min(_MAX_PANEL, width))
     npan = edges.size - 1
     h = np.diff(edges)
@@ -250,25 +255,27 @@ def _weighted_median(values: np.ndarray, w: np.ndarray) -> np.ndarray:
     return np.take_along_axis(values, order[np.arange(values.shape[0]), idx][:, None], 1)[:, 0]
 
 
-def mix_quantile(p, m, s, w, x0=None) -> np.ndarray:
+def mix_quantile(p, m, s, w, x0=None, step=None) -> np.ndarray:
     """Quantiles of normal mixtures by safeguarded Newton, vectorised over targets.
 
-    ``m`` and ``s`` are (N,) for one mixture or (T, N) for one mixture per target. The
-    bracket grows geometrically from the start value, so components with huge sds (heavy
-    tau tails) cost a few doublings rather than a long bisection.
+    ``m`` and ``s`` are (N,) for one mixture or (T, N) for one mixture per target; ``x0`` and
+    ``step`` are optional start values and bracket steps per target. The bracket grows
+    geometrically from the start, so components with huge sds (heavy tau tails) cost a few
+    doublings rather than a long bisection.
     """
     p = np.atleast_1d(np.asarray(p, dtype=float))
     m2 = np.broadcast_to(m, (p.size, np.shape(m)[-1]))
     s2 = np.broadcast_to(s, m2.shape)
 
-    def cdf(x, rows=slice(None)):
+    def cdf(x, rows):
         return special.ndtr((x[:, None] - m2[rows]) / s2[rows]) @ w
 
+    every = np.arange(p.size)
     if x0 is None:
         x0 = _weighted_median(m2 + s2 * special.ndtri(p)[:, None], w)
     x = np.asarray(x0, dtype=float).copy()
-    step = _weighted_median(s2, w)
-    d0 = cdf(x) - p
+    step = _weighted_median(s2, w) if step is None else np.broadcast_to(step, p.shape)
+    d0 = cdf(x, every) - p
     lo = np.where(d0 <= 0, x, -np.inf)
     hi = np.where(d0 >= 0, x, np.inf)
     for j in range(1100):
@@ -286,19 +293,23 @@ def mix_quantile(p, m, s, w, x0=None) -> np.ndarray:
                     hi[idx[~below]] = trial[~below]
                     lo[idx[below]] = np.maximum(lo[idx[below]], trial[below])
     x = np.clip(x, lo, hi)
+    active = every
     for _ in range(200):
-        z = (x[:, None] - m2) / s2
-        d = special.ndtr(z) @ w - p
-        pdf = (np.exp(-0.5 * z * z) / s2) @ w / math.sqrt(2 * math.pi)
-        lo = np.where(d < 0, x, lo)
-        hi = np.where(d > 0, x, hi)
+        rows = slice(None) if active.size == p.size else active
+        xa = x[active]
+        z = (xa[:, None] - m2[rows]) / s2[rows]
+        d = special.ndtr(z) @ w - p[active]
+        pdf = (np.exp(-0.5 * z * z) / s2[rows]) @ w / math.sqrt(2 * math.pi)
+        lo[active] = np.where(d < 0, xa, lo[active])
+        hi[active] = np.where(d > 0, xa, hi[active])
         with np.errstate(divide="ignore", invalid="ignore"):
             step_n = d / pdf
-        done = np.abs(step_n) <= 1e-14 * (1.0 + np.abs(x))
-        xn = x - step_n
-        bad = ~done & (~np.isfinite(xn) | (xn <= lo) | (xn >= hi))
-        x = np.where(bad, 0.5 * (lo + hi), xn)
-        if done.all():
+        done = np.abs(step_n) <= 1e-14 * (1.0 + np.abs(xa))
+        xn = xa - step_n
+        bad = ~done & (~np.isfinite(xn) | (xn <= lo[active]) | (xn >= hi[active]))
+        x[active] = np.where(bad, 0.5 * (lo[active] + hi[active]), xn)
+        active = active[~done]
+        if active.size == 0:
             break
     return x
 

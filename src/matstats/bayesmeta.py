@@ -302,12 +302,10 @@ class BayesMetaFit:
         mean = mean_c @ w
         sd = np.sqrt(((mean_c - mean[:, None]) ** 2 + var_c) @ w)
         alpha = 1.0 - self.level
-        probs = np.array([alpha / 2, 0.5, 1 - alpha / 2])
-        k = self.k
-        x0 = (mean[None, :] + sd[None, :] * special.ndtri(probs)[:, None]).ravel()
-        qv = _q.mix_quantile(np.repeat(probs, k), np.tile(mean_c, (3, 1)),
-                             np.tile(sd_c, (3, 1)), w, x0=x0).reshape(3, k)
-        qs = {"ci_low": qv[0], "median": qv[1], "ci_high": qv[2]}
+        qs = {}
+        for name, p in (("ci_low", alpha / 2), ("median", 0.5), ("ci_high", 1 - alpha / 2)):
+            qs[name] = _q.mix_quantile(np.full(self.k, p), mean_c, sd_c, w,
+                                       x0=mean + sd * special.ndtri(p), step=sd)
         return pd.DataFrame({"study": list(self.labels), "yi": self.yi, "sei": self.sei,
                              "mean": mean, "sd": sd, "median": qs["median"],
                              "ci_low": qs["ci_low"], "ci_high": qs["ci_high"],
@@ -456,9 +454,11 @@ def _tau_mode(fit: BayesMetaFit) -> float:
     t = float(res.x)
     for _ in range(2):   # Newton polish on finite differences (Brent stops at ~sqrt(eps))
         h = 1e-4 * t
+        if not (lo < t - h and t + h < hi):
+            break            # mode at (or next to) the edge of the bracket or the support
         f0, fm, fp = model.log_kernel(np.array([t, t - h, t + h]))
         d1, d2 = (fp - fm) / (2 * h), (fp - 2 * f0 + fm) / h**2
-        if not (d2 < 0 and lo < t - d1 / d2 < hi):
+        if not (np.isfinite(d1) and d2 < 0 and lo < t - d1 / d2 < hi):
             break
         t -= d1 / d2
     return t
