@@ -142,7 +142,7 @@ def _tail_ok(prior: TauPrior, k: int, flat_mu: bool, order: int) -> bool:
 
 
 # --------------------------------------------------------------------------------- result
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class BayesMetaFit:
     """Result of :func:`bayes_meta`: the posterior, its summaries and accessors.
 

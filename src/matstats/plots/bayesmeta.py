@@ -26,6 +26,8 @@ def _three_axes(ax, figsize):
     if ax is None:
         fig, axes = plt.subplots(1, 3, figsize=figsize, layout="constrained")
         return fig, list(axes)
+    if isinstance(ax, np.ndarray):
+        ax = list(ax.ravel())
     if not isinstance(ax, Sequence) or len(ax) != 3:
         raise ValueError("ax must be None or a sequence of three Axes "
                          "(joint, tau marginal, mu/theta marginal)")
