@@ -26,6 +26,7 @@ _TO_COEF = (_GL_W[:, None] * legendre.legvander(_GL_X, _GL_N - 1)) * (
 _DROP = 46.0          # range: log integrand within 46 of its maximum (e^-46 ~ 1e-20)
 _COARSE = 0.5         # step of the coarse scan in u
 _MAX_PANEL = 1.0      # panel width cap in u where the integrand is within e^-12 of its peak
+_WIDTH_FACTOR = 2.0    # core panel width = this x the posterior spread in u
 _CORE_DROP = 12.0     # the "core" of the posterior
 _GROWTH = 1.6         # outside the core, panel widths grow by this factor ...
 _MAX_TAIL_PANEL = 8.0  # ... up to this width
@@ -81,6 +82,17 @@ class TauRule:
     tau: np.ndarray       # (N,) nodes
     weight: np.ndarray    # (N,) posterior mass per node (sums to 1)
     log_z: float          # log of integral p(tau) L(tau) dtau
+    kernel: object        # tau -> log p(tau) + log L(tau)
+
+    def _dens_exact(self, u: np.ndarray) -> np.ndarray:
+        """Normalised posterior density in u = log(tau), from the closed form."""
+        return np.exp(self.kernel(np.exp(u)) + u - self.log_z)
+
+    def _partial_exact(self, p: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """Mass from the left edge of panel p to u, by a fresh Gauss-Legendre rule."""
+        half = 0.5 * (u - self.edges[p])
+        nodes = self.edges[p][:, None] + half[:, None] * (_GL_X[None, :] + 1.0)
+        return half * (self._dens_exact(nodes.ravel()).reshape(nodes.shape) @ _GL_W)
 
     def _locate(self, u: np.ndarray):
         p = np.clip(np.searchsorted(self.edges, u, side="right") - 1, 0, self.coef.shape[0] - 1)
@@ -94,8 +106,8 @@ class TauRule:
         out[t == np.inf] = 1.0
         pos = (t > 0) & np.isfinite(t)
         u = np.log(t[pos])
-        p, h, x = self._locate(u)
-        val = self.cum[p] + self._partial(p, h, x)
+        p, _, _ = self._locate(u)
+        val = self.cum[p] + self._partial_exact(p, np.clip(u, self.edges[0], self.edges[-1]))
         val = np.where(u < self.edges[0], 0.0, np.where(u >= self.edges[-1], 1.0, val))
         out[pos] = np.clip(val, 0.0, 1.0)
         return out
@@ -142,6 +154,12 @@ class TauRule:
             if done.all() or np.all(hi - lo <= 1e-15):
                 break
         u = self.edges[p] + h * (x + 1.0) / 2.0
+        for _ in range(2):   # polish on the exact CDF (the interpolant is good to ~1e-9)
+            d = self._partial_exact(p, u) - target
+            g = self._dens_exact(u)
+            ok = g > 0
+            u = np.where(ok, np.clip(u - d / np.where(ok, g, 1.0), self.edges[p],
+                                     self.edges[p + 1]), u)
         out[inner] = np.minimum(np.exp(u), upper)
         return out
 
@@ -216,7 +234,7 @@ def build_rule(model: Model, moment_order: int = 0) -> TauRule:
     c1 = grid[min(core[-1] + 1, grid.size - 1)]
     near = grid[vals >= vmax - 2.0]
     width = max((near[-1] - near[0]) / 4.0, 1e-9)     # ~ posterior sd in u
-    edges = _panel_edges(a, b, c0, c1, min(_MAX_PANEL, width))
+    edges = _panel_edges(a, b, c0, c1, min(_MAX_PANEL, _WIDTH_FACTOR * width))
     npan = edges.size - 1
     h = np.diff(edges)
     u = (edges[:-1, None] + h[:, None] * (_GL_X[None, :] + 1.0) / 2.0).ravel()
@@ -229,7 +247,8 @@ def build_rule(model: Model, moment_order: int = 0) -> TauRule:
     total = mass.sum()
     return TauRule(edges=edges, coef=(g / total) @ _TO_COEF,
                    cum=np.concatenate([[0.0], np.cumsum(mass / total)]), tau=tau,
-                   weight=(g * wq).ravel() / total, log_z=lmax + math.log(total))
+                   weight=(g * wq).ravel() / total, log_z=lmax + math.log(total),
+                   kernel=model.log_kernel)
 
 
 # ------------------------------------------------------------------------ normal mixtures
