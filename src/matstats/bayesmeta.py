@@ -367,26 +367,32 @@ class BayesMetaFit:
 
 # ---------------------------------------------------------------------------- computation
 def _node_arrays(model: _q.Model, rule: _q.TauRule | None, prior: TauPrior) -> dict:
+    """Mixture nodes over tau: ``full`` (all nodes, for moments, whose far-tail nodes
+    matter through tau^2) and a pruned set without negligible weights (for CDFs,
+    densities and quantiles, where they do not)."""
     if rule is None:
         tau, w = np.array([prior.value]), np.array([1.0])
     else:
         # nodes with tau^2 < 1e-15 min(sigma^2) have the conditionals of tau = 0 to double
-        # precision: merge them into one node at 0; drop nodes of negligible weight
+        # precision: merge them into one node at 0
         tiny = rule.tau**2 < 1e-15 * model.s2.min()
-        keep = ~tiny & (rule.weight > 1e-18)
-        tau = np.concatenate([[0.0], rule.tau[keep]])
-        w = np.concatenate([[rule.weight[tiny].sum()], rule.weight[keep]])
+        tau = np.concatenate([[0.0], rule.tau[~tiny]])
+        w = np.concatenate([[rule.weight[tiny].sum()], rule.weight[~tiny]])
     _, m, cv = model.loglik(tau)
-    s = np.sqrt(cv)
-    return {"tau": tau, "w": w, "m": m, "s": s, "s_pred": np.sqrt(cv + tau**2)}
+    full = {"tau": tau, "w": w, "m": m, "s": np.sqrt(cv), "s_pred": np.sqrt(cv + tau**2)}
+    keep = w > 1e-18
+    nodes = {key: val[keep] for key, val in full.items()}
+    nodes["full"] = full
+    return nodes
 
 
 def _moments(nodes: dict, param: str) -> tuple[float, float]:
-    w, m = nodes["w"], nodes["m"]
+    full = nodes["full"]
+    w, m = full["w"], full["m"]
     if param == "tau":
-        mean = float(nodes["tau"] @ w)
-        return mean, float(np.sqrt(((nodes["tau"] - mean) ** 2) @ w))
-    s = nodes["s"] if param == "mu" else nodes["s_pred"]
+        mean = float(full["tau"] @ w)
+        return mean, float(np.sqrt(((full["tau"] - mean) ** 2) @ w))
+    s = full["s"] if param == "mu" else full["s_pred"]
     mean = float(m @ w)
     return mean, float(np.sqrt(((m - mean) ** 2 + s**2) @ w))
 

@@ -2,7 +2,7 @@
 
 Usage (from the repository root)::
 
-    PYTHONPATH=src .venv/bin/python validation/bayesmeta/accuracy.py
+    PYTHONPATH=src .venv/bin/python validation/bayesmeta/accuracy.py [--exclude uniform]
 
 Prints, per quantity, the largest absolute difference and the largest difference relative
 to max(1, |R value|) over all cases of ``tests/data/bayesmeta_reference.json``.
@@ -23,6 +23,7 @@ import test_bayesmeta as tb  # noqa: E402  (reuses the test's prior mapping and 
 
 
 def main() -> None:
+    exclude = sys.argv[sys.argv.index("--exclude") + 1] if "--exclude" in sys.argv else None
     worst: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, ""])
 
     def record(name, py, r, cid):
@@ -36,6 +37,8 @@ def main() -> None:
             w[1], w[2] = float(sc.max()), cid
 
     for cid, case in sorted(tb.CASES.items()):
+        if case["prior"]["family"] == exclude:
+            continue
         fit = tb._fit(case)
         summ = fit.summary().set_index("param")
         for param in ("tau", "mu", "theta"):
@@ -46,11 +49,13 @@ def main() -> None:
             record(f"{param} quantiles", fit.quantile(param, ref["probs"]), ref["quantiles"], cid)
             record(f"{param} cdf", fit.cdf(param, ref["x"]), ref["cdf"], cid)
             record(f"{param} pdf", fit.pdf(param, ref["x"]), ref["pdf"], cid)
+        record("theta sd vs sqrt(var mu + E tau^2)", summ.loc["theta", "sd"], tb._theta_sd(case),
+               cid)
         record("P(mu > 0), P(theta > 0)", [fit.prob("mu", greater_than=0),
                                           fit.prob("theta", greater_than=0)],
                [case["prob_mu_gt_0"], case["prob_theta_gt_0"]], cid)
         record("P(tau > 0.3)", fit.prob("tau", greater_than=0.3), case["prob_tau_gt_0.3"], cid)
-        if case["marginal_likelihood"] is not None:
+        if case.get("marginal_likelihood") is not None:
             ml = case["marginal_likelihood"]
             record("marginal likelihood (relative)", fit.marginal_likelihood / ml, 1.0, cid)
             record("BF tau = 0", fit.bayes_factor["tau_0"], case["bayes_factor"]["tau_0"], cid)

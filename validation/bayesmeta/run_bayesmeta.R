@@ -1,15 +1,15 @@
 #!/usr/bin/env Rscript
 # Reference values for matstats.bayesmeta from R bayesmeta (Roever 2020, J Stat Softw 93(6)).
 #
-# Usage (from the repository root; ~30 min on 2 cores):
+# Usage (from the repository root; ~20 min on 2 cores):
 #   BAYESMETA_JOBS=2 Rscript validation/bayesmeta/run_bayesmeta.R [tests/data/bayesmeta_reference.json]
 #
 # Pinned versions (checked below; the script stops on any other version):
 #   R 4.2.2, bayesmeta 3.4, metafor 3.8-1, forestplot 3.1.6, jsonlite 1.8.4.
 # bayesmeta's marginal posterior of mu/theta is a discrete mixture over tau (DIRECT
 # algorithm, Roever & Friede 2017, J Comput Graph Stat 26:217-222); the defaults
-# (delta = 0.01, epsilon = 1e-4) are accurate to ~1e-3 only, so this script uses
-# delta = 1e-6 and epsilon = 1e-12. Modes and shortest intervals are recomputed here from
+# (delta = 0.01, epsilon = 1e-4) are accurate to ~1e-3 only (delta = 1e-5 gives ~1e-6), so this script uses
+# delta = 1e-5 and epsilon = 1e-12. Modes and shortest intervals are recomputed here from
 # bayesmeta's own density, CDF and quantile functions with tight tolerances, because
 # bayesmeta's optimize() calls use R's default tolerance (~1.2e-4).
 # Every number is written with %.17g so that regenerating gives a byte-identical file.
@@ -32,7 +32,7 @@ args <- commandArgs(trailingOnly = TRUE)
 out_path <- if (length(args) >= 1) args[1] else "tests/data/bayesmeta_reference.json"
 only_case <- if (length(args) >= 2) args[2] else NA   # for quick checks of one case
 
-DELTA <- 1e-6
+DELTA <- 1e-5
 EPSILON <- 1e-12
 LEVEL <- 0.95
 TOL <- 1e-12
@@ -85,21 +85,22 @@ priors <- list(
   overall_jeffreys = list(r = "overallJeffreys", spec = list(family = "overall_jeffreys"))
 )
 
-# the grid: dataset x prior x mu prior (NULL = flat); improper combinations are left out
+# the grid: dataset x prior x mu prior (NULL = flat). Left out: combinations with an
+# improper posterior, and heavy-tailed posteriors on which bayesmeta's integrate() stops
+# ("roundoff error" / "probably divergent"): the Rhodes log-t prior (any data set here),
+# half-Cauchy with k = 1 and a flat mu prior, overall Jeffreys with k = 2 and a flat mu prior.
+# The slow cases (k = 13) come first so that the parallel workers stay balanced.
 grid <- list(
-  list("crins", "half_normal", c(0, 4)), list("crins", "half_cauchy", NULL),
-  list("crins", "turner", c(0, 4)), list("crins", "jeffreys", NULL),
-  list("crins", "uniform", c(0, 4)), list("crins", "exponential", NULL),
   list("bcg", "half_normal", NULL), list("bcg", "half_cauchy", c(0, 4)),
-  list("bcg", "lomax", c(0, 4)), list("bcg", "overall_jeffreys", NULL),
-  list("k1", "half_normal", c(0, 4)), list("k1", "half_cauchy", NULL),
-  list("k1", "rhodes", c(0, 2)), list("k1", "exponential", c(0, 4)),
+  list("crins", "half_normal", c(0, 4)), list("crins", "turner", c(0, 4)),
+  list("crins", "jeffreys", NULL), list("crins", "uniform", c(0, 4)),
+  list("k1", "half_normal", c(0, 4)), list("k1", "exponential", c(0, 4)),
+  list("k1", "half_t", c(0, 4)), list("k1", "lomax", c(0, 2)),
   list("k2", "half_normal", c(0, 4)), list("k2", "half_t", NULL),
-  list("k2", "rhodes", NULL), list("k2", "uniform", c(0, 4)),
-  list("k2", "overall_jeffreys", NULL), list("k2", "turner", c(0, 4)),
-  list("k4smd", "rhodes", c(0, 4)), list("k4smd", "half_normal", NULL),
-  list("k4smd", "jeffreys", NULL), list("k4smd", "lomax", NULL),
-  list("k4smd", "half_t", c(0.2, 1))
+  list("k2", "uniform", c(0, 4)), list("k2", "turner", c(0, 4)),
+  list("k2", "overall_jeffreys", c(0, 4)), list("k2", "exponential", NULL),
+  list("k4smd", "half_normal", NULL), list("k4smd", "jeffreys", NULL),
+  list("k4smd", "lomax", NULL), list("k4smd", "half_t", c(0.2, 1))
 )
 
 # ------------------------------------------------------------------------------ helpers
@@ -240,11 +241,16 @@ case_id <- function(case)
 if (!is.na(only_case)) grid <- Filter(function(cs) case_id(cs) == only_case, grid)
 # cases are independent: run them on BAYESMETA_JOBS cores (default 2); results are
 # identical to a serial run and are written in grid order
+# BAYESMETA_CACHE=<dir> keeps each finished case (RDS) so that a rerun skips it
+cache <- Sys.getenv("BAYESMETA_CACHE", "")
 cases <- parallel::mclapply(grid, function(case) {
+  file <- if (nzchar(cache)) file.path(cache, paste0(gsub("/", "_", case_id(case)), ".rds"))
+  if (!is.null(file) && file.exists(file)) return(readRDS(file))
   t0 <- proc.time()[["elapsed"]]
   r <- run_case(case)
   r$id <- case_id(case)
   message(sprintf("%s (%.0f s)", r$id, proc.time()[["elapsed"]] - t0))
+  if (!is.null(file)) saveRDS(r, file)
   r
 }, mc.cores = as.integer(Sys.getenv("BAYESMETA_JOBS", "2")), mc.preschedule = FALSE)
 failed <- vapply(cases, function(r) inherits(r, "try-error"), TRUE)
