@@ -27,6 +27,9 @@ _LAZY = {
     "trim_and_fill": "matstats.meta",
     "subgroup_analysis": "matstats.meta",
     "leave_one_out": "matstats.meta",
+    # Bayesian meta-analysis for few studies (issue 12)
+    "bayes_meta": "matstats.bayesmeta",
+    "BayesMetaFit": "matstats.bayesmeta",
 }
 
 _SUBMODULES = {
@@ -35,6 +38,7 @@ _SUBMODULES = {
     "tables",
     "effects",
     "meta",
+    "bayesmeta",
     "ladder",
     "nof1",
     "sensitivity",

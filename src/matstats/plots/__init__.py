@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 
-_SUBMODULES = ("audit", "meta", "nof1", "nof1_series", "sensitivity")
+_SUBMODULES = ("audit", "meta", "bayesmeta", "nof1", "nof1_series", "sensitivity")
 
 
 def __getattr__(name: str):
