@@ -437,8 +437,5 @@ def sensitivity_for_claims(
     >>> "survey_bounds" in set(out["analysis"])
     True
     """
-    for name, df in (("claims", claims), ("studies", studies)):
-        if not isinstance(df, pd.DataFrame):
-            raise ValueError(f"{name} must be a DataFrame, got {type(df).__name__}")
     res = sensitivity_for_studies(studies, **kwargs) if study_results is None else study_results
     return claim_texts(routing.route_claims(claims, studies, study_routes=res), res)
