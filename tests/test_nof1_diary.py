@@ -20,7 +20,7 @@ import pytest
 from scipy import stats
 
 from matstats import DataError
-from matstats.narrative.nof1 import make_verdict
+from matstats.narrative.nof1 import make_verdict, verdict_text
 from matstats.nof1 import analyze, build_calendar, read_diary
 from matstats.plots.nof1 import plot_diary
 
@@ -506,7 +506,7 @@ def test_blinding_summary_from_guesses():
                          "n_no_guess"]].tolist() == [3, 2, 0, 0, 1]
     assert b.loc["mat", "bang_bi"] == (2 - 0) / 2  # Bang: (correct - incorrect) / guesses
     assert b.loc["control", "bang_bi"] == pytest.approx((1 - 1) / 3)
-    assert "blinding index of 1.00" in res.verdict
+    assert "blinding index of 1.00" in verdict_text(res)
 
 
 def test_figure_has_two_panels(constructed_result):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import math
 import subprocess
 import sys
@@ -18,27 +17,6 @@ def _run(code: str) -> str:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=ROOT)
     return out.stdout.strip()
-
-
-def _imported_modules(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    out = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            out.update(a.name for a in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            out.add(node.module)
-    return out
-
-
-def test_only_the_cli_package_imports_argparse_and_nof1_no_matplotlib():
-    src = ROOT / "src" / "matstats"
-    for path in src.rglob("*.py"):
-        mods = _imported_modules(path)
-        if "cli" not in path.relative_to(src).parts:
-            assert "argparse" not in mods, path
-        if path.parent.name == "nof1":
-            assert not {m for m in mods if m.split(".")[0] == "matplotlib"}, path
 
 
 def test_nof1_analysis_leaves_matplotlib_unimported():
@@ -141,3 +119,18 @@ def test_diary_blinding_uses_the_sensitivity_index():
     assert got["control"] == ref["control"] == 0.0
     only_mat = summarize_blinding(cal.iloc[[0]]).set_index("condition")["bang_bi"]
     assert only_mat["mat"] == 1.0 and math.isnan(only_mat["control"])
+
+
+@pytest.mark.parametrize("old,call,new", [
+    ("verdict", lambda r: r.verdict, "verdict_text"),
+    ("summary", lambda r: r.summary(), "diary_summary"),
+])
+def test_diary_result_words_moved_to_the_narrative_layer(old, call, new):
+    from matstats import nof1
+    from matstats.narrative import nof1 as words
+
+    res = nof1.analyze(nof1.example_diary_path())
+    with pytest.warns(DeprecationWarning, match=f"DiaryResult.{old}.*narrative.nof1.{new}"):
+        got = call(res)
+    assert got == getattr(words, new)(res)
+    assert words.diary_summary(res).endswith("Verdict: " + words.verdict_text(res))

@@ -34,7 +34,7 @@ import pytest
 
 from matstats import nof1
 from matstats.narrative.nof1 import make_verdict
-from matstats.nof1.diary import verdict_label, verdict_labels
+from matstats.nof1.verdict import verdict_label, verdict_labels
 
 MCID = 2.0
 A = 0.025

@@ -65,7 +65,7 @@ def test_sensitivity_for_studies_routes_every_row():
     eff = pd.DataFrame({"study_id": ["rct"], "contrast": ["c"], "outcome_measure": ["nrs_pain"],
                         "timepoint_weeks": [np.nan], "yi": [0.75], "sei": [0.33],
                         "method": ["test"], "bound_side": [np.nan], "bound_value": [np.nan]})
-    out = routing.sensitivity_for_studies(st, effects=eff, rng=1, n_draws=2000)
+    out = words.sensitivity_for_studies(st, effects=eff, rng=1, n_draws=2000)
     assert len(out) == len(st) and out["line"].tolist() == st["line"].tolist()
     assert out["analysis"].tolist() == ["survey_bounds", "decomposition", "tipping_point",
                                         "none", "none"]
@@ -93,7 +93,7 @@ def test_sensitivity_for_claims_routes_every_claim():
         "study_ids": ["surv", np.nan, "null"],
         "line": [2, 3, 4],
     })
-    out = routing.sensitivity_for_claims(claims, st, effects=_EMPTY_EFFECTS, rng=1,
+    out = words.sensitivity_for_claims(claims, st, effects=_EMPTY_EFFECTS, rng=1,
                                          n_draws=500)
     assert out["claim_id"].tolist() == ["A", "B", "C"]
     assert out["analysis"].tolist() == ["survey_bounds", "none", "no_difference"]
@@ -110,7 +110,7 @@ def test_claims_route_on_reason_codes_not_on_sentences(monkeypatch):
     claims = pd.DataFrame({"claim_id": ["C"], "claimed_figure": [np.nan],
                            "claimed_design": ["controlled_trial"], "study_ids": ["null"],
                            "line": [2]})
-    out = routing.sensitivity_for_claims(claims, st, effects=_EMPTY_EFFECTS, rng=1,
+    out = words.sensitivity_for_claims(claims, st, effects=_EMPTY_EFFECTS, rng=1,
                                          n_draws=500)
     assert out.loc[0, "analysis"] == "no_difference"
 
@@ -120,12 +120,12 @@ def test_real_data_every_row_and_claim_has_an_outcome():
 
     st = matstats.load_studies()
     cl = matstats.load_claims()
-    res = routing.sensitivity_for_studies(st, rng=0, n_draws=500)
+    res = words.sensitivity_for_studies(st, rng=0, n_draws=500)
     assert len(res) == len(st)
     assert ((res["analysis"] != "none") | (res["reason"].str.len() > 0)).all()
     assert ((res["analysis"] == "none") == (res["reason_code"] != "")).all()
     assert set(res["reason_code"]) - {""} <= set(words.REASONS)
-    cres = routing.sensitivity_for_claims(cl, st, study_results=res)
+    cres = words.sensitivity_for_claims(cl, st, study_results=res)
     assert len(cres) == len(cl) and cres["claim_id"].tolist() == cl["claim_id"].tolist()
     assert (cres["conclusion"].str.len() > 0).all()
 
@@ -152,7 +152,7 @@ def test_drift_percentage_range_with_any_dash_names_both_ends(figure):
     # the old router read only 98 from the em-dash and "to" forms.
     claims = pd.DataFrame({"claim_id": ["A"], "claimed_figure": [figure],
                            "claimed_design": ["rct"], "study_ids": ["surv"], "line": [2]})
-    out = routing.sensitivity_for_claims(claims, _survey_pair(), effects=_EMPTY_EFFECTS,
+    out = words.sensitivity_for_claims(claims, _survey_pair(), effects=_EMPTY_EFFECTS,
                                          rng=1, n_draws=500)
     assert out.loc[0, "matched_results"] == "surv:pain_relief_any;surv:pain_relief"
     assert "no matching survey item" not in out.loc[0, "conclusion"]
@@ -169,7 +169,7 @@ def test_drift_reported_smd_is_oriented_by_benefit_sign(estimate, direction, exp
                 estimate_type="smd", ci_low=estimate - 0.5, ci_high=estimate + 0.5,
                 result_direction=direction)
     assert vocab.benefit_sign(row) * estimate == pytest.approx(expected)
-    out = routing.sensitivity_for_studies(_frame([row]), effects=_EMPTY_EFFECTS)
+    out = words.sensitivity_for_studies(_frame([row]), effects=_EMPTY_EFFECTS)
     assert out.loc[0, "analysis"] == "tipping_point"
     assert out.loc[0, "effect"] == pytest.approx(expected)
 
@@ -178,7 +178,7 @@ def test_drift_smd_on_an_outcome_without_direction_is_not_guessed():
     row = _base(study_id="rct", design="rct", control="waitlist", comparison="between_groups",
                 outcome_domain="sleep", outcome_measure="sleep_rating", estimate=0.5,
                 estimate_type="smd", ci_low=0.1, ci_high=0.9)
-    out = routing.sensitivity_for_studies(_frame([row]), effects=_EMPTY_EFFECTS)
+    out = words.sensitivity_for_studies(_frame([row]), effects=_EMPTY_EFFECTS)
     assert out.loc[0, "analysis"] == "none"
     assert out.loc[0, "reason_code"] == "no_orientation"
 
@@ -219,7 +219,7 @@ def test_drift_unblinded_controls_come_from_vocab():
     eff = pd.DataFrame({"study_id": ["rct"], "contrast": ["c"],
                         "outcome_measure": ["perceived_stress"], "timepoint_weeks": [np.nan],
                         "yi": [g], "sei": [s], "method": ["test"]})
-    out = routing.sensitivity_for_studies(_frame([row]), effects=eff)
+    out = words.sensitivity_for_studies(_frame([row]), effects=eff)
     assert vocab.participants_unblinded("sham", "none")
     mu, sd = literature.sensitivity_priors()["unblinding_sd"].params
     expected = stats.norm.sf(literature.MCID_SD_OTHER, g - mu, math.sqrt(s**2 + sd**2))
@@ -230,3 +230,39 @@ def test_drift_unblinded_controls_come_from_vocab():
     pooled = pd.DataFrame({"control": sorted(vocab.UNBLINDED_CONTROLS), "estimate": 0.5,
                            "se": 0.2})
     assert (bias_adjusted_effect(pooled)["bias_mean"] == mu).all()
+
+
+# ---------------------------------------------------------------------------------------
+# Layers: routing returns numbers and codes; the words are the narrative layer's
+# ---------------------------------------------------------------------------------------
+
+
+def test_route_studies_returns_numbers_and_codes_only():
+    st = _toy_studies()
+    routes = routing.route_studies(st, effects=_EMPTY_EFFECTS, rng=1, n_draws=500)
+    assert list(routes.columns) == routing.STUDY_ROUTE_COLUMNS
+    assert not {"key_numbers", "conclusion", "reason", "effect_unit"} & set(routes.columns)
+    survey = routes.loc[0, "details"]
+    assert survey["bounds"].responders == 123 and 0 < survey["benchmark_p0"] < 1
+    claims = pd.DataFrame({"claim_id": ["A"], "claimed_figure": ["98% relief"],
+                           "claimed_design": ["rct"], "study_ids": ["surv"], "line": [2]})
+    croutes = routing.route_claims(claims, st, study_routes=routes)
+    assert list(croutes.columns) == routing.CLAIM_ROUTE_COLUMNS
+    assert croutes.loc[0, "details"]["rows"] == [0]
+
+
+def test_words_are_the_routes_written_out():
+    st = _toy_studies()
+    routes = routing.route_studies(st, effects=_EMPTY_EFFECTS, rng=1, n_draws=500)
+    full = words.sensitivity_for_studies(st, effects=_EMPTY_EFFECTS, rng=1, n_draws=500)
+    assert list(full.columns) == words.STUDY_COLUMNS
+    shared = [c for c in routing.STUDY_ROUTE_COLUMNS if c != "details"]
+    pd.testing.assert_frame_equal(full[shared], routes[shared])
+    assert full.equals(words.study_texts(routes))
+
+
+@pytest.mark.parametrize("name", ["sensitivity_for_studies", "sensitivity_for_claims"])
+def test_old_routing_names_warn_and_resolve_to_the_narrative_layer(name):
+    with pytest.warns(DeprecationWarning, match=f"narrative.sensitivity.{name}"):
+        old = getattr(routing, name)
+    assert old is getattr(words, name)

@@ -506,8 +506,8 @@ def test_level_replaces_conf_level_with_a_warning():
     ("MCID_NRS", "matstats.literature", "MCID_NRS"),
     ("NRS_SD", "matstats.literature", "NRS_SD"),
     ("placebo_responder_rates", "matstats.literature", "placebo_responder_rates"),
-    ("sensitivity_for_studies", "matstats.routing", "sensitivity_for_studies"),
-    ("sensitivity_for_claims", "matstats.routing", "sensitivity_for_claims"),
+    ("sensitivity_for_studies", "matstats.narrative.sensitivity", "sensitivity_for_studies"),
+    ("sensitivity_for_claims", "matstats.narrative.sensitivity", "sensitivity_for_claims"),
     ("study_decompositions", "matstats.routing", "study_decompositions"),
     ("bias_adjusted_mat_effects", "matstats.routing", "bias_adjusted_mat_effects"),
 ])

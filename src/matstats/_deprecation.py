@@ -58,3 +58,62 @@ def moved(module: str, names: dict[str, tuple[str, str]]) -> Callable[[str], obj
         return getattr(importlib.import_module(new_module), new_name)
 
     return __getattr__
+
+
+def _resolve(target: str) -> object:
+    """The object named ``target`` ("package.module.name"), importing its module now."""
+    module, _, name = target.rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
+def moved_function(old: str, target: str, keywords: dict[str, str] | None = None) -> Callable:
+    """A function under the old name ``old`` that calls ``target`` ("module.name"), with a
+    warning.
+
+    ``target`` is imported only when the old function is called, so a module may keep an old
+    name that now lives in a higher layer without importing that layer. ``keywords`` maps old
+    keyword names to new ones.
+    """
+    renames = dict(keywords or {})
+
+    def wrapper(*args, **kwargs):
+        note = " (keywords " + ", ".join(f"{o}= -> {n}=" for o, n in renames.items()) + ")"
+        warnings.warn(f"{old} is deprecated and will be removed in the next release; use "
+                      f"{target}" + (note if renames else ""), DeprecationWarning, stacklevel=2)
+        kwargs = {renames.get(k, k): v for k, v in kwargs.items()}
+        return _resolve(target)(*args, **kwargs)
+
+    wrapper.__name__ = old.rsplit(".", 1)[-1]
+    wrapper.__doc__ = f"Deprecated alias of :func:`{target}`."
+    return wrapper
+
+
+class moved_method:  # noqa: N801 (used like a decorator-made attribute)
+    """A method (or, with ``as_property``, a property) that moved to a function
+    ``target(instance, ...)`` of another module, imported only when the old name is used.
+
+    ``use`` is how the warning tells the caller to write it instead.
+    """
+
+    def __init__(self, old: str, target: str, *, as_property: bool = False,
+                 use: str | None = None) -> None:
+        self.old, self.target, self.as_property = old, target, as_property
+        self.use = use or (f"{target}(result)" if as_property else f"{target}(result, ...)")
+        self.__doc__ = f"Deprecated: use ``{self.use}``."
+
+    def _warn(self, stacklevel: int) -> None:
+        warnings.warn(f"{self.old} is deprecated and will be removed in the next release; "
+                      f"use {self.use}", DeprecationWarning, stacklevel=stacklevel)
+
+    def __get__(self, obj: object, objtype: type | None = None) -> object:
+        if obj is None:
+            return self
+        if self.as_property:
+            self._warn(3)
+            return _resolve(self.target)(obj)
+
+        def method(*args, **kwargs):
+            self._warn(3)
+            return _resolve(self.target)(obj, *args, **kwargs)
+
+        return method

@@ -26,23 +26,25 @@ import pandas as pd
 
 from matstats import _cells
 from matstats._deprecation import moved, renamed
+from matstats.audit_context import (  # noqa: F401  (re-exported: the context's public names)
+    ClaimContext,
+    build_context,
+    distinct_values,
+    figure_percentages,
+    has_result,
+    pct_match,
+    row_n,
+    row_percentages,
+    study_label,
+    study_sizes,
+)
 from matstats.audit_rules import (  # noqa: F401  (re-exported: the rules' public names)
     RULES,
     VERDICT_MEANINGS,
     VERDICTS,
-    ClaimContext,
     Rule,
-    _has_result,
-    _study_label,
     apply_rules,
-    build_context,
-    distinct_values,
-    figure_percentages,
-    pct_match,
-    row_n,
-    row_percentages,
     rules_table,
-    study_sizes,
 )
 from matstats.data_io import load_claims, load_studies
 
@@ -66,7 +68,7 @@ _CLAIMED = (
 def _found_result(rows: pd.DataFrame) -> str:
     out = []
     for _, r in rows.iterrows():
-        if _has_result(r):
+        if has_result(r):
             out.append(
                 f"{_text(r['study_id'])} {_text(r.get('outcome_measure'))}: "
                 f"{_text(r.get('result_direction'))}"
@@ -147,10 +149,10 @@ def audit_claims(claims: pd.DataFrame | None = None, studies: pd.DataFrame | Non
         rec["found_n"] = ";".join(f"{k}={v}" for k, v in ns.items())
         rec["found_control"] = distinct_values(ctx.linked, "control")
         rec["found_outcome_domain"] = distinct_values(ctx.linked, "outcome_domain")
-        rec["found_figure_source"] = _study_label(ctx.figure_sources) if len(ctx.figure_sources) else ""
+        rec["found_figure_source"] = study_label(ctx.figure_sources) if len(ctx.figure_sources) else ""
         rec["found_result"] = _found_result(ctx.domain_rows)
         rec["found_has_results"] = (
-            "yes" if any(_has_result(r) for _, r in ctx.linked.iterrows()) else ("no" if len(ctx.linked) else "")
+            "yes" if any(has_result(r) for _, r in ctx.linked.iterrows()) else ("no" if len(ctx.linked) else "")
         )
         rec["found_device"] = distinct_values(ctx.linked, "device")
         rec["found_value_status"] = distinct_values(ctx.linked, "value_status")

@@ -1,4 +1,5 @@
-"""The claim verdict rules: the context a rule sees, the rules and their order.
+"""The claim verdict rules and their order (the context a rule sees is
+:mod:`matstats.audit_context`).
 
 Every verdict label is defined once, in :data:`VERDICTS` (meaning in
 :data:`VERDICT_MEANINGS`, documented in ``data/README.md``). :data:`RULES` is an
@@ -11,12 +12,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 
 import pandas as pd
 
 from matstats import _cells
+from matstats.audit_context import (
+    ClaimContext,
+    distinct_values,
+    has_result,
+    pct_match,
+    row_percentages,
+    study_label,
+    study_sizes,
+    supports,
+)
 from matstats.data_io import default_path
 from matstats.study_effects import study_effect_sizes
 from matstats.vocab import DESIGN_RANK, MAT_DEVICES, NO_RESULT_DESIGNS, SECONDARY_DESIGNS
@@ -39,155 +50,6 @@ VERDICT_MEANINGS = {
 }
 VERDICTS = tuple(VERDICT_MEANINGS)
 
-#: Percentages named in a claimed figure, both ends of a range, whatever the dash:
-#: ``"81–98% relief"`` -> ``[81.0, 98.0]`` (the one parser, :func:`matstats._cells.percentages`).
-figure_percentages = _cells.percentages
-
-_text = _cells.text
-_num = partial(_cells.number, missing=None)  # a cell as a float, None when missing
-
-
-# --------------------------------------------------------------------------- helpers
-def row_percentages(row: pd.Series) -> list[float]:
-    """Percentages a study row reports: proportion/pct estimates and responders/denominator."""
-    out: list[float] = []
-    est = _num(row.get("estimate"))
-    etype = _text(row.get("estimate_type"))
-    if est is not None and etype in {"proportion", "pct_change"}:
-        out.append(est * 100.0 if etype == "proportion" and abs(est) <= 1.0 else est)
-    resp = _num(row.get("responders"))
-    den = _num(row.get("denominator"))
-    if resp is not None and den:
-        out.append(100.0 * resp / den)
-    return out
-
-
-def pct_match(claimed: float, found: float) -> bool:
-    """A claimed whole percentage matches a found one when they agree after rounding."""
-    return abs(claimed - found) <= 0.5 + 1e-9
-
-
-def _supports(row: pd.Series) -> bool:
-    """A row reporting a result in favour of the mat from a test that was not non-significant.
-
-    ``significant`` = no (tested, not significant) and not_tested (e.g. an
-    uncontrolled survey's percentages) do not count as support.
-    """
-    return _text(row.get("result_direction")) == "favours_mat" and _text(
-        row.get("significant")
-    ) not in {"no", "not_tested"}
-
-
-def _has_result(row: pd.Series) -> bool:
-    """A row with a reported (checkable) result direction."""
-    return _text(row.get("result_direction")) not in {"", "not_reported"}
-
-
-def _study_label(rows: pd.DataFrame) -> str:
-    return ", ".join(dict.fromkeys(rows["study_id"].astype(str)))
-
-
-def distinct_values(rows: pd.DataFrame, column: str) -> str:
-    """Distinct non-missing values of a column, ';'-joined in row order."""
-    if column not in rows.columns:
-        return ""
-    vals = [_text(v) for v in rows[column]]
-    return ";".join(dict.fromkeys(v for v in vals if v))
-
-
-def row_n(row: pd.Series) -> int | None:
-    """A row's study size: n_randomized, else n_analysed, else n_enrolled (None if none)."""
-    for col in ("n_randomized", "n_analysed", "n_enrolled"):
-        n = _num(row.get(col))
-        if n is not None:
-            return int(n)
-    return None
-
-
-def study_sizes(rows: pd.DataFrame) -> dict[str, int]:
-    """Largest :func:`row_n` per study_id (studies without any N are left out)."""
-    out: dict[str, int] = {}
-    for _, row in rows.iterrows():
-        n = row_n(row)
-        sid = str(row["study_id"])
-        if n is not None and n > out.get(sid, 0):
-            out[sid] = n
-    return out
-
-
-# --------------------------------------------------------------------------- context
-@dataclass(frozen=True)
-class ClaimContext:
-    """Everything a rule may look at for one claim.
-
-    Attributes
-    ----------
-    claim : pandas.Series
-        The claim row.
-    linked : pandas.DataFrame
-        All studies.csv rows whose study_id is in the claim's ``study_ids``.
-    domain_rows : pandas.DataFrame
-        Linked rows in the claimed outcome domain (all linked rows when the
-        claim names no domain).
-    figure_pcts : list of float
-        Percentages named in ``claimed_figure``.
-    figure_sources : pandas.DataFrame
-        Linked rows *in the claimed domain* reporting one of those percentages.
-    figure_missing : list of float
-        Claimed percentages that no linked row in the claimed domain reports.
-    studies : pandas.DataFrame
-        All study rows (for claims about the evidence base, e.g. a number of studies).
-
-    When the claim names measures (``claimed_outcome_measure``), ``domain_rows`` holds the
-    linked rows on those measures only (measure-level matching).
-    """
-
-    claim: pd.Series
-    linked: pd.DataFrame
-    domain_rows: pd.DataFrame
-    figure_pcts: list[float] = field(default_factory=list)
-    figure_sources: pd.DataFrame = field(default_factory=pd.DataFrame)
-    figure_missing: list[float] = field(default_factory=list)
-    studies: pd.DataFrame = field(default_factory=pd.DataFrame)
-
-    @property
-    def measures(self) -> tuple[str, ...]:
-        """The measures the claim names (``claimed_outcome_measure``)."""
-        return _cells.split_list(self.claim.get("claimed_outcome_measure"))
-
-    def get(self, name: str) -> str:
-        """A claimed field as text ('' when missing)."""
-        return _text(self.claim.get(name))
-
-    @property
-    def claimed_year(self) -> str:
-        """The claimed year: ``claimed_year`` if present, else the Year cell of a study-table row."""
-        year = self.get("claimed_year")
-        if not year and self.get("table_name") == "all_key_studies":
-            year = self.get("cell_2")
-        return year
-
-
-def build_context(claim: pd.Series, studies: pd.DataFrame) -> ClaimContext:
-    """Collect the linked study rows and figure matches for one claim."""
-    ids = _cells.split_list(claim.get("study_ids"))
-    linked = studies[studies["study_id"].astype(str).isin(ids)]
-    domain = _text(claim.get("claimed_outcome_domain"))
-    measures = _cells.split_list(claim.get("claimed_outcome_measure"))
-    if measures:
-        domain_rows = linked[linked["outcome_measure"].astype(str).isin(measures)]
-    elif domain:
-        domains = set(_cells.split_list(domain.replace(",", ";")))
-        domain_rows = linked[linked["outcome_domain"].astype(str).isin(domains)]
-    else:
-        domain_rows = linked
-    pcts = figure_percentages(claim.get("claimed_figure"))
-    found = {i: row_percentages(row) for i, row in domain_rows.iterrows()}
-    hit = [i for i, vals in found.items() if any(pct_match(p, f) for p in pcts for f in vals)]
-    missing = [p for p in pcts if not any(pct_match(p, f) for vals in found.values() for f in vals)]
-    return ClaimContext(claim, linked, domain_rows, pcts, domain_rows.loc[hit], missing, studies)
-
-
 def _where_pct(ctx: ClaimContext, pct: float) -> str:
     """Where a percentage appears among all linked rows (any domain), for reasons."""
     spots = [
@@ -196,6 +58,10 @@ def _where_pct(ctx: ClaimContext, pct: float) -> str:
         if any(pct_match(pct, f) for f in row_percentages(r))
     ]
     return f" ({pct:g}% is {', '.join(spots)})" if spots else ""
+
+
+_text = _cells.text
+_num = partial(_cells.number, missing=None)  # a cell as a float, None when missing
 
 
 # --------------------------------------------------------------------------- rules
@@ -279,17 +145,17 @@ def rule_link_unverified(ctx: ClaimContext) -> str | None:
     the claim about mats cannot be confirmed from them.
     """
     if ctx.get("link_status") == "unverified":
-        return (f"link_status=unverified: the link to {_study_label(ctx.linked)} is itself "
+        return (f"link_status=unverified: the link to {study_label(ctx.linked)} is itself "
                 f"unverified{_unverified_detail(ctx)}")
     statuses = {_text(v) for v in ctx.linked.get("value_status", pd.Series(dtype=str))}
     if statuses == {"unverified"}:
         return (
-            f"all linked rows ({_study_label(ctx.linked)}) have value_status=unverified"
+            f"all linked rows ({study_label(ctx.linked)}) have value_status=unverified"
         )
     devices = {_text(v) for v in ctx.linked.get("device", pd.Series(dtype=str))} - {""}
     if devices and not devices & MAT_DEVICES:
         return (
-            f"linked studies ({_study_label(ctx.linked)}) use device={';'.join(sorted(devices))}, "
+            f"linked studies ({study_label(ctx.linked)}) use device={';'.join(sorted(devices))}, "
             "not a mat; no mat study confirms the claim"
         )
     return None
@@ -301,7 +167,7 @@ def _unverified_detail(ctx: ClaimContext) -> str:
     other = set(distinct_values(ctx.linked, "device").split(";")) - {""} - MAT_DEVICES
     if other:
         others = ctx.linked[ctx.linked["device"].astype(str).isin(other)]
-        out += (f"; and {_study_label(others)} is device={';'.join(sorted(other))}, not a mat: "
+        out += (f"; and {study_label(others)} is device={';'.join(sorted(other))}, not a mat: "
                 "not mat evidence")
         if ctx.get("claimed_control") == "sham":
             out += (", so its sham comparison cannot show that a mat beats placebo "
@@ -359,9 +225,9 @@ def rule_figure_elsewhere(ctx: ClaimContext) -> str | None:
 def rule_results_missing(ctx: ClaimContext) -> str | None:
     """The claim reports results, but the linked study has none (e.g. a protocol)."""
     if ctx.get("claimed_has_results") == "yes" and not any(
-        _has_result(r) for _, r in ctx.linked.iterrows()
+        has_result(r) for _, r in ctx.linked.iterrows()
     ):
-        return f"claimed_has_results=yes but linked studies ({_study_label(ctx.linked)}) report no results"
+        return f"claimed_has_results=yes but linked studies ({study_label(ctx.linked)}) report no results"
     return None
 
 
@@ -373,10 +239,10 @@ def rule_result_contradicted(ctx: ClaimContext) -> str | None:
     """
     if ctx.get("claimed_significant") != "yes":
         return None
-    rows = [r for _, r in ctx.domain_rows.iterrows() if _has_result(r)]
+    rows = [r for _, r in ctx.domain_rows.iterrows() if has_result(r)]
     between = [r for r in rows if _text(r.get("comparison")) == "between_groups"]
     rows = between or rows
-    if rows and not any(_supports(r) for r in rows):
+    if rows and not any(supports(r) for r in rows):
         found = "; ".join(
             f"{_text(r['study_id'])} {_text(r.get('outcome_measure'))}: "
             f"{_text(r.get('result_direction'))}, significant={_text(r.get('significant')) or 'n/a'}"
@@ -394,9 +260,9 @@ def rule_result_mixed(ctx: ClaimContext) -> str | None:
     """
     if ctx.get("claimed_significant") not in {"yes", ""}:
         return None
-    rows = [r for _, r in ctx.domain_rows.iterrows() if _has_result(r)]
-    good = [r for r in rows if _supports(r)]
-    bad = [r for r in rows if not _supports(r)]
+    rows = [r for _, r in ctx.domain_rows.iterrows() if has_result(r)]
+    good = [r for r in rows if supports(r)]
+    bad = [r for r in rows if not supports(r)]
     if good and bad:
         bad.sort(key=lambda r: _text(r.get("result_direction")) != "favours_control")
         b = bad[0]
@@ -462,20 +328,20 @@ def rule_n_mismatch(ctx: ClaimContext) -> str | None:
 
 def rule_consistent(ctx: ClaimContext) -> str | None:
     """Linked results agree with the claim (at least one supporting row, none contradicting)."""
-    rows = [r for _, r in ctx.domain_rows.iterrows() if _has_result(r)]
-    if ctx.get("claimed_has_results") == "no" and not any(_has_result(r) for _, r in ctx.linked.iterrows()):
-        return f"claim says no results yet; linked study ({_study_label(ctx.linked)}) has none"
-    if rows and all(_supports(r) for r in rows):
+    rows = [r for _, r in ctx.domain_rows.iterrows() if has_result(r)]
+    if ctx.get("claimed_has_results") == "no" and not any(has_result(r) for _, r in ctx.linked.iterrows()):
+        return f"claim says no results yet; linked study ({study_label(ctx.linked)}) has none"
+    if rows and all(supports(r) for r in rows):
         return (
             f"{len(rows)} linked result(s) in the claimed domain favour the mat "
-            f"({_study_label(pd.DataFrame(rows))})"
+            f"({study_label(pd.DataFrame(rows))})"
         )
     return None
 
 
 def rule_uncheckable(ctx: ClaimContext) -> str | None:
     """Fallback: a study is linked but nothing it reports can confirm the claim."""
-    return f"linked studies ({_study_label(ctx.linked)}) report nothing that confirms the claim"
+    return f"linked studies ({study_label(ctx.linked)}) report nothing that confirms the claim"
 
 
 
@@ -508,8 +374,8 @@ def rule_measured_opposite(ctx: ClaimContext) -> str | None:
     """
     if not ctx.measures or ctx.get("claimed_has_results") != "yes":
         return None
-    rows = [r for _, r in ctx.domain_rows.iterrows() if _has_result(r) and _controlled(r)]
-    if not rows or any(_supports(r) for r in rows):
+    rows = [r for _, r in ctx.domain_rows.iterrows() if has_result(r) and _controlled(r)]
+    if not rows or any(supports(r) for r in rows):
         return None
     opposite = [r for r in rows if _text(r.get("result_direction")) == "favours_control"]
     what = "the opposite" if opposite else "no change"
@@ -565,7 +431,7 @@ def rule_count_overstated(ctx: ClaimContext) -> str | None:
     if int(m.group()) <= len(papers):
         return None
     return (f"claimed_figure={ctx.get('claimed_figure')!r} but studies.csv holds "
-            f"{len(papers)} peer-reviewed mat/pad papers ({_study_label(pool)})")
+            f"{len(papers)} peer-reviewed mat/pad papers ({study_label(pool)})")
 
 
 def _author_groups(study_ids: list[str]) -> dict[str, int]:
@@ -596,7 +462,7 @@ def rule_replication_not_found(ctx: ClaimContext) -> str | None:
     group = _author_groups(ids)
     found: dict[str, set[int]] = {}
     for _, r in ctx.linked.iterrows():
-        if _controlled(r) and _supports(r):
+        if _controlled(r) and supports(r):
             found.setdefault(_text(r.get("outcome_measure")), set()).add(group[_text(r["study_id"])])
     if any(len(g) >= 2 for g in found.values()):
         return None

@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 import os
 import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
+from matstats._bundled import default_path, load_schema  # public here too
 from matstats._cells import LIST_SEPARATOR, split_list  # split_list: public here too
 from matstats._errors import DataError
 
@@ -36,47 +35,6 @@ __all__ = [
 
 _INTEGER_RE = re.compile(r"^[+-]?[0-9]+$")
 _SLUG_RE = re.compile(r"^[a-z0-9_]+$")
-
-
-# ---------------------------------------------------------------------------
-# locating the bundled files
-# ---------------------------------------------------------------------------
-def _data_dir():
-    return resources.files("matstats") / "data"
-
-
-def default_path(name: str) -> Path:
-    """Path of a bundled data file (``"studies.csv"``, ``"claims.csv"``, ``"schema.json"``,
-    ``"sources.csv"``).
-
-    Parameters
-    ----------
-    name : str
-        File name inside the package's ``data`` directory.
-
-    Returns
-    -------
-    pathlib.Path
-        Path to the bundled file.
-    """
-    if name not in {"studies.csv", "claims.csv", "schema.json", "sources.csv"}:
-        raise ValueError(f"unknown bundled data file {name!r}")
-    return Path(str(_data_dir() / name))
-
-
-def load_schema() -> dict:
-    """Return the machine-readable schema (``data/schema.json``) as a dict.
-
-    Returns
-    -------
-    dict
-        ``{"list_separator": ";", "tables": {"studies": {...}, "claims": {...}}}``;
-        each table has ``path``, ``primary_key`` and ``fields`` (name, type,
-        required, description and constraints such as ``enum``, ``minimum``,
-        ``exclusive_minimum``, ``maximum``, ``pattern``, ``item_pattern``).
-    """
-    text = (_data_dir() / "schema.json").read_text(encoding="utf-8")
-    return json.loads(text)
 
 
 # ---------------------------------------------------------------------------

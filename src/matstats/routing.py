@@ -2,10 +2,14 @@
 
 The analyses themselves are generic (:mod:`matstats.sensitivity`); this module knows the
 columns and labels of ``studies.csv`` and ``claims.csv`` and routes each row by rule tables
-on codes (labels, analysis codes, reason codes), never on the wording of a sentence. The
-sentences come from :mod:`matstats.narrative.sensitivity`.
+on codes (labels, analysis codes, reason codes), never on the wording of a sentence. It
+returns numbers and codes only: an ``analysis`` code, a ``reason_code`` and, in ``details``,
+the numbers each sentence needs. The sentences, and the full tables with ``key_numbers``,
+``conclusion`` and ``reason``, are :mod:`matstats.narrative.sensitivity`
+(:func:`~matstats.narrative.sensitivity.sensitivity_for_studies`,
+:func:`~matstats.narrative.sensitivity.sensitivity_for_claims`).
 
-Study rows (:func:`sensitivity_for_studies`), first matching rule wins:
+Study rows (:func:`route_studies`), first matching rule wins:
 
 =====================  ==================================================  ====================
 rule                   condition                                           analysis
@@ -35,8 +39,8 @@ import pandas as pd
 from scipy import stats
 
 from matstats import _cells, _checks, vocab
+from matstats._deprecation import moved
 from matstats.ladder import pooled_by_control
-from matstats.study_effects import study_effect_sizes
 from matstats.literature import (
     MCID_SD_OTHER,
     MCID_SD_PAIN,
@@ -47,7 +51,6 @@ from matstats.literature import (
     Prior,
     sensitivity_priors,
 )
-from matstats.narrative import sensitivity as words
 from matstats.sensitivity import (
     Decomposition,
     bias_adjusted_effect,
@@ -56,10 +59,11 @@ from matstats.sensitivity import (
     survey_bounds,
     tipping_point,
 )
+from matstats.study_effects import study_effect_sizes
 
 __all__ = [
-    "sensitivity_for_studies",
-    "sensitivity_for_claims",
+    "route_studies",
+    "route_claims",
     "study_decompositions",
     "bias_adjusted_mat_effects",
     "reported_smd_effect",
@@ -67,15 +71,16 @@ __all__ = [
 
 _Z975 = float(stats.norm.ppf(0.975))
 
-STUDY_COLUMNS = [
+#: Columns of :func:`route_studies`, in order.
+STUDY_ROUTE_COLUMNS = [
     "line", "study_id", "contrast", "outcome_domain", "outcome_measure", "timepoint_weeks",
-    "design", "control", "blinding", "analysis", "effect", "effect_unit", "tipping_bias_sd",
-    "p_bias_exceeds", "p_specific_gt_mcid", "worst_case", "key_numbers", "conclusion", "reason",
-    "reason_code",
+    "design", "control", "blinding", "analysis", "effect", "tipping_bias_sd", "p_bias_exceeds",
+    "p_specific_gt_mcid", "worst_case", "reason_code", "details",
 ]
-CLAIM_COLUMNS = [
+#: Columns of :func:`route_claims`, in order.
+CLAIM_ROUTE_COLUMNS = [
     "claim_id", "line", "claimed_design", "claimed_figure", "study_ids", "analysis",
-    "matched_results", "key_numbers", "conclusion", "reason", "reason_code",
+    "matched_results", "reason_code", "details",
 ]
 #: Designs whose rows are not verifiable results with numbers.
 _NOT_VERIFIABLE_DESIGNS = frozenset({"review", "vendor_report"})
@@ -167,15 +172,11 @@ def _route_sized(row: Mapping, eff: pd.Series, prior: Prior) -> dict:
         pd.DataFrame({"estimate": [g], "se": [s],
                       "participants": ["unblinded" if unbl else "blinded"]}),
         prior=prior, mcid=mcid, control_col="participants", unblinded_controls=["unblinded"])
-    p_mcid = float(adj["p_true_gt_mcid"].iloc[0])
-    b_sig = bias["non_significance"]
     return dict(
-        analysis="tipping_point", effect=g,
-        effect_unit="SD (Hedges g, + favours intervention)",
-        tipping_bias_sd=b_sig, p_bias_exceeds=p_sig, p_specific_gt_mcid=p_mcid,
-        key_numbers=words.tipping_key_numbers(g, s, _txt(eff, "method"), bias["null"], b_sig,
-                                              mcid, bias["below_mcid"], p_sig, p_mcid),
-        conclusion=words.tipping_conclusion(b_sig, p_sig, p_mcid, unbl),
+        analysis="tipping_point", effect=g, tipping_bias_sd=bias["non_significance"],
+        p_bias_exceeds=p_sig, p_specific_gt_mcid=float(adj["p_true_gt_mcid"].iloc[0]),
+        details=dict(se=s, method=_txt(eff, "method"), bias_null_sd=bias["null"],
+                     bias_mcid_sd=bias["below_mcid"], mcid_sd=mcid, unblinded=unbl),
     )
 
 
@@ -185,22 +186,17 @@ def _route_between(row: Mapping, eff: pd.Series | None, prior: Prior) -> dict:
     side = _txt(eff, "bound_side") if eff is not None else ""
     if side == "lower":
         bound = _num(eff, "bound_value")
-        p_null = prior.sf(bound)
         unbl = vocab.participants_unblinded(_txt(row, "control"), _txt(row, "blinding"))
-        return dict(analysis="tipping_point_bound", effect=bound,
-                    effect_unit="SD (lower bound on g from the reported p-value)",
-                    p_bias_exceeds=p_null, key_numbers=words.bound_key_numbers(bound, p_null),
-                    conclusion=words.bound_conclusion(bound, p_null, unbl))
+        return dict(analysis="tipping_point_bound", effect=bound, p_bias_exceeds=prior.sf(bound),
+                    details=dict(unblinded=unbl))
     if _txt(row, "result_direction") == "no_difference" or _txt(row, "significant") == "no":
         out = dict(reason_code="no_difference")
         if side == "upper_abs":
-            out["key_numbers"] = words.upper_bound_key_numbers(_num(eff, "bound_value"))
+            out["details"] = dict(upper_bound=_num(eff, "bound_value"))
         return out
     if (_txt(row, "estimate_type") == "smd" and not math.isnan(_num(row, "estimate"))
             and math.isnan(vocab.benefit_sign(row))):
-        return dict(reason_code="no_orientation",
-                    reason_fields=dict(domain=_txt(row, "outcome_domain"),
-                                       measure=_txt(row, "outcome_measure")))
+        return dict(reason_code="no_orientation")
     return dict(reason_code="no_effect_size")
 
 
@@ -209,8 +205,8 @@ def _between_groups(row: Mapping, ctx: _Context) -> dict:
     if eff is None:
         eff = reported_smd_effect(row)
     out = _route_between(row, eff, ctx.prior)
-    if _txt(row, "device") == "manual_acupressure" and out.get("conclusion"):
-        out["conclusion"] += words.MANUAL_ACUPRESSURE_NOTE
+    if _txt(row, "device") == "manual_acupressure" and "analysis" in out:
+        out["details"]["manual_acupressure"] = True
     return out
 
 
@@ -225,7 +221,6 @@ def _decompose_row(row: Mapping, rng: np.random.Generator, n_draws: int):
         return None
     observed = -est if domain in vocab.LOWER_BETTER_DOMAINS else est
     sd = (hi - lo) / (2 * _Z975) * math.sqrt(n)  # SD of change, DERIVED from the CI
-    mcid, mcid_src = MCID_UNITS[measure]
     share = NO_TREATMENT_SHARE.get(domain, NO_TREATMENT_SHARE["pain"])
     pri: dict[str, Prior] = {"natural_history_share": Prior(
         "natural_history_share", "beta", (share, 0.10), "share",
@@ -233,9 +228,9 @@ def _decompose_row(row: Mapping, rng: np.random.Generator, n_draws: int):
         "(spread sd 0.10 [assumption])")}
     if domain == "disability":
         pri["placebo_sd"] = _PLACEBO_FUNCTION
-    dec = decompose_improvement(observed, sd=sd, mcid=mcid, priors=pri, rng=rng,
-                                n_draws=n_draws)
-    return dec, observed, sd, int(n), mcid, mcid_src
+    dec = decompose_improvement(observed, sd=sd, mcid=MCID_UNITS[measure][0], priors=pri,
+                                rng=rng, n_draws=n_draws)
+    return dec, observed, sd, int(n)
 
 
 def _within_group(row: Mapping, ctx: _Context) -> dict:
@@ -246,19 +241,15 @@ def _within_group(row: Mapping, ctx: _Context) -> dict:
         if _txt(row, "design") in _CONTROLLED_DESIGNS:
             return dict(reason_code="within_only_controlled")
         return dict(reason_code="no_magnitude")
-    dec, observed, sd, n, mcid, mcid_src = got
+    dec, observed, sd, n = got
     sm = dec.summary.set_index("component")
     spec = sm.loc["specific"]
     return dict(
-        analysis="decomposition", effect=observed,
-        effect_unit=f"{_txt(row, 'outcome_measure')} points improvement",
-        p_specific_gt_mcid=dec.p_exceeds_mcid,
-        key_numbers=words.decomposition_key_numbers(
-            observed, sm.loc["natural_history", "mean"], sm.loc["placebo", "mean"], sd, n,
-            (spec["mean"], spec["ci_low"], spec["ci_high"]), mcid, mcid_src,
-            dec.p_exceeds_mcid, dec.p_positive),
-        conclusion=words.decomposition_conclusion(observed, mcid, spec["mean"],
-                                                  dec.p_exceeds_mcid),
+        analysis="decomposition", effect=observed, p_specific_gt_mcid=dec.p_exceeds_mcid,
+        details=dict(natural_history=sm.loc["natural_history", "mean"],
+                     placebo=sm.loc["placebo", "mean"], sd=sd, n=n,
+                     specific=(spec["mean"], spec["ci_low"], spec["ci_high"]),
+                     mcid=dec.mcid, p_positive=dec.p_positive),
     )
 
 
@@ -270,18 +261,16 @@ def _survey(row: Mapping, ctx: _Context) -> dict:
     tab = sb.to_frame()
     lit = tab[tab["kind"] == "literature"]
     top = lit.loc[lit["p0"].idxmax()]
-    return dict(analysis="survey_bounds", effect=sb.p_respondents, effect_unit="proportion",
-                worst_case=sb.worst_case,
-                key_numbers=words.survey_key_numbers(sb, top["p0"], top["selection_tipping_q"]),
-                conclusion=words.survey_conclusion(sb.worst_case, top["p0"]))
+    return dict(analysis="survey_bounds", effect=sb.p_respondents, worst_case=sb.worst_case,
+                details=dict(bounds=sb, benchmark_p0=top["p0"],
+                             benchmark_tipping_q=top["selection_tipping_q"]))
 
 
 def _event_count(row: Mapping, ctx: _Context) -> dict:
     k, n = int(_num(row, "responders")), int(_num(row, "denominator"))
     lo, hi = binomial_ci(k, n)
-    return dict(analysis="proportion_ci", effect=k / n, effect_unit="proportion",
-                key_numbers=words.proportion_key_numbers(k, n, lo, hi),
-                conclusion=words.PROPORTION_CONCLUSION)
+    return dict(analysis="proportion_ci", effect=k / n,
+                details=dict(events=k, n=n, ci_low=lo, ci_high=hi))
 
 
 def _unclear(row: Mapping, ctx: _Context) -> dict:
@@ -304,8 +293,7 @@ _STUDY_RULES: tuple[tuple[Callable[[Mapping], bool], Callable[[Mapping, _Context
                 or _txt(r, "design") in vocab.NO_RESULT_DESIGNS),
      lambda r, c: dict(reason_code="no_results")),
     (lambda r: _txt(r, "design") in _NOT_VERIFIABLE_DESIGNS,
-     lambda r, c: dict(reason_code="not_verifiable",
-                       reason_fields=dict(design=_txt(r, "design").replace("_", " ")))),
+     lambda r, c: dict(reason_code="not_verifiable")),
     (lambda r: _txt(r, "design") == "survey" and _has_counts(r), _survey),
     (lambda r: _txt(r, "outcome_domain") == "adverse_events" and _has_counts(r), _event_count),
     (_is("comparison", "between_groups"), _between_groups),
@@ -315,26 +303,19 @@ _STUDY_RULES: tuple[tuple[Callable[[Mapping], bool], Callable[[Mapping, _Context
 )
 
 
-def _study_result(row: Mapping, ctx: _Context) -> dict:
-    out = {c: math.nan for c in STUDY_COLUMNS}
+def _study_route(row: Mapping, ctx: _Context) -> dict:
+    out = {c: math.nan for c in STUDY_ROUTE_COLUMNS}
     for c in ("study_id", "contrast", "outcome_domain", "outcome_measure", "design", "control",
               "blinding"):
         out[c] = _txt(row, c)
     out.update(line=row.get("line"), timepoint_weeks=_num(row, "timepoint_weeks"),
-               analysis="none", effect_unit="", key_numbers="", conclusion="", reason="",
-               reason_code="")
+               analysis="none", reason_code="", details={})
     route = next(route for applies, route in _STUDY_RULES if applies(row))
-    found = route(row, ctx)
-    fields = found.pop("reason_fields", {})
-    out.update(found)
-    if out["reason_code"]:
-        out["reason"] = words.reason(out["reason_code"], **fields)
-    if out["analysis"] == "none" and not out["conclusion"]:
-        out["conclusion"] = words.no_analysis(out["reason"])
+    out.update(route(row, ctx))
     return out
 
 
-def sensitivity_for_studies(
+def route_studies(
     studies: pd.DataFrame,
     *,
     effects: object = None,
@@ -342,7 +323,7 @@ def sensitivity_for_studies(
     n_draws: int = 20_000,
     rng: int | np.random.Generator | None = None,
 ) -> pd.DataFrame:
-    """Route every study result row to the relevant sensitivity analysis.
+    """Route every study result row to the relevant sensitivity analysis: numbers and codes.
 
     Rules, in order (see the module docstring): registered trial without results / review /
     vendor report -> none; survey proportion -> :func:`~matstats.sensitivity.survey_bounds`
@@ -351,7 +332,8 @@ def sensitivity_for_studies(
     :func:`matstats.study_effects.study_effect_sizes` (or the row's own SMD and CI, oriented by
     :func:`matstats.vocab.benefit_sign`) plus the bias-adjusted probability of exceeding the
     MCID; within-group mean change with CI -> :func:`~matstats.sensitivity.
-    decompose_improvement`; anything else -> none, with the reason.
+    decompose_improvement`; anything else -> none, with a reason code. The same table in
+    words is :func:`matstats.narrative.sensitivity.sensitivity_for_studies`.
 
     Parameters
     ----------
@@ -375,17 +357,29 @@ def sensitivity_for_studies(
         ``contrast``, ``outcome_domain``, ``outcome_measure``, ``timepoint_weeks``,
         ``design``, ``control``, ``blinding``, ``analysis`` (``tipping_point``,
         ``tipping_point_bound``, ``decomposition``, ``survey_bounds``, ``proportion_ci`` or
-        ``none``), ``effect`` (oriented: positive = benefit), ``effect_unit``,
-        ``tipping_bias_sd`` (bias to non-significance), ``p_bias_exceeds`` (prior
-        probability of a bias at least that large), ``p_specific_gt_mcid``, ``worst_case``
-        (survey), ``key_numbers``, ``conclusion``, ``reason`` (why no analysis applies;
-        empty otherwise) and ``reason_code`` (the key of ``reason`` in
-        :data:`matstats.narrative.sensitivity.REASONS`; empty when an analysis ran).
+        ``none``), ``effect`` (oriented: positive = benefit), ``tipping_bias_sd`` (bias to
+        non-significance), ``p_bias_exceeds`` (prior probability of a bias at least that
+        large), ``p_specific_gt_mcid``, ``worst_case`` (survey), ``reason_code`` (why no
+        analysis applies, a key of :data:`matstats.narrative.sensitivity.REASONS`; empty
+        when an analysis ran) and ``details``, a dict of the further numbers of the row's
+        analysis:
+
+        - ``tipping_point``: ``se``, ``method`` (how the effect size was obtained),
+          ``bias_null_sd``, ``bias_mcid_sd``, ``mcid_sd``, ``unblinded`` and, for manual
+          acupressure, ``manual_acupressure``;
+        - ``tipping_point_bound``: ``unblinded`` (and ``manual_acupressure``);
+        - ``decomposition``: ``natural_history``, ``placebo`` (means), ``sd`` (of the change,
+          derived from the CI), ``n``, ``specific`` (mean, 2.5%, 97.5%), ``mcid`` (points),
+          ``p_positive``;
+        - ``survey_bounds``: ``bounds`` (the :class:`~matstats.sensitivity.SurveyBounds`),
+          ``benchmark_p0`` (highest literature benchmark) and ``benchmark_tipping_q``;
+        - ``proportion_ci``: ``events``, ``n``, ``ci_low``, ``ci_high``;
+        - reason ``no_difference`` with a bound on |g|: ``upper_bound``.
 
     Examples
     --------
     >>> import matstats
-    >>> res = sensitivity_for_studies(matstats.load_studies(), rng=1, n_draws=500)
+    >>> res = route_studies(matstats.load_studies(), rng=1, n_draws=500)
     >>> "tipping_point" in set(res["analysis"])
     True
     """
@@ -396,8 +390,8 @@ def sensitivity_for_studies(
     eff = _effects_table(studies, effects)
     lookup = {_key(e): e for _, e in eff.iterrows()}
     ctx = _Context(lookup, pri, _checks.rng(rng), _checks.integer("n_draws", n_draws, 100))
-    rows = [_study_result(r.to_dict(), ctx) for _, r in studies.iterrows()]
-    res = pd.DataFrame(rows, columns=STUDY_COLUMNS)
+    rows = [_study_route(r.to_dict(), ctx) for _, r in studies.iterrows()]
+    res = pd.DataFrame(rows, columns=STUDY_ROUTE_COLUMNS)
     res["line"] = res["line"].astype("Int64")
     return res
 
@@ -410,7 +404,7 @@ def study_decompositions(
 ) -> dict[str, Decomposition]:
     """Decompositions of every within-group mean change that allows one.
 
-    Same rule and priors as :func:`sensitivity_for_studies` (uncontrolled mean change with a
+    Same rule and priors as :func:`route_studies` (uncontrolled mean change with a
     95% CI on a scale with a known MCID; SD of change derived from the CI and n; Pedersen
     2024 no-treatment share for the outcome domain).
 
@@ -449,16 +443,6 @@ def study_decompositions(
 
 
 # ------------------------------------------------------------------------ claims
-def _rct_note(linked: pd.DataFrame) -> str:
-    tp = linked[linked["analysis"].isin(["tipping_point", "tipping_point_bound"])
-                & (linked["outcome_domain"] == "pain")]
-    if tp.empty:
-        return ""
-    first = tp.sort_values("line").iloc[0]
-    return words.linked_trial_note(first["study_id"], first["outcome_measure"],
-                                   first["conclusion"])
-
-
 def _matched(rows: pd.DataFrame) -> str:
     return ";".join(f"{r.study_id}:{r.outcome_measure}" for r in rows.itertuples())
 
@@ -472,14 +456,16 @@ def _survey_claim(claim: Mapping, linked: pd.DataFrame, pcts: list[float]) -> di
     matched = surveys[[any(hit(p, e) for p in pcts) for e in surveys["effect"]]]
     if matched.empty:
         return None
-    unmatched = [p for p in pcts if not any(hit(p, e) for e in surveys["effect"])]
+    trials = linked[linked["analysis"].isin(["tipping_point", "tipping_point_bound"])
+                    & (linked["outcome_domain"] == "pain")]
     return dict(
         analysis="survey_bounds", matched_results=_matched(matched),
-        key_numbers=" || ".join(f"{r.outcome_measure}: {r.key_numbers}"
-                                for r in matched.itertuples()),
-        conclusion=words.claim_survey_conclusion(
-            _txt(claim, "claimed_design") in _CONTROLLED_DESIGNS,
-            matched["worst_case"].min(), _rct_note(linked), unmatched),
+        details=dict(
+            rows=list(matched.index),
+            controlled_claim=_txt(claim, "claimed_design") in _CONTROLLED_DESIGNS,
+            worst_case=matched["worst_case"].min(),
+            trial_row=None if trials.empty else trials.sort_values("line").index[0],
+            unmatched=[p for p in pcts if not any(hit(p, e) for e in surveys["effect"])]),
     )
 
 
@@ -488,13 +474,11 @@ def _result_claim(claim: Mapping, linked: pd.DataFrame, pcts: list[float]) -> di
     if usable.empty:
         return None
     usable = usable.assign(_pain=(usable["outcome_domain"] != "pain").astype(int))
-    first = usable.sort_values(["_pain", "line"]).iloc[0]
+    ordered = usable.sort_values(["_pain", "line"])
+    first = ordered.iloc[0]
     return dict(
         analysis="decomposition" if first["analysis"] == "decomposition" else "tipping_point",
-        matched_results=_matched(usable.sort_values(["_pain", "line"])),
-        key_numbers=f"{first['study_id']} {first['outcome_measure']}: {first['key_numbers']}",
-        conclusion=words.claim_result_conclusion(first["study_id"], first["outcome_measure"],
-                                                 first["conclusion"], pcts),
+        matched_results=_matched(ordered), details=dict(rows=list(ordered.index), claimed=pcts),
     )
 
 
@@ -507,18 +491,15 @@ def _no_difference_claim(claim: Mapping, linked: pd.DataFrame, studies: pd.DataF
     if nd.empty or directional:
         return None
     return dict(analysis="no_difference", matched_results=_matched(nd),
-                key_numbers=f"{len(nd)} linked controlled result(s) with no between-group "
-                            "difference",
-                conclusion=words.claim_no_difference_conclusion(nd["study_id"]))
+                details=dict(rows=list(nd.index)))
 
 
-def _claim_result(claim: Mapping, results: pd.DataFrame, studies: pd.DataFrame) -> dict:
+def _claim_route(claim: Mapping, results: pd.DataFrame, studies: pd.DataFrame) -> dict:
     ids = list(_cells.split_list(claim.get("study_ids")))
     out = {"claim_id": _txt(claim, "claim_id"), "line": claim.get("line"),
            "claimed_design": _txt(claim, "claimed_design"),
            "claimed_figure": _txt(claim, "claimed_figure"), "study_ids": ";".join(ids),
-           "analysis": "none", "matched_results": "", "key_numbers": "", "conclusion": "",
-           "reason": "", "reason_code": ""}
+           "analysis": "none", "matched_results": "", "reason_code": "", "details": {}}
     linked = results[results["study_id"].isin(ids)]
     pcts = _cells.percentages(out["claimed_figure"])
     found = None
@@ -527,24 +508,20 @@ def _claim_result(claim: Mapping, results: pd.DataFrame, studies: pd.DataFrame) 
                  or _no_difference_claim(claim, linked, studies, ids))
     if found is not None:
         out.update(found)
-        return out
-    if not ids:
-        out["reason_code"], out["reason"] = "no_study", words.reason("no_study")
+    elif not ids:
+        out["reason_code"] = "no_study"
     elif len(linked):
-        reasons = "; ".join(sorted(set(linked["reason"]) - {""}))
-        out["reason_code"] = "no_usable_result"
-        out["reason"] = words.reason("no_usable_result", reasons=reasons)
+        out.update(reason_code="no_usable_result", details=dict(rows=list(linked.index)))
     else:
-        out["reason_code"], out["reason"] = "no_rows", words.reason("no_rows")
-    out["conclusion"] = words.no_analysis(out["reason"])
+        out["reason_code"] = "no_rows"
     return out
 
 
-def sensitivity_for_claims(
+def route_claims(
     claims: pd.DataFrame,
     studies: pd.DataFrame,
     *,
-    study_results: pd.DataFrame | None = None,
+    study_routes: pd.DataFrame | None = None,
     **kwargs: object,
 ) -> pd.DataFrame:
     """Route every claim to the sensitivity analyses of the study results behind it.
@@ -554,7 +531,8 @@ def sensitivity_for_claims(
     a survey proportion of a linked study -> that row's survey bounds; otherwise linked
     result rows with a tipping point, bound or decomposition -> those results (pain
     outcomes first); linked controlled results with no between-group difference (reason
-    code ``no_difference``) -> that finding; otherwise none, with the reason.
+    code ``no_difference``) -> that finding; otherwise none, with a reason code. The same
+    table in words is :func:`matstats.narrative.sensitivity.sensitivity_for_claims`.
 
     Parameters
     ----------
@@ -563,11 +541,11 @@ def sensitivity_for_claims(
         ``claimed_figure``, ``claimed_design``, ``study_ids``, ``line``).
     studies : DataFrame
         As returned by :func:`matstats.load_studies`.
-    study_results : DataFrame, optional
-        Output of :func:`sensitivity_for_studies`; computed (with ``**kwargs``) if not
-        given.
+    study_routes : DataFrame, optional
+        Output of :func:`route_studies` (or of its narrative form, which has the same
+        columns and more); computed (with ``**kwargs``) if not given.
     **kwargs
-        Passed to :func:`sensitivity_for_studies`.
+        Passed to :func:`route_studies`.
 
     Returns
     -------
@@ -576,24 +554,28 @@ def sensitivity_for_claims(
         ``claimed_design``, ``claimed_figure``, ``study_ids``, ``analysis``
         (``survey_bounds``, ``tipping_point``, ``decomposition``, ``no_difference`` or
         ``none``), ``matched_results`` (``;``-separated ``study_id:outcome_measure`` of the
-        study rows used), ``key_numbers``, ``conclusion``, ``reason`` (why no analysis
-        applies; empty otherwise) and ``reason_code`` (``no_study``,
-        ``no_usable_result``, ``no_rows`` or empty).
+        study rows used), ``reason_code`` (``no_study``, ``no_usable_result``, ``no_rows``
+        or empty) and ``details``: ``rows``, the index labels in ``study_routes`` of the
+        study rows behind the claim (matched, used or linked), and for ``survey_bounds``
+        ``controlled_claim``, ``worst_case`` (lowest of the matched rows), ``trial_row``
+        (index of the first linked pain trial with a tipping point, or None) and
+        ``unmatched`` (claimed percentages with no survey item); for a result, ``claimed``
+        (the claimed percentages).
 
     Examples
     --------
     >>> import matstats
-    >>> out = sensitivity_for_claims(matstats.load_claims(), matstats.load_studies(),
-    ...                              rng=1, n_draws=500)
+    >>> out = route_claims(matstats.load_claims(), matstats.load_studies(),
+    ...                    rng=1, n_draws=500)
     >>> "survey_bounds" in set(out["analysis"])
     True
     """
     for name, df in (("claims", claims), ("studies", studies)):
         if not isinstance(df, pd.DataFrame):
             raise ValueError(f"{name} must be a DataFrame, got {type(df).__name__}")
-    res = sensitivity_for_studies(studies, **kwargs) if study_results is None else study_results
-    rows = [_claim_result(c.to_dict(), res, studies) for _, c in claims.iterrows()]
-    df = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
+    res = route_studies(studies, **kwargs) if study_routes is None else study_routes
+    rows = [_claim_route(c.to_dict(), res, studies) for _, c in claims.iterrows()]
+    df = pd.DataFrame(rows, columns=CLAIM_ROUTE_COLUMNS)
     df["line"] = df["line"].astype("Int64")
     return df
 
@@ -651,3 +633,11 @@ def bias_adjusted_mat_effects(
         f.insert(0, "prior_name", name)
         frames.append(f)
     return pd.concat(frames, ignore_index=True)
+
+
+# ------------------------------------------------------------------------ moved names
+#: The tables in words moved to the narrative layer (kept here for one release).
+__getattr__ = moved("matstats.routing", {
+    "sensitivity_for_studies": ("matstats.narrative.sensitivity", "sensitivity_for_studies"),
+    "sensitivity_for_claims": ("matstats.narrative.sensitivity", "sensitivity_for_claims"),
+})

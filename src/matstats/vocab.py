@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from matstats import _cells
+from matstats._bundled import load_schema
 
 SIGN_CONVENTION = (
     "positive = intervention better than control (less pain/stress, more quality of life)"
@@ -28,8 +29,6 @@ SIGN_CONVENTION = (
 
 @lru_cache(maxsize=None)
 def _fields() -> dict[tuple[str, str], dict]:
-    from matstats.data_io import load_schema
-
     schema = load_schema()
     return {(table, f["name"]): f for table, spec in schema["tables"].items()
             for f in spec["fields"]}

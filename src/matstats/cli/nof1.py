@@ -29,6 +29,7 @@ from datetime import date
 import pandas as pd
 
 from matstats._errors import DataError
+from matstats.plots import save_png  # cheap: the plot modules load on first use
 
 __all__ = ["register_cli", "parse_cycles"]
 
@@ -197,25 +198,10 @@ def _cmd_plan(args) -> int:
     for note in plan_notes(args.cycles, args.design):
         print(f"note: {note}", file=sys.stderr)
     if args.figure:
-        _save_figure(args.figure, "plot_schedule_calendar", cal,
+        save_png(args.figure, "plot_schedule_calendar", cal,
                      title=f"Trial calendar: {args.cycles} cycles")
         print(f"wrote {args.figure}", file=sys.stderr if args.out == "-" else sys.stdout)
     return 0
-
-
-def _save_figure(path: str, plot: str, *args, **kwargs) -> None:
-    """Draw ``matstats.plots.nof1.<plot>(*args, **kwargs)`` with the non-interactive Agg
-    backend (a command-line run renders to file only) and save it as a PNG."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from matstats.plots import nof1 as nof1_plots
-
-    fig = getattr(nof1_plots, plot)(*args, **kwargs)
-    fig.savefig(path, dpi=150)
-    plt.close(fig)
 
 
 def _cmd_analyze(args) -> int:
@@ -235,7 +221,7 @@ def _cmd_analyze(args) -> int:
     )
     print(diary_summary(res))
     if args.figure:
-        _save_figure(args.figure, "plot_diary", res)
+        save_png(args.figure, "plot_diary", res)
         print(f"\nwrote {args.figure}")
     return 0
 

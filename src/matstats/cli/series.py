@@ -29,6 +29,7 @@ from matstats._errors import DataError
 from matstats.cli.nof1 import parse_cycles
 from matstats.literature import NOF1_DEFAULTS as _D
 from matstats.literature import NRS_SD
+from matstats.plots import save_png
 
 __all__ = ["register_series", "series_templates"]
 
@@ -148,14 +149,6 @@ def series_templates(persons: int, cycles: int, *, period_days: int = 7,
     return out
 
 
-def _save(fig, path: str) -> None:
-    import matplotlib.pyplot as plt
-
-    fig.savefig(path, dpi=150)
-    plt.close(fig)
-    print(f"wrote {path}")
-
-
 def _cmd_plan(args) -> int:
     from matstats.nof1.series_plan import check_series_plan, plan_series
 
@@ -189,12 +182,8 @@ def _cmd_plan(args) -> int:
             frame.to_csv(out / f"{label}.csv", index=False, lineterminator="\n")
         print(f"wrote {len(tpl)} diary templates to {out}/ (fill in 'score' each day)")
     if args.figure:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        from matstats.plots.nof1_series import plot_series_plan
-
-        _save(plot_series_plan(plan), args.figure)
+        save_png(args.figure, "plot_series_plan", plan)
+        print(f"wrote {args.figure}")
     return 0
 
 
@@ -216,10 +205,6 @@ def _cmd_analyze(args) -> int:
               f"person): average {fit.estimate:+.2f} (CI {fit.ci_low:+.2f} to "
               f"{fit.ci_high:+.2f}), tau {fit.tau:.2f}, converged {fit.converged}.")
     if args.figure:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        from matstats.plots.nof1_series import plot_series_forest
-
-        _save(plot_series_forest(res), args.figure)
+        save_png(args.figure, "plot_series_forest", res)
+        print(f"wrote {args.figure}")
     return 0

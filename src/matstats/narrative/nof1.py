@@ -1,8 +1,9 @@
 """Words for a personal (n-of-1) trial: the diary verdict and the printable report.
 
-The numbers come from :mod:`matstats.nof1.diary` (the label by :func:`verdict_label`, the
-estimates in a :class:`~matstats.nof1.diary.DiaryResult`); this module only turns them into
-sentences.
+The numbers come from :mod:`matstats.nof1` (the label rule in :mod:`matstats.nof1.verdict`,
+the estimates in a :class:`~matstats.nof1.diary.DiaryResult`); this module only turns them
+into sentences: :func:`verdict_text` (the verdict of a result), :func:`diary_summary` (the
+printable report), :func:`make_verdict` (the verdict from plain numbers).
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ import pandas as pd
 
 from matstats import _checks
 from matstats.literature import NOF1_EXPECTATION_BIAS
-from matstats.nof1.diary import COMPARATORS, benefit_scale, verdict_label, verdict_labels
+from matstats.nof1.verdict import COMPARATORS, benefit_scale, verdict_label, verdict_labels
 
-__all__ = ["diary_summary", "make_verdict", "method_table", "fmt_num", "fmt_pval"]
+__all__ = ["diary_summary", "make_verdict", "method_table", "verdict_text", "fmt_num",
+           "fmt_pval"]
 
 
 def fmt_num(x: float, decimals: int = 1) -> str:
@@ -196,8 +198,8 @@ def make_verdict(
 
     :func:`matstats.nof1.analyze` passes the calibrated ``bayes`` analysis (posterior median,
     95% credible interval, P(benefit), P(benefit >= mcid)). The label is
-    :func:`matstats.nof1.diary.verdict_labels` of the probabilities when they are given, else
-    :func:`matstats.nof1.diary.verdict_label` of the interval; both encode one hierarchy, so
+    :func:`matstats.nof1.verdict.verdict_labels` of the probabilities when they are given, else
+    :func:`matstats.nof1.verdict.verdict_label` of the interval; both encode one hierarchy, so
     the sentences cannot contradict each other:
 
     1. "Provisional: ..." when fewer than ``planned_cycles`` cycles were rated;
@@ -285,6 +287,21 @@ def make_verdict(
     return label, " ".join(sentences)
 
 
+def verdict_text(result) -> str:
+    """The verdict of a :class:`~matstats.nof1.diary.DiaryResult` in words, with its caveats:
+    :func:`make_verdict` of ``result.verdict_inputs()`` (the ``bayes`` row, the settings and
+    the other methods' p-values).
+
+    Examples
+    --------
+    >>> from matstats.nof1 import analyze, example_diary_path
+    >>> res = analyze(example_diary_path())
+    >>> verdict_text(res).startswith("Benefit likely") == (res.verdict_label == "benefit_likely")
+    True
+    """
+    return make_verdict(**result.verdict_inputs())[1]
+
+
 def _reason_counts(excluded: pd.DataFrame) -> str:
     if not len(excluded):
         return "none"
@@ -348,5 +365,5 @@ def diary_summary(result) -> str:
     if len(result.blinding):
         parts += ["", "Blinding (Bang index per arm; 0 = guessing, 1 = always right):",
                   result.blinding.to_string(index=False, float_format=lambda v: f"{v:.2f}")]
-    parts += ["", "Verdict: " + result.verdict]
+    parts += ["", "Verdict: " + verdict_text(result)]
     return "\n".join(parts)

@@ -1,18 +1,33 @@
 """Sentences for the placebo/expectation sensitivity results of study rows and claims.
 
-Every function takes plain numbers, labels or codes (as computed by
+Every sentence function takes plain numbers, labels or codes (as computed by
 :mod:`matstats.sensitivity` and :mod:`matstats.routing`) and returns text; none computes a
-statistic or imports an analysis module. Reasons for "no analysis" are keyed by the codes
-in :data:`REASONS`, so code that decides never has to read a sentence.
+statistic. Reasons for "no analysis" are keyed by the codes in :data:`REASONS`, so code that
+decides never has to read a sentence.
+
+:func:`sensitivity_for_studies` and :func:`sensitivity_for_claims` are the user-facing
+tables: the routes of :func:`matstats.routing.route_studies` /
+:func:`~matstats.routing.route_claims` with ``effect_unit``, ``key_numbers``,
+``conclusion`` and ``reason`` written by dispatch tables keyed on the analysis and reason
+codes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 
-from matstats.literature import NO_TREATMENT_SHARE, STRIJKERS_PLACEBO
+import pandas as pd
+
+from matstats import routing
+from matstats.literature import MCID_UNITS, NO_TREATMENT_SHARE, STRIJKERS_PLACEBO
 
 __all__ = [
+    "STUDY_COLUMNS",
+    "CLAIM_COLUMNS",
+    "sensitivity_for_studies",
+    "sensitivity_for_claims",
+    "study_texts",
+    "claim_texts",
     "REASONS",
     "reason",
     "no_analysis",
@@ -227,3 +242,200 @@ def claim_no_difference_conclusion(study_ids: Iterable[str]) -> str:
             + ") found no difference between the mat and its control, so improvements within "
             "the mat group are matched by the control group (natural history, placebo, "
             "regression to the mean); there is no mat-specific effect to defend against bias.")
+
+
+# ------------------------------------------------------------------------ the tables in words
+#: Columns of :func:`sensitivity_for_studies`, in order.
+STUDY_COLUMNS = [
+    "line", "study_id", "contrast", "outcome_domain", "outcome_measure", "timepoint_weeks",
+    "design", "control", "blinding", "analysis", "effect", "effect_unit", "tipping_bias_sd",
+    "p_bias_exceeds", "p_specific_gt_mcid", "worst_case", "key_numbers", "conclusion", "reason",
+    "reason_code",
+]
+#: Columns of :func:`sensitivity_for_claims`, in order.
+CLAIM_COLUMNS = [
+    "claim_id", "line", "claimed_design", "claimed_figure", "study_ids", "analysis",
+    "matched_results", "key_numbers", "conclusion", "reason", "reason_code",
+]
+
+_Texts = Callable[[Mapping, Mapping], str]
+
+
+def _tipping_key_numbers(r: Mapping, d: Mapping) -> str:
+    return tipping_key_numbers(r["effect"], d["se"], d["method"], d["bias_null_sd"],
+                               r["tipping_bias_sd"], d["mcid_sd"], d["bias_mcid_sd"],
+                               r["p_bias_exceeds"], r["p_specific_gt_mcid"])
+
+
+def _decomposition_key_numbers(r: Mapping, d: Mapping) -> str:
+    return decomposition_key_numbers(r["effect"], d["natural_history"], d["placebo"], d["sd"],
+                                     d["n"], d["specific"], d["mcid"],
+                                     MCID_UNITS[r["outcome_measure"]][1],
+                                     r["p_specific_gt_mcid"], d["p_positive"])
+
+
+#: analysis code -> (effect_unit, key_numbers, conclusion) of a study row with an analysis.
+_STUDY_TEXTS: dict[str, tuple[str, _Texts, _Texts]] = {
+    "tipping_point": (
+        "SD (Hedges g, + favours intervention)", _tipping_key_numbers,
+        lambda r, d: tipping_conclusion(r["tipping_bias_sd"], r["p_bias_exceeds"],
+                                        r["p_specific_gt_mcid"], d["unblinded"])),
+    "tipping_point_bound": (
+        "SD (lower bound on g from the reported p-value)",
+        lambda r, d: bound_key_numbers(r["effect"], r["p_bias_exceeds"]),
+        lambda r, d: bound_conclusion(r["effect"], r["p_bias_exceeds"], d["unblinded"])),
+    "decomposition": (
+        "{outcome_measure} points improvement", _decomposition_key_numbers,
+        lambda r, d: decomposition_conclusion(r["effect"], d["mcid"], d["specific"][0],
+                                              r["p_specific_gt_mcid"])),
+    "survey_bounds": (
+        "proportion",
+        lambda r, d: survey_key_numbers(d["bounds"], d["benchmark_p0"],
+                                        d["benchmark_tipping_q"]),
+        lambda r, d: survey_conclusion(r["worst_case"], d["benchmark_p0"])),
+    "proportion_ci": (
+        "proportion",
+        lambda r, d: proportion_key_numbers(d["events"], d["n"], d["ci_low"], d["ci_high"]),
+        lambda r, d: PROPORTION_CONCLUSION),
+}
+#: reason code -> the format fields of its sentence, from the row.
+_REASON_FIELDS: dict[str, Callable[[Mapping], dict]] = {
+    "not_verifiable": lambda r: {"design": r["design"].replace("_", " ")},
+    "no_orientation": lambda r: {"domain": r["outcome_domain"], "measure": r["outcome_measure"]},
+}
+
+
+def _study_row_texts(r: Mapping) -> dict:
+    """``effect_unit``, ``key_numbers``, ``conclusion`` and ``reason`` of one routed row."""
+    d = r["details"]
+    if r["analysis"] in _STUDY_TEXTS:
+        unit, key_numbers, conclusion = _STUDY_TEXTS[r["analysis"]]
+        text = conclusion(r, d)
+        if d.get("manual_acupressure"):
+            text += MANUAL_ACUPRESSURE_NOTE
+        return dict(effect_unit=unit.format(**r), key_numbers=key_numbers(r, d),
+                    conclusion=text, reason="")
+    code = r["reason_code"]
+    why = reason(code, **_REASON_FIELDS.get(code, lambda r: {})(r))
+    key_numbers = upper_bound_key_numbers(d["upper_bound"]) if "upper_bound" in d else ""
+    return dict(effect_unit="", key_numbers=key_numbers, conclusion=no_analysis(why),
+                reason=why)
+
+
+def study_texts(routes: pd.DataFrame) -> pd.DataFrame:
+    """The output of :func:`matstats.routing.route_studies` in words: its numbers and codes
+    plus ``effect_unit``, ``key_numbers``, ``conclusion`` and ``reason``, in the columns
+    :data:`STUDY_COLUMNS` (``details`` dropped)."""
+    texts = pd.DataFrame([_study_row_texts(r) for r in routes.to_dict("records")],
+                         columns=["effect_unit", "key_numbers", "conclusion", "reason"],
+                         index=routes.index)
+    return pd.concat([routes.drop(columns="details"), texts], axis=1)[STUDY_COLUMNS]
+
+
+def sensitivity_for_studies(studies: pd.DataFrame, **kwargs: object) -> pd.DataFrame:
+    """Every study result row with its sensitivity analysis, in numbers and words.
+
+    :func:`matstats.routing.route_studies` (same parameters: ``effects``, ``prior``,
+    ``n_draws``, ``rng``), written out by :func:`study_texts`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per input row, in input order, with the columns :data:`STUDY_COLUMNS`: those
+        of :func:`~matstats.routing.route_studies` without ``details``, plus ``effect_unit``,
+        ``key_numbers`` (the analysis's numbers in one line), ``conclusion`` and ``reason``
+        (why no analysis applies; empty otherwise; the sentence of ``reason_code`` in
+        :data:`REASONS`).
+
+    Examples
+    --------
+    >>> import matstats
+    >>> res = sensitivity_for_studies(matstats.load_studies(), rng=1, n_draws=500)
+    >>> bool((res["conclusion"].str.len() > 0).all())
+    True
+    """
+    return study_texts(routing.route_studies(studies, **kwargs))
+
+
+def _claim_row_texts(c: Mapping, studies: pd.DataFrame) -> dict:
+    """``key_numbers``, ``conclusion`` and ``reason`` of one routed claim; ``studies`` is the
+    study table in words the claim was routed on."""
+    d = c["details"]
+    rows = studies.loc[d.get("rows", [])]
+    if c["analysis"] == "survey_bounds":
+        note = ""
+        if d["trial_row"] is not None:
+            t = studies.loc[d["trial_row"]]
+            note = linked_trial_note(t["study_id"], t["outcome_measure"], t["conclusion"])
+        return dict(
+            key_numbers=" || ".join(f"{r.outcome_measure}: {r.key_numbers}"
+                                    for r in rows.itertuples()),
+            conclusion=claim_survey_conclusion(d["controlled_claim"], d["worst_case"], note,
+                                               d["unmatched"]), reason="")
+    if c["analysis"] in ("tipping_point", "decomposition"):
+        first = rows.iloc[0]
+        return dict(
+            key_numbers=f"{first['study_id']} {first['outcome_measure']}: "
+                        f"{first['key_numbers']}",
+            conclusion=claim_result_conclusion(first["study_id"], first["outcome_measure"],
+                                               first["conclusion"], d["claimed"]), reason="")
+    if c["analysis"] == "no_difference":
+        return dict(key_numbers=f"{len(rows)} linked controlled result(s) with no "
+                                "between-group difference",
+                    conclusion=claim_no_difference_conclusion(rows["study_id"]), reason="")
+    fields = ({"reasons": "; ".join(sorted(set(rows["reason"]) - {""}))}
+              if c["reason_code"] == "no_usable_result" else {})
+    why = reason(c["reason_code"], **fields)
+    return dict(key_numbers="", conclusion=no_analysis(why), reason=why)
+
+
+def claim_texts(routes: pd.DataFrame, study_results: pd.DataFrame) -> pd.DataFrame:
+    """The output of :func:`matstats.routing.route_claims` in words (columns
+    :data:`CLAIM_COLUMNS`); ``study_results`` is the :func:`sensitivity_for_studies` table
+    the claims were routed on (its ``key_numbers`` and ``conclusion`` are quoted)."""
+    texts = pd.DataFrame([_claim_row_texts(c, study_results)
+                          for c in routes.to_dict("records")],
+                         columns=["key_numbers", "conclusion", "reason"], index=routes.index)
+    return pd.concat([routes.drop(columns="details"), texts], axis=1)[CLAIM_COLUMNS]
+
+
+def sensitivity_for_claims(
+    claims: pd.DataFrame,
+    studies: pd.DataFrame,
+    *,
+    study_results: pd.DataFrame | None = None,
+    **kwargs: object,
+) -> pd.DataFrame:
+    """Every claim with the sensitivity analyses of the study results behind it, in words.
+
+    :func:`matstats.routing.route_claims` (rules there), written out by :func:`claim_texts`.
+
+    Parameters
+    ----------
+    claims : DataFrame
+        As returned by :func:`matstats.load_claims`.
+    studies : DataFrame
+        As returned by :func:`matstats.load_studies`.
+    study_results : DataFrame, optional
+        Output of :func:`sensitivity_for_studies`; computed (with ``**kwargs``) if not
+        given.
+    **kwargs
+        Passed to :func:`sensitivity_for_studies`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per claim, in input order, with the columns :data:`CLAIM_COLUMNS`: those of
+        :func:`~matstats.routing.route_claims` without ``details``, plus ``key_numbers``,
+        ``conclusion`` and ``reason`` (why no analysis applies; empty otherwise).
+
+    Examples
+    --------
+    >>> import matstats
+    >>> out = sensitivity_for_claims(matstats.load_claims(), matstats.load_studies(),
+    ...                              rng=1, n_draws=500)
+    >>> "survey_bounds" in set(out["analysis"])
+    True
+    """
+    res = sensitivity_for_studies(studies, **kwargs) if study_results is None else study_results
+    return claim_texts(routing.route_claims(claims, studies, study_routes=res), res)

@@ -14,8 +14,9 @@ read_diary, example_diary_path, build_calendar
     Read and validate one person's diary (``diary_io``); expand it to a day-by-day calendar
     with periods and cycles (``calendar``).
 analyze
-    One person's diary: every method and a verdict label (``diary``; the verdict in words is
-    :mod:`matstats.narrative.nof1`, the figure :func:`matstats.plots.nof1.plot_diary`).
+    One person's diary: every method and a verdict label (``diary``; the label rule is
+    ``verdict``; the verdict in words is :func:`matstats.narrative.nof1.verdict_text`, the
+    figure :func:`matstats.plots.nof1.plot_diary`).
 simulate_and_analyze
     Both, block by block, with bounded memory.
 power, power_curve, power_closed_form, cycles_needed_closed_form
@@ -31,7 +32,7 @@ from __future__ import annotations
 from matstats.nof1.analysis import METHODS, analyze_many, gls_design, simulate_and_analyze
 from matstats.nof1.calendar import build_calendar
 from matstats.nof1.design import DESIGNS, plan_calendar, plan_notes, schedule
-from matstats.nof1.diary import DiaryResult, analyze, verdict_labels
+from matstats.nof1.diary import DiaryResult, analyze
 from matstats.nof1.diary_io import example_diary_path, read_diary
 from matstats.nof1.power import (
     CALIBRATED_METHODS,
@@ -51,6 +52,7 @@ from matstats.nof1.power import (
     rejections,
 )
 from matstats.nof1.simulate import mean_profile, simulate
+from matstats.nof1.verdict import verdict_labels
 
 __all__ = [
     "CALIBRATED_METHODS",

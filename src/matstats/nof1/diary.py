@@ -1,9 +1,10 @@
 """Analyse one person's n-of-1 diary: every method, the period summaries and the verdict label.
 
 Reading the diary is :mod:`matstats.nof1.diary_io`, the day-by-day calendar
-:mod:`matstats.nof1.calendar`; the verdict in words and the printable report are sentence
-builders in :mod:`matstats.narrative.nof1`; the figure is
-:func:`matstats.plots.nof1.plot_diary`.
+:mod:`matstats.nof1.calendar`, the label rule :mod:`matstats.nof1.verdict`. This module
+returns numbers and codes only: the verdict in words and the printable report are
+:func:`matstats.narrative.nof1.verdict_text` and :func:`~matstats.narrative.nof1.diary_summary`,
+the figure :func:`matstats.plots.nof1.plot_diary`.
 """
 
 from __future__ import annotations
@@ -18,30 +19,30 @@ import pandas as pd
 from scipy import stats
 
 from matstats import _checks
-from matstats._deprecation import renamed
+from matstats._deprecation import moved_function, moved_method, renamed
 from matstats._errors import DataError
 from matstats.literature import NOF1_EFFECT_PRIOR
 from matstats.nof1.analysis import analyze_many
 from matstats.nof1.calendar import build_calendar as _build_calendar
 from matstats.nof1.diary_io import CONDITIONS, DATAFRAME_NAME, DIARY_DESIGNS, check_scale
 from matstats.nof1.diary_io import read_diary as _read_diary
+from matstats.nof1.verdict import (  # noqa: F401 (verdict names re-exported for callers)
+    COMPARATORS,
+    VERDICT_LABELS,
+    benefit_scale,
+    verdict_label,
+    verdict_labels,
+)
 
 __all__ = [
-    "COMPARATORS",
     "METHOD_COLUMNS",
-    "VERDICT_LABELS",
     "DiaryResult",
     "analyze",
-    "benefit_scale",
     "summarize_blinding",
     "summarize_cycles",
     "summarize_periods",
-    "verdict_label",
-    "verdict_labels",
 ]
 
-#: What the control periods were: no mat at all (unblinded) or a blunt sham mat.
-COMPARATORS = ("no_mat", "sham")
 METHOD_ORDER = ("cycle_t", "randomization", "gls_ar1", "bayes", "day_t")
 METHOD_COLUMNS = (
     "method", "estimate", "ci_low", "ci_high", "se", "pval", "prob_benefit", "prob_mcid",
@@ -214,120 +215,6 @@ def _excluded_days(cal: pd.DataFrame) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------------------------
-# verdict label (the words are in matstats.narrative.nof1)
-# --------------------------------------------------------------------------------------------
-
-#: Verdict labels, checked in this order on the benefit scale b with interval [lo, hi]
-#: (see :func:`verdict_label`); the first rule that holds gives the label.
-_VERDICT_RULES = (
-    ("unclear", lambda b, lo, hi, mcid: not (math.isfinite(b) and math.isfinite(lo)
-                                             and math.isfinite(hi))),
-    ("benefit_likely", lambda b, lo, hi, mcid: lo > 0 and b >= mcid),
-    ("small_benefit_likely", lambda b, lo, hi, mcid: lo > 0),
-    ("worse_on_mat", lambda b, lo, hi, mcid: hi < 0),
-    ("no_meaningful_benefit", lambda b, lo, hi, mcid: hi < mcid),
-    ("unclear", lambda b, lo, hi, mcid: True),
-)
-VERDICT_LABELS = ("benefit_likely", "small_benefit_likely", "no_meaningful_benefit",
-                  "worse_on_mat", "unclear")
-
-
-def benefit_scale(estimate: float, ci_low: float, ci_high: float,
-                  lower_is_better: bool = True) -> tuple[float, float, float]:
-    """Estimate and interval on the benefit scale (positive = better on the mat).
-
-    Returns
-    -------
-    (b, lo, hi) : tuple of float
-        ``b = -estimate`` when lower is better (else ``estimate``); ``lo <= hi`` the interval.
-
-    Examples
-    --------
-    >>> benefit_scale(-1.5, -2.5, -0.5)
-    (1.5, 0.5, 2.5)
-    """
-    sign = -1.0 if lower_is_better else 1.0
-    lo, hi = sorted((sign * ci_low, sign * ci_high))
-    return sign * estimate, lo, hi
-
-
-def verdict_label(estimate: float, ci_low: float, ci_high: float, *, mcid: float = 2.0,
-                  lower_is_better: bool = True) -> str:
-    """Verdict label from an estimate and its 95% interval (the interval form of
-    :func:`verdict_labels`; :func:`analyze` applies it to the ``bayes`` posterior median
-    and credible interval, where both forms give the same label).
-
-    Rules, on the benefit scale ``b`` (:func:`benefit_scale`) with the CI ``[lo, hi]``:
-
-    - no finite interval: ``unclear``;
-    - ``lo > 0`` (the interval excludes no effect): ``benefit_likely`` when the estimate
-      reaches ``mcid``, else ``small_benefit_likely``;
-    - ``hi < 0``: ``worse_on_mat``;
-    - ``hi < mcid`` (the interval rules out a benefit as large as the MCID):
-      ``no_meaningful_benefit``;
-    - otherwise ``unclear``.
-
-    Returns
-    -------
-    str
-        One of :data:`VERDICT_LABELS`.
-
-    Examples
-    --------
-    >>> verdict_label(-2.5, -3.5, -1.5)
-    'benefit_likely'
-    >>> verdict_label(-0.2, -0.9, 0.5)
-    'no_meaningful_benefit'
-    """
-    b, lo, hi = benefit_scale(estimate, ci_low, ci_high, lower_is_better)
-    return next(label for label, rule in _VERDICT_RULES if rule(b, lo, hi, mcid))
-
-
-def verdict_labels(prob_benefit, prob_mcid, *, level: float = 0.95) -> np.ndarray:
-    """Verdict labels of many analyses at once, from the posterior probabilities.
-
-    The same hierarchy as :func:`verdict_label`, stated on the probabilities of the
-    calibrated ``bayes`` analysis, whose equal-tailed ``level`` credible interval [lo, hi]
-    (benefit scale) and posterior median b satisfy lo > 0 <=> P(benefit) > 1 - a,
-    hi < 0 <=> P(benefit) < a, hi < mcid <=> P(benefit >= mcid) < a and b >= mcid <=>
-    P(benefit >= mcid) >= 1/2, with a = (1 - level) / 2. So label, interval and
-    probabilities cannot disagree:
-
-    - NaN probability (no analysis): ``unclear``;
-    - P(benefit) > 1 - a: ``benefit_likely`` if P(benefit >= mcid) >= 1/2, else
-      ``small_benefit_likely``;
-    - P(benefit) < a: ``worse_on_mat``;
-    - P(benefit >= mcid) < a: ``no_meaningful_benefit``;
-    - otherwise ``unclear``.
-
-    Parameters
-    ----------
-    prob_benefit, prob_mcid : array_like
-        P(benefit) and P(benefit >= mcid) per analysis.
-    level : float
-        Credibility level of the interval the verdict quotes.
-
-    Returns
-    -------
-    numpy.ndarray of str
-
-    Examples
-    --------
-    >>> verdict_labels([0.999, 0.99, 0.5, 0.01, 0.9], [0.7, 0.2, 0.001, 0.0, 0.3]).tolist()
-    ['benefit_likely', 'small_benefit_likely', 'no_meaningful_benefit', 'worse_on_mat', 'unclear']
-    """
-    a = (1.0 - _checks.level(level)) / 2.0
-    pb = np.asarray(prob_benefit, dtype=float)
-    pm = np.asarray(prob_mcid, dtype=float)
-    ok = np.isfinite(pb) & np.isfinite(pm)
-    with np.errstate(invalid="ignore"):
-        benefit = np.where(pm >= 0.5, "benefit_likely", "small_benefit_likely")
-        return np.select([~ok, pb > 1 - a, pb < a, pm < a],
-                         ["unclear", benefit, "worse_on_mat", "no_meaningful_benefit"],
-                         default="unclear")
-
-
-# --------------------------------------------------------------------------------------------
 # result and analyze
 # --------------------------------------------------------------------------------------------
 
@@ -436,29 +323,14 @@ class DiaryResult:
             bang_bi_mat=bi_mat,
         )
 
-    @property
-    def verdict(self) -> str:
-        """Plain-language verdict with its caveats
-        (:func:`matstats.narrative.nof1.make_verdict`)."""
-        from matstats.narrative.nof1 import make_verdict  # words live in the narrative layer
-
-        return make_verdict(**self.verdict_inputs())[1]
-
-    def summary(self) -> str:
-        """A printable report: the data used, the method table and the verdict
-        (:func:`matstats.narrative.nof1.diary_summary`)."""
-        from matstats.narrative.nof1 import diary_summary
-
-        return diary_summary(self)
-
-    def figure(self, *, figsize: tuple[float, float] = (10.0, 7.0)):
-        """Deprecated: use ``matstats.plots.nof1.plot_diary(result, figsize=...)``."""
-        warnings.warn("DiaryResult.figure() is deprecated and will be removed in the next "
-                      "release; use matstats.plots.nof1.plot_diary(result)",
-                      DeprecationWarning, stacklevel=2)
-        from matstats.plots.nof1 import plot_diary
-
-        return plot_diary(self, figsize=figsize)
+    # Words and figures live in the presentation layer; these old spellings resolve there
+    # lazily, with a DeprecationWarning, for one release.
+    verdict = moved_method("DiaryResult.verdict", "matstats.narrative.nof1.verdict_text",
+                           as_property=True)
+    summary = moved_method("DiaryResult.summary()", "matstats.narrative.nof1.diary_summary",
+                           use="matstats.narrative.nof1.diary_summary(result)")
+    figure = moved_method("DiaryResult.figure()", "matstats.plots.nof1.plot_diary",
+                          use="matstats.plots.nof1.plot_diary(result)")
 
 
 def _method_rows(row: pd.Series, *, mcid: float, prior_sd: float,
@@ -596,8 +468,11 @@ def analyze(
         ``.to_frame()`` gives one row per method (``cycle_t``, ``randomization``,
         ``gls_ar1``, ``bayes``, ``day_t``) with columns ``method``, ``estimate``, ``ci_low``,
         ``ci_high``, ``se``, ``pval``, ``prob_benefit``, ``prob_mcid``, ``n_used``,
-        ``note``; ``.verdict_label`` and ``.verdict`` the verdict; ``.excluded`` every day
-        not used, with its reason. The figure is ``matstats.plots.nof1.plot_diary(result)``.
+        ``note``; ``.verdict_label`` the verdict's label code; ``.excluded`` every day
+        not used, with its reason. The verdict in words is
+        ``matstats.narrative.nof1.verdict_text(result)``, the printable report
+        ``matstats.narrative.nof1.diary_summary(result)``, the figure
+        ``matstats.plots.nof1.plot_diary(result)``.
 
     Raises
     ------
@@ -682,21 +557,11 @@ _MOVED = {
     "build_calendar": renamed("matstats.nof1.diary.build_calendar", _build_calendar,
                               "matstats.nof1.build_calendar"),
 }
-_OLD_VERDICT_KWARGS = {"p_randomization": "pval_randomization",
-                       "min_p_randomization": "min_pval_randomization",
-                       "p_day_t": "pval_day_t", "p_cycle_t": "pval_cycle_t"}
-
-
-def _make_verdict_moved(*args, **kwargs):
-    """Deprecated alias of :func:`matstats.narrative.nof1.make_verdict` (old ``p_*`` keyword
-    names are mapped to ``pval_*``)."""
-    warnings.warn("matstats.nof1.diary.make_verdict is deprecated and will be removed in the "
-                  "next release; use matstats.narrative.nof1.make_verdict (p_* keywords are "
-                  "now pval_*)", DeprecationWarning, stacklevel=2)
-    from matstats.narrative.nof1 import make_verdict
-
-    kwargs = {_OLD_VERDICT_KWARGS.get(k, k): v for k, v in kwargs.items()}
-    return make_verdict(*args, **kwargs)
+_make_verdict_moved = moved_function(
+    "matstats.nof1.diary.make_verdict", "matstats.narrative.nof1.make_verdict",
+    keywords={"p_randomization": "pval_randomization",
+              "min_p_randomization": "min_pval_randomization",
+              "p_day_t": "pval_day_t", "p_cycle_t": "pval_cycle_t"})
 
 
 def _blinding_index_moved(correct: int, incorrect: int, dont_know: int) -> float:

@@ -3,6 +3,8 @@
 Every function takes data computed elsewhere in matstats, draws it on a given or
 new ``Axes`` with an explicit figure size, and returns the ``Figure``. Names are
 looked up lazily in the submodules below so importing this package is cheap.
+:func:`save_png` draws one of them straight to a file (what the command line needs), so no
+module outside this package imports matplotlib.
 """
 
 from __future__ import annotations
@@ -10,6 +12,27 @@ from __future__ import annotations
 import importlib
 
 _SUBMODULES = ("audit", "meta", "bayesmeta", "nof1", "nof1_series", "sensitivity")
+
+
+def save_png(path, plot: str, *args, dpi: int = 150, **kwargs) -> None:
+    """Draw ``plot`` (the name of a ``plot_*`` function of this package) with ``*args`` and
+    ``**kwargs`` on the non-interactive Agg backend, save it as a PNG at ``path`` and close it.
+
+    >>> import os, tempfile
+    >>> from matstats.nof1 import plan_calendar
+    >>> path = os.path.join(tempfile.mkdtemp(), "calendar.png")
+    >>> save_png(path, "plot_schedule_calendar", plan_calendar(2, rng=1))
+    >>> os.path.getsize(path) > 0
+    True
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")  # a file, never a window
+    import matplotlib.pyplot as plt
+
+    fig = __getattr__(plot)(*args, **kwargs)
+    fig.savefig(path, dpi=dpi)
+    plt.close(fig)
 
 
 def __getattr__(name: str):

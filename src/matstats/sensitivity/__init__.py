@@ -76,8 +76,8 @@ _MOVED = {
     "MCID_UNITS": ("matstats.literature", "MCID_UNITS"),
     "MCID_SD_PAIN": ("matstats.literature", "MCID_SD_PAIN"),
     "MCID_SD_OTHER": ("matstats.literature", "MCID_SD_OTHER"),
-    "sensitivity_for_studies": ("matstats.routing", "sensitivity_for_studies"),
-    "sensitivity_for_claims": ("matstats.routing", "sensitivity_for_claims"),
+    "sensitivity_for_studies": ("matstats.narrative.sensitivity", "sensitivity_for_studies"),
+    "sensitivity_for_claims": ("matstats.narrative.sensitivity", "sensitivity_for_claims"),
     "study_decompositions": ("matstats.routing", "study_decompositions"),
     "bias_adjusted_mat_effects": ("matstats.routing", "bias_adjusted_mat_effects"),
 }

@@ -1,0 +1,177 @@
+"""What a claim verdict rule sees: the claim's linked study rows, its figure matches, and the
+row helpers the rules, the audit table and the trace share.
+
+:func:`build_context` collects a :class:`ClaimContext` for one claim; the rules that read
+it are :mod:`matstats.audit_rules`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import partial
+
+import pandas as pd
+
+from matstats import _cells
+
+__all__ = [
+    "ClaimContext",
+    "build_context",
+    "distinct_values",
+    "figure_percentages",
+    "has_result",
+    "pct_match",
+    "row_n",
+    "row_percentages",
+    "study_label",
+    "study_sizes",
+    "supports",
+]
+
+#: Percentages named in a claimed figure, both ends of a range, whatever the dash:
+#: ``"81–98% relief"`` -> ``[81.0, 98.0]`` (the one parser, :func:`matstats._cells.percentages`).
+figure_percentages = _cells.percentages
+
+_text = _cells.text
+_num = partial(_cells.number, missing=None)  # a cell as a float, None when missing
+
+
+# --------------------------------------------------------------------------- helpers
+def row_percentages(row: pd.Series) -> list[float]:
+    """Percentages a study row reports: proportion/pct estimates and responders/denominator."""
+    out: list[float] = []
+    est = _num(row.get("estimate"))
+    etype = _text(row.get("estimate_type"))
+    if est is not None and etype in {"proportion", "pct_change"}:
+        out.append(est * 100.0 if etype == "proportion" and abs(est) <= 1.0 else est)
+    resp = _num(row.get("responders"))
+    den = _num(row.get("denominator"))
+    if resp is not None and den:
+        out.append(100.0 * resp / den)
+    return out
+
+
+def pct_match(claimed: float, found: float) -> bool:
+    """A claimed whole percentage matches a found one when they agree after rounding."""
+    return abs(claimed - found) <= 0.5 + 1e-9
+
+
+def supports(row: pd.Series) -> bool:
+    """A row reporting a result in favour of the mat from a test that was not non-significant.
+
+    ``significant`` = no (tested, not significant) and not_tested (e.g. an
+    uncontrolled survey's percentages) do not count as support.
+    """
+    return _text(row.get("result_direction")) == "favours_mat" and _text(
+        row.get("significant")
+    ) not in {"no", "not_tested"}
+
+
+def has_result(row: pd.Series) -> bool:
+    """A row with a reported (checkable) result direction."""
+    return _text(row.get("result_direction")) not in {"", "not_reported"}
+
+
+def study_label(rows: pd.DataFrame) -> str:
+    return ", ".join(dict.fromkeys(rows["study_id"].astype(str)))
+
+
+def distinct_values(rows: pd.DataFrame, column: str) -> str:
+    """Distinct non-missing values of a column, ';'-joined in row order."""
+    if column not in rows.columns:
+        return ""
+    vals = [_text(v) for v in rows[column]]
+    return ";".join(dict.fromkeys(v for v in vals if v))
+
+
+def row_n(row: pd.Series) -> int | None:
+    """A row's study size: n_randomized, else n_analysed, else n_enrolled (None if none)."""
+    for col in ("n_randomized", "n_analysed", "n_enrolled"):
+        n = _num(row.get(col))
+        if n is not None:
+            return int(n)
+    return None
+
+
+def study_sizes(rows: pd.DataFrame) -> dict[str, int]:
+    """Largest :func:`row_n` per study_id (studies without any N are left out)."""
+    out: dict[str, int] = {}
+    for _, row in rows.iterrows():
+        n = row_n(row)
+        sid = str(row["study_id"])
+        if n is not None and n > out.get(sid, 0):
+            out[sid] = n
+    return out
+
+
+# --------------------------------------------------------------------------- context
+@dataclass(frozen=True)
+class ClaimContext:
+    """Everything a rule may look at for one claim.
+
+    Attributes
+    ----------
+    claim : pandas.Series
+        The claim row.
+    linked : pandas.DataFrame
+        All studies.csv rows whose study_id is in the claim's ``study_ids``.
+    domain_rows : pandas.DataFrame
+        Linked rows in the claimed outcome domain (all linked rows when the
+        claim names no domain).
+    figure_pcts : list of float
+        Percentages named in ``claimed_figure``.
+    figure_sources : pandas.DataFrame
+        Linked rows *in the claimed domain* reporting one of those percentages.
+    figure_missing : list of float
+        Claimed percentages that no linked row in the claimed domain reports.
+    studies : pandas.DataFrame
+        All study rows (for claims about the evidence base, e.g. a number of studies).
+
+    When the claim names measures (``claimed_outcome_measure``), ``domain_rows`` holds the
+    linked rows on those measures only (measure-level matching).
+    """
+
+    claim: pd.Series
+    linked: pd.DataFrame
+    domain_rows: pd.DataFrame
+    figure_pcts: list[float] = field(default_factory=list)
+    figure_sources: pd.DataFrame = field(default_factory=pd.DataFrame)
+    figure_missing: list[float] = field(default_factory=list)
+    studies: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def measures(self) -> tuple[str, ...]:
+        """The measures the claim names (``claimed_outcome_measure``)."""
+        return _cells.split_list(self.claim.get("claimed_outcome_measure"))
+
+    def get(self, name: str) -> str:
+        """A claimed field as text ('' when missing)."""
+        return _text(self.claim.get(name))
+
+    @property
+    def claimed_year(self) -> str:
+        """The claimed year: ``claimed_year`` if present, else the Year cell of a study-table row."""
+        year = self.get("claimed_year")
+        if not year and self.get("table_name") == "all_key_studies":
+            year = self.get("cell_2")
+        return year
+
+
+def build_context(claim: pd.Series, studies: pd.DataFrame) -> ClaimContext:
+    """Collect the linked study rows and figure matches for one claim."""
+    ids = _cells.split_list(claim.get("study_ids"))
+    linked = studies[studies["study_id"].astype(str).isin(ids)]
+    domain = _text(claim.get("claimed_outcome_domain"))
+    measures = _cells.split_list(claim.get("claimed_outcome_measure"))
+    if measures:
+        domain_rows = linked[linked["outcome_measure"].astype(str).isin(measures)]
+    elif domain:
+        domains = set(_cells.split_list(domain.replace(",", ";")))
+        domain_rows = linked[linked["outcome_domain"].astype(str).isin(domains)]
+    else:
+        domain_rows = linked
+    pcts = figure_percentages(claim.get("claimed_figure"))
+    found = {i: row_percentages(row) for i, row in domain_rows.iterrows()}
+    hit = [i for i, vals in found.items() if any(pct_match(p, f) for p in pcts for f in vals)]
+    missing = [p for p in pcts if not any(pct_match(p, f) for vals in found.values() for f in vals)]
+    return ClaimContext(claim, linked, domain_rows, pcts, domain_rows.loc[hit], missing, studies)

@@ -1,0 +1,206 @@
+"""The layers of ARCHITECTURE.md, enforced: every module of ``src/matstats`` imports only from
+its own layer and the layers below it.
+
+Each module is read with :mod:`ast` (nothing is imported), and every import is checked:
+module-level and function-level, absolute and relative, ``from matstats import x`` as the
+submodule ``matstats.x``. Besides imports, a string naming a ``matstats`` module or object
+(``"matstats.narrative.nof1.verdict_text"``) counts as a reference: that is how the deprecated
+shims of :mod:`matstats._deprecation` (``moved``, ``moved_function``, ``moved_method``) reach
+an old name's new home at call time. Such a reference to a higher layer is allowed only when
+it is listed in :data:`TEMPORARY_EXCEPTIONS` with the release that removes it.
+
+Also: ``argparse`` only inside ``matstats.cli``; ``matplotlib`` only inside
+``matstats.plots``; every module has a layer; ARCHITECTURE.md names every module in the
+table below.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+import matstats
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src"
+PKG = SRC / "matstats"
+
+LAYER_NAMES = ("foundations", "data", "study effects", "meta", "analyses and routing",
+               "presentation", "entry points")
+
+#: Module or package -> layer (0 = foundations ... 6 = entry points). A package's submodules
+#: share its layer. Names marked "(coming)" in ARCHITECTURE.md are placed ahead of time.
+LAYERS = {
+    # 0. foundations
+    "matstats._errors": 0, "matstats._checks": 0, "matstats._cells": 0,
+    "matstats._deprecation": 0, "matstats._columns": 0, "matstats._bundled": 0,
+    "matstats._csvfile": 0, "matstats.vocab": 0, "matstats.literature": 0,
+    "matstats.citations": 0,
+    # 1. data
+    "matstats.data_io": 1,
+    # 2. study effects
+    "matstats.effects": 2, "matstats.study_effects": 2,
+    # 3. meta-analysis
+    "matstats.meta": 3, "matstats.bayesmeta": 3,
+    # 4. analyses and routing
+    "matstats.ladder": 4, "matstats.audit": 4, "matstats.audit_rules": 4,
+    "matstats.audit_context": 4, "matstats.audit_trace": 4, "matstats.routing": 4,
+    "matstats.sensitivity": 4,
+    "matstats.nof1": 4,
+    # 5. presentation
+    "matstats.narrative": 5, "matstats.plots": 5, "matstats.tables": 5,
+    # 6. entry points (the package itself is the public facade: it may name anything)
+    "matstats.cli": 6, "matstats.__main__": 6, "matstats": 6,
+}
+
+#: Deprecated shims that name a higher layer in a string, resolved only when the old name is
+#: used: (module, referenced module) -> the release that removes them. Keep this short.
+TEMPORARY_EXCEPTIONS = {
+    # ladder.ladder_conclusion / effect_labels -> narrative.ladder
+    ("matstats.ladder", "matstats.narrative.ladder"): "0.2.0",
+    # routing.sensitivity_for_studies / _claims -> narrative.sensitivity
+    ("matstats.routing", "matstats.narrative.sensitivity"): "0.2.0",
+    # sensitivity.sensitivity_for_studies / _claims (older aliases) -> narrative.sensitivity
+    ("matstats.sensitivity", "matstats.narrative.sensitivity"): "0.2.0",
+    # DiaryResult.verdict / .summary(), nof1.diary.make_verdict -> narrative.nof1
+    ("matstats.nof1.diary", "matstats.narrative.nof1"): "0.2.0",
+    # DiaryResult.figure() -> plots.nof1.plot_diary
+    ("matstats.nof1.diary", "matstats.plots.nof1"): "0.2.0",
+}
+
+_DOTTED = re.compile(r"matstats(\.[A-Za-z_][A-Za-z0-9_]*)+")
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {_module_name(p): p for p in sorted(PKG.rglob("*.py"))}
+
+
+def _existing_module(dotted: str) -> str:
+    """The longest prefix of ``dotted`` that is a module or package of matstats."""
+    parts = dotted.split(".")
+    for i in range(len(parts), 0, -1):
+        if ".".join(parts[:i]) in MODULES:
+            return ".".join(parts[:i])
+    return parts[0]
+
+
+def layer_of(module: str) -> int | None:
+    parts = module.split(".")
+    for i in range(len(parts), 0, -1):
+        if ".".join(parts[:i]) in LAYERS:
+            return LAYERS[".".join(parts[:i])]
+    return None
+
+
+def _docstring_ids(tree: ast.AST) -> set[int]:
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                out.add(id(body[0].value))
+    return out
+
+
+def references(module: str) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """(imports, string references) of ``module``: (line, dotted name) each."""
+    path = MODULES[module]
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    imports, strings = [], []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imports += [(node.lineno, a.name) for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                up = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                base = ".".join(up + ([node.module] if node.module else []))
+            subs = [f"{base}.{a.name}" for a in node.names if f"{base}.{a.name}" in MODULES]
+            imports += [(node.lineno, name) for name in (subs or [base])]
+    docs = _docstring_ids(tree)
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                and id(node) not in docs and _DOTTED.fullmatch(node.value)):
+            strings.append((node.lineno, node.value))
+    return imports, strings
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in text.split("."))
+
+
+def test_every_module_has_a_layer():
+    assert [m for m in MODULES if layer_of(m) is None] == []
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_imports_only_look_down(module):
+    mine = layer_of(module)
+    imports, _ = references(module)
+    wrong = []
+    for line, name in imports:
+        top = name.split(".")[0]
+        if top == "matstats":
+            target = _existing_module(name)
+            theirs = layer_of(target)
+            if theirs is None or theirs > mine:
+                wrong.append(f"line {line}: {name} (layer {theirs}) from layer {mine} "
+                             f"({LAYER_NAMES[mine]})")
+        elif top == "argparse" and layer_of(module) != 6:
+            wrong.append(f"line {line}: argparse outside matstats.cli")
+        elif top == "matplotlib" and not module.startswith("matstats.plots"):
+            wrong.append(f"line {line}: matplotlib outside matstats.plots")
+    assert wrong == [], f"{module}: " + "; ".join(wrong)
+
+
+def _upward_strings() -> dict[tuple[str, str], list[str]]:
+    found: dict[tuple[str, str], list[str]] = {}
+    for module in MODULES:
+        for line, name in references(module)[1]:
+            target = _existing_module(name)
+            if (layer_of(target) or 0) > layer_of(module):
+                found.setdefault((module, target), []).append(f"line {line}: {name}")
+    return found
+
+
+def test_lazy_references_upward_are_listed_temporary_exceptions():
+    found = _upward_strings()
+    assert {k: v for k, v in found.items() if k not in TEMPORARY_EXCEPTIONS} == {}
+    stale = [k for k in TEMPORARY_EXCEPTIONS if k not in found]
+    assert stale == [], "remove these from TEMPORARY_EXCEPTIONS (no longer referenced)"
+
+
+def test_temporary_exceptions_are_gone_by_their_release():
+    overdue = {k: r for k, r in TEMPORARY_EXCEPTIONS.items()
+               if _version(matstats.__version__) >= _version(r)}
+    assert overdue == {}, f"remove these deprecated shims in {matstats.__version__}"
+
+
+def test_checker_sees_function_level_and_relative_imports(tmp_path, monkeypatch):
+    # the checker itself: a local import inside a function and a relative import both count
+    fake = tmp_path / "matstats" / "nof1"
+    fake.mkdir(parents=True)
+    (fake / "x.py").write_text("def f():\n    from ..narrative import nof1\n"
+                               "    import matplotlib.pyplot\n", encoding="utf-8")
+    monkeypatch.setitem(MODULES, "matstats.nof1.x", fake / "x.py")
+    imports, _ = references("matstats.nof1.x")
+    assert [n for _, n in imports] == ["matstats.narrative.nof1", "matplotlib.pyplot"]
+    with pytest.raises(AssertionError, match="layer 5"):
+        test_imports_only_look_down("matstats.nof1.x")
+
+
+def test_architecture_md_names_every_module_and_the_exceptions():
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    for name in LAYERS:
+        short = name.removeprefix("matstats.")
+        if name != "matstats":
+            assert f"`{short}" in text, f"ARCHITECTURE.md does not name {short}"
+    assert "tests/test_architecture.py" in text
