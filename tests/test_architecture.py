@@ -44,7 +44,8 @@ LAYERS = {
     # 2. study effects
     "matstats.effects": 2, "matstats.study_effects": 2,
     # 3. meta-analysis
-    "matstats.meta": 3, "matstats.bayesmeta": 3,
+    "matstats.meta": 3, "matstats.bayesmeta": 3, "matstats._bayesmeta_quad": 3,
+    "matstats._bayesmeta_priors": 3,
     # 4. analyses and routing
     "matstats.ladder": 4, "matstats.audit": 4, "matstats.audit_rules": 4,
     "matstats.audit_context": 4, "matstats.audit_trace": 4, "matstats.routing": 4,
