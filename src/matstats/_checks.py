@@ -151,6 +151,18 @@ def vector(name: str, value: object, *, size: int | None = None,
     return arr
 
 
+def within(name: str, arr: np.ndarray, low: float, high: float) -> np.ndarray:
+    """Refuse elements of the float array ``arr`` outside [``low``, ``high``] (the range where
+    a computation stays finite), naming the positions and values; returns ``arr``."""
+    bad = np.flatnonzero((arr < low) | (arr > high))
+    if bad.size:
+        raise ValueError(
+            f"{name} must lie in [{low:g}, {high:g}] (the range matstats computes reliably); "
+            f"got {arr[bad[:5]].tolist()} at positions {bad[:5].tolist()}"
+        )
+    return arr
+
+
 def size_limit(name: str, n_elements: float, *, limit: int = MAX_ELEMENTS,
                what: str = "values") -> None:
     """Refuse a request that would allocate more than ``limit`` elements."""
