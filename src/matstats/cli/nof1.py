@@ -24,6 +24,7 @@ from datetime import date
 import pandas as pd
 
 from matstats._errors import DataError
+from matstats.cli._paths import output_file
 
 __all__ = ["register_cli", "parse_cycles"]
 
@@ -151,6 +152,8 @@ def register_cli(subparsers) -> None:
 def _cmd_plan(args) -> int:
     from matstats.nof1 import plan_calendar
 
+    output_file(args.out, "--out")
+    output_file(args.figure, "--figure")
     cal = plan_calendar(
         args.cycles,
         period_days=args.period_days,
@@ -197,6 +200,7 @@ def _cmd_analyze(args) -> int:
     from matstats.narrative.nof1 import diary_summary
     from matstats.nof1 import analyze
 
+    output_file(args.figure, "--figure")
     res = analyze(
         args.diary,
         scale=tuple(args.scale),

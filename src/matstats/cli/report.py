@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from matstats.cli._paths import output_dir
 from matstats.report import write_index
 
 __all__ = ["register_cli"]
@@ -12,4 +13,10 @@ def register_cli(subparsers) -> None:
     p = subparsers.add_parser("report-index", help="write reports/index.html linking all outputs")
     p.add_argument("--out", default="reports", help="report directory (default: reports)")
     p.add_argument("--notebooks", default="notebooks", help="notebook directory")
-    p.set_defaults(func=lambda a: print(write_index(a.out, a.notebooks)) or 0)
+
+    def run(args) -> int:
+        output_dir(args.out, "--out")
+        print(write_index(args.out, args.notebooks))
+        return 0
+
+    p.set_defaults(func=run)

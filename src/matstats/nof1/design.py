@@ -9,6 +9,10 @@ import pandas as pd
 
 from matstats import _checks
 
+#: Longest schedule, in days (2 x cycles x period_days): about 27,000 years, far beyond any
+#: trial, small enough to be laid out in memory.
+MAX_SCHEDULE_DAYS = 10_000_000
+
 __all__ = ["schedule", "plan_calendar", "DESIGNS"]
 
 #: Designs understood by :func:`schedule`.
@@ -46,7 +50,8 @@ def schedule(
     Parameters
     ----------
     cycles : int
-        Number of cycles (>= 1).
+        Number of cycles (>= 1); the schedule may hold at most ``MAX_SCHEDULE_DAYS``
+        (10 million) days, 2 x cycles x period_days.
     period_days : int, default 7
         Days per period (>= 1).
     washout_days : int, default 1
@@ -77,6 +82,8 @@ def schedule(
     """
     cycles = _checks.integer("cycles", cycles, 1)
     period_days = _checks.integer("period_days", period_days, 1)
+    _checks.size_limit("cycles x period_days", 2 * cycles * period_days,
+                       limit=MAX_SCHEDULE_DAYS, what="days")
     washout_days = _checks.integer("washout_days", washout_days, 0)
     if washout_days >= period_days:
         raise ValueError(
@@ -154,6 +161,9 @@ def plan_calendar(
     if start_date is not None and not isinstance(start_date, date):
         raise ValueError(f"start_date must be a datetime.date, got {start_date!r}")
     start = date.today() if start_date is None else start_date
+    if (date.max - start).days < len(sched) - 1:
+        raise ValueError(f"cycles={cycles!r}: {len(sched)} days from {start} run past the last "
+                         f"representable date {date.max}; use fewer cycles or shorter periods")
     dates = [start + timedelta(days=int(d) - 1) for d in sched["day"]]
     out = pd.DataFrame(
         {

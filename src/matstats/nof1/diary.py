@@ -22,6 +22,7 @@ from matstats._errors import DataError
 from matstats.literature import NOF1_EFFECT_PRIOR
 from matstats.nof1.analysis import analyze_many
 from matstats.nof1.calendar import build_calendar as _build_calendar
+from matstats.nof1.calendar import check_scores_vary
 from matstats.nof1.diary_io import CONDITIONS, DATAFRAME_NAME, check_scale
 from matstats.nof1.diary_io import read_diary as _read_diary
 
@@ -534,6 +535,7 @@ def analyze(
     entries = _read_diary(diary, scale=lo_hi)
     name = entries.attrs["source"]
     cal = _build_calendar(entries, washout_days=washout_days, period_days=period_days)
+    check_scores_vary(cal, name)
     periods = summarize_periods(cal)
     cycles = summarize_cycles(periods)
     usable = int(cycles["difference"].notna().sum())
