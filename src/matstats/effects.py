@@ -226,6 +226,11 @@ def escalc(
         m1i=m1i, sd1i=sd1i, n1i=n1i, m2i=m2i, sd2i=sd2i, n2i=n2i, ni=ni, ri=ri, ai=ai, bi=bi,
         ci=ci, di=di, ti=ti, pi=pi).items()}
     p_relation = _columns.column("p_relation", p_relation, data, literal_strings=True)
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is refused in _frame
+        return _escalc_measure(measure, given, p_relation, add, to, ti, pi)
+
+
+def _escalc_measure(measure, given, p_relation, add, to, ti, pi) -> pd.DataFrame:
     if measure == "SMD":
         return _escalc_smd(given, p_relation)
     if p_relation is not None or ti is not None or pi is not None:

@@ -81,6 +81,8 @@ class SubgroupResult:
 
 
 def _labels(groups, k: int) -> pd.Series:
+    if groups is None or isinstance(groups, (str, bytes)) or not hasattr(groups, "__len__"):
+        raise ValueError(f"groups must be a sequence of {k} subgroup labels, got {groups!r}")
     g = pd.Series(list(groups) if not isinstance(groups, pd.Series) else groups.to_list(),
                   dtype=object)
     if g.size != k:

@@ -7,7 +7,7 @@ Epidemiology 2017;28:e58 (odds and hazard ratios) and of R ``EValue::evalues.MD`
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 from scipy import stats
@@ -56,12 +56,16 @@ class EValue:
     true_rr: float
     evalue_point: float
     evalue_ci: float
+    #: Why ``evalue_ci`` is NaN (empty otherwise); not a column of :meth:`to_frame`.
+    notes: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     def to_frame(self) -> pd.DataFrame:
         """One-row DataFrame with columns ``measure``, ``estimate``, ``ci_low``, ``ci_high``,
         ``true``, ``rr``, ``rr_ci_low``, ``rr_ci_high``, ``true_rr``, ``evalue_point``,
         ``evalue_ci`` (the attributes above)."""
-        return pd.DataFrame([self.__dict__])
+        row = dict(self.__dict__)
+        row.pop("notes")
+        return pd.DataFrame([row])
 
 
 def _evalue_rr(rr: float, true_rr: float) -> float:
@@ -228,5 +232,9 @@ def evalue(
         ci_low=nan if lo_f is None else float(lo_f), ci_high=nan if hi_f is None else float(hi_f),
         true=t, rr=rr, rr_ci_low=nan if rr_lo is None else rr_lo,
         rr_ci_high=nan if rr_hi is None else rr_hi, true_rr=true_rr,
-        evalue_point=_evalue_rr(rr, true_rr), evalue_ci=_evalue_ci(rr, rr_lo, rr_hi, true_rr),
+        evalue_point=_evalue_rr(rr, true_rr), evalue_ci=(ci := _evalue_ci(rr, rr_lo, rr_hi,
+                                                                          true_rr)),
+        notes=() if not math.isnan(ci) else (
+            "evalue_ci is NaN: the confidence limit closest to the null ("
+            + ("lo" if rr > true_rr else "hi") + ") was not given",),
     )
