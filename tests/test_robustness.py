@@ -30,9 +30,9 @@ def _diary(tmp_path, lines, name="diary.csv", newline=True):
 
 # ------------------------------------------------------------------------------- CLI
 @pytest.mark.parametrize("args, needle", [
-    (["nof1", "plan", "--cycles", "3", "--out", "/missing/dir/x.csv"], "does not exist"),
+    (["nof1", "plan", "--cycles", "3", "--out", "{tmp}/missing/dir/x.csv"], "does not exist"),
     (["nof1", "plan", "--cycles", "3", "--out", "{tmp}"], "is a directory"),
-    (["nof1", "analyze", str(EXAMPLE), "--figure", "/missing/f.png"], "does not exist"),
+    (["nof1", "analyze", str(EXAMPLE), "--figure", "{tmp}/missing/f.png"], "does not exist"),
     (["nof1", "analyze", str(EXAMPLE.parent)], "directory"),
     (["tables", "--out", "{file}"], "not a directory"),
     (["report-index", "--out", "{file}"], "not a directory"),
