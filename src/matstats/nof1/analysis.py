@@ -114,7 +114,8 @@ class _Analyzer:
         """Every sign pattern of the exact randomization test, or the Monte Carlo size."""
         n_cyc = self.n_cycles
         self.exact = n_cyc <= max_exact_cycles
-        _checks.size_limit("max_exact_cycles", 2.0 ** (n_cyc - 1) * n_cyc * self.exact, what="sign-pattern entries")
+        _checks.size_limit("max_exact_cycles", 2.0 ** (n_cyc - 1) * n_cyc * self.exact,
+                           what="sign-pattern entries")
         if self.exact:
             # first sign fixed at +1: |sum| is symmetric under flipping all signs
             pats = np.array(list(itertools.product((1.0, -1.0), repeat=n_cyc - 1)))

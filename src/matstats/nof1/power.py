@@ -289,7 +289,8 @@ def power(
         raise ValueError("power takes a single method")
     cycles = _checks.integer("cycles", cycles, 2)
     n_sims = _checks.integer("n_sims", n_sims, 1)
-    _checks.size_limit("n_sims", n_sims * 2 * cycles * _checks.integer("period_days", period_days, 1), what="simulated days")
+    _checks.size_limit("n_sims", n_sims * 2 * cycles * _checks.integer("period_days", period_days,
+                                                                       1), what="simulated days")
     n_schedules = _checks.integer("n_schedules", n_schedules, 1)
     a = _checks.alpha(alpha)
     if design not in DESIGNS:
@@ -364,7 +365,8 @@ def power_curve(
         raise ValueError("effects and cycles must be non-empty")
     t = _checks.unit_interval("target", target, open_low=True, open_high=True)
     n_sims = _checks.integer("n_sims", n_sims, 1)
-    _checks.size_limit("n_sims", n_sims * 2 * max(cyc) * _checks.integer("period_days", period_days, 1), what="simulated days")
+    _checks.size_limit("n_sims", n_sims * 2 * max(cyc) * _checks.integer(
+        "period_days", period_days, 1), what="simulated days")
     n_schedules = _checks.integer("n_schedules", n_schedules, 1)
     a = _checks.alpha(alpha)
     if design not in DESIGNS:
@@ -500,7 +502,8 @@ def operating_characteristics(
     """
     methods = _check_methods(methods)
     n_trials = _checks.integer("n_trials", n_trials, 1)
-    _checks.size_limit("n_trials", n_trials * len(_checks.vector("effect", effect)), what="simulated trials")
+    _checks.size_limit("n_trials", n_trials * len(_checks.vector("effect", effect)),
+                       what="simulated trials")
     n_schedules = _checks.integer("n_schedules", n_schedules, 1)
     a = _checks.alpha(alpha)
     if design not in DESIGNS:
