@@ -20,9 +20,10 @@ from collections.abc import Iterable
 import numpy as np
 
 #: Largest number of elements (trials x days, draws, ...) a single call may allocate.
-#: 2**31 float64 values are 16 GiB: far beyond what these analyses need, and small enough
-#: to fail with a clear message instead of numpy's MemoryError.
-MAX_ELEMENTS = 2**31
+#: 2**27 float64 values are 1 GiB per array (an analysis holds a few such arrays at once):
+#: 1.6 million trials of 84 days, far beyond what these analyses need, and small enough to
+#: fail with a clear message on an ordinary machine instead of exhausting its memory.
+MAX_ELEMENTS = 2**27
 
 
 def _is_bool(value: object) -> bool:
@@ -148,6 +149,18 @@ def vector(name: str, value: object, *, size: int | None = None,
             raise ValueError(
                 f"{name} must be finite; got {arr[bad].tolist()} at positions {bad.tolist()}"
             )
+    return arr
+
+
+def within(name: str, arr: np.ndarray, low: float, high: float) -> np.ndarray:
+    """Refuse elements of the float array ``arr`` outside [``low``, ``high``] (the range where
+    a computation stays finite), naming the positions and values; returns ``arr``."""
+    bad = np.flatnonzero((arr < low) | (arr > high))
+    if bad.size:
+        raise ValueError(
+            f"{name} must lie in [{low:g}, {high:g}] (the range matstats computes reliably); "
+            f"got {arr[bad[:5]].tolist()} at positions {bad[:5].tolist()}"
+        )
     return arr
 
 

@@ -25,8 +25,8 @@ class DataError(ValueError):
         self.column = column
         self.value = value
         parts = []
-        if file is not None:
-            parts.append(f"file {file}")
+        if file is not None:  # a name with control characters is quoted: one line always
+            parts.append(f"file {file if str(file).isprintable() else repr(file)}")
         if line is not None:
             parts.append(f"line {line}")
         if column is not None:

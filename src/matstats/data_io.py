@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from matstats import _csvfile
 from matstats._bundled import default_path, load_schema  # public here too
 from matstats._cells import LIST_SEPARATOR, split_list  # split_list: public here too
 from matstats._errors import DataError
@@ -47,45 +48,11 @@ class _Raw:
     rows: list[tuple[int, list[str]]]  # (1-based start line, cells)
 
 
-def _read_text(path: Path, file: str) -> str:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise DataError("file not found", file=file) from None
-    except OSError as exc:
-        raise DataError(f"cannot read file ({exc.strerror or exc})", file=file) from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise DataError(
-            "file is not valid UTF-8", file=file, line=line, value=data[exc.start : exc.end]
-        ) from None
-
-
 def _read_csv(path: Path, file: str) -> _Raw:
-    text = _read_text(path, file)
+    text = _csvfile.read_text(path, file)
     if text.strip() == "":
         raise DataError("file is empty (no header line)", file=file, line=1)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows: list[tuple[int, list[str]]] = []
-    header: list[str] | None = None
-    start = 1
-    try:
-        for cells in reader:
-            if header is None:
-                header = cells
-            else:
-                rows.append((start, cells))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise DataError(
-            f"malformed CSV (e.g. unterminated quote or truncated file): {exc}",
-            file=file,
-            line=start,
-        ) from None
+    header, rows = _csvfile.read_rows(text, file)
     if header is None:
         raise DataError("file has no header line", file=file, line=1)
     return _Raw(file=file, header=header, rows=rows)
@@ -133,6 +100,8 @@ def _convert(cell: str, spec: dict, file: str, line: int) -> object:
         if not _INTEGER_RE.match(cell):
             raise fail("not an integer")
         value: object = int(cell)
+        if not -(2**63) <= value < 2**63:
+            raise fail("integer beyond the 64-bit range (|value| < 9223372036854775808)")
     elif kind == "number":
         try:
             num = float(cell)

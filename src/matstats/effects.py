@@ -52,6 +52,10 @@ _OUT_COLUMNS = ["yi", "vi", "measure", "bound", "note"]
 def _arr(name: str, value, n: int | None = None) -> np.ndarray:
     """An argument as a 1-D float array (NaN for missing entries), a scalar repeated n times."""
     a = _checks.vector(name, value, allow_nonfinite=True)
+    inf = np.flatnonzero(np.isinf(a))
+    if inf.size:  # NaN marks a missing entry; an infinite one is a fault
+        raise ValueError(f"{name} must be finite (NaN marks a missing value); got "
+                         f"{a[inf[:5]].tolist()} at positions {inf[:5].tolist()}")
     if n is not None and a.size != n:
         if a.size == 1:
             a = np.repeat(a, n)
@@ -193,7 +197,9 @@ def escalc(
     ------
     ValueError
         Unknown measure, missing or mismatched arguments, impossible values (negative SDs
-        or counts, sizes < 2, p outside (0, 1], |r| >= 1), or a column name not in ``data``.
+        or counts, sizes < 2, p outside (0, 1], |r| >= 1), infinite inputs, a change-score
+        SD of 0 (SMCC with ri = 1 and equal SDs), inputs so extreme that ``yi`` or ``vi``
+        overflows, or a column name not in ``data``.
 
     Notes
     -----
@@ -220,6 +226,11 @@ def escalc(
         m1i=m1i, sd1i=sd1i, n1i=n1i, m2i=m2i, sd2i=sd2i, n2i=n2i, ni=ni, ri=ri, ai=ai, bi=bi,
         ci=ci, di=di, ti=ti, pi=pi).items()}
     p_relation = _columns.column("p_relation", p_relation, data, literal_strings=True)
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is refused in _frame
+        return _escalc_measure(measure, given, p_relation, add, to, ti, pi)
+
+
+def _escalc_measure(measure, given, p_relation, add, to, ti, pi) -> pd.DataFrame:
     if measure == "SMD":
         return _escalc_smd(given, p_relation)
     if p_relation is not None or ti is not None or pi is not None:
@@ -235,8 +246,10 @@ def escalc(
 
 def _escalc_md(given: dict) -> pd.DataFrame:
     a, n = _collect("MD", ["m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i"], given)
-    for key in ("sd1i", "sd2i", "n1i", "n2i"):
+    for key in ("sd1i", "sd2i"):
         _check_positive(key, a[key])
+    for key in ("n1i", "n2i"):  # an SD needs at least 2 observations
+        _check_at_least(key, a[key], 2)
     yi = a["m1i"] - a["m2i"]
     vi = a["sd1i"] ** 2 / a["n1i"] + a["sd2i"] ** 2 / a["n2i"]
     return _frame(yi, vi, "MD", "mean difference from means/SDs")
@@ -252,6 +265,14 @@ def _escalc_change(measure: str, given: dict) -> pd.DataFrame:
     if measure == "SMCC":
         _check_positive("sd2i", a["sd2i"])
         sdd = np.sqrt(a["sd1i"] ** 2 + a["sd2i"] ** 2 - 2 * a["ri"] * a["sd1i"] * a["sd2i"])
+        zero = np.flatnonzero(sdd == 0)
+        if zero.size:
+            i = int(zero[0])
+            raise ValueError(
+                f"ri[{i}] = {a['ri'][i]:g} with sd1i[{i}] = sd2i[{i}] = {a['sd1i'][i]:g} gives a "
+                "change-score SD of 0: the standardized mean change is undefined; SMCC needs "
+                "ri < 1 or unequal SDs"
+            )
         yi = cm * (a["m1i"] - a["m2i"]) / sdd
         vi = 1 / a["ni"] + yi**2 / (2 * a["ni"])
         how = "standardized mean change (change-score SD), bias-corrected"
@@ -279,6 +300,13 @@ def _frame(yi, vi, measure, how, bound=None, notes=None) -> pd.DataFrame:
     if notes is None:
         notes = np.array([how] * n, dtype=object)
     notes = np.array(notes, dtype=object)
+    bad = np.flatnonzero(np.isinf(yi) | np.isinf(vi))
+    if bad.size:
+        i = int(bad[0])
+        raise ValueError(
+            f"{measure}: row {i} gives yi = {yi[i]!r}, vi = {vi[i]!r}: the inputs are too "
+            "extreme for a finite effect size (check units and magnitudes)"
+        )
     missing = np.isnan(yi)
     if missing.any():
         vi = vi.copy()

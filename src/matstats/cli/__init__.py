@@ -36,7 +36,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; returns the process exit code."""
+    """Run the CLI; returns the process exit code.
+
+    Every fault ends in one line on standard error and a non-zero code: ``matstats: data
+    error: ...`` (exit 1) for a bad input file, ``matstats: error: ...`` for a bad value
+    (exit 2) or a path, permission or memory problem (exit 1); argparse usage errors exit 2.
+    Commands check their output paths before any work or output.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "func", None) is None:
@@ -46,6 +52,17 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except DataError as exc:
         print(f"matstats: data error: {exc}", file=sys.stderr)
+        return 1
+    except (ValueError, OverflowError) as exc:  # a bad parameter or value
+        print(f"matstats: error: {exc}", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print("matstats: error: not enough memory for this request; ask for less "
+              "(fewer cycles, simulations or draws)", file=sys.stderr)
+        return 1
+    except OSError as exc:  # paths, permissions, existing files, full disks
+        where = f": {exc.filename}" if getattr(exc, "filename", None) else ""
+        print(f"matstats: error: {exc.strerror or exc}{where}", file=sys.stderr)
         return 1
 
 

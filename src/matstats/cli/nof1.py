@@ -29,6 +29,7 @@ from datetime import date
 import pandas as pd
 
 from matstats._errors import DataError
+from matstats.cli._paths import output_file
 from matstats.plots import save_png  # cheap: the plot modules load on first use
 
 __all__ = ["register_cli", "parse_cycles"]
@@ -175,6 +176,8 @@ def register_cli(subparsers) -> None:
 def _cmd_plan(args) -> int:
     from matstats.nof1 import plan_calendar, plan_notes
 
+    output_file(args.out, "--out")
+    output_file(args.figure, "--figure")
     cal = plan_calendar(
         args.cycles,
         period_days=args.period_days,
@@ -208,6 +211,7 @@ def _cmd_analyze(args) -> int:
     from matstats.narrative.nof1 import diary_summary
     from matstats.nof1 import analyze
 
+    output_file(args.figure, "--figure")
     res = analyze(
         args.diary,
         scale=tuple(args.scale),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from matstats.cli._paths import output_dir
 from matstats.data_io import load_claims, load_studies
 from matstats.tables import write_tables
 
@@ -18,6 +19,7 @@ def register_cli(subparsers) -> None:
     p.add_argument("--claims", default=None, help="claims.csv (default: bundled data)")
 
     def run(args) -> int:
+        output_dir(args.out, "--out")
         studies = load_studies(args.studies)
         claims = load_claims(args.claims, studies=studies)
         for path in write_tables(args.out, claims, studies):

@@ -28,16 +28,32 @@ def gls(y: np.ndarray, v: np.ndarray, X: np.ndarray, tau2: float):
     """Weighted least squares with weights 1/(v + tau2): weights, beta, (X'WX)^-1, residuals."""
     w = 1.0 / (v + tau2)
     XtW = X.T * w
-    Ainv = np.linalg.inv(XtW @ X)
+    Ainv = np.linalg.pinv(XtW @ X) if X.shape[1] > 1 else 1.0 / (XtW @ X)
     beta = Ainv @ (XtW @ y)
     resid = y - X @ beta
     return w, beta, Ainv, resid
 
 
+def pair_sum(w: np.ndarray) -> float:
+    """sum over i < j of w_i w_j = ((sum w)^2 - sum w^2) / 2, without the cancellation of
+    that difference (one dominant weight, e.g. variances 1e17 and 1)."""
+    suffix = np.cumsum(w[::-1])[::-1]
+    return float(np.sum(w[:-1] * suffix[1:]))
+
+
+def _cancels(total_sq: float, diff: float) -> bool:
+    """True when ``diff`` (a difference of terms of size ``total_sq``) lost most digits."""
+    return not diff > 1e-8 * total_sq
+
+
 def _trace_p(w: np.ndarray, X: np.ndarray, Ainv: np.ndarray) -> float:
     # tr(P) = sum(w) - tr(Ainv X' W^2 X)
     XtW2X = (X.T * w**2) @ X
-    return float(w.sum() - np.trace(Ainv @ XtW2X))
+    out = float(w.sum() - np.trace(Ainv @ XtW2X))
+    if X.shape[1] == 1 and np.all(X == 1) and _cancels(float(w.sum()), out):
+        # intercept-only model: tr(P) = 2 sum_{i<j} w_i w_j / sum(w), computed stably
+        out = 2 * pair_sum(w) / float(w.sum())
+    return out
 
 
 def q_gen(y, v, X, tau2) -> float:

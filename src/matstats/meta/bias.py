@@ -51,6 +51,8 @@ class EggerResult:
     slope: float
     k: int
     level: float
+    #: Why ``stat``/``pval`` are NaN or infinite (empty otherwise); not a column of to_frame.
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
     def to_frame(self) -> pd.DataFrame:
         """One-row DataFrame.
@@ -70,7 +72,9 @@ class EggerResult:
         0    2
         Name: df, dtype: int64
         """
-        return pd.DataFrame([asdict(self)])
+        row = asdict(self)
+        row.pop("notes")
+        return pd.DataFrame([row])
 
 
 def egger(fit: MetaFit) -> EggerResult:
@@ -86,14 +90,24 @@ def egger(fit: MetaFit) -> EggerResult:
     df = k - 2
     sigma2 = float(np.sum(w * r**2)) / df
     se = np.sqrt(np.diag(sigma2 * Ainv))
-    stat = float(beta[1] / se[1]) if se[1] > 0 else math.inf * np.sign(beta[1])
-    pval = float(2 * stats.t.sf(abs(stat), df))
+    notes = []
+    if se[1] > 0:
+        stat = float(beta[1] / se[1])
+    elif beta[1] == 0:
+        stat = math.nan
+        notes.append("zero residual variance and zero slope: the t statistic is 0/0, so stat "
+                     "and pval are NaN (as R's lm/metafor regtest)")
+    else:
+        stat = math.copysign(math.inf, float(beta[1]))
+        notes.append("zero residual variance: the points lie exactly on a line, so the t "
+                     "statistic is infinite and pval = 0")
+    pval = float(2 * stats.t.sf(abs(stat), df)) if not math.isnan(stat) else math.nan
     crit = float(stats.t.ppf(1 - (1 - fit.level) / 2, df))
     b0 = float(beta[0])
     return EggerResult(stat=stat, df=df, pval=pval, limit_estimate=b0,
                        limit_ci_low=b0 - crit * float(se[0]),
                        limit_ci_high=b0 + crit * float(se[0]),
-                       slope=float(beta[1]), k=k, level=float(fit.level))
+                       slope=float(beta[1]), k=k, level=float(fit.level), notes=tuple(notes))
 
 
 # ---------------------------------------------------------------------------- trim and fill
@@ -121,6 +135,8 @@ class TrimFillResult:
     estimator: str
     model: MetaFit
     data: pd.DataFrame = field(repr=False)
+    #: How the side was chosen when it could not be estimated (empty otherwise).
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
     def to_frame(self) -> pd.DataFrame:
         """One-row summary.
@@ -143,8 +159,11 @@ class TrimFillResult:
         return pd.concat([head, self.model.to_frame()], axis=1)
 
 
-def _side(y: np.ndarray, v: np.ndarray, method: str) -> str:
-    """metafor's rule: sign of the slope of the meta-regression of yi on sqrt(vi)."""
+def _side(y: np.ndarray, v: np.ndarray, method: str) -> str | None:
+    """metafor's rule: sign of the slope of the meta-regression of yi on sqrt(vi); None when
+    all variances are equal (no slope to estimate)."""
+    if np.ptp(v) == 0:
+        return None
     X = np.column_stack([np.ones(y.size), np.sqrt(v)])
     _, beta, _, _ = est.gls(y, v, X, est.tau2(y, v, X, method))
     return "right" if beta[1] < 0 else "left"
@@ -171,8 +190,14 @@ def trim_fill(fit: MetaFit, *, estimator: str = "L0", side: str | None = None,
     maxiter = _checks.integer("maxiter", maxiter, minimum=1)
     need_studies(fit, 3, "trim-and-fill")
     y, v, k = fit.yi, fit.vi, fit.k
+    notes = []
     if side is None:
         side = _side(y, v, fit.method)
+        if side is None:
+            side = "left"
+            notes.append("all sampling variances are equal, so the funnel slope that chooses "
+                         "the side is undefined; side='left' was used (metafor's choice for a "
+                         "slope that is not negative); pass side= to choose")
     ys = -y if side == "right" else y.copy()
     order = np.argsort(ys, kind="stable")
     ys, vs = ys[order], v[order]
@@ -195,4 +220,5 @@ def trim_fill(fit: MetaFit, *, estimator: str = "L0", side: str | None = None,
     })
     slab = None if fit.slab is None else (*fit.slab, *(f"filled {i + 1}" for i in range(k0)))
     model = fit.update(yi=data["yi"].to_numpy(), vi=data["vi"].to_numpy(), slab=slab)
-    return TrimFillResult(k0=k0, side=side, estimator=estimator, model=model, data=data)
+    return TrimFillResult(k0=k0, side=side, estimator=estimator, model=model, data=data,
+                          notes=tuple(notes))

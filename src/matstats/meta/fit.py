@@ -96,6 +96,9 @@ class MetaFit:
     yi: np.ndarray = field(repr=False, compare=False, default=None)
     vi: np.ndarray = field(repr=False, compare=False, default=None)
     slab: tuple | None = field(repr=False, compare=False, default=None)
+    #: Why a statistic is NaN or infinite (empty when every number is finite), e.g. the
+    #: Knapp-Hartung t statistic of a fit with zero residual variance (0/0, NA in metafor).
+    notes: tuple[str, ...] = field(repr=False, compare=False, default=())
 
     # --------------------------------------------------------------------- summaries
     def to_frame(self) -> pd.DataFrame:
@@ -286,11 +289,19 @@ def _check_settings(method: str, test: str, level: float) -> float:
     return _checks.level(level)
 
 
+#: Effect sizes and sampling variances are accepted within these bounds: every sum of
+#: squares the model forms (Q, the likelihood scores, X'WX) then stays finite in float64.
+MAX_ABS_YI = 1e60
+VI_RANGE = (1e-60, 1e60)
+
+
 def _check_data(yi, vi, slab) -> tuple[np.ndarray, np.ndarray, tuple | None]:
     y = _checks.vector("yi", yi)
     v = _checks.vector("vi", vi, size=y.size)
     for i, x in enumerate(v):
         _checks.positive(f"vi[{i}]", float(x))
+    _checks.within("yi", y, -MAX_ABS_YI, MAX_ABS_YI)
+    _checks.within("vi", v, *VI_RANGE)
     if y.size == 0:
         raise ValueError("at least 1 study is needed, got k = 0")
     if slab is None:
@@ -340,6 +351,8 @@ def meta_analysis(yi, vi, *, method: str = "REML", test: str = "z", level: float
     ValueError
         Mismatched lengths, NaN/inf inputs, ``vi <= 0``, an empty input, ``test="knha"``
         with k = 1, an unknown method/test/level, or a column name not in ``data``.
+        Limits: ``|yi| <= 1e60`` and ``1e-60 <= vi <= 1e60`` (beyond them sums of squares
+        overflow float64; rescale the effect sizes).
 
     Notes
     -----
@@ -354,6 +367,10 @@ def meta_analysis(yi, vi, *, method: str = "REML", test: str = "z", level: float
       H2 = 1, as metafor reports); the tau2 CI is NaN. ``test="knha"`` with k = 1 raises
       (metafor silently switches to ``"z"``).
     * ``method="FE"`` with ``test="knha"`` is computed as metafor does (it only warns).
+    * Any NaN or infinite number in the result is explained in :attr:`MetaFit.notes`: the
+      tau2 CI for k = 1, the prediction interval for ``"FE"``, and, with ``test="knha"``
+      and zero residual variance (all studies on the pooled estimate), ``se = 0`` so the t
+      statistic is 0/0 (NaN, p NaN, as metafor's NA) or +/-inf (p = 0).
 
     Examples
     --------
@@ -380,6 +397,7 @@ def meta_analysis(yi, vi, *, method: str = "REML", test: str = "z", level: float
 def _summary(y: np.ndarray, v: np.ndarray, method: str, test: str, level: float) -> dict:
     """All summary fields of the intercept-only model (validated inputs)."""
     k = y.size
+    notes: list[str] = []
     X = np.ones((k, 1))
     tau2 = est.tau2(y, v, X, method)
     w, beta, Ainv, r = est.gls(y, v, X, tau2)
@@ -392,6 +410,13 @@ def _summary(y: np.ndarray, v: np.ndarray, method: str, test: str, level: float)
         se = math.sqrt(s2w * Ainv[0, 0])
         stat = b / se if se > 0 else (math.copysign(math.inf, b) if b else math.nan)
         pval = float(2 * stats.t.sf(abs(stat), df)) if not math.isnan(stat) else math.nan
+        if se == 0:
+            notes.append(
+                "test='knha': zero residual variance (every study lies on the pooled estimate), "
+                "so se = 0 and the t statistic is "
+                + ("0/0: stat and pval are NaN (metafor: NA)" if b == 0
+                   else "infinite: pval = 0")
+            )
     else:
         df = math.inf
         se = math.sqrt(Ainv[0, 0])
@@ -400,11 +425,17 @@ def _summary(y: np.ndarray, v: np.ndarray, method: str, test: str, level: float)
     crit = est.critical_value(test, level, df)
     # metafor's predict() gives no prediction interval for an equal-effect model
     half = math.nan if method == "FE" else crit * math.sqrt(se**2 + tau2)
+    if method == "FE":
+        notes.append("method='FE': tau2 is fixed at 0, so there is no prediction interval "
+                     "(pi_low, pi_high NaN, as metafor's predict()) and no tau2 CI (NaN)")
+    elif k == 1:
+        notes.append("k = 1: the Q-profile CI of tau2 is undefined (tau2_ci_low, tau2_ci_high "
+                     "NaN)")
     return dict(
         estimate=b, se=se, stat=stat, df=float(df), ci_low=b - crit * se,
         ci_high=b + crit * se, pval=pval, tau2=tau2, **_heterogeneity(y, v, method, tau2, level),
         pi_low=b - half, pi_high=b + half, k=k, method=method, test=test, level=float(level),
-        weights=tuple(float(x) for x in 100 * w / w.sum()),
+        weights=tuple(float(x) for x in 100 * w / w.sum()), notes=tuple(notes),
     )
 
 
@@ -426,7 +457,10 @@ def _heterogeneity(y: np.ndarray, v: np.ndarray, method: str, tau2: float,
         h2 = q / q_df
     else:
         q_pval = float(stats.chi2.sf(q, q_df))
-        s2 = q_df * np.sum(w0) / (np.sum(w0) ** 2 - np.sum(w0**2))
+        denom = float(np.sum(w0) ** 2 - np.sum(w0**2))
+        if not denom > 1e-8 * float(np.sum(w0)) ** 2:  # cancellation: one dominant weight
+            denom = 2 * est.pair_sum(w0)
+        s2 = q_df * np.sum(w0) / denom
         i2 = 100 * tau2 / (tau2 + s2)
         h2 = (tau2 + s2) / s2
         tau2_ci = est.qprofile_ci(y, v, np.ones((k, 1)), level)

@@ -50,6 +50,8 @@ class SubgroupResult:
     q_between_df: int
     q_between_pval: float
     excluded: pd.DataFrame = field(repr=False)
+    #: Why ``q_between`` is NaN (empty otherwise).
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
     def to_frame(self) -> pd.DataFrame:
         """Per-subgroup rows with the between-subgroup test repeated on each.
@@ -79,6 +81,8 @@ class SubgroupResult:
 
 
 def _labels(groups, k: int) -> pd.Series:
+    if groups is None or isinstance(groups, (str, bytes)) or not hasattr(groups, "__len__"):
+        raise ValueError(f"groups must be a sequence of {k} subgroup labels, got {groups!r}")
     g = pd.Series(list(groups) if not isinstance(groups, pd.Series) else groups.to_list(),
                   dtype=object)
     if g.size != k:
@@ -108,18 +112,27 @@ def subgroups(fit: MetaFit, groups, *, tau2: str = "separate") -> SubgroupResult
     if len(rows) < 2:
         raise ValueError("at least 2 subgroups with a fitted model are needed for Q between")
     table = pd.concat(rows, ignore_index=True)
+    notes = []
     if tau2 == "separate":
         b = table["estimate"].to_numpy(float)
-        wg = 1 / table["se"].to_numpy(float) ** 2
-        mu = float(np.sum(wg * b) / np.sum(wg))
-        qb = float(np.sum(wg * (b - mu) ** 2))
+        se = table["se"].to_numpy(float)
+        if np.any(se == 0):
+            qb = float("nan")
+            notes.append("a subgroup has se = 0 (test='knha' with zero residual variance: "
+                         f"{table['group'][se == 0].tolist()}), so its inverse-variance weight "
+                         "is infinite and Q between is undefined (NaN)")
+        else:
+            wg = 1 / se**2
+            mu = float(np.sum(wg * b) / np.sum(wg))
+            qb = float(np.sum(wg * (b - mu) ** 2))
     else:
         used = np.isin(g.to_numpy(), table["group"].to_numpy())
         qb = _moderator_qm(fit.yi[used], fit.vi[used], g[used].to_numpy(), fit.method)
     dfb = len(rows) - 1
     excl = pd.DataFrame(excluded, columns=["index", "group", "reason"])
     return SubgroupResult(groups=table, q_between=qb, q_between_df=dfb,
-                          q_between_pval=float(stats.chi2.sf(qb, dfb)), excluded=excl)
+                          q_between_pval=float(stats.chi2.sf(qb, dfb)), excluded=excl,
+                          notes=tuple(notes))
 
 
 def _moderator_qm(y: np.ndarray, v: np.ndarray, g: np.ndarray, method: str) -> float:

@@ -115,6 +115,8 @@ class _Analyzer:
         n_cyc = self.n_cycles
         self.exact = n_cyc <= max_exact_cycles
         if self.exact:
+            _checks.size_limit("max_exact_cycles", 2.0 ** (n_cyc - 1) * n_cyc,
+                               what="sign-pattern entries")
             # first sign fixed at +1: |sum| is symmetric under flipping all signs
             pats = np.array(list(itertools.product((1.0, -1.0), repeat=n_cyc - 1)))
             pats = np.column_stack([np.ones(len(pats)), pats]) if n_cyc > 1 else np.ones((1, 1))

@@ -91,6 +91,7 @@ def build_calendar(
     else:
         _derive_cycles(rows, period_days, name)
     _days_in_period(rows, washout_days=None if has_washout else washout_days)
+    _check_both_conditions_analysed(rows, name)
     cal = pd.DataFrame(rows, columns=CALENDAR_COLUMNS)
     cal["line"] = cal["line"].astype("Int64")
     cal["washout"] = cal["washout"].astype(bool)
@@ -226,6 +227,40 @@ def _check_derived_cycles(rows: list[dict], *, n_periods: int, length: int, name
                 f"{have!r}) lacks a {missing!r} period; finish the cycle, add a 'cycle' "
                 "column, or remove these days",
                 name, first_of[c], "condition", have)
+
+
+def _check_both_conditions_analysed(rows: list[dict], name: str) -> None:
+    """Every cycle needs a non-washout day of each condition (e.g. deleting the first days
+    of a period can leave only the washout day of it)."""
+    first_of: dict[int, dict] = {}
+    kept: dict[int, set] = {}
+    for r in rows:
+        first_of.setdefault(r["cycle"], r)
+        kept.setdefault(r["cycle"], set())
+        if not r["washout"]:
+            kept[r["cycle"]].add(r["condition"])
+    for c, conds in kept.items():
+        lacking = sorted({"mat", "control"} - conds)
+        if lacking:
+            raise _fault(
+                f"cycle {c} has no {' or '.join(map(repr, lacking))} day outside the washout "
+                "(days missing from the diary take the condition of the day before); add the "
+                "missing days or remove the cycle",
+                name, first_of[c], "condition", first_of[c]["condition"])
+
+
+def check_scores_vary(cal: pd.DataFrame, name: str) -> None:
+    """Refuse a diary whose analysed scores are all equal: no test, interval or verdict can
+    be computed from data without variation (DataError naming the score and its lines)."""
+    kept = cal[~cal["washout"] & cal["score"].notna()]
+    if len(kept) and kept["score"].nunique() == 1:
+        first = kept.iloc[0]
+        raise DataError(
+            f"every analysed (non-washout, rated) score is {first['score']:g}: with no variation "
+            "there is nothing to test and no interval to give (mat and control look identical "
+            "on this diary); a verdict needs scores that vary",
+            file=name, line=None if pd.isna(first["line"]) else int(first["line"]),
+            column="score", value=float(first["score"]))
 
 
 def _days_in_period(rows: list[dict], *, washout_days: int | None) -> None:

@@ -9,6 +9,14 @@ import pandas as pd
 
 from matstats import _checks
 
+#: Longest schedule, in days (2 x cycles x period_days): about 27,000 years, far beyond any
+#: trial, small enough to be laid out in memory.
+MAX_SCHEDULE_DAYS = 10_000_000
+#: Most cycles an analysed trial may have: 500 weekly cycles are about 19 years of daily
+#: ratings. The analyses hold a (days x cycles) indicator matrix, so memory grows with the
+#: square of the number of cycles; 500 keeps it below about 60 MB.
+MAX_CYCLES = 500
+
 __all__ = ["schedule", "plan_calendar", "plan_notes", "DESIGNS"]
 
 #: Designs understood by :func:`schedule`.
@@ -46,7 +54,8 @@ def schedule(
     Parameters
     ----------
     cycles : int
-        Number of cycles (>= 1).
+        Number of cycles, 1 to ``MAX_CYCLES`` (500); the schedule may hold at most
+        ``MAX_SCHEDULE_DAYS`` (10 million) days, 2 x cycles x period_days.
     period_days : int, default 7
         Days per period (>= 1).
     washout_days : int, default 1
@@ -75,8 +84,10 @@ def schedule(
     >>> s["condition"].tolist()
     ['mat', 'mat', 'mat', 'control', 'control', 'control', 'mat', 'mat', 'mat', 'control', 'control', 'control']
     """
-    cycles = _checks.integer("cycles", cycles, 1)
+    cycles = _checks.integer("cycles", cycles, 1, MAX_CYCLES)
     period_days = _checks.integer("period_days", period_days, 1)
+    _checks.size_limit("cycles x period_days", 2 * cycles * period_days,
+                       limit=MAX_SCHEDULE_DAYS, what="days")
     washout_days = _checks.integer("washout_days", washout_days, 0)
     if washout_days >= period_days:
         raise ValueError(
@@ -164,6 +175,9 @@ def plan_calendar(
     if start_date is not None and not isinstance(start_date, date):
         raise ValueError(f"start_date must be a datetime.date, got {start_date!r}")
     start = date.today() if start_date is None else start_date
+    if (date.max - start).days < len(sched) - 1:
+        raise ValueError(f"cycles={cycles!r}: {len(sched)} days from {start} run past the last "
+                         f"representable date {date.max}; use fewer cycles or shorter periods")
     dates = [start + timedelta(days=int(d) - 1) for d in sched["day"]]
     out = pd.DataFrame(
         {
@@ -244,6 +258,9 @@ def _validate_schedule(sched: pd.DataFrame) -> dict:
     if np.any(np.diff(period) < 0) or np.any(np.diff(cycle) < 0):
         raise ValueError("schedule must be sorted in time order (period and cycle non-decreasing)")
     cycles = np.unique(cycle)
+    if cycles.size > MAX_CYCLES:
+        raise ValueError(f"schedule has {cycles.size} cycles; at most MAX_CYCLES = {MAX_CYCLES} "
+                         "can be analysed (about 19 years of weekly cycles)")
     # every period has a single condition
     per_cond = pd.Series(cond).groupby(period).nunique()
     if (per_cond > 1).any():

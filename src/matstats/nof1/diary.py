@@ -24,6 +24,7 @@ from matstats._errors import DataError
 from matstats.literature import NOF1_EFFECT_PRIOR
 from matstats.nof1.analysis import analyze_many
 from matstats.nof1.calendar import build_calendar as _build_calendar
+from matstats.nof1.calendar import check_scores_vary
 from matstats.nof1.diary_io import CONDITIONS, DATAFRAME_NAME, DIARY_DESIGNS, check_scale
 from matstats.nof1.diary_io import read_diary as _read_diary
 from matstats.nof1.verdict import (  # noqa: F401 (verdict names re-exported for callers)
@@ -508,6 +509,7 @@ def analyze(
     name = entries.attrs["source"]
     design = design if design is not None else entries.attrs.get("design")
     cal = _build_calendar(entries, washout_days=washout_days, period_days=period_days)
+    check_scores_vary(cal, name)
     in_diary = int(cal["cycle"].nunique())
     if planned_cycles is None:
         planned_cycles = in_diary

@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from matstats import _cells
+from matstats import _cells, _csvfile
 from matstats._errors import DataError
 
 __all__ = ["DATAFRAME_NAME", "example_diary_path", "read_diary"]
@@ -92,25 +92,18 @@ def check_scale(scale) -> tuple[float, float]:
 
 
 def _rows_from_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """Header and (1-based line, cells) for every non-blank data row of a CSV file."""
+    """Header and (1-based line, cells) for every non-blank data row of a CSV file.
+
+    A diary cell never holds a line break, so a quote left open (which would swallow the
+    following lines and their days) is a :class:`DataError` naming the line it opens on.
+    """
     name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise DataError("diary file not found", file=name) from None
-    except UnicodeDecodeError as exc:
-        raise DataError(f"diary file is not UTF-8 text ({exc.reason})", file=name) from None
+    text = _csvfile.read_text(path, name, what="diary file")
     if not text.strip():
         raise DataError("diary file is empty (no header line)", file=name, line=1)
-    reader = csv.reader(text.splitlines(keepends=True))
-    header: list[str] = next(reader)  # text is not blank, so a first row exists
-    rows: list[tuple[int, list[str]]] = []
-    start = reader.line_num + 1
-    for cells in reader:
-        if cells and any(c.strip() for c in cells):
-            rows.append((start, cells))
-        start = reader.line_num + 1
-    return header, rows
+    header, rows = _csvfile.read_rows(text, name, multiline_cells=False)
+    kept = [(line, cells) for line, cells in rows if cells and any(c.strip() for c in cells)]
+    return header or [], kept
 
 
 def _frame_cell(v: object) -> str:
@@ -160,6 +153,7 @@ def _column_index(header: list[str], rows: list, name: str) -> dict[str, int]:
         raise DataError("diary has a header but no data rows", file=name, line=2)
     idx = {c: cols.index(c) for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS) if c in cols}
     idx["_n"] = len(cols)
+    idx["_header"] = cols  # type: ignore[assignment]
     return idx
 
 
@@ -254,6 +248,11 @@ def _parse_row(line: int, cells: list[str], idx: dict, scale, name: str,
     if len(cells) > idx["_n"]:
         raise DataError(f"row has {len(cells)} cells but the header has {idx['_n']} columns",
                         file=name, line=line)
+    if len(cells) < idx["_n"]:
+        raise DataError(
+            f"row has {len(cells)} cells but the header has {idx['_n']} columns: a truncated "
+            "row? (an empty cell is still written with its comma, e.g. '2026-03-29,6,mat,')",
+            file=name, line=line, column=idx["_header"][len(cells)], value=",".join(cells))
     cells = [c.strip() for c in cells] + [""] * (idx["_n"] - len(cells))
     out: list[object] = [line]
     for col, (parse, absent) in _PARSERS.items():

@@ -12,8 +12,8 @@ from scipy import signal, stats
 
 from matstats import _checks
 from matstats.nof1.analysis import METHODS, _check_methods, simulate_and_analyze
-from matstats.nof1.design import DESIGNS, _validate_schedule, schedule
-from matstats.nof1.simulate import CHUNK_SIZE, _check_params
+from matstats.nof1.design import DESIGNS, MAX_CYCLES, _validate_schedule, schedule
+from matstats.nof1.simulate import CHUNK_SIZE, _check_params, check_settings
 
 __all__ = [
     "power",
@@ -341,8 +341,10 @@ def power(
     method = _check_methods(method)
     if len(method) != 1:
         raise ValueError("power takes a single method")
-    cycles = _checks.integer("cycles", cycles, 2)
+    cycles = _checks.integer("cycles", cycles, 2, MAX_CYCLES)
     n_sims = _checks.integer("n_sims", n_sims, 1)
+    _checks.size_limit("n_sims", n_sims * 2 * cycles * _checks.integer("period_days", period_days,
+                                                                       1), what="simulated days")
     n_schedules = _checks.integer("n_schedules", n_schedules, 1)
     a = _checks.alpha(alpha)
     if design not in DESIGNS:
@@ -418,14 +420,14 @@ def power_curve(
         ``.cycles_needed`` (one row per effect x method); see :class:`PowerCurve`.
     """
     methods = _check_methods(methods)
-    effects = [float(e) for e in np.atleast_1d(effects)]
-    cyc = [_checks.integer("cycles", c, 2) for c in np.atleast_1d(cycles).tolist()]
+    effects = _checks.vector("effects", effects).tolist()
+    cyc = [_checks.integer("cycles", c, 2, MAX_CYCLES) for c in np.atleast_1d(cycles).tolist()]
     if not effects or not cyc:
         raise ValueError("effects and cycles must be non-empty")
-    t = float(target)
-    if not 0 < t < 1:
-        raise ValueError(f"target must lie in (0, 1), got {target!r}")
+    t = _checks.unit_interval("target", target, open_low=True, open_high=True)
     n_sims = _checks.integer("n_sims", n_sims, 1)
+    _checks.size_limit("n_sims", n_sims * 2 * max(cyc) * _checks.integer(
+        "period_days", period_days, 1), what="simulated days")
     n_schedules = _checks.integer("n_schedules", n_schedules, 1)
     a = _checks.alpha(alpha)
     if design not in DESIGNS:
@@ -433,6 +435,7 @@ def power_curve(
     scenario = _scenario(scenario)
     gen = _checks.rng(rng)
     grid = list(itertools.product(effects, sorted(set(cyc))))
+    [check_settings(effect=e, sd=sd, rho=rho, **scenario) for e in effects]  # before the bar
     if progress:
         from tqdm.auto import tqdm
 
@@ -577,6 +580,8 @@ def operating_characteristics(
     """
     methods = _check_methods(methods)
     n_trials = _checks.integer("n_trials", n_trials, 1)
+    _checks.size_limit("n_trials", n_trials * len(_checks.vector("effect", effect)),
+                       what="simulated trials")
     n_schedules = _checks.integer("n_schedules", n_schedules, 1)
     a = _checks.alpha(alpha)
     if design not in DESIGNS:

@@ -16,6 +16,11 @@ __all__ = ["simulate", "mean_profile", "CHUNK_SIZE"]
 CHUNK_SIZE = 8192
 
 
+#: |effect|, |trend|, |expectation|, |mean| and sd may be at most this large: ratings then
+#: stay finite (and their squares too) whatever the schedule length.
+MAX_ABS_PARAMETER = 1e9
+
+
 def _check_params(
     *,
     effect,
@@ -30,16 +35,17 @@ def _check_params(
     mnar,
     mean,
 ) -> dict:
+    big = MAX_ABS_PARAMETER
     p = {
-        "effect": _checks.finite("effect", effect),
-        "sd": _checks.finite("sd", sd),
+        "effect": _checks.in_range("effect", effect, -big, big),
+        "sd": _checks.in_range("sd", sd, -big, big),
         "rho": _checks.finite("rho", rho),
-        "trend": _checks.finite("trend", trend),
-        "expectation": _checks.finite("expectation", expectation),
+        "trend": _checks.in_range("trend", trend, -big, big),
+        "expectation": _checks.in_range("expectation", expectation, -big, big),
         "carryover": _checks.finite("carryover", carryover),
         "missing": _checks.finite("missing", missing),
         "mnar": _checks.finite("mnar", mnar),
-        "mean": _checks.finite("mean", mean),
+        "mean": _checks.in_range("mean", mean, -big, big),
     }
     if p["sd"] <= 0:
         raise ValueError(f"sd must be > 0, got {sd!r}")
@@ -61,6 +67,18 @@ def _check_params(
             raise ValueError(f"{name} must be > 0 (or None for no decay), got {hl!r}")
         p[name] = v
     return p
+
+
+def check_settings(*, effect: float = 0.0, sd: float = 1.2, rho: float = 0.4,
+                   **scenario) -> dict:
+    """Validate simulation settings (the parameters of :func:`simulate` after the schedule)
+    without simulating: a caller can refuse bad settings before any output or progress bar."""
+    base = dict(trend=0.0, expectation=0.0, expectation_half_life=None, carryover=0.0,
+                carryover_half_life=1.0, missing=0.0, mnar=0.0, mean=5.5)
+    unknown = sorted(set(scenario) - set(base))
+    if unknown:
+        raise ValueError(f"unknown simulation setting(s) {unknown}; allowed: {sorted(base)}")
+    return _check_params(effect=effect, sd=sd, rho=rho, **{**base, **scenario})
 
 
 def mean_profile(
@@ -253,6 +271,10 @@ def simulate(
     chunk_size : int, default CHUNK_SIZE
         Trials drawn per block (bounds memory; part of the random stream's definition).
 
+    Limits: ``n_trials x n_days <= matstats._checks.MAX_ELEMENTS`` (2**27); ``|effect|``,
+    ``|trend|``, ``|expectation|``, ``|mean|`` and ``sd`` at most ``MAX_ABS_PARAMETER``
+    (1e9). Beyond them a ValueError names the parameter and the limit.
+
     Returns
     -------
     numpy.ndarray
@@ -267,6 +289,7 @@ def simulate(
     )
     info = _validate_schedule(schedule)
     n_trials = _checks.integer("n_trials", n_trials, 1)
+    _checks.size_limit("n_trials x days", n_trials * info["n_days"], what="simulated ratings")
     out = np.empty((info["n_days"], int(n_trials)))
     for start, stop, y in _iter_chunks(
         schedule, int(n_trials), params, rating_scale=rating_scale, rng=rng, chunk_size=chunk_size

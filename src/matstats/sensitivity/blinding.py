@@ -61,6 +61,8 @@ def _bang_row(correct: float, incorrect: float, dont_know: float, arm: str, z: f
 def _james(arr: np.ndarray) -> tuple[float, float]:
     """James et al. Stat Med 1996 index and SE (weights 0 correct, 0.5 incorrect)."""
     n = arr.sum()
+    if n == 0:
+        raise ValueError("James index needs at least one answer, got a table of zeros")
     if np.all(arr[:2] == 0):
         return 1.0, 0.0  # everyone answered "don't know"
     p = arr / n
@@ -138,7 +140,8 @@ def blinding_index(
     ------
     ValueError
         For a table of another shape, negative or fractional counts, an arm without
-        answers (Bang), or a table on which the James index is undefined.
+        answers (Bang), a table without any answer (James), or a table on which the James
+        index is undefined.
 
     Examples
     --------

@@ -180,6 +180,7 @@ def decompose_improvement(
     sd_f = _checks.positive("sd", sd)
     mcid_f = _checks.positive("mcid", mcid, allow_zero=True)
     n_draws = _checks.integer("n_draws", n_draws, minimum=100)
+    _checks.size_limit("n_draws", n_draws * 8, what="draws (8 components each)")
     m = _checks.integer("n_baseline", n_baseline, minimum=1)
     pri = _merge_priors(priors)
     gen = _checks.rng(rng)

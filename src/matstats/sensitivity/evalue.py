@@ -7,7 +7,7 @@ Epidemiology 2017;28:e58 (odds and hazard ratios) and of R ``EValue::evalues.MD`
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 from scipy import stats
@@ -18,6 +18,7 @@ __all__ = ["EValue", "evalue"]
 
 _MEASURES = ("RR", "OR", "HR", "SMD")
 _Z975 = float(stats.norm.ppf(0.975))
+_LN2 = math.log(2.0)
 #: SMD -> log risk ratio factor and its SE factor (EValue::evalues.MD; VanderWeele 2017).
 _SMD_LOG_RR = 0.91
 _SMD_LOG_RR_SE = 1.78
@@ -55,19 +56,24 @@ class EValue:
     true_rr: float
     evalue_point: float
     evalue_ci: float
+    #: Why ``evalue_ci`` is NaN (empty otherwise); not a column of :meth:`to_frame`.
+    notes: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     def to_frame(self) -> pd.DataFrame:
         """One-row DataFrame with columns ``measure``, ``estimate``, ``ci_low``, ``ci_high``,
         ``true``, ``rr``, ``rr_ci_low``, ``rr_ci_high``, ``true_rr``, ``evalue_point``,
         ``evalue_ci`` (the attributes above)."""
-        return pd.DataFrame([self.__dict__])
+        row = dict(self.__dict__)
+        row.pop("notes")
+        return pd.DataFrame([row])
 
 
 def _evalue_rr(rr: float, true_rr: float) -> float:
     ratio = rr / true_rr
     if ratio < 1:
         ratio = 1 / ratio
-    return ratio + math.sqrt(ratio * (ratio - 1))
+    # sqrt(ratio) * sqrt(ratio - 1): no overflow of the product for ratios up to ~1e308
+    return ratio + math.sqrt(ratio) * math.sqrt(ratio - 1)
 
 
 def _to_rr(x: float, measure: str, rare: bool | None) -> float:
@@ -75,8 +81,10 @@ def _to_rr(x: float, measure: str, rare: bool | None) -> float:
         return x
     if measure == "OR":  # VanderWeele, Epidemiology 2017;28:e58 (square-root transformation)
         return math.sqrt(x)
-    # HR, common outcome: VanderWeele, Epidemiology 2017 / EValue package conversion
-    return (1 - 0.5 ** math.sqrt(x)) / (1 - 0.5 ** math.sqrt(1 / x))
+    # HR, common outcome: VanderWeele, Epidemiology 2017 / EValue package conversion,
+    # (1 - 0.5^sqrt(x)) / (1 - 0.5^sqrt(1/x)) with expm1 so HR near 0 or huge stays exact
+    s = math.sqrt(x)
+    return math.expm1(-_LN2 * s) / math.expm1(-_LN2 / s)
 
 
 def _opt(name: str, value: float | None) -> float | None:
@@ -100,12 +108,12 @@ def _smd_scale(est, lo_f, hi_f, true, se) -> tuple:
         if lo_f is not None or hi_f is not None:
             raise ValueError("give either se or lo/hi for measure='SMD', not both")
         lo_f, hi_f = est - _Z975 * s, est + _Z975 * s
-        rr_lo = math.exp(_SMD_LOG_RR * est - _SMD_LOG_RR_SE * s)
-        rr_hi = math.exp(_SMD_LOG_RR * est + _SMD_LOG_RR_SE * s)
+        rr_lo = _exp(_SMD_LOG_RR * est - _SMD_LOG_RR_SE * s)
+        rr_hi = _exp(_SMD_LOG_RR * est + _SMD_LOG_RR_SE * s)
     else:
-        rr_lo = None if lo_f is None else math.exp(_SMD_LOG_RR * lo_f)
-        rr_hi = None if hi_f is None else math.exp(_SMD_LOG_RR * hi_f)
-    return lo_f, hi_f, t, math.exp(_SMD_LOG_RR * est), rr_lo, rr_hi, math.exp(_SMD_LOG_RR * t)
+        rr_lo = None if lo_f is None else _exp(_SMD_LOG_RR * lo_f)
+        rr_hi = None if hi_f is None else _exp(_SMD_LOG_RR * hi_f)
+    return lo_f, hi_f, t, _exp(_SMD_LOG_RR * est), rr_lo, rr_hi, _exp(_SMD_LOG_RR * t)
 
 
 def _ratio_scale(est, lo_f, hi_f, true, measure, rare) -> tuple:
@@ -121,6 +129,24 @@ def _ratio_scale(est, lo_f, hi_f, true, measure, rare) -> tuple:
         return None if x is None else _to_rr(x, measure, rare)
 
     return lo_f, hi_f, t, conv(est), conv(lo_f), conv(hi_f), conv(t)
+
+
+def _exp(x: float) -> float:
+    """exp that returns inf instead of raising (checked by :func:`_check_representable`)."""
+    return math.exp(x) if x < 709.7 else math.inf
+
+
+def _check_representable(measure: str, *rrs: float | None) -> None:
+    """Refuse estimates whose risk ratio (or E-value) is outside the float range."""
+    for x in rrs:
+        if x is None:
+            continue
+        if not (math.isfinite(x) and 1e-300 <= x <= 1e300):
+            raise ValueError(
+                f"measure={measure!r}: the estimate or a limit converts to a risk ratio of {x!r}, "
+                "outside the range [1e-300, 1e300] in which the E-value is a finite number; "
+                "for an SMD this means |d| <= 750 (and |d| + 2 se within that range)"
+            )
 
 
 def _evalue_ci(rr: float, rr_lo: float | None, rr_hi: float | None, true_rr: float) -> float:
@@ -167,9 +193,16 @@ def evalue(
     rare : bool, optional
         Required for OR and HR.
 
+    Raises
+    ------
+    ValueError
+        Bad parameters, or an estimate/limit whose risk ratio lies outside [1e-300, 1e300]
+        (an SMD beyond about +/-750), where the E-value is not a finite number.
+
     Returns
     -------
     EValue
+        ``evalue_ci`` is NaN only when no confidence limit was given (nothing to compute).
         ``.to_frame()`` gives one row with columns ``measure``, ``estimate``, ``ci_low``,
         ``ci_high``, ``true``, ``rr``, ``rr_ci_low``, ``rr_ci_high``, ``true_rr``,
         ``evalue_point`` and ``evalue_ci``.
@@ -192,11 +225,16 @@ def evalue(
     else:
         scale = _ratio_scale(est, lo_f, hi_f, true, measure, rare)
     lo_f, hi_f, t, rr, rr_lo, rr_hi, true_rr = scale
+    _check_representable(measure, rr, rr_lo, rr_hi, true_rr)
     nan = math.nan
     return EValue(
         measure=measure, estimate=est,
         ci_low=nan if lo_f is None else float(lo_f), ci_high=nan if hi_f is None else float(hi_f),
         true=t, rr=rr, rr_ci_low=nan if rr_lo is None else rr_lo,
         rr_ci_high=nan if rr_hi is None else rr_hi, true_rr=true_rr,
-        evalue_point=_evalue_rr(rr, true_rr), evalue_ci=_evalue_ci(rr, rr_lo, rr_hi, true_rr),
+        evalue_point=_evalue_rr(rr, true_rr), evalue_ci=(ci := _evalue_ci(rr, rr_lo, rr_hi,
+                                                                          true_rr)),
+        notes=() if not math.isnan(ci) else (
+            "evalue_ci is NaN: the confidence limit closest to the null ("
+            + ("lo" if rr > true_rr else "hi") + ") was not given",),
     )

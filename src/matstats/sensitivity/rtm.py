@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from matstats import _checks
 
@@ -36,10 +36,14 @@ def _barnett_rtm(threshold: float, mean: float, sd: float, r: np.ndarray, m: int
     var_b = r * sd**2
     var_w = (1 - r) * sd**2
     s = np.sqrt(var_b + var_w / m)
-    z = (threshold - mean) / s if direction == "above" else (mean - threshold) / s
-    # inverse Mills ratio phi(z) / (1 - Phi(z)), computed stably on the log scale
-    mills = np.exp(stats.norm.logpdf(z) - stats.norm.logsf(z))
-    return (var_w / m) / s * mills
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # checked by caller
+        z = (threshold - mean) / s if direction == "above" else (mean - threshold) / s
+    # inverse Mills ratio phi(z) / (1 - Phi(z)) = 1 / (sqrt(pi/2) erfcx(z / sqrt 2)): exact
+    # far in the upper tail (about z) and 0 far in the lower tail, where the log-scale
+    # difference logpdf - logsf loses every digit
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        mills = 1.0 / (math.sqrt(math.pi / 2) * special.erfcx(z / math.sqrt(2)))
+        return (var_w / m) / s * mills
 
 
 def regression_to_mean(
@@ -89,6 +93,12 @@ def regression_to_mean(
         >= 0, outcome units) and ``expected_change`` (signed expected change of the outcome,
         follow-up minus baseline).
 
+    Raises
+    ------
+    ValueError
+        Bad parameters, or inputs so extreme that the result is not a finite number
+        (e.g. sd below about 1e-154, where sd**2 underflows, or values near 1e308).
+
     Examples
     --------
     A pain score of 8 against a long-run mean of 5 with reliability 0.6 is expected to fall
@@ -124,4 +134,13 @@ def regression_to_mean(
             "kind": "group", "r": rs, "mean": mu, "baseline": nan, "threshold": c,
             "sd": sd_f, "n_baseline": m, "expected_rtm": rtm, "expected_change": sign * rtm,
         }))
-    return pd.concat(frames, ignore_index=True)
+    out = pd.concat(frames, ignore_index=True)
+    values = out[["expected_rtm", "expected_change"]].to_numpy(float)
+    if not np.all(np.isfinite(values)):
+        raise ValueError(
+            "the expected regression to the mean is not a finite number for "
+            f"mean={mean!r}, baseline={baseline!r}, threshold={threshold!r}, sd={sd!r}: the "
+            "inputs are too extreme (their differences or sd**2 overflow or underflow); "
+            "rescale the outcome"
+        )
+    return out

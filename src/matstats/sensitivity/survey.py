@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -53,6 +53,11 @@ class SurveyBounds:
     worst_case: float
     best_case: float
     comparison: pd.DataFrame
+    #: Why a comparison column is infinite (empty otherwise): with no responders no response
+    #: rate brings the worst case up to p0 (``selection_tipping_q`` inf); with every
+    #: respondent a responder the over-reporting odds ratio is unbounded
+    #: (``reporting_or_tipping`` inf).
+    notes: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     def to_frame(self) -> pd.DataFrame:
         """Comparison with each benchmark: columns ``benchmark``, ``p0``, ``kind``,
@@ -195,5 +200,8 @@ def survey_bounds(
     return SurveyBounds(
         responders=k, respondents=n, users=big_n, responders_derived=derived, method=method,
         p_respondents=p, ci_low=lo, ci_high=hi, response_rate=q, worst_case=p * q,
-        best_case=p * q + (1 - q), comparison=comp,
+        best_case=p * q + (1 - q), comparison=comp, notes=tuple(
+            ["no responders: selection_tipping_q is inf (no response rate reaches p0)"] * (k == 0)
+            + ["every respondent a responder: reporting_or_tipping is inf (unbounded odds)"]
+            * (k == n)),
     )

@@ -66,7 +66,7 @@ def tipping_point(
     pri = sensitivity_priors()["unblinding_sd"] if prior is None else prior
     if not isinstance(pri, Prior):
         raise ValueError(f"prior must be a matstats.literature.Prior, got {type(pri).__name__}")
-    targets = [("null", est), ("non_significance", est - stats.norm.ppf(1 - a / 2) * s)]
+    targets = [("null", est), ("non_significance", est - stats.norm.isf(a / 2) * s)]
     if mcid is not None:
         targets.append(("below_mcid", est - _checks.positive("mcid", mcid, allow_zero=True)))
     return pd.DataFrame([{

@@ -1,0 +1,97 @@
+"""Reading a CSV file into (line, cells) rows, with every fault a :class:`DataError`.
+
+Shared by the study/claim loaders (:mod:`matstats.data_io`) and the n-of-1 diary reader
+(:mod:`matstats.nof1.diary_io`): a file that cannot be read (missing, a directory, no
+permission), text that is not UTF-8 (the line and the bytes are named), a cell larger than
+:data:`MAX_CELL_CHARS` (file, line, column), and malformed quoting all raise ``DataError``
+naming the file and, where there is one, the line, column and value.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from pathlib import Path
+
+from matstats._errors import DataError
+
+#: Largest cell, in characters (Python's csv default field limit, 128 KiB).
+MAX_CELL_CHARS = 131072
+
+
+def read_text(path: str | os.PathLike[str], file: str, *, what: str = "file") -> str:
+    """The UTF-8 text of ``path`` (a leading byte-order mark dropped)."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise DataError(f"{what} not found", file=file) from None
+    except IsADirectoryError:
+        raise DataError(f"cannot read {what}: it is a directory, not a CSV file",
+                        file=file) from None
+    except OSError as exc:
+        raise DataError(f"cannot read {what} ({exc.strerror or exc})", file=file) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise DataError(
+            f"{what} is not valid UTF-8 text (save it as UTF-8)", file=file, line=line,
+            value=data[exc.start : exc.end],
+        ) from None
+
+
+def _oversized(text: str, start: int, header: list[str] | None, file: str) -> DataError:
+    """The DataError for a cell over the limit in the row starting at line ``start``."""
+    lines = text.splitlines()
+    row_text = "\n".join(lines[start - 1:])
+    cells = row_text.split("\n", 1)[0].split(",")  # not csv: it would hit the limit again
+    idx = next((i for i, c in enumerate(cells) if len(c) > MAX_CELL_CHARS), len(cells) - 1)
+    idx = max(idx, 0)
+    column = header[idx] if header and idx < len(header) else f"#{idx + 1}"
+    value = cells[idx][:40] + "..." if cells else None
+    return DataError(
+        f"cell larger than the limit of {MAX_CELL_CHARS} characters (128 KiB)",
+        file=file, line=start, column=column, value=value,
+    )
+
+
+def read_rows(text: str, file: str, *, multiline_cells: bool = True
+              ) -> tuple[list[str] | None, list[tuple[int, list[str]]]]:
+    """Header and (1-based start line, cells) of every row of a CSV ``text``.
+
+    ``multiline_cells=False`` refuses a cell spanning lines: in a file whose cells never
+    hold a line break that is an unterminated quote swallowing the following lines.
+    Blank rows are kept (as empty lists); the caller decides.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    start = 1
+    try:
+        for cells in reader:
+            if not multiline_cells and reader.line_num > start:
+                col = next((i for i, c in enumerate(cells) if "\n" in c or "\r" in c), 0)
+                name = header[col] if header and col < len(header) else f"#{col + 1}"
+                raise DataError(
+                    f"a quote opened in this row is not closed before line {reader.line_num}: "
+                    f"lines {start + 1}-{reader.line_num} would be swallowed into one cell; "
+                    "close or remove the quote",
+                    file=file, line=start, column=name, value=cells[col][:40],
+                )
+            if header is None:
+                header = cells
+            else:
+                rows.append((start, cells))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise _oversized(text, start, header, file) from None
+        raise DataError(
+            f"malformed CSV (e.g. unterminated quote or truncated file): {exc}",
+            file=file, line=start,
+        ) from None
+    return header, rows
