@@ -142,10 +142,22 @@ def plot_tipping_curve(
         raise ValueError("nothing to plot")
     own = ax is None
     fig, ax = _new_axes(ax, figsize)
-    for label, df in curves.items():
-        line = ax.plot(df["bias"], df["estimate"], label=label)[0]
-        ax.fill_between(df["bias"], df["ci_low"], df["ci_high"], color=line.get_color(),
-                        alpha=0.15)
+    # each band keeps its own colour, hatch and outline, so overlapping bands stay apart
+    colours = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+    hatches = ("///", "\\\\\\", "...", "xx", "++", "oo")
+    styles = ("-", "--", "-.", ":", "-", "--")
+    handles = []
+    for i, (label, df) in enumerate(curves.items()):
+        c, h, ls = colours[i % 6], hatches[i % 6], styles[i % 6]
+        line = ax.plot(df["bias"], df["estimate"], color=c, ls=ls, lw=1.8)[0]
+        band = ax.fill_between(df["bias"], df["ci_low"], df["ci_high"], facecolor=c, alpha=0.12,
+                               lw=0)
+        ax.fill_between(df["bias"], df["ci_low"], df["ci_high"], facecolor="none", edgecolor=c,
+                        hatch=h, lw=1.0, ls=ls)
+        from matplotlib.patches import Patch
+
+        handles.append((line, Patch(facecolor=c, alpha=0.3, edgecolor=c, hatch=h)))
+        del band
     ax.axhline(0, color="black", lw=0.8)
     if mcid is not None:
         ax.axhline(mcid, color="black", ls="--", lw=1, label="MCID")
@@ -153,7 +165,15 @@ def plot_tipping_curve(
         ax.axvline(prior_mean, color="grey", ls=":", lw=1.2, label="bias prior mean")
     ax.set_xlabel(xlabel)
     ax.set_ylabel("bias-adjusted effect (SD), 95% CI")
-    ax.legend(fontsize=8)
+    from matplotlib.legend_handler import HandlerTuple
+
+    extra_h, extra_l = ax.get_legend_handles_labels()
+    ax.legend([(p, ln) for ln, p in handles] + extra_h,
+              [f"{lab} (line: estimate; hatched band: 95% CI)" if len(curves) == 1 else lab
+               for lab in curves] + extra_l,
+              handler_map={tuple: HandlerTuple(ndivide=None, pad=0)}, fontsize=8,
+              loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
+              title="estimate with its 95% CI band", title_fontsize=8)
     ax.set_title("Tipping-point curves: effect left after subtracting bias")
     if own:  # never re-layout a figure the caller owns
         fig.tight_layout()
@@ -266,9 +286,12 @@ def plot_survey_bounds(
                 color="#1b9e77", ha="left")
     ax.set_xlim(0, 1.02)
     ax.set_ylim(0.5, 1.5)
-    ax.set_yticks([])
+    ax.set_yticks([1.0, 1.25], ["all users\n(non-response bounds)", "respondents"])
+    ax.set_ylabel("who is counted")
     ax.set_xlabel("proportion reporting improvement (dashed: placebo benchmarks)")
-    ax.legend(fontsize=8, loc="upper left")
+    ax.set_title(f"User survey: {r['p_respondents']:.0%} of respondents improved, but only "
+                 f"{r['response_rate']:.0%} of users answered")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     if own:  # never re-layout a figure the caller owns
         fig.tight_layout()
     return fig
