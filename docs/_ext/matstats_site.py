@@ -93,9 +93,10 @@ def fmt_num(x, digits: int = 2) -> str:
 
 
 def html_table(df: pd.DataFrame, columns: dict[str, str], d: SiteData, *, caption: str = "",
-               bib_href: str = f"{BIB_DOC}.html", css: str = "") -> str:
+               bib_href: str = f"{BIB_DOC}.html", css: str = "", **kwargs) -> str:
     """A reader table (matstats.reader.reader_table) with "[ref]" links to the bibliography page."""
-    return reader_table(df, columns, bib=d.bib, bib_href=bib_href, caption=caption, css=css).html
+    return reader_table(df, columns, bib=d.bib, bib_href=bib_href, caption=caption, css=css,
+                        **kwargs).html
 
 
 # ------------------------------------------------------------------------------ values
@@ -230,9 +231,14 @@ def _verdict_summary(d: SiteData) -> pd.DataFrame:
     counts = d.audit["verdict"].value_counts()
     rows = []
     for v in VERDICTS:
-        ids = d.audit.loc[d.audit["verdict"] == v, "claim_id"].tolist()
+        sel = d.audit[d.audit["verdict"] == v]
+        ids = sel["claim_id"].tolist()
+        studies = list(dict.fromkeys(s for x in sel["study_ids"] for s in str(x).split(";") if s))
         rows.append({"verdict": v, "claims": int(counts.get(v, 0)),
-                     "meaning": VERDICT_MEANINGS[v], "which": ", ".join(ids) or DASH})
+                     "meaning": VERDICT_MEANINGS[v],
+                     "which": ", ".join(f'<a class="reference internal" href="#claim-{html.escape(c)}">'
+                                        f"{html.escape(c)}</a>" for c in ids) or DASH,
+                     "study_ids": ";".join(studies)})
     return pd.DataFrame(rows)
 
 
@@ -241,18 +247,20 @@ def page_evidence(d: SiteData) -> str:
     audit = d.audit.assign(claim=d.audit["claim_id"].map(texts))
     parts = []
     parts.append("## Verdicts at a glance\n\n"
-                 "How many claims got each verdict, what the verdict means, and which claims "
-                 "they are (the rows are in the next table).\n\n")
+                 "How many claims got each verdict, what the verdict means, which claims they are "
+                 "(each id goes to its row in the next table) and the studies behind them (each "
+                 "links to its source).\n\n")
     parts.append(html_table(_verdict_summary(d), {
-        "verdict": "Verdict", "claims": "Claims", "meaning": "Meaning", "which": "Claim ids",
-    }, d, css="ms-verdicts") + "\n\n")
+        "verdict": "Verdict", "claims": "Claims", "meaning": "Meaning", "which": "Claims (go to the row)",
+        "study_ids": "Studies behind them",
+    }, d, css="ms-verdicts", html_columns=("which",)) + "\n\n")
     parts.append("## Every claim and its verdict\n\n"
                  "One row per claim in the articles, in the order of `data/claims.csv`. The verdict "
                  "comes from the first audit rule that fires (`matstats.audit_claims`).\n\n")
     parts.append(html_table(audit, {
         "verdict": "Verdict", "claim_id": "Claim", "claim": "What the article says",
         "reason": "Why (fields compared)", "study_ids": "Studies behind it",
-    }, d, css="ms-claims") + "\n\n")
+    }, d, css="ms-claims", row_id=("claim_id", "claim-")) + "\n\n")
     t1 = d.tables["audited_all_key_studies"]
     parts.append("## The article's \"All key studies\" table, audited\n\n")
     parts.append(html_table(t1, {

@@ -31,7 +31,7 @@ import pandas as pd
 
 from matstats import citations
 
-__all__ = ["DASH", "ReaderTable", "format_value", "reader_table"]
+__all__ = ["DASH", "ReaderTable", "format_value", "reader_table", "use_reader_tables"]
 
 DASH = "\u2014"
 #: columns holding study ids (a single id or a ``;``-separated list)
@@ -95,6 +95,21 @@ def _whole_numbers(col: pd.Series) -> bool:
     return len(vals) > 0 and bool(np.all(vals == np.round(vals))) and bool(np.all(np.abs(vals) < 1e15))
 
 
+def _decimals(col: pd.Series, most: int = 4) -> int:
+    """Decimals a float column needs (at most ``most``; at least 1 for non-whole numbers)."""
+    if not pd.api.types.is_float_dtype(col.dtype):
+        return 2
+    vals = col.dropna().to_numpy(dtype=float)
+    vals = vals[np.isfinite(vals)]
+    if not len(vals):
+        return 2
+    rounded = np.round(vals, most)
+    for d in range(most + 1):
+        if np.allclose(np.round(rounded, d), rounded, rtol=0, atol=10.0 ** -(most + 2)):
+            return max(d, 1) if not np.all(rounded == np.round(rounded)) else d
+    return most
+
+
 def _flatten(df: pd.DataFrame | pd.Series) -> pd.DataFrame:
     if isinstance(df, pd.Series):
         df = df.to_frame(df.name if df.name is not None else "value")
@@ -137,7 +152,7 @@ def reader_table(
     df: pd.DataFrame | pd.Series,
     columns: Sequence[str] | Mapping[str, str] | None = None,
     *,
-    digits: int | Mapping[str, int] = 2,
+    digits: int | Mapping[str, int] | None = None,
     caption: str = "",
     bib: dict | None = None,
     bib_href: str | None = None,
@@ -145,6 +160,8 @@ def reader_table(
     lead: Sequence[str] = LEAD_COLUMNS,
     linkify_text: bool = True,
     css: str = "",
+    row_id: tuple[str, str] | None = None,
+    html_columns: Sequence[str] = (),
 ) -> ReaderTable:
     """A DataFrame as a readable HTML table.
 
@@ -155,8 +172,10 @@ def reader_table(
     columns : sequence or mapping, optional
         Columns to show, in order; a mapping also renames them (column -> header).
         Default: every column, with underscores shown as spaces.
-    digits : int or mapping, default 2
-        Decimals for non-integer numbers; a mapping gives them per column (others 2).
+    digits : int, mapping or None
+        Decimals for non-integer numbers; a mapping gives them per column. Default (None):
+        per column, as many decimals (at most 4) as its values need after rounding to 4,
+        so a table rounded beforehand keeps its rounding and every column is consistent.
     caption : str
         Table caption (plain text; study ids in it become links).
     bib : dict, optional
@@ -171,6 +190,10 @@ def reader_table(
         Also turn study ids inside other text cells into links.
     css : str
         Extra CSS classes of the ``<table>``.
+    row_id : (column, prefix), optional
+        Give each row the HTML id ``prefix + value`` of that column (a link target).
+    html_columns : sequence of str
+        Columns whose values are trusted HTML, inserted as they are.
 
     Returns
     -------
@@ -186,8 +209,9 @@ def reader_table(
     """
     bib = citations.bibliography() if bib is None else bib
     frame = _flatten(df)
-    if columns is None:
-        headers = {c: c.replace("_", " ") for c in frame.columns}
+    joined = isinstance(getattr(df, "columns", None), pd.MultiIndex)
+    if columns is None:  # snake_case names read as words; joined MultiIndex labels stay as they are
+        headers = {c: c if joined else c.replace("_", " ") for c in frame.columns}
     elif isinstance(columns, Mapping):
         headers = dict(columns)
     else:
@@ -198,14 +222,20 @@ def reader_table(
     order = [c for c in lead if c in headers] + [c for c in headers if c not in lead]
     headers = {c: headers[c] for c in order}
     whole = {c: _whole_numbers(frame[c]) for c in headers}
+    auto = {c: _decimals(frame[c]) for c in headers}
 
     def cell(value, col: str) -> str:
+        if col in html_columns and not _is_missing(value):
+            return str(value)
         if col in study_columns and not _is_missing(value):
             ids = [s.strip() for s in re.split(r"[;,]", str(value)) if s.strip()]
             known = [s for s in ids if s in bib]
             if known and len(known) == len(ids):
                 return ", ".join(citations.study_link_html(s, bib, bib_href=bib_href) for s in ids)
-        nd = digits.get(col, 2) if isinstance(digits, Mapping) else digits
+        if isinstance(digits, Mapping):
+            nd = digits.get(col, auto[col])
+        else:
+            nd = auto[col] if digits is None else digits
         text = format_value(value, nd, integer=whole[col])
         if text == DASH:
             return DASH
@@ -221,15 +251,38 @@ def reader_table(
 
     head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in headers.values())
     body = []
-    for row in frame[list(headers)].itertuples(index=False, name=None):
+    ids = ([f' id="{html.escape(row_id[1] + str(v), quote=True)}"' for v in frame[row_id[0]]]
+           if row_id else [""] * len(frame))
+    for rid, row in zip(ids, frame[list(headers)].itertuples(index=False, name=None)):
         tds = "".join(
             f'<td class="ms-col-{re.sub(r"[^A-Za-z0-9_-]+", "-", c)}" '
             f'data-label="{html.escape(h, quote=True)}">{cell(v, c)}</td>'
             for (c, h), v in zip(headers.items(), row)
         )
-        body.append(f"<tr>{tds}</tr>")
+        body.append(f"<tr{rid}>{tds}</tr>")
     cap = (f"<caption>{citations.linkify(caption, bib, bib_href=bib_href)}</caption>"
            if caption else "")
     text = (f'<div class="ms-table-wrap"><table class="ms-table{" " + css if css else ""}">{cap}'
             f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
     return ReaderTable(text, len(frame), len(headers), caption)
+
+
+def use_reader_tables(shell=None, **kwargs) -> bool:
+    """Show every DataFrame and Series of an IPython session as a :func:`reader_table`.
+
+    Registers an HTML formatter for ``pandas.DataFrame`` and ``pandas.Series`` (the plain
+    text form is unchanged). ``kwargs`` go to :func:`reader_table`. Returns False outside
+    IPython.
+    """
+    if shell is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:  # pragma: no cover - IPython is optional
+            return False
+        shell = get_ipython()
+    if shell is None:
+        return False
+    fmt = shell.display_formatter.formatters["text/html"]
+    fmt.for_type(pd.DataFrame, lambda df: reader_table(df, **kwargs).html)
+    fmt.for_type(pd.Series, lambda s: reader_table(s, **kwargs).html)
+    return True
