@@ -362,12 +362,10 @@ def page_sof(d: SiteData) -> str:
     for dom, df in sof_tables(d).items():
         parts.append(f"### {SOF_OUTCOMES[dom]}\n\n")
         parts.append(html_table(df, {
-            "comparison": "Comparison",
-            "effect": "Effect (Hedges' g, positive = mat better) and what the studies report",
-            "grade": "Certainty (lowest grade of the studies)",
-            "grade_reasons": "Reasons for downgrading", "n": "People (sum of study sizes)",
-            "study_ids": "Studies",
-        }, d, css="ms-sof") + "\n\n")
+            "comparison": "Comparison", "grade": "Certainty",
+            "effect": "Effect (g > 0: mat better)", "grade_reasons": "Reasons for downgrading",
+            "n": "People", "study_ids": "Studies",
+        }, d, css="ms-sof", lead=("comparison", "grade")) + "\n\n")
     return "".join(parts)
 
 

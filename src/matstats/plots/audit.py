@@ -174,7 +174,9 @@ def plot_figure_trace(trace: pd.DataFrame, ax=None, figsize: tuple[float, float]
 
     y = 0.5 * fontsize
     for i, (stage, lines) in enumerate(blocks):
-        box = ax.text(0.5, 1.0, "\n".join([" "] + lines[1:]), transform=at(y), ha="center",
+        # the box's first line is blank space as wide as the bold heading drawn over it
+        box = ax.text(0.5, 1.0, "\n".join(["\u2007" * int(len(lines[0]) * 0.97)] + lines[1:]),
+                      transform=at(y), ha="center",
                       va="top", fontsize=fontsize, linespacing=1.25,
                       bbox={"boxstyle": "round,pad=0.5", "fc": STAGE_COLOURS.get(stage, "0.9"),
                             "alpha": 0.35, "ec": "0.3"})
