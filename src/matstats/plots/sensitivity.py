@@ -142,22 +142,34 @@ def plot_tipping_curve(
         raise ValueError("nothing to plot")
     own = ax is None
     fig, ax = _new_axes(ax, figsize)
-    # each band keeps its own colour, hatch and outline, so overlapping bands stay apart
-    colours = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
-    hatches = ("///", "\\\\\\", "...", "xx", "++", "oo")
-    styles = ("-", "--", "-.", ":", "-", "--")
-    handles = []
-    for i, (label, df) in enumerate(curves.items()):
-        c, h, ls = colours[i % 6], hatches[i % 6], styles[i % 6]
-        line = ax.plot(df["bias"], df["estimate"], color=c, ls=ls, lw=1.8)[0]
-        band = ax.fill_between(df["bias"], df["ci_low"], df["ci_high"], facecolor=c, alpha=0.12,
-                               lw=0)
-        ax.fill_between(df["bias"], df["ci_low"], df["ci_high"], facecolor="none", edgecolor=c,
-                        hatch=h, lw=1.0, ls=ls)
-        from matplotlib.patches import Patch
+    # each band keeps its own colour, outline style and marker, so overlapping bands stay
+    # apart: a light fill, its two edges drawn in the curve's line style, and dodged 95% CI
+    # bars with the curve's marker at a few bias values
+    from matplotlib.patches import Patch
 
-        handles.append((line, Patch(facecolor=c, alpha=0.3, edgecolor=c, hatch=h)))
-        del band
+    colours = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+    styles = ("-", "--", "-.", ":", "-", "--")
+    markers = ("o", "s", "^", "D", "v", "P")
+    handles = []
+    k = len(curves)
+    for i, (label, df) in enumerate(curves.items()):
+        c, ls, m = colours[i % 6], styles[i % 6], markers[i % 6]
+        bias = df["bias"].to_numpy(dtype=float)
+        line = ax.plot(bias, df["estimate"], color=c, ls=ls, lw=1.8)[0]
+        ax.fill_between(bias, df["ci_low"], df["ci_high"], facecolor=c, alpha=0.06, lw=0)
+        for edge in ("ci_low", "ci_high"):
+            ax.plot(bias, df[edge], color=c, ls=ls, lw=0.9)
+        span = bias.max() - bias.min() if len(bias) > 1 else 1.0
+        picks = np.unique(np.linspace(0, len(bias) - 1, min(len(bias), 4)).round().astype(int))
+        dodge = (i - (k - 1) / 2) * 0.015 * span
+        est = df["estimate"].to_numpy(dtype=float)[picks]
+        ax.errorbar(bias[picks] + dodge, est,
+                    yerr=[est - df["ci_low"].to_numpy(dtype=float)[picks],
+                          df["ci_high"].to_numpy(dtype=float)[picks] - est],
+                    fmt=m, color=c, ms=5, capsize=3, lw=1.2)
+        del line
+        handles.append((plt.Line2D([], [], color=c, ls=ls, marker=m, lw=1.8),
+                        Patch(facecolor=c, alpha=0.12, edgecolor=c, ls=ls)))
     ax.axhline(0, color="black", lw=0.8)
     if mcid is not None:
         ax.axhline(mcid, color="black", ls="--", lw=1, label="MCID")
@@ -169,11 +181,10 @@ def plot_tipping_curve(
 
     extra_h, extra_l = ax.get_legend_handles_labels()
     ax.legend([(p, ln) for ln, p in handles] + extra_h,
-              [f"{lab} (line: estimate; hatched band: 95% CI)" if len(curves) == 1 else lab
-               for lab in curves] + extra_l,
+              list(curves) + extra_l,
               handler_map={tuple: HandlerTuple(ndivide=None, pad=0)}, fontsize=8,
               loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
-              title="estimate with its 95% CI band", title_fontsize=8)
+              title="estimate (line, marker) and 95% CI (band, bars)", title_fontsize=8)
     ax.set_title("Tipping-point curves: effect left after subtracting bias")
     if own:  # never re-layout a figure the caller owns
         fig.tight_layout()
