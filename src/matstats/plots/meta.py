@@ -141,6 +141,7 @@ def _finish_forest(fig: Figure, ax, rows: _Rows, xlabel: str, title: str | None)
     ax.set_xlim(min(finite) - 0.05 * span, max(finite) + 0.05 * span)
     ax.set_yticks(rows.ticks)
     ax.set_yticklabels(rows.labels)
+    ax.set_ylabel("study result, grouped by control")
     ax.set_ylim(rows.y - 0.2, 1.0)
     ax.set_xlabel(xlabel)
     if title:

@@ -225,7 +225,10 @@ def plot_schedule_calendar(
         f"+{j}" for j in range(7)]
     ax.set_xticks(np.arange(7) + 0.475, names)
     ax.xaxis.tick_top()
+    ax.xaxis.set_label_position("top")
+    ax.set_xlabel("day of the week" if dates else "day within the week")
     ax.set_yticks([])
+    ax.set_ylabel("week of the trial (top to bottom)")
     for s in ax.spines.values():
         s.set_visible(False)
     ax.legend(

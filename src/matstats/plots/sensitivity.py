@@ -93,6 +93,7 @@ def plot_decomposition(
         ax.plot([dec.observed], [y[i] + 0.3], marker="v", color="black", ms=6)
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(y, labels)
+    ax.set_ylabel("result and time point")
     ax.set_xlabel(f"improvement ({unit}); dashed = MCID, triangle = observed, "
                   "line = 95% range of specific part")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=4, fontsize=8, frameon=False)
