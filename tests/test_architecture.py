@@ -52,7 +52,7 @@ LAYERS = {
     "matstats.sensitivity": 4,
     "matstats.nof1": 4,
     # 5. presentation
-    "matstats.narrative": 5, "matstats.plots": 5, "matstats.tables": 5,
+    "matstats.narrative": 5, "matstats.plots": 5, "matstats.tables": 5, "matstats.reader": 5,
     # 6. entry points (the package itself is the public facade: it may name anything)
     "matstats.cli": 6, "matstats.__main__": 6, "matstats": 6,
 }

@@ -26,7 +26,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +37,10 @@ from sphinx.util.docutils import SphinxDirective
 
 import matstats
 from matstats import ladder, tables
+from matstats._cells import is_missing
+from matstats.audit import VERDICTS
+from matstats.citations import ANCHOR_PREFIX, NO_SOURCE_TEXT, bibliography, study_link_html
+from matstats.reader import format_value, reader_table
 
 GENERATED = "_generated"
 BIB_DOC = "references"
@@ -81,177 +84,45 @@ def compute() -> SiteData:
     return d
 
 
-# ------------------------------------------------------------------------------ bibliography
-@dataclass
-class BibEntry:
-    study_id: str
-    label: str
-    citation: str
-    year: str
-    status: str
-    links: list  # [(text, url)]
-    cited_in: list
-    lines: list
-
-    @property
-    def primary_url(self) -> str | None:
-        """First https link (DOI, PubMed, registry, then the source URLs), or None."""
-        for _, url in self.links:
-            if url.startswith("https://"):
-                return url
-        return None
-
-
-def _missing(v) -> bool:
-    return v is None or (not isinstance(v, str) and pd.isna(v)) or (isinstance(v, str) and not v.strip())
-
-
-def study_label(study_id: str, citation: str = "") -> str:
-    """Short human label: ``hohmann2012_neck`` -> ``Hohmann 2012 (neck)``."""
-    m = re.match(r"^([a-z]+?)(\d{4})?(?:_(.*))?$", study_id)
-    if not m:
-        return study_id
-    name, year, rest = m.group(1), m.group(2), m.group(3)
-    if name.startswith("nct") and re.fullmatch(r"nct\d+", name + (year or "")):
-        head = (name + (year or "")).upper()
-        year = None
-    else:
-        head = name.capitalize()
-    text = head + (f" {year}" if year else "")
-    if rest:
-        text += f" ({rest.replace('_', ' ')})"
-    return text
-
-
-def bibliography(studies: pd.DataFrame) -> dict[str, BibEntry]:
-    """One entry per study_id of ``studies`` (file order), with every source as a link.
-
-    DOI -> ``https://doi.org/<doi>``; PMID -> ``https://pubmed.ncbi.nlm.nih.gov/<pmid>/``;
-    registry id -> ``https://clinicaltrials.gov/study/<id>``; then each ``source_url``.
-    """
-    out: dict[str, BibEntry] = {}
-    for sid, rows in studies.groupby("study_id", sort=False):
-        r = rows.iloc[0]
-        links = []
-        if not _missing(r.get("doi")):
-            links.append((f"doi:{r['doi']}", f"https://doi.org/{r['doi']}"))
-        if not _missing(r.get("pmid")):
-            links.append((f"PubMed {r['pmid']}", f"https://pubmed.ncbi.nlm.nih.gov/{r['pmid']}/"))
-        if not _missing(r.get("registry_id")):
-            links.append((f"{r['registry_id']} (ClinicalTrials.gov)",
-                          f"https://clinicaltrials.gov/study/{r['registry_id']}"))
-        if not _missing(r.get("source_url")):
-            for url in str(r["source_url"]).split(";"):
-                host = re.sub(r"^https?://(www\.)?", "", url).split("/")[0]
-                links.append((host, url))
-        year = "" if _missing(r.get("year")) else str(int(float(r["year"])))
-        cited = [] if _missing(r.get("cited_in")) else str(r["cited_in"]).split(";")
-        lines = [int(x) for x in rows["line"]] if "line" in rows else []
-        out[str(sid)] = BibEntry(
-            study_id=str(sid), label=study_label(str(sid)), citation=str(r["citation"]),
-            year=year, status=str(r.get("evidence_status", "")).replace("_", " "),
-            links=links, cited_in=cited, lines=lines,
-        )
-    return out
-
-
-def study_link_html(entry: BibEntry | None, study_id: str, bib_href: str) -> str:
-    """The HTML of one study reference: label -> source (https), plus a bibliography link."""
-    if entry is None:
-        return f'<span class="ms-study-unknown">{html.escape(study_id)}</span>'
-    anchor = f"{bib_href}#study-{entry.study_id}"
-    title = html.escape(entry.citation, quote=True)
-    if entry.primary_url:
-        main = (f'<a class="ms-study reference external" data-study="{entry.study_id}" '
-                f'href="{html.escape(entry.primary_url, quote=True)}" title="{title}">'
-                f"{html.escape(entry.label)}</a>")
-    else:
-        main = (f'<a class="ms-study ms-nosource reference internal" data-study="{entry.study_id}" '
-                f'href="{anchor}" title="{title}">{html.escape(entry.label)}</a>')
-    return main + f'<sup class="ms-bibref"><a class="reference internal" href="{anchor}" ' \
-                  f'aria-label="bibliography entry for {html.escape(entry.label)}">[ref]</a></sup>'
-
-
 # ------------------------------------------------------------------------------ formatting
+# Citations and reader tables live in the library (matstats.citations, matstats.reader), so
+# that the notebooks and these pages show studies and tables the same way.
 def fmt_num(x, digits: int = 2) -> str:
-    """Reader format of a number: em dash when missing, integers without decimals."""
-    if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
-        return DASH
-    if isinstance(x, bool):
-        return "yes" if x else "no"
-    if isinstance(x, (int,)) or (isinstance(x, float) and float(x).is_integer() and digits == 0):
-        return str(int(x))
-    return f"{float(x):.{digits}f}"
-
-
-def linkify_studies(escaped_text: str, d: SiteData, bib_href: str) -> str:
-    """Replace every study id in (already escaped) text with its citation link."""
-    if not d.bib:
-        return escaped_text
-    ids = sorted(d.bib, key=len, reverse=True)
-    rx = re.compile(r"\b(" + "|".join(map(re.escape, ids)) + r")\b")
-    return rx.sub(lambda m: study_link_html(d.bib[m.group(1)], m.group(1), bib_href), escaped_text)
-
-
-def _cell(value, col: str, d: SiteData, bib_href: str) -> str:
-    if value is None or value is pd.NA or (not isinstance(value, str) and pd.isna(value)):
-        return DASH
-    if col in {"study_ids", "found_studies", "study_id"}:
-        ids = [s for s in str(value).split(";") if s]
-        if not ids:
-            return DASH
-        return ", ".join(study_link_html(d.bib.get(s), s, bib_href) for s in ids)
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else f"{value:.2f}"
-    text = str(value)
-    if text == "":
-        return DASH
-    if col in {"verdict", "grade", "claim_kind", "claimed_design", "found_design", "design",
-               "control", "found_control", "blinding", "population_type", "device"}:
-        text = text.replace("_", " ")
-    text = html.escape(text).replace(";", "; ")
-    if col not in {"verdict", "grade"}:
-        text = linkify_studies(text, d, bib_href)
-    if col in {"verdict", "grade"}:
-        cls = re.sub(r"[^a-z]+", "-", str(value).lower())
-        return f'<span class="ms-badge ms-{col}-{cls}">{text}</span>'
-    return text
+    """Reader format of a number (matstats.reader.format_value; integers when ``digits`` is 0)."""
+    return format_value(x, digits, integer=digits == 0)
 
 
 def html_table(df: pd.DataFrame, columns: dict[str, str], d: SiteData, *, caption: str = "",
-               bib_href: str = f"{BIB_DOC}.html", css: str = "") -> str:
-    """A reader table: chosen columns in the given order, wrapped text, no NaN, links for studies."""
-    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in columns.values())
-    body = []
-    for _, row in df.iterrows():
-        cells = "".join(
-            f'<td class="ms-col-{c}" data-label="{html.escape(h, quote=True)}">'
-            f'{_cell(row.get(c), c, d, bib_href)}</td>'
-            for c, h in columns.items()
-        )
-        body.append(f"<tr>{cells}</tr>")
-    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return (f'<div class="ms-table-wrap"><table class="ms-table {css}">{cap}<thead><tr>{head}'
-            f'</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
+               bib_href: str = f"{BIB_DOC}.html", css: str = "", **kwargs) -> str:
+    """A reader table (matstats.reader.reader_table) with "[ref]" links to the bibliography page."""
+    return reader_table(df, columns, bib=d.bib, bib_href=bib_href, caption=caption, css=css,
+                        **kwargs).html
 
 
 # ------------------------------------------------------------------------------ values
 #: designs counted as randomized trials of a mat (for "the largest trial so far")
 RANDOMIZED_TRIALS = ("rct", "crossover")
-VERDICT_WORDS = {
-    "supported": "supported",
-    "overstated": "overstated",
-    "misrepresented": "misrepresented",
-    "misattributed": "misattributed",
-    "not_found": "not found",
-    "unverified": "unverifiable",
+#: How the landing page counts the verdicts (every verdict of matstats.audit in exactly one
+#: group; the build stops when a new verdict appears that no group names).
+VERDICT_GROUPS = {
+    "supported": ("supported",),
+    "concedes": ("concedes_no_evidence",),
+    "wrong": ("overstated", "contradicted", "misattributed", "misrepresented", "indirect",
+              "harms_understated"),
+    "unchecked": ("not_found", "unverified"),
 }
+
+
+def _check_groups() -> None:
+    grouped = [v for vs in VERDICT_GROUPS.values() for v in vs]
+    if sorted(grouped) != sorted(VERDICTS) or len(set(grouped)) != len(grouped):
+        raise RuntimeError(f"VERDICT_GROUPS in docs/_ext/matstats_site.py must name every verdict "
+                           f"of matstats.audit.VERDICTS once: {sorted(set(VERDICTS) ^ set(grouped))}")
 
 
 def landing_values(d: SiteData) -> dict[str, str]:
     """Every number on the reader pages, formatted as shown (keys are the substitution names)."""
+    _check_groups()
     v: dict[str, str] = {}
     audit = d.audit
     v["n_claims"] = str(len(audit))
@@ -261,10 +132,11 @@ def landing_values(d: SiteData) -> dict[str, str]:
     v["n_studies"] = str(d.studies["study_id"].nunique())
     v["n_study_rows"] = str(len(d.studies))
     counts = audit["verdict"].value_counts()
-    for verdict in VERDICT_WORDS:
+    for verdict in VERDICTS:
         v[f"verdict_{verdict}"] = str(int(counts.get(verdict, 0)))
-    v["n_wrong"] = str(int(sum(counts.get(x, 0) for x in ("overstated", "misrepresented", "misattributed"))))
-    v["n_unchecked"] = str(int(sum(counts.get(x, 0) for x in ("not_found", "unverified"))))
+    v["n_concedes"] = str(int(sum(counts.get(x, 0) for x in VERDICT_GROUPS["concedes"])))
+    v["n_wrong"] = str(int(sum(counts.get(x, 0) for x in VERDICT_GROUPS["wrong"])))
+    v["n_unchecked"] = str(int(sum(counts.get(x, 0) for x in VERDICT_GROUPS["unchecked"])))
 
     mat = d.pooled[d.pooled["device_group"] == "mat"].set_index("control_class")
     o = mat.loc["no_treatment"]
@@ -314,10 +186,10 @@ def substitutions(values: dict[str, str]) -> dict[str, str]:
 def _claim_text(claims: pd.DataFrame) -> dict[str, str]:
     out = {}
     for _, c in claims.iterrows():
-        if not _missing(c.get("claim_text")):
+        if not is_missing(c.get("claim_text")):
             text = str(c["claim_text"])
         else:
-            text = " · ".join(str(c[f"cell_{i}"]) for i in range(1, 7) if not _missing(c.get(f"cell_{i}")))
+            text = " · ".join(str(c[f"cell_{i}"]) for i in range(1, 7) if not is_missing(c.get(f"cell_{i}")))
         out[str(c["claim_id"])] = text
     return out
 
@@ -329,7 +201,11 @@ def page_references(d: SiteData) -> str:
             f'<a class="ms-source{" ms-insecure" if not url.startswith("https://") else ""}" '
             f'href="{html.escape(url, quote=True)}">{html.escape(text)}</a>'
             for text, url in e.links
-        ) or '<span class="ms-nosource-note">no source link in data/studies.csv</span>'
+        )
+        if not links:
+            section = f" (the evidence dossier names it only in section {e.source_section})" \
+                if e.source_section else ""
+            links = f'<span class="ms-nosource-note">{NO_SOURCE_TEXT}{html.escape(section)}</span>'
         rows = (f"rows {', '.join(map(str, e.lines))} of <code>data/studies.csv</code>"
                 if e.lines else "")
         cited = ", ".join(html.escape(c) for c in e.cited_in)
@@ -337,9 +213,9 @@ def page_references(d: SiteData) -> str:
                    f'href="{html.escape(e.primary_url, quote=True)}">{html.escape(e.label)}</a>'
                    if e.primary_url else
                    f'<a class="ms-study ms-nosource reference internal" data-study="{e.study_id}" '
-                   f'href="#study-{e.study_id}">{html.escape(e.label)}</a>')
+                   f'href="#{ANCHOR_PREFIX}{e.study_id}">{html.escape(e.label)}</a>')
         items.append(
-            f'<li id="study-{e.study_id}" class="ms-bib-entry"><p>{primary}'
+            f'<li id="{ANCHOR_PREFIX}{e.study_id}" class="ms-bib-entry"><p>{primary}'
             f'{" (" + e.year + ")" if e.year else ""}: {html.escape(e.citation)}. '
             f'<span class="ms-status">{html.escape(e.status)}</span>.</p>'
             f'<p class="ms-bib-links">Sources: {links}</p>'
@@ -349,17 +225,42 @@ def page_references(d: SiteData) -> str:
     return '<ol class="ms-bib">\n' + "\n".join(items) + "\n</ol>\n"
 
 
+def _verdict_summary(d: SiteData) -> pd.DataFrame:
+    from matstats.audit import VERDICT_MEANINGS
+
+    counts = d.audit["verdict"].value_counts()
+    rows = []
+    for v in VERDICTS:
+        sel = d.audit[d.audit["verdict"] == v]
+        ids = sel["claim_id"].tolist()
+        studies = list(dict.fromkeys(s for x in sel["study_ids"] for s in str(x).split(";") if s))
+        rows.append({"verdict": v, "claims": int(counts.get(v, 0)),
+                     "meaning": VERDICT_MEANINGS[v],
+                     "which": ", ".join(f'<a class="reference internal" href="#claim-{html.escape(c)}">'
+                                        f"{html.escape(c)}</a>" for c in ids) or DASH,
+                     "study_ids": ";".join(studies)})
+    return pd.DataFrame(rows)
+
+
 def page_evidence(d: SiteData) -> str:
     texts = _claim_text(d.claims)
     audit = d.audit.assign(claim=d.audit["claim_id"].map(texts))
     parts = []
+    parts.append("## Verdicts at a glance\n\n"
+                 "How many claims got each verdict, what the verdict means, which claims they are "
+                 "(each id goes to its row in the next table) and the studies behind them (each "
+                 "links to its source).\n\n")
+    parts.append(html_table(_verdict_summary(d), {
+        "verdict": "Verdict", "claims": "Claims", "meaning": "Meaning", "which": "Claims (go to the row)",
+        "study_ids": "Studies behind them",
+    }, d, css="ms-verdicts", html_columns=("which",)) + "\n\n")
     parts.append("## Every claim and its verdict\n\n"
                  "One row per claim in the articles, in the order of `data/claims.csv`. The verdict "
                  "comes from the first audit rule that fires (`matstats.audit_claims`).\n\n")
     parts.append(html_table(audit, {
         "verdict": "Verdict", "claim_id": "Claim", "claim": "What the article says",
         "reason": "Why (fields compared)", "study_ids": "Studies behind it",
-    }, d, css="ms-claims") + "\n\n")
+    }, d, css="ms-claims", row_id=("claim_id", "claim-")) + "\n\n")
     t1 = d.tables["audited_all_key_studies"]
     parts.append("## The article's \"All key studies\" table, audited\n\n")
     parts.append(html_table(t1, {
@@ -388,28 +289,84 @@ def page_evidence(d: SiteData) -> str:
     return "".join(parts)
 
 
-def page_sof(d: SiteData) -> str:
-    """Summary of findings for pain, one row per rung of the control ladder."""
+#: outcome domains of the summary-of-findings tables, in reading order, with their names
+SOF_OUTCOMES = {
+    "pain": "Pain", "disability": "Disability", "stress": "Stress", "anxiety": "Anxiety",
+    "sleep": "Sleep", "qol": "Quality of life", "wellbeing": "Well-being",
+    "physiology": "Physiology (pressure-pain threshold, circulation, heart rate)",
+    "adverse_events": "Harms (adverse events)",
+}
+#: study ``control`` values -> comparison shown in the summary of findings
+SOF_COMPARISON = {
+    "waitlist": "no_treatment", "no_treatment": "no_treatment", "active": "active",
+    "add_on": "active", "sham": "sham", "none": "none", "unclear": "none",
+}
+_SOF_RUNG = {**ladder.RUNG_LABELS, "none": "no control group (before-after, survey, single case)"}
+_DIRECTION_WORDS = {"favours_mat": ("favours the mat", "favour the mat"),
+                    "no_difference": ("finds no difference", "find no difference"),
+                    "favours_control": ("favours the control", "favour the control"),
+                    "not_reported": ("reports no result", "report no result")}
+
+
+def sof_tables(d: SiteData) -> dict[str, pd.DataFrame]:
+    """Summary of findings per outcome: one row per kind of comparison the mat studies made."""
+    st = d.studies[d.studies["device"].isin(ladder.MAT_DEVICES)]
+    st = st.assign(comparison=st["control"].map(SOF_COMPARISON).fillna("none"))
     g = d.grades
-    rows = []
-    for _, r in d.pooled[d.pooled["device_group"] == "mat"].iterrows():
-        ids = [s for s in str(r["study_ids"]).split(";") if s]
-        sub = g[g["study_id"].isin(ids)]
-        k = int(r["k"])
-        effect = (f"g = {fmt_num(r['estimate'])} (95% CI {fmt_num(r['ci_low'])} to "
-                  f"{fmt_num(r['ci_high'])})" if k else "no usable result")
-        rows.append({
-            "rung": f"mat vs {r['rung']}", "k": k, "effect": effect, "model": r["model"],
-            "grade": ", ".join(sorted(set(sub["grade"]))) if len(sub) else "not graded",
-            "grade_reasons": "; ".join(dict.fromkeys(x for x in sub["grade_reasons"] if x)) or DASH,
-            "study_ids": ";".join(ids),
-        })
-    df = pd.DataFrame(rows)
-    return html_table(df, {
-        "rung": "Comparison", "effect": "Effect on pain (Hedges' g, positive = mat better)",
-        "k": "Studies (k)", "grade": "Certainty", "grade_reasons": "Reasons for downgrading",
-        "study_ids": "Studies",
-    }, d, css="ms-sof") + "\n"
+    out = {}
+    for dom in SOF_OUTCOMES:
+        rows_dom = st[st["outcome_domain"] == dom]
+        if rows_dom.empty:
+            continue
+        pooled = ladder.pooled_by_control(d.effects, domains=(dom,))
+        pooled = pooled[pooled["device_group"] == "mat"].set_index("control_class")
+        rows = []
+        for comp in ("no_treatment", "active", "sham", "none"):
+            sub = rows_dom[rows_dom["comparison"] == comp]
+            if sub.empty:
+                continue
+            ids = list(dict.fromkeys(sub["study_id"]))
+            k = int(pooled.loc[comp, "k"]) if comp in pooled.index else 0
+            per_study = sub.drop_duplicates("study_id")  # first row per study
+            reported = sub.groupby("study_id", sort=False)["result_direction"].agg(
+                lambda x: x.mode().iloc[0] if len(x) else "not_reported")
+            said = "; ".join(
+                f"{n} {'study' if n == 1 else 'studies'} "
+                f"{_DIRECTION_WORDS.get(r, (r, r))[0 if n == 1 else 1]}"
+                for r, n in reported.value_counts().items())
+            if k:
+                r = pooled.loc[comp]
+                effect = (f"g = {fmt_num(r['estimate'])} (95% CI {fmt_num(r['ci_low'])} to "
+                          f"{fmt_num(r['ci_high'])}), {r['model']}; {said}")
+            else:
+                effect = f"no usable effect size; {said}"
+            gs = g[g["study_id"].isin(ids)]
+            graded = gs[gs["grade"] != "none"]
+            certainty = ("not graded" if graded.empty else
+                         max(graded["grade"], key=tables.GRADES.index))
+            reasons = "; ".join(dict.fromkeys(
+                x.strip() for rs in graded["grade_reasons"] for x in str(rs).split(";") if x.strip()))
+            rows.append({"comparison": f"mat vs {_SOF_RUNG[comp]}", "effect": effect,
+                         "grade": certainty, "grade_reasons": reasons or DASH,
+                         "n": int(per_study["n_randomized"].fillna(per_study["n_analysed"]).sum())
+                         if per_study["n_randomized"].notna().any() or per_study["n_analysed"].notna().any()
+                         else None,
+                         "study_ids": ";".join(ids)})
+        out[dom] = pd.DataFrame(rows)
+    return out
+
+
+def page_sof(d: SiteData) -> str:
+    """Summary of findings: one table per outcome (effect, certainty, reasons, studies)."""
+    parts = []
+    for dom, df in sof_tables(d).items():
+        parts.append(f"### {SOF_OUTCOMES[dom]}\n\n")
+        parts.append(html_table(df, {
+            "comparison": "Comparison", "grade": "Certainty",
+            "effect": "Effect (g > 0: mat better)", "grade_reasons": "Reasons for downgrading",
+            "n": "People", "study_ids": "Studies",
+        }, d, css="ms-sof", lead=("comparison", "grade")) + "\n\n")
+    return "".join(parts)
 
 
 def write_if_changed(path: Path, text: str) -> bool:
@@ -445,7 +402,7 @@ def study_role(name, rawtext, text, lineno, inliner, options=None, content=None)
         msg = inliner.reporter.error(f"unknown study id {sid!r} (not in data/studies.csv)", line=lineno)
         return [inliner.problematic(rawtext, rawtext, msg)], [msg]
     bib_href = app.builder.get_relative_uri(env.docname, BIB_DOC)
-    return [nodes.raw("", study_link_html(d.bib[sid], sid, bib_href), format="html")], []
+    return [nodes.raw("", study_link_html(sid, d.bib, bib_href=bib_href), format="html")], []
 
 
 class NotebookFigure(SphinxDirective):

@@ -141,6 +141,7 @@ def _finish_forest(fig: Figure, ax, rows: _Rows, xlabel: str, title: str | None)
     ax.set_xlim(min(finite) - 0.05 * span, max(finite) + 0.05 * span)
     ax.set_yticks(rows.ticks)
     ax.set_yticklabels(rows.labels)
+    ax.set_ylabel("study result, grouped by control")
     ax.set_ylim(rows.y - 0.2, 1.0)
     ax.set_xlabel(xlabel)
     if title:
@@ -346,7 +347,7 @@ def plot_ladder(
         Output of :func:`matstats.ladder.ladder_table`: columns ``series``, ``kind``
         (``observed``, ``expected``, ``reference``), ``position``, ``rung``,
         ``estimate``, ``ci_low``, ``ci_high``, ``label``. Rungs with NaN estimates
-        (k = 0) are marked "no data".
+        (k = 0) are marked "no data" under the axis.
     ylabel, title, figsize, ax
         As in :func:`plot_forest`.
 
@@ -380,6 +381,7 @@ def plot_ladder(
     series = list(dict.fromkeys(ladder["series"]))
     n_exp = sum(ladder.drop_duplicates("series")["kind"] == "expected")
     exp_i = 0
+    no_data: dict[float, list[str]] = {}
     exp_colors = ("tab:red", "tab:purple", "tab:brown", "tab:pink", "tab:olive", "tab:cyan")
     for s in series:
         d = ladder[ladder["series"] == s].sort_values("position")
@@ -407,12 +409,14 @@ def plot_ladder(
         linestyle = "--" if kind == "reference" else "none"
         ax.plot(x, est, marker=st["marker"], color=st["color"], linestyle=linestyle,
                 label=s, alpha=0.9 if kind != "expected" else 0.7)
-        for _, r in d[~ok].iterrows():
-            ax.text(r["position"] + shift, 0.0, "no data\n(k=0)", ha="center", va="bottom",
-                    fontsize="small", color=st["color"])
+        for _, r in d[~ok].iterrows():  # said under the axis, never on the data
+            no_data.setdefault(float(r["position"]), []).append(str(s))
     rungs = ladder.drop_duplicates("position").sort_values("position")
     ax.set_xticks(rungs["position"].to_numpy(float))
-    ax.set_xticklabels([str(r).replace(" / ", " /\n") for r in rungs["rung"]])
+    ax.set_xticklabels([
+        str(r).replace(" / ", " /\n") + "".join(f"\n{name}: no data (k=0)"
+                                                for name in no_data.get(float(pos), []))
+        for r, pos in zip(rungs["rung"], rungs["position"])])
     ax.axhline(0.0, color="grey", linewidth=0.8, linestyle="--")
     ax.set_xlim(-0.5, float(rungs["position"].max()) + 0.7)
     ax.set_xlabel("control (stricter to the right)")

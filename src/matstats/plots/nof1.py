@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
 
-_COND_COLOUR = {"mat": "tab:orange", "control": "tab:blue"}
+from matstats.plots._style import CONDITION_COLOURS as _COND_COLOUR
+from matstats.plots._style import method_colour, method_marker
 
 
 def _axes(ax, figsize):
@@ -144,8 +145,14 @@ def _draw_cycle_differences(bx, cycles, *, estimate, ci_low, ci_high, mcid, lowe
     x = cycles["cycle"].to_numpy()
     diff = cycles["difference"].to_numpy(dtype=float)
     good = np.where(lower_is_better, diff < 0, diff > 0)
-    bx.bar(x, np.nan_to_num(diff), color=np.where(good, "tab:green", "tab:red"), alpha=0.7,
-           width=0.6)
+    # neutral greys: green and red would collide with the method colours of other figures
+    bars = bx.bar(x, np.nan_to_num(diff), color=np.where(good, "0.4", "0.8"), width=0.6,
+                  edgecolor="0.3", lw=0.6)
+    for bar, g in zip(bars, good):
+        if not g:
+            bar.set_hatch("xx")
+    bx.bar([np.nan], [np.nan], color="0.4", label="cycle favours the mat")
+    bx.bar([np.nan], [np.nan], color="0.8", hatch="xx", edgecolor="0.3", label="cycle favours control")
     bx.axhline(0.0, color="0.2", lw=0.8)
     side = -1.0 if lower_is_better else 1.0
     bx.axhline(side * mcid, color="0.3", ls="--", lw=1, label=f"MCID ({side * mcid:+g})")
@@ -218,7 +225,10 @@ def plot_schedule_calendar(
         f"+{j}" for j in range(7)]
     ax.set_xticks(np.arange(7) + 0.475, names)
     ax.xaxis.tick_top()
+    ax.xaxis.set_label_position("top")
+    ax.set_xlabel("day of the week" if dates else "day within the week")
     ax.set_yticks([])
+    ax.set_ylabel("week of the trial (top to bottom)")
     for s in ax.spines.values():
         s.set_visible(False)
     ax.legend(
@@ -263,23 +273,27 @@ def plot_plan_power(
     matplotlib.figure.Figure
     """
     fig, ax = _axes(ax, figsize)
+    methods = curve["method"].unique() if "method" in curve else []
+    one_method = methods[0] if len(methods) == 1 else None
+    effect_markers = ("o", "s", "^", "D", "v")
+    effect_greys = ("0.1", "0.5", "0.3", "0.65", "0.2")
     for k, (eff, g) in enumerate(curve.groupby("effect", sort=True)):
         g = g.sort_values("cycles")
-        colour = f"C{k}"
+        # a single method keeps its colour from every other figure; effects differ by marker
+        colour = method_colour(one_method) if one_method else effect_greys[k % len(effect_greys)]
+        what = f" ({one_method})" if one_method else ""
         yerr = 2 * g["power_se"] if "power_se" in g else None
-        ax.errorbar(g["cycles"], g["power"], yerr=yerr, marker="o", ms=4, color=colour,
-                    capsize=2, label=f"effect {eff:+g} points (simulated)")
+        ax.errorbar(g["cycles"], g["power"], yerr=yerr, marker=effect_markers[k % 5], ms=5,
+                    color=colour, capsize=2, label=f"effect {eff:+g} points, simulated{what}")
         if "power_closed_form" in g and g["power_closed_form"].notna().any():
             ax.plot(g["cycles"], g["power_closed_form"], ls="--", color=colour, lw=1,
-                    label=f"effect {eff:+g} (noncentral t)")
-    ax.axhline(target, color="0.3", lw=0.8, ls=":")
-    ax.text(curve["cycles"].min(), target + 0.02, f"target {target:.0%}", fontsize="small",
-            color="0.3")
+                    label=f"effect {eff:+g} points, noncentral t")
+    ax.axhline(target, color="0.3", lw=0.8, ls=":", label=f"target power {target:.0%}")
     ax.set_ylim(0, 1.05)
     ax.set_xticks(sorted(curve["cycles"].unique()))
     ax.set_xlabel("cycles (one mat + one control period each)")
-    ax.set_ylabel("power")
-    ax.legend(fontsize="small", frameon=False, loc="lower right")
+    ax.set_ylabel("power (share of trials that detect the effect)")
+    ax.legend(fontsize="small", frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title(title or "Chance that the trial detects the effect")
     return fig
 
@@ -324,21 +338,18 @@ def plot_rejection_rates(
     matplotlib.figure.Figure
     """
     fig, ax = _axes(ax, figsize)
-    for k, (method, g) in enumerate(rates.groupby("method", sort=False)):
+    for method, g in rates.groupby("method", sort=False):
         g = g.sort_values(x)
-        ax.errorbar(g[x], g["rate"], yerr=2 * g["rate_se"], marker="o", ms=4, capsize=2,
-                    color=f"C{k}", label=method)
+        ax.errorbar(g[x], g["rate"], yerr=2 * g["rate_se"], marker=method_marker(method), ms=5,
+                    capsize=2, color=method_colour(method), label=method)
+    # reference lines are named in the legend, never by text on the plot
     if alpha is not None:
-        ax.axhline(alpha, color="0.3", lw=0.8, ls=":")
-        ax.text(rates[x].min(), alpha, f" alpha {alpha:g}", va="bottom", fontsize="small",
-                color="0.3")
+        ax.axhline(alpha, color="0.3", lw=0.8, ls=":", label=f"nominal level {alpha:g}")
     for label, level in (reference or {}).items():
-        ax.axhline(level, color="0.5", lw=0.8, ls="--")
-        ax.text(rates[x].max(), level, f"{label} ", ha="right", va="bottom",
-                fontsize="small", color="0.4")
+        ax.axhline(level, color="0.5", lw=0.8, ls="--", label=label)
     ax.set_xlabel(xlabel or x)
     ax.set_ylabel(ylabel)
     ax.set_ylim(bottom=0)
     ax.legend(fontsize="small", frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    ax.set_title(title or "")
+    ax.set_title(title or f"Share of trials with p < 0.05 by {xlabel or x}")
     return fig

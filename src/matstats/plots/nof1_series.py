@@ -68,6 +68,7 @@ def plot_series_forest(result, ax=None, *, figsize: tuple[float, float] | None =
                label=f"MCID ({side * result.mcid:+g})")
     ax.set_yticks(list(y) + [0.4])
     ax.set_yticklabels(list(p["person"]) + ["average"])
+    ax.set_ylabel("person")
     ax.set_ylim(-0.4, k + 1.8)
     lv = f"{result.level:.0%}"
     ax.set_xlabel(f"mat minus control (points), {lv} intervals")
@@ -125,6 +126,7 @@ def plot_series_plan(plan, ax=None, *, column: str = "power", target: float | No
         ax.axhline(target, color="0.5", lw=0.8, ls=":")
     ax.set_xlabel("persons")
     ax.set_ylabel(column.replace("_", " "))
+    ax.set_title(f"{column.replace('_', ' ').capitalize()} by number of persons and cycles")
     ax.legend(fontsize=8)
     fig.tight_layout()
     return fig

@@ -93,6 +93,7 @@ def plot_decomposition(
         ax.plot([dec.observed], [y[i] + 0.3], marker="v", color="black", ms=6)
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(y, labels)
+    ax.set_ylabel("result and time point")
     ax.set_xlabel(f"improvement ({unit}); dashed = MCID, triangle = observed, "
                   "line = 95% range of specific part")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=4, fontsize=8, frameon=False)
@@ -142,10 +143,34 @@ def plot_tipping_curve(
         raise ValueError("nothing to plot")
     own = ax is None
     fig, ax = _new_axes(ax, figsize)
-    for label, df in curves.items():
-        line = ax.plot(df["bias"], df["estimate"], label=label)[0]
-        ax.fill_between(df["bias"], df["ci_low"], df["ci_high"], color=line.get_color(),
-                        alpha=0.15)
+    # each band keeps its own colour, outline style and marker, so overlapping bands stay
+    # apart: a light fill, its two edges drawn in the curve's line style, and dodged 95% CI
+    # bars with the curve's marker at a few bias values
+    from matplotlib.patches import Patch
+
+    colours = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+    styles = ("-", "--", "-.", ":", "-", "--")
+    markers = ("o", "s", "^", "D", "v", "P")
+    handles = []
+    k = len(curves)
+    for i, (label, df) in enumerate(curves.items()):
+        c, ls, m = colours[i % 6], styles[i % 6], markers[i % 6]
+        bias = df["bias"].to_numpy(dtype=float)
+        line = ax.plot(bias, df["estimate"], color=c, ls=ls, lw=1.8)[0]
+        ax.fill_between(bias, df["ci_low"], df["ci_high"], facecolor=c, alpha=0.06, lw=0)
+        for edge in ("ci_low", "ci_high"):
+            ax.plot(bias, df[edge], color=c, ls=ls, lw=0.9)
+        span = bias.max() - bias.min() if len(bias) > 1 else 1.0
+        picks = np.unique(np.linspace(0, len(bias) - 1, min(len(bias), 4)).round().astype(int))
+        dodge = (i - (k - 1) / 2) * 0.015 * span
+        est = df["estimate"].to_numpy(dtype=float)[picks]
+        ax.errorbar(bias[picks] + dodge, est,
+                    yerr=[est - df["ci_low"].to_numpy(dtype=float)[picks],
+                          df["ci_high"].to_numpy(dtype=float)[picks] - est],
+                    fmt=m, color=c, ms=5, capsize=3, lw=1.2)
+        del line
+        handles.append((plt.Line2D([], [], color=c, ls=ls, marker=m, lw=1.8),
+                        Patch(facecolor=c, alpha=0.12, edgecolor=c, ls=ls)))
     ax.axhline(0, color="black", lw=0.8)
     if mcid is not None:
         ax.axhline(mcid, color="black", ls="--", lw=1, label="MCID")
@@ -153,7 +178,14 @@ def plot_tipping_curve(
         ax.axvline(prior_mean, color="grey", ls=":", lw=1.2, label="bias prior mean")
     ax.set_xlabel(xlabel)
     ax.set_ylabel("bias-adjusted effect (SD), 95% CI")
-    ax.legend(fontsize=8)
+    from matplotlib.legend_handler import HandlerTuple
+
+    extra_h, extra_l = ax.get_legend_handles_labels()
+    ax.legend([(p, ln) for ln, p in handles] + extra_h,
+              list(curves) + extra_l,
+              handler_map={tuple: HandlerTuple(ndivide=None, pad=0)}, fontsize=8,
+              loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
+              title="estimate (line, marker) and 95% CI (band, bars)", title_fontsize=8)
     ax.set_title("Tipping-point curves: effect left after subtracting bias")
     if own:  # never re-layout a figure the caller owns
         fig.tight_layout()
@@ -266,9 +298,12 @@ def plot_survey_bounds(
                 color="#1b9e77", ha="left")
     ax.set_xlim(0, 1.02)
     ax.set_ylim(0.5, 1.5)
-    ax.set_yticks([])
+    ax.set_yticks([1.0, 1.25], ["all users\n(non-response bounds)", "respondents"])
+    ax.set_ylabel("who is counted")
     ax.set_xlabel("proportion reporting improvement (dashed: placebo benchmarks)")
-    ax.legend(fontsize=8, loc="upper left")
+    ax.set_title(f"User survey: {r['p_respondents']:.0%} of respondents improved, but only "
+                 f"{r['response_rate']:.0%} of users answered")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     if own:  # never re-layout a figure the caller owns
         fig.tight_layout()
     return fig
