@@ -38,9 +38,8 @@ LAYERS = {
     "matstats._errors": 0, "matstats._checks": 0, "matstats._cells": 0,
     "matstats._deprecation": 0, "matstats._columns": 0, "matstats._bundled": 0,
     "matstats._csvfile": 0, "matstats.vocab": 0, "matstats.literature": 0,
-    "matstats.citations": 0,
     # 1. data
-    "matstats.data_io": 1,
+    "matstats.data_io": 1, "matstats.citations": 1,
     # 2. study effects
     "matstats.effects": 2, "matstats.study_effects": 2,
     # 3. meta-analysis
