@@ -32,15 +32,15 @@ from scipy import optimize, special
 from matstats import _bayesmeta_quad as _q
 from matstats._bayesmeta_priors import (
     Exponential, HalfCauchy, HalfNormal, HalfStudentT, Jeffreys, KnownTau, LogNormal,
-    LogStudentT, Lomax, TauPrior, Uniform, rhodes_prior, rhodes_table, turner_prior,
-    turner_table,
+    LogStudentT, Lomax, TauPrior, Uniform, rhodes_prior, rhodes_table, tau_prior_of,
+    turner_prior, turner_table,
 )
 
 __all__ = [
     "bayes_meta", "BayesMetaFit",
     "TauPrior", "HalfNormal", "HalfCauchy", "HalfStudentT", "Exponential", "Lomax",
     "Uniform", "Jeffreys", "LogNormal", "LogStudentT", "KnownTau",
-    "turner_prior", "rhodes_prior", "turner_table", "rhodes_table",
+    "turner_prior", "rhodes_prior", "turner_table", "rhodes_table", "tau_prior_of",
 ]
 
 PARAMS = ("tau", "mu", "theta")

@@ -42,9 +42,7 @@ from scipy import optimize, stats
 
 from matstats import _bayesmeta_quad as _q
 from matstats import _checks, literature
-from matstats.bayesmeta import (
-    BayesMetaFit, HalfCauchy, HalfNormal, KnownTau, TauPrior, bayes_meta, rhodes_prior,
-)
+from matstats.bayesmeta import BayesMetaFit, KnownTau, TauPrior, bayes_meta, tau_prior_of
 from matstats.ladder import OFFSET_FORMS, _offset_priors, select_one_per_study, sham_offset
 from matstats.literature import HeterogeneityPrior, Prior
 from matstats.meta import meta_analysis
@@ -77,41 +75,6 @@ _BLOCK = 4_000_000  # largest (points x offset nodes x mixture nodes) array buil
 
 
 # ------------------------------------------------------------------------------ inputs
-def tau_prior_of(prior: HeterogeneityPrior | TauPrior) -> tuple[str, TauPrior]:
-    """The :mod:`matstats.bayesmeta` prior of a literature spec, and its name.
-
-    Parameters
-    ----------
-    prior : HeterogeneityPrior or TauPrior
-        A spec of :mod:`matstats.literature` (e.g. :data:`~matstats.literature.LADDER_TAU_PRIOR`)
-        or a prior object of :mod:`matstats.bayesmeta` (named by its ``repr``).
-
-    Returns
-    -------
-    (name, TauPrior)
-
-    Examples
-    --------
-    >>> tau_prior_of(literature.LADDER_TAU_PRIOR)[1].scale
-    0.5
-    """
-    if isinstance(prior, TauPrior):
-        return repr(prior), prior
-    if not isinstance(prior, HeterogeneityPrior):
-        raise ValueError("tau_prior must be a matstats.literature.HeterogeneityPrior or a "
-                         f"matstats.bayesmeta prior such as HalfNormal(0.5), got {prior!r}")
-    a = prior.args
-    if prior.family == "half_normal":
-        out = HalfNormal(a[0], source=prior.source)
-    elif prior.family == "half_cauchy":
-        out = HalfCauchy(a[0], source=prior.source)
-    elif prior.family == "rhodes":
-        out = rhodes_prior(a[0], a[1], area=a[2])
-    else:
-        out = KnownTau(a[0], source=prior.source)
-    return prior.name, out
-
-
 def open_control_studies(effects: pd.DataFrame | MatEffects, *,
                          domains: Sequence[str] = ("pain",), device_group: str = "mat",
                          control_class: str = "no_treatment") -> pd.DataFrame:

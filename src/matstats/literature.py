@@ -355,7 +355,7 @@ class HeterogeneityPrior:
     """A named prior for the between-study (or between-person) SD tau, with its source.
 
     The spec is turned into a :mod:`matstats.bayesmeta` prior by the analyses
-    (:func:`matstats.ladder_bayes.tau_prior_of`); it lives here, below the layers that use
+    (:func:`matstats.bayesmeta.tau_prior_of`); it lives here, below the layers that use
     it, so that every cited prior is written once.
 
     Parameters
