@@ -244,9 +244,13 @@ def effect_labels(effects: pd.DataFrame) -> pd.Series:
 
 
 # ------------------------------------------------------------------ the Bayesian answer
+def _range(values: pd.Series, fmt: str) -> str:
+    lo, hi = format(float(values.min()), fmt), format(float(values.max()), fmt)
+    return lo if lo == hi else f"{lo} to {hi}"
+
+
 def _pct_range(values: pd.Series) -> str:
-    lo, hi = float(values.min()), float(values.max())
-    return f"{lo:.0%}" if f"{lo:.0%}" == f"{hi:.0%}" else f"{lo:.0%} to {hi:.0%}"
+    return _range(values, ".0%")
 
 
 def sham_posterior_sentences(post, *, target: str = "new_trial") -> str:
@@ -331,21 +335,22 @@ def sham_comparison_sentences(comparison: pd.DataFrame) -> str:
     diff = freq["form"] == "difference"
     lines = [f"Frequentist answer: heterogeneity {freq['heterogeneity'].iloc[0]}."]
     if diff.any():
+        same = ("equals" if gap[diff].max() < 1e-9 else
+                f"is within {gap[diff].max():.2g} SD of")
         lines.append(
-            f"For the {int(diff.sum())} difference offsets it equals the Bayesian answer with "
-            f"tau fixed at 0 (interval ends within {gap[diff].max():.1g} SD): the same normal "
-            "model, so the answers differ only through heterogeneity.")
+            f"For the {int(diff.sum())} difference offsets it {same} the Bayesian answer with "
+            "tau fixed at 0: the same normal model, so the answers differ only through "
+            "heterogeneity.")
     if (~diff).any():
         lines.append(
             f"For the ratio offset the normal (delta-method) interval and the exact product "
-            f"differ by at most {gap[~diff].max():.2f} SD.")
+            f"differ by at most {gap[~diff].max():.3f} SD.")
     av, nt = by["bayes_average"], by["bayes_new_trial"]
     lines.append(
         f"An uncertain tau ({av['heterogeneity'].iloc[0]}) makes the interval for the average "
-        f"effect {av['width_ratio'].min():.1f} to {av['width_ratio'].max():.1f} times wider, "
-        f"and a new trial's own deviation makes the prediction "
-        f"{nt['width_ratio'].min():.1f} to {nt['width_ratio'].max():.1f} times wider than the "
-        "frequentist interval.")
+        f"effect {_range(av['width_ratio'], '.1f')} times wider, and a new trial's own "
+        f"deviation makes the prediction {_range(nt['width_ratio'], '.1f')} times wider than "
+        "the frequentist interval.")
     lines.append(
         f"P(mat beats sham) is {_pct_range(freq['prob_beats_sham'])} by the frequentist normal "
         f"approximation and {_pct_range(nt['prob_beats_sham'])} for a new trial; P(beats it by "
