@@ -34,10 +34,12 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from matstats.literature import HeterogeneityPrior
+
 __all__ = [
     "TauPrior", "HalfNormal", "HalfCauchy", "HalfStudentT", "Exponential", "Lomax",
     "Uniform", "Jeffreys", "LogNormal", "LogStudentT", "KnownTau",
-    "turner_prior", "rhodes_prior", "turner_table", "rhodes_table",
+    "turner_prior", "rhodes_prior", "turner_table", "rhodes_table", "tau_prior_of",
 ]
 
 _TURNER = "Turner et al. 2015, Stat Med 34:984-998, Table IV"
@@ -510,3 +512,39 @@ def rhodes_prior(outcome: str | None = None, comparison: str | None = None,
         where = f"{area}; {outcome}; {comparison}"
     return LogStudentT(loc / 2, sc / 2, 5.0,
                        source=f"{_RHODES} ({where}): log(tau^2) ~ {loc} + {sc} t_5")
+
+
+def tau_prior_of(prior: HeterogeneityPrior | TauPrior) -> tuple[str, TauPrior]:
+    """The :mod:`matstats.bayesmeta` prior of a literature spec, and its name.
+
+    Parameters
+    ----------
+    prior : HeterogeneityPrior or TauPrior
+        A spec of :mod:`matstats.literature` (e.g. :data:`~matstats.literature.LADDER_TAU_PRIOR`)
+        or a prior object of :mod:`matstats.bayesmeta` (named by its ``repr``).
+
+    Returns
+    -------
+    (name, TauPrior)
+
+    Examples
+    --------
+    >>> from matstats.literature import LADDER_TAU_PRIOR
+    >>> tau_prior_of(LADDER_TAU_PRIOR)[1].scale
+    0.5
+    """
+    if isinstance(prior, TauPrior):
+        return repr(prior), prior
+    if not isinstance(prior, HeterogeneityPrior):
+        raise ValueError("tau_prior must be a matstats.literature.HeterogeneityPrior or a "
+                         f"matstats.bayesmeta prior such as HalfNormal(0.5), got {prior!r}")
+    a = prior.args
+    if prior.family == "half_normal":
+        out = HalfNormal(a[0], source=prior.source)
+    elif prior.family == "half_cauchy":
+        out = HalfCauchy(a[0], source=prior.source)
+    elif prior.family == "rhodes":
+        out = rhodes_prior(a[0], a[1], area=a[2])
+    else:
+        out = KnownTau(a[0], source=prior.source)
+    return prior.name, out

@@ -32,15 +32,15 @@ from scipy import optimize, special
 from matstats import _bayesmeta_quad as _q
 from matstats._bayesmeta_priors import (
     Exponential, HalfCauchy, HalfNormal, HalfStudentT, Jeffreys, KnownTau, LogNormal,
-    LogStudentT, Lomax, TauPrior, Uniform, rhodes_prior, rhodes_table, turner_prior,
-    turner_table,
+    LogStudentT, Lomax, TauPrior, Uniform, rhodes_prior, rhodes_table, tau_prior_of,
+    turner_prior, turner_table,
 )
 
 __all__ = [
     "bayes_meta", "BayesMetaFit",
     "TauPrior", "HalfNormal", "HalfCauchy", "HalfStudentT", "Exponential", "Lomax",
     "Uniform", "Jeffreys", "LogNormal", "LogStudentT", "KnownTau",
-    "turner_prior", "rhodes_prior", "turner_table", "rhodes_table",
+    "turner_prior", "rhodes_prior", "turner_table", "rhodes_table", "tau_prior_of",
 ]
 
 PARAMS = ("tau", "mu", "theta")
@@ -256,6 +256,28 @@ class BayesMetaFit:
             above = float(_q.mix_cdf([greater_than], *self._mix(param), upper=True)[0])
         return max(0.0, above - (1.0 - upper))
 
+    def mixture(self, param: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The posterior of ``"mu"`` or ``"theta"`` as a normal mixture over tau.
+
+        Returns
+        -------
+        (means, sds, weights) : tuple of numpy.ndarray
+            p(param | y) = sum_j weights[j] N(param; means[j], sds[j]^2) (weights sum to 1;
+            nodes of negligible weight, < 1e-18, are left out). Lets a caller convolve the
+            posterior with another normal in closed form.
+        """
+        if param not in ("mu", "theta"):
+            raise ValueError(f"param must be 'mu' or 'theta' (tau is not a normal mixture), "
+                             f"got {param!r}")
+        return tuple(np.array(a, dtype=float) for a in self._mix(param))
+
+    def shrinkage_cdf(self, x: float) -> np.ndarray:
+        """P(theta_i <= x | y) for each study i (the exact shrinkage posteriors), shape (k,)."""
+        if not isinstance(x, (int, float)) or not math.isfinite(x):
+            raise ValueError(f"x must be a finite number, got {x!r}")
+        mean_c, var_c, w = self._shrink_mix
+        return special.ndtr((float(x) - mean_c) / np.sqrt(var_c)) @ w
+
     def joint_pdf(self, tau, mu) -> np.ndarray:
         """Joint posterior density p(tau, mu | y) on broadcast arrays ``tau`` and ``mu``."""
         if self._rule is None:
@@ -290,15 +312,19 @@ class BayesMetaFit:
         return self.summary()
 
     @cached_property
-    def _shrinkage(self) -> pd.DataFrame:
+    def _shrink_mix(self):
         n = self._nodes
         s2 = self.sei**2
         t2 = n["tau"] ** 2
         b = s2[:, None] / (s2[:, None] + t2[None, :])           # (k, N) shrinkage factor
         mean_c = (1.0 - b) * self.yi[:, None] + b * n["m"][None, :]
         var_c = s2[:, None] * t2[None, :] / (s2[:, None] + t2[None, :]) + b**2 * n["s"] ** 2
+        return mean_c, var_c, n["w"]
+
+    @cached_property
+    def _shrinkage(self) -> pd.DataFrame:
+        mean_c, var_c, w = self._shrink_mix
         sd_c = np.sqrt(var_c)
-        w = n["w"]
         mean = mean_c @ w
         sd = np.sqrt(((mean_c - mean[:, None]) ** 2 + var_c) @ w)
         alpha = 1.0 - self.level

@@ -15,6 +15,9 @@ Bias and nuisance priors (placebo, natural history, RTM, unblinding)
     :func:`sensitivity_priors`, :data:`NO_TREATMENT_SHARE`, :func:`placebo_responder_rates`.
 Sham offsets for the control ladder
     :data:`OFFSET_PRIORS` (``unit="sd"``: subtract; ``unit="share"``: multiply).
+Heterogeneity priors of the Bayesian few-study models
+    :class:`HeterogeneityPrior`, :data:`LADDER_TAU_PRIOR`, :data:`LADDER_TAU_PRIORS` (SMDs),
+    :data:`NOF1_TAU_PRIOR` (person effects, NRS points).
 Personal (n-of-1) trial defaults
     :data:`NOF1_DEFAULTS`, :data:`NOF1_EXPECTATION_BIAS`, :data:`NOF1_EFFECT_PRIOR`.
 """
@@ -39,6 +42,10 @@ __all__ = [
     "MCID_UNITS",
     "NO_TREATMENT_SHARE",
     "OFFSET_PRIORS",
+    "HeterogeneityPrior",
+    "LADDER_TAU_PRIOR",
+    "LADDER_TAU_PRIORS",
+    "NOF1_TAU_PRIOR",
     "NOF1_DEFAULTS",
     "NOF1_EXPECTATION_BIAS",
     "NOF1_EFFECT_PRIOR",
@@ -337,6 +344,109 @@ OFFSET_PRIORS: tuple[Prior, ...] = (
         "[assumption] the 0.28-0.42 range across pain types treated as a 95% interval: "
         "0.07 / (2 x 1.96)",
     ),
+)
+
+# ----------------------------------------------------- heterogeneity priors (Bayesian models)
+_HET_FAMILIES = {"half_normal": 1, "half_cauchy": 1, "rhodes": 3, "fixed": 1}
+
+
+@dataclass(frozen=True)
+class HeterogeneityPrior:
+    """A named prior for the between-study (or between-person) SD tau, with its source.
+
+    The spec is turned into a :mod:`matstats.bayesmeta` prior by the analyses
+    (:func:`matstats.bayesmeta.tau_prior_of`); it lives here, below the layers that use
+    it, so that every cited prior is written once.
+
+    Parameters
+    ----------
+    name : str
+        Short identifier, e.g. ``"half_normal_0.5"``.
+    family : {"half_normal", "half_cauchy", "rhodes", "fixed"}
+        ``half_normal``/``half_cauchy``: ``args = (scale,)``; ``rhodes``: ``args = (outcome,
+        comparison, area)`` of :func:`matstats.bayesmeta.rhodes_prior` (empirical log-t prior
+        for SMDs); ``fixed``: ``args = (tau,)``, a known tau (0 = equal-effect model).
+    args : tuple
+    unit : str
+        Scale of tau: ``"sd"`` (SMD) or ``"points"`` (NRS).
+    source : str
+        Where it comes from; ``[assumption]`` marks what is ours.
+
+    Examples
+    --------
+    >>> LADDER_TAU_PRIOR.describe()
+    'half-normal(scale 0.5) [sd]'
+    """
+
+    name: str
+    family: str
+    args: tuple
+    unit: str
+    source: str
+
+    def __post_init__(self) -> None:
+        _checks.one_of("HeterogeneityPrior.family", self.family, _HET_FAMILIES)
+        need = _HET_FAMILIES[self.family]
+        if len(self.args) != need:
+            raise ValueError(f"HeterogeneityPrior {self.name!r}: {self.family} needs {need} "
+                             f"argument(s), got {self.args!r}")
+        if self.family != "rhodes":
+            v = _checks.positive(f"HeterogeneityPrior {self.name!r} argument", self.args[0],
+                                 allow_zero=self.family == "fixed")
+            object.__setattr__(self, "args", (v,))
+
+    def describe(self) -> str:
+        """One-line text such as ``half-normal(scale 0.5) [sd]``."""
+        if self.family == "rhodes":
+            body = f"Rhodes 2015 log-t ({self.args[0]}; {self.args[1]}; {self.args[2]})"
+        elif self.family == "fixed":
+            body = f"tau fixed at {self.args[0]:g}"
+        else:
+            body = f"{self.family.replace('_', '-')}(scale {self.args[0]:g})"
+        return f"{body} [{self.unit}]"
+
+
+_ROVER = ("Roever et al. Res Synth Methods 2021;12:448-474 and Friede et al. Biom J "
+          "2017;59:658-671 (weakly informative half-normal heterogeneity priors for "
+          "meta-analyses of few studies)")
+#: Default heterogeneity prior of the ladder's Bayesian open-control meta-analysis (SMDs).
+LADDER_TAU_PRIOR = HeterogeneityPrior(
+    "half_normal_0.5", "half_normal", (0.5,), "sd",
+    f"{_ROVER}; scale 0.5 SD on the SMD scale is our choice [assumption]: prior median tau "
+    "0.34 SD, 95% quantile 0.98 SD (between-trial SDs of about 1 SD are rare)",
+)
+#: Heterogeneity priors of the ladder's sensitivity table (SMDs): the default, a wider
+#: half-normal, a heavier-tailed half-Cauchy, the empirical Rhodes et al. 2015 prior for pain
+#: outcomes of non-pharmacological interventions, and tau = 0 (the equal-effect model that
+#: a k = 1 frequentist analysis implicitly assumes).
+LADDER_TAU_PRIORS: tuple[HeterogeneityPrior, ...] = (
+    LADDER_TAU_PRIOR,
+    HeterogeneityPrior(
+        "half_normal_1.0", "half_normal", (1.0,), "sd",
+        f"{_ROVER}; scale 1.0 SD: a wider alternative [assumption]"),
+    HeterogeneityPrior(
+        "half_cauchy_0.5", "half_cauchy", (0.5,), "sd",
+        "half-Cauchy(0.5): heavy-tailed weakly informative prior (Gelman, Bayesian Anal "
+        "2006;1:515-534; Roever et al. 2021) [assumption: scale 0.5 SD]"),
+    HeterogeneityPrior(
+        "rhodes_pain_nonpharm", "rhodes",
+        ("general physical health, adverse event, pain, quality of life / functioning",
+         "non-pharmacological (any)", "other"), "sd",
+        "Rhodes et al. J Clin Epidemiol 2015;68:52-60, Table 3: SMDs, pain / quality of life "
+        "outcomes, non-pharmacological comparisons: log(tau^2) ~ -3.02 + 2.27 t_5 "
+        "(empirical, Cochrane meta-analyses)"),
+    HeterogeneityPrior(
+        "tau_zero", "fixed", (0.0,), "sd",
+        "tau = 0: the equal-effect model, what a single-study (k = 1) frequentist answer "
+        "implicitly assumes; shown for comparison, not as a belief"),
+)
+#: Heterogeneity prior of the person effects in a series of n-of-1 trials (``pool="bayes"``),
+#: NRS points: half-normal(1.0) [assumption]: prior median tau 0.67 points, 95% quantile
+#: 1.96 points, about the MCID (2 points): persons differing by more than a clinically
+#: important amount is possible but not expected.
+NOF1_TAU_PRIOR = HeterogeneityPrior(
+    "nof1_half_normal_1.0", "half_normal", (1.0,), "points",
+    f"{_ROVER}; scale 1.0 NRS point (half the MCID of Farrar et al. Pain 2001) [assumption]",
 )
 
 # ------------------------------------------------------------------ personal (n-of-1) trials

@@ -11,7 +11,13 @@ import pandas as pd
 from matstats.study_effects import MatEffects
 from matstats.vocab import RUNG_LABELS, RUNGS
 
-__all__ = ["effect_labels", "ladder_conclusion"]
+__all__ = [
+    "effect_labels",
+    "ladder_conclusion",
+    "sham_comparison_sentences",
+    "sham_posterior_sentences",
+    "sham_sensitivity_sentence",
+]
 
 
 def _fmt_ci(est: float, lo: float, hi: float) -> str:
@@ -235,3 +241,151 @@ def effect_labels(effects: pd.DataFrame) -> pd.Series:
         return f"{r['study_id']}{con}: {r['outcome_measure']}{tp} [{tag}]{flag}"
 
     return effects.apply(one, axis=1).astype(str)
+
+
+# ------------------------------------------------------------------ the Bayesian answer
+def _range(values: pd.Series, fmt: str) -> str:
+    lo, hi = format(float(values.min()), fmt), format(float(values.max()), fmt)
+    return lo if lo == hi else f"{lo} to {hi}"
+
+
+def _pct_range(values: pd.Series) -> str:
+    return _range(values, ".0%")
+
+
+def sham_posterior_sentences(post, *, target: str = "new_trial") -> str:
+    """The Bayesian answer to "does the mat beat a sham?" and what it assumes.
+
+    Parameters
+    ----------
+    post : ShamPosterior
+        Output of :func:`matstats.ladder_bayes.sham_posterior`.
+    target : {"new_trial", "average"}
+        The effect a new mat-vs-sham trial would see, or the average effect.
+
+    Returns
+    -------
+    str
+        Sentences separated by newlines: the answer across the offset priors, one line per
+        offset prior, and the assumptions (number of open-control studies, where the offsets
+        come from, that it is an inference).
+
+    Examples
+    --------
+    >>> from matstats.ladder_bayes import sham_posterior
+    >>> "not a measurement" in sham_posterior_sentences(sham_posterior([0.75], sei=[0.33]))
+    True
+    """
+    frame = post.to_frame()
+    rows = frame[frame["target"] == target]
+    if not len(rows):
+        raise ValueError(f"target must be 'new_trial' or 'average', got {target!r}")
+    k = int(rows["k"].iloc[0])
+    lv = f"{post.level:.0%}"
+    what = ("the effect a new mat-vs-sham trial would see" if target == "new_trial"
+            else "the average mat-vs-sham effect")
+    lines = [
+        f"Bayesian answer ({post.tau_prior} heterogeneity prior): across the {len(rows)} "
+        f"offset priors, P(mat beats sham) for {what} is {_pct_range(rows['prob_beats_sham'])}, "
+        f"and P(it beats sham by at least the MCID of {post.mcid:.2f} SD) is "
+        f"{_pct_range(rows['prob_beats_sham_by_mcid'])}."]
+    for r in rows.itertuples():
+        lines.append(
+            f"{r.offset_prior} ({r.form}): median {r.median:.2f} SD ({lv} credible interval "
+            f"{r.ci_low:.2f} to {r.ci_high:.2f}); P(beats sham) {r.prob_beats_sham:.0%}, "
+            f"P(by >= MCID) {r.prob_beats_sham_by_mcid:.0%}.")
+    data = (f"k = {k} open-control stud{'y' if k == 1 else 'ies'} "
+            f"({', '.join(post.study_ids)})")
+    tau = ("so the data say nothing about how much trials differ: the heterogeneity comes "
+           "from its prior" if k == 1 else
+           f"too few to estimate how much trials differ; the heterogeneity prior matters "
+           f"(posterior median tau {rows['tau_median'].iloc[0]:.2f} SD)")
+    lines.append(
+        f"What this assumes: {data}, {tau}; offsets measured for other interventions "
+        "(placebos, physical shams, acupuncture) that are assumed to carry over to mats and "
+        "to be independent of the open effect. It is an inference, not a measurement: no "
+        "mat-vs-sham trial has results.")
+    return "\n".join(lines)
+
+
+def sham_comparison_sentences(comparison: pd.DataFrame) -> str:
+    """When and why the frequentist and Bayesian answers differ, from the computed comparison.
+
+    Parameters
+    ----------
+    comparison : pandas.DataFrame
+        Output of :func:`matstats.ladder_bayes.compare_sham_answers`.
+
+    Returns
+    -------
+    str
+        Sentences: the frequentist heterogeneity, the gap between the frequentist answer and
+        the Bayesian one with tau = 0 (approximation only), the widening from an uncertain
+        tau and from a new trial's own deviation, and the change in P(mat beats sham).
+
+    Examples
+    --------
+    >>> from matstats.ladder_bayes import compare_sham_answers
+    >>> "wider" in sham_comparison_sentences(compare_sham_answers([0.75], sei=[0.33]))
+    True
+    """
+    by = {a: g.reset_index(drop=True) for a, g in comparison.groupby("answer", sort=False)}
+    freq, zero = by["frequentist"], by["bayes_tau_zero"]
+    gap = (freq[["ci_low", "ci_high"]] - zero[["ci_low", "ci_high"]]).abs().max(axis=1)
+    diff = freq["form"] == "difference"
+    lines = [f"Frequentist answer: heterogeneity {freq['heterogeneity'].iloc[0]}."]
+    if diff.any():
+        same = ("equals" if gap[diff].max() < 1e-9 else
+                f"is within {gap[diff].max():.2g} SD of")
+        lines.append(
+            f"For the {int(diff.sum())} difference offsets it {same} the Bayesian answer with "
+            "tau fixed at 0: the same normal model, so the answers differ only through "
+            "heterogeneity.")
+    if (~diff).any():
+        lines.append(
+            f"For the ratio offset the normal (delta-method) interval and the exact product "
+            f"differ by at most {gap[~diff].max():.3f} SD.")
+    av, nt = by["bayes_average"], by["bayes_new_trial"]
+    lines.append(
+        f"An uncertain tau ({av['heterogeneity'].iloc[0]}) makes the interval for the average "
+        f"effect {_range(av['width_ratio'], '.1f')} times wider, and a new trial's own "
+        f"deviation makes the prediction {_range(nt['width_ratio'], '.1f')} times wider than "
+        "the frequentist interval.")
+    lines.append(
+        f"P(mat beats sham) is {_pct_range(freq['prob_beats_sham'])} by the frequentist normal "
+        f"approximation and {_pct_range(nt['prob_beats_sham'])} for a new trial; P(beats it by "
+        f"at least the MCID) {_pct_range(freq['prob_beats_sham_by_mcid'])} and "
+        f"{_pct_range(nt['prob_beats_sham_by_mcid'])}.")
+    return "\n".join(lines)
+
+
+def sham_sensitivity_sentence(table: pd.DataFrame) -> str:
+    """One sentence on how the Bayesian answer moves across the priors.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`matstats.ladder_bayes.sham_sensitivity`.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from matstats.ladder_bayes import sham_sensitivity
+    >>> "heterogeneity priors" in sham_sensitivity_sentence(sham_sensitivity([0.75], sei=[0.33]))
+    True
+    """
+    p = table["prob_beats_sham"]
+    lo, hi = table.loc[p.idxmin()], table.loc[p.idxmax()]
+    width = (table["ci_high"] - table["ci_low"]).groupby(table["tau_prior"]).mean()
+    return (
+        f"Across {table['tau_prior'].nunique()} heterogeneity priors and "
+        f"{table['offset_prior'].nunique()} offset priors, P(mat beats sham) ranges from "
+        f"{p.min():.0%} ({lo['tau_prior']}, {lo['offset_prior']}) to {p.max():.0%} "
+        f"({hi['tau_prior']}, {hi['offset_prior']}), and P(by >= MCID) from "
+        f"{table['prob_beats_sham_by_mcid'].min():.0%} to "
+        f"{table['prob_beats_sham_by_mcid'].max():.0%}; the heterogeneity prior moves the "
+        f"answer more than the offset prior (widest intervals with {width.idxmax()}, "
+        f"narrowest with {width.idxmin()}).")

@@ -15,8 +15,10 @@ Two-stage (Senn 2024; Araujo, Julious & Senn 2016)
        Per person, P(benefit) and P(benefit >= MCID) use the normal approximation
        N(BLUP, SE^2).
 
-    The pooling step is a plug-in (``pool=``): ``"reml"`` now; a Bayesian few-study model
-    (``matstats.bayesmeta``) can be registered in :data:`POOLERS` with the same output.
+    The pooling step is a plug-in (``pool=``, :data:`POOLERS`): ``"reml"``, or ``"bayes"``
+    (:func:`matstats.bayesmeta.bayes_meta` with a few-study heterogeneity prior,
+    :data:`matstats.literature.NOF1_TAU_PRIOR`; posterior summaries under the same keys and
+    exact per-person probabilities, see :mod:`matstats.nof1._series_bayes`).
 
 One-stage
     :func:`fit_series_lmm`: linear mixed model on the day-level data (statsmodels
@@ -38,6 +40,7 @@ from scipy import stats
 from matstats import _checks
 from matstats.literature import MCID_NRS
 from matstats.meta import meta_analysis
+from matstats.nof1._series_bayes import bayes_pooler
 from matstats.nof1._series_reml import pool_reml_knha
 
 __all__ = [
@@ -118,7 +121,7 @@ def _pool_reml(d: np.ndarray, v: np.ndarray, level: float) -> dict:
 
 #: Pooling methods of stage two: name -> function(d, v, level) returning the keys of
 #: ``_pool_reml`` (a Bayesian pooler returns posterior summaries under the same keys).
-POOLERS = {"reml": _pool_reml}
+POOLERS = {"reml": _pool_reml, "bayes": bayes_pooler()}
 
 
 def _probs(shr, shr_se, mcid: float, lower_is_better: bool):
@@ -370,8 +373,9 @@ def analyze_series(
         Minimal clinically important difference (positive), for ``prob_mcid``.
     lower_is_better : bool, default True
         Benefit = lower score on the mat (pain); False for e.g. sleep quality.
-    pool : {"reml"}, default "reml"
-        Stage-two pooling method (see :data:`POOLERS`).
+    pool : {"reml", "bayes"}, default "reml"
+        Stage-two pooling method (see :data:`POOLERS`); with ``"bayes"`` the intervals are
+        credible intervals and the person probabilities exact posterior probabilities.
 
     Returns
     -------
@@ -461,12 +465,16 @@ def _person_table(names, st, r, level, mcid, lower_is_better) -> pd.DataFrame:
     tcrit = stats.t.ppf(0.5 + level / 2.0, dfw)
     shr, shr_se = r["shrunken"], r["shrunken_se"]
     pb, pm = _probs(shr, shr_se, mcid, lower_is_better)
+    if "prob_below" in r:   # exact posterior probabilities (pool="bayes")
+        f = r["prob_below"]
+        pb, pm = ((f(0.0), f(-mcid)) if lower_is_better else (1 - f(0.0), 1 - f(mcid)))
+    ci_low, ci_high = r.get("shrunken_ci", (shr - r["crit"] * shr_se, shr + r["crit"] * shr_se))
     return pd.DataFrame({
         "person": names, "n_cycles": st["n"].astype(np.int64), "estimate": d, "se": se,
         "ci_low": d - tcrit * se, "ci_high": d + tcrit * se,
         "pval": 2.0 * stats.t.sf(np.abs(d / se), dfw),
         "shrunken": shr, "shrunken_se": shr_se,
-        "shrunken_ci_low": shr - r["crit"] * shr_se, "shrunken_ci_high": shr + r["crit"] * shr_se,
+        "shrunken_ci_low": ci_low, "shrunken_ci_high": ci_high,
         "prob_benefit": pb, "prob_mcid": pm, "weight": r["weights"],
         "verdict": person_verdicts(pb, pm),
     })
