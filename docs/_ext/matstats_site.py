@@ -36,7 +36,7 @@ from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 import matstats
-from matstats import ladder, tables
+from matstats import ladder, ladder_bayes, tables
 from matstats._cells import is_missing
 from matstats.audit import VERDICTS
 from matstats.citations import ANCHOR_PREFIX, NO_SOURCE_TEXT, bibliography, study_link_html
@@ -59,6 +59,7 @@ class SiteData:
     pooled: pd.DataFrame
     expected: pd.DataFrame
     sample_size: pd.DataFrame
+    sham: pd.DataFrame
     bib: dict = field(default_factory=dict)
 
 
@@ -79,7 +80,11 @@ def compute() -> SiteData:
                        if len(positive) else pd.DataFrame())
     else:
         expected, sample_size = pd.DataFrame(), pd.DataFrame()
-    d = SiteData(studies, claims, audit, grades, all_tables, eff, pooled, expected, sample_size)
+    open_studies = ladder_bayes.open_control_studies(eff, domains=("pain",))
+    sham = (ladder_bayes.sham_posterior(open_studies["yi"], open_studies["vi"]).to_frame()
+            if len(open_studies) else pd.DataFrame())
+    d = SiteData(studies, claims, audit, grades, all_tables, eff, pooled, expected, sample_size,
+                 sham)
     d.bib = bibliography(studies)
     return d
 
@@ -169,6 +174,12 @@ def landing_values(d: SiteData) -> dict[str, str]:
         v["exp_lo"] = fmt_num(e["expected"].min())
         v["exp_hi"] = fmt_num(e["expected"].max())
         v["n_priors_ci_zero"] = str(int(((e["ci_low"] <= 0) & (e["ci_high"] >= 0)).sum()))
+    if len(d.sham):
+        new = d.sham[d.sham["target"] == "new_trial"]
+        v["p_sham_lo"] = fmt_num(100 * new["prob_beats_sham"].min(), 0)
+        v["p_sham_hi"] = fmt_num(100 * new["prob_beats_sham"].max(), 0)
+        v["p_mcid_lo"] = fmt_num(100 * new["prob_beats_sham_by_mcid"].min(), 0)
+        v["p_mcid_hi"] = fmt_num(100 * new["prob_beats_sham_by_mcid"].max(), 0)
     if len(d.sample_size):
         s80 = d.sample_size[d.sample_size["power"] == 0.8]
         v["n80_lo"] = str(int(s80["n_per_arm"].min()))

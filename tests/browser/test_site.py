@@ -196,6 +196,11 @@ def _library_values() -> dict[str, str]:
     graded = grades[grades["grade"] != "none"]
     trials = studies[studies["device"].isin(["mat", "needle_pad"])
                      & studies["design"].isin(["rct", "crossover"])]
+    from matstats import ladder_bayes
+
+    open_studies = ladder_bayes.open_control_studies(eff, domains=("pain",))
+    post = ladder_bayes.sham_posterior(open_studies["yi"], open_studies["vi"]).to_frame()
+    new = post[post["target"] == "new_trial"]
     first = audit[(audit["verdict"] == "misattributed") & (audit["found_figure_source"] != "")].iloc[0]
     figure = claims.set_index("claim_id").loc[first["claim_id"], "claimed_figure"]
     return {
@@ -220,6 +225,10 @@ def _library_values() -> dict[str, str]:
         "n80_lo": str(int(ss["n_per_arm"].min())),
         "n80_hi": str(int(ss["n_per_arm"].max())),
         "max_trial_n": str(int(trials["n_randomized"].max())),
+        "p_sham_lo": f"{100 * new['prob_beats_sham'].min():.0f}",
+        "p_sham_hi": f"{100 * new['prob_beats_sham'].max():.0f}",
+        "p_mcid_lo": f"{100 * new['prob_beats_sham_by_mcid'].min():.0f}",
+        "p_mcid_hi": f"{100 * new['prob_beats_sham_by_mcid'].max():.0f}",
     }
 
 
