@@ -92,8 +92,17 @@ def register_cli(subparsers) -> None:
     )
     sub = p.add_subparsers(dest="nof1_command", metavar="SUBCOMMAND")
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
+    _add_plan(sub)
+    _add_analyze(sub)
+    _add_power(sub)
 
-    # plan ---------------------------------------------------------------------------------
+    from matstats.cli.series import register_series  # series imports parse_cycles from here
+
+    register_series(sub)
+
+
+def _add_plan(sub) -> None:
+    """The ``nof1 plan`` sub-command."""
     pp = sub.add_parser("plan", help="write a trial schedule as a CSV calendar")
     pp.add_argument("--cycles", type=int, required=True, help="number of cycles (mat + control)")
     pp.add_argument("--period-days", type=int, default=7, help="days per period (default 7)")
@@ -112,7 +121,9 @@ def register_cli(subparsers) -> None:
     pp.epilog = ("Plans need at least 2 cycles; fewer than 6, or a fixed order, are written "
                  "with a note on what they cannot show.")
 
-    # analyze ------------------------------------------------------------------------------
+
+def _add_analyze(sub) -> None:
+    """The ``nof1 analyze`` sub-command."""
     pa = sub.add_parser("analyze", help="analyse a filled-in diary CSV and print the verdict")
     pa.add_argument("diary", help="diary CSV: date, condition, score [, cycle, washout, ...]")
     pa.add_argument("--scale", type=float, nargs=2, default=(0.0, 10.0), metavar=("LOW", "HIGH"),
@@ -138,7 +149,9 @@ def register_cli(subparsers) -> None:
     pa.add_argument("--figure", default=None, help="also write the diary figure (PNG) here")
     pa.set_defaults(func=_param_errors(_cmd_analyze))
 
-    # power --------------------------------------------------------------------------------
+
+def _add_power(sub) -> None:
+    """The ``nof1 power`` sub-command."""
     pw = sub.add_parser("power", help="simulated power over numbers of cycles")
     pw.add_argument("--effect", type=float, nargs="+", required=True,
                     help="true mat effect(s): mat minus control in score points, negative = "
@@ -164,10 +177,6 @@ def register_cli(subparsers) -> None:
     pw.add_argument("--seed", type=int, default=None, help="seed (default: fresh randomness)")
     pw.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     pw.set_defaults(func=_param_errors(_cmd_power))
-
-    from matstats.cli.series import register_series  # series imports parse_cycles from here
-
-    register_series(sub)
 
 
 # --------------------------------------------------------------------------------------------

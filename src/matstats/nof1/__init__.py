@@ -31,6 +31,14 @@ from __future__ import annotations
 
 from matstats.nof1.analysis import METHODS, analyze_many, gls_design, simulate_and_analyze
 from matstats.nof1.calendar import build_calendar
+from matstats.nof1.calibration import (
+    bayes_calibration,
+    day_t_size_approx,
+    operating_characteristics,
+    randomization_calibration,
+    rejection_rates,
+    rejections,
+)
 from matstats.nof1.design import DESIGNS, plan_calendar, plan_notes, schedule
 from matstats.nof1.diary import DiaryResult, analyze
 from matstats.nof1.diary_io import example_diary_path, read_diary
@@ -39,17 +47,11 @@ from matstats.nof1.power import (
     PowerCurve,
     is_calibrated,
     min_pval,
-    bayes_calibration,
     cycle_difference_variance,
     cycles_needed_closed_form,
-    day_t_size_approx,
-    operating_characteristics,
     power,
     power_closed_form,
     power_curve,
-    randomization_calibration,
-    rejection_rates,
-    rejections,
 )
 from matstats.nof1.simulate import mean_profile, simulate
 from matstats.nof1.verdict import verdict_labels
@@ -90,14 +92,13 @@ __all__ = [
 
 # series of n-of-1 trials
 from matstats.nof1.series_analysis import (  # noqa: E402
-    SeriesLMMResult,
     SeriesResult,
     analyze_series,
     analyze_series_many,
-    fit_series_lmm,
 )
 from matstats.nof1.series_example import clinic_example  # noqa: E402
 from matstats.nof1.series_io import SeriesData, read_series, write_series_diaries  # noqa: E402
+from matstats.nof1.series_lmm import SeriesLMMResult, fit_series_lmm  # noqa: E402
 from matstats.nof1.series_plan import check_series_plan, plan_series  # noqa: E402
 from matstats.nof1.series_sim import SeriesSimulation, simulate_series  # noqa: E402
 

@@ -1,0 +1,85 @@
+"""Exact covariances of cycle contrasts under stationary AR(1) daily noise.
+
+The variance of the mean cycle difference (methods notes section A5) and the covariance of
+the per-cycle first-minus-second-period differences, shared by the closed-form power
+(:mod:`matstats.nof1.power`) and the calibration checks (:mod:`matstats.nof1.calibration`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import signal
+
+from matstats.nof1.design import _validate_schedule, schedule
+from matstats.nof1.simulate import _check_params
+
+__all__ = ["cycle_difference_variance"]
+
+
+def cycle_difference_variance(sched, *, sd: float = 1.2, rho: float = 0.4) -> float:
+    """Exact variance of the mean cycle difference under stationary AR(1) noise.
+
+    d_bar = (1/n) sum_j (mean of mat period_j - mean of control period_j), over
+    non-washout days, is a linear form c'e of the daily noise e with
+    Cov(e_s, e_t) = sd^2 rho^|s - t|; the variance is c' Sigma c, computed over
+    the whole series (so correlations between cycles are included). This is
+    the methods-notes section A5 calculation.
+
+    Returns
+    -------
+    float
+        Var(d_bar) in squared rating points.
+    """
+    info = _validate_schedule(sched)
+    p = _check_params(effect=0, sd=sd, rho=rho, trend=0, expectation=0, expectation_half_life=None,
+                      carryover=0, carryover_half_life=None, missing=0, mnar=0, mean=0)
+    c = _contrast(info)
+    return float(_quad_ar1(c[:, None], p["sd"], p["rho"])[0])
+
+
+def _contrast(info: dict) -> np.ndarray:
+    kept = ~info["washout"]
+    n_cyc = info["cycles"].size
+    c = np.zeros(info["n_days"])
+    for j in range(n_cyc):
+        for is_mat, sign in ((True, 1.0), (False, -1.0)):
+            sel = kept & (info["cycle_index"] == j) & (info["mat"] == is_mat)
+            k = sel.sum()
+            if k == 0:
+                raise ValueError(f"cycle {j + 1} has no non-washout {'mat' if is_mat else 'control'} day")
+            c[sel] = sign / (n_cyc * k)
+    return c
+
+
+def _quad_ar1(C: np.ndarray, sd: float, rho: float) -> np.ndarray:
+    """diag(C' Sigma C) for Sigma_st = sd^2 rho^|s-t|; C has shape (T, k).
+
+    Sigma C is computed in O(T) with two first-order filters:
+    (Sigma c)_t = sd^2 (f_t + b_t - c_t), f_t = c_t + rho f_{t-1}, b_t = c_t + rho b_{t+1}.
+    """
+    if rho == 0:
+        return (sd * sd) * np.einsum("tk,tk->k", C, C)
+    f = signal.lfilter([1.0], [1.0, -rho], C, axis=0)
+    b = signal.lfilter([1.0], [1.0, -rho], C[::-1], axis=0)[::-1]
+    return (sd * sd) * np.einsum("tk,tk->k", C, f + b - C)
+
+
+def _first_minus_second_cov(cycles, period_days, washout_days, sd, rho) -> np.ndarray:
+    """Exact covariance (cycles x cycles) of F_j = first-period mean - second-period mean
+    of the non-washout days of cycle j under stationary AR(1) noise."""
+    base = schedule(cycles, period_days=period_days, washout_days=washout_days, design="abab")
+    info = _validate_schedule(base)
+    kept = ~info["washout"]
+    F = np.zeros((info["n_days"], cycles))
+    k = period_days - washout_days
+    for j in range(cycles):
+        F[kept & (info["cycle_index"] == j) & info["mat"], j] = 1.0 / k
+        F[kept & (info["cycle_index"] == j) & ~info["mat"], j] = -1.0 / k
+    if rho == 0:
+        SF = (sd**2) * F
+    else:
+        fw = signal.lfilter([1.0], [1.0, -rho], F, axis=0)
+        bw = signal.lfilter([1.0], [1.0, -rho], F[::-1], axis=0)[::-1]
+        SF = (sd**2) * (fw + bw - F)
+    return F.T @ SF
+
