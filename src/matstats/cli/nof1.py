@@ -30,6 +30,7 @@ import pandas as pd
 
 from matstats._errors import DataError
 from matstats.cli._paths import output_file
+from matstats.literature import NOF1_DEFAULTS as _D
 from matstats.plots import save_png  # cheap: the plot modules load on first use
 
 __all__ = ["register_cli", "parse_cycles"]
@@ -105,7 +106,8 @@ def _add_plan(sub) -> None:
     """The ``nof1 plan`` sub-command."""
     pp = sub.add_parser("plan", help="write a trial schedule as a CSV calendar")
     pp.add_argument("--cycles", type=int, required=True, help="number of cycles (mat + control)")
-    pp.add_argument("--period-days", type=int, default=7, help="days per period (default 7)")
+    pp.add_argument("--period-days", type=int, default=_D["period_days"],
+                    help=f"days per period (default {_D['period_days']})")
     pp.add_argument("--washout-days", type=int, default=1,
                     help="days at the start of each period not analysed (default 1)")
     pp.add_argument("--design", default="paired_random",
@@ -128,7 +130,7 @@ def _add_analyze(sub) -> None:
     pa.add_argument("diary", help="diary CSV: date, condition, score [, cycle, washout, ...]")
     pa.add_argument("--scale", type=float, nargs=2, default=(0.0, 10.0), metavar=("LOW", "HIGH"),
                     help="score scale (default 0 10)")
-    pa.add_argument("--mcid", type=float, default=2.0,
+    pa.add_argument("--mcid", type=float, default=_D["mcid"],
                     help="smallest difference that matters, in score points (default 2)")
     pa.add_argument("--comparator", choices=("no_mat", "sham"), default="no_mat",
                     help="what the control periods were: no mat (unblinded) or a blunt sham mat")
@@ -158,11 +160,14 @@ def _add_power(sub) -> None:
                     "less pain on the mat, e.g. -1 -2")
     pw.add_argument("--cycles", type=parse_cycles, default=parse_cycles("2-12"),
                     help="cycle counts: 2-12, 4,6,8 or 6 (default 2-12)")
-    pw.add_argument("--period-days", type=int, default=7, help="days per period (default 7)")
+    pw.add_argument("--period-days", type=int, default=_D["period_days"],
+                    help=f"days per period (default {_D['period_days']})")
     pw.add_argument("--washout-days", type=int, default=1,
                     help="days at the start of each period not analysed (default 1)")
-    pw.add_argument("--sd", type=float, default=1.2, help="within-person SD (default 1.2)")
-    pw.add_argument("--rho", type=float, default=0.4, help="lag-1 autocorrelation (default 0.4)")
+    pw.add_argument("--sd", type=float, default=_D["sd"],
+                    help=f"within-person SD in points (default {_D['sd']:g})")
+    pw.add_argument("--rho", type=float, default=_D["rho"],
+                    help=f"lag-1 autocorrelation (default {_D['rho']:g})")
     pw.add_argument("--method", nargs="+", default=["cycle_t", "bayes", "randomization"],
                     choices=("cycle_t", "gls_ar1", "randomization", "bayes", "day_t"),
                     help="analysis method(s) (default cycle_t bayes randomization); day_t is "

@@ -13,7 +13,7 @@ import math
 import pandas as pd
 
 from matstats import _checks
-from matstats.literature import NOF1_EXPECTATION_BIAS
+from matstats.literature import MCID_NRS, NOF1_EXPECTATION_BIAS
 from matstats.nof1.verdict import COMPARATORS, benefit_scale, verdict_label, verdict_labels
 
 __all__ = ["diary_summary", "make_verdict", "method_table", "verdict_text", "fmt_num",
@@ -179,7 +179,7 @@ def make_verdict(
     ci_high: float,
     *,
     n_cycles: int,
-    mcid: float = 2.0,
+    mcid: float = MCID_NRS,
     lower_is_better: bool = True,
     comparator: str = "no_mat",
     prob_benefit: float = math.nan,

@@ -10,13 +10,14 @@ from __future__ import annotations
 import numpy as np
 from scipy import signal
 
+from matstats.literature import NOF1_DEFAULTS
 from matstats.nof1.design import _validate_schedule, schedule
 from matstats.nof1.simulate import _check_params
 
 __all__ = ["cycle_difference_variance"]
 
 
-def cycle_difference_variance(sched, *, sd: float = 1.2, rho: float = 0.4) -> float:
+def cycle_difference_variance(sched, *, sd: float = NOF1_DEFAULTS["sd"], rho: float = NOF1_DEFAULTS["rho"]) -> float:
     """Exact variance of the mean cycle difference under stationary AR(1) noise.
 
     d_bar = (1/n) sum_j (mean of mat period_j - mean of control period_j), over

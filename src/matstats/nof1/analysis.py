@@ -14,6 +14,7 @@ import itertools
 
 import numpy as np
 import pandas as pd
+from matstats.literature import MCID_NRS, NOF1_DEFAULTS, NOF1_EFFECT_PRIOR
 from matstats import _checks
 from matstats.nof1._bayes import posterior
 from matstats.nof1._reml import GlsAr1
@@ -289,8 +290,8 @@ def analyze_many(
     *,
     methods=("cycle_t", "gls_ar1", "randomization", "bayes", "day_t"),
     prior_mean: float = 0.0,
-    prior_sd: float = 2.0,
-    mcid: float = 2.0,
+    prior_sd: float = NOF1_EFFECT_PRIOR.sd,
+    mcid: float = MCID_NRS,
     max_exact_cycles: int = 12,
     n_permutations: int = 9999,
     rng=None,
@@ -445,8 +446,8 @@ def simulate_and_analyze(
     n_trials: int,
     *,
     effect: float,
-    sd: float = 1.2,
-    rho: float = 0.4,
+    sd: float = NOF1_DEFAULTS["sd"],
+    rho: float = NOF1_DEFAULTS["rho"],
     trend: float = 0.0,
     expectation: float = 0.0,
     expectation_half_life: float | None = None,
@@ -458,8 +459,8 @@ def simulate_and_analyze(
     rating_scale: bool = False,
     methods=("cycle_t", "gls_ar1", "randomization", "bayes", "day_t"),
     prior_mean: float = 0.0,
-    prior_sd: float = 2.0,
-    mcid: float = 2.0,
+    prior_sd: float = NOF1_EFFECT_PRIOR.sd,
+    mcid: float = MCID_NRS,
     max_exact_cycles: int = 12,
     n_permutations: int = 9999,
     rng=None,

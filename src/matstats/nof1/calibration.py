@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from matstats.literature import NOF1_DEFAULTS, NOF1_EFFECT_PRIOR
 from matstats import _checks
 from matstats.nof1._cycle_cov import _first_minus_second_cov, cycle_difference_variance
 from matstats.nof1.analysis import METHODS, _check_methods, simulate_and_analyze
@@ -273,9 +274,9 @@ def bayes_calibration(
     n_effect: int = 64_000,
     period_days: int = 7,
     washout_days: int = 1,
-    sd: float = 1.2,
+    sd: float = NOF1_DEFAULTS["sd"],
     prior_mean: float = 0.0,
-    prior_sd: float = 2.0,
+    prior_sd: float = NOF1_EFFECT_PRIOR.sd,
     alpha: float = 0.05,
     rng=None,
 ) -> pd.DataFrame:

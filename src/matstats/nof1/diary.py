@@ -21,7 +21,7 @@ from scipy import stats
 from matstats import _checks
 from matstats._deprecation import moved_function, moved_method, renamed
 from matstats._errors import DataError
-from matstats.literature import NOF1_EFFECT_PRIOR
+from matstats.literature import MCID_NRS, NOF1_EFFECT_PRIOR
 from matstats.nof1.analysis import analyze_many
 from matstats.nof1.calendar import build_calendar as _build_calendar
 from matstats.nof1.calendar import check_scores_vary
@@ -410,7 +410,7 @@ def analyze(
     diary: str | Path | pd.DataFrame,
     *,
     scale: tuple[float, float] = (0.0, 10.0),
-    mcid: float = 2.0,
+    mcid: float = MCID_NRS,
     comparator: str = "no_mat",
     washout_days: int = 1,
     period_days: int | None = None,

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from matstats.literature import NOF1_DEFAULTS
 from matstats import _checks
 from matstats.nof1._cycle_cov import _first_minus_second_cov, cycle_difference_variance
 from matstats.nof1.analysis import _check_methods, simulate_and_analyze
@@ -103,8 +104,8 @@ def power_closed_form(
     cycles: int,
     period_days: int = 7,
     washout_days: int = 1,
-    sd: float = 1.2,
-    rho: float = 0.4,
+    sd: float = NOF1_DEFAULTS["sd"],
+    rho: float = NOF1_DEFAULTS["rho"],
     alpha: float = 0.05,
     design: str = "paired_random",
 ) -> float:
@@ -153,8 +154,8 @@ def cycles_needed_closed_form(
     target: float = 0.8,
     period_days: int = 7,
     washout_days: int = 1,
-    sd: float = 1.2,
-    rho: float = 0.4,
+    sd: float = NOF1_DEFAULTS["sd"],
+    rho: float = NOF1_DEFAULTS["rho"],
     alpha: float = 0.05,
     design: str = "paired_random",
     max_cycles: int = 100,
@@ -204,8 +205,8 @@ def power(
     cycles: int,
     period_days: int = 7,
     washout_days: int = 1,
-    sd: float = 1.2,
-    rho: float = 0.4,
+    sd: float = NOF1_DEFAULTS["sd"],
+    rho: float = NOF1_DEFAULTS["rho"],
     method: str = "cycle_t",
     alpha: float = 0.05,
     n_sims: int = 10000,
@@ -309,8 +310,8 @@ def power_curve(
     target: float = 0.8,
     period_days: int = 7,
     washout_days: int = 1,
-    sd: float = 1.2,
-    rho: float = 0.4,
+    sd: float = NOF1_DEFAULTS["sd"],
+    rho: float = NOF1_DEFAULTS["rho"],
     alpha: float = 0.05,
     n_sims: int = 2000,
     rng=None,

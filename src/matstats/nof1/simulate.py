@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from matstats.literature import NOF1_DEFAULTS
 from matstats import _checks
 from matstats.nof1.design import _validate_schedule
 
@@ -69,7 +70,7 @@ def _check_params(
     return p
 
 
-def check_settings(*, effect: float = 0.0, sd: float = 1.2, rho: float = 0.4,
+def check_settings(*, effect: float = 0.0, sd: float = NOF1_DEFAULTS["sd"], rho: float = NOF1_DEFAULTS["rho"],
                    **scenario) -> dict:
     """Validate simulation settings (the parameters of :func:`simulate` after the schedule)
     without simulating: a caller can refuse bad settings before any output or progress bar."""
@@ -203,8 +204,8 @@ def simulate(
     n_trials: int,
     *,
     effect: float,
-    sd: float = 1.2,
-    rho: float = 0.4,
+    sd: float = NOF1_DEFAULTS["sd"],
+    rho: float = NOF1_DEFAULTS["rho"],
     trend: float = 0.0,
     expectation: float = 0.0,
     expectation_half_life: float | None = None,

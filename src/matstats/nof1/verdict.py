@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from matstats.literature import MCID_NRS
 from matstats import _checks
 
 __all__ = ["COMPARATORS", "VERDICT_LABELS", "benefit_scale", "verdict_label", "verdict_labels"]
@@ -52,7 +53,7 @@ def benefit_scale(estimate: float, ci_low: float, ci_high: float,
     return sign * estimate, lo, hi
 
 
-def verdict_label(estimate: float, ci_low: float, ci_high: float, *, mcid: float = 2.0,
+def verdict_label(estimate: float, ci_low: float, ci_high: float, *, mcid: float = MCID_NRS,
                   lower_is_better: bool = True) -> str:
     """Verdict label from an estimate and its 95% interval (the interval form of
     :func:`verdict_labels`; :func:`matstats.nof1.analyze` applies it to the ``bayes`` posterior median
