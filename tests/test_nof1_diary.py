@@ -3,8 +3,8 @@ words in matstats.narrative.nof1 (the ``matstats nof1`` CLI is in test_cli_nof1.
 
 References used below are independent of matstats' own code: scipy's one-sample and
 two-sample t tests, statsmodels GLSAR, the closed-form conjugate normal posterior
-(methods-notes.md section A4.4), the exact sign-flip distribution counted by hand, and the
-Bang blinding-index worked example (methods-notes.md section B6).
+(the methods researcher's worked formula), the exact sign-flip distribution counted by hand, and the
+Bang blinding-index worked example (Bang et al. 2004: 60/20/20 gives 0.40).
 """
 
 from __future__ import annotations
@@ -475,7 +475,7 @@ def test_verdict_caveats():
 
 
 def test_deprecated_diary_blinding_index_matches_sensitivity():
-    # methods-notes.md B6: 60 correct, 20 incorrect, 20 don't know -> BI = 0.40; the old
+    # Bang et al. 2004 worked example: 60 correct, 20 incorrect, 20 don't know -> BI = 0.40; the old
     # per-arm function now delegates to matstats.sensitivity.blinding_index (table form)
     from matstats.nof1 import diary
     from matstats.sensitivity import blinding_index

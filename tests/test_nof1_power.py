@@ -1,5 +1,5 @@
-"""Tests for matstats.nof1 power: the closed form against the methods-notes table
-(section A5, computed independently by the methods researcher), simulated power
+"""Tests for matstats.nof1 power: the closed form against the planning table computed
+independently by the project's methods researcher (values copied below as the reference), simulated power
 against the noncentral t, and parameter checks."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from scipy import stats
 
 from matstats import nof1
 
-# methods-notes section A5: cycles needed for 80% power (two-sided alpha 0.05, sd 1.2),
+# The methods researcher's planning table: cycles needed for 80% power (two-sided alpha 0.05, sd 1.2),
 # AR(1) noise, exact variance of the mean cycle difference, noncentral t with n - 1 df.
 # The table reproduces with a fixed mat-first order in every cycle ("abab").
 A5 = {

@@ -24,7 +24,7 @@ def cycle_difference_variance(sched, *, sd: float = NOF1_DEFAULTS["sd"], rho: fl
     non-washout days, is a linear form c'e of the daily noise e with
     Cov(e_s, e_t) = sd^2 rho^|s - t|; the variance is c' Sigma c, computed over
     the whole series (so correlations between cycles are included). This is
-    the methods-notes section A5 calculation.
+    the closed-form power calculation of the n-of-1 planning table.
 
     Returns
     -------

@@ -249,7 +249,7 @@ def simulate(
     expectation : float, default 0.0
         Expectation (placebo) bias added on mat days when the comparator is not
         a credible sham, same sign convention as ``effect`` (use -0.5 for an
-        apparent 0.5-point benefit, the methods-notes default).
+        apparent 0.5-point benefit, ``literature.NOF1_EXPECTATION_BIAS``).
     expectation_half_life : float or None, default None
         Half-life of the expectation bias in cycles; None = constant.
     carryover : float, default 0.0
