@@ -46,7 +46,8 @@ LAYERS = {
     "matstats.meta": 3, "matstats.bayesmeta": 3, "matstats._bayesmeta_quad": 3,
     "matstats._bayesmeta_priors": 3,
     # 4. analyses and routing
-    "matstats.ladder": 4, "matstats.ladder_bayes": 4, "matstats.audit": 4, "matstats.audit_rules": 4,
+    "matstats.ladder": 4, "matstats.ladder_bayes": 4, "matstats.trial_size": 4,
+    "matstats.audit": 4, "matstats.audit_rules": 4,
     "matstats.audit_context": 4, "matstats.audit_trace": 4, "matstats.routing": 4,
     "matstats.sensitivity": 4,
     "matstats.nof1": 4,

@@ -1,0 +1,140 @@
+"""Sample size of a future two-arm mat-vs-sham trial (exact noncentral-t power).
+
+:func:`sham_trial_sample_size` gives the smallest n per arm whose exact power reaches a
+target; :func:`sample_size_for_expected` applies it to each expected effect of
+:func:`matstats.ladder.sham_offset`. Both are re-exported by :mod:`matstats.ladder`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from matstats import _checks
+
+__all__ = ["sham_trial_sample_size", "sample_size_for_expected"]
+
+
+
+def _power_two_sample(d: float, n: int, alpha: float) -> float:
+    # exact power of the two-sided two-sample t-test, n per arm, noncentral t
+    df = 2 * n - 2
+    nc = d * math.sqrt(n / 2.0)
+    tcrit = stats.t.isf(alpha / 2, df)
+    return float(stats.nct.sf(tcrit, df, nc) + stats.nct.cdf(-tcrit, df, nc))
+
+
+def sham_trial_sample_size(
+    effect: float | Sequence[float],
+    power: float | Sequence[float] = (0.8, 0.9),
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """Per-arm n for a two-arm parallel mat-vs-sham trial (two-sided t-test, equal arms).
+
+    The smallest n per arm whose exact power (noncentral t) reaches ``power``. The normal
+    approximation ``2 (z_{1-alpha/2} + z_power)^2 / d^2`` is given alongside.
+
+    Parameters
+    ----------
+    effect : float or sequence of float
+        Expected SMD against sham (must be > 0; the sign is the mat-better direction).
+    power : float or sequence of float
+        Target power(s), each in (0, 1).
+    alpha : float
+        Two-sided significance level.
+
+    Returns
+    -------
+    DataFrame
+        One row per (effect, power): ``effect``, ``power``, ``alpha``, ``n_per_arm``,
+        ``n_total``, ``achieved_power``, ``n_per_arm_normal`` (normal approximation,
+        rounded up).
+
+    Examples
+    --------
+    >>> sham_trial_sample_size(0.5, power=0.8)["n_per_arm"].item()  # Cohen (1988): 64
+    64
+    """
+    ds = np.atleast_1d(np.asarray(effect, dtype=float))
+    powers = np.atleast_1d(np.asarray(power, dtype=float))
+    if ds.size == 0 or powers.size == 0:
+        raise ValueError("effect and power must not be empty")
+    alpha = _checks.alpha(alpha)
+    if np.any(~np.isfinite(ds)) or np.any(ds <= 0):
+        raise ValueError(
+            "effect must be finite and > 0 (no finite trial detects an effect <= 0), "
+            f"got {ds.tolist()}"
+        )
+    if np.any(~((powers > alpha) & (powers < 1))):
+        raise ValueError(f"power must be in (alpha, 1), got {powers.tolist()}")
+    rows = []
+    za = stats.norm.isf(alpha / 2)
+    for d in ds:
+        for pw in powers:
+            n_norm = 2 * (za + stats.norm.ppf(pw)) ** 2 / d**2
+            # start just below the normal approximation (the t-test always needs at least it)
+            n = max(2, int(math.floor(n_norm)))
+            while n > 2 and _power_two_sample(d, n - 1, alpha) >= pw:
+                n -= 1
+            while _power_two_sample(d, n, alpha) < pw:
+                n += 1
+                if n > 10_000_000:
+                    raise ValueError(f"effect {d} too small: more than 1e7 per arm needed")
+            rows.append({
+                "effect": float(d), "power": float(pw), "alpha": float(alpha), "n_per_arm": n,
+                "n_total": 2 * n, "achieved_power": _power_two_sample(d, n, alpha),
+                "n_per_arm_normal": int(math.ceil(n_norm)),
+            })
+    return pd.DataFrame(rows)
+
+
+def sample_size_for_expected(
+    expected: pd.DataFrame,
+    power: float | Sequence[float] = (0.8, 0.9),
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """:func:`sham_trial_sample_size` at each prior's expected mat-vs-sham effect.
+
+    Priors whose expected effect is <= 0 get no sample size (NaN) and a note, since no
+    finite trial is powered for an effect of zero or below.
+
+    Parameters
+    ----------
+    expected : DataFrame
+        Output of :func:`sham_offset` (columns ``prior`` and ``expected``).
+    power, alpha
+        As in :func:`sham_trial_sample_size`.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``prior``, ``effect``, ``power``, ``alpha``, ``n_per_arm``, ``n_total``,
+        ``achieved_power``, ``n_per_arm_normal``, ``note`` ('' or why no size is given).
+
+    Examples
+    --------
+    >>> expected = pd.DataFrame({"prior": ["a"], "expected": [0.5]})
+    >>> sample_size_for_expected(expected, power=0.8)["n_per_arm"].item()
+    64
+    """
+    cols = ["prior", "effect", "power", "alpha", "n_per_arm", "n_total", "achieved_power",
+            "n_per_arm_normal", "note"]
+    parts = []
+    for _, r in expected.iterrows():
+        eff = float(r["expected"])
+        if eff > 0:
+            ss = sham_trial_sample_size(eff, power=power, alpha=alpha)
+            ss.insert(0, "prior", r["prior"])
+            ss["note"] = ""
+        else:
+            pw = np.atleast_1d(np.asarray(power, dtype=float))
+            ss = pd.DataFrame({"prior": r["prior"], "effect": eff, "power": pw, "alpha": alpha,
+                               "n_per_arm": np.nan, "n_total": np.nan, "achieved_power": np.nan,
+                               "n_per_arm_normal": np.nan,
+                               "note": "expected effect <= 0: no trial size can be given"})
+        parts.append(ss[cols])
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
