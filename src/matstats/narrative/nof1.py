@@ -13,11 +13,11 @@ import math
 import pandas as pd
 
 from matstats import _checks
-from matstats.literature import MCID_NRS, NOF1_EXPECTATION_BIAS
+from matstats.literature import MCID_NRS, NOF1_DEFAULTS, NOF1_EXPECTATION_BIAS, NOF1_SOURCES
 from matstats.nof1.verdict import COMPARATORS, benefit_scale, verdict_label, verdict_labels
 
-__all__ = ["diary_summary", "make_verdict", "method_table", "verdict_text", "fmt_num",
-           "fmt_pval"]
+__all__ = ["defaults_sentence", "diary_summary", "make_verdict", "method_table", "verdict_text",
+           "fmt_num", "fmt_pval"]
 
 
 def fmt_num(x: float, decimals: int = 1) -> str:
@@ -367,3 +367,28 @@ def diary_summary(result) -> str:
                   result.blinding.to_string(index=False, float_format=lambda v: f"{v:.2f}")]
     parts += ["", "Verdict: " + verdict_text(result)]
     return "\n".join(parts)
+
+
+def defaults_sentence() -> str:
+    """The default settings of a personal trial as a Markdown list, each with its source.
+
+    Every number comes from :data:`matstats.literature.NOF1_DEFAULTS` and
+    :data:`matstats.literature.NOF1_EXPECTATION_BIAS`, so the text follows the library.
+
+    Examples
+    --------
+    >>> "7-day periods" in defaults_sentence()
+    True
+    """
+    d, src = NOF1_DEFAULTS, NOF1_SOURCES
+    items = [
+        (f"{d['period_days']}-day periods, the first {d['washout_days']} day(s) of each not "
+         "analysed (washout)", src["period_days"]),
+        (f"within-person day-to-day SD {d['sd']:g} points on a 0-10 pain scale", src["sd"]),
+        (f"day-to-day (lag-1) autocorrelation {d['rho']:g}", src["rho"]),
+        (f"minimal clinically important difference (MCID) {d['mcid']:g} points", src["mcid"]),
+        (f"expectation bias {NOF1_EXPECTATION_BIAS.mean:g} points when the comparator is "
+         '"no mat" instead of a sham mat', NOF1_EXPECTATION_BIAS.source),
+    ]
+    lines = [f"- {what}. *Source:* {source}." for what, source in items]
+    return "Default settings (`matstats.literature.NOF1_DEFAULTS`):\n\n" + "\n".join(lines)
