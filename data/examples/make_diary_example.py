@@ -24,11 +24,11 @@ SEED = 20260105
 START = date(2026, 1, 5)  # a Monday
 PARAMS = dict(
     effect=-1.0,  # true mat effect, points on the 0-10 pain scale (our choice; below the MCID of 2)
-    sd=1.2,  # within-person day-to-day SD (methods notes: Page 2022)
-    rho=0.4,  # lag-1 autocorrelation (methods notes default [assumption])
-    expectation=-0.5,  # unblinded no-mat comparator: expectation bias (methods notes default)
+    sd=1.2,  # within-person day-to-day SD (literature.NOF1_DEFAULTS: Page 2022)
+    rho=0.4,  # lag-1 autocorrelation (literature.NOF1_DEFAULTS [assumption])
+    expectation=-0.5,  # unblinded no-mat comparator: expectation bias (literature.NOF1_EXPECTATION_BIAS)
     missing=0.05,  # 5% of days not rated, completely at random
-    mean=5.5,  # mean pain on comparator days (methods notes: CLBP trial baselines)
+    mean=5.5,  # mean pain on comparator days (an assumption: typical chronic-pain trial baselines)
     rating_scale=True,  # whole numbers clipped to 0-10, as a person would record them
 )
 

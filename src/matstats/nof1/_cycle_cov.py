@@ -1,6 +1,6 @@
 """Exact covariances of cycle contrasts under stationary AR(1) daily noise.
 
-The variance of the mean cycle difference (methods notes section A5) and the covariance of
+The variance of the mean cycle difference (the closed-form planning calculation) and the covariance of
 the per-cycle first-minus-second-period differences, shared by the closed-form power
 (:mod:`matstats.nof1.power`) and the calibration checks (:mod:`matstats.nof1.calibration`).
 """

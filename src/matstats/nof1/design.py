@@ -229,8 +229,8 @@ def plan_notes(cycles: int, design: str = "paired_random", *, alpha: float = 0.0
                      f"{2.0 / 2**cycles:.3g}, so it can never reach {a:g}; {need} cycles are "
                      "needed for that.")
     if cycles < 3:
-        notes.append(f"{cycles} cycles give a very wide interval; plan at least 3 (methods notes: "
-                     "4-6 for a 2-point effect).")
+        notes.append(f"{cycles} cycles give a very wide interval; plan at least 3 (the closed-form "
+                     "power table: 4-6 for a 2-point effect).")
     return notes
 
 

@@ -438,7 +438,7 @@ def analyze(
         What the control periods were; ``"no_mat"`` adds the unblinded-comparator caveat.
     washout_days : int, default 1
         Days at the start of each period dropped from the analyses when the diary has no
-        ``washout`` column (methods notes: 1).
+        ``washout`` column (``literature.NOF1_DEFAULTS``).
     period_days : int, optional
         Period length, only used without a ``cycle`` column (see
         :func:`matstats.nof1.build_calendar`).

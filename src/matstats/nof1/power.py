@@ -109,7 +109,7 @@ def power_closed_form(
     alpha: float = 0.05,
     design: str = "paired_random",
 ) -> float:
-    """Noncentral-t power of the ``cycle_t`` analysis (methods notes section A5).
+    """Noncentral-t power of the ``cycle_t`` analysis (closed form).
 
     Power = P(|T| > t_{1-alpha/2, n-1}) with T ~ noncentral t(n - 1, ncp),
     ncp = |effect| / sqrt(Var(d_bar)) and Var(d_bar) exact under AR(1)

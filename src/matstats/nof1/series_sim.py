@@ -278,7 +278,7 @@ def simulate_series(
     tau : float, default 0.0
         SD of the person treatment effects (treatment-by-person interaction), points.
     between_sd : float, default ``literature.NRS_SD`` (2.2)
-        SD of the person means (methods notes: 2.0-2.2 points).
+        SD of the person means (``literature.NRS_SD``).
     sd, rho, period_days, washout_days, design, trend, expectation, expectation_half_life,
     carryover, carryover_half_life, missing, mnar, mean, rating_scale
         As in :func:`matstats.nof1.simulate` and :func:`matstats.nof1.schedule`; ``mnar``

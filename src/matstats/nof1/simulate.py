@@ -220,7 +220,7 @@ def simulate(
 ) -> np.ndarray:
     """Simulate daily ratings for many replicate trials of one schedule.
 
-    Model (methods notes section A3), for day t = 0, 1, ... with mat indicator
+    Model, for day t = 0, 1, ... with mat indicator
     X_t and 0-based cycle c(t)::
 
         Y_t = mean + trend * t + effect * X_t
@@ -241,7 +241,7 @@ def simulate(
     effect : float
         True mat effect in rating points on mat days (negative = less pain).
     sd : float, default 1.2
-        Marginal within-person SD of the daily noise (methods notes: 1.2 on 0-10 pain).
+        Marginal within-person SD of the daily noise (``literature.NOF1_DEFAULTS``).
     rho : float, default 0.4
         Lag-1 autocorrelation of the daily noise, in (-1, 1).
     trend : float, default 0.0
@@ -264,7 +264,7 @@ def simulate(
         point the (latent) rating lies above ``mean``; ``missing`` is then the
         probability at the mean level.
     mean : float, default 5.5
-        Person's mean rating on comparator days at day 0 (methods notes: 5.5).
+        Person's mean rating on comparator days at day 0 (an assumption: mid-scale pain).
     rating_scale : bool, default False
         Round to integers and clip to the 0-10 rating scale.
     rng : None, int or numpy.random.Generator
