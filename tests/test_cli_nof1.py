@@ -103,7 +103,7 @@ def test_cli_power_bad_cycles(main, capsys):
 )
 def test_cli_bad_parameters_exit_2(main, capsys, argv):
     assert main(argv) == 2
-    assert "matstats nof1: error:" in capsys.readouterr().err
+    assert "matstats: error:" in capsys.readouterr().err
 
 
 def test_cli_nof1_without_subcommand_prints_help(main, capsys):

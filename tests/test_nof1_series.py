@@ -336,9 +336,9 @@ def test_cli_plan_then_analyze_a_folder_of_templates(tmp_path, capsys):
     assert "Verdict:" in text and "P05" in text and fig.exists()
 
 
-def test_cli_bad_input_is_one_line_exit_2(tmp_path, capsys):
+def test_cli_bad_input_is_one_line_nonzero_exit(tmp_path, capsys):
     (tmp_path / "A.csv").write_text("date,condition,score\n2026-01-01,mat,x\n")
-    assert _cli(["nof1", "series", "analyze", str(tmp_path)]) == 2
+    assert _cli(["nof1", "series", "analyze", str(tmp_path)]) == 1  # a data fault, as elsewhere
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "A.csv" in err and "line 2" in err
     assert _cli(["nof1", "series", "plan", "--persons", "1", "--cycles", "4", "--effect",

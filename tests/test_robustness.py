@@ -297,3 +297,17 @@ def test_regression_to_the_mean_far_tail():
 def test_simulate_huge_effect_refused():
     with pytest.raises(ValueError, match="effect must lie in"):
         nof1.simulate(SCHED, 2, effect=1e308, rng=1)
+
+
+def test_cli_main_prints_any_fault_on_one_line(monkeypatch, capsys):
+    # the one-line rule lives in cli.main, not in each command: a multi-line message is joined
+    from matstats import cli as mcli
+
+    def boom(args):
+        raise ValueError("first line\n  second line")
+
+    parser = mcli.build_parser()
+    monkeypatch.setattr(mcli, "build_parser", lambda: parser)
+    parser.set_defaults(func=boom)
+    assert mcli.main([]) == 2
+    assert capsys.readouterr().err == "matstats: error: first line second line\n"

@@ -51,19 +51,21 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except DataError as exc:
-        print(f"matstats: data error: {exc}", file=sys.stderr)
-        return 1
+        return _fail(f"data error: {exc}", 1)
     except (ValueError, OverflowError) as exc:  # a bad parameter or value
-        print(f"matstats: error: {exc}", file=sys.stderr)
-        return 2
+        return _fail(f"error: {exc}", 2)
     except MemoryError:
-        print("matstats: error: not enough memory for this request; ask for less "
-              "(fewer cycles, simulations or draws)", file=sys.stderr)
-        return 1
+        return _fail("error: not enough memory for this request; ask for less "
+                     "(fewer cycles, simulations or draws)", 1)
     except OSError as exc:  # paths, permissions, existing files, full disks
         where = f": {exc.filename}" if getattr(exc, "filename", None) else ""
-        print(f"matstats: error: {exc.strerror or exc}{where}", file=sys.stderr)
-        return 1
+        return _fail(f"error: {exc.strerror or exc}{where}", 1)
+
+
+def _fail(message: str, code: int) -> int:
+    """Print ``matstats: <message>`` as exactly one line on standard error; return ``code``."""
+    print("matstats: " + " ".join(message.split()), file=sys.stderr)
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -28,7 +28,6 @@ from datetime import date
 
 import pandas as pd
 
-from matstats._errors import DataError
 from matstats.cli._paths import output_file
 from matstats.literature import NOF1_DEFAULTS as _D
 from matstats.plots import save_png  # cheap: the plot modules load on first use
@@ -58,30 +57,11 @@ def parse_cycles(text: str) -> list[int]:
     return sorted(out)
 
 
-def _iso_date(text: str) -> date:
+def iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
-
-
-def _param_errors(func):
-    """Report a bad parameter (plain ValueError) as a usage error, exit code 2.
-
-    A :class:`matstats.DataError` (a fault in an input file) propagates to
-    :func:`matstats.cli.main`, which prints it and exits 1.
-    """
-
-    def run(args) -> int:
-        try:
-            return func(args)
-        except DataError:
-            raise
-        except ValueError as exc:
-            print(f"matstats nof1: error: {exc}", file=sys.stderr)
-            return 2
-
-    return run
 
 
 def register_cli(subparsers) -> None:
@@ -115,11 +95,11 @@ def _add_plan(sub) -> None:
                     help="order within cycles (default paired_random: a coin per cycle)")
     pp.add_argument("--seed", type=int, default=None,
                     help="seed for the random order (default: fresh randomness)")
-    pp.add_argument("--start-date", type=_iso_date, default=None,
+    pp.add_argument("--start-date", type=iso_date, default=None,
                     help="date of day 1, YYYY-MM-DD (default: today)")
     pp.add_argument("--out", default="-", help="output CSV path (default: standard output)")
     pp.add_argument("--figure", default=None, help="also write a calendar figure (PNG) here")
-    pp.set_defaults(func=_param_errors(_cmd_plan))
+    pp.set_defaults(func=_cmd_plan)
     pp.epilog = ("Plans need at least 2 cycles; fewer than 6, or a fixed order, are written "
                  "with a note on what they cannot show.")
 
@@ -149,7 +129,7 @@ def _add_analyze(sub) -> None:
                     help="cycles the trial was planned to have (default: the cycles in the "
                     "diary); fewer rated cycles make the verdict provisional")
     pa.add_argument("--figure", default=None, help="also write the diary figure (PNG) here")
-    pa.set_defaults(func=_param_errors(_cmd_analyze))
+    pa.set_defaults(func=_cmd_analyze)
 
 
 def _add_power(sub) -> None:
@@ -181,7 +161,7 @@ def _add_power(sub) -> None:
                     help="power to reach for the cycles-needed line (default 0.8)")
     pw.add_argument("--seed", type=int, default=None, help="seed (default: fresh randomness)")
     pw.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
-    pw.set_defaults(func=_param_errors(_cmd_power))
+    pw.set_defaults(func=_cmd_power)
 
 
 # --------------------------------------------------------------------------------------------

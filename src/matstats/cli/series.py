@@ -12,45 +12,23 @@ Commands (added to the ``nof1`` sub-parsers by :func:`register_series`)
     Prints the group result, the per-person table with verdicts, the exclusions and the group
     verdict; ``--lmm`` adds the one-stage mixed model.
 
-Bad input (a data fault or a bad parameter) prints one line ``matstats nof1 series: error:
-...`` on standard error and exits with code 2.
+Bad input prints one line on standard error through :func:`matstats.cli.main`: a data fault
+exits 1, a bad parameter 2.
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
 
-from matstats._errors import DataError
-from matstats.cli.nof1 import parse_cycles
+from matstats.cli.nof1 import iso_date, parse_cycles
 from matstats.literature import NOF1_DEFAULTS as _D
 from matstats.literature import NRS_SD
 from matstats.plots import save_png
 
 __all__ = ["register_series", "series_templates"]
-
-
-def _iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
-
-
-def _one_line_errors(func):
-    def run(args) -> int:
-        try:
-            return func(args)
-        except (DataError, ValueError) as exc:
-            msg = " ".join(str(exc).split())
-            print(f"matstats nof1 series: error: {msg}", file=sys.stderr)
-            return 2
-
-    return run
 
 
 def register_series(nof1_subparsers) -> None:
@@ -92,10 +70,10 @@ def register_series(nof1_subparsers) -> None:
                     help="seed for --check and the templates' orders (default: fresh randomness)")
     pp.add_argument("--out-dir", default=None,
                     help="write one diary template per person here (first persons/cycles)")
-    pp.add_argument("--start-date", type=_iso_date, default=None,
+    pp.add_argument("--start-date", type=iso_date, default=None,
                     help="date of day 1 of the templates (default: today)")
     pp.add_argument("--figure", default=None, help="write the power plot (PNG) here")
-    pp.set_defaults(func=_one_line_errors(_cmd_plan))
+    pp.set_defaults(func=_cmd_plan)
 
     pa = sub.add_parser("analyze", help="analyse a folder of diaries or a long CSV")
     pa.add_argument("path", help="folder of diary CSVs (one per person) or a CSV with 'person'")
@@ -114,7 +92,7 @@ def register_series(nof1_subparsers) -> None:
     pa.add_argument("--lmm", action="store_true",
                     help="also fit the one-stage linear mixed model")
     pa.add_argument("--figure", default=None, help="write the forest plot (PNG) here")
-    pa.set_defaults(func=_one_line_errors(_cmd_analyze))
+    pa.set_defaults(func=_cmd_analyze)
 
 
 def series_templates(persons: int, cycles: int, *, period_days: int = 7,
