@@ -36,7 +36,7 @@ LAYER_NAMES = ("foundations", "data", "study effects", "meta", "analyses and rou
 LAYERS = {
     # 0. foundations
     "matstats._errors": 0, "matstats._checks": 0, "matstats._cells": 0,
-    "matstats._deprecation": 0, "matstats._columns": 0, "matstats._bundled": 0,
+    "matstats._columns": 0, "matstats._bundled": 0,
     "matstats._csvfile": 0, "matstats.vocab": 0, "matstats.literature": 0,
     # 1. data
     "matstats.data_io": 1, "matstats.citations": 1,
@@ -59,18 +59,7 @@ LAYERS = {
 
 #: Deprecated shims that name a higher layer in a string, resolved only when the old name is
 #: used: (module, referenced module) -> the release that removes them. Keep this short.
-TEMPORARY_EXCEPTIONS = {
-    # ladder.ladder_conclusion / effect_labels -> narrative.ladder
-    ("matstats.ladder", "matstats.narrative.ladder"): "0.2.0",
-    # routing.sensitivity_for_studies / _claims -> narrative.sensitivity
-    ("matstats.routing", "matstats.narrative.sensitivity"): "0.2.0",
-    # sensitivity.sensitivity_for_studies / _claims (older aliases) -> narrative.sensitivity
-    ("matstats.sensitivity", "matstats.narrative.sensitivity"): "0.2.0",
-    # DiaryResult.verdict / .summary(), nof1.diary.make_verdict -> narrative.nof1
-    ("matstats.nof1.diary", "matstats.narrative.nof1"): "0.2.0",
-    # DiaryResult.figure() -> plots.nof1.plot_diary
-    ("matstats.nof1.diary", "matstats.plots.nof1"): "0.2.0",
-}
+TEMPORARY_EXCEPTIONS: dict[tuple[str, str], str] = {}
 
 _DOTTED = re.compile(r"matstats(\.[A-Za-z_][A-Za-z0-9_]*)+")
 

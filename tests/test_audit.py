@@ -293,8 +293,6 @@ def test_helpers():
     assert figure_percentages("P<0.001") == []
     assert split_list("a; b;;c") == ("a", "b", "c")
     assert split_list(float("nan")) == ()
-    with pytest.warns(DeprecationWarning, match="split_list"):
-        assert audit.split_ids("a; b") == ["a", "b"]
 
 
 @pytest.mark.parametrize("dash", ["\u2013", "\u2014", "-", " to "])
@@ -492,11 +490,6 @@ def test_trace_figure_of_a_claim_without_linked_study(real_audit):
     tr = trace_figure(81, claims_df, matstats.load_studies())
     assert "claim" in set(tr["stage"])
     assert trace_claim("T1.2", claims_df, matstats.load_studies())["match"].dtype == bool
-
-
-def test_moved_trace_names_warn():
-    with pytest.warns(DeprecationWarning, match="audit_trace"):
-        assert audit.trace_figure is trace_figure
 
 
 # ----------------------------------------------------------------- issue 9: the new rules, constructed

@@ -142,8 +142,6 @@ def test_hedges_j_close_to_approximation():
         assert E.hedges_correction(m) == pytest.approx(1 - 3 / (4 * m - 1), abs=0.05 / m**2)
     with pytest.raises(ValueError):
         E.hedges_correction(1)
-    with pytest.warns(DeprecationWarning, match="hedges_j"):
-        assert L.hedges_j(10) == E.hedges_correction(10)
 
 
 def test_unknown_direction_is_excluded_not_guessed():
@@ -333,8 +331,6 @@ def test_sham_offset_bad_parameters():
         L.sham_offset(0.5, 0.3, priors=[])
     with pytest.raises(ValueError):
         L.sham_offset(0.5, 0.3, priors=[literature.Prior("x", "normal", (0.1, 0.1), "r", "s")])
-    with pytest.warns(DeprecationWarning), pytest.raises(ValueError):
-        L.OffsetPrior("x", "product", 0.1, 0.1, "s", "b")
 
 
 # --- sample size --------------------------------------------------------------------------
@@ -551,24 +547,6 @@ def test_exclusions_carry_codes_from_the_rule_table():
     table = S.exclusion_rules_table()
     assert table["code"].tolist() == codes and table["code"].is_unique
     assert set(table["stage"]) == {"row", "route"}
-
-
-def test_old_names_warn_and_still_work():
-    df = _frame(_row(n_treatment=20, n_control=20, p_value=0.021, p_relation="="))
-    new = S.study_effect_sizes(df)
-    pd.testing.assert_frame_equal(L.mat_effect_sizes(df).effects, new.effects)
-    with pytest.warns(DeprecationWarning, match="sig_alpha"):
-        old = L.mat_effect_sizes(df, sig_alpha=0.05)
-    pd.testing.assert_frame_equal(old.effects, new.effects)
-    for name, target in [("CONTROL_CLASS", "CONTROL_RUNG"), ("OFFSET_PRIORS", "OFFSET_PRIORS"),
-                         ("ladder_conclusion", "ladder_conclusion")]:
-        with pytest.warns(DeprecationWarning, match=target):
-            getattr(L, name)
-    with pytest.warns(DeprecationWarning):
-        p = L.OffsetPrior("x", "ratio", 0.3, 0.1, "s", "b")
-    assert (p.unit, p.mean, p.sd, p.basis) == ("share", 0.3, 0.1, "b")
-    with pytest.raises(AttributeError):
-        L.no_such_name  # noqa: B018
 
 
 # --- issue 9: consequences of the data corrections -----------------------------------------

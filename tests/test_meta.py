@@ -34,12 +34,6 @@ def test_public_names_are_exported():
     assert isinstance(meta_analysis(Y, V), MetaFit)
 
 
-def test_metaresult_is_a_deprecated_alias_of_metafit():
-    with pytest.warns(DeprecationWarning, match="MetaFit"):
-        from matstats.meta import MetaResult
-    assert MetaResult is MetaFit
-
-
 def test_fixed_effect_closed_form():
     # inverse-variance weighted mean and SE 1/sqrt(sum w)
     w = 1 / V
@@ -385,8 +379,3 @@ def test_follow_up_methods_check_k_and_options():
         meta_analysis(Y, V, slab=["a"])
 
 
-def test_top_level_metaresult_warns_and_is_metafit(monkeypatch):
-    monkeypatch.delitem(vars(matstats), "MetaResult", raising=False)  # no cached lazy name
-    with pytest.warns(DeprecationWarning, match="MetaFit"):
-        alias = matstats.MetaResult
-    assert alias is MetaFit

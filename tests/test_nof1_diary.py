@@ -477,19 +477,10 @@ def test_verdict_caveats():
 def test_deprecated_diary_blinding_index_matches_sensitivity():
     # Bang et al. 2004 worked example: 60 correct, 20 incorrect, 20 don't know -> BI = 0.40; the old
     # per-arm function now delegates to matstats.sensitivity.blinding_index (table form)
-    from matstats.nof1 import diary
     from matstats.sensitivity import blinding_index
 
     table = blinding_index([[60, 20], [20, 60], [20, 20]], "bang")
     assert table.loc[0, "estimate"] == pytest.approx(0.40, abs=1e-12)
-    with pytest.warns(DeprecationWarning, match="sensitivity.blinding_index"):
-        assert diary.blinding_index(60, 20, 20) == table.loc[0, "estimate"]
-    with pytest.warns(DeprecationWarning):
-        assert diary.blinding_index(0, 10, 0) == pytest.approx(-1.0)
-    with pytest.warns(DeprecationWarning):
-        assert math.isnan(diary.blinding_index(0, 0, 0))
-    with pytest.warns(DeprecationWarning), pytest.raises(ValueError):
-        diary.blinding_index(-1, 2, 3)
 
 
 def test_blinding_summary_from_guesses():
@@ -526,17 +517,6 @@ def test_plot_diary_draws_on_given_axes(constructed_result):
         assert len(axes[1].containers[0]) == len(constructed_result.cycles)  # a bar per cycle
     finally:
         plt.close(fig)
-
-
-def test_deprecated_figure_and_legacy_plot_diary_warn(constructed_result):
-    with pytest.warns(DeprecationWarning, match="plot_diary"):
-        fig = constructed_result.figure(figsize=(8, 6))
-    plt.close(fig)
-    r = constructed_result
-    with pytest.warns(DeprecationWarning, match="DiaryResult"):
-        fig = plot_diary(r.days, r.periods, r.cycles, estimate=-2.0, figsize=(8, 6))
-    assert len(fig.axes) == 2
-    plt.close(fig)
 
 
 def test_example_diary_is_analysable():

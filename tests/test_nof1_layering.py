@@ -64,39 +64,11 @@ def test_domain_modules_have_no_register_cli():
     assert not hasattr(matstats.tables, "register_cli")
 
 
-@pytest.mark.parametrize("name", ["read_diary", "build_calendar", "example_diary_path"])
-def test_moved_diary_names_warn_and_still_work(name):
-    from matstats import nof1
-    from matstats.nof1 import diary
-
-    old = getattr(diary, name)
-    with pytest.warns(DeprecationWarning, match=f"matstats.nof1.{name}"):
-        if name == "example_diary_path":
-            assert old() == nof1.example_diary_path()
-        elif name == "read_diary":
-            assert len(old(nof1.example_diary_path())) == 79 + 5
-        else:
-            entries = nof1.read_diary(nof1.example_diary_path())
-            assert old(entries).equals(nof1.build_calendar(entries))
-
-
-def test_deprecated_make_verdict_maps_old_keywords():
-    from matstats.narrative.nof1 import make_verdict
-    from matstats.nof1 import diary
-
-    new = make_verdict(-1.0, -3.0, 1.0, n_cycles=4, pval_day_t=0.01, pval_cycle_t=0.2)
-    with pytest.warns(DeprecationWarning, match="narrative.nof1.make_verdict"):
-        old = diary.make_verdict(-1.0, -3.0, 1.0, n_cycles=4, p_day_t=0.01, p_cycle_t=0.2)
-    assert old == new and "day-by-day t test gives p = 0.010" in new[1]
-
-
 def test_unblinded_bias_comes_from_literature():
     from matstats.literature import NOF1_EXPECTATION_BIAS
     from matstats.narrative.nof1 import make_verdict
-    from matstats.nof1 import diary
 
-    with pytest.warns(DeprecationWarning, match="NOF1_EXPECTATION_BIAS"):
-        assert diary.UNBLINDED_BIAS_POINTS == NOF1_EXPECTATION_BIAS.mean == 0.5
+    assert NOF1_EXPECTATION_BIAS.mean == 0.5
     # benefit 1.0 (0.4 to 1.6): a 0.5-point bias explains the lower end of the interval
     _, text = make_verdict(-1.0, -1.6, -0.4, n_cycles=6)
     assert "about 0.5 point" in text and "would explain the lower end" in text
@@ -121,16 +93,3 @@ def test_diary_blinding_uses_the_sensitivity_index():
     assert only_mat["mat"] == 1.0 and math.isnan(only_mat["control"])
 
 
-@pytest.mark.parametrize("old,call,new", [
-    ("verdict", lambda r: r.verdict, "verdict_text"),
-    ("summary", lambda r: r.summary(), "diary_summary"),
-])
-def test_diary_result_words_moved_to_the_narrative_layer(old, call, new):
-    from matstats import nof1
-    from matstats.narrative import nof1 as words
-
-    res = nof1.analyze(nof1.example_diary_path())
-    with pytest.warns(DeprecationWarning, match=f"DiaryResult.{old}.*narrative.nof1.{new}"):
-        got = call(res)
-    assert got == getattr(words, new)(res)
-    assert words.diary_summary(res).endswith("Verdict: " + words.verdict_text(res))

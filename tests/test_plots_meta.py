@@ -171,14 +171,3 @@ def test_every_plot_draws_on_a_given_ax(name):
     assert ax1.has_data() and not ax0.has_data()
 
 
-@pytest.mark.parametrize("old,new", [("forest_plot", "plot_forest"),
-                                     ("funnel_plot", "plot_funnel"),
-                                     ("ladder_plot", "plot_ladder")])
-def test_old_plot_names_warn_and_still_work(old, new):
-    ladder = pd.DataFrame({"series": ["obs"], "kind": ["observed"], "position": [0],
-                           "rung": ["sham"], "estimate": [0.2], "ci_low": [-0.1],
-                           "ci_high": [0.5]})
-    arg = {"forest_plot": _fit(), "funnel_plot": _fit(), "ladder_plot": ladder}[old]
-    with pytest.warns(DeprecationWarning, match=new):
-        fig = getattr(pm, old)(arg)
-    assert len(fig.axes) == 1

@@ -184,14 +184,14 @@ def test_drift_smd_on_an_outcome_without_direction_is_not_guessed():
 
 
 def test_drift_ladder_and_router_agree_on_a_reported_smd():
-    from matstats import ladder
+    from matstats import study_effects
 
     row = _base(study_id="rct", design="rct", control="waitlist", comparison="between_groups",
                 outcome_domain="pain", outcome_measure="vas_pain", estimate=-1.11,
                 estimate_type="smd", ci_low=-1.61, ci_high=-0.61, n_treatment=30,
                 n_control=30, evidence_status="verified", n_status="reported",
                 population="x", industry_link="none", year=2020, citation="x")
-    lad = ladder.mat_effect_sizes(_frame([row])).effects
+    lad = study_effects.study_effect_sizes(_frame([row])).effects
     assert float(lad["yi"].iloc[0]) == pytest.approx(routing.reported_smd_effect(row)["yi"])
 
 
@@ -261,8 +261,3 @@ def test_words_are_the_routes_written_out():
     assert full.equals(words.study_texts(routes))
 
 
-@pytest.mark.parametrize("name", ["sensitivity_for_studies", "sensitivity_for_claims"])
-def test_old_routing_names_warn_and_resolve_to_the_narrative_layer(name):
-    with pytest.warns(DeprecationWarning, match=f"narrative.sensitivity.{name}"):
-        old = getattr(routing, name)
-    assert old is getattr(words, name)

@@ -485,38 +485,15 @@ def test_blinding_index_one_arm_counts_match_the_table_form():
         sens.blinding_index([0, 0, 0])
 
 
-def test_level_replaces_conf_level_with_a_warning():
+def test_level_sets_the_interval_width():
     new = sens.blinding_index([[60, 20], [20, 60], [20, 20]], level=0.9)
-    with pytest.warns(DeprecationWarning, match="level"):
-        old = sens.blinding_index([[60, 20], [20, 60], [20, 20]], conf_level=0.9)
-    pd.testing.assert_frame_equal(new, old)
     z90 = stats.norm.ppf(0.95)
     assert new.loc[0, "ci_high"] == pytest.approx(0.4 + z90 * new.loc[0, "se"])
-    with pytest.warns(DeprecationWarning):
-        sb = sens.survey_bounds(responders=123, respondents=126, conf_level=0.9)
-    assert sb.ci_low == pytest.approx(sens.survey_bounds(responders=123, respondents=126,
-                                                         level=0.9).ci_low)
+    # Clopper-Pearson 90% for 123/126: the 5% lower tail of Beta(123, 4)
+    sb = sens.survey_bounds(responders=123, respondents=126, level=0.9)
+    assert sb.ci_low == pytest.approx(stats.beta.ppf(0.05, 123, 4), rel=1e-9)
     with pytest.raises(ValueError, match="level"):
         sens.blinding_index([[60, 20], [20, 60], [20, 20]], level=1.5)
-
-
-@pytest.mark.parametrize("old,module,new", [
-    ("default_priors", "matstats.literature", "sensitivity_priors"),
-    ("Prior", "matstats.literature", "Prior"),
-    ("MCID_NRS", "matstats.literature", "MCID_NRS"),
-    ("NRS_SD", "matstats.literature", "NRS_SD"),
-    ("placebo_responder_rates", "matstats.literature", "placebo_responder_rates"),
-    ("sensitivity_for_studies", "matstats.narrative.sensitivity", "sensitivity_for_studies"),
-    ("sensitivity_for_claims", "matstats.narrative.sensitivity", "sensitivity_for_claims"),
-    ("study_decompositions", "matstats.routing", "study_decompositions"),
-    ("bias_adjusted_mat_effects", "matstats.routing", "bias_adjusted_mat_effects"),
-])
-def test_moved_names_warn_and_point_to_their_new_home(old, module, new):
-    import importlib
-
-    with pytest.warns(DeprecationWarning, match=new):
-        got = getattr(sens, old)
-    assert got is getattr(importlib.import_module(module), new)
 
 
 def test_bad_rng_and_keyword_values_name_the_parameter():

@@ -36,7 +36,7 @@ from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 import matstats
-from matstats import ladder, ladder_bayes, tables
+from matstats import ladder, ladder_bayes, study_effects, tables
 from matstats._cells import is_missing
 from matstats.audit import VERDICTS
 from matstats.citations import ANCHOR_PREFIX, NO_SOURCE_TEXT, bibliography, study_link_html
@@ -70,7 +70,7 @@ def compute() -> SiteData:
     audit = matstats.audit_claims(claims, studies)
     grades = tables.grade_studies(studies)
     all_tables = tables.all_tables(claims, studies)
-    eff = ladder.mat_effect_sizes(studies)
+    eff = study_effects.study_effect_sizes(studies)
     pooled = ladder.pooled_by_control(eff, domains=("pain",))
     open_row = pooled.set_index(["device_group", "control_class"]).loc[("mat", "no_treatment")]
     if int(open_row["k"]) > 0:

@@ -22,7 +22,6 @@ _LAZY = {
     "escalc": "matstats.effects",
     "meta_analysis": "matstats.meta",
     "MetaFit": "matstats.meta",
-    "MetaResult": "matstats.meta",  # deprecated alias of MetaFit (warns)
     "egger_test": "matstats.meta",
     "trim_and_fill": "matstats.meta",
     "subgroup_analysis": "matstats.meta",

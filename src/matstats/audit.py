@@ -25,7 +25,6 @@ from functools import partial
 import pandas as pd
 
 from matstats import _cells
-from matstats._deprecation import moved, renamed
 from matstats.audit_context import (  # noqa: F401  (re-exported: the context's public names)
     ClaimContext,
     build_context,
@@ -205,16 +204,3 @@ def load_defaults(claims, studies):
     if claims is None:
         claims = load_claims(studies=studies)
     return claims, studies
-
-
-# --------------------------------------------------------------------------- old names
-def _split_ids(value: object) -> list[str]:
-    return list(_cells.split_list(value))
-
-
-split_ids = renamed("matstats.audit.split_ids", _split_ids, "matstats.data_io.split_list")
-__getattr__ = moved(__name__, {
-    "trace_claim": ("matstats.audit_trace", "trace_claim"),
-    "trace_figure": ("matstats.audit_trace", "trace_figure"),
-    "DEMONYMS": ("matstats.audit_trace", "DEMONYMS"),
-})

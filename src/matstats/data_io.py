@@ -10,8 +10,6 @@ our own rules.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import os
 import re

@@ -20,7 +20,6 @@ The plain-language summary is built by :mod:`matstats.narrative.ladder`.
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -28,7 +27,6 @@ import pandas as pd
 from scipy import stats
 
 from matstats import _checks, literature
-from matstats._deprecation import moved, renamed
 from matstats.literature import Prior
 from matstats.effects import hedges_correction
 from matstats.meta import egger_test, meta_analysis, trim_and_fill
@@ -47,7 +45,6 @@ __all__ = [
     "inference_rows",
     "ladder_table",
     "manual_acupressure_points",
-    "mat_effect_sizes",
     "offset_priors_frame",
     "pooled_by_control",
     "sample_size_for_expected",
@@ -55,28 +52,6 @@ __all__ = [
     "sham_offset",
     "sham_trial_sample_size",
 ]
-
-_UNSET = object()
-
-
-def mat_effect_sizes(studies: pd.DataFrame | None = None, *, sig_alpha=_UNSET,
-                     **kwargs) -> MatEffects:
-    """Effect sizes of the mat study rows: :func:`matstats.study_effects.study_effect_sizes`.
-
-    Kept under this name for the callers of the ladder; ``sig_alpha`` is the old spelling of
-    ``alpha`` and warns (DeprecationWarning).
-
-    Examples
-    --------
-    >>> mat_effect_sizes().effects["method"].iloc[0]
-    'from_p_equal_arms'
-    """
-    if sig_alpha is not _UNSET:
-        warnings.warn("mat_effect_sizes(sig_alpha=...) is deprecated; use alpha=...",
-                      DeprecationWarning, stacklevel=2)
-        kwargs["alpha"] = sig_alpha
-    return study_effect_sizes(studies, **kwargs)
-
 
 def inference_rows(effects: pd.DataFrame | MatEffects) -> pd.DataFrame:
     """The effect rows whose result is our reading of the source, not its statement.
@@ -314,13 +289,6 @@ def offset_priors_frame(priors: Sequence[Prior] | None = None) -> pd.DataFrame:
           "source": p.source, "se_basis": p.basis} for p in priors],
         columns=["name", "form", "mean", "se", "source", "se_basis"],
     )
-
-
-def _offset_prior(name: str, form: str, mean: float, se: float, source: str,
-                  se_basis: str) -> Prior:
-    unit = {v: k for k, v in OFFSET_FORMS.items()}
-    _checks.one_of("form", form, unit)
-    return Prior(name, "normal", (mean, se), unit[form], source, se_basis)
 
 
 def _expected_normal(open_effect: float, open_se: float, pr: Prior) -> tuple[float, float]:
@@ -564,20 +532,3 @@ def funnel_diagnostics(
             "too little power to mean anything" if k < min_k else f"k = {k}"
         )
     return pd.DataFrame([rec])
-
-
-# ----------------------------------------------------------------------------------------
-# old names, one release with a DeprecationWarning
-# ----------------------------------------------------------------------------------------
-
-OffsetPrior = renamed("matstats.ladder.OffsetPrior", _offset_prior, "matstats.literature.Prior")
-hedges_j = renamed("matstats.ladder.hedges_j", hedges_correction)
-
-__getattr__ = moved(__name__, {
-    "CONTROL_CLASS": ("matstats.vocab", "CONTROL_RUNG"),
-    "MAT_DEVICES": ("matstats.vocab", "MAT_DEVICES"),
-    "SEPARATE_DEVICES": ("matstats.vocab", "SEPARATE_DEVICES"),
-    "OFFSET_PRIORS": ("matstats.literature", "OFFSET_PRIORS"),
-    "ladder_conclusion": ("matstats.narrative.ladder", "ladder_conclusion"),
-    "effect_labels": ("matstats.narrative.ladder", "effect_labels"),
-})

@@ -39,7 +39,6 @@ import pandas as pd
 from scipy import stats
 
 from matstats import _cells, _checks, vocab
-from matstats._deprecation import moved
 from matstats.ladder import pooled_by_control
 from matstats.literature import (
     MCID_SD_OTHER,
@@ -633,11 +632,3 @@ def bias_adjusted_mat_effects(
         f.insert(0, "prior_name", name)
         frames.append(f)
     return pd.concat(frames, ignore_index=True)
-
-
-# ------------------------------------------------------------------------ moved names
-#: The tables in words moved to the narrative layer (kept here for one release).
-__getattr__ = moved("matstats.routing", {
-    "sensitivity_for_studies": ("matstats.narrative.sensitivity", "sensitivity_for_studies"),
-    "sensitivity_for_claims": ("matstats.narrative.sensitivity", "sensitivity_for_claims"),
-})

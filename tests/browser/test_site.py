@@ -175,7 +175,7 @@ def test_bibliography_lists_every_study(visits, bib):
 def _library_values() -> dict[str, str]:
     """The landing page's numbers computed here from the library, independently of the site code."""
     import matstats
-    from matstats import ladder, tables
+    from matstats import ladder, study_effects, tables
 
     studies, claims = matstats.load_studies(), matstats.load_claims()
     audit = matstats.audit_claims(claims, studies)
@@ -186,7 +186,7 @@ def _library_values() -> dict[str, str]:
     unchecked = ("not_found", "unverified")
     assert set(counts.index) <= {"supported", "concedes_no_evidence", *wrong, *unchecked}, \
         f"a verdict the landing page does not count: {sorted(counts.index)}"
-    eff = ladder.mat_effect_sizes(studies)
+    eff = study_effects.study_effect_sizes(studies)
     pooled = ladder.pooled_by_control(eff, domains=("pain",))
     mat = pooled[pooled["device_group"] == "mat"].set_index("control_class")
     o = mat.loc["no_treatment"]

@@ -13,13 +13,10 @@ Modules: ``_estimators`` (GLS, tau2 estimators, Q-profile), ``fit`` (:class:`Met
 :func:`meta_analysis` and the function forms), ``bias`` (Egger, trim-and-fill),
 ``subsets`` (subgroups, leave-one-out). Formulas follow Viechtbauer (2005, J Educ Behav
 Stat 30:261-293; 2010, J Stat Softw 36(3)) and the metafor documentation.
-
-``MetaResult`` is the deprecated old name of :class:`MetaFit`.
 """
 
 from __future__ import annotations
 
-import warnings
 
 from matstats.meta._estimators import METHODS, TESTS
 from matstats.meta.bias import EggerResult, TrimFillResult
@@ -46,11 +43,3 @@ __all__ = [
     "METHODS",
     "TESTS",
 ]
-
-
-def __getattr__(name: str):
-    if name == "MetaResult":
-        warnings.warn("matstats.meta.MetaResult is deprecated and will be removed in the next "
-                      "release; use matstats.meta.MetaFit", DeprecationWarning, stacklevel=2)
-        return MetaFit
-    raise AttributeError(f"module 'matstats.meta' has no attribute {name!r}")

@@ -10,16 +10,13 @@ the figure :func:`matstats.plots.nof1.plot_diary`.
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from scipy import stats
 
 from matstats import _checks
-from matstats._deprecation import moved_function, moved_method, renamed
 from matstats._errors import DataError
 from matstats.literature import MCID_NRS, NOF1_EFFECT_PRIOR
 from matstats.nof1.analysis import analyze_many
@@ -324,14 +321,6 @@ class DiaryResult:
             bang_bi_mat=bi_mat,
         )
 
-    # Words and figures live in the presentation layer; these old spellings resolve there
-    # lazily, with a DeprecationWarning, for one release.
-    verdict = moved_method("DiaryResult.verdict", "matstats.narrative.nof1.verdict_text",
-                           as_property=True)
-    summary = moved_method("DiaryResult.summary()", "matstats.narrative.nof1.diary_summary",
-                           use="matstats.narrative.nof1.diary_summary(result)")
-    figure = moved_method("DiaryResult.figure()", "matstats.plots.nof1.plot_diary",
-                          use="matstats.plots.nof1.plot_diary(result)")
 
 
 def _method_rows(row: pd.Series, *, mcid: float, prior_sd: float,
@@ -547,52 +536,3 @@ def analyze(
         min_pval_randomization=2.0 / 2**n_cyc if n_cyc <= max_exact_cycles else math.nan,
         design=design, planned_cycles=planned_cycles,
     )
-
-
-# --------------------------------------------------------------------------------------------
-# names that moved (kept for one release)
-# --------------------------------------------------------------------------------------------
-
-_MOVED = {
-    "read_diary": renamed("matstats.nof1.diary.read_diary", _read_diary,
-                          "matstats.nof1.read_diary"),
-    "build_calendar": renamed("matstats.nof1.diary.build_calendar", _build_calendar,
-                              "matstats.nof1.build_calendar"),
-}
-_make_verdict_moved = moved_function(
-    "matstats.nof1.diary.make_verdict", "matstats.narrative.nof1.make_verdict",
-    keywords={"p_randomization": "pval_randomization",
-              "min_p_randomization": "min_pval_randomization",
-              "p_day_t": "pval_day_t", "p_cycle_t": "pval_cycle_t"})
-
-
-def _blinding_index_moved(correct: int, incorrect: int, dont_know: int) -> float:
-    """Deprecated: use :func:`matstats.sensitivity.blinding_index` (table form)."""
-    warnings.warn("matstats.nof1.diary.blinding_index is deprecated and will be removed in the "
-                  "next release; use matstats.sensitivity.blinding_index(table, 'bang')",
-                  DeprecationWarning, stacklevel=2)
-    for v in (correct, incorrect, dont_know):
-        _checks.integer("counts", v, 0)
-    return _bang_by_arm({"mat": (correct, incorrect, dont_know), "control": (0, 0, 0)})["mat"]
-
-
-def __getattr__(name: str):
-    if name in _MOVED:
-        return _MOVED[name]
-    if name == "make_verdict":
-        return _make_verdict_moved
-    if name == "blinding_index":
-        return _blinding_index_moved
-    if name == "example_diary_path":
-        from matstats.nof1.diary_io import example_diary_path
-
-        return renamed("matstats.nof1.diary.example_diary_path", example_diary_path,
-                       "matstats.nof1.example_diary_path")
-    if name == "UNBLINDED_BIAS_POINTS":
-        warnings.warn("UNBLINDED_BIAS_POINTS is deprecated; use "
-                      "matstats.literature.NOF1_EXPECTATION_BIAS.mean", DeprecationWarning,
-                      stacklevel=2)
-        from matstats.literature import NOF1_EXPECTATION_BIAS
-
-        return NOF1_EXPECTATION_BIAS.mean
-    raise AttributeError(f"module 'matstats.nof1.diary' has no attribute {name!r}")

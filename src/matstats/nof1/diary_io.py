@@ -26,7 +26,6 @@ and the value.
 
 from __future__ import annotations
 
-import csv
 import math
 import re
 from collections.abc import Callable

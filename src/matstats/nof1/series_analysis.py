@@ -227,7 +227,7 @@ class SeriesResult:
         Group verdict.
     level, mcid, lower_is_better, pool : settings used.
     model : object
-        The stage-two fit (``MetaResult`` for ``pool="reml"``).
+        The stage-two fit (``MetaFit`` for ``pool="reml"``).
     """
 
     estimate: float

@@ -2,9 +2,7 @@
 
 Each function takes numbers computed elsewhere (a :class:`matstats.meta.MetaFit`, its
 follow-ups, or the tables of ``matstats.ladder``), draws on a new figure of explicit size
-(or on a given ``Axes``) and returns the Figure. ``forest_plot``, ``funnel_plot`` and
-``ladder_plot`` are the deprecated old names of :func:`plot_forest`, :func:`plot_funnel`
-and :func:`plot_ladder`.
+(or on a given ``Axes``) and returns the Figure.
 """
 
 from __future__ import annotations
@@ -19,7 +17,6 @@ from matplotlib.patches import Polygon
 from scipy import stats
 
 from matstats import _checks
-from matstats._deprecation import renamed
 from matstats.meta import meta_analysis
 
 __all__ = ["plot_forest", "plot_funnel", "plot_ladder"]
@@ -428,6 +425,3 @@ def plot_ladder(
     return fig
 
 
-forest_plot = renamed("matstats.plots.meta.forest_plot", plot_forest)
-funnel_plot = renamed("matstats.plots.meta.funnel_plot", plot_funnel)
-ladder_plot = renamed("matstats.plots.meta.ladder_plot", plot_ladder)

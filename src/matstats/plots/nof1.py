@@ -6,7 +6,6 @@ Axes passed as ``ax=`` or on a new figure with an explicit size, and return the 
 
 from __future__ import annotations
 
-import warnings
 from datetime import date, timedelta
 
 import matplotlib.pyplot as plt
@@ -27,11 +26,10 @@ def _axes(ax, figsize):
 
 def plot_diary(
     result,
-    *legacy,
+    *,
     ax=None,
     title: str | None = None,
     figsize: tuple[float, float] = (10.0, 7.0),
-    **legacy_kw,
 ):
     """Daily scores shaded by condition with period means, and the per-cycle differences.
 
@@ -40,9 +38,7 @@ def plot_diary(
     result : matstats.nof1.diary.DiaryResult
         Output of :func:`matstats.nof1.analyze`: its calendar (``days``), ``periods`` and
         ``cycles`` are drawn, with the verdict's (``bayes``) estimate and 95% interval, the MCID on
-        the benefit side and the score scale as y-limits. (The former call
-        ``plot_diary(days, periods, cycles, estimate=..., ...)`` still works for one release,
-        with a DeprecationWarning.)
+        the benefit side and the score scale as y-limits.
     ax : pair of matplotlib Axes, optional
         ``(top, bottom)`` Axes for the daily scores and the cycle differences; default: a new
         figure with the two panels stacked.
@@ -64,12 +60,6 @@ def plot_diary(
     2
     >>> plt.close(fig)
     """
-    if isinstance(result, pd.DataFrame):
-        return _plot_diary_legacy(result, *legacy, ax=ax, title=title, figsize=figsize,
-                                  **legacy_kw)
-    if legacy or legacy_kw:
-        raise TypeError("plot_diary(result, *, ax=None, title=None, figsize=...) takes a "
-                        "DiaryResult; got extra arguments")
     p = result.primary
     return _draw_diary(
         result.days, result.periods, result.cycles, estimate=float(p["estimate"]),
@@ -77,13 +67,6 @@ def plot_diary(
         lower_is_better=result.lower_is_better, scale=result.scale, title=title,
         figsize=figsize, ax=ax,
     )
-
-
-def _plot_diary_legacy(days, periods, cycles, **kw):
-    warnings.warn("plot_diary(days, periods, cycles, ...) is deprecated and will be removed in "
-                  "the next release; pass the DiaryResult: plot_diary(result, ax=...)",
-                  DeprecationWarning, stacklevel=3)
-    return _draw_diary(days, periods, cycles, **kw)
 
 
 def _draw_diary(days, periods, cycles, *, estimate=float("nan"), ci_low=float("nan"),

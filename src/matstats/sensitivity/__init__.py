@@ -33,8 +33,6 @@ Conventions
 
 from __future__ import annotations
 
-import importlib
-import warnings
 
 from matstats.sensitivity.bias import bias_adjust, bias_adjusted_effect
 from matstats.sensitivity.blinding import blinding_index
@@ -64,33 +62,3 @@ __all__ = [
     "survey_bounds",
     "binomial_ci",
 ]
-
-#: Names that moved out of this package: old name -> (module, new name). They keep working
-#: for one release with a DeprecationWarning.
-_MOVED = {
-    "Prior": ("matstats.literature", "Prior"),
-    "default_priors": ("matstats.literature", "sensitivity_priors"),
-    "placebo_responder_rates": ("matstats.literature", "placebo_responder_rates"),
-    "MCID_NRS": ("matstats.literature", "MCID_NRS"),
-    "NRS_SD": ("matstats.literature", "NRS_SD"),
-    "MCID_UNITS": ("matstats.literature", "MCID_UNITS"),
-    "MCID_SD_PAIN": ("matstats.literature", "MCID_SD_PAIN"),
-    "MCID_SD_OTHER": ("matstats.literature", "MCID_SD_OTHER"),
-    "sensitivity_for_studies": ("matstats.narrative.sensitivity", "sensitivity_for_studies"),
-    "sensitivity_for_claims": ("matstats.narrative.sensitivity", "sensitivity_for_claims"),
-    "study_decompositions": ("matstats.routing", "study_decompositions"),
-    "bias_adjusted_mat_effects": ("matstats.routing", "bias_adjusted_mat_effects"),
-}
-
-
-def __getattr__(name: str):
-    if name in _MOVED:
-        module, new = _MOVED[name]
-        warnings.warn(f"matstats.sensitivity.{name} is deprecated and will be removed in the "
-                      f"next release; use {module}.{new}", DeprecationWarning, stacklevel=2)
-        return getattr(importlib.import_module(module), new)
-    raise AttributeError(f"module 'matstats.sensitivity' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_MOVED))

@@ -13,7 +13,6 @@ import pandas as pd
 from scipy import stats
 
 from matstats import _checks
-from matstats._deprecation import renamed_keyword
 
 __all__ = ["blinding_index"]
 
@@ -105,7 +104,6 @@ def _james_row(arr: np.ndarray, z: float) -> tuple:
 
 def blinding_index(
     table: object, method: str = "bang", *, level: float = 0.95,
-    conf_level: float | None = None,
 ) -> pd.DataFrame:
     """Blinding index from guess-by-arm counts, with normal-theory confidence intervals.
 
@@ -124,8 +122,6 @@ def blinding_index(
         the upper limit is below 0.5.
     level : float
         Two-sided confidence level, in (0, 1).
-    conf_level : float, optional
-        Deprecated name of ``level``.
 
     Returns
     -------
@@ -153,8 +149,7 @@ def blinding_index(
     >>> round(float(blinding_index([60, 20, 20])["estimate"].iloc[0]), 2)
     0.4
     """
-    level = _checks.level(renamed_keyword("blinding_index", "conf_level", "level",
-                                          conf_level, level, 0.95))
+    level = _checks.level(level)
     _checks.one_of("method", method, _METHODS)
     arr = _guess_table(table)
     z = float(stats.norm.ppf(1 - (1 - level) / 2))

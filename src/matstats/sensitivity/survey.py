@@ -10,7 +10,6 @@ import pandas as pd
 from scipy import stats
 
 from matstats import _checks
-from matstats._deprecation import renamed_keyword
 from matstats.literature import placebo_responder_rates
 
 __all__ = ["SurveyBounds", "survey_bounds", "binomial_ci"]
@@ -148,7 +147,6 @@ def survey_bounds(
     benchmarks: pd.DataFrame | None = None,
     level: float = 0.95,
     method: str = "clopper_pearson",
-    conf_level: float | None = None,
 ) -> SurveyBounds:
     """Bounds for a survey responder percentage, compared with placebo responder rates.
 
@@ -172,8 +170,6 @@ def survey_bounds(
         Confidence level of the respondent-proportion CI.
     method : {"clopper_pearson", "wilson"}
         CI method.
-    conf_level : float, optional
-        Deprecated name of ``level``.
 
     Returns
     -------
@@ -186,8 +182,7 @@ def survey_bounds(
     >>> sb.responders, round(sb.worst_case, 3), round(sb.best_case, 3)
     (123, 0.615, 0.985)
     """
-    level = _checks.level(renamed_keyword("survey_bounds", "conf_level", "level",
-                                          conf_level, level, 0.95))
+    level = _checks.level(level)
     n = _checks.integer("respondents", respondents, 1, whole_float=True)
     big_n = n if users is None else _checks.integer("users", users, 1, whole_float=True)
     if big_n < n:
