@@ -1,4 +1,4 @@
-"""Benchmark: matstats.bayesmeta.bayes_meta vs a straightforward nested scipy quad version.
+"""Benchmark: matstats.meta.bayesmeta.bayes_meta vs a straightforward nested scipy quad version.
 
 Usage (from the repository root)::
 
@@ -28,7 +28,7 @@ import time
 import numpy as np
 from scipy import integrate, optimize, stats
 
-import matstats.bayesmeta as bm
+import matstats.meta.bayesmeta as bm
 
 CRINS_Y = np.array([-2.3097025607629096, -0.45953232937844052, -2.3025850929940459,
                     -1.7578579175523739, -1.2584609896100056, -2.4178959395050406])

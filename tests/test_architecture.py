@@ -3,15 +3,12 @@ its own layer and the layers below it.
 
 Each module is read with :mod:`ast` (nothing is imported), and every import is checked:
 module-level and function-level, absolute and relative, ``from matstats import x`` as the
-submodule ``matstats.x``. Besides imports, a string naming a ``matstats`` module or object
-(``"matstats.narrative.nof1.verdict_text"``) counts as a reference: that is how the deprecated
-shims of :mod:`matstats._deprecation` (``moved``, ``moved_function``, ``moved_method``) reach
-an old name's new home at call time. Such a reference to a higher layer is allowed only when
-it is listed in :data:`TEMPORARY_EXCEPTIONS` with the release that removes it.
+submodule ``matstats.x``. A string naming a ``matstats`` module or object of a higher layer
+(``"matstats.narrative.nof1.verdict_text"``) is an import in disguise and fails too.
 
 Also: ``argparse`` only inside ``matstats.cli``; ``matplotlib`` only inside
 ``matstats.plots``; every module has a layer; ARCHITECTURE.md names every module in the
-table below.
+table below; at most 16 entries at the top of the package; no import circle between modules.
 """
 
 from __future__ import annotations
@@ -35,31 +32,20 @@ LAYER_NAMES = ("foundations", "data", "study effects", "meta", "analyses and rou
 #: share its layer. Names marked "(coming)" in ARCHITECTURE.md are placed ahead of time.
 LAYERS = {
     # 0. foundations
-    "matstats._errors": 0, "matstats._checks": 0, "matstats._cells": 0,
-    "matstats._columns": 0, "matstats._bundled": 0,
-    "matstats._csvfile": 0, "matstats.vocab": 0, "matstats.literature": 0,
+    "matstats._core": 0, "matstats.vocab": 0, "matstats.literature": 0,
     # 1. data
-    "matstats.data_io": 1, "matstats.citations": 1,
-    # 2. study effects
-    "matstats.effects": 2, "matstats.study_effects": 2,
+    "matstats.evidence.data_io": 1, "matstats.evidence.citations": 1,
+    # 2. study effects (the evidence package's facade imports its effects module)
+    "matstats.meta.effects": 2, "matstats.evidence.study_effects": 2, "matstats.evidence": 2,
     # 3. meta-analysis
-    "matstats.meta": 3, "matstats.bayesmeta": 3, "matstats._bayesmeta_quad": 3,
-    "matstats._bayesmeta_priors": 3,
+    "matstats.meta": 3,
     # 4. analyses and routing
-    "matstats.ladder": 4, "matstats.ladder_bayes": 4, "matstats.trial_size": 4,
-    "matstats.audit": 4, "matstats.audit_rules": 4,
-    "matstats.audit_context": 4, "matstats.audit_trace": 4, "matstats.routing": 4,
-    "matstats.sensitivity": 4,
-    "matstats.nof1": 4,
+    "matstats.ladder": 4, "matstats.audit": 4, "matstats.sensitivity": 4, "matstats.nof1": 4,
     # 5. presentation
-    "matstats.narrative": 5, "matstats.plots": 5, "matstats.tables": 5, "matstats.reader": 5,
+    "matstats.narrative": 5, "matstats.plots": 5, "matstats.tables": 5,
     # 6. entry points (the package itself is the public facade: it may name anything)
     "matstats.cli": 6, "matstats.__main__": 6, "matstats": 6,
 }
-
-#: Deprecated shims that name a higher layer in a string, resolved only when the old name is
-#: used: (module, referenced module) -> the release that removes them. Keep this short.
-TEMPORARY_EXCEPTIONS: dict[tuple[str, str], str] = {}
 
 _DOTTED = re.compile(r"matstats(\.[A-Za-z_][A-Za-z0-9_]*)+")
 
@@ -123,10 +109,6 @@ def references(module: str) -> tuple[list[tuple[int, str]], list[tuple[int, str]
     return imports, strings
 
 
-def _version(text: str) -> tuple[int, ...]:
-    return tuple(int(x) for x in text.split("."))
-
-
 def test_every_module_has_a_layer():
     assert [m for m in MODULES if layer_of(m) is None] == []
 
@@ -151,27 +133,16 @@ def test_imports_only_look_down(module):
     assert wrong == [], f"{module}: " + "; ".join(wrong)
 
 
-def _upward_strings() -> dict[tuple[str, str], list[str]]:
-    found: dict[tuple[str, str], list[str]] = {}
+def test_no_string_reference_reaches_a_higher_layer():
+    # a string naming a matstats module or object of a higher layer ("matstats.plots.x") is
+    # an import in disguise (importlib, a lazy re-export): the layer rule holds for it too
+    found = []
     for module in MODULES:
         for line, name in references(module)[1]:
             target = _existing_module(name)
             if (layer_of(target) or 0) > layer_of(module):
-                found.setdefault((module, target), []).append(f"line {line}: {name}")
-    return found
-
-
-def test_lazy_references_upward_are_listed_temporary_exceptions():
-    found = _upward_strings()
-    assert {k: v for k, v in found.items() if k not in TEMPORARY_EXCEPTIONS} == {}
-    stale = [k for k in TEMPORARY_EXCEPTIONS if k not in found]
-    assert stale == [], "remove these from TEMPORARY_EXCEPTIONS (no longer referenced)"
-
-
-def test_temporary_exceptions_are_gone_by_their_release():
-    overdue = {k: r for k, r in TEMPORARY_EXCEPTIONS.items()
-               if _version(matstats.__version__) >= _version(r)}
-    assert overdue == {}, f"remove these deprecated shims in {matstats.__version__}"
+                found.append(f"{module} line {line}: {name}")
+    assert found == []
 
 
 def test_checker_sees_function_level_and_relative_imports(tmp_path, monkeypatch):
@@ -194,3 +165,63 @@ def test_architecture_md_names_every_module_and_the_exceptions():
         if name != "matstats":
             assert f"`{short}" in text, f"ARCHITECTURE.md does not name {short}"
     assert "tests/test_architecture.py" in text
+
+
+def test_the_pillars_show_at_a_glance():
+    top = sorted(p.name for p in PKG.iterdir()
+                 if not p.name.startswith("__") and p.name not in ("py.typed", "data"))
+    assert len(top) <= 16, top
+
+
+def _import_graph() -> dict[str, set[str]]:
+    graph = {}
+    for module in MODULES:
+        targets = {_existing_module(n) for _, n in references(module)[0]
+                   if n.split(".")[0] == "matstats"}
+        graph[module] = {t for t in targets if t in MODULES and t != module}
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan)."""
+    index, low, stack, on, out = {}, {}, [], set(), []
+
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on.add(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                out.append(sorted(comp))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def test_no_import_circle():
+    # a package facade importing its own modules is not a circle: only module-to-module edges
+    # of modules that are not the facade of a package containing the other
+    graph = _import_graph()
+    for module, targets in graph.items():
+        graph[module] = {t for t in targets if not t.startswith(module + ".")
+                         and not module.startswith(t + ".")}
+    assert _cycles(graph) == []
+
+
+def test_cycle_finder_finds_a_circle():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]

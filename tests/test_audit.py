@@ -23,8 +23,8 @@ from matstats.audit import (
     rules_table,
     verdict_counts,
 )
-from matstats.audit_trace import trace_claim, trace_figure
-from matstats.data_io import split_list
+from matstats.audit.trace import trace_claim, trace_figure
+from matstats.evidence.data_io import split_list
 
 STUDY_DEFAULTS = {
     "study_id": "s1",
@@ -604,7 +604,7 @@ def test_protocol_reason_says_the_design_is_right_and_the_status_is_not():
 
 
 def test_every_verdict_label_has_a_meaning_and_a_rule():
-    from matstats.audit_rules import VERDICT_MEANINGS
+    from matstats.audit.rules import VERDICT_MEANINGS
 
     assert tuple(VERDICT_MEANINGS) == VERDICTS
     assert set(VERDICTS) == {r.verdict for r in RULES}

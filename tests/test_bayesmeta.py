@@ -1,4 +1,4 @@
-"""matstats.bayesmeta against R bayesmeta 3.4, closed-form limits, and bad input.
+"""matstats.meta.bayesmeta against R bayesmeta 3.4, closed-form limits, and bad input.
 
 Reference values: ``tests/data/bayesmeta_reference.json``, written by
 ``validation/bayesmeta/run_bayesmeta.R`` (see ``validation/bayesmeta/README.md``). R computes
@@ -23,7 +23,7 @@ import pandas as pd
 import pytest
 from scipy import integrate, stats
 
-import matstats.bayesmeta as bm
+import matstats.meta.bayesmeta as bm
 
 REF_PATH = Path(__file__).parent / "data" / "bayesmeta_reference.json"
 TOL_TAU = 1e-9     # tau marginal: summaries, quantiles, CDF, density; marginal likelihood

@@ -1,4 +1,4 @@
-"""Tests for matstats.data_io: the bundled data load, and every fault in a corrupted copy is reported.
+"""Tests for matstats.evidence.data_io: the bundled data load, and every fault in a corrupted copy is reported.
 
 Each fault test copies the REAL data files into tmp_path, corrupts one thing, and checks that
 matstats.DataError names the right file, 1-based line (header = line 1), column and value.
@@ -17,7 +17,7 @@ import pytest
 
 import matstats
 from matstats import DataError
-from matstats.data_io import default_path, load_claims, load_schema, load_studies, split_list
+from matstats.evidence.data_io import default_path, load_claims, load_schema, load_studies, split_list
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"

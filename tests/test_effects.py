@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from matstats.effects import (
+from matstats.meta.effects import (
     d_from_t,
     escalc,
     hedges_correction,

@@ -12,7 +12,9 @@ import math
 import numpy as np
 import pytest
 
-from matstats import _cells, _checks, literature, vocab
+from matstats import literature, vocab
+from matstats._core import cells as _cells
+from matstats._core import checks as _checks
 
 
 @pytest.mark.parametrize("value", ["2", None, True, np.bool_(False), [1.0], math.nan, math.inf])

@@ -1,4 +1,4 @@
-"""Tests for matstats.study_effects and matstats.ladder: effect sizes by control type, sham
+"""Tests for matstats.evidence.study_effects and matstats.ladder: effect sizes by control type, sham
 offsets, sample size, and the ladder's sentences (matstats.narrative.ladder).
 
 References are independent of our code: the back-calculations of Hohmann et al. 2012 worked
@@ -17,10 +17,10 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from matstats import effects as E
+from matstats.meta import effects as E
 from matstats import literature
 from matstats import ladder as L
-from matstats import study_effects as S
+from matstats.evidence import study_effects as S
 from matstats.narrative import ladder as N
 
 
@@ -459,7 +459,7 @@ def test_agrees_with_matstats_escalc():
     # implementation cross-check: escalc is validated against R metafor
     # (tests/test_metafor_alignment.py); every extraction route must give its g and variance
     import matstats
-    from matstats.effects import smd_bound_from_p, smd_from_p
+    from matstats.meta.effects import smd_bound_from_p, smd_from_p
 
     df = _frame(
         _row(outcome_domain="qol", outcome_measure="x", n_treatment=50, n_control=50,

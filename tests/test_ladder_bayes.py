@@ -1,4 +1,4 @@
-"""Tests for matstats.ladder_bayes: the posterior of the mat-vs-sham effect.
+"""Tests for matstats.ladder.bayes: the posterior of the mat-vs-sham effect.
 
 Independent references: closed forms (a known tau gives the conjugate normal posterior of mu;
 minus an independent normal offset it is normal with the variances summed), one-dimensional
@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from matstats import bayesmeta as bm
-from matstats import ladder_bayes as LB
+from matstats.meta import bayesmeta as bm
+from matstats.ladder import bayes as LB
 from matstats import literature
 from matstats.literature import HeterogeneityPrior, Prior
 from matstats.narrative import ladder as N
@@ -144,7 +144,7 @@ def test_compare_answers_frequentist_equals_tau_zero_for_differences():
 
 
 def test_real_data_open_control_rung():
-    from matstats.study_effects import study_effect_sizes
+    from matstats.evidence.study_effects import study_effect_sizes
 
     st = LB.open_control_studies(study_effect_sizes())
     post = LB.sham_posterior(st["yi"], st["vi"], labels=st["study_id"])

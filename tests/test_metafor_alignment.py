@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 
 import matstats
-from matstats.effects import escalc
+from matstats.meta.effects import escalc
 from matstats.meta import (
     egger_test,
     leave_one_out,

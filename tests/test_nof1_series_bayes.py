@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pytest
 
-from matstats import bayesmeta as bm
+from matstats.meta import bayesmeta as bm
 from matstats import literature
 from matstats.nof1 import analyze_series, simulate_series
 from matstats.nof1._series_bayes import bayes_pooler

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from matplotlib.patches import Polygon
 
-import matstats.bayesmeta as bm
+import matstats.meta.bayesmeta as bm
 from matstats.plots import plot_bayes_forest, plot_bayes_posteriors
 
 Y = [-2.31, -0.46, -2.30, -1.76, -1.26, -2.42]

@@ -15,8 +15,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from matstats import DataError, cli, load_claims, load_studies, nof1, sensitivity
-from matstats.data_io import default_path
-from matstats.effects import escalc
+from matstats.evidence.data_io import default_path
+from matstats.meta.effects import escalc
 from matstats.meta import egger_test, meta_analysis, trim_and_fill
 
 # numbers a careless script produces: ordinary values, extremes, non-finite, wrong types

@@ -1,4 +1,4 @@
-"""matstats.citations (one bibliography, study links) and matstats.reader (reader tables)."""
+"""matstats.evidence.citations (one bibliography, study links) and matstats.tables.reader (reader tables)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 import matstats
-from matstats import citations
-from matstats.reader import DASH, format_value, reader_table, use_reader_tables
+from matstats.evidence import citations
+from matstats.tables.reader import DASH, format_value, reader_table, use_reader_tables
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ import pytest
 
 from matstats import DataError, cli, load_claims, load_studies
 from matstats import nof1, sensitivity
-from matstats.effects import escalc
+from matstats.meta.effects import escalc
 from matstats.meta import egger_test, leave_one_out, meta_analysis, subgroup_analysis, trim_and_fill
 
 EXAMPLE = nof1.example_diary_path()
@@ -125,7 +125,7 @@ def test_huge_cell_names_file_line_column(tmp_path):
         nof1.read_diary(_diary(tmp_path, lines))
     assert (info.value.line, info.value.column) == (4, "note")
     studies = load_studies()  # the bundled file, then a copy with one huge cell
-    from matstats.data_io import default_path
+    from matstats.evidence.data_io import default_path
 
     text = default_path("studies.csv").read_text(encoding="utf-8").splitlines()
     text[2] = text[2].replace(",", "," + "y" * 140_000, 1)
@@ -144,7 +144,7 @@ def test_huge_cell_names_file_line_column(tmp_path):
 
 
 def test_studies_integer_beyond_int64(tmp_path):
-    from matstats.data_io import default_path
+    from matstats.evidence.data_io import default_path
 
     df = pd.read_csv(default_path("studies.csv"), dtype=str, keep_default_na=False)
     col = "n_enrolled"

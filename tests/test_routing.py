@@ -1,4 +1,4 @@
-"""Tests for matstats.routing: every study row and claim gets an analysis or a coded reason.
+"""Tests for matstats.audit.routing: every study row and claim gets an analysis or a coded reason.
 
 Includes one test per drift bug fixed by the restructuring (each fails on the old
 ``matstats.sensitivity`` router): percentages with en/em dashes, orientation by
@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from matstats import literature, routing, vocab
+from matstats import literature, vocab
+from matstats.audit import routing
 from matstats.narrative import sensitivity as words
 
 _EMPTY_EFFECTS = pd.DataFrame(columns=["study_id", "contrast", "outcome_measure",
@@ -184,7 +185,7 @@ def test_drift_smd_on_an_outcome_without_direction_is_not_guessed():
 
 
 def test_drift_ladder_and_router_agree_on_a_reported_smd():
-    from matstats import study_effects
+    from matstats.evidence import study_effects
 
     row = _base(study_id="rct", design="rct", control="waitlist", comparison="between_groups",
                 outcome_domain="pain", outcome_measure="vas_pain", estimate=-1.11,
@@ -202,9 +203,10 @@ def test_drift_strijkers_prior_is_typed_once():
     assert routing._PLACEBO_FUNCTION.sd == literature.STRIJKERS_PLACEBO.sd
     # SD from the published CI: (0.55 - 0.18) / (2 x 1.959964)
     assert literature.STRIJKERS_PLACEBO.sd == pytest.approx(0.37 / (2 * 1.959964), rel=1e-6)
-    src = pathlib.Path(routing.__file__).parent
-    files = [src / "routing.py", src / "narrative" / "sensitivity.py",
+    src = pathlib.Path(literature.__file__).parent
+    files = [src / "audit" / "routing.py", src / "narrative" / "sensitivity.py",
              *sorted((src / "sensitivity").glob("*.py"))]
+    assert all(f.is_file() for f in files)
     typed = re.compile(r"0\.18\s*,\s*0\.55|0\.37\s*,\s*0\.18")
     assert [f.name for f in files if typed.search(f.read_text())] == []
 

@@ -36,11 +36,13 @@ from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 import matstats
-from matstats import ladder, ladder_bayes, study_effects, tables
-from matstats._cells import is_missing
+from matstats import ladder, tables
+from matstats.ladder import bayes as ladder_bayes
+from matstats.evidence import study_effects
+from matstats._core.cells import is_missing
 from matstats.audit import VERDICTS
-from matstats.citations import ANCHOR_PREFIX, NO_SOURCE_TEXT, bibliography, study_link_html
-from matstats.reader import format_value, reader_table
+from matstats.evidence.citations import ANCHOR_PREFIX, NO_SOURCE_TEXT, bibliography, study_link_html
+from matstats.tables.reader import format_value, reader_table
 
 GENERATED = "_generated"
 BIB_DOC = "references"
@@ -90,16 +92,16 @@ def compute() -> SiteData:
 
 
 # ------------------------------------------------------------------------------ formatting
-# Citations and reader tables live in the library (matstats.citations, matstats.reader), so
+# Citations and reader tables live in the library (matstats.evidence.citations, matstats.tables.reader), so
 # that the notebooks and these pages show studies and tables the same way.
 def fmt_num(x, digits: int = 2) -> str:
-    """Reader format of a number (matstats.reader.format_value; integers when ``digits`` is 0)."""
+    """Reader format of a number (matstats.tables.reader.format_value; integers when ``digits`` is 0)."""
     return format_value(x, digits, integer=digits == 0)
 
 
 def html_table(df: pd.DataFrame, columns: dict[str, str], d: SiteData, *, caption: str = "",
                bib_href: str = f"{BIB_DOC}.html", css: str = "", **kwargs) -> str:
-    """A reader table (matstats.reader.reader_table) with "[ref]" links to the bibliography page."""
+    """A reader table (matstats.tables.reader.reader_table) with "[ref]" links to the bibliography page."""
     return reader_table(df, columns, bib=d.bib, bib_href=bib_href, caption=caption, css=css,
                         **kwargs).html
 

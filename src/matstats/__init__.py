@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import importlib
 
-from matstats._errors import DataError
+from matstats._core.errors import DataError
 
 __version__ = "0.1.0"
 
 # public name -> submodule that defines it
 _LAZY = {
     # data (issue: foundation)
-    "load_studies": "matstats.data_io",
-    "load_claims": "matstats.data_io",
+    "load_studies": "matstats.evidence.data_io",
+    "load_claims": "matstats.evidence.data_io",
     "audit_claims": "matstats.audit",
     # effect sizes and meta-analysis (issue: sham vs treatment)
-    "escalc": "matstats.effects",
+    "escalc": "matstats.meta.effects",
     "meta_analysis": "matstats.meta",
     "MetaFit": "matstats.meta",
     "egger_test": "matstats.meta",
@@ -27,23 +27,21 @@ _LAZY = {
     "subgroup_analysis": "matstats.meta",
     "leave_one_out": "matstats.meta",
     # Bayesian meta-analysis for few studies (issue 12)
-    "bayes_meta": "matstats.bayesmeta",
-    "BayesMetaFit": "matstats.bayesmeta",
+    "bayes_meta": "matstats.meta.bayesmeta",
+    "BayesMetaFit": "matstats.meta.bayesmeta",
 }
 
+#: the pillars (subpackages) and the public foundation modules, imported on first use
 _SUBMODULES = {
-    "data_io",
-    "audit",
-    "tables",
-    "effects",
-    "meta",
-    "bayesmeta",
-    "ladder",
-    "nof1",
-    "sensitivity",
-    "routing",
-    "plots",
-    "cli",
+    "vocab", "literature",          # foundations: labels from the schema; cited constants and priors
+    "evidence",                     # studies.csv, claims.csv, bibliography, study effect sizes
+    "meta",                         # escalc, meta_analysis (MetaFit), bayes_meta
+    "ladder",                       # control ladder, P(mat beats sham), mat-vs-sham trial size
+    "audit",                        # claim verdicts by rule, tracing, sensitivity routing
+    "sensitivity",                  # placebo, expectation, regression to the mean, bias
+    "nof1",                         # personal trials and clinic series
+    "narrative", "plots", "tables",  # words, figures, reader tables
+    "cli",                          # the matstats command
 }
 
 __all__ = ["DataError", "__version__", *sorted(_LAZY)]

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from matstats import _checks
+from matstats._core import checks as _checks
 
 __all__ = [
     "Prior",
@@ -354,8 +354,8 @@ _HET_FAMILIES = {"half_normal": 1, "half_cauchy": 1, "rhodes": 3, "fixed": 1}
 class HeterogeneityPrior:
     """A named prior for the between-study (or between-person) SD tau, with its source.
 
-    The spec is turned into a :mod:`matstats.bayesmeta` prior by the analyses
-    (:func:`matstats.bayesmeta.tau_prior_of`); it lives here, below the layers that use
+    The spec is turned into a :mod:`matstats.meta.bayesmeta` prior by the analyses
+    (:func:`matstats.meta.bayesmeta.tau_prior_of`); it lives here, below the layers that use
     it, so that every cited prior is written once.
 
     Parameters
@@ -364,7 +364,7 @@ class HeterogeneityPrior:
         Short identifier, e.g. ``"half_normal_0.5"``.
     family : {"half_normal", "half_cauchy", "rhodes", "fixed"}
         ``half_normal``/``half_cauchy``: ``args = (scale,)``; ``rhodes``: ``args = (outcome,
-        comparison, area)`` of :func:`matstats.bayesmeta.rhodes_prior` (empirical log-t prior
+        comparison, area)`` of :func:`matstats.meta.bayesmeta.rhodes_prior` (empirical log-t prior
         for SMDs); ``fixed``: ``args = (tau,)``, a known tau (0 = equal-effect model).
     args : tuple
     unit : str

@@ -19,8 +19,8 @@ import math
 from collections.abc import Mapping
 from functools import lru_cache
 
-from matstats import _cells
-from matstats._bundled import load_schema
+from matstats._core import cells as _cells
+from matstats._core.bundled import load_schema
 
 SIGN_CONVENTION = (
     "positive = intervention better than control (less pain/stress, more quality of life)"

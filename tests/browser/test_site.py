@@ -115,7 +115,7 @@ def test_no_raw_missing_values_or_reprs(visits, page, size):
 @pytest.fixture(scope="session")
 def bib():
     import matstats
-    from matstats.citations import bibliography
+    from matstats.evidence.citations import bibliography
 
     return bibliography(matstats.load_studies())
 
@@ -153,7 +153,7 @@ NO_SOURCE_STATUS = "review unverified"
 def test_every_study_has_an_https_source_or_says_it_has_none(bib, visits):
     """A study links to an https source; the only exception is a web review whose data record
     no source at all, and then its bibliography entry says so in words."""
-    from matstats.citations import NO_SOURCE_TEXT
+    from matstats.evidence.citations import NO_SOURCE_TEXT
 
     none = {sid: e for sid, e in bib.items() if not e.primary_url}
     bad = [sid for sid, e in none.items() if e.links or e.status != NO_SOURCE_STATUS]
@@ -175,7 +175,8 @@ def test_bibliography_lists_every_study(visits, bib):
 def _library_values() -> dict[str, str]:
     """The landing page's numbers computed here from the library, independently of the site code."""
     import matstats
-    from matstats import ladder, study_effects, tables
+    from matstats import ladder, tables
+    from matstats.evidence import study_effects
 
     studies, claims = matstats.load_studies(), matstats.load_claims()
     audit = matstats.audit_claims(claims, studies)
@@ -196,7 +197,7 @@ def _library_values() -> dict[str, str]:
     graded = grades[grades["grade"] != "none"]
     trials = studies[studies["device"].isin(["mat", "needle_pad"])
                      & studies["design"].isin(["rct", "crossover"])]
-    from matstats import ladder_bayes
+    from matstats.ladder import bayes as ladder_bayes
 
     open_studies = ladder_bayes.open_control_studies(eff, domains=("pain",))
     post = ladder_bayes.sham_posterior(open_studies["yi"], open_studies["vi"]).to_frame()

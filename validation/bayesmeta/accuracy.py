@@ -1,4 +1,4 @@
-"""Largest differences between matstats.bayesmeta and the R bayesmeta reference JSON.
+"""Largest differences between matstats.meta.bayesmeta and the R bayesmeta reference JSON.
 
 Usage (from the repository root)::
 

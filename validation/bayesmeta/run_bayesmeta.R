@@ -1,5 +1,5 @@
 #!/usr/bin/env Rscript
-# Reference values for matstats.bayesmeta from R bayesmeta (Roever 2020, J Stat Softw 93(6)).
+# Reference values for matstats.meta.bayesmeta from R bayesmeta (Roever 2020, J Stat Softw 93(6)).
 #
 # Usage (from the repository root; ~20 min on 2 cores):
 #   BAYESMETA_JOBS=2 Rscript validation/bayesmeta/run_bayesmeta.R [tests/data/bayesmeta_reference.json]

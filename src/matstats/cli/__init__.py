@@ -13,7 +13,7 @@ import importlib
 import sys
 
 from matstats import __version__
-from matstats._errors import DataError
+from matstats._core.errors import DataError
 
 # command modules, in the order their commands are listed by --help
 _COMMAND_MODULES = (

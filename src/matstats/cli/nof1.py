@@ -22,46 +22,16 @@ score a negative effect means less pain on the mat.
 
 from __future__ import annotations
 
-import argparse
 import sys
-from datetime import date
 
 import pandas as pd
 
-from matstats.cli._paths import output_file
+from matstats.cli._args import iso_date, output_file, parse_cycles
+from matstats.cli.series import register_series
 from matstats.literature import NOF1_DEFAULTS as _D
 from matstats.plots import save_png  # cheap: the plot modules load on first use
 
-__all__ = ["register_cli", "parse_cycles"]
-
-
-def parse_cycles(text: str) -> list[int]:
-    """Parse ``"2-12"``, ``"4,6,8"`` or ``"6"`` into a sorted list of cycle counts (>= 1)."""
-    out: set[int] = set()
-    try:
-        for part in text.split(","):
-            part = part.strip()
-            if "-" in part:
-                a, b = (int(x) for x in part.split("-", 1))
-                if b < a:
-                    raise ValueError
-                out.update(range(a, b + 1))
-            else:
-                out.add(int(part))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"cycles must look like 2-12, 4,6,8 or 6; got {text!r}"
-        ) from None
-    if not out or min(out) < 1:
-        raise argparse.ArgumentTypeError(f"cycles must be >= 1; got {text!r}")
-    return sorted(out)
-
-
-def iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+__all__ = ["register_cli"]
 
 
 def register_cli(subparsers) -> None:
@@ -76,8 +46,6 @@ def register_cli(subparsers) -> None:
     _add_plan(sub)
     _add_analyze(sub)
     _add_power(sub)
-
-    from matstats.cli.series import register_series  # series imports parse_cycles from here
 
     register_series(sub)
 

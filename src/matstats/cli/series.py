@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from matstats.cli.nof1 import iso_date, parse_cycles
+from matstats.cli._args import iso_date, parse_cycles
 from matstats.literature import NOF1_DEFAULTS as _D
 from matstats.literature import NRS_SD
 from matstats.plots import save_png
@@ -107,7 +107,7 @@ def series_templates(persons: int, cycles: int, *, period_days: int = 7,
         ``day_in_period``, ``condition``, ``washout``, ``score`` (empty), ``blinding_guess``
         (empty).
     """
-    from matstats import _checks
+    from matstats._core import checks as _checks
     from matstats.nof1 import schedule
     from matstats.nof1.series_sim import person_labels
 

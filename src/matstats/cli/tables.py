@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from matstats.cli._paths import output_dir
-from matstats.data_io import load_claims, load_studies
+from matstats.cli._args import output_dir
+from matstats.evidence.data_io import load_claims, load_studies
 from matstats.tables import write_tables
 
 __all__ = ["register_cli"]

@@ -16,22 +16,19 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from matstats import _checks
+from matstats._core import checks as _checks
 from matstats.meta import _estimators as est
 
-if TYPE_CHECKING:  # pragma: no cover - annotations only
-    from matstats.meta.fit import MetaFit
 
 __all__ = ["EggerResult", "TrimFillResult"]
 
 
-def need_studies(fit: MetaFit, min_k: int, what: str) -> None:
+def need_studies(fit, min_k: int, what: str) -> None:
     """Refuse a follow-up analysis on a fit with fewer than ``min_k`` studies."""
     if fit.k < min_k:
         raise ValueError(f"{what} needs at least {min_k} studies, got k = {fit.k}")
@@ -77,7 +74,7 @@ class EggerResult:
         return pd.DataFrame([row])
 
 
-def egger(fit: MetaFit) -> EggerResult:
+def egger(fit) -> EggerResult:
     """Egger's regression test on the data of ``fit`` (CI of the limit at ``fit.level``)."""
     need_studies(fit, 3, "Egger's test")
     y, v = fit.yi, fit.vi
@@ -133,7 +130,7 @@ class TrimFillResult:
     k0: int
     side: str
     estimator: str
-    model: MetaFit
+    model: object  # a MetaFit (not imported here: fit imports this module)
     data: pd.DataFrame = field(repr=False)
     #: How the side was chosen when it could not be estimated (empty otherwise).
     notes: tuple[str, ...] = field(default=(), compare=False)
@@ -182,7 +179,7 @@ def _k0(yc: np.ndarray, estimator: str) -> int:
     return min(int(np.round(max(0.0, k0))), k - 1)
 
 
-def trim_fill(fit: MetaFit, *, estimator: str = "L0", side: str | None = None,
+def trim_fill(fit, *, estimator: str = "L0", side: str | None = None,
               maxiter: int = 100) -> TrimFillResult:
     """Trim-and-fill on the data of ``fit`` with its method, test and level."""
     _checks.one_of("estimator", estimator, ("L0", "R0"))

@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from matstats import _checks, _columns
+from matstats._core import checks as _checks
+from matstats._core import columns as _columns
 from matstats.meta import _estimators as est
 from matstats.meta import bias, subsets
 from matstats.meta._estimators import METHODS, TESTS

@@ -10,18 +10,15 @@ function forms :func:`matstats.meta.subgroup_analysis` and
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from matstats import _checks
+from matstats._core import checks as _checks
 from matstats.meta import _estimators as est
 from matstats.meta.bias import need_studies
 
-if TYPE_CHECKING:  # pragma: no cover - annotations only
-    from matstats.meta.fit import MetaFit
 
 __all__ = ["SubgroupResult"]
 
@@ -93,7 +90,7 @@ def _labels(groups, k: int) -> pd.Series:
     return g
 
 
-def subgroups(fit: MetaFit, groups, *, tau2: str = "separate") -> SubgroupResult:
+def subgroups(fit, groups, *, tau2: str = "separate") -> SubgroupResult:
     """Separate models per subgroup of ``fit``'s studies and the between-subgroup test."""
     _checks.one_of("tau2", tau2, ("separate", "common"))
     need_studies(fit, 2, "a subgroup analysis")
@@ -147,7 +144,7 @@ def _moderator_qm(y: np.ndarray, v: np.ndarray, g: np.ndarray, method: str) -> f
     return float(b @ np.linalg.solve(Ainv[1:, 1:], b))
 
 
-def leave_one_out_table(fit: MetaFit) -> pd.DataFrame:
+def leave_one_out_table(fit) -> pd.DataFrame:
     """``fit`` refitted without each study in turn; ``omitted`` is ``slab`` or 0..k-1."""
     need_studies(fit, 3 if fit.test == "knha" else 2, "leave-one-out")
     labels = list(range(fit.k)) if fit.slab is None else list(fit.slab)

@@ -1,6 +1,6 @@
 """Words for the control ladder: the plain-language conclusion and the effect-size labels.
 
-Every number in the text is read from the results of :mod:`matstats.study_effects` and
+Every number in the text is read from the results of :mod:`matstats.evidence.study_effects` and
 :mod:`matstats.ladder`; nothing here computes a statistic.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from matstats.study_effects import MatEffects
+from matstats.evidence.study_effects import MatEffects
 from matstats.vocab import RUNG_LABELS, RUNGS
 
 __all__ = [
@@ -164,7 +164,7 @@ def ladder_conclusion(
     Parameters
     ----------
     effects : MatEffects
-        Output of :func:`matstats.study_effects.study_effect_sizes`.
+        Output of :func:`matstats.evidence.study_effects.study_effect_sizes`.
     pooled : pandas.DataFrame
         Output of :func:`matstats.ladder.pooled_by_control`.
     expected : pandas.DataFrame
@@ -186,7 +186,8 @@ def ladder_conclusion(
 
     Examples
     --------
-    >>> from matstats import ladder, study_effects
+    >>> from matstats import ladder
+    >>> from matstats.evidence import study_effects
     >>> me = study_effects.study_effect_sizes()
     >>> pooled = ladder.pooled_by_control(me)
     >>> text = ladder_conclusion(me, pooled, ladder.sham_offset(0.75, 0.33))
@@ -216,7 +217,7 @@ def effect_labels(effects: pd.DataFrame) -> pd.Series:
     Parameters
     ----------
     effects : pandas.DataFrame
-        ``effects`` of :func:`matstats.study_effects.study_effect_sizes`.
+        ``effects`` of :func:`matstats.evidence.study_effects.study_effect_sizes`.
 
     Returns
     -------
@@ -225,7 +226,7 @@ def effect_labels(effects: pd.DataFrame) -> pd.Series:
 
     Examples
     --------
-    >>> from matstats.study_effects import study_effect_sizes
+    >>> from matstats.evidence.study_effects import study_effect_sizes
     >>> effect_labels(study_effect_sizes().effects).iloc[0]
     'hohmann2012_neck: nrs_pain 2w [p_equal_arms] *'
     """
@@ -259,7 +260,7 @@ def sham_posterior_sentences(post, *, target: str = "new_trial") -> str:
     Parameters
     ----------
     post : ShamPosterior
-        Output of :func:`matstats.ladder_bayes.sham_posterior`.
+        Output of :func:`matstats.ladder.bayes.sham_posterior`.
     target : {"new_trial", "average"}
         The effect a new mat-vs-sham trial would see, or the average effect.
 
@@ -272,7 +273,7 @@ def sham_posterior_sentences(post, *, target: str = "new_trial") -> str:
 
     Examples
     --------
-    >>> from matstats.ladder_bayes import sham_posterior
+    >>> from matstats.ladder.bayes import sham_posterior
     >>> "not a measurement" in sham_posterior_sentences(sham_posterior([0.75], sei=[0.33]))
     True
     """
@@ -314,7 +315,7 @@ def sham_comparison_sentences(comparison: pd.DataFrame) -> str:
     Parameters
     ----------
     comparison : pandas.DataFrame
-        Output of :func:`matstats.ladder_bayes.compare_sham_answers`.
+        Output of :func:`matstats.ladder.bayes.compare_sham_answers`.
 
     Returns
     -------
@@ -325,7 +326,7 @@ def sham_comparison_sentences(comparison: pd.DataFrame) -> str:
 
     Examples
     --------
-    >>> from matstats.ladder_bayes import compare_sham_answers
+    >>> from matstats.ladder.bayes import compare_sham_answers
     >>> "wider" in sham_comparison_sentences(compare_sham_answers([0.75], sei=[0.33]))
     True
     """
@@ -365,7 +366,7 @@ def sham_sensitivity_sentence(table: pd.DataFrame) -> str:
     Parameters
     ----------
     table : pandas.DataFrame
-        Output of :func:`matstats.ladder_bayes.sham_sensitivity`.
+        Output of :func:`matstats.ladder.bayes.sham_sensitivity`.
 
     Returns
     -------
@@ -373,7 +374,7 @@ def sham_sensitivity_sentence(table: pd.DataFrame) -> str:
 
     Examples
     --------
-    >>> from matstats.ladder_bayes import sham_sensitivity
+    >>> from matstats.ladder.bayes import sham_sensitivity
     >>> "heterogeneity priors" in sham_sensitivity_sentence(sham_sensitivity([0.75], sei=[0.33]))
     True
     """

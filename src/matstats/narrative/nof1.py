@@ -12,7 +12,7 @@ import math
 
 import pandas as pd
 
-from matstats import _checks
+from matstats._core import checks as _checks
 from matstats.literature import MCID_NRS, NOF1_DEFAULTS, NOF1_EXPECTATION_BIAS, NOF1_SOURCES
 from matstats.nof1.verdict import COMPARATORS, benefit_scale, verdict_label, verdict_labels
 

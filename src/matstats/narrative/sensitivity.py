@@ -1,13 +1,13 @@
 """Sentences for the placebo/expectation sensitivity results of study rows and claims.
 
 Every sentence function takes plain numbers, labels or codes (as computed by
-:mod:`matstats.sensitivity` and :mod:`matstats.routing`) and returns text; none computes a
+:mod:`matstats.sensitivity` and :mod:`matstats.audit.routing`) and returns text; none computes a
 statistic. Reasons for "no analysis" are keyed by the codes in :data:`REASONS`, so code that
 decides never has to read a sentence.
 
 :func:`sensitivity_for_studies` and :func:`sensitivity_for_claims` are the user-facing
-tables: the routes of :func:`matstats.routing.route_studies` /
-:func:`~matstats.routing.route_claims` with ``effect_unit``, ``key_numbers``,
+tables: the routes of :func:`matstats.audit.routing.route_studies` /
+:func:`~matstats.audit.routing.route_claims` with ``effect_unit``, ``key_numbers``,
 ``conclusion`` and ``reason`` written by dispatch tables keyed on the analysis and reason
 codes.
 """
@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 import pandas as pd
 
-from matstats import routing
+from matstats.audit import routing
 from matstats.literature import MCID_UNITS, NO_TREATMENT_SHARE, STRIJKERS_PLACEBO
 
 __all__ = [
@@ -323,7 +323,7 @@ def _study_row_texts(r: Mapping) -> dict:
 
 
 def study_texts(routes: pd.DataFrame) -> pd.DataFrame:
-    """The output of :func:`matstats.routing.route_studies` in words: its numbers and codes
+    """The output of :func:`matstats.audit.routing.route_studies` in words: its numbers and codes
     plus ``effect_unit``, ``key_numbers``, ``conclusion`` and ``reason``, in the columns
     :data:`STUDY_COLUMNS` (``details`` dropped)."""
     texts = pd.DataFrame([_study_row_texts(r) for r in routes.to_dict("records")],
@@ -335,14 +335,14 @@ def study_texts(routes: pd.DataFrame) -> pd.DataFrame:
 def sensitivity_for_studies(studies: pd.DataFrame, **kwargs: object) -> pd.DataFrame:
     """Every study result row with its sensitivity analysis, in numbers and words.
 
-    :func:`matstats.routing.route_studies` (same parameters: ``effects``, ``prior``,
+    :func:`matstats.audit.routing.route_studies` (same parameters: ``effects``, ``prior``,
     ``n_draws``, ``rng``), written out by :func:`study_texts`.
 
     Returns
     -------
     pandas.DataFrame
         One row per input row, in input order, with the columns :data:`STUDY_COLUMNS`: those
-        of :func:`~matstats.routing.route_studies` without ``details``, plus ``effect_unit``,
+        of :func:`~matstats.audit.routing.route_studies` without ``details``, plus ``effect_unit``,
         ``key_numbers`` (the analysis's numbers in one line), ``conclusion`` and ``reason``
         (why no analysis applies; empty otherwise; the sentence of ``reason_code`` in
         :data:`REASONS`).
@@ -390,7 +390,7 @@ def _claim_row_texts(c: Mapping, studies: pd.DataFrame) -> dict:
 
 
 def claim_texts(routes: pd.DataFrame, study_results: pd.DataFrame) -> pd.DataFrame:
-    """The output of :func:`matstats.routing.route_claims` in words (columns
+    """The output of :func:`matstats.audit.routing.route_claims` in words (columns
     :data:`CLAIM_COLUMNS`); ``study_results`` is the :func:`sensitivity_for_studies` table
     the claims were routed on (its ``key_numbers`` and ``conclusion`` are quoted)."""
     texts = pd.DataFrame([_claim_row_texts(c, study_results)
@@ -408,7 +408,7 @@ def sensitivity_for_claims(
 ) -> pd.DataFrame:
     """Every claim with the sensitivity analyses of the study results behind it, in words.
 
-    :func:`matstats.routing.route_claims` (rules there), written out by :func:`claim_texts`.
+    :func:`matstats.audit.routing.route_claims` (rules there), written out by :func:`claim_texts`.
 
     Parameters
     ----------
@@ -426,7 +426,7 @@ def sensitivity_for_claims(
     -------
     pandas.DataFrame
         One row per claim, in input order, with the columns :data:`CLAIM_COLUMNS`: those of
-        :func:`~matstats.routing.route_claims` without ``details``, plus ``key_numbers``,
+        :func:`~matstats.audit.routing.route_claims` without ``details``, plus ``key_numbers``,
         ``conclusion`` and ``reason`` (why no analysis applies; empty otherwise).
 
     Examples

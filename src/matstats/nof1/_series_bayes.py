@@ -1,5 +1,5 @@
 """Bayesian stage two of the two-stage series analysis: person effects pooled by
-:func:`matstats.bayesmeta.bayes_meta` (registered as ``pool="bayes"`` in
+:func:`matstats.meta.bayesmeta.bayes_meta` (registered as ``pool="bayes"`` in
 :data:`matstats.nof1.series_analysis.POOLERS`).
 
 The person means d_i with variances v_i = s^2 / n_i are pooled by the normal-normal model
@@ -25,7 +25,7 @@ import numpy as np
 from scipy import special
 
 from matstats import literature
-from matstats.bayesmeta import bayes_meta, tau_prior_of
+from matstats.meta.bayesmeta import bayes_meta, tau_prior_of
 
 
 def bayes_pooler(tau_prior=None):

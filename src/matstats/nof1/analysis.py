@@ -15,7 +15,7 @@ import itertools
 import numpy as np
 import pandas as pd
 from matstats.literature import MCID_NRS, NOF1_DEFAULTS, NOF1_EFFECT_PRIOR
-from matstats import _checks
+from matstats._core import checks as _checks
 from matstats.nof1._bayes import posterior
 from matstats.nof1._reml import GlsAr1
 from matstats.nof1._tdist import t_two_sided

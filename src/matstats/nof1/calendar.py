@@ -12,8 +12,8 @@ from datetime import timedelta
 
 import pandas as pd
 
-from matstats import _checks
-from matstats._errors import DataError
+from matstats._core import checks as _checks
+from matstats._core.errors import DataError
 from matstats.nof1.diary_io import DATAFRAME_NAME
 
 __all__ = ["CALENDAR_COLUMNS", "build_calendar"]

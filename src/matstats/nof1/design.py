@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from matstats import _checks
+from matstats._core import checks as _checks
 
 #: Longest schedule, in days (2 x cycles x period_days): about 27,000 years, far beyond any
 #: trial, small enough to be laid out in memory.

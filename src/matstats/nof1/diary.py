@@ -16,8 +16,8 @@ from pathlib import Path
 import pandas as pd
 from scipy import stats
 
-from matstats import _checks
-from matstats._errors import DataError
+from matstats._core import checks as _checks
+from matstats._core.errors import DataError
 from matstats.literature import MCID_NRS, NOF1_EFFECT_PRIOR
 from matstats.nof1.analysis import analyze_many
 from matstats.nof1.calendar import build_calendar as _build_calendar

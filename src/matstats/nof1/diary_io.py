@@ -35,8 +35,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from matstats import _cells, _csvfile
-from matstats._errors import DataError
+from matstats._core import cells as _cells
+from matstats._core import csvfile as _csvfile
+from matstats._core.errors import DataError
 
 __all__ = ["DATAFRAME_NAME", "example_diary_path", "read_diary"]
 

@@ -18,7 +18,7 @@ import pandas as pd
 from scipy import stats
 
 from matstats.literature import NOF1_DEFAULTS
-from matstats import _checks
+from matstats._core import checks as _checks
 from matstats.nof1._cycle_cov import _first_minus_second_cov, cycle_difference_variance
 from matstats.nof1.analysis import _check_methods, simulate_and_analyze
 from matstats.nof1.calibration import (  # re-exported: importable from here as before

@@ -16,7 +16,7 @@ Two-stage (Senn 2024; Araujo, Julious & Senn 2016)
        N(BLUP, SE^2).
 
     The pooling step is a plug-in (``pool=``, :data:`POOLERS`): ``"reml"``, or ``"bayes"``
-    (:func:`matstats.bayesmeta.bayes_meta` with a few-study heterogeneity prior,
+    (:func:`matstats.meta.bayesmeta.bayes_meta` with a few-study heterogeneity prior,
     :data:`matstats.literature.NOF1_TAU_PRIOR`; posterior summaries under the same keys and
     exact per-person probabilities, see :mod:`matstats.nof1._series_bayes`).
 
@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from matstats import _checks
+from matstats._core import checks as _checks
 from matstats.literature import MCID_NRS
 from matstats.meta import meta_analysis
 from matstats.nof1._series_bayes import bayes_pooler

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from matstats._errors import DataError
+from matstats._core.errors import DataError
 from matstats.nof1.calendar import build_calendar
 from matstats.nof1.diary import summarize_cycles, summarize_periods
 from matstats.nof1.diary_io import read_diary

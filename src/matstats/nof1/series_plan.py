@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from matstats import _checks
+from matstats._core import checks as _checks
 from matstats.literature import MCID_NRS, NOF1_DEFAULTS, NRS_SD
 from matstats.nof1 import cycle_difference_variance, schedule
 

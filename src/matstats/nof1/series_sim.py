@@ -21,7 +21,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from matstats import _checks
+from matstats._core import checks as _checks
 from matstats.literature import NOF1_DEFAULTS, NRS_SD
 from matstats.nof1 import schedule, simulate
 

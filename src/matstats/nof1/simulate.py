@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from matstats.literature import NOF1_DEFAULTS
-from matstats import _checks
+from matstats._core import checks as _checks
 from matstats.nof1.design import _validate_schedule
 
 __all__ = ["simulate", "mean_profile", "CHUNK_SIZE"]
@@ -272,7 +272,7 @@ def simulate(
     chunk_size : int, default CHUNK_SIZE
         Trials drawn per block (bounds memory; part of the random stream's definition).
 
-    Limits: ``n_trials x n_days <= matstats._checks.MAX_ELEMENTS`` (2**27); ``|effect|``,
+    Limits: ``n_trials x n_days <= matstats._core.checks.MAX_ELEMENTS`` (2**27); ``|effect|``,
     ``|trend|``, ``|expectation|``, ``|mean|`` and ``sd`` at most ``MAX_ABS_PARAMETER``
     (1e9). Beyond them a ValueError names the parameter and the limit.
 

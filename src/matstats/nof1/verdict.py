@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from matstats.literature import MCID_NRS
-from matstats import _checks
+from matstats._core import checks as _checks
 
 __all__ = ["COMPARATORS", "VERDICT_LABELS", "benefit_scale", "verdict_label", "verdict_labels"]
 

@@ -76,7 +76,7 @@ _ATTR_WORDS = {"figure": "the percentage", "design": "the design", "n": "the num
 
 def _plain(text: str) -> str:
     """Trace text in plain words: study ids as labels, no arrows, no ``name=value``."""
-    from matstats.citations import study_label
+    from matstats.evidence.citations import study_label
 
     def ids(t: str) -> str:
         return re.sub(r"\b([a-z]+\d{4}_[a-z0-9_]+|nct\d{8}_[a-z0-9_]+)\b",
@@ -97,7 +97,7 @@ def _plain(text: str) -> str:
 
 
 def _where(stage: str, where: str) -> str:
-    from matstats.citations import study_label
+    from matstats.evidence.citations import study_label
 
     where = re.sub(r"\b(\d{3})_[0-9a-f]{16}\.txt\b", r"article \1", str(where))
     if stage == "source":
@@ -118,7 +118,7 @@ def plot_figure_trace(trace: pd.DataFrame, ax=None, figsize: tuple[float, float]
     Parameters
     ----------
     trace : pandas.DataFrame
-        Output of :func:`matstats.audit_trace.trace_figure`.
+        Output of :func:`matstats.audit.trace.trace_figure`.
     ax : matplotlib.axes.Axes, optional
         Axes to draw on (default: a new figure of ``figsize``).
     figsize : tuple of float, optional
@@ -134,7 +134,7 @@ def plot_figure_trace(trace: pd.DataFrame, ax=None, figsize: tuple[float, float]
 
     Examples
     --------
-    >>> from matstats.audit_trace import trace_figure
+    >>> from matstats.audit.trace import trace_figure
     >>> fig = plot_figure_trace(trace_figure(98))
     >>> len(fig.axes)
     1

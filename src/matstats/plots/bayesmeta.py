@@ -1,4 +1,4 @@
-"""Plots of a Bayesian random-effects meta-analysis (:func:`matstats.bayesmeta.bayes_meta`).
+"""Plots of a Bayesian random-effects meta-analysis (:func:`matstats.meta.bayesmeta.bayes_meta`).
 
 * :func:`plot_bayes_posteriors` - joint posterior of (tau, mu) with the marginal posteriors
   of tau and of mu and theta (the effect in a new study).
@@ -41,7 +41,7 @@ def plot_bayes_posteriors(fit, ax=None, *, figsize: tuple[float, float] = (11.0,
     Parameters
     ----------
     fit : BayesMetaFit
-        Result of :func:`matstats.bayesmeta.bayes_meta`.
+        Result of :func:`matstats.meta.bayesmeta.bayes_meta`.
     ax : sequence of three matplotlib Axes, optional
         Axes for the joint density, the tau marginal and the mu/theta marginals; a new
         figure with three panels is made when None.
@@ -112,7 +112,7 @@ def plot_bayes_forest(fit, ax=None, *, figsize: tuple[float, float] | None = Non
     Parameters
     ----------
     fit : BayesMetaFit
-        Result of :func:`matstats.bayesmeta.bayes_meta`.
+        Result of :func:`matstats.meta.bayesmeta.bayes_meta`.
     ax : matplotlib Axes, optional
         Draw here instead of on a new figure.
     figsize : tuple, optional

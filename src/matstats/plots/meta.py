@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
 from scipy import stats
 
-from matstats import _checks
+from matstats._core import checks as _checks
 from matstats.meta import meta_analysis
 
 __all__ = ["plot_forest", "plot_funnel", "plot_ladder"]
@@ -169,7 +169,7 @@ def plot_forest(
         :meth:`~matstats.meta.MetaFit.study_frame`, labelled by ``slab``, marker size by
         weight, and the fit itself as ``overall`` unless given), or a table with columns
         ``yi``, ``ci_low``, ``ci_high`` and ``label_col``; rows with NaN ``yi`` but a finite
-        ``bound_value`` (from :func:`matstats.study_effects.study_effect_sizes`) are drawn as an open
+        ``bound_value`` (from :func:`matstats.evidence.study_effects.study_effect_sizes`) are drawn as an open
         arrow from the bound (``bound_side`` ``"lower"``: g > bound). Optional ``weight``
         sets the marker size.
     label_col : str

@@ -2,7 +2,7 @@
 
 Each analysis answers one question: how large could the non-specific forces behind an
 improvement plausibly be, and at what size would they erase it? None of them knows this
-project's studies; :mod:`matstats.routing` decides which study row or claim gets which
+project's studies; :mod:`matstats.audit.routing` decides which study row or claim gets which
 analysis, and :mod:`matstats.narrative.sensitivity` puts the results into words.
 
 Modules

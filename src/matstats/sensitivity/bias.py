@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from matstats import _checks, vocab
+from matstats import vocab
+from matstats._core import checks as _checks
 from matstats.literature import MCID_SD_PAIN, Prior, sensitivity_priors
 
 __all__ = ["bias_adjust", "bias_adjusted_effect"]

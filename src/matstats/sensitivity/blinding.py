@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from matstats import _checks
+from matstats._core import checks as _checks
 
 __all__ = ["blinding_index"]
 

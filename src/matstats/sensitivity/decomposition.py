@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from matstats import _checks
+from matstats._core import checks as _checks
 from matstats.literature import MCID_NRS, NRS_SD, Prior, sensitivity_priors
 from matstats.sensitivity.rtm import regression_to_mean
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from matstats import _checks
+from matstats._core import checks as _checks
 
 __all__ = ["regression_to_mean"]
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from matstats import _checks
+from matstats._core import checks as _checks
 from matstats.literature import placebo_responder_rates
 
 __all__ = ["SurveyBounds", "survey_bounds", "binomial_ci"]

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from matstats import _checks
+from matstats._core import checks as _checks
 from matstats.literature import Prior, sensitivity_priors
 from matstats.sensitivity.bias import bias_adjust
 

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from matstats import _csvfile
-from matstats._bundled import default_path, load_schema  # public here too
-from matstats._cells import LIST_SEPARATOR, split_list  # split_list: public here too
-from matstats._errors import DataError
+from matstats._core import csvfile as _csvfile
+from matstats._core.bundled import default_path, load_schema  # public here too
+from matstats._core.cells import LIST_SEPARATOR, split_list  # split_list: public here too
+from matstats._core.errors import DataError
 
 __all__ = [
     "DataError",

@@ -31,8 +31,11 @@ from dataclasses import dataclass
 import pandas as pd
 from scipy import stats
 
-from matstats import _cells, _checks, effects, vocab
-from matstats.data_io import default_path, load_studies
+from matstats import vocab
+from matstats._core import cells as _cells
+from matstats._core import checks as _checks
+from matstats.meta import effects
+from matstats.evidence.data_io import default_path, load_studies
 
 __all__ = [
     "DEFAULT_EXCLUDED_CONTRASTS",
@@ -317,7 +320,7 @@ def from_exact_p(row: StudyRow, p: float) -> dict:
     """|g| back-calculated from an exact two-sided p, signed by ``result_direction``.
 
     ``t = qt(1 - p/2, n1 + n2 - 2)``, ``g = J * t * sqrt(1/n1 + 1/n2)`` via
-    :func:`matstats.effects.smd_from_p`; it assumes the authors used a two-sample t-test.
+    :func:`matstats.meta.effects.smd_from_p`; it assumes the authors used a two-sample t-test.
 
     Raises
     ------

@@ -7,7 +7,7 @@
   numbers), other numbers rounded per column (``digits``), ``-0.00`` never shown;
 * booleans as "yes"/"no"; no pandas reprs (a Series is shown as a two-column table);
 * study ids (in id columns and inside text) become citation links
-  (:func:`matstats.citations.study_link_html`);
+  (:func:`matstats.evidence.citations.study_link_html`);
 * ``verdict`` and ``grade`` come first and show as labelled badges;
 * a named index or a MultiIndex becomes ordinary columns, column MultiIndexes are
   joined into one header;
@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from matstats import citations
+from matstats.evidence import citations
 
 __all__ = ["DASH", "ReaderTable", "format_value", "reader_table", "use_reader_tables"]
 
@@ -179,7 +179,7 @@ def reader_table(
     caption : str
         Table caption (plain text; study ids in it become links).
     bib : dict, optional
-        Bibliography (:func:`matstats.citations.bibliography`; default: the bundled data's).
+        Bibliography (:func:`matstats.evidence.citations.bibliography`; default: the bundled data's).
     bib_href : str, optional
         URL of the bibliography page, for "[ref]" links (the site passes it).
     study_columns : sequence of str

@@ -6,16 +6,16 @@ significance, whether results exist, and the linked ``study_ids``) with the
 linked rows of ``studies.csv`` and assigns one verdict per claim:
 
 one of :data:`VERDICTS` (each defined once, with its meaning, in
-:data:`matstats.audit_rules.VERDICT_MEANINGS`).
+:data:`matstats.audit.rules.VERDICT_MEANINGS`).
 
-The verdict comes from :data:`RULES` (in :mod:`matstats.audit_rules`), an
+The verdict comes from :data:`RULES` (in :mod:`matstats.audit.rules`), an
 ordered tuple of small rule functions. The first rule whose check fires decides the verdict; its one-line
 reason names the fields and values that led to it. :func:`rules_table` lists
 the rules in order so a reader can see exactly how verdicts are reached.
 Nothing is looked up from a table of expected verdicts.
 
 Tracing a claim's details and a headline figure to their sources is in
-:mod:`matstats.audit_trace`.
+:mod:`matstats.audit.trace`.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from functools import partial
 
 import pandas as pd
 
-from matstats import _cells
-from matstats.audit_context import (  # noqa: F401  (re-exported: the context's public names)
+from matstats._core import cells as _cells
+from matstats.audit.context import (  # noqa: F401  (re-exported: the context's public names)
     ClaimContext,
     build_context,
     distinct_values,
@@ -37,7 +37,7 @@ from matstats.audit_context import (  # noqa: F401  (re-exported: the context's 
     study_label,
     study_sizes,
 )
-from matstats.audit_rules import (  # noqa: F401  (re-exported: the rules' public names)
+from matstats.audit.rules import (  # noqa: F401  (re-exported: the rules' public names)
     RULES,
     VERDICT_MEANINGS,
     VERDICTS,
@@ -45,7 +45,29 @@ from matstats.audit_rules import (  # noqa: F401  (re-exported: the rules' publi
     apply_rules,
     rules_table,
 )
-from matstats.data_io import load_claims, load_studies
+from matstats.evidence.data_io import load_claims, load_studies
+
+__all__ = [
+    "audit_claims",
+    "verdict_counts",
+    "load_defaults",
+    "VERDICTS",
+    "VERDICT_MEANINGS",
+    "RULES",
+    "Rule",
+    "apply_rules",
+    "rules_table",
+    "ClaimContext",
+    "build_context",
+    "distinct_values",
+    "figure_percentages",
+    "has_result",
+    "pct_match",
+    "row_n",
+    "row_percentages",
+    "study_label",
+    "study_sizes",
+]
 
 _text = _cells.text
 _num = partial(_cells.number, missing=None)  # a cell as a float, None when missing

@@ -1,5 +1,5 @@
 """The claim verdict rules and their order (the context a rule sees is
-:mod:`matstats.audit_context`).
+:mod:`matstats.audit.context`).
 
 Every verdict label is defined once, in :data:`VERDICTS` (meaning in
 :data:`VERDICT_MEANINGS`, documented in ``data/README.md``). :data:`RULES` is an
@@ -17,8 +17,8 @@ from functools import partial
 
 import pandas as pd
 
-from matstats import _cells
-from matstats.audit_context import (
+from matstats._core import cells as _cells
+from matstats.audit.context import (
     ClaimContext,
     distinct_values,
     has_result,
@@ -28,8 +28,8 @@ from matstats.audit_context import (
     study_sizes,
     supports,
 )
-from matstats.data_io import default_path
-from matstats.study_effects import study_effect_sizes
+from matstats.evidence.data_io import default_path
+from matstats.evidence.study_effects import study_effect_sizes
 from matstats.vocab import DESIGN_RANK, MAT_DEVICES, NO_RESULT_DESIGNS, SECONDARY_DESIGNS
 
 #: Verdict label -> what it means (the one definition; data/README.md repeats it).

@@ -1,6 +1,6 @@
 """Reading single cells of the loaded tables: missing values, numbers, lists, percentages.
 
-The loaders (:mod:`matstats.data_io`) have already validated every cell; these helpers
+The loaders (:mod:`matstats.evidence.data_io`) have already validated every cell; these helpers
 only turn a validated cell into the Python value an analysis needs, the same way
 everywhere. ``row`` arguments accept a :class:`pandas.Series` or any mapping.
 """

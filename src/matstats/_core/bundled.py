@@ -1,7 +1,7 @@
 """The data files shipped inside the package (``matstats/data``): their paths and the schema.
 
 A foundation module, so that :mod:`matstats.vocab` can derive its labels from
-``schema.json`` without importing the data layer; :mod:`matstats.data_io` re-exports
+``schema.json`` without importing the data layer; :mod:`matstats.evidence.data_io` re-exports
 :func:`default_path` and :func:`load_schema`.
 """
 

@@ -1,4 +1,5 @@
-"""Checks of the paths a command will write, done before any work or output.
+"""Argument types of the commands and checks of the paths a command will write, done before
+any work or output.
 
 Each raises :class:`ValueError` naming the option, the path and what is wrong, which
 :func:`matstats.cli.main` prints as one ``matstats: error: ...`` line.
@@ -6,10 +7,12 @@ Each raises :class:`ValueError` naming the option, the path and what is wrong, w
 
 from __future__ import annotations
 
+import argparse
 import os
+from datetime import date
 from pathlib import Path
 
-__all__ = ["output_file", "output_dir"]
+__all__ = ["output_file", "output_dir", "parse_cycles", "iso_date"]
 
 
 def _writable_dir(directory: Path, option: str, path: str) -> None:
@@ -49,3 +52,32 @@ def output_dir(path: str, option: str) -> None:
         raise ValueError(f"{option} {path!r}: {str(parent)!r} is not a directory")
     if not os.access(parent, os.W_OK | os.X_OK):
         raise ValueError(f"{option} {path!r}: no permission to create it in {str(parent)!r}")
+
+
+def parse_cycles(text: str) -> list[int]:
+    """Parse ``"2-12"``, ``"4,6,8"`` or ``"6"`` into a sorted list of cycle counts (>= 1)."""
+    out: set[int] = set()
+    try:
+        for part in text.split(","):
+            part = part.strip()
+            if "-" in part:
+                a, b = (int(x) for x in part.split("-", 1))
+                if b < a:
+                    raise ValueError
+                out.update(range(a, b + 1))
+            else:
+                out.add(int(part))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"cycles must look like 2-12, 4,6,8 or 6; got {text!r}"
+        ) from None
+    if not out or min(out) < 1:
+        raise argparse.ArgumentTypeError(f"cycles must be >= 1; got {text!r}")
+    return sorted(out)
+
+
+def iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None

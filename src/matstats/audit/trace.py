@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from matstats import _cells
-from matstats.audit import (
+from matstats._core import cells as _cells
+from matstats.audit.ledger import (
     audit_claims,
     distinct_values,
     figure_percentages,

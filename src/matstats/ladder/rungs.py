@@ -4,13 +4,13 @@ Every effect size here is a standardized mean difference (Hedges' g) oriented by
 :func:`matstats.vocab.benefit_sign`: a **positive g means the mat did better** than its
 control (:data:`matstats.vocab.SIGN_CONVENTION`). The module
 
-1. takes the study-row effect sizes of :func:`matstats.study_effects.study_effect_sizes`;
+1. takes the study-row effect sizes of :func:`matstats.evidence.study_effects.study_effect_sizes`;
 2. pools them by rung of the ladder where k >= 2 (:func:`pooled_by_control`);
 3. subtracts published sham-vs-no-treatment offsets (:data:`matstats.literature.OFFSET_PRIORS`)
    from the open-control effect to get the effect a mat-vs-sham trial should expect
    (:func:`sham_offset`);
 4. gives the per-arm sample size such a trial would need (:func:`sham_trial_sample_size`,
-   defined in :mod:`matstats.trial_size` and re-exported here);
+   defined in :mod:`matstats.ladder.trial_size` and re-exported here);
 5. assembles the points of the ladder for a plot (:func:`ladder_table`) and checks funnel
    asymmetry where k allows (:func:`funnel_diagnostics`).
 
@@ -26,12 +26,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from matstats import _checks, literature
+from matstats import literature
+from matstats._core import checks as _checks
 from matstats.literature import Prior
-from matstats.effects import hedges_correction
+from matstats.meta.effects import hedges_correction
 from matstats.meta import egger_test, meta_analysis, trim_and_fill
-from matstats.study_effects import DEFAULT_EXCLUDED_CONTRASTS, MatEffects, study_effect_sizes
-from matstats.trial_size import sample_size_for_expected, sham_trial_sample_size
+from matstats.evidence.study_effects import DEFAULT_EXCLUDED_CONTRASTS, MatEffects, study_effect_sizes
+from matstats.ladder.trial_size import sample_size_for_expected, sham_trial_sample_size
 from matstats.vocab import RUNG_LABELS, RUNGS, SIGN_CONVENTION
 
 __all__ = [
@@ -57,7 +58,7 @@ def inference_rows(effects: pd.DataFrame | MatEffects) -> pd.DataFrame:
     """The effect rows whose result is our reading of the source, not its statement.
 
     These rows have ``value_status=unverified`` with notes starting ``INFERENCE:``
-    (``inference`` column of :func:`matstats.study_effects.study_effect_sizes`): e.g. the
+    (``inference`` column of :func:`matstats.evidence.study_effects.study_effect_sizes`): e.g. the
     Hohmann pressure-pain-threshold rows read as between-group results, and the Purepong-thesis
     pain/disability rows that make up the backrest sham-like rung.
 
@@ -85,7 +86,7 @@ def manual_acupressure_points(studies: pd.DataFrame | None = None, **kwargs) -> 
     Manual acupressure is not a mat and is never pooled with mats; its sham-controlled point
     estimates are shown beside the ladder because they are the only sham-controlled points in
     the data (e.g. Chen 2019, Kessler distress one month after the intervention). Keyword
-    arguments go to :func:`matstats.study_effects.study_effect_sizes`.
+    arguments go to :func:`matstats.evidence.study_effects.study_effect_sizes`.
 
     Returns
     -------
@@ -179,7 +180,7 @@ def pooled_by_control(
     Parameters
     ----------
     effects : DataFrame or MatEffects
-        Output of :func:`matstats.study_effects.study_effect_sizes`.
+        Output of :func:`matstats.evidence.study_effects.study_effect_sizes`.
     domains : sequence of str
         Outcome domains to include (default pain only).
     method, test, level

@@ -29,8 +29,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from matstats import _bayesmeta_quad as _q
-from matstats._bayesmeta_priors import (
+from matstats.meta import _bayesmeta_quad as _q
+from matstats.meta._bayesmeta_priors import (
     Exponential, HalfCauchy, HalfNormal, HalfStudentT, Jeffreys, KnownTau, LogNormal,
     LogStudentT, Lomax, TauPrior, Uniform, rhodes_prior, rhodes_table, tau_prior_of,
     turner_prior, turner_table,
@@ -597,7 +597,7 @@ def bayes_meta(yi, vi=None, *, sei=None, data: pd.DataFrame | None = None, label
 
     Examples
     --------
-    >>> import matstats.bayesmeta as bm
+    >>> import matstats.meta.bayesmeta as bm
     >>> fit = bm.bayes_meta([0.15, 0.85], sei=[0.22, 0.35], tau_prior=bm.HalfNormal(0.5),
     ...                     mu_prior=(0.0, 4.0))
     >>> fit.summary().round(3)[["param", "median", "ci_low", "ci_high"]]

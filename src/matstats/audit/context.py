@@ -2,7 +2,7 @@
 row helpers the rules, the audit table and the trace share.
 
 :func:`build_context` collects a :class:`ClaimContext` for one claim; the rules that read
-it are :mod:`matstats.audit_rules`.
+it are :mod:`matstats.audit.rules`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from functools import partial
 
 import pandas as pd
 
-from matstats import _cells
+from matstats._core import cells as _cells
 
 __all__ = [
     "ClaimContext",
@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 #: Percentages named in a claimed figure, both ends of a range, whatever the dash:
-#: ``"81–98% relief"`` -> ``[81.0, 98.0]`` (the one parser, :func:`matstats._cells.percentages`).
+#: ``"81–98% relief"`` -> ``[81.0, 98.0]`` (the one parser, :func:`matstats._core.cells.percentages`).
 figure_percentages = _cells.percentages
 
 _text = _cells.text

@@ -1,6 +1,6 @@
 """Reading a CSV file into (line, cells) rows, with every fault a :class:`DataError`.
 
-Shared by the study/claim loaders (:mod:`matstats.data_io`) and the n-of-1 diary reader
+Shared by the study/claim loaders (:mod:`matstats.evidence.data_io`) and the n-of-1 diary reader
 (:mod:`matstats.nof1.diary_io`): a file that cannot be read (missing, a directory, no
 permission), text that is not UTF-8 (the line and the bytes are named), a cell larger than
 :data:`MAX_CELL_CHARS` (file, line, column), and malformed quoting all raise ``DataError``
@@ -14,7 +14,7 @@ import io
 import os
 from pathlib import Path
 
-from matstats._errors import DataError
+from matstats._core.errors import DataError
 
 #: Largest cell, in characters (Python's csv default field limit, 128 KiB).
 MAX_CELL_CHARS = 131072

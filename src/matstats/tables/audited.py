@@ -20,10 +20,33 @@ from pathlib import Path
 
 import pandas as pd
 
-from matstats import _cells
+from matstats._core import cells as _cells
 from matstats.audit import audit_claims, load_defaults, row_n
-from matstats.data_io import load_claims, load_studies
+from matstats.evidence.data_io import load_claims, load_studies
 from matstats.vocab import MAT_DEVICES, NO_RESULT_DESIGNS, RANDOMIZED_DESIGNS
+
+__all__ = [
+    "SEED_COLUMNS",
+    "GRADES",
+    "seed_table",
+    "GradeRule",
+    "grade_no_blinding",
+    "grade_weak_control",
+    "grade_not_randomized",
+    "grade_imprecision",
+    "grade_indirect_population",
+    "grade_indirect_device",
+    "grade_industry",
+    "GRADE_RULES",
+    "grade_rules_table",
+    "grade_row",
+    "grade_studies",
+    "audited_table",
+    "to_markdown",
+    "to_html",
+    "all_tables",
+    "write_tables",
+]
 
 #: Seed table name -> (snake_case column, header text in the seed) in column order.
 SEED_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {

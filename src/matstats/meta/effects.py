@@ -30,7 +30,8 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from matstats import _checks, _columns
+from matstats._core import checks as _checks
+from matstats._core import columns as _columns
 
 __all__ = [
     "escalc",
@@ -105,7 +106,7 @@ def hedges_correction(df) -> np.ndarray:
 
 
 def _each(check: Callable, name: str, a: np.ndarray, *args, **kwargs) -> None:
-    """Apply a scalar :mod:`matstats._checks` check to every non-missing element of ``a``,
+    """Apply a scalar :mod:`matstats._core.checks` check to every non-missing element of ``a``,
     naming the element (``sd1i[2]``) in the error."""
     for i in np.flatnonzero(~np.isnan(a)):
         check(f"{name}[{i}]", float(a[i]), *args, **kwargs)
@@ -209,7 +210,7 @@ def escalc(
     Examples
     --------
     >>> import pandas as pd
-    >>> from matstats.effects import escalc
+    >>> from matstats.meta.effects import escalc
     >>> df = pd.DataFrame({"m_t": [5.0, 4.2], "sd_t": [2.0, 1.8], "n_t": [20, 31],
     ...                    "m_c": [4.0, 4.0], "sd_c": [2.1, 1.9], "n_c": [21, 30]})
     >>> out = escalc("SMD", m1i="m_t", sd1i="sd_t", n1i="n_t", m2i="m_c", sd2i="sd_c",

@@ -1,4 +1,4 @@
-"""Numerical core of :mod:`matstats.bayesmeta`: the marginal posterior of tau on a
+"""Numerical core of :mod:`matstats.meta.bayesmeta`: the marginal posterior of tau on a
 composite Gauss-Legendre rule in u = log(tau), and normal mixtures over its nodes.
 
 Everything here is deterministic. The integrand over u is p(tau) L(tau) tau, where L(tau) is

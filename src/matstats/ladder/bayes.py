@@ -9,7 +9,7 @@ with a normal approximation around the open-control point estimate; this module 
 posterior:
 
 1. the open-control studies (:func:`open_control_studies`) are pooled by a Bayesian
-   normal-normal model for few studies (:func:`matstats.bayesmeta.bayes_meta`) with a
+   normal-normal model for few studies (:func:`matstats.meta.bayesmeta.bayes_meta`) with a
    weakly informative or empirical heterogeneity prior
    (:data:`matstats.literature.LADDER_TAU_PRIORS`): the posterior of the average open effect
    mu and of the open effect theta in a new trial (which includes the heterogeneity tau) are
@@ -40,13 +40,14 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from matstats import _bayesmeta_quad as _q
-from matstats import _checks, literature
-from matstats.bayesmeta import BayesMetaFit, KnownTau, TauPrior, bayes_meta, tau_prior_of
-from matstats.ladder import OFFSET_FORMS, _offset_priors, select_one_per_study, sham_offset
+from matstats.meta import _bayesmeta_quad as _q
+from matstats import literature
+from matstats._core import checks as _checks
+from matstats.meta.bayesmeta import BayesMetaFit, KnownTau, TauPrior, bayes_meta, tau_prior_of
+from matstats.ladder.rungs import OFFSET_FORMS, _offset_priors, select_one_per_study, sham_offset
 from matstats.literature import HeterogeneityPrior, Prior
 from matstats.meta import meta_analysis
-from matstats.study_effects import MatEffects
+from matstats.evidence.study_effects import MatEffects
 
 __all__ = [
     "ShamPosterior",
@@ -83,7 +84,7 @@ def open_control_studies(effects: pd.DataFrame | MatEffects, *,
     Parameters
     ----------
     effects : DataFrame or MatEffects
-        Output of :func:`matstats.study_effects.study_effect_sizes`.
+        Output of :func:`matstats.evidence.study_effects.study_effect_sizes`.
     domains : sequence of str
         Outcome domains (as :func:`matstats.ladder.pooled_by_control`).
     device_group, control_class : str
@@ -97,7 +98,7 @@ def open_control_studies(effects: pd.DataFrame | MatEffects, *,
 
     Examples
     --------
-    >>> from matstats.study_effects import study_effect_sizes
+    >>> from matstats.evidence.study_effects import study_effect_sizes
     >>> open_control_studies(study_effect_sizes())["study_id"].tolist()
     ['hohmann2012_neck']
     """
@@ -384,7 +385,7 @@ def sham_posterior(yi, vi=None, *, sei=None, labels=None,
     Notes
     -----
     Deterministic: the open-control posterior is a normal mixture over tau
-    (:meth:`~matstats.bayesmeta.BayesMetaFit.mixture`); a normal difference offset convolves
+    (:meth:`~matstats.meta.bayesmeta.BayesMetaFit.mixture`); a normal difference offset convolves
     it in closed form, other offsets by composite 12-point Gauss-Legendre quadrature over
     the offset (64 panels over mean +- 12 SD for a normal prior, in probability space for a
     bounded one; a break at a share of 0), giving CDFs to ~1e-10 (checked against adaptive

@@ -1,10 +1,10 @@
-"""Heterogeneity (tau) priors for :mod:`matstats.bayesmeta`.
+"""Heterogeneity (tau) priors for :mod:`matstats.meta.bayesmeta`.
 
 Each prior is a small frozen dataclass with a ``source`` string. ``logpdf(tau, sigma)``
 returns the log density of tau (normalised when the prior is proper); ``sigma`` holds the
 studies' standard errors and only matters for the data-dependent Jeffreys priors.
 ``tail`` describes the decay for large tau (density ~ tau^-power, ``log_factor`` when an
-extra power of log(tau) makes the boundary case integrable); :mod:`matstats.bayesmeta`
+extra power of log(tau) makes the boundary case integrable); :mod:`matstats.meta.bayesmeta`
 uses it to decide analytically whether the posterior and its moments exist.
 
 The empirical priors are tabulated below with their sources:
@@ -515,13 +515,13 @@ def rhodes_prior(outcome: str | None = None, comparison: str | None = None,
 
 
 def tau_prior_of(prior: HeterogeneityPrior | TauPrior) -> tuple[str, TauPrior]:
-    """The :mod:`matstats.bayesmeta` prior of a literature spec, and its name.
+    """The :mod:`matstats.meta.bayesmeta` prior of a literature spec, and its name.
 
     Parameters
     ----------
     prior : HeterogeneityPrior or TauPrior
         A spec of :mod:`matstats.literature` (e.g. :data:`~matstats.literature.LADDER_TAU_PRIOR`)
-        or a prior object of :mod:`matstats.bayesmeta` (named by its ``repr``).
+        or a prior object of :mod:`matstats.meta.bayesmeta` (named by its ``repr``).
 
     Returns
     -------
@@ -537,7 +537,7 @@ def tau_prior_of(prior: HeterogeneityPrior | TauPrior) -> tuple[str, TauPrior]:
         return repr(prior), prior
     if not isinstance(prior, HeterogeneityPrior):
         raise ValueError("tau_prior must be a matstats.literature.HeterogeneityPrior or a "
-                         f"matstats.bayesmeta prior such as HalfNormal(0.5), got {prior!r}")
+                         f"matstats.meta.bayesmeta prior such as HalfNormal(0.5), got {prior!r}")
     a = prior.args
     if prior.family == "half_normal":
         out = HalfNormal(a[0], source=prior.source)

@@ -27,7 +27,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from matstats import _cells
+from matstats._core import cells as _cells
 
 __all__ = ["BibEntry", "NO_SOURCE_TEXT", "bibliography", "cite", "linkify", "study_label",
            "study_link_html"]
@@ -154,7 +154,7 @@ def bibliography(studies: pd.DataFrame | None = None) -> dict[str, BibEntry]:
 
 @lru_cache(maxsize=1)
 def _default_bibliography() -> tuple:
-    from matstats.data_io import load_studies
+    from matstats.evidence.data_io import load_studies
 
     return tuple(bibliography(load_studies()).items())
 

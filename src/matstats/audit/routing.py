@@ -38,7 +38,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from matstats import _cells, _checks, vocab
+from matstats import vocab
+from matstats._core import cells as _cells
+from matstats._core import checks as _checks
 from matstats.ladder import pooled_by_control
 from matstats.literature import (
     MCID_SD_OTHER,
@@ -58,7 +60,7 @@ from matstats.sensitivity import (
     survey_bounds,
     tipping_point,
 )
-from matstats.study_effects import study_effect_sizes
+from matstats.evidence.study_effects import study_effect_sizes
 
 __all__ = [
     "route_studies",
@@ -328,7 +330,7 @@ def route_studies(
     vendor report -> none; survey proportion -> :func:`~matstats.sensitivity.survey_bounds`
     (users = ``n_enrolled``); adverse-event count -> exact CI; between-group result ->
     :func:`~matstats.sensitivity.tipping_point` on the effect size from
-    :func:`matstats.study_effects.study_effect_sizes` (or the row's own SMD and CI, oriented by
+    :func:`matstats.evidence.study_effects.study_effect_sizes` (or the row's own SMD and CI, oriented by
     :func:`matstats.vocab.benefit_sign`) plus the bias-adjusted probability of exceeding the
     MCID; within-group mean change with CI -> :func:`~matstats.sensitivity.
     decompose_improvement`; anything else -> none, with a reason code. The same table in
@@ -340,7 +342,7 @@ def route_studies(
         As returned by :func:`matstats.load_studies` (needs ``line``).
     effects : DataFrame or ladder.MatEffects, optional
         Effect sizes; default computed from ``studies`` with
-        :func:`matstats.study_effects.study_effect_sizes`.
+        :func:`matstats.evidence.study_effects.study_effect_sizes`.
     prior : Prior, optional
         Unblinding/expectation bias prior (SD); default ``unblinding_sd`` of
         :func:`matstats.literature.sensitivity_priors`.
@@ -525,7 +527,7 @@ def route_claims(
 ) -> pd.DataFrame:
     """Route every claim to the sensitivity analyses of the study results behind it.
 
-    Rules, in order: a claimed percentage (parsed by :func:`matstats._cells.percentages`:
+    Rules, in order: a claimed percentage (parsed by :func:`matstats._core.cells.percentages`:
     "81-98%", "81–98%" and "81—98%" all name 81 and 98) that matches, to the whole percent,
     a survey proportion of a linked study -> that row's survey bounds; otherwise linked
     result rows with a tipping point, bound or decomposition -> those results (pain
