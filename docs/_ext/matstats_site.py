@@ -36,7 +36,7 @@ from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 import matstats
-from matstats import ladder, tables
+from matstats import ladder, tables, vocab
 from matstats.ladder import bayes as ladder_bayes
 from matstats.evidence import study_effects
 from matstats._core.cells import is_missing
@@ -161,7 +161,7 @@ def landing_values(d: SiteData) -> dict[str, str]:
         v["headline_pct"] = m.group(1) if m else DASH
         v["headline_claim"] = str(src["claim_id"].iloc[0])
     st = d.studies
-    trials = st[st["device"].isin(ladder.MAT_DEVICES) & st["design"].isin(RANDOMIZED_TRIALS)]
+    trials = st[st["device"].isin(vocab.MAT_DEVICES) & st["design"].isin(RANDOMIZED_TRIALS)]
     v["max_trial_n"] = fmt_num(float(trials["n_randomized"].max()), 0) if len(trials) else DASH
 
     g = d.grades
@@ -323,7 +323,7 @@ _DIRECTION_WORDS = {"favours_mat": ("favours the mat", "favour the mat"),
 
 def sof_tables(d: SiteData) -> dict[str, pd.DataFrame]:
     """Summary of findings per outcome: one row per kind of comparison the mat studies made."""
-    st = d.studies[d.studies["device"].isin(ladder.MAT_DEVICES)]
+    st = d.studies[d.studies["device"].isin(vocab.MAT_DEVICES)]
     st = st.assign(comparison=st["control"].map(SOF_COMPARISON).fillna("none"))
     g = d.grades
     out = {}
