@@ -11,13 +11,14 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import integrate, stats
 
 from matstats.meta import bayesmeta as bm
 from matstats.ladder import bayes as LB
 from matstats import literature
-from matstats.literature import HeterogeneityPrior, Prior
+from matstats.literature import Prior
 from matstats.narrative import ladder as N
 
 Y = np.array([0.9, 0.4, 0.65])
@@ -126,8 +127,34 @@ def test_sensitivity_table_priors_by_offsets():
     assert len(tab) == len(literature.LADDER_TAU_PRIORS) * len(literature.OFFSET_PRIORS)
     assert "rhodes_pain_nonpharm" in set(tab["tau_prior"])
     assert set(tab["target"]) == {"new_trial"}
-    rhodes = LB.tau_prior_of(literature.LADDER_TAU_PRIORS[3])[1]
+    rhodes = literature.LADDER_TAU_PRIORS[3]
     assert (rhodes.location, rhodes.scale) == (-3.02 / 2, 2.27 / 2)
+
+
+def test_literature_priors_and_names_are_accepted_as_they_are():
+    # issue 17 item 3: a literature prior goes straight into bayes_meta and is stored as given
+    fit = bm.bayes_meta(Y, sei=SE, tau_prior=literature.LADDER_TAU_PRIOR)
+    assert fit.tau_prior is literature.LADDER_TAU_PRIOR
+    ref = bm.bayes_meta(Y, sei=SE, tau_prior=bm.HalfNormal(0.5))
+    pd.testing.assert_frame_equal(fit.summary(), ref.summary(), check_exact=True)
+    # a name works wherever a prior does: the same numbers as the object
+    a = LB.sham_posterior(Y, sei=SE, tau_prior="jeffreys").to_frame()
+    b = LB.sham_posterior(Y, sei=SE, tau_prior=bm.Jeffreys()).to_frame()
+    assert set(a["tau_prior"]) == {"jeffreys"}
+    pd.testing.assert_frame_equal(a.drop(columns="tau_prior"), b.drop(columns="tau_prior"),
+                                  check_exact=True)
+    c = LB.sham_posterior(Y, sei=SE, tau_prior="half_cauchy_0.5")
+    assert c.tau_prior is literature.LADDER_TAU_PRIORS[2]
+    assert c.open_fit.tau_prior is c.tau_prior
+    d = LB.sham_posterior(Y, sei=SE, tau_prior=bm.HalfCauchy(0.5)).to_frame()
+    pd.testing.assert_frame_equal(c.to_frame().drop(columns="tau_prior"),
+                                  d.drop(columns="tau_prior"), check_exact=True)
+    tab = LB.sham_sensitivity(Y, sei=SE, tau_priors=["rhodes", literature.LADDER_TAU_PRIOR])
+    assert list(tab["tau_prior"].unique()) == ["rhodes", "half_normal_0.5"]
+    e = LB.sham_posterior(Y, sei=SE, tau_prior=bm.rhodes_prior()).to_frame()
+    pd.testing.assert_frame_equal(tab.iloc[:4].reset_index(drop=True),
+                                  e[e["target"] == "new_trial"].reset_index(drop=True),
+                                  check_exact=True)
 
 
 def test_compare_answers_frequentist_equals_tau_zero_for_differences():
@@ -183,8 +210,8 @@ def test_bad_accessor_input():
         LB.sham_sensitivity([0.75], sei=[0.33], target="x")
     with pytest.raises(ValueError, match="tau_priors"):
         LB.sham_sensitivity([0.75], sei=[0.33], tau_priors=[])
-    with pytest.raises(ValueError, match="HeterogeneityPrior.family"):
-        HeterogeneityPrior("x", "gamma", (1.0,), "sd", "test")
+    with pytest.raises(ValueError, match="tau_prior must be a TauPrior.*'jeffreys'"):
+        LB.sham_sensitivity([0.75], sei=[0.33], tau_priors=["gamma"])
 
 
 def test_sentences_take_their_numbers_from_the_result():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from matstats.meta import bayesmeta as bm
@@ -24,7 +25,7 @@ def test_bayes_is_registered_and_runs_through_analyze_series():
     sim = simulate_series(12, 6, effect=-1.5, tau=0.8, rng=3)
     a, b = analyze_series(sim), analyze_series(sim, pool="bayes")
     assert b.pool == "bayes" and b.k == a.k
-    assert b.model.tau_prior.scale == literature.NOF1_TAU_PRIOR.args[0]
+    assert b.model.tau_prior is literature.NOF1_TAU_PRIOR
     assert b.estimate == pytest.approx(a.estimate, abs=0.1 * a.se)
     p = b.persons
     assert ((p["shrunken_ci_low"] < p["shrunken"]) & (p["shrunken"] < p["shrunken_ci_high"])).all()
@@ -88,6 +89,30 @@ def test_prob_benefit_is_calibrated_at_tau_zero():
         tol = 3.5 * math.sqrt(p * (1 - p) / sel.sum()) + 0.03
         assert truth[sel].mean() == pytest.approx(p, abs=tol), i
     assert probs.mean() == pytest.approx(truth.mean(), abs=0.05)
+
+
+def test_tau_prior_given_as_literature_object_or_name():
+    # issue 17 item 3: the series pooling takes a prior object or a name, same numbers
+    sim = simulate_series(12, 6, effect=-1.5, tau=0.8, rng=3)
+    default = analyze_series(sim, pool="bayes")
+    given = analyze_series(sim, pool="bayes", tau_prior=literature.NOF1_TAU_PRIOR)
+    named = analyze_series(sim, pool="bayes", tau_prior="nof1_half_normal_1.0")
+    for res in (given, named):
+        assert res.model.tau_prior is literature.NOF1_TAU_PRIOR
+        pd.testing.assert_frame_equal(res.to_frame(), default.to_frame(), check_exact=True)
+        pd.testing.assert_frame_equal(res.persons, default.persons, check_exact=True)
+    jn = analyze_series(sim, pool="bayes", tau_prior="jeffreys")
+    jo = bayes_pooler(bm.Jeffreys())(*_stage_one(sim), 0.95)
+    assert jn.estimate == jo["estimate"] and jn.tau2 == jo["tau2"]
+    assert jn.tau2 != default.tau2        # a different prior: not the default in disguise
+    with pytest.raises(ValueError, match="tau_prior is a prior of pool='bayes'"):
+        analyze_series(sim, tau_prior="jeffreys")
+
+
+def _stage_one(sim):
+    # the person means and their variances s^2 / n_i (stage one), as the poolers receive them
+    p = analyze_series(sim).persons
+    return p["estimate"].to_numpy(), p["se"].to_numpy() ** 2
 
 
 def test_bad_pool_name():

@@ -16,8 +16,11 @@ Bias and nuisance priors (placebo, natural history, RTM, unblinding)
 Sham offsets for the control ladder
     :data:`OFFSET_PRIORS` (``unit="sd"``: subtract; ``unit="share"``: multiply).
 Heterogeneity priors of the Bayesian few-study models
-    :class:`HeterogeneityPrior`, :data:`LADDER_TAU_PRIOR`, :data:`LADDER_TAU_PRIORS` (SMDs),
-    :data:`NOF1_TAU_PRIOR` (person effects, NRS points).
+    :data:`LADDER_TAU_PRIOR`, :data:`LADDER_TAU_PRIORS` (SMDs), :data:`NOF1_TAU_PRIOR` (person
+    effects, NRS points), the empirical :func:`turner_prior` (log odds ratios) and
+    :func:`rhodes_prior` (SMDs) with their tables, :data:`TAU_PRIORS_BY_NAME` and
+    :func:`tau_prior` (a prior from its name). All are :class:`TauPrior` objects of
+    :mod:`matstats._core.priors`, accepted as they are by every ``tau_prior=`` argument.
 Personal (n-of-1) trial defaults
     :data:`NOF1_DEFAULTS`, :data:`NOF1_EXPECTATION_BIAS`, :data:`NOF1_EFFECT_PRIOR`.
 """
@@ -25,13 +28,16 @@ Personal (n-of-1) trial defaults
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import replace
 
-import numpy as np
 import pandas as pd
 from scipy import stats
 
 from matstats._core import checks as _checks
+from matstats._core.priors import (
+    HalfCauchy, HalfNormal, Jeffreys, KnownTau, LogNormal, LogStudentT, Prior, TauPrior,
+    Uniform, priors_frame,
+)
 
 __all__ = [
     "Prior",
@@ -42,10 +48,16 @@ __all__ = [
     "MCID_UNITS",
     "NO_TREATMENT_SHARE",
     "OFFSET_PRIORS",
-    "HeterogeneityPrior",
+    "TauPrior",
     "LADDER_TAU_PRIOR",
     "LADDER_TAU_PRIORS",
     "NOF1_TAU_PRIOR",
+    "TAU_PRIORS_BY_NAME",
+    "tau_prior",
+    "turner_prior",
+    "rhodes_prior",
+    "turner_table",
+    "rhodes_table",
     "NOF1_DEFAULTS",
     "NOF1_EXPECTATION_BIAS",
     "NOF1_EFFECT_PRIOR",
@@ -56,151 +68,6 @@ __all__ = [
 ]
 
 _Z975 = float(stats.norm.ppf(0.975))
-_FAMILIES = {"normal": 2, "uniform": 2, "beta": 2, "fixed": 1}
-
-
-@dataclass(frozen=True)
-class Prior:
-    """A named distribution for one quantity, with its unit and its source.
-
-    Parameters
-    ----------
-    name : str
-        Short identifier, e.g. ``"placebo_sd"``.
-    dist : {"normal", "uniform", "beta", "fixed"}
-        Family. ``params`` are (mean, sd) for normal and beta (beta is converted to shape
-        parameters), (low, high) for uniform, (value,) for fixed.
-    params : tuple of float
-    unit : str
-        ``"sd"`` (standardised mean difference), ``"share"`` (a fraction of an observed
-        change or contrast), ``"r"`` (reliability), or an outcome unit such as
-        ``"points"``.
-    source : str
-        Where the numbers come from; ``[assumption]`` marks what is ours.
-    basis : str, optional
-        How the spread was obtained (e.g. "normal fitted to the reported 95% CI").
-
-    Examples
-    --------
-    >>> p = Prior.from_ci("placebo", 0.37, 0.18, 0.55, unit="sd", source="Strijkers 2021")
-    >>> round(p.sd, 4)
-    0.0944
-    """
-
-    name: str
-    dist: str
-    params: tuple[float, ...]
-    unit: str
-    source: str
-    basis: str = ""
-
-    def __post_init__(self) -> None:
-        _checks.one_of("Prior.dist", self.dist, _FAMILIES)
-        need = _FAMILIES[self.dist]
-        if len(self.params) != need:
-            raise ValueError(
-                f"Prior {self.name!r}: {self.dist} needs {need} parameter(s), got {self.params!r}"
-            )
-        p = [_checks.finite(f"Prior {self.name!r} parameter", v) for v in self.params]
-        object.__setattr__(self, "params", tuple(p))
-        if self.dist == "normal" and p[1] < 0:
-            raise ValueError(f"Prior {self.name!r}: normal sd must be >= 0, got {p[1]!r}")
-        if self.dist == "uniform" and p[1] < p[0]:
-            raise ValueError(f"Prior {self.name!r}: uniform needs low <= high, got {p!r}")
-        if self.dist == "beta":
-            m, s = p
-            if not 0 < m < 1 or s <= 0 or s * s >= m * (1 - m):
-                raise ValueError(
-                    f"Prior {self.name!r}: beta needs 0 < mean < 1 and 0 < sd^2 < mean(1-mean),"
-                    f" got {p!r}"
-                )
-
-    @classmethod
-    def from_ci(cls, name: str, mean: float, low: float, high: float, *, unit: str,
-                source: str, level: float = 0.95) -> Prior:
-        """A normal prior whose SD is read off a reported confidence interval."""
-        z = float(stats.norm.ppf((1 + _checks.level(level)) / 2))
-        sd = (high - low) / (2 * z)
-        basis = f"normal fitted to the reported {level:.0%} CI: ({high:g} - {low:g}) / (2 x {z:.2f})"
-        return cls(name, "normal", (mean, sd), unit, source, basis)
-
-    @property
-    def mean(self) -> float:
-        """Mean of the distribution."""
-        if self.dist == "uniform":
-            return (self.params[0] + self.params[1]) / 2
-        return float(self.params[0])
-
-    @property
-    def sd(self) -> float:
-        """Standard deviation of the distribution (0 for a fixed value)."""
-        if self.dist in ("normal", "beta"):
-            return float(self.params[1])
-        if self.dist == "uniform":
-            return (self.params[1] - self.params[0]) / math.sqrt(12)
-        return 0.0
-
-    def frozen(self):
-        """The scipy.stats frozen distribution (``None`` for a fixed value)."""
-        p = self.params
-        if self.dist == "normal":
-            return stats.norm(p[0], p[1]) if p[1] > 0 else None
-        if self.dist == "uniform":
-            return stats.uniform(p[0], p[1] - p[0]) if p[1] > p[0] else None
-        if self.dist == "beta":
-            k = p[0] * (1 - p[0]) / (p[1] ** 2) - 1
-            return stats.beta(p[0] * k, (1 - p[0]) * k)
-        return None
-
-    def sf(self, x: float) -> float:
-        """P(value > x)."""
-        dist = self.frozen()
-        if dist is None:  # a point mass
-            return float(self.mean > x)
-        return float(dist.sf(x))
-
-    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        """Draw ``size`` values with the Generator ``rng``."""
-        p = self.params
-        if self.dist == "normal":
-            return rng.normal(p[0], p[1], size)
-        if self.dist == "uniform":
-            return rng.uniform(p[0], p[1], size)
-        if self.dist == "beta":
-            m, s = p
-            k = m * (1 - m) / (s * s) - 1
-            return rng.beta(m * k, (1 - m) * k, size)
-        return np.full(size, float(p[0]))
-
-    def describe(self) -> str:
-        """One-line text such as ``normal(mean 0.37, sd 0.094) [sd]``."""
-        p = self.params
-        if self.dist == "normal":
-            body = f"normal(mean {p[0]:.3g}, sd {p[1]:.3g})"
-        elif self.dist == "uniform":
-            body = f"uniform({p[0]:.3g} to {p[1]:.3g})"
-        elif self.dist == "beta":
-            body = f"beta(mean {p[0]:.3g}, sd {p[1]:.3g})"
-        else:
-            body = f"fixed {p[0]:.3g}"
-        return f"{body} [{self.unit}]"
-
-
-def priors_frame(priors) -> pd.DataFrame:
-    """Priors as a table.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per prior: ``name``, ``dist``, ``mean``, ``sd``, ``unit``,
-        ``description``, ``source``, ``basis``.
-    """
-    items = priors.values() if isinstance(priors, dict) else priors
-    return pd.DataFrame(
-        [{"name": p.name, "dist": p.dist, "mean": p.mean, "sd": p.sd, "unit": p.unit,
-          "description": p.describe(), "source": p.source, "basis": p.basis} for p in items],
-        columns=["name", "dist", "mean", "sd", "unit", "description", "source", "basis"],
-    )
 
 
 # ------------------------------------------------------------------------------ scales
@@ -347,107 +214,303 @@ OFFSET_PRIORS: tuple[Prior, ...] = (
 )
 
 # ----------------------------------------------------- heterogeneity priors (Bayesian models)
-_HET_FAMILIES = {"half_normal": 1, "half_cauchy": 1, "rhodes": 3, "fixed": 1}
+# The empirical priors, tabulated with their sources:
+#
+# * Turner RM, Jackson D, Wei Y, Thompson SG, Higgins JPT. Predictive distributions for
+#   between-study heterogeneity and simple methods for their application in Bayesian
+#   meta-analysis. Stat Med 2015;34(6):984-998, Table IV: log(tau^2) ~ Normal(m, s^2) for log
+#   odds ratios, by outcome type and intervention comparison type; the general ("any")
+#   setting is m = -2.56, s = 1.74 (Sec. 5).
+# * Rhodes KM, Turner RM, Higgins JPT. Predictive distributions were developed for the extent
+#   of heterogeneity in meta-analyses of continuous outcome data. J Clin Epidemiol
+#   2015;68(1):52-60, Table 3 (other medical areas) and appendix Tables A.3.1 (respiratory)
+#   and A.3.2 (cancer): log(tau^2) ~ location + scale * t_5 for standardized mean
+#   differences; the general setting is location -3.44, scale 2.59 (Sec. 3.3).
+#
+# The numbers were transcribed from the tables as distributed with R bayesmeta 3.4
+# (``TurnerEtAlPrior``, ``RhodesEtAlPrior``), which cites the same tables. On the tau scale
+# the parameters halve: log(tau) = log(tau^2) / 2.
+_TURNER = "Turner et al. 2015, Stat Med 34:984-998, Table IV"
+_RHODES = "Rhodes et al. 2015, J Clin Epidemiol 68:52-60, Table 3 / A.3.1 / A.3.2"
+
+# Turner et al. 2015
+_TURNER_COMPARISONS = (
+    "pharmacological vs placebo/control",
+    "pharmacological vs pharmacological",
+    "non-pharmacological vs placebo/control",
+    "non-pharmacological vs pharmacological",
+    "non-pharmacological vs non-pharmacological",
+)
+# outcome type: (m for the five comparisons), (s for the five comparisons); log(tau^2) scale
+_TURNER_TABLE = {
+    "all-cause mortality":
+        ((-3.95, -4.18, -4.17, -2.92, -3.50), (1.34, 1.41, 1.55, 1.02, 1.26)),
+    "obstetric outcomes":
+        ((-3.52, -3.75, -3.74, -2.49, -3.08), (1.74, 1.79, 1.91, 1.50, 1.68)),
+    "cause-specific mortality / major morbidity event / composite":
+        ((-3.71, -3.95, -3.93, -2.68, -3.27), (1.74, 1.79, 1.91, 1.51, 1.68)),
+    "resource use / hospital stay / process":
+        ((-2.34, -2.58, -2.56, -1.31, -1.90), (1.74, 1.79, 1.91, 1.50, 1.68)),
+    "surgical / device related success / failure":
+        ((-2.14, -2.37, -2.36, -1.11, -1.69), (1.74, 1.79, 1.91, 1.50, 1.68)),
+    "withdrawals / drop-outs":
+        ((-2.99, -3.23, -3.21, -1.96, -2.55), (1.74, 1.79, 1.91, 1.51, 1.68)),
+    "internal / structure-related outcomes":
+        ((-2.71, -2.94, -2.93, -1.67, -2.26), (1.74, 1.79, 1.92, 1.51, 1.68)),
+    "general physical health indicators":
+        ((-2.29, -2.53, -2.51, -1.26, -1.85), (1.53, 1.58, 1.72, 1.25, 1.46)),
+    "adverse events":
+        ((-1.87, -2.10, -2.10, -0.84, -1.43), (1.52, 1.58, 1.71, 1.24, 1.45)),
+    "infection / onset of new disease":
+        ((-2.49, -2.73, -2.71, -1.46, -2.05), (1.52, 1.58, 1.71, 1.24, 1.45)),
+    "signs / symptoms reflecting continuation / end of condition":
+        ((-2.06, -2.29, -2.28, -1.03, -1.61), (1.51, 1.58, 1.71, 1.24, 1.45)),
+    "pain":
+        ((-1.83, -2.06, -2.05, -0.80, -1.38), (1.52, 1.58, 1.71, 1.25, 1.45)),
+    "quality of life / functioning (dichotomized)":
+        ((-2.54, -2.78, -2.77, -1.51, -2.10), (1.54, 1.60, 1.73, 1.27, 1.47)),
+    "mental health indicators":
+        ((-2.12, -2.35, -2.34, -1.09, -1.67), (1.53, 1.60, 1.72, 1.27, 1.47)),
+    "biological markers (dichotomized)":
+        ((-1.77, -2.00, -1.99, -0.74, -1.33), (1.52, 1.58, 1.71, 1.24, 1.45)),
+    "subjective outcomes (various)":
+        ((-2.70, -2.93, -2.92, -1.67, -2.26), (1.52, 1.58, 1.71, 1.25, 1.45)),
+}
+_TURNER_ANY = (-2.56, 1.74)
+
+# Rhodes et al. 2015
+_RHODES_COMPARISONS = (
+    "pharmacological vs placebo/control",
+    "pharmacological vs pharmacological",
+    "non-pharmacological (any)",
+)
+_RHODES_OUTCOMES = (
+    "obstetric outcome",
+    "resource use and hospital stay / process",
+    "internal and external structure-related outcome",
+    "general physical health, adverse event, pain, quality of life / functioning",
+    "signs / symptoms (continuation / end of condition), infection / new disease",
+    "mental health outcome",
+    "biological marker",
+    "various subjectively measured outcomes",
+)
+# area: rows in the order of _RHODES_OUTCOMES, each ((locations), (scales)) for the three
+# comparison types; log(tau^2) scale, t distribution with 5 df
+_RHODES_TABLE = {
+    "other": (
+        ((-4.13, -4.40, -3.99), (2.34, 2.31, 2.11)),
+        ((-2.55, -2.83, -2.41), (2.73, 2.70, 2.57)),
+        ((-2.43, -2.70, -2.29), (2.50, 2.46, 2.32)),
+        ((-3.16, -3.44, -3.02), (2.50, 2.44, 2.27)),
+        ((-3.00, -3.27, -2.86), (2.50, 2.47, 2.33)),
+        ((-2.99, -3.27, -3.85), (2.16, 2.14, 1.93)),
+        ((-3.41, -3.68, -3.27), (2.83, 2.78, 2.66)),
+        ((-2.76, -3.03, -2.62), (2.58, 2.59, 2.41)),
+    ),
+    "respiratory": (
+        ((-6.03, -6.31, -5.89), (2.36, 2.31, 2.21)),
+        ((-4.46, -4.73, -4.32), (2.74, 2.70, 2.57)),
+        ((-4.33, -4.61, -4.19), (2.51, 2.46, 2.33)),
+        ((-5.07, -5.34, -4.93), (2.51, 2.45, 2.28)),
+        ((-4.90, -5.18, -4.76), (2.50, 2.47, 2.33)),
+        ((-4.90, -5.17, -4.76), (2.17, 2.14, 1.94)),
+        ((-5.31, -5.59, -5.17), (2.83, 2.78, 2.66)),
+        ((-4.66, -4.94, -4.52), (2.59, 2.59, 2.41)),
+    ),
+    "cancer": (
+        ((-1.57, -1.85, -1.43), (2.45, 2.41, 2.24)),
+        ((0.01, -0.27, 0.15), (2.83, 2.79, 2.68)),
+        ((-0.13, -0.14, 0.27), (2.61, 2.56, 2.45)),
+        ((-0.60, -0.88, -0.46), (2.61, 2.55, 2.40)),
+        ((-0.44, -0.71, -0.30), (2.60, 2.57, 2.46)),
+        ((-0.43, -0.71, -0.29), (2.28, 2.25, 2.08)),
+        ((-0.85, -1.13, -0.71), (2.93, 2.87, 2.78)),
+        ((-0.20, -0.48, -0.06), (2.68, 2.68, 2.53)),
+    ),
+}
+_RHODES_ANY = (-3.44, 2.59)
 
 
-@dataclass(frozen=True)
-class HeterogeneityPrior:
-    """A named prior for the between-study (or between-person) SD tau, with its source.
+def turner_table() -> pd.DataFrame:
+    """Turner et al. (2015) Table IV as a tidy DataFrame.
 
-    The spec is turned into a :mod:`matstats.meta.bayesmeta` prior by the analyses
-    (:func:`matstats.meta.bayesmeta.tau_prior_of`); it lives here, below the layers that use
-    it, so that every cited prior is written once.
+    Returns
+    -------
+    pandas.DataFrame
+        One row per outcome type and comparison type (plus the general setting
+        ``outcome="any"``). Columns: ``outcome``, ``comparison``, ``meanlog_tau2`` and
+        ``sdlog_tau2`` (log(tau^2) ~ Normal), ``meanlog_tau``, ``sdlog_tau`` (the same prior
+        on the tau scale, halved), ``source``.
+    """
+    rows = [("any", "any", *_TURNER_ANY)]
+    for outcome, (ms, ss) in _TURNER_TABLE.items():
+        rows += [(outcome, c, m, s) for c, m, s in zip(_TURNER_COMPARISONS, ms, ss)]
+    df = pd.DataFrame(rows, columns=["outcome", "comparison", "meanlog_tau2", "sdlog_tau2"])
+    df["meanlog_tau"] = df["meanlog_tau2"] / 2
+    df["sdlog_tau"] = df["sdlog_tau2"] / 2
+    df["source"] = _TURNER
+    return df
+
+
+def rhodes_table() -> pd.DataFrame:
+    """Rhodes et al. (2015) Tables 3, A.3.1 and A.3.2 as a tidy DataFrame.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per medical area, outcome type and comparison type (plus the general
+        setting, all ``"any"``). Columns: ``area``, ``outcome``, ``comparison``,
+        ``location_tau2``, ``scale_tau2`` (log(tau^2) ~ location + scale * t_5),
+        ``location_tau``, ``scale_tau`` (halved, tau scale), ``df`` (5), ``source``.
+    """
+    rows = [("any", "any", "any", *_RHODES_ANY)]
+    for area, block in _RHODES_TABLE.items():
+        for outcome, (locs, scales) in zip(_RHODES_OUTCOMES, block):
+            rows += [(area, outcome, c, lo, sc)
+                     for c, lo, sc in zip(_RHODES_COMPARISONS, locs, scales)]
+    df = pd.DataFrame(rows, columns=["area", "outcome", "comparison", "location_tau2",
+                                     "scale_tau2"])
+    df["location_tau"] = df["location_tau2"] / 2
+    df["scale_tau"] = df["scale_tau2"] / 2
+    df["df"] = 5.0
+    df["source"] = _RHODES
+    return df
+
+
+def turner_prior(outcome: str | None = None, comparison: str | None = None) -> LogNormal:
+    """Empirical log-normal heterogeneity prior for log odds ratios (Turner et al. 2015).
 
     Parameters
     ----------
-    name : str
-        Short identifier, e.g. ``"half_normal_0.5"``.
-    family : {"half_normal", "half_cauchy", "rhodes", "fixed"}
-        ``half_normal``/``half_cauchy``: ``args = (scale,)``; ``rhodes``: ``args = (outcome,
-        comparison, area)`` of :func:`matstats.meta.bayesmeta.rhodes_prior` (empirical log-t prior
-        for SMDs); ``fixed``: ``args = (tau,)``, a known tau (0 = equal-effect model).
-    args : tuple
-    unit : str
-        Scale of tau: ``"sd"`` (SMD) or ``"points"`` (NRS).
-    source : str
-        Where it comes from; ``[assumption]`` marks what is ours.
+    outcome, comparison : str, optional
+        Outcome type and intervention comparison type as in :func:`turner_table`; both
+        None gives the general setting (log(tau^2) ~ N(-2.56, 1.74^2)).
 
-    Examples
-    --------
-    >>> LADDER_TAU_PRIOR.describe()
-    'half-normal(scale 0.5) [sd]'
+    Returns
+    -------
+    LogNormal
+        The prior on tau (meanlog and sdlog halved from the tau^2 scale), with ``source``;
+        named ``"turner"`` in the general setting.
     """
+    if outcome is None and comparison is None:
+        m, s = _TURNER_ANY
+        where, name = "general setting", "turner"
+    else:
+        _checks.one_of("outcome", outcome, _TURNER_TABLE)
+        i = _TURNER_COMPARISONS.index(_checks.one_of("comparison", comparison,
+                                                     _TURNER_COMPARISONS))
+        m, s = _TURNER_TABLE[outcome][0][i], _TURNER_TABLE[outcome][1][i]
+        where = f"{outcome}; {comparison}"
+        name = f"turner ({where})"
+    return LogNormal(m / 2, s / 2, name=name,
+                     source=f"{_TURNER} ({where}): log(tau^2) ~ N({m}, {s}^2)")
 
-    name: str
-    family: str
-    args: tuple
-    unit: str
-    source: str
 
-    def __post_init__(self) -> None:
-        _checks.one_of("HeterogeneityPrior.family", self.family, _HET_FAMILIES)
-        need = _HET_FAMILIES[self.family]
-        if len(self.args) != need:
-            raise ValueError(f"HeterogeneityPrior {self.name!r}: {self.family} needs {need} "
-                             f"argument(s), got {self.args!r}")
-        if self.family != "rhodes":
-            v = _checks.positive(f"HeterogeneityPrior {self.name!r} argument", self.args[0],
-                                 allow_zero=self.family == "fixed")
-            object.__setattr__(self, "args", (v,))
+def rhodes_prior(outcome: str | None = None, comparison: str | None = None,
+                 area: str = "other") -> LogStudentT:
+    """Empirical log-t(5) heterogeneity prior for standardized mean differences (Rhodes 2015).
 
-    def describe(self) -> str:
-        """One-line text such as ``half-normal(scale 0.5) [sd]``."""
-        if self.family == "rhodes":
-            body = f"Rhodes 2015 log-t ({self.args[0]}; {self.args[1]}; {self.args[2]})"
-        elif self.family == "fixed":
-            body = f"tau fixed at {self.args[0]:g}"
-        else:
-            body = f"{self.family.replace('_', '-')}(scale {self.args[0]:g})"
-        return f"{body} [{self.unit}]"
+    Parameters
+    ----------
+    outcome, comparison : str, optional
+        Outcome type and comparison type as in :func:`rhodes_table`; both None gives the
+        general setting (log(tau^2) ~ -3.44 + 2.59 t_5).
+    area : {"other", "respiratory", "cancer"}, default "other"
+        Medical area (ignored for the general setting).
+
+    Returns
+    -------
+    LogStudentT
+        The prior on tau (location and scale halved from the tau^2 scale), with ``source``;
+        named ``"rhodes"`` in the general setting.
+    """
+    if outcome is None and comparison is None:
+        loc, sc = _RHODES_ANY
+        where, name = "general setting", "rhodes"
+    else:
+        _checks.one_of("comparison", comparison, _RHODES_COMPARISONS)
+        row = _RHODES_TABLE[_checks.one_of("area", area, _RHODES_TABLE)][
+            _RHODES_OUTCOMES.index(_checks.one_of("outcome", outcome, _RHODES_OUTCOMES))]
+        i = _RHODES_COMPARISONS.index(comparison)
+        loc, sc = row[0][i], row[1][i]
+        where = f"{area}; {outcome}; {comparison}"
+        name = f"rhodes ({where})"
+    return LogStudentT(loc / 2, sc / 2, 5.0, unit="sd", name=name,
+                       source=f"{_RHODES} ({where}): log(tau^2) ~ {loc} + {sc} t_5")
 
 
 _ROVER = ("Roever et al. Res Synth Methods 2021;12:448-474 and Friede et al. Biom J "
           "2017;59:658-671 (weakly informative half-normal heterogeneity priors for "
           "meta-analyses of few studies)")
 #: Default heterogeneity prior of the ladder's Bayesian open-control meta-analysis (SMDs).
-LADDER_TAU_PRIOR = HeterogeneityPrior(
-    "half_normal_0.5", "half_normal", (0.5,), "sd",
-    f"{_ROVER}; scale 0.5 SD on the SMD scale is our choice [assumption]: prior median tau "
-    "0.34 SD, 95% quantile 0.98 SD (between-trial SDs of about 1 SD are rare)",
+LADDER_TAU_PRIOR = HalfNormal(
+    0.5, name="half_normal_0.5", unit="sd",
+    source=f"{_ROVER}; scale 0.5 SD on the SMD scale is our choice [assumption]: prior median "
+    "tau 0.34 SD, 95% quantile 0.98 SD (between-trial SDs of about 1 SD are rare)",
 )
 #: Heterogeneity priors of the ladder's sensitivity table (SMDs): the default, a wider
 #: half-normal, a heavier-tailed half-Cauchy, the empirical Rhodes et al. 2015 prior for pain
 #: outcomes of non-pharmacological interventions, and tau = 0 (the equal-effect model that
 #: a k = 1 frequentist analysis implicitly assumes).
-LADDER_TAU_PRIORS: tuple[HeterogeneityPrior, ...] = (
+LADDER_TAU_PRIORS: tuple[TauPrior, ...] = (
     LADDER_TAU_PRIOR,
-    HeterogeneityPrior(
-        "half_normal_1.0", "half_normal", (1.0,), "sd",
-        f"{_ROVER}; scale 1.0 SD: a wider alternative [assumption]"),
-    HeterogeneityPrior(
-        "half_cauchy_0.5", "half_cauchy", (0.5,), "sd",
-        "half-Cauchy(0.5): heavy-tailed weakly informative prior (Gelman, Bayesian Anal "
-        "2006;1:515-534; Roever et al. 2021) [assumption: scale 0.5 SD]"),
-    HeterogeneityPrior(
-        "rhodes_pain_nonpharm", "rhodes",
-        ("general physical health, adverse event, pain, quality of life / functioning",
-         "non-pharmacological (any)", "other"), "sd",
-        "Rhodes et al. J Clin Epidemiol 2015;68:52-60, Table 3: SMDs, pain / quality of life "
-        "outcomes, non-pharmacological comparisons: log(tau^2) ~ -3.02 + 2.27 t_5 "
-        "(empirical, Cochrane meta-analyses)"),
-    HeterogeneityPrior(
-        "tau_zero", "fixed", (0.0,), "sd",
-        "tau = 0: the equal-effect model, what a single-study (k = 1) frequentist answer "
-        "implicitly assumes; shown for comparison, not as a belief"),
+    HalfNormal(1.0, name="half_normal_1.0", unit="sd",
+               source=f"{_ROVER}; scale 1.0 SD: a wider alternative [assumption]"),
+    HalfCauchy(0.5, name="half_cauchy_0.5", unit="sd",
+               source="half-Cauchy(0.5): heavy-tailed weakly informative prior (Gelman, "
+               "Bayesian Anal 2006;1:515-534; Roever et al. 2021) [assumption: scale 0.5 SD]"),
+    replace(rhodes_prior("general physical health, adverse event, pain, quality of life / "
+                         "functioning", "non-pharmacological (any)", "other"),
+            name="rhodes_pain_nonpharm",
+            source="Rhodes et al. J Clin Epidemiol 2015;68:52-60, Table 3: SMDs, pain / quality "
+            "of life outcomes, non-pharmacological comparisons: log(tau^2) ~ -3.02 + 2.27 t_5 "
+            "(empirical, Cochrane meta-analyses)"),
+    KnownTau(0.0, name="tau_zero", unit="sd",
+             source="tau = 0: the equal-effect model, what a single-study (k = 1) frequentist "
+             "answer implicitly assumes; shown for comparison, not as a belief"),
 )
 #: Heterogeneity prior of the person effects in a series of n-of-1 trials (``pool="bayes"``),
 #: NRS points: half-normal(1.0) [assumption]: prior median tau 0.67 points, 95% quantile
 #: 1.96 points, about the MCID (2 points): persons differing by more than a clinically
 #: important amount is possible but not expected.
-NOF1_TAU_PRIOR = HeterogeneityPrior(
-    "nof1_half_normal_1.0", "half_normal", (1.0,), "points",
-    f"{_ROVER}; scale 1.0 NRS point (half the MCID of Farrar et al. Pain 2001) [assumption]",
+NOF1_TAU_PRIOR = HalfNormal(
+    1.0, name="nof1_half_normal_1.0", unit="points",
+    source=f"{_ROVER}; scale 1.0 NRS point (half the MCID of Farrar et al. Pain 2001) "
+    "[assumption]",
 )
+#: Heterogeneity priors by name (what a string ``tau_prior`` means): the improper reference
+#: priors ``"uniform"``, ``"jeffreys"`` (Tibshirani 1989) and ``"overall_jeffreys"`` (as R
+#: bayesmeta), the general-setting empirical priors ``"turner"`` and ``"rhodes"``, and every
+#: named prior above.
+TAU_PRIORS_BY_NAME: dict[str, TauPrior] = {
+    p.name: p for p in (
+        Uniform(name="uniform", source="flat on [0, inf): improper"),
+        Jeffreys(name="jeffreys", source="Jeffreys prior of tau (Tibshirani 1989); improper"),
+        Jeffreys(overall=True, name="overall_jeffreys",
+                 source="overall Jeffreys prior of (mu, tau); improper"),
+        turner_prior(), rhodes_prior(), *LADDER_TAU_PRIORS, NOF1_TAU_PRIOR)
+}
+
+
+def tau_prior(prior: TauPrior | str) -> TauPrior:
+    """The heterogeneity prior ``prior`` stands for: a :class:`TauPrior` itself, or the prior
+    of that name in :data:`TAU_PRIORS_BY_NAME` (e.g. ``"jeffreys"``, ``"half_normal_0.5"``).
+
+    Examples
+    --------
+    >>> tau_prior("half_normal_0.5") is LADDER_TAU_PRIOR
+    True
+    >>> tau_prior("jeffreys")
+    Jeffreys(source='Jeffreys prior of tau (Tibshirani 1989); improper', overall=False)
+    """
+    if isinstance(prior, TauPrior):
+        return prior
+    if isinstance(prior, str) and prior in TAU_PRIORS_BY_NAME:
+        return TAU_PRIORS_BY_NAME[prior]
+    raise ValueError(f"tau_prior must be a TauPrior (e.g. HalfNormal(0.5), "
+                     f"literature.LADDER_TAU_PRIOR) or one of the names "
+                     f"{list(TAU_PRIORS_BY_NAME)}, got {prior!r}")
+
 
 # ------------------------------------------------------------------ personal (n-of-1) trials
 #: Defaults of the personal-trial simulator and analyses (daily 0-10 pain NRS), each from

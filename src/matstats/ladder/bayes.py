@@ -43,9 +43,9 @@ from scipy import optimize, stats
 from matstats.meta import _bayesmeta_quad as _q
 from matstats import literature
 from matstats._core import checks as _checks
-from matstats.meta.bayesmeta import BayesMetaFit, KnownTau, TauPrior, bayes_meta, tau_prior_of
+from matstats._core.priors import KnownTau, Prior, TauPrior
+from matstats.meta.bayesmeta import BayesMetaFit, bayes_meta
 from matstats.ladder.rungs import OFFSET_FORMS, _offset_priors, select_one_per_study, sham_offset
-from matstats.literature import HeterogeneityPrior, Prior
 from matstats.meta import meta_analysis
 from matstats.evidence.study_effects import MatEffects
 
@@ -57,7 +57,6 @@ __all__ = [
     "open_control_studies",
     "sham_posterior",
     "sham_sensitivity",
-    "tau_prior_of",
 ]
 
 #: What the effect refers to: ``new_trial`` = the effect a new mat-vs-sham trial would see
@@ -224,8 +223,8 @@ class ShamPosterior:
     ----------
     open_fit : BayesMetaFit
         The Bayesian meta-analysis of the open-control studies.
-    tau_prior : str
-        Name of the heterogeneity prior.
+    tau_prior : TauPrior
+        The heterogeneity prior, as given (also ``open_fit.tau_prior``).
     offsets : tuple of Prior
         The offset priors, in order.
     study_ids : tuple of str
@@ -235,7 +234,7 @@ class ShamPosterior:
     """
 
     open_fit: BayesMetaFit = field(repr=False)
-    tau_prior: str
+    tau_prior: TauPrior
     offsets: tuple[Prior, ...] = field(repr=False)
     study_ids: tuple[str, ...]
     mcid: float
@@ -340,7 +339,7 @@ def _fit_open(yi, vi, sei, labels, prior: TauPrior, mu_prior, level) -> BayesMet
 
 
 def sham_posterior(yi, vi=None, *, sei=None, labels=None,
-                   tau_prior: HeterogeneityPrior | TauPrior | None = None,
+                   tau_prior: TauPrior | str | None = None,
                    offsets: Sequence[Prior] | None = None,
                    mu_prior: tuple[float, float] | None = None,
                    mcid: float = literature.MCID_SD_PAIN,
@@ -356,8 +355,9 @@ def sham_posterior(yi, vi=None, *, sei=None, labels=None,
         Sampling variances or standard errors (exactly one).
     labels : array_like, optional
         Study labels.
-    tau_prior : HeterogeneityPrior or TauPrior, optional
-        Heterogeneity prior of the open-control model; default
+    tau_prior : TauPrior or str, optional
+        Heterogeneity prior of the open-control model, or its name in
+        :data:`matstats.literature.TAU_PRIORS_BY_NAME`; default
         :data:`matstats.literature.LADDER_TAU_PRIOR` (half-normal, scale 0.5 SD).
     offsets : sequence of Prior, optional
         Offset priors, default :data:`matstats.literature.OFFSET_PRIORS` (unit ``"sd"``:
@@ -400,7 +400,7 @@ def sham_posterior(yi, vi=None, *, sei=None, labels=None,
     True
     """
     y = np.atleast_1d(np.asarray(yi, dtype=float)) if not isinstance(yi, str) else yi
-    name, prior = tau_prior_of(literature.LADDER_TAU_PRIOR if tau_prior is None else tau_prior)
+    prior = literature.tau_prior(literature.LADDER_TAU_PRIOR if tau_prior is None else tau_prior)
     offsets = _offsets(offsets)
     mcid = _checks.positive("mcid", mcid)
     level = _checks.level(level)
@@ -409,14 +409,14 @@ def sham_posterior(yi, vi=None, *, sei=None, labels=None,
     for target in TARGETS:
         for pr in offsets:
             dists[(pr.name, target)] = d = _convolve(fit, TARGETS[target], pr)
-            rows.append({"tau_prior": name, **_row(fit, d, pr, target, mcid, level)})
-    return ShamPosterior(open_fit=fit, tau_prior=name, offsets=offsets,
+            rows.append({"tau_prior": prior.label, **_row(fit, d, pr, target, mcid, level)})
+    return ShamPosterior(open_fit=fit, tau_prior=prior, offsets=offsets,
                          study_ids=fit.labels, mcid=mcid, level=level, _dists=dists,
                          _frame=pd.DataFrame(rows, columns=FRAME_COLUMNS))
 
 
 def sham_sensitivity(yi, vi=None, *, sei=None,
-                     tau_priors: Sequence[HeterogeneityPrior | TauPrior] | None = None,
+                     tau_priors: Sequence[TauPrior | str] | None = None,
                      offsets: Sequence[Prior] | None = None, target: str = "new_trial",
                      mu_prior: tuple[float, float] | None = None,
                      mcid: float = literature.MCID_SD_PAIN, level: float = 0.95
@@ -427,7 +427,7 @@ def sham_sensitivity(yi, vi=None, *, sei=None,
     ----------
     yi, vi, sei, offsets, mu_prior, mcid, level
         As in :func:`sham_posterior`.
-    tau_priors : sequence, optional
+    tau_priors : sequence of TauPrior or str, optional
         Default :data:`matstats.literature.LADDER_TAU_PRIORS` (two half-normal, a
         half-Cauchy, the empirical Rhodes et al. 2015 prior, and tau = 0).
     target : {"new_trial", "average"}
@@ -477,7 +477,7 @@ def _frequentist_rows(y, v, offsets, mcid, level, method) -> tuple[pd.DataFrame,
 
 
 def compare_sham_answers(yi, vi=None, *, sei=None,
-                         tau_prior: HeterogeneityPrior | TauPrior | None = None,
+                         tau_prior: TauPrior | str | None = None,
                          offsets: Sequence[Prior] | None = None,
                          mcid: float = literature.MCID_SD_PAIN, level: float = 0.95,
                          method: str = "REML") -> pd.DataFrame:
@@ -535,8 +535,8 @@ def compare_sham_answers(yi, vi=None, *, sei=None,
                      "prob_beats_sham_by_mcid": f.prob_mcid})
         for answer, frame, target, h in (
                 ("bayes_tau_zero", zero, "average", "tau = 0 (fixed)"),
-                ("bayes_average", bayes, "average", f"prior {post.tau_prior}"),
-                ("bayes_new_trial", bayes, "new_trial", f"prior {post.tau_prior}, plus a "
+                ("bayes_average", bayes, "average", f"prior {post.tau_prior.label}"),
+                ("bayes_new_trial", bayes, "new_trial", f"prior {post.tau_prior.label}, plus a "
                  "new trial's own deviation")):
             r = frame[(frame["offset_prior"] == pr.name) & (frame["target"] == target)].iloc[0]
             rows.append({"offset_prior": pr.name, "form": r["form"], "answer": answer,

@@ -29,61 +29,39 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from matstats.meta import _bayesmeta_quad as _q
-from matstats.meta._bayesmeta_priors import (
+from matstats import literature
+from matstats._core import checks as _checks
+from matstats._core import columns as _columns
+from matstats._core.priors import (
     Exponential, HalfCauchy, HalfNormal, HalfStudentT, Jeffreys, KnownTau, LogNormal,
-    LogStudentT, Lomax, TauPrior, Uniform, rhodes_prior, rhodes_table, tau_prior_of,
-    turner_prior, turner_table,
+    LogStudentT, Lomax, TauPrior, Uniform,
 )
+from matstats.literature import rhodes_prior, rhodes_table, turner_prior, turner_table
+from matstats.meta import _bayesmeta_quad as _q
 
 __all__ = [
     "bayes_meta", "BayesMetaFit",
     "TauPrior", "HalfNormal", "HalfCauchy", "HalfStudentT", "Exponential", "Lomax",
     "Uniform", "Jeffreys", "LogNormal", "LogStudentT", "KnownTau",
-    "turner_prior", "rhodes_prior", "turner_table", "rhodes_table", "tau_prior_of",
+    "turner_prior", "rhodes_prior", "turner_table", "rhodes_table",
 ]
 
 PARAMS = ("tau", "mu", "theta")
-_PRIOR_NAMES = {"uniform": Uniform, "jeffreys": Jeffreys,
-                "overall_jeffreys": lambda: Jeffreys(overall=True)}
 SUMMARY_COLUMNS = ["param", "mode", "median", "mean", "sd", "ci_low", "ci_high",
                    "hpd_low", "hpd_high", "level"]
 
 
 # ----------------------------------------------------------------------------- validation
-def _vector(name: str, x) -> np.ndarray:
-    try:
-        a = np.asarray(x, dtype=float)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be numeric, got {x!r}") from None
-    a = a.reshape(1) if a.ndim == 0 else a
-    if a.ndim != 1:
-        raise ValueError(f"{name} must be one-dimensional, got shape {a.shape}")
-    bad = np.flatnonzero(~np.isfinite(a))
-    if bad.size:
-        raise ValueError(f"{name} contains NaN or infinite values at positions {bad.tolist()}; "
-                         "fix or remove those studies explicitly")
-    return a
-
-
-def _column(data, name: str, value):
-    if data is not None and isinstance(value, str):
-        if value not in data.columns:
-            raise ValueError(f"{name}={value!r} is not a column of data "
-                             f"(columns: {list(data.columns)})")
-        return data[value].to_numpy()
-    return value
-
-
 def _inputs(yi, vi, sei, data, labels):
-    yi, vi, sei, labels = (_column(data, n, v) for n, v in
+    _columns.check_data(data)
+    yi, vi, sei, labels = (_columns.column(n, v, data) for n, v in
                            (("yi", yi), ("vi", vi), ("sei", sei), ("labels", labels)))
     if (vi is None) == (sei is None):
         raise ValueError("give exactly one of vi (sampling variances) and sei (standard "
                          f"errors); got vi={'None' if vi is None else 'given'}, "
                          f"sei={'None' if sei is None else 'given'}")
-    y = _vector("yi", yi)
-    se = np.sqrt(_vector("vi", vi)) if sei is None else _vector("sei", sei)
+    y = _checks.vector("yi", yi)
+    se = np.sqrt(_checks.vector("vi", vi)) if sei is None else _checks.vector("sei", sei)
     name = "vi" if sei is None else "sei"
     if y.size == 0:
         raise ValueError("yi is empty: at least one study is needed")
@@ -104,18 +82,6 @@ def _inputs(yi, vi, sei, data, labels):
     return y, se, labs
 
 
-def _check_prior(tau_prior) -> TauPrior:
-    if isinstance(tau_prior, str):
-        if tau_prior not in _PRIOR_NAMES:
-            raise ValueError(f"tau_prior={tau_prior!r} is not a known name; use one of "
-                             f"{list(_PRIOR_NAMES)} or a prior object such as HalfNormal(0.5)")
-        return _PRIOR_NAMES[tau_prior]()
-    if not isinstance(tau_prior, TauPrior):
-        raise ValueError(f"tau_prior must be a TauPrior (e.g. HalfNormal(scale=0.5)) or one of "
-                         f"{list(_PRIOR_NAMES)}, got {tau_prior!r}")
-    return tau_prior
-
-
 def _check_mu_prior(mu_prior):
     if mu_prior is None:
         return None
@@ -126,12 +92,6 @@ def _check_mu_prior(mu_prior):
     if not (math.isfinite(mean) and math.isfinite(sd) and sd > 0):
         raise ValueError(f"mu_prior must have a finite mean and a finite sd > 0, got {mu_prior!r}")
     return (mean, sd)
-
-
-def _check_level(level):
-    if not (isinstance(level, (int, float)) and 0 < level < 1):
-        raise ValueError(f"level must lie strictly between 0 and 1, got {level!r}")
-    return float(level)
 
 
 def _tail_ok(prior: TauPrior, k: int, flat_mu: bool, order: int) -> bool:
@@ -176,9 +136,7 @@ class BayesMetaFit:
 
     # ----------------------------------------------------------------- distributions
     def _param(self, param: str) -> str:
-        if param not in PARAMS:
-            raise ValueError(f"param must be one of {PARAMS}, got {param!r}")
-        return param
+        return _checks.one_of("param", param, PARAMS)
 
     def _mix(self, param: str):
         n = self._nodes
@@ -273,10 +231,9 @@ class BayesMetaFit:
 
     def shrinkage_cdf(self, x: float) -> np.ndarray:
         """P(theta_i <= x | y) for each study i (the exact shrinkage posteriors), shape (k,)."""
-        if not isinstance(x, (int, float)) or not math.isfinite(x):
-            raise ValueError(f"x must be a finite number, got {x!r}")
+        x = _checks.finite("x", x)
         mean_c, var_c, w = self._shrink_mix
-        return special.ndtr((float(x) - mean_c) / np.sqrt(var_c)) @ w
+        return special.ndtr((x - mean_c) / np.sqrt(var_c)) @ w
 
     def joint_pdf(self, tau, mu) -> np.ndarray:
         """Joint posterior density p(tau, mu | y) on broadcast arrays ``tau`` and ``mu``."""
@@ -613,9 +570,9 @@ def bayes_meta(yi, vi=None, *, sei=None, data: pd.DataFrame | None = None, label
     Name: bf01, dtype: float64
     """
     y, se, labs = _inputs(yi, vi, sei, data, labels)
-    prior = _check_prior(tau_prior)
+    prior = literature.tau_prior(tau_prior)
     mu_p = _check_mu_prior(mu_prior)
-    level = _check_level(level)
+    level = _checks.level(level)
     k = y.size
     if not isinstance(prior, KnownTau) and not _tail_ok(prior, k, mu_p is None, 0):
         raise ValueError(

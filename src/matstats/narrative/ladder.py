@@ -286,7 +286,7 @@ def sham_posterior_sentences(post, *, target: str = "new_trial") -> str:
     what = ("the effect a new mat-vs-sham trial would see" if target == "new_trial"
             else "the average mat-vs-sham effect")
     lines = [
-        f"Bayesian answer ({post.tau_prior} heterogeneity prior): across the {len(rows)} "
+        f"Bayesian answer ({post.tau_prior.label} heterogeneity prior): across the {len(rows)} "
         f"offset priors, P(mat beats sham) for {what} is {_pct_range(rows['prob_beats_sham'])}, "
         f"and P(it beats sham by at least the MCID of {post.mcid:.2f} SD) is "
         f"{_pct_range(rows['prob_beats_sham_by_mcid'])}."]

@@ -25,7 +25,7 @@ import numpy as np
 from scipy import special
 
 from matstats import literature
-from matstats.meta.bayesmeta import bayes_meta, tau_prior_of
+from matstats.meta.bayesmeta import bayes_meta
 
 
 def bayes_pooler(tau_prior=None):
@@ -33,10 +33,12 @@ def bayes_pooler(tau_prior=None):
 
     Parameters
     ----------
-    tau_prior : HeterogeneityPrior or TauPrior, optional
-        Default :data:`matstats.literature.NOF1_TAU_PRIOR`.
+    tau_prior : TauPrior or str, optional
+        Heterogeneity prior of the person effects (or its name in
+        :data:`matstats.literature.TAU_PRIORS_BY_NAME`); default
+        :data:`matstats.literature.NOF1_TAU_PRIOR`.
     """
-    name, prior = tau_prior_of(literature.NOF1_TAU_PRIOR if tau_prior is None else tau_prior)
+    prior = literature.tau_prior(literature.NOF1_TAU_PRIOR if tau_prior is None else tau_prior)
 
     def pool_bayes(d: np.ndarray, v: np.ndarray, level: float) -> dict:
         fit = bayes_meta(d, np.asarray(v, dtype=float), tau_prior=prior, level=level)
@@ -62,7 +64,6 @@ def bayes_pooler(tau_prior=None):
             "shrunken_se": shr["sd"].to_numpy(),
             "shrunken_ci": (shr["ci_low"].to_numpy(), shr["ci_high"].to_numpy()),
             "crit": float(special.ndtri(1 - a)), "prob_below": prob_below, "model": fit,
-            "tau_prior": name,
         }
 
     return pool_bayes

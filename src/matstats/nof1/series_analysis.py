@@ -358,6 +358,7 @@ def analyze_series(
     mcid: float = MCID_NRS,
     lower_is_better: bool = True,
     pool: str = "reml",
+    tau_prior=None,
 ) -> SeriesResult:
     """Two-stage analysis of one series of n-of-1 trials (see the module docstring).
 
@@ -377,6 +378,10 @@ def analyze_series(
     pool : {"reml", "bayes"}, default "reml"
         Stage-two pooling method (see :data:`POOLERS`); with ``"bayes"`` the intervals are
         credible intervals and the person probabilities exact posterior probabilities.
+    tau_prior : TauPrior or str, optional
+        Heterogeneity prior of the person effects for ``pool="bayes"`` (a prior object such
+        as :data:`matstats.literature.NOF1_TAU_PRIOR`, the default, or its name in
+        :data:`matstats.literature.TAU_PRIORS_BY_NAME`); refused with ``pool="reml"``.
 
     Returns
     -------
@@ -413,6 +418,10 @@ def analyze_series(
     level = _checks.level(level)
     mcid = _checks.positive("mcid", mcid, allow_zero=True)
     _checks.one_of("pool", pool, tuple(POOLERS))
+    if tau_prior is not None and pool != "bayes":
+        raise ValueError(f"tau_prior is a prior of pool='bayes'; got tau_prior={tau_prior!r} "
+                         f"with pool={pool!r}")
+    pooler = POOLERS[pool] if tau_prior is None else bayes_pooler(tau_prior)
     table, excl = _cycle_table(data, series)
     bad = table["difference"].isna()
     excl_rows = [excl] if len(excl) else []
@@ -446,7 +455,7 @@ def analyze_series(
     if not st["sigma2_within"] > 0:
         raise ValueError("the cycle differences do not vary within persons (pooled within "
                          "variance 0)")
-    r = POOLERS[pool](st["d"], st["v"], level)
+    r = pooler(st["d"], st["v"], level)
     persons = _person_table(names, st, r, level, mcid, lower_is_better)
     label, text = _group_verdict(r, mcid, lower_is_better, level)
     return SeriesResult(
