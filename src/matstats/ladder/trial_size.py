@@ -13,19 +13,16 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from scipy import stats
+from statsmodels.stats.power import TTestIndPower
 
 from matstats._core import checks as _checks
 
 __all__ = ["sham_trial_sample_size", "sample_size_for_expected"]
 
 
-
 def _power_two_sample(d: float, n: int, alpha: float) -> float:
-    # exact power of the two-sided two-sample t-test, n per arm, noncentral t
-    df = 2 * n - 2
-    nc = d * math.sqrt(n / 2.0)
-    tcrit = stats.t.isf(alpha / 2, df)
-    return float(stats.nct.sf(tcrit, df, nc) + stats.nct.cdf(-tcrit, df, nc))
+    # exact (noncentral-t) power of the two-sided two-sample t-test with n per arm
+    return float(TTestIndPower().power(d, n, alpha))
 
 
 def sham_trial_sample_size(

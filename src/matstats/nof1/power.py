@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from statsmodels.stats.power import ttest_power
 
 from matstats.literature import NOF1_DEFAULTS
 from matstats._core import checks as _checks
@@ -93,11 +93,6 @@ def min_pval(method: str, cycles: int, *, max_exact_cycles: int = 12,
     return 1.0 / (_checks.integer("n_permutations", n_permutations, 1) + 1.0)
 
 
-def _nct_power(ncp, df, alpha):
-    tc = stats.t.ppf(1 - alpha / 2, df)
-    return stats.nct.sf(tc, df, ncp) + stats.nct.cdf(-tc, df, ncp)
-
-
 def power_closed_form(
     effect: float,
     *,
@@ -135,7 +130,7 @@ def power_closed_form(
     if design != "paired_random":
         sched = schedule(cycles, period_days=period_days, washout_days=washout_days, design=design)
         v = cycle_difference_variance(sched, sd=p["sd"], rho=p["rho"])
-        return float(_nct_power(abs(p["effect"]) / math.sqrt(v), cycles - 1, a))
+        return float(ttest_power(abs(p["effect"]) / math.sqrt(v), 1, a, df=cycles - 1))
     # every order is s_j = +1 (mat first) / -1 per cycle; d_bar = (1/n) sum_j s_j F_j where
     # F_j = first-period mean - second-period mean of cycle j, so Var = s' K s / n^2
     K = _first_minus_second_cov(cycles, period_days, washout_days, p["sd"], p["rho"])
@@ -145,7 +140,7 @@ def power_closed_form(
     else:
         s = np.where(np.random.default_rng(0).random((4096, cycles)) < 0.5, -1.0, 1.0)
     v = np.einsum("kj,jl,kl->k", s, K, s) / cycles**2
-    return float(np.mean(_nct_power(abs(p["effect"]) / np.sqrt(v), cycles - 1, a)))
+    return float(np.mean(ttest_power(abs(p["effect"]) / np.sqrt(v), 1, a, df=cycles - 1)))
 
 
 def cycles_needed_closed_form(

@@ -36,6 +36,7 @@ import math
 import numpy as np
 import pandas as pd
 from scipy import stats
+from statsmodels.stats.power import ttest_power
 
 from matstats._core import checks as _checks
 from matstats.literature import MCID_NRS, NOF1_DEFAULTS, NRS_SD
@@ -63,11 +64,6 @@ def _mean_days_variance(days: int, sd: float, rho: float) -> float:
     return float(sd * sd * np.sum(rho ** lag) / days**2)
 
 
-def _nct_power(ncp: float, df: float, alpha: float) -> float:
-    tc = stats.t.ppf(1 - alpha / 2, df)
-    return float(stats.nct.sf(tc, df, ncp) + stats.nct.cdf(-tc, df, ncp))
-
-
 def _same_side(mu: float, tau2: float, var_z: float, cov: float, c: float) -> float:
     """P(theta and Z on the same side of c): theta ~ N(mu, tau2), Z ~ N(mu, var_z)."""
     if tau2 <= 0 or var_z <= 0:
@@ -87,7 +83,7 @@ def _same_side(mu: float, tau2: float, var_z: float, cov: float, c: float) -> fl
 
 def _rct(effect, tau2, sigma_b, v_l, n, alpha):
     var = (2 * sigma_b**2 + tau2 + 2 * v_l) / (n / 2)
-    return _nct_power(abs(effect) / math.sqrt(var), n - 2, alpha)
+    return float(ttest_power(abs(effect) / math.sqrt(var), 1, alpha, df=n - 2))
 
 
 def _rct_needed(effect, tau2, sigma_b, v_l, target, alpha) -> int:
@@ -110,7 +106,7 @@ def _one_plan(P, n, effect, tau, s2c, alpha, mcid, sign, sigma_b, v_l, rct_days,
     tau2 = tau * tau
     b = s2c / n
     a = tau2 + b
-    power = _nct_power(abs(effect) / math.sqrt(a / P), P - 1, alpha)
+    power = float(ttest_power(abs(effect) / math.sqrt(a / P), 1, alpha, df=P - 1))
     dfw = P * (n - 1)
     tau2_sd = math.sqrt(2 * a * a / (P - 1) + (2 * b * b / dfw if dfw > 0 else math.inf))
     p0 = float(stats.f.cdf(b / a, P - 1, dfw)) if dfw > 0 else math.nan
