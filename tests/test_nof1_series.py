@@ -222,7 +222,7 @@ def test_folder_and_long_csv_round_trip(tmp_path, small_sim):
     # nothing dropped silently: every washout or unrated day is listed
     n_unused = int((data.days["washout"] | data.days["score"].isna()).sum())
     assert len(data.excluded_days) == n_unused
-    assert set(data.excluded_days["reason"]) <= {"washout", "not rated", "no diary row"}
+    assert set(data.excluded_days["reason"]) <= {"washout day", "score empty", "no diary row"}
 
 
 def test_folder_fault_names_file_line_column_value(tmp_path, small_sim):
@@ -252,6 +252,29 @@ def test_long_csv_fault_names_the_long_file_line(tmp_path, small_sim):
     e = exc.value
     assert (e.file, e.line, e.column, e.value) == (str(path), k, "date", "2026-02-30")
     assert "P02" in str(e)
+
+
+def test_long_csv_file_faults_come_from_the_shared_csv_reader(tmp_path, small_sim):
+    # issue 17 item 4b: the series reader uses _core.csvfile, so a long file's encoding and
+    # quoting faults name the file, line, column and value like every other reader
+    path = _long_csv(tmp_path, small_sim)
+    lines = path.read_text().splitlines()
+    header = lines[0].split(",")
+    cells = lines[9].split(",")
+    cells[header.index("score")] = '"4'            # a quote opened on line 10, never closed
+    bad = lines[:9] + [",".join(cells)] + lines[10:]
+    path.write_text("\n".join(bad) + "\n")
+    with pytest.raises(DataError, match="unterminated quote") as exc:
+        read_series(path)
+    assert (exc.value.file, exc.value.line) == (str(path), 10)
+    raw = ("\n".join(lines[:4]) + "\n").encode() + b"P01,\xff\xfe\n"
+    path.write_bytes(raw)
+    with pytest.raises(DataError, match="series file is not valid UTF-8") as exc:
+        read_series(path)
+    assert (exc.value.file, exc.value.line, exc.value.value) == (str(path), 5, b"\xff")
+    path.write_text("   \n")
+    with pytest.raises(DataError, match="series file is empty"):
+        read_series(path)
 
 
 @pytest.mark.parametrize("edit, column", [

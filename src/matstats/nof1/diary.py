@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from scipy import stats
 
@@ -198,17 +199,15 @@ def summarize_blinding(cal: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame([[*r, bang[r[0]]] for r in rows], columns=cols)
 
 
-def _excluded_days(cal: pd.DataFrame) -> pd.DataFrame:
-    reasons = []
-    for r in cal.itertuples(index=False):
-        if pd.isna(r.line):
-            reasons.append((r.day, r.date, r.line, "no diary row"))
-        elif math.isnan(r.score):
-            reasons.append((r.day, r.date, r.line, "score empty"))
-        elif r.washout:
-            reasons.append((r.day, r.date, r.line, "washout day"))
-    out = pd.DataFrame(reasons, columns=["day", "date", "line", "reason"])
+def _excluded_days(cal: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Every calendar day not used in a period mean, with its reason: ``no diary row``,
+    ``score empty`` or ``washout day`` (columns ``by`` first, e.g. ``person`` in a series)."""
+    no_row, empty = cal["line"].isna().to_numpy(), cal["score"].isna().to_numpy()
+    reason = np.where(no_row, "no diary row", np.where(empty, "score empty", "washout day"))
+    drop = no_row | empty | cal["washout"].to_numpy(bool)
+    out = cal.loc[drop, [*by, "day", "date", "line"]].reset_index(drop=True)
     out["line"] = out["line"].astype("Int64")
+    out["reason"] = reason[drop]
     return out
 
 

@@ -91,16 +91,16 @@ def check_scale(scale) -> tuple[float, float]:
 # --------------------------------------------------------------------------------------------
 
 
-def _rows_from_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def _rows_from_csv(path: Path, what: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Header and (1-based line, cells) for every non-blank data row of a CSV file.
 
     A diary cell never holds a line break, so a quote left open (which would swallow the
     following lines and their days) is a :class:`DataError` naming the line it opens on.
     """
     name = str(path)
-    text = _csvfile.read_text(path, name, what="diary file")
+    text = _csvfile.read_text(path, name, what=f"{what} file")
     if not text.strip():
-        raise DataError("diary file is empty (no header line)", file=name, line=1)
+        raise DataError(f"{what} file is empty (no header line)", file=name, line=1)
     header, rows = _csvfile.read_rows(text, name, multiline_cells=False)
     kept = [(line, cells) for line, cells in rows if cells and any(c.strip() for c in cells)]
     return header or [], kept
@@ -126,14 +126,15 @@ def _rows_from_frame(df: pd.DataFrame) -> tuple[list[str], list[tuple[int, list[
     return header, rows
 
 
-def _source_rows(diary) -> tuple[str, list[str], list[tuple[int, list[str]]]]:
-    """Name, header and data rows of a diary given as a path or a DataFrame."""
+def _source_rows(diary, what: str = "diary") -> tuple[str, list[str], list[tuple[int, list[str]]]]:
+    """Name, header and data rows of a diary (or a long ``what`` table of diaries) given as
+    a path or a DataFrame."""
     if isinstance(diary, pd.DataFrame):
         return (DATAFRAME_NAME, *_rows_from_frame(diary))
     if isinstance(diary, (str, Path)):
         path = Path(diary)
-        return (str(path), *_rows_from_csv(path))
-    raise ValueError(f"diary must be a path or a pandas DataFrame, got {type(diary).__name__}")
+        return (str(path), *_rows_from_csv(path, what))
+    raise ValueError(f"{what} must be a path or a pandas DataFrame, got {type(diary).__name__}")
 
 
 def _column_index(header: list[str], rows: list, name: str) -> dict[str, int]:

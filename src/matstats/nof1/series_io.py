@@ -10,22 +10,17 @@ their reason.
 
 from __future__ import annotations
 
-import csv
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from matstats._core.errors import DataError
 from matstats.nof1.calendar import build_calendar
-from matstats.nof1.diary import summarize_cycles, summarize_periods
-from matstats.nof1.diary_io import read_diary
+from matstats.nof1.diary import _excluded_days, summarize_cycles, summarize_periods
+from matstats.nof1.diary_io import DATAFRAME_NAME, _source_rows, read_diary
 
 __all__ = ["SeriesData", "read_series", "write_series_diaries"]
-
-DATAFRAME_NAME = "<DataFrame>"
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,47 +78,9 @@ def _remap(exc: DataError, name: str, lines: list[int], person: str) -> DataErro
                      column=exc.column, value=exc.value)
 
 
-def _read_long_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise DataError("series file not found", file=name) from None
-    except UnicodeDecodeError as exc:
-        raise DataError(f"series file is not UTF-8 text ({exc.reason})", file=name) from None
-    if not text.strip():
-        raise DataError("series file is empty (no header line)", file=name, line=1)
-    reader = csv.reader(text.splitlines(keepends=True))
-    header = None
-    rows = []
-    start = 1
-    for cells in reader:
-        if header is None:
-            header = cells
-        elif cells and any(c.strip() for c in cells):
-            rows.append((start, cells))
-        start = reader.line_num + 1
-    return header, rows
-
-
-def _long_rows(source) -> tuple[str, list[str], list[tuple[int, list[str]]]]:
-    if isinstance(source, pd.DataFrame):
-        header = [str(c) for c in source.columns]
-        rows = []
-        for i, values in enumerate(source.itertuples(index=False, name=None)):
-            cells = ["" if (v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA)
-                     else (("true" if v else "false") if isinstance(v, (bool, np.bool_))
-                           else str(v)) for v in values]
-            rows.append((i + 2, cells))
-        return DATAFRAME_NAME, header, rows
-    path = Path(source)
-    header, rows = _read_long_csv(path)
-    return str(path), header, rows
-
-
 def _split_long(source, person_column: str) -> list[tuple[str, str, pd.DataFrame, list[int]]]:
     """(person, file, sub-table of strings, original lines) for every person of a long table."""
-    name, header, rows = _long_rows(source)
+    name, header, rows = _source_rows(source, what="series")
     cols = [h.strip().lower() for h in header]
     pc = person_column.lower()
     if pc not in cols:
@@ -250,7 +207,8 @@ def read_series(
     days = pd.concat(cals, ignore_index=True)
     cycles = pd.concat(cycs, ignore_index=True)
     return SeriesData(days=days, cycles=cycles, persons=pd.DataFrame(persons),
-                      excluded=_excluded(cycles), excluded_days=_excluded_days(days), source=src)
+                      excluded=_excluded(cycles), excluded_days=_excluded_days(days, ("person",)),
+                      source=src)
 
 
 def _excluded(cycles: pd.DataFrame) -> pd.DataFrame:
@@ -265,15 +223,6 @@ def _excluded(cycles: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=["person", "cycle", "reason"])
     out["cycle"] = out["cycle"].astype("Int64")
     return out
-
-
-def _excluded_days(days: pd.DataFrame) -> pd.DataFrame:
-    reason = np.where(days["line"].isna(), "no diary row",
-                      np.where(days["score"].isna(), "not rated", "washout"))
-    drop = days["washout"].to_numpy(bool) | days["score"].isna().to_numpy()
-    out = days.loc[drop, ["person", "day", "date", "line"]].copy()
-    out["reason"] = reason[drop]
-    return out.reset_index(drop=True)
 
 
 def write_series_diaries(sim, folder, *, series: int = 0, start_date=None) -> list[Path]:
