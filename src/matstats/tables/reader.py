@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from matstats._core import cells as _cells
 from matstats.evidence import citations
 
 __all__ = ["DASH", "ReaderTable", "format_value", "reader_table", "use_reader_tables"]
@@ -44,16 +45,6 @@ _LABEL_COLUMNS = {"verdict", "grade", "claim_kind", "claimed_design", "found_des
                   "control_class", "stage", "analysis"}
 
 
-def _is_missing(value) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    if isinstance(value, str):
-        return value.strip() == ""
-    if isinstance(value, (float, np.floating)):
-        return math.isnan(value)
-    return False
-
-
 def format_value(value, digits: int = 2, *, integer: bool = False) -> str:
     """One cell as reader text (not escaped).
 
@@ -62,7 +53,7 @@ def format_value(value, digits: int = 2, *, integer: bool = False) -> str:
     >>> format_value(True), format_value(0.123456, 2)
     ('yes', '0.12')
     """
-    if _is_missing(value):
+    if _cells.is_missing(value):
         return DASH
     if isinstance(value, (bool, np.bool_)):
         return "yes" if value else "no"
@@ -225,9 +216,9 @@ def reader_table(
     auto = {c: _decimals(frame[c]) for c in headers}
 
     def cell(value, col: str) -> str:
-        if col in html_columns and not _is_missing(value):
+        if col in html_columns and not _cells.is_missing(value):
             return str(value)
-        if col in study_columns and not _is_missing(value):
+        if col in study_columns and not _cells.is_missing(value):
             ids = [s.strip() for s in re.split(r"[;,]", str(value)) if s.strip()]
             known = [s for s in ids if s in bib]
             if known and len(known) == len(ids):
