@@ -15,14 +15,7 @@ from scipy import stats
 from statsmodels.stats.meta_analysis import combine_effects
 
 import matstats
-from matstats.meta import (
-    MetaFit,
-    egger_test,
-    leave_one_out,
-    meta_analysis,
-    subgroup_analysis,
-    trim_and_fill,
-)
+from matstats.meta import MetaFit, meta_analysis
 
 Y = np.array([0.10, 0.30, 0.50, 0.20, 0.90, -0.05, 0.42])
 V = np.array([0.02, 0.03, 0.05, 0.01, 0.04, 0.06, 0.015])
@@ -170,7 +163,7 @@ def test_bad_options_raise():
 def test_egger_matches_statsmodels_wls():
     X = sm.add_constant(np.sqrt(V))
     fit = sm.WLS(Y, X, weights=1 / V).fit()
-    res = egger_test(Y, V)
+    res = meta_analysis(Y, V).egger_test()
     assert res.stat == pytest.approx(fit.tvalues[1], rel=1e-10)
     assert res.pval == pytest.approx(fit.pvalues[1], rel=1e-10)
     assert res.limit_estimate == pytest.approx(fit.params[0], rel=1e-10)
@@ -181,9 +174,9 @@ def test_egger_matches_statsmodels_wls():
 
 def test_egger_needs_three_studies_and_varying_se():
     with pytest.raises(ValueError, match="at least 3"):
-        egger_test([0.1, 0.2], [0.01, 0.02])
+        meta_analysis([0.1, 0.2], [0.01, 0.02]).egger_test()
     with pytest.raises(ValueError, match="equal"):
-        egger_test([0.1, 0.2, 0.3], [0.01, 0.01, 0.01])
+        meta_analysis([0.1, 0.2, 0.3], [0.01, 0.01, 0.01]).egger_test()
 
 
 # ----------------------------------------------------------------------- trim and fill
@@ -191,8 +184,8 @@ def test_trim_and_fill_mirror_symmetry():
     # reflecting the data reflects the result (side swaps, k0 identical)
     yi = np.array([0.05, 0.3, 0.45, 0.6, 0.7, 0.9, 1.1, 1.2])
     vi = np.array([0.005, 0.02, 0.04, 0.06, 0.08, 0.1, 0.14, 0.16])
-    a = trim_and_fill(yi, vi, method="DL")
-    b = trim_and_fill(-yi, vi, method="DL")
+    a = meta_analysis(yi, vi, method="DL").trim_and_fill()
+    b = meta_analysis(-yi, vi, method="DL").trim_and_fill()
     assert a.k0 == b.k0 and a.k0 > 0
     assert {a.side, b.side} == {"left", "right"}
     assert b.model.estimate == pytest.approx(-a.model.estimate, rel=1e-12)
@@ -204,22 +197,22 @@ def test_trim_and_fill_mirror_symmetry():
 def test_trim_and_fill_symmetric_funnel_adds_nothing():
     yi = np.array([-0.4, -0.2, 0.0, 0.2, 0.4])
     vi = np.array([0.1, 0.05, 0.01, 0.05, 0.1])
-    res = trim_and_fill(yi, vi, method="FE")
+    res = meta_analysis(yi, vi, method="FE").trim_and_fill()
     assert res.k0 == 0 and len(res.data) == 5
 
 
 def test_trim_and_fill_bad_args():
     with pytest.raises(ValueError, match="estimator"):
-        trim_and_fill(Y, V, estimator="Q9")
+        meta_analysis(Y, V).trim_and_fill(estimator="Q9")
     with pytest.raises(ValueError, match="side"):
-        trim_and_fill(Y, V, side="up")
+        meta_analysis(Y, V).trim_and_fill(side="up")
 
 
 # ---------------------------------------------------------------------------- subgroups
 def test_fe_subgroup_q_partition():
     # equal-effect partition: Q_total = Q_between + sum Q_within (Borenstein et al. ch. 19)
     groups = ["a", "a", "b", "b", "b", "c", "c"]
-    res = subgroup_analysis(Y, V, groups, method="FE")
+    res = meta_analysis(Y, V, method="FE").subgroups(groups)
     total = meta_analysis(Y, V, method="FE").q
     assert res.q_between + res.groups["q"].sum() == pytest.approx(total, rel=1e-12)
     assert res.q_between_df == 2
@@ -228,23 +221,23 @@ def test_fe_subgroup_q_partition():
 
 
 def test_subgroup_lists_exclusions_and_validates():
-    res = subgroup_analysis(Y, V, ["a"] * 3 + ["b"] * 3 + ["c"], method="DL", test="knha")
+    res = meta_analysis(Y, V, method="DL", test="knha").subgroups(["a"] * 3 + ["b"] * 3 + ["c"])
     assert res.excluded["index"].tolist() == [6]
     assert res.excluded["reason"].str.contains("single-study").all()
     assert res.q_between_df == 1
     with pytest.raises(ValueError, match="at least 2 subgroups"):
-        subgroup_analysis(Y, V, ["a"] * 6 + ["b"], test="knha")
+        meta_analysis(Y, V, test="knha").subgroups(["a"] * 6 + ["b"])
     with pytest.raises(ValueError, match="length"):
-        subgroup_analysis(Y, V, ["a", "b"])
+        meta_analysis(Y, V).subgroups(["a", "b"])
     with pytest.raises(ValueError, match="missing"):
-        subgroup_analysis(Y, V, ["a", None, "b", "b", "a", "a", "b"])
+        meta_analysis(Y, V).subgroups(["a", None, "b", "b", "a", "a", "b"])
 
 
 # ------------------------------------------------------------------------- leave one out
 def test_leave_one_out_rows_are_refits():
     # implementation cross-check (leave-one-out is a refit by definition); the independent
     # reference is metafor's leave1out in tests/test_metafor_alignment.py
-    out = leave_one_out(Y, V, method="DL", labels=list("abcdefg"))
+    out = meta_analysis(Y, V, method="DL", slab=list("abcdefg")).leave_one_out()
     assert out["omitted"].tolist() == list("abcdefg")
     for i in (0, 4):
         keep = np.arange(len(Y)) != i
@@ -252,7 +245,7 @@ def test_leave_one_out_rows_are_refits():
         assert out.loc[i, "estimate"] == pytest.approx(ref.estimate, rel=1e-14)
         assert out.loc[i, "k"] == len(Y) - 1
     with pytest.raises(ValueError, match="labels"):
-        leave_one_out(Y, V, labels=["a"])
+        meta_analysis(Y, V, slab=["a"])
     assert isinstance(out, pd.DataFrame)
 
 
@@ -271,25 +264,6 @@ def test_fit_keeps_data_and_settings():
     assert fit2.yi[0] == Y[0]
     # to_frame holds the summary only, as before
     assert "yi" not in fit.to_frame().columns and "slab" not in fit.to_frame().columns
-
-
-@pytest.mark.parametrize("method,test", [("REML", "z"), ("DL", "knha"), ("FE", "z"),
-                                         ("PM", "knha")])
-def test_methods_equal_function_forms_exactly(method, test):
-    # implementation cross-check: the function forms are wrappers of the methods
-    fit = meta_analysis(Y, V, method=method, test=test, level=0.9)
-    kw = {"method": method, "test": test, "level": 0.9}
-    pd.testing.assert_frame_equal(fit.leave_one_out(), leave_one_out(Y, V, **kw),
-                                  check_exact=True)
-    a, b = fit.trim_and_fill(), trim_and_fill(Y, V, **kw)
-    pd.testing.assert_frame_equal(a.to_frame(), b.to_frame(), check_exact=True)
-    pd.testing.assert_frame_equal(a.data, b.data, check_exact=True)
-    groups = ["a", "a", "b", "b", "b", "c", "c"]
-    for tau2 in ("separate", "common"):
-        pd.testing.assert_frame_equal(fit.subgroups(groups, tau2=tau2).to_frame(),
-                                      subgroup_analysis(Y, V, groups, tau2=tau2, **kw).to_frame(),
-                                      check_exact=True)
-    assert fit.egger_test() == egger_test(Y, V, level=0.9)
 
 
 def test_leave_one_out_labels_come_from_slab():

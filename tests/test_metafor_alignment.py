@@ -22,13 +22,7 @@ import pytest
 
 import matstats
 from matstats.meta.effects import escalc
-from matstats.meta import (
-    egger_test,
-    leave_one_out,
-    meta_analysis,
-    subgroup_analysis,
-    trim_and_fill,
-)
+from matstats.meta import meta_analysis
 
 REF_PATH = Path(__file__).parent / "data" / "metafor_reference.json"
 ITERATIVE = {"REML", "ML", "PM"}
@@ -124,7 +118,7 @@ def test_escalc_matches_metafor(row):
 @pytest.mark.parametrize("row", REF["regtest"], ids=[r["dataset"] for r in REF["regtest"]])
 def test_egger_matches_regtest(row):
     y, v = _yv(row["dataset"])
-    res = egger_test(y, v)
+    res = meta_analysis(y, v).egger_test()
     for f in ["stat", "df", "pval", "limit_estimate", "limit_ci_low", "limit_ci_high"]:
         _close(getattr(res, f), row[f], RTOL, f)
 
@@ -134,7 +128,7 @@ def test_egger_matches_regtest(row):
                          ids=[f"{r['dataset']}-{r['method']}" for r in REF["trimfill"]])
 def test_trim_and_fill_matches_metafor(row):
     y, v = _yv(row["dataset"])
-    res = trim_and_fill(y, v, method=row["method"])
+    res = meta_analysis(y, v, method=row["method"]).trim_and_fill()
     assert res.k0 == row["k0"]
     assert res.side == row["side"]
     rtol = RTOL_ITER if row["method"] in ITERATIVE else RTOL
@@ -150,7 +144,7 @@ def test_trim_and_fill_matches_metafor(row):
                          ids=[f"{r['dataset']}-{r['method']}-{r['test']}" for r in REF["leave1out"]])
 def test_leave_one_out_matches_metafor(row):
     y, v = _yv(row["dataset"])
-    out = leave_one_out(y, v, method=row["method"], test=row["test"])
+    out = meta_analysis(y, v, method=row["method"], test=row["test"]).leave_one_out()
     rtol = RTOL_ITER if row["method"] in ITERATIVE else RTOL
     for f in ["estimate", "se", "stat", "pval", "ci_low", "ci_high", "q", "q_pval", "tau2",
               "i2", "h2"]:
@@ -164,7 +158,7 @@ def test_leave_one_out_matches_metafor(row):
                          ids=[f"{r['dataset']}-{r['method']}" for r in REF["subgroup"]])
 def test_subgroup_q_between_matches_metafor(row):
     d = DATA[row["dataset"]]
-    res = subgroup_analysis(d["yi"], d["vi"], d["groups"], method=row["method"])
+    res = meta_analysis(d["yi"], d["vi"], method=row["method"]).subgroups(d["groups"])
     rtol = RTOL_ITER if row["method"] in ITERATIVE else RTOL
     g = res.groups.set_index("group").loc[row["groups"]]
     _close(g["k"], row["k"], RTOL, "k")
@@ -181,7 +175,8 @@ def test_subgroup_q_between_matches_metafor(row):
                          ids=[f"{r['dataset']}-{r['method']}" for r in REF["subgroup"]])
 def test_subgroup_common_tau2_matches_metafor_qm(row):
     d = DATA[row["dataset"]]
-    res = subgroup_analysis(d["yi"], d["vi"], d["groups"], method=row["method"], tau2="common")
+    fit = meta_analysis(d["yi"], d["vi"], method=row["method"])
+    res = fit.subgroups(d["groups"], tau2="common")
     rtol = RTOL_ITER if row["method"] in ITERATIVE else RTOL
     _close(res.q_between, row["common_tau2_qm"], rtol, "QM")
     _close(res.q_between_pval, row["common_tau2_qm_pval"], rtol, "QM p")

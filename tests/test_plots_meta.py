@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from matplotlib.patches import Polygon
 
-from matstats.meta import meta_analysis, subgroup_analysis
+from matstats.meta import meta_analysis
 from matstats.plots import meta as pm
 from matstats.plots.meta import plot_forest, plot_funnel, plot_ladder
 
@@ -138,7 +138,7 @@ def test_plot_forest_takes_a_subgroup_result():
     yi, vi = [0.7, 0.3, 0.1, 0.2], [0.05, 0.04, 0.06, 0.03]
     studies = pd.DataFrame({"label": list("abcd"), "group": ["x", "x", "y", "y"], "yi": yi,
                             "ci_low": np.subtract(yi, 0.4), "ci_high": np.add(yi, 0.4)})
-    sub = subgroup_analysis(yi, vi, studies["group"], method="FE")
+    sub = meta_analysis(yi, vi, method="FE").subgroups(studies["group"])
     ax = plot_forest(studies, group_col="group", subgroups=sub).axes[0]
     assert len([p for p in ax.patches if isinstance(p, Polygon)]) == 2
 

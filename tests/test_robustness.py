@@ -16,7 +16,7 @@ import pytest
 from matstats import DataError, cli, load_claims, load_studies
 from matstats import nof1, sensitivity
 from matstats.meta.effects import escalc
-from matstats.meta import egger_test, leave_one_out, meta_analysis, subgroup_analysis, trim_and_fill
+from matstats.meta import meta_analysis
 
 EXAMPLE = nof1.example_diary_path()
 EXAMPLE_LINES = EXAMPLE.read_text(encoding="utf-8").splitlines()
@@ -179,7 +179,7 @@ def test_rng_refused_naming_rng(call, bad):
     (lambda: nof1.analyze(EXAMPLE, mcid="2"), "mcid"),
     (lambda: meta_analysis([0, 1], [1, 1], level=None), "level"),
     (lambda: nof1.power(-1, cycles=3, n_sims=5, alpha=None), "alpha"),
-    (lambda: subgroup_analysis([0, 1, 2], [1, 1, 1], None), "groups"),
+    (lambda: meta_analysis([0, 1, 2], [1, 1, 1]).subgroups(None), "groups"),
     (lambda: nof1.power_curve(["a"], [3], n_sims=5), "effects"),
     (lambda: nof1.power_curve([-1], [3], n_sims=5, target="x"), "target"),
 ])
@@ -212,8 +212,8 @@ def test_level_numpy_float32_accepted():
 
 def test_groups_none_and_subgroup_knha_zero_residual():
     with pytest.raises(ValueError, match="groups"):
-        subgroup_analysis([0, 1, 2, 3], [1, 1, 1, 1], None)
-    res = subgroup_analysis([0, 0, 1, 2], [1, 1, 1, 1], list("aabb"), test="knha")
+        meta_analysis([0, 1, 2, 3], [1, 1, 1, 1]).subgroups(None)
+    res = meta_analysis([0, 0, 1, 2], [1, 1, 1, 1], test="knha").subgroups(list("aabb"))
     assert math.isnan(res.q_between) and "se = 0" in res.notes[0]
 
 
@@ -222,12 +222,12 @@ def test_dominant_variance_does_not_divide_by_zero():
     fit = meta_analysis([0, 1], [1e17, 1], method="DL")
     assert fit.tau2 == 0 and math.isfinite(fit.i2) and math.isfinite(fit.h2)
     assert math.isclose(fit.estimate, 1.0)
-    loo = leave_one_out([0, 1, 2], [1e17, 1, 1], method="DL")
+    loo = meta_analysis([0, 1, 2], [1e17, 1, 1], method="DL").leave_one_out()
     assert np.isfinite(loo[["estimate", "se", "i2", "h2"]].to_numpy(float)).all()
 
 
 def test_trim_and_fill_equal_variances_states_the_side():
-    res = trim_and_fill([0.1, 0.5, 0.9, 0.2], [0.1] * 4)
+    res = meta_analysis([0.1, 0.5, 0.9, 0.2], [0.1] * 4).trim_and_fill()
     assert res.side == "left" and "equal" in res.notes[0]
 
 
@@ -252,7 +252,7 @@ def test_i2_h2_finite_with_extreme_but_allowed_variances():
 
 
 def test_egger_zero_residual_variance_nan_with_reason():
-    res = egger_test([0] * 4, [0.1, 0.2, 0.3, 0.4])
+    res = meta_analysis([0] * 4, [0.1, 0.2, 0.3, 0.4]).egger_test()
     assert math.isnan(res.pval) and "zero residual variance" in res.notes[0]
     assert "notes" not in res.to_frame().columns
 

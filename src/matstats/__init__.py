@@ -22,10 +22,6 @@ _LAZY = {
     "escalc": "matstats.meta.effects",
     "meta_analysis": "matstats.meta",
     "MetaFit": "matstats.meta",
-    "egger_test": "matstats.meta",
-    "trim_and_fill": "matstats.meta",
-    "subgroup_analysis": "matstats.meta",
-    "leave_one_out": "matstats.meta",
     # Bayesian meta-analysis for few studies (issue 12)
     "bayes_meta": "matstats.meta.bayesmeta",
     "BayesMetaFit": "matstats.meta.bayesmeta",

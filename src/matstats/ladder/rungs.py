@@ -30,7 +30,7 @@ from matstats import literature
 from matstats._core import checks as _checks
 from matstats.literature import Prior
 from matstats.meta.effects import hedges_correction
-from matstats.meta import egger_test, meta_analysis, trim_and_fill
+from matstats.meta import meta_analysis
 from matstats.evidence.study_effects import DEFAULT_EXCLUDED_CONTRASTS, MatEffects, study_effect_sizes
 from matstats.ladder.trial_size import sample_size_for_expected, sham_trial_sample_size
 from matstats.vocab import RUNG_LABELS, RUNGS, SIGN_CONVENTION
@@ -522,8 +522,8 @@ def funnel_diagnostics(
                        f"not run (and fewer than {min_k} studies would not be interpretable "
                        "anyway)")
     else:
-        eg = egger_test(y, v)
-        tf = trim_and_fill(y, v, method=method)
+        fit = meta_analysis(y, v, method=method)
+        eg, tf = fit.egger_test(), fit.trim_and_fill()
         rec.update(egger_pval=eg.pval, egger_limit_estimate=eg.limit_estimate,
                    trimfill_k0=tf.k0, trimfill_side=tf.side,
                    trimfill_estimate=tf.model.estimate, trimfill_ci_low=tf.model.ci_low,

@@ -1,8 +1,7 @@
 """Small-study effects and publication bias: Egger's regression test and trim-and-fill.
 
 Both work on a fitted model (:class:`matstats.meta.MetaFit`) and use its data and
-settings; the function forms :func:`matstats.meta.egger_test` and
-:func:`matstats.meta.trim_and_fill` fit the model first.
+settings; users call them as :meth:`MetaFit.egger_test` and :meth:`MetaFit.trim_and_fill`.
 
 * Egger's test is metafor's ``regtest(model="lm")``: weighted least squares of ``yi`` on
   ``sqrt(vi)`` with weights ``1/vi`` and a multiplicative residual variance (Egger et al.
@@ -37,7 +36,7 @@ def need_studies(fit, min_k: int, what: str) -> None:
 # ------------------------------------------------------------------------ Egger regression
 @dataclass(frozen=True)
 class EggerResult:
-    """Result of :func:`matstats.meta.egger_test`; see :meth:`to_frame` for the fields."""
+    """Result of :meth:`matstats.meta.MetaFit.egger_test`; see :meth:`to_frame` for the fields."""
 
     stat: float
     df: int
@@ -64,8 +63,9 @@ class EggerResult:
 
         Examples
         --------
-        >>> from matstats.meta import egger_test
-        >>> egger_test([0.1, 0.3, 0.5, 0.2], [0.02, 0.03, 0.05, 0.01]).to_frame()["df"]
+        >>> from matstats.meta import meta_analysis
+        >>> fit = meta_analysis([0.1, 0.3, 0.5, 0.2], [0.02, 0.03, 0.05, 0.01])
+        >>> fit.egger_test().to_frame()["df"]
         0    2
         Name: df, dtype: int64
         """
@@ -110,7 +110,7 @@ def egger(fit) -> EggerResult:
 # ---------------------------------------------------------------------------- trim and fill
 @dataclass(frozen=True)
 class TrimFillResult:
-    """Result of :func:`matstats.meta.trim_and_fill`.
+    """Result of :meth:`matstats.meta.MetaFit.trim_and_fill`.
 
     Attributes
     ----------
@@ -146,8 +146,9 @@ class TrimFillResult:
 
         Examples
         --------
-        >>> from matstats.meta import trim_and_fill
-        >>> res = trim_and_fill([-0.4, -0.2, 0.0, 0.2, 0.4], [0.1, 0.05, 0.01, 0.05, 0.1])
+        >>> from matstats.meta import meta_analysis
+        >>> fit = meta_analysis([-0.4, -0.2, 0.0, 0.2, 0.4], [0.1, 0.05, 0.01, 0.05, 0.1])
+        >>> res = fit.trim_and_fill()
         >>> res.to_frame()[["k0", "side", "k"]]
            k0  side  k
         0   0  left  5

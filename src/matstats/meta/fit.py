@@ -4,9 +4,8 @@ A :class:`MetaFit` keeps its data (``yi``, ``vi``, study labels ``slab``) and se
 (``method``, ``test``, ``level``) next to the summary numbers, so follow-up analyses are
 its methods, as in metafor (``trimfill(res)``, ``leave1out(res)``, ``regtest(res)``,
 ``predict(res)``): :meth:`MetaFit.trim_and_fill`, :meth:`MetaFit.leave_one_out`,
-:meth:`MetaFit.egger_test`, :meth:`MetaFit.predict`, :meth:`MetaFit.subgroups`. The function
-forms :func:`egger_test`, :func:`trim_and_fill`, :func:`subgroup_analysis` and
-:func:`leave_one_out` fit the model and call the method.
+:meth:`MetaFit.egger_test`, :meth:`MetaFit.predict`, :meth:`MetaFit.subgroups`. They are the
+only way to run these analyses.
 """
 
 from __future__ import annotations
@@ -25,8 +24,7 @@ from matstats.meta import _estimators as est
 from matstats.meta import bias, subsets
 from matstats.meta._estimators import METHODS, TESTS
 
-__all__ = ["MetaFit", "meta_analysis", "egger_test", "trim_and_fill", "subgroup_analysis",
-           "leave_one_out"]
+__all__ = ["MetaFit", "meta_analysis"]
 
 #: Columns of :meth:`MetaFit.to_frame`, in order.
 SUMMARY_FIELDS = ("estimate", "se", "stat", "df", "ci_low", "ci_high", "pval", "tau2",
@@ -230,55 +228,134 @@ class MetaFit:
                              level=self.level if level is None else level, slab=slab)
 
     def egger_test(self) -> bias.EggerResult:
-        """Egger's regression test on this fit's data; see :func:`matstats.meta.egger_test`.
+        """Egger's regression test for funnel-plot asymmetry (metafor ``regtest(model="lm")``).
+
+        Weighted least squares of ``yi`` on ``sqrt(vi)`` with weights ``1/vi`` and a
+        multiplicative residual variance (Egger et al. 1997, BMJ 315:629). The slope's t
+        test (k - 2 df) is the asymmetry test; the intercept is the "limit estimate" (effect
+        of a hypothetical study with se = 0), with a t-based CI at the fit's ``level``. The
+        test does not depend on the fit's tau2 estimator.
+
+        Returns
+        -------
+        EggerResult
+            Frozen dataclass; ``.to_frame()`` has columns ``stat``, ``df``, ``pval``,
+            ``limit_estimate``, ``limit_ci_low``, ``limit_ci_high``, ``slope``, ``k``,
+            ``level`` (see :meth:`EggerResult.to_frame`).
+
+        Raises
+        ------
+        ValueError
+            Fewer than 3 studies, or all standard errors equal (slope not identifiable).
 
         Examples
         --------
         >>> from matstats.meta import meta_analysis
-        >>> fit = meta_analysis([0.1, 0.3, 0.5, 0.2], [0.02, 0.03, 0.05, 0.01])
-        >>> round(fit.egger_test().limit_estimate, 4)
-        -0.0349
+        >>> res = meta_analysis([0.1, 0.3, 0.5, 0.2], [0.02, 0.03, 0.05, 0.01]).egger_test()
+        >>> res.df, round(res.pval, 4), round(res.limit_estimate, 4)
+        (2, 0.3125, -0.0349)
         """
         return bias.egger(self)
 
     def trim_and_fill(self, *, estimator: str = "L0", side: str | None = None,
                       maxiter: int = 100) -> bias.TrimFillResult:
-        """Trim-and-fill with this fit's method, test and level; see
-        :func:`matstats.meta.trim_and_fill` for the parameters and result.
+        """Duval & Tweedie trim-and-fill (metafor ``trimfill``) with this fit's method, test
+        and level.
+
+        Parameters
+        ----------
+        estimator : {"L0", "R0"}, default "L0"
+            Estimator of the number of missing studies.
+        side : {"left", "right"}, optional
+            Side on which studies are missing. By default chosen as metafor does:
+            ``"right"`` if the slope of the meta-regression of ``yi`` on ``sqrt(vi)`` (same
+            ``method``) is negative, else ``"left"``.
+        maxiter : int, default 100
+            Maximum number of trim iterations.
+
+        Returns
+        -------
+        TrimFillResult
+            ``k0``, ``side``, ``estimator``, the refitted ``model`` (a :class:`MetaFit`) and
+            the augmented ``data`` (columns ``yi``, ``vi``, ``filled``); ``.to_frame()`` has
+            ``k0``, ``side``, ``estimator`` and the columns of :meth:`MetaFit.to_frame`.
+
+        Raises
+        ------
+        ValueError
+            Fewer than 3 studies, or no convergence within ``maxiter``.
 
         Examples
         --------
         >>> from matstats.meta import meta_analysis
-        >>> fit = meta_analysis([0.05, 0.3, 0.45, 0.6, 0.9], [0.005, 0.02, 0.04, 0.06, 0.1])
-        >>> fit.trim_and_fill().k0
-        2
+        >>> fit = meta_analysis([0.05, 0.3, 0.45, 0.6, 0.9], [0.005, 0.02, 0.04, 0.06, 0.1],
+        ...                     method="DL")
+        >>> res = fit.trim_and_fill()
+        >>> res.k0, res.side, res.model.k
+        (2, 'left', 7)
         """
         return bias.trim_fill(self, estimator=estimator, side=side, maxiter=maxiter)
 
     def leave_one_out(self) -> pd.DataFrame:
-        """The model refitted with each study omitted; see :func:`leave_one_out`.
+        """The model refitted with each study left out in turn (metafor ``leave1out``).
 
-        The ``omitted`` column holds ``slab`` (or 0..k-1 without labels).
+        Needs at least 2 studies (3 for ``test="knha"``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per omitted study: ``omitted`` (``slab``, or 0..k-1 without labels) plus
+            the columns of :meth:`MetaFit.to_frame` for the model without that study.
 
         Examples
         --------
         >>> from matstats.meta import meta_analysis
         >>> fit = meta_analysis([0.1, 0.3, 0.5], [0.02, 0.03, 0.05], slab=list("abc"))
-        >>> fit.leave_one_out()["omitted"].tolist()
-        ['a', 'b', 'c']
+        >>> out = fit.leave_one_out()
+        >>> out["omitted"].tolist(), out["k"].tolist()
+        (['a', 'b', 'c'], [2, 2, 2])
         """
         return subsets.leave_one_out_table(self)
 
     def subgroups(self, groups, *, tau2: str = "separate") -> subsets.SubgroupResult:
-        """Separate models per subgroup and the between-subgroup test; see
-        :func:`subgroup_analysis`.
+        """Separate models per subgroup and the between-subgroup Q test.
+
+        Each subgroup is pooled on its own (its own tau2, this fit's ``method``, ``test``
+        and ``level``). With ``tau2="separate"`` the between-subgroup statistic is
+        ``Q_b = sum_g (est_g - est_bar)^2 / se_g^2`` with ``est_bar`` the inverse-variance
+        mean of the subgroup estimates, on G - 1 df: metafor's moderator test ``QM`` of
+        ``rma(est_g, sei=se_g, mods=~group, method="FE")`` (Borenstein et al. 2009, ch. 19).
+        With ``tau2="common"`` it is the ``QM`` of the mixed-effects model with one tau2
+        shared by all subgroups, ``rma(yi, vi, mods = ~ factor(group), method=method)$QM``;
+        the per-group table is unchanged.
+
+        Parameters
+        ----------
+        groups : array_like
+            Subgroup label of each study (no missing labels).
+        tau2 : {"separate", "common"}, default "separate"
+            How heterogeneity enters the between-subgroup test (see above).
+
+        Returns
+        -------
+        SubgroupResult
+            ``groups``: one row per subgroup (order of first appearance) with ``group`` and
+            the columns of :meth:`MetaFit.to_frame`; ``q_between``, ``q_between_df``,
+            ``q_between_pval``; ``excluded`` (``index``, ``group``, ``reason``; empty unless
+            a subgroup has a single study and ``test="knha"``, which cannot be fitted).
+
+        Raises
+        ------
+        ValueError
+            Missing labels, mismatched lengths, or fewer than 2 usable subgroups.
 
         Examples
         --------
         >>> from matstats.meta import meta_analysis
         >>> fit = meta_analysis([0.1, 0.3, 0.5, 0.2], [0.02, 0.03, 0.05, 0.01], method="FE")
-        >>> round(fit.subgroups(["a", "a", "b", "b"]).q_between, 4)
-        0.241
+        >>> res = fit.subgroups(["a", "a", "b", "b"])
+        >>> res.groups["group"].tolist(), res.q_between_df, round(res.q_between, 4)
+        (['a', 'b'], 1, 0.241)
         """
         return subsets.subgroups(self, groups, tau2=tau2)
 
@@ -467,188 +544,3 @@ def _heterogeneity(y: np.ndarray, v: np.ndarray, method: str, tau2: float,
         tau2_ci = est.qprofile_ci(y, v, np.ones((k, 1)), level)
     return dict(tau2_ci_low=tau2_ci[0], tau2_ci_high=tau2_ci[1], i2=float(i2), h2=float(h2),
                 q=q, q_df=q_df, q_pval=q_pval)
-
-
-# -------------------------------------------------------------- function forms
-def egger_test(yi, vi, *, level: float = 0.95) -> bias.EggerResult:
-    """Egger's regression test for funnel-plot asymmetry (metafor ``regtest(model="lm")``).
-
-    Weighted least squares of ``yi`` on ``sqrt(vi)`` with weights ``1/vi`` and a
-    multiplicative residual variance (Egger et al. 1997, BMJ 315:629). The slope's t test
-    (k - 2 df) is the asymmetry test; the intercept is the "limit estimate" (effect of a
-    hypothetical study with se = 0), with a t-based CI. Same as
-    ``meta_analysis(yi, vi, level=level).egger_test()`` (the test does not depend on the
-    model's tau2 estimator).
-
-    Parameters
-    ----------
-    yi, vi : array_like
-        Effect sizes and sampling variances (> 0).
-    level : float, default 0.95
-        Confidence level of the limit estimate's CI.
-
-    Returns
-    -------
-    EggerResult
-        Frozen dataclass; ``.to_frame()`` has columns ``stat``, ``df``, ``pval``,
-        ``limit_estimate``, ``limit_ci_low``, ``limit_ci_high``, ``slope``, ``k``,
-        ``level`` (see :meth:`EggerResult.to_frame`).
-
-    Raises
-    ------
-    ValueError
-        Fewer than 3 studies, all standard errors equal (slope not identifiable), or any
-        input fault listed in :func:`meta_analysis`.
-
-    Examples
-    --------
-    >>> from matstats.meta import egger_test
-    >>> res = egger_test([0.1, 0.3, 0.5, 0.2], [0.02, 0.03, 0.05, 0.01])
-    >>> res.df, round(res.pval, 4)
-    (2, 0.3125)
-    """
-    return meta_analysis(yi, vi, method="FE", level=level).egger_test()
-
-
-def trim_and_fill(yi, vi, *, method: str = "REML", test: str = "z", level: float = 0.95,
-                  estimator: str = "L0", side: str | None = None,
-                  maxiter: int = 100) -> bias.TrimFillResult:
-    """Duval & Tweedie trim-and-fill (metafor ``trimfill``).
-
-    Same as ``meta_analysis(yi, vi, method=method, test=test, level=level)
-    .trim_and_fill(estimator=estimator, side=side, maxiter=maxiter)``.
-
-    Parameters
-    ----------
-    yi, vi : array_like
-        Effect sizes and sampling variances (> 0); at least 3 studies.
-    method : str, default "REML"
-        Estimator used for every model fit (as in :func:`meta_analysis`).
-    test : {"z", "knha"}, default "z"
-        Inference for the final (filled) model.
-    level : float, default 0.95
-        Confidence level of the filled model.
-    estimator : {"L0", "R0"}, default "L0"
-        Estimator of the number of missing studies.
-    side : {"left", "right"}, optional
-        Side on which studies are missing. By default chosen as metafor does: ``"right"``
-        if the slope of the meta-regression of ``yi`` on ``sqrt(vi)`` (same ``method``) is
-        negative, else ``"left"``.
-    maxiter : int, default 100
-        Maximum number of trim iterations.
-
-    Returns
-    -------
-    TrimFillResult
-        ``k0``, ``side``, ``estimator``, the refitted ``model`` (a :class:`MetaFit`) and the
-        augmented ``data`` (columns ``yi``, ``vi``, ``filled``); ``.to_frame()`` has
-        ``k0``, ``side``, ``estimator`` and the columns of :meth:`MetaFit.to_frame`.
-
-    Raises
-    ------
-    ValueError
-        Bad inputs, fewer than 3 studies, or no convergence within ``maxiter``.
-
-    Examples
-    --------
-    >>> from matstats.meta import trim_and_fill
-    >>> res = trim_and_fill([0.05, 0.3, 0.45, 0.6, 0.9], [0.005, 0.02, 0.04, 0.06, 0.1],
-    ...                     method="DL")
-    >>> res.k0, res.side, res.model.k
-    (2, 'left', 7)
-    """
-    fit = meta_analysis(yi, vi, method=method, test=test, level=level)
-    return fit.trim_and_fill(estimator=estimator, side=side, maxiter=maxiter)
-
-
-def subgroup_analysis(yi, vi, groups, *, method: str = "REML", test: str = "z",
-                      level: float = 0.95, tau2: str = "separate") -> subsets.SubgroupResult:
-    """Separate models per subgroup and the between-subgroup Q test.
-
-    Same as ``meta_analysis(yi, vi, method=method, test=test, level=level)
-    .subgroups(groups, tau2=tau2)``. Each subgroup is pooled on its own (its own tau2,
-    ``method``/``test`` as given). The between-subgroup statistic is
-    ``Q_b = sum_g (est_g - est_bar)^2 / se_g^2`` with ``est_bar`` the inverse-variance mean
-    of the subgroup estimates, referred to a chi-square distribution on (G - 1) df. This
-    equals metafor's moderator test ``QM`` of ``rma(est_g, sei=se_g, mods=~group,
-    method="FE")`` fitted to the subgroup estimates (Borenstein et al. 2009, ch. 19,
-    "separate estimates of tau2").
-
-    With ``tau2="common"`` the test is instead the omnibus moderator test ``QM`` of the
-    mixed-effects model with one tau2 shared by all subgroups, metafor's
-    ``rma(yi, vi, mods = ~ factor(group), method=method)$QM`` (Wald chi-square on G - 1 df);
-    the per-group table is unchanged (separate fits).
-
-    Parameters
-    ----------
-    yi, vi : array_like
-        Effect sizes and sampling variances; at least 2 studies.
-    groups : array_like
-        Subgroup label of each study (no missing labels).
-    method, test, level
-        As in :func:`meta_analysis`.
-    tau2 : {"separate", "common"}, default "separate"
-        How heterogeneity enters the between-subgroup test (see above).
-
-    Returns
-    -------
-    SubgroupResult
-        ``groups``: one row per subgroup (order of first appearance) with ``group`` and the
-        columns of :meth:`MetaFit.to_frame`; ``q_between``, ``q_between_df``,
-        ``q_between_pval``; ``excluded`` (``index``, ``group``, ``reason``; empty unless a
-        subgroup has a single study and ``test="knha"``, which cannot be fitted).
-
-    Raises
-    ------
-    ValueError
-        Bad inputs, missing labels, mismatched lengths, or fewer than 2 usable subgroups.
-
-    Examples
-    --------
-    >>> from matstats.meta import subgroup_analysis
-    >>> res = subgroup_analysis([0.1, 0.3, 0.5, 0.2], [0.02, 0.03, 0.05, 0.01],
-    ...                         ["a", "a", "b", "b"], method="FE")
-    >>> res.groups["group"].tolist(), res.q_between_df
-    (['a', 'b'], 1)
-    """
-    fit = meta_analysis(yi, vi, method=method, test=test, level=level)
-    return fit.subgroups(groups, tau2=tau2)
-
-
-def leave_one_out(yi, vi, *, method: str = "REML", test: str = "z", level: float = 0.95,
-                  labels=None) -> pd.DataFrame:
-    """Refit the model with each study left out in turn (metafor ``leave1out``).
-
-    Same as ``meta_analysis(yi, vi, method=method, test=test, level=level,
-    slab=labels).leave_one_out()``.
-
-    Parameters
-    ----------
-    yi, vi : array_like
-        Effect sizes and sampling variances; at least 2 studies (3 for ``test="knha"``).
-    method, test, level
-        As in :func:`meta_analysis`.
-    labels : array_like, optional
-        Study labels; default 0..k-1.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per omitted study: ``omitted`` (label) plus the columns of
-        :meth:`MetaFit.to_frame` (``estimate``, ``se``, ``stat``, ``df``, ``ci_low``,
-        ``ci_high``, ``pval``, ``tau2``, ``tau2_ci_low``, ``tau2_ci_high``, ``i2``, ``h2``,
-        ``q``, ``q_df``, ``q_pval``, ``pi_low``, ``pi_high``, ``k``, ``method``, ``test``,
-        ``level``) for the model without that study.
-
-    Examples
-    --------
-    >>> from matstats.meta import leave_one_out
-    >>> out = leave_one_out([0.1, 0.3, 0.5], [0.02, 0.03, 0.05], method="FE",
-    ...                     labels=["a", "b", "c"])
-    >>> out["omitted"].tolist(), out["k"].tolist()
-    (['a', 'b', 'c'], [2, 2, 2])
-    """
-    if labels is not None and isinstance(labels, str):
-        labels = list(labels)
-    fit = meta_analysis(yi, vi, method=method, test=test, level=level, slab=labels)
-    return fit.leave_one_out()

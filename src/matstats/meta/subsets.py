@@ -2,9 +2,8 @@
 leave-one-out.
 
 Both work on a fitted model (:class:`matstats.meta.MetaFit`) and refit it with
-:meth:`MetaFit.update`, so every subset model uses the fit's method, test and level; the
-function forms :func:`matstats.meta.subgroup_analysis` and
-:func:`matstats.meta.leave_one_out` fit the model first.
+:meth:`MetaFit.update`, so every subset model uses the fit's method, test and level; users
+call them as :meth:`MetaFit.subgroups` and :meth:`MetaFit.leave_one_out`.
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ __all__ = ["SubgroupResult"]
 
 @dataclass(frozen=True)
 class SubgroupResult:
-    """Result of :func:`matstats.meta.subgroup_analysis`.
+    """Result of :meth:`matstats.meta.MetaFit.subgroups`.
 
     Attributes
     ----------
@@ -62,9 +61,9 @@ class SubgroupResult:
 
         Examples
         --------
-        >>> from matstats.meta import subgroup_analysis
-        >>> res = subgroup_analysis([0.1, 0.3, 0.5, 0.2], [0.02, 0.03, 0.05, 0.01],
-        ...                         ["a", "a", "b", "b"], method="FE")
+        >>> from matstats.meta import meta_analysis
+        >>> fit = meta_analysis([0.1, 0.3, 0.5, 0.2], [0.02, 0.03, 0.05, 0.01], method="FE")
+        >>> res = fit.subgroups(["a", "a", "b", "b"])
         >>> res.to_frame()[["group", "k", "q_between_df"]]
           group  k  q_between_df
         0     a  2             1
