@@ -57,7 +57,7 @@ class SiteData:
     audit: pd.DataFrame
     grades: pd.DataFrame
     tables: dict
-    effects: ladder.MatEffects
+    effects: study_effects.MatEffects
     pooled: pd.DataFrame
     expected: pd.DataFrame
     sample_size: pd.DataFrame

@@ -25,49 +25,11 @@ from functools import partial
 import pandas as pd
 
 from matstats._core import cells as _cells
-from matstats.audit.context import (  # noqa: F401  (re-exported: the context's public names)
-    ClaimContext,
-    build_context,
-    distinct_values,
-    figure_percentages,
-    has_result,
-    pct_match,
-    row_n,
-    row_percentages,
-    study_label,
-    study_sizes,
-)
-from matstats.audit.rules import (  # noqa: F401  (re-exported: the rules' public names)
-    RULES,
-    VERDICT_MEANINGS,
-    VERDICTS,
-    Rule,
-    apply_rules,
-    rules_table,
-)
+from matstats.audit.context import build_context, distinct_values, has_result, study_label, study_sizes
+from matstats.audit.rules import VERDICTS, apply_rules
 from matstats.evidence.data_io import load_claims, load_studies
 
-__all__ = [
-    "audit_claims",
-    "verdict_counts",
-    "load_defaults",
-    "VERDICTS",
-    "VERDICT_MEANINGS",
-    "RULES",
-    "Rule",
-    "apply_rules",
-    "rules_table",
-    "ClaimContext",
-    "build_context",
-    "distinct_values",
-    "figure_percentages",
-    "has_result",
-    "pct_match",
-    "row_n",
-    "row_percentages",
-    "study_label",
-    "study_sizes",
-]
+__all__ = ["audit_claims", "verdict_counts", "load_defaults"]
 
 _text = _cells.text
 _num = partial(_cells.number, missing=None)  # a cell as a float, None when missing

@@ -127,7 +127,7 @@ def _effects_table(studies: pd.DataFrame, effects: object) -> pd.DataFrame:
     if hasattr(effects, "effects"):
         effects = effects.effects
     if not isinstance(effects, pd.DataFrame):
-        raise ValueError("effects must be a DataFrame or a ladder.MatEffects, "
+        raise ValueError("effects must be a DataFrame or an evidence.study_effects.MatEffects, "
                          f"got {type(effects).__name__}")
     return effects
 
@@ -340,7 +340,7 @@ def route_studies(
     ----------
     studies : DataFrame
         As returned by :func:`matstats.load_studies` (needs ``line``).
-    effects : DataFrame or ladder.MatEffects, optional
+    effects : DataFrame or evidence.study_effects.MatEffects, optional
         Effect sizes; default computed from ``studies`` with
         :func:`matstats.evidence.study_effects.study_effect_sizes`.
     prior : Prior, optional

@@ -33,6 +33,8 @@ from matstats.evidence.study_effects import study_effect_sizes
 from matstats.vocab import DESIGN_RANK, MAT_DEVICES, NO_RESULT_DESIGNS, SECONDARY_DESIGNS
 
 #: Verdict label -> what it means (the one definition; data/README.md repeats it).
+__all__ = ["VERDICTS", "VERDICT_MEANINGS", "RULES", "Rule", "apply_rules", "rules_table"]
+
 VERDICT_MEANINGS = {
     "supported": "the linked results agree with a claimed benefit or fact",
     "concedes_no_evidence": "the article itself says there is no evidence, and none was "

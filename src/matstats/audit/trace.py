@@ -12,16 +12,15 @@ from collections.abc import Iterator
 import pandas as pd
 
 from matstats._core import cells as _cells
-from matstats.audit.ledger import (
-    audit_claims,
+from matstats.audit.context import (
     distinct_values,
     figure_percentages,
-    load_defaults,
     pct_match,
     row_n,
     row_percentages,
     study_sizes,
 )
+from matstats.audit.ledger import audit_claims, load_defaults
 
 __all__ = ["DEMONYMS", "trace_claim", "trace_figure"]
 

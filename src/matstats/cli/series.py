@@ -166,7 +166,8 @@ def _cmd_plan(args) -> int:
 
 
 def _cmd_analyze(args) -> int:
-    from matstats.nof1.series_analysis import analyze_series, fit_series_lmm
+    from matstats.nof1.series_analysis import analyze_series
+    from matstats.nof1.series_lmm import fit_series_lmm
     from matstats.nof1.series_io import read_series
 
     data = read_series(args.path, scale=tuple(args.scale), washout_days=args.washout_days,

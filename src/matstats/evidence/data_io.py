@@ -24,7 +24,6 @@ from matstats._core.cells import LIST_SEPARATOR, split_list  # split_list: publi
 from matstats._core.errors import DataError
 
 __all__ = [
-    "DataError",
     "load_studies",
     "load_claims",
     "load_schema",

@@ -29,15 +29,11 @@ from scipy import stats
 from matstats import literature
 from matstats._core import checks as _checks
 from matstats.literature import Prior
-from matstats.meta.effects import hedges_correction
 from matstats.meta import meta_analysis
-from matstats.evidence.study_effects import DEFAULT_EXCLUDED_CONTRASTS, MatEffects, study_effect_sizes
-from matstats.ladder.trial_size import sample_size_for_expected, sham_trial_sample_size
+from matstats.evidence.study_effects import MatEffects, study_effect_sizes
 from matstats.vocab import RUNG_LABELS, RUNGS, SIGN_CONVENTION
 
 __all__ = [
-    "DEFAULT_EXCLUDED_CONTRASTS",
-    "MatEffects",
     "REFERENCE_LADDER",
     "RUNGS",
     "RUNG_LABELS",
@@ -48,10 +44,8 @@ __all__ = [
     "manual_acupressure_points",
     "offset_priors_frame",
     "pooled_by_control",
-    "sample_size_for_expected",
     "select_one_per_study",
     "sham_offset",
-    "sham_trial_sample_size",
 ]
 
 def inference_rows(effects: pd.DataFrame | MatEffects) -> pd.DataFrame:

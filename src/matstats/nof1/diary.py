@@ -25,13 +25,7 @@ from matstats.nof1.calendar import build_calendar as _build_calendar
 from matstats.nof1.calendar import check_scores_vary
 from matstats.nof1.diary_io import CONDITIONS, DATAFRAME_NAME, DIARY_DESIGNS, check_scale
 from matstats.nof1.diary_io import read_diary as _read_diary
-from matstats.nof1.verdict import (  # noqa: F401 (verdict names re-exported for callers)
-    COMPARATORS,
-    VERDICT_LABELS,
-    benefit_scale,
-    verdict_label,
-    verdict_labels,
-)
+from matstats.nof1.verdict import COMPARATORS, verdict_labels
 
 __all__ = [
     "METHOD_COLUMNS",

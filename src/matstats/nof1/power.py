@@ -21,15 +21,7 @@ from matstats.literature import NOF1_DEFAULTS
 from matstats._core import checks as _checks
 from matstats.nof1._cycle_cov import _first_minus_second_cov, cycle_difference_variance
 from matstats.nof1.analysis import _check_methods, simulate_and_analyze
-from matstats.nof1.calibration import (  # re-exported: importable from here as before
-    _scenario,
-    bayes_calibration,
-    day_t_size_approx,
-    operating_characteristics,
-    randomization_calibration,
-    rejection_rates,
-    rejections,
-)
+from matstats.nof1.calibration import _scenario, rejections
 from matstats.nof1.design import DESIGNS, MAX_CYCLES, schedule
 from matstats.nof1.simulate import CHUNK_SIZE, _check_params, check_settings
 
@@ -40,12 +32,6 @@ __all__ = [
     "power_closed_form",
     "cycles_needed_closed_form",
     "cycle_difference_variance",
-    "rejections",
-    "rejection_rates",
-    "operating_characteristics",
-    "day_t_size_approx",
-    "randomization_calibration",
-    "bayes_calibration",
     "is_calibrated",
     "min_pval",
     "CALIBRATED_METHODS",

@@ -42,14 +42,11 @@ from matstats.literature import MCID_NRS
 from matstats.meta import meta_analysis
 from matstats.nof1._series_bayes import bayes_pooler
 from matstats.nof1._series_reml import pool_reml_knha
-from matstats.nof1.series_lmm import SeriesLMMResult, fit_series_lmm  # re-exported
 
 __all__ = [
     "SeriesResult",
-    "SeriesLMMResult",
     "analyze_series",
     "analyze_series_many",
-    "fit_series_lmm",
     "pooled_within",
     "person_verdicts",
     "verdict_right",

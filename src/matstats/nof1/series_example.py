@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 
 from matstats.literature import NOF1_EXPECTATION_BIAS
-from matstats.nof1.series_analysis import analyze_series, fit_series_lmm, person_verdicts
+from matstats.nof1.series_analysis import analyze_series, person_verdicts
+from matstats.nof1.series_lmm import fit_series_lmm
 from matstats.nof1.series_plan import check_series_plan, plan_series
 from matstats.nof1.series_sim import simulate_series
 
