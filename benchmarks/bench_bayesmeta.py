@@ -47,7 +47,7 @@ def synthetic(k: int, seed: int = 2026):
 def full_fit(y, se):
     fit = bm.bayes_meta(y, sei=se, tau_prior=bm.HalfNormal(SCALE), mu_prior=(MU0, SD0),
                         level=LEVEL)
-    return fit.summary(), fit.shrinkage(), fit.marginal_likelihood, fit.bayes_factor, \
+    return fit.to_frame(), fit.shrinkage(), fit.marginal_likelihood, fit.bayes_factor, \
         fit.prob("mu", greater_than=0.0)
 
 

@@ -148,7 +148,7 @@ def _theta_sd(case):
 @pytest.mark.parametrize("cid", sorted(EXPECTED_CASES))
 def test_summary_matches_r(cid, fits):
     case, fit = CASES[cid], fits[cid]
-    summ = fit.summary().set_index("param")
+    summ = fit.to_frame().set_index("param")
     for param in bm.PARAMS:
         ref = dict(case[param]["summary"])
         if param == "theta":
@@ -223,7 +223,7 @@ def test_known_tau_gives_conjugate_normal_posterior(tau, mu_prior):
         prec += 1.0 / mu_prior[1] ** 2
         wsum += mu_prior[0] / mu_prior[1] ** 2
     mean, sd = wsum / prec, math.sqrt(1.0 / prec)
-    summ = fit.summary().set_index("param")
+    summ = fit.to_frame().set_index("param")
     for col, val in _normal_summary(mean, sd).items():
         assert summ.loc["mu", col] == pytest.approx(val, abs=1e-12), col
     sd_pred = math.sqrt(sd**2 + tau**2)
@@ -248,8 +248,8 @@ def test_known_tau_gives_conjugate_normal_posterior(tau, mu_prior):
 
 
 def test_tau_prior_concentrated_at_zero_approaches_fixed_effect():
-    fe = bm.bayes_meta(Y, sei=SE, tau_prior=bm.KnownTau(0.0)).summary().set_index("param")
-    tight = bm.bayes_meta(Y, sei=SE, tau_prior=bm.HalfNormal(1e-7)).summary().set_index("param")
+    fe = bm.bayes_meta(Y, sei=SE, tau_prior=bm.KnownTau(0.0)).to_frame().set_index("param")
+    tight = bm.bayes_meta(Y, sei=SE, tau_prior=bm.HalfNormal(1e-7)).to_frame().set_index("param")
     for col in ("median", "mean", "sd", "ci_low", "ci_high", "hpd_low", "hpd_high"):
         assert tight.loc["mu", col] == pytest.approx(fe.loc["mu", col], abs=1e-9), col
 
@@ -319,7 +319,7 @@ def test_uniform_prior_against_direct_integration():
     assert integrate.quad(dens, 0, 2, **kw)[0] == pytest.approx(1.0, abs=1e-12)
     mean = integrate.quad(lambda t: dens(t) * cond(t)[0], 0, 2, **kw)[0]
     second = integrate.quad(lambda t: dens(t) * (cond(t)[0] ** 2 + cond(t)[1]), 0, 2, **kw)[0]
-    summ = fit.summary().set_index("param")
+    summ = fit.to_frame().set_index("param")
     assert summ.loc["mu", "mean"] == pytest.approx(mean, abs=1e-11)
     assert summ.loc["mu", "sd"] == pytest.approx(math.sqrt(second - mean**2), abs=1e-11)
     q = summ.loc["mu", "ci_low"]
@@ -337,7 +337,7 @@ def test_distribution_functions_are_consistent():
         mass, _ = integrate.quad(lambda x: fit.pdf(param, x), lo, hi, epsabs=1e-13)
         assert mass == pytest.approx(0.5, abs=1e-9)
     # shortest interval: equal density at both ends and the stated mass
-    s = fit.summary().set_index("param")
+    s = fit.to_frame().set_index("param")
     for param in ("mu", "theta"):
         a, b = s.loc[param, "hpd_low"], s.loc[param, "hpd_high"]
         assert fit.pdf(param, a) == pytest.approx(fit.pdf(param, b), rel=1e-8)
@@ -359,8 +359,8 @@ def test_joint_density_integrates_to_marginals():
 # ----------------------------------------------------------------------- API and bad input
 def test_k1_works_with_a_proper_prior_and_data_frame_input():
     df = pd.DataFrame({"g": [0.42], "v": [0.21**2], "name": ["solo"]})
-    fit = bm.bayes_meta("g", "v", data=df, labels="name", tau_prior=bm.HalfNormal(0.5))
-    summ = fit.summary()
+    fit = bm.bayes_meta("g", "v", data=df, slab="name", tau_prior=bm.HalfNormal(0.5))
+    summ = fit.to_frame()
     assert list(summ.columns) == bm.SUMMARY_COLUMNS
     assert list(summ["param"]) == ["tau", "mu", "theta"]
     assert np.isfinite(summ.drop(columns="param").to_numpy(float)).all()
@@ -438,7 +438,7 @@ def test_heavy_tails_report_missing_moments():
     # uniform(0, inf) prior, flat mu, k = 3: proper posterior, but E[tau] = inf
     with pytest.warns(RuntimeWarning, match="do not exist"):
         fit = bm.bayes_meta([0.1, 0.5, 0.9], sei=[0.2, 0.3, 0.25], tau_prior="uniform")
-    s = fit.summary().set_index("param")
+    s = fit.to_frame().set_index("param")
     assert s.loc["tau", "mean"] == np.inf and s.loc["tau", "sd"] == np.inf
     assert np.isnan(s.loc["theta", "mean"]) and s.loc["theta", "sd"] == np.inf
     assert np.isfinite(s.loc["tau", ["median", "ci_low", "ci_high", "hpd_low"]].astype(float)).all()

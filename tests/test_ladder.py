@@ -151,7 +151,7 @@ def test_unknown_direction_is_excluded_not_guessed():
     me = S.study_effect_sizes(df)
     assert me.effects.empty
     assert "direction of benefit unknown" in me.excluded["reason"].item()
-    me2 = S.study_effect_sizes(df, higher_is_better={"sleep_quality": True})
+    me2 = S.study_effect_sizes(df, lower_is_better={"sleep_quality": False})
     assert me2.effects["yi"].item() > 0
 
 

@@ -174,7 +174,7 @@ def test_real_data_open_control_rung():
     from matstats.evidence.study_effects import study_effect_sizes
 
     st = LB.open_control_studies(study_effect_sizes())
-    post = LB.sham_posterior(st["yi"], st["vi"], labels=st["study_id"])
+    post = LB.sham_posterior(st["yi"], st["vi"], slab=st["study_id"])
     assert post.study_ids == ("hohmann2012_neck",)
     assert 0.5 < post.prob(0.0) < 1.0
 

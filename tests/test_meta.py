@@ -269,7 +269,7 @@ def test_fit_keeps_data_and_settings():
 def test_leave_one_out_labels_come_from_slab():
     fit = meta_analysis(Y, V, slab=list("abcdefg"))
     assert fit.leave_one_out()["omitted"].tolist() == list("abcdefg")
-    assert meta_analysis(Y, V).leave_one_out()["omitted"].tolist() == list(range(7))
+    assert meta_analysis(Y, V).leave_one_out()["omitted"].tolist() == [f"Study {i}" for i in range(1, 8)]
 
 
 def test_trim_and_fill_model_keeps_settings_and_labels():

@@ -23,7 +23,7 @@ def _close_figures():
 @pytest.fixture(scope="module")
 def fit():
     return bm.bayes_meta(Y, sei=SE, tau_prior=bm.HalfNormal(0.5), mu_prior=(0, 4),
-                         labels=list("abcdef"))
+                         slab=list("abcdef"))
 
 
 def test_posterior_plot_structure(fit):
@@ -57,7 +57,7 @@ def test_forest_plot_structure(fit):
     diamonds = [p for p in ax.patches if isinstance(p, Polygon)]
     assert len(diamonds) == 1
     xs = diamonds[0].get_xy()[:, 0]
-    summ = fit.summary().set_index("param")
+    summ = fit.to_frame().set_index("param")
     assert xs.min() == pytest.approx(summ.loc["mu", "ci_low"])
     assert xs.max() == pytest.approx(summ.loc["mu", "ci_high"])
     _, ax2 = plt.subplots()

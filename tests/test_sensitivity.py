@@ -214,7 +214,7 @@ def test_rtm_methods_notes_worked_numbers():
     assert wk["expected_rtm"].tolist() == pytest.approx([0.46, 0.24, 0.10], abs=0.005)
     # r = 1: no regression; below-threshold selection regresses upward by symmetry
     assert sens.regression_to_mean(mean=5, r=1, threshold=7, sd=2)["expected_rtm"].iloc[0] == 0
-    below = sens.regression_to_mean(mean=5, r=0.4, threshold=3, sd=2, direction="below")
+    below = sens.regression_to_mean(mean=5, r=0.4, threshold=3, sd=2, selection="below")
     assert below["expected_change"].iloc[0] == pytest.approx(1.830, abs=0.001)
 
 
@@ -244,7 +244,7 @@ def test_rtm_group_formula_monte_carlo():
         dict(mean=5, r=0.5, threshold=7, sd=-2),
         dict(mean=5, r=0.5),
         dict(mean=5, r=0.5, threshold=7, sd=2, n_baseline=0),
-        dict(mean=5, r=0.5, threshold=7, sd=2, direction="up"),
+        dict(mean=5, r=0.5, threshold=7, sd=2, selection="up"),
     ],
 )
 def test_rtm_bad_parameters(kwargs):

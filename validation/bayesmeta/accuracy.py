@@ -40,7 +40,7 @@ def main() -> None:
         if case["prior"]["family"] == exclude:
             continue
         fit = tb._fit(case)
-        summ = fit.summary().set_index("param")
+        summ = fit.to_frame().set_index("param")
         for param in ("tau", "mu", "theta"):
             ref = case[param]
             for col, val in ref["summary"].items():

@@ -15,6 +15,17 @@ from collections.abc import Hashable
 import pandas as pd
 
 
+def study_labels(slab, k: int) -> tuple[str, ...]:
+    """The study labels ``slab`` as strings, or the default ``"Study 1"``, ..., ``"Study k"``."""
+    if slab is None:
+        return tuple(f"Study {i + 1}" for i in range(k))
+    labels = tuple(str(v) for v in pd.Series(list(slab) if not isinstance(slab, pd.Series)
+                                              else slab.to_list(), dtype=object))
+    if len(labels) != k:
+        raise ValueError(f"slab (the study labels) must have length {k}, got {len(labels)}")
+    return labels
+
+
 def check_data(data: object) -> pd.DataFrame | None:
     """``data`` itself if it is None or a pandas DataFrame."""
     if data is not None and not isinstance(data, pd.DataFrame):

@@ -224,7 +224,7 @@ EXCLUSION_RULES: tuple[ExclusionRule, ...] = (
                   "(n_treatment, n_control) missing: not even a bound on g"),
     ExclusionRule("direction_unknown",
                   "direction of benefit unknown for outcome {r.outcome_measure!r} "
-                  "(pass higher_is_better)"),
+                  "(pass lower_is_better)"),
     ExclusionRule("exact_p_no_direction",
                   "exact p-value but the direction of the difference is not reported "
                   "(result_direction={shown[direction]})"),
@@ -498,7 +498,7 @@ def study_effect_sizes(
     studies: pd.DataFrame | None = None,
     *,
     level: float = 0.95,
-    higher_is_better: Mapping[str, bool] | None = None,
+    lower_is_better: Mapping[str, bool] | None = None,
     alpha: float | None = 0.05,
     exclude_contrasts: Mapping[str, str] | None = None,
     duplicates: Mapping[tuple[str, str], str] | None = None,
@@ -519,9 +519,9 @@ def study_effect_sizes(
         Table in the ``data/README.md`` schema; default :func:`matstats.load_studies`.
     level : float
         Confidence level of ``ci_low``/``ci_high`` (normal approximation, yi +- z * sei).
-    higher_is_better : mapping, optional
-        ``outcome_measure -> bool`` overrides of the direction of benefit (see
-        :func:`matstats.vocab.higher_is_better`).
+    lower_is_better : mapping, optional
+        ``outcome_measure -> bool`` overrides of the direction of benefit (True: a lower
+        score is better; the defaults are :func:`matstats.vocab.higher_is_better`).
     alpha : float or None
         When a row reports only "significant" / "not significant" (``significant`` yes/no,
         no p-value), read it as p < ``alpha`` / p > ``alpha`` and give a bound (the note
@@ -582,7 +582,7 @@ def study_effect_sizes(
     z = float(stats.norm.isf((1 - _checks.level(level)) / 2))
     if alpha is not None:
         alpha = _checks.alpha(alpha)
-    overrides = dict(higher_is_better or {})
+    overrides = {m: not low for m, low in (lower_is_better or {}).items()}
     excluded_contrasts = dict(DEFAULT_EXCLUDED_CONTRASTS if exclude_contrasts is None
                               else exclude_contrasts)
     dups = dict(duplicate_contrasts() if duplicates is None else duplicates)

@@ -328,17 +328,17 @@ def _offsets(offsets) -> tuple[Prior, ...]:
         raise ValueError(f"offsets: {err}".replace("priors must", "offsets must")) from None
 
 
-def _fit_open(yi, vi, sei, labels, prior: TauPrior, mu_prior, level) -> BayesMetaFit:
+def _fit_open(yi, vi, sei, slab, prior: TauPrior, mu_prior, level) -> BayesMetaFit:
     # medians, intervals and probabilities always exist; a posterior mean or sd that does not
     # (a heavy-tailed tau prior with k = 1) is not used here, so its warning is not ours
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="the posterior .*do not exist",
                                 category=RuntimeWarning)
-        return bayes_meta(yi, vi, sei=sei, labels=labels, tau_prior=prior,
+        return bayes_meta(yi, vi, sei=sei, slab=slab, tau_prior=prior,
                           mu_prior=mu_prior, level=level)
 
 
-def sham_posterior(yi, vi=None, *, sei=None, labels=None,
+def sham_posterior(yi, vi=None, *, sei=None, slab=None,
                    tau_prior: TauPrior | str | None = None,
                    offsets: Sequence[Prior] | None = None,
                    mu_prior: tuple[float, float] | None = None,
@@ -353,7 +353,7 @@ def sham_posterior(yi, vi=None, *, sei=None, labels=None,
         better), one per study (:func:`open_control_studies`); k = 1 works.
     vi, sei : array_like
         Sampling variances or standard errors (exactly one).
-    labels : array_like, optional
+    slab : array_like, optional
         Study labels.
     tau_prior : TauPrior or str, optional
         Heterogeneity prior of the open-control model, or its name in
@@ -404,14 +404,14 @@ def sham_posterior(yi, vi=None, *, sei=None, labels=None,
     offsets = _offsets(offsets)
     mcid = _checks.positive("mcid", mcid)
     level = _checks.level(level)
-    fit = _fit_open(y, vi, sei, labels, prior, mu_prior, level)
+    fit = _fit_open(y, vi, sei, slab, prior, mu_prior, level)
     dists, rows = {}, []
     for target in TARGETS:
         for pr in offsets:
             dists[(pr.name, target)] = d = _convolve(fit, TARGETS[target], pr)
             rows.append({"tau_prior": prior.label, **_row(fit, d, pr, target, mcid, level)})
     return ShamPosterior(open_fit=fit, tau_prior=prior, offsets=offsets,
-                         study_ids=fit.labels, mcid=mcid, level=level, _dists=dists,
+                         study_ids=fit.slab, mcid=mcid, level=level, _dists=dists,
                          _frame=pd.DataFrame(rows, columns=FRAME_COLUMNS))
 
 

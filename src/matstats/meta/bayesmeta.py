@@ -52,10 +52,10 @@ SUMMARY_COLUMNS = ["param", "mode", "median", "mean", "sd", "ci_low", "ci_high",
 
 
 # ----------------------------------------------------------------------------- validation
-def _inputs(yi, vi, sei, data, labels):
+def _inputs(yi, vi, sei, data, slab):
     _columns.check_data(data)
-    yi, vi, sei, labels = (_columns.column(n, v, data) for n, v in
-                           (("yi", yi), ("vi", vi), ("sei", sei), ("labels", labels)))
+    yi, vi, sei, slab = (_columns.column(n, v, data) for n, v in
+                         (("yi", yi), ("vi", vi), ("sei", sei), ("slab", slab)))
     if (vi is None) == (sei is None):
         raise ValueError("give exactly one of vi (sampling variances) and sei (standard "
                          f"errors); got vi={'None' if vi is None else 'given'}, "
@@ -71,12 +71,7 @@ def _inputs(yi, vi, sei, data, labels):
     if nonpos.size:
         raise ValueError(f"{name} must be > 0; got {se[nonpos].tolist()} at positions "
                          f"{nonpos.tolist()}")
-    if labels is None:
-        labs = tuple(f"{i + 1:02d}" for i in range(y.size))
-    else:
-        labs = tuple(str(v) for v in np.asarray(labels, dtype=object).ravel())
-        if len(labs) != y.size:
-            raise ValueError(f"labels has {len(labs)} entries for {y.size} studies")
+    labs = _columns.study_labels(slab, y.size)
     y.setflags(write=False)
     se.setflags(write=False)
     return y, se, labs
@@ -110,7 +105,7 @@ class BayesMetaFit:
     ----------
     yi, sei : numpy.ndarray
         The estimates and standard errors (read-only).
-    labels : tuple of str
+    slab : tuple of str
         Study labels.
     tau_prior : TauPrior
         Heterogeneity prior (with its ``source``).
@@ -124,7 +119,7 @@ class BayesMetaFit:
 
     yi: np.ndarray = field(repr=False)
     sei: np.ndarray = field(repr=False)
-    labels: tuple[str, ...] = field(repr=False)
+    slab: tuple[str, ...] = field(repr=False)
     tau_prior: TauPrior
     mu_prior: tuple[float, float] | None
     level: float
@@ -249,8 +244,8 @@ class BayesMetaFit:
         return np.where(t < 0, 0.0, dens).reshape(shape)
 
     # ----------------------------------------------------------------- summaries
-    def summary(self) -> pd.DataFrame:
-        """Posterior summary of tau, mu and theta (same as :meth:`to_frame`).
+    def to_frame(self) -> pd.DataFrame:
+        """Posterior summary of tau, mu and theta.
 
         Returns
         -------
@@ -263,10 +258,6 @@ class BayesMetaFit:
             is inf; :func:`bayes_meta` warns when that happens.
         """
         return self._summary.copy()
-
-    def to_frame(self) -> pd.DataFrame:
-        """Tidy posterior summary; see :meth:`summary` for the columns."""
-        return self.summary()
 
     @cached_property
     def _shrink_mix(self):
@@ -289,7 +280,7 @@ class BayesMetaFit:
         for name, p in (("ci_low", alpha / 2), ("median", 0.5), ("ci_high", 1 - alpha / 2)):
             qs[name] = _q.mix_quantile(np.full(self.k, p), mean_c, sd_c, w,
                                        x0=mean + sd * special.ndtri(p), step=sd)
-        return pd.DataFrame({"study": list(self.labels), "yi": self.yi, "sei": self.sei,
+        return pd.DataFrame({"study": list(self.slab), "yi": self.yi, "sei": self.sei,
                              "mean": mean, "sd": sd, "median": qs["median"],
                              "ci_low": qs["ci_low"], "ci_high": qs["ci_high"],
                              "level": self.level})
@@ -488,7 +479,7 @@ def _summarise(fit: BayesMetaFit) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
 
-def bayes_meta(yi, vi=None, *, sei=None, data: pd.DataFrame | None = None, labels=None,
+def bayes_meta(yi, vi=None, *, sei=None, data: pd.DataFrame | None = None, slab=None,
                tau_prior, mu_prior: tuple[float, float] | None = None,
                level: float = 0.95) -> BayesMetaFit:
     """Bayesian random-effects meta-analysis (normal-normal model), computed deterministically.
@@ -502,9 +493,9 @@ def bayes_meta(yi, vi=None, *, sei=None, data: pd.DataFrame | None = None, label
     sei : array_like or str, optional
         Standard errors (> 0).
     data : pandas.DataFrame, optional
-        Table whose columns ``yi``/``vi``/``sei``/``labels`` name.
-    labels : array_like or str, optional
-        Study labels (default "01", "02", ...).
+        Table whose columns ``yi``/``vi``/``sei``/``slab`` name.
+    slab : array_like or str, optional
+        Study labels (default "Study 1", "Study 2", ...).
     tau_prior : TauPrior or {"uniform", "jeffreys", "overall_jeffreys"}
         Heterogeneity prior, required: e.g. ``HalfNormal(0.5)``, ``HalfCauchy(0.5)``,
         ``turner_prior("pain", "non-pharmacological vs placebo/control")``,
@@ -518,7 +509,7 @@ def bayes_meta(yi, vi=None, *, sei=None, data: pd.DataFrame | None = None, label
     Returns
     -------
     BayesMetaFit
-        Frozen result: ``summary()``/``to_frame()`` (rows tau, mu, theta; columns
+        Frozen result: ``to_frame()`` (rows tau, mu, theta; columns
         ``param``, ``mode``, ``median``, ``mean``, ``sd``, ``ci_low``, ``ci_high``,
         ``hpd_low``, ``hpd_high``, ``level``), ``pdf``/``cdf``/``quantile(param, x)``,
         ``prob(param, greater_than=, less_than=)``, ``joint_pdf(tau, mu)``,
@@ -557,7 +548,7 @@ def bayes_meta(yi, vi=None, *, sei=None, data: pd.DataFrame | None = None, label
     >>> import matstats.meta.bayesmeta as bm
     >>> fit = bm.bayes_meta([0.15, 0.85], sei=[0.22, 0.35], tau_prior=bm.HalfNormal(0.5),
     ...                     mu_prior=(0.0, 4.0))
-    >>> fit.summary().round(3)[["param", "median", "ci_low", "ci_high"]]
+    >>> fit.to_frame().round(3)[["param", "median", "ci_low", "ci_high"]]
        param  median  ci_low  ci_high
     0    tau   0.352   0.020    1.048
     1     mu   0.410  -0.346    1.269
@@ -569,7 +560,7 @@ def bayes_meta(yi, vi=None, *, sei=None, data: pd.DataFrame | None = None, label
     mu_0     4.633
     Name: bf01, dtype: float64
     """
-    y, se, labs = _inputs(yi, vi, sei, data, labels)
+    y, se, labs = _inputs(yi, vi, sei, data, slab)
     prior = literature.tau_prior(tau_prior)
     mu_p = _check_mu_prior(mu_prior)
     level = _checks.level(level)
@@ -584,7 +575,7 @@ def bayes_meta(yi, vi=None, *, sei=None, data: pd.DataFrame | None = None, label
     order = 2 if _tail_ok(prior, k, mu_p is None, 2) else int(_tail_ok(prior, k, mu_p is None, 1))
     rule = None if isinstance(prior, KnownTau) else _q.build_rule(model, order)
     nodes = _node_arrays(model, rule, prior)
-    fit = BayesMetaFit(yi=y, sei=se, labels=labs, tau_prior=prior, mu_prior=mu_p,
+    fit = BayesMetaFit(yi=y, sei=se, slab=labs, tau_prior=prior, mu_prior=mu_p,
                        level=level, k=k, _model=model, _rule=rule, _nodes=nodes,
                        _summary=pd.DataFrame())
     object.__setattr__(fit, "_summary", _summarise(fit))

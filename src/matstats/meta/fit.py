@@ -140,8 +140,7 @@ class MetaFit:
         0     a  -0.292    50.0
         1     b   0.108    50.0
         """
-        labels = self.slab if self.slab is not None else [f"Study {i + 1}" for i in
-                                                          range(self.k)]
+        labels = self.slab if self.slab is not None else _columns.study_labels(None, self.k)
         se = np.sqrt(self.vi)
         z = est.critical_value("z", self.level, math.inf)
         return pd.DataFrame({"label": list(labels), "yi": self.yi, "vi": self.vi, "se": se,
@@ -304,7 +303,7 @@ class MetaFit:
         Returns
         -------
         pandas.DataFrame
-            One row per omitted study: ``omitted`` (``slab``, or 0..k-1 without labels) plus
+            One row per omitted study: ``omitted`` (``slab``, or ``"Study 1"``, ...) plus
             the columns of :meth:`MetaFit.to_frame` for the model without that study.
 
         Examples

@@ -15,6 +15,7 @@ import pandas as pd
 from scipy import stats
 
 from matstats._core import checks as _checks
+from matstats._core import columns as _columns
 from matstats.meta import _estimators as est
 from matstats.meta.bias import need_studies
 
@@ -144,9 +145,9 @@ def _moderator_qm(y: np.ndarray, v: np.ndarray, g: np.ndarray, method: str) -> f
 
 
 def leave_one_out_table(fit) -> pd.DataFrame:
-    """``fit`` refitted without each study in turn; ``omitted`` is ``slab`` or 0..k-1."""
+    """``fit`` refitted without each study in turn; ``omitted`` is ``slab`` or "Study i"."""
     need_studies(fit, 3 if fit.test == "knha" else 2, "leave-one-out")
-    labels = list(range(fit.k)) if fit.slab is None else list(fit.slab)
+    labels = list(_columns.study_labels(None, fit.k) if fit.slab is None else fit.slab)
     rows = []
     for i in range(fit.k):
         keep = np.arange(fit.k) != i

@@ -42,7 +42,7 @@ def bayes_pooler(tau_prior=None):
 
     def pool_bayes(d: np.ndarray, v: np.ndarray, level: float) -> dict:
         fit = bayes_meta(d, np.asarray(v, dtype=float), tau_prior=prior, level=level)
-        summ = fit.summary().set_index("param")
+        summ = fit.to_frame().set_index("param")
         a = (1.0 - level) / 2
         mu = summ.loc["mu"]
         p_neg = float(fit.cdf("mu", 0.0))

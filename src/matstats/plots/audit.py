@@ -23,7 +23,8 @@ KIND_COLOURS = {
 STAGE_COLOURS = {"source": "#F0E442", "relay": "#E69F00", "claim": "#D55E00"}
 
 
-def plot_verdicts(audit: pd.DataFrame, ax=None, figsize: tuple[float, float] = (8.0, 4.0)) -> Figure:
+def plot_verdicts(audit: pd.DataFrame, *, ax=None,
+                  figsize: tuple[float, float] = (8.0, 4.0)) -> Figure:
     """Horizontal stacked bars: number of claims per verdict, split by claim kind.
 
     Parameters
@@ -107,8 +108,9 @@ def _where(stage: str, where: str) -> str:
     return where.replace(", ", ", ")
 
 
-def plot_figure_trace(trace: pd.DataFrame, ax=None, figsize: tuple[float, float] | None = None,
-                      *, fontsize: float = 11.0, wrap: int = 68) -> Figure:
+def plot_figure_trace(trace: pd.DataFrame, *, ax=None,
+                      figsize: tuple[float, float] | None = None, fontsize: float = 11.0,
+                      wrap: int = 68) -> Figure:
     """Draw the path of a headline figure: one box per step, top to bottom, arrows between boxes.
 
     Text is in plain words (study labels instead of ids, "comes from" instead of arrows),

@@ -34,7 +34,7 @@ def _three_axes(ax, figsize):
     return ax[0].figure, list(ax)
 
 
-def plot_bayes_posteriors(fit, ax=None, *, figsize: tuple[float, float] = (11.0, 3.6),
+def plot_bayes_posteriors(fit, *, ax=None, figsize: tuple[float, float] = (11.0, 3.6),
                           n_grid: int = 121, effect_label: str = "effect") -> Figure:
     """Joint posterior of (tau, mu) and the marginal posteriors of tau, mu and theta.
 
@@ -62,7 +62,7 @@ def plot_bayes_posteriors(fit, ax=None, *, figsize: tuple[float, float] = (11.0,
     if n_grid < 10:
         raise ValueError(f"n_grid must be >= 10, got {n_grid!r}")
     fig, (ax_joint, ax_tau, ax_mu) = _three_axes(ax, figsize)
-    summ = fit.summary().set_index("param")
+    summ = fit.to_frame().set_index("param")
     known = fit._rule is None
     tau_hi = float(fit.quantile("tau", 0.995)) if not known else 2.0 * fit.tau_prior.value + 1.0
     if not np.isfinite(tau_hi) or tau_hi <= 0:
@@ -105,7 +105,7 @@ def plot_bayes_posteriors(fit, ax=None, *, figsize: tuple[float, float] = (11.0,
     return fig
 
 
-def plot_bayes_forest(fit, ax=None, *, figsize: tuple[float, float] | None = None,
+def plot_bayes_forest(fit, *, ax=None, figsize: tuple[float, float] | None = None,
                       xlabel: str = "effect", title: str | None = None) -> Figure:
     """Forest plot with shrinkage intervals.
 
@@ -135,7 +135,7 @@ def plot_bayes_forest(fit, ax=None, *, figsize: tuple[float, float] | None = Non
     else:
         fig = ax.figure
     sh = fit.shrinkage()
-    summ = fit.summary().set_index("param")
+    summ = fit.to_frame().set_index("param")
     z = stats.norm.ppf(0.5 + fit.level / 2)
     rows = np.arange(fit.k)[::-1] + 2.0
     lo, hi = sh["yi"] - z * sh["sei"], sh["yi"] + z * sh["sei"]

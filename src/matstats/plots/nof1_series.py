@@ -19,7 +19,7 @@ __all__ = ["plot_series_forest", "plot_series_plan", "plot_series_plan_grid",
            "plot_series_shrinkage"]
 
 
-def plot_series_forest(result, ax=None, *, figsize: tuple[float, float] | None = None):
+def plot_series_forest(result, *, ax=None, figsize: tuple[float, float] | None = None):
     """Forest plot of raw and shrunken (empirical-Bayes) person effects.
 
     Parameters
@@ -79,7 +79,7 @@ def plot_series_forest(result, ax=None, *, figsize: tuple[float, float] | None =
     return fig
 
 
-def plot_series_plan(plan, ax=None, *, column: str = "power", target: float | None = 0.8,
+def plot_series_plan(plan, *, ax=None, column: str = "power", target: float | None = 0.8,
                      figsize: tuple[float, float] = (7.0, 4.5)):
     """A closed-form plan quantity over persons, one line per number of cycles.
 
@@ -132,7 +132,7 @@ def plot_series_plan(plan, ax=None, *, column: str = "power", target: float | No
     return fig
 
 
-def plot_series_shrinkage(result, ax=None, *, true_effect=None,
+def plot_series_shrinkage(result, *, ax=None, true_effect=None,
                           figsize: tuple[float, float] | None = None):
     """Arrows from each person's own estimate to their shrunken (empirical-Bayes) estimate.
 
@@ -203,7 +203,7 @@ def plot_series_shrinkage(result, ax=None, *, true_effect=None,
     return fig
 
 
-def plot_series_plan_grid(plan, ax=None, *, column: str = "power", target: float | None = 0.8,
+def plot_series_plan_grid(plan, *, ax=None, column: str = "power", target: float | None = 0.8,
                           cmap: str = "cividis", fmt: str = "{:.2f}",
                           figsize: tuple[float, float] = (9.0, 4.5)):
     """Heatmap of a closed-form plan quantity over persons (x) and cycles per person (y).

@@ -38,7 +38,7 @@ def _new_axes(ax, figsize):
 
 def plot_decomposition(
     decompositions: Sequence[object],
-    labels: Sequence[str],
+    names: Sequence[str],
     *,
     unit: str = "points",
     figsize: tuple[float, float] = (8.0, 4.0),
@@ -49,7 +49,7 @@ def plot_decomposition(
     Parameters
     ----------
     decompositions : sequence of matstats.sensitivity.Decomposition
-    labels : sequence of str
+    names : sequence of str
         One bar label per decomposition.
     unit : str
         Outcome unit for the axis label.
@@ -70,8 +70,8 @@ def plot_decomposition(
     >>> dec = decompose_improvement(3.0, mean=5, baseline=8, n_draws=500, rng=1)
     >>> fig = plot_decomposition([dec], ["pre-post change"])
     """
-    if len(decompositions) != len(labels) or not decompositions:
-        raise ValueError("give one label per decomposition (at least one)")
+    if len(decompositions) != len(names) or not decompositions:
+        raise ValueError("names must give one label per decomposition (at least one)")
     own = ax is None
     fig, ax = _new_axes(ax, figsize)
     y = np.arange(len(decompositions))
@@ -92,7 +92,7 @@ def plot_decomposition(
         ax.plot([dec.mcid, dec.mcid], [y[i] - 0.4, y[i] + 0.4], color="black", ls="--", lw=1)
         ax.plot([dec.observed], [y[i] + 0.3], marker="v", color="black", ms=6)
     ax.axvline(0, color="black", lw=0.8)
-    ax.set_yticks(y, labels)
+    ax.set_yticks(y, names)
     ax.set_ylabel("result and time point")
     ax.set_xlabel(f"improvement ({unit}); dashed = MCID, triangle = observed, "
                   "line = 95% range of specific part")

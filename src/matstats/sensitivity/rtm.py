@@ -54,7 +54,7 @@ def regression_to_mean(
     threshold: float | None = None,
     sd: float | None = None,
     n_baseline: int = 1,
-    direction: str = "above",
+    selection: str = "above",
 ) -> pd.DataFrame:
     """Expected change from regression to the mean, with the reliability ``r`` swept.
 
@@ -62,7 +62,7 @@ def regression_to_mean(
       whose long-run mean is ``mean`` is expected to move (1 - r)(baseline - mean) back
       toward the mean with no treatment.
     * Group (Barnett et al. 2005): people entering because their baseline (mean of
-      ``n_baseline`` measurements) is >= ``threshold`` (``direction="above"``) or <=
+      ``n_baseline`` measurements) is >= ``threshold`` (``selection="above"``) or <=
       ``threshold`` (``"below"``). With total SD ``sd`` and r = between-person share of
       variance, the expected movement is (sw^2/m) / sqrt(sb^2 + sw^2/m) * phi(z) /
       (1 - Phi(z)), z = (threshold - mean) / sqrt(sb^2 + sw^2/m).
@@ -81,7 +81,7 @@ def regression_to_mean(
         Total SD of a single measurement (> 0).
     n_baseline : int
         Number of baseline measurements averaged (m >= 1), group version only.
-    direction : {"above", "below"}
+    selection : {"above", "below"}
         Selection side for the group version.
 
     Returns
@@ -111,7 +111,7 @@ def regression_to_mean(
     rs = _r_values(r)
     if baseline is None and threshold is None:
         raise ValueError("give baseline (individual) and/or threshold (group); got neither")
-    _checks.one_of("direction", direction, _DIRECTIONS)
+    _checks.one_of("selection", selection, _DIRECTIONS)
     m = _checks.integer("n_baseline", n_baseline, minimum=1)
     sd_f = None if sd is None else _checks.positive("sd", sd)
     frames = []
@@ -128,8 +128,8 @@ def regression_to_mean(
         c = _checks.finite("threshold", threshold)
         if sd_f is None:
             raise ValueError("the group (threshold) version needs sd > 0, got sd=None")
-        rtm = _barnett_rtm(c, mu, sd_f, rs, m, direction)
-        sign = -1.0 if direction == "above" else 1.0
+        rtm = _barnett_rtm(c, mu, sd_f, rs, m, selection)
+        sign = -1.0 if selection == "above" else 1.0
         frames.append(pd.DataFrame({
             "kind": "group", "r": rs, "mean": mu, "baseline": nan, "threshold": c,
             "sd": sd_f, "n_baseline": m, "expected_rtm": rtm, "expected_change": sign * rtm,
