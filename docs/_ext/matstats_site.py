@@ -314,7 +314,7 @@ SOF_COMPARISON = {
     "waitlist": "no_treatment", "no_treatment": "no_treatment", "active": "active",
     "add_on": "active", "sham": "sham", "none": "none", "unclear": "none",
 }
-_SOF_RUNG = {**ladder.RUNG_LABELS, "none": "no control group (before-after, survey, single case)"}
+_SOF_RUNG = {**matstats.vocab.RUNG_LABELS, "none": "no control group (before-after, survey, single case)"}
 _DIRECTION_WORDS = {"favours_mat": ("favours the mat", "favour the mat"),
                     "no_difference": ("finds no difference", "find no difference"),
                     "favours_control": ("favours the control", "favour the control"),

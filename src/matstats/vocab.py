@@ -22,6 +22,27 @@ from functools import lru_cache
 from matstats._core import cells as _cells
 from matstats._core.bundled import load_schema
 
+__all__ = [
+    "SIGN_CONVENTION",
+    "labels",
+    "MAT_DEVICES",
+    "SEPARATE_DEVICES",
+    "CONTROL_RUNG",
+    "RUNGS",
+    "RUNG_LABELS",
+    "UNBLINDED_CONTROLS",
+    "participants_unblinded",
+    "DESIGN_RANK",
+    "SECONDARY_DESIGNS",
+    "RANDOMIZED_DESIGNS",
+    "NO_RESULT_DESIGNS",
+    "LOWER_BETTER_DOMAINS",
+    "HIGHER_BETTER_DOMAINS",
+    "MEASURE_HIGHER_BETTER",
+    "higher_is_better",
+    "benefit_sign",
+]
+
 SIGN_CONVENTION = (
     "positive = intervention better than control (less pain/stress, more quality of life)"
 )

@@ -15,6 +15,8 @@ import sys
 from matstats import __version__
 from matstats._core.errors import DataError
 
+__all__ = ["main", "build_parser"]
+
 # command modules, in the order their commands are listed by --help
 _COMMAND_MODULES = (
     "matstats.cli.tables",

@@ -35,9 +35,6 @@ from matstats.vocab import RUNG_LABELS, RUNGS, SIGN_CONVENTION
 
 __all__ = [
     "REFERENCE_LADDER",
-    "RUNGS",
-    "RUNG_LABELS",
-    "SIGN_CONVENTION",
     "funnel_diagnostics",
     "inference_rows",
     "ladder_table",

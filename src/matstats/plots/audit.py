@@ -12,6 +12,8 @@ from matplotlib.transforms import offset_copy
 
 from matstats.audit import VERDICTS, verdict_counts
 
+__all__ = ["plot_verdicts", "plot_figure_trace"]
+
 #: One colour per claim kind (colour-blind-safe Okabe-Ito hues).
 KIND_COLOURS = {
     "study_table_row": "#0072B2",

@@ -16,6 +16,8 @@ from matplotlib.patches import Patch
 from matstats.plots._style import CONDITION_COLOURS as _COND_COLOUR
 from matstats.plots._style import method_colour, method_marker
 
+__all__ = ["plot_diary", "plot_schedule_calendar", "plot_plan_power", "plot_rejection_rates"]
+
 
 def _axes(ax, figsize):
     """``(figure, ax)``: the given Axes, or a new constrained-layout figure with one Axes."""

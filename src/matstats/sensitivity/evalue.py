@@ -161,8 +161,8 @@ def _evalue_ci(rr: float, rr_lo: float | None, rr_hi: float | None, true_rr: flo
 
 def evalue(
     estimate: float,
-    lo: float | None = None,
-    hi: float | None = None,
+    ci_low: float | None = None,
+    ci_high: float | None = None,
     *,
     measure: str = "RR",
     true: float | None = None,
@@ -179,7 +179,7 @@ def evalue(
     ----------
     estimate : float
         RR, OR or HR (> 0), or a standardised mean difference d for ``measure="SMD"``.
-    lo, hi : float, optional
+    ci_low, ci_high : float, optional
         Confidence limits on the same scale as ``estimate``.
     measure : {"RR", "OR", "HR", "SMD"}
         OR/HR need ``rare``: rare outcomes (< 15%) are used as RR; common outcomes are
@@ -216,10 +216,10 @@ def evalue(
     (7.26, 3.0)
     """
     _checks.one_of("measure", measure, _MEASURES)
-    est, lo_f, hi_f = _checked_interval(estimate, lo, hi)
+    est, lo_f, hi_f = _checked_interval(estimate, ci_low, ci_high)
     if se is not None and measure != "SMD":
         raise ValueError(f"se is only used with measure='SMD', got measure={measure!r}; "
-                         "give lo/hi for ratio measures")
+                         "give ci_low/ci_high for ratio measures")
     if measure == "SMD":
         scale = _smd_scale(est, lo_f, hi_f, true, se)
     else:
@@ -236,5 +236,5 @@ def evalue(
                                                                           true_rr)),
         notes=() if not math.isnan(ci) else (
             "evalue_ci is NaN: the confidence limit closest to the null ("
-            + ("lo" if rr > true_rr else "hi") + ") was not given",),
+            + ("ci_low" if rr > true_rr else "ci_high") + ") was not given",),
     )
