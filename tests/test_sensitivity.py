@@ -87,8 +87,8 @@ def test_evalue_ci_crossing_null_is_one_and_nonnull_true():
     "kwargs",
     [
         dict(estimate=-1.0),
-        dict(estimate=2.0, lo=2.5, hi=3.0),
-        dict(estimate=2.0, lo=3.0, hi=1.0),
+        dict(estimate=2.0, ci_low=2.5, ci_high=3.0),
+        dict(estimate=2.0, ci_low=3.0, ci_high=1.0),
         dict(estimate=2.0, measure="XX"),
         dict(estimate=2.0, measure="OR"),
         dict(estimate=0.3, measure="SMD", se=-0.1),
