@@ -24,6 +24,7 @@ import pytest
 from scipy import integrate, stats
 
 import matstats.meta.bayesmeta as bm
+from matstats import literature
 
 REF_PATH = Path(__file__).parent / "data" / "bayesmeta_reference.json"
 TOL_TAU = 1e-9     # tau marginal: summaries, quantiles, CDF, density; marginal likelihood
@@ -56,7 +57,7 @@ REF = _load_reference()
 CASES = {c["id"]: c for c in REF["cases"]}
 
 
-def _prior(spec: dict) -> bm.TauPrior:
+def _prior(spec: dict) -> literature.TauPrior:
     fam = spec["family"]
     if fam == "half_normal":
         return bm.HalfNormal(spec["scale"])
@@ -75,9 +76,9 @@ def _prior(spec: dict) -> bm.TauPrior:
     if fam == "overall_jeffreys":
         return bm.Jeffreys(overall=True)
     if fam == "turner":
-        return bm.turner_prior("pain", "non-pharmacological vs placebo/control")
+        return literature.turner_prior("pain", "non-pharmacological vs placebo/control")
     if fam == "rhodes":
-        return bm.rhodes_prior(
+        return literature.rhodes_prior(
             "general physical health, adverse event, pain, quality of life / functioning",
             "non-pharmacological (any)")
     raise AssertionError(f"unknown prior family in the reference: {fam}")
@@ -276,7 +277,7 @@ def test_marginal_likelihood_against_direct_integration():
 def test_rhodes_prior_against_direct_integration():
     # R bayesmeta's integrate() stops on log-t priors, so this prior is checked here against
     # plain adaptive quadrature over log(tau) (the log-t tails are heavy at both ends)
-    prior = bm.rhodes_prior()
+    prior = literature.rhodes_prior()
     fit = bm.bayes_meta(Y[:3], sei=SE[:3], tau_prior=prior, mu_prior=(0.0, 1.0))
     model = fit._model
 
@@ -329,7 +330,7 @@ def test_uniform_prior_against_direct_integration():
 
 
 def test_distribution_functions_are_consistent():
-    fit = bm.bayes_meta(Y, sei=SE, tau_prior=bm.rhodes_prior(), mu_prior=None)
+    fit = bm.bayes_meta(Y, sei=SE, tau_prior=literature.rhodes_prior(), mu_prior=None)
     for param in bm.PARAMS:
         q = fit.quantile(param, [0.05, 0.5, 0.95])
         np.testing.assert_allclose(fit.cdf(param, q), [0.05, 0.5, 0.95], atol=1e-12)
@@ -408,8 +409,8 @@ def test_vi_and_sei_are_exclusive():
     (lambda: bm.LogNormal(float("inf"), 1), "LogNormal meanlog"),
     (lambda: bm.KnownTau(-0.1), "KnownTau value"),
     (lambda: bm.Jeffreys(overall="yes"), "Jeffreys overall"),
-    (lambda: bm.turner_prior("pain", "drug vs drug"), "comparison must be one of"),
-    (lambda: bm.rhodes_prior("pain", "non-pharmacological (any)"), "outcome must be one of"),
+    (lambda: literature.turner_prior("pain", "drug vs drug"), "comparison must be one of"),
+    (lambda: literature.rhodes_prior("pain", "non-pharmacological (any)"), "outcome must be one of"),
 ])
 def test_invalid_priors_raise(make, match):
     with pytest.raises(ValueError, match=match.replace("(", r"\(").replace(")", r"\)")):
@@ -445,13 +446,13 @@ def test_heavy_tails_report_missing_moments():
 
 
 def test_prior_tables_have_sources():
-    t, r = bm.turner_table(), bm.rhodes_table()
+    t, r = literature.turner_table(), literature.rhodes_table()
     assert len(t) == 16 * 5 + 1 and len(r) == 3 * 8 * 3 + 1
     assert t["source"].str.contains("Turner et al. 2015").all()
     assert r["source"].str.contains("Rhodes et al. 2015").all()
-    p = bm.turner_prior()
+    p = literature.turner_prior()
     assert (p.meanlog, p.sdlog) == (-1.28, 0.87) and "Turner" in p.source
-    p = bm.rhodes_prior()
+    p = literature.rhodes_prior()
     assert (p.location, p.scale, p.df) == (-1.72, 1.295, 5.0) and "Rhodes" in p.source
 
 

@@ -151,7 +151,7 @@ def test_literature_priors_and_names_are_accepted_as_they_are():
                                   d.drop(columns="tau_prior"), check_exact=True)
     tab = LB.sham_sensitivity(Y, sei=SE, tau_priors=["rhodes", literature.LADDER_TAU_PRIOR])
     assert list(tab["tau_prior"].unique()) == ["rhodes", "half_normal_0.5"]
-    e = LB.sham_posterior(Y, sei=SE, tau_prior=bm.rhodes_prior()).to_frame()
+    e = LB.sham_posterior(Y, sei=SE, tau_prior=literature.rhodes_prior()).to_frame()
     pd.testing.assert_frame_equal(tab.iloc[:4].reset_index(drop=True),
                                   e[e["target"] == "new_trial"].reset_index(drop=True),
                                   check_exact=True)

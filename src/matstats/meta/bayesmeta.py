@@ -41,9 +41,8 @@ from matstats.meta import _bayesmeta_quad as _q
 
 __all__ = [
     "bayes_meta", "BayesMetaFit",
-    "TauPrior", "HalfNormal", "HalfCauchy", "HalfStudentT", "Exponential", "Lomax",
+    "HalfNormal", "HalfCauchy", "HalfStudentT", "Exponential", "Lomax",
     "Uniform", "Jeffreys", "LogNormal", "LogStudentT", "KnownTau",
-    "turner_prior", "rhodes_prior", "turner_table", "rhodes_table",
 ]
 
 PARAMS = ("tau", "mu", "theta")
