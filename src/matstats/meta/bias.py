@@ -149,8 +149,9 @@ class TrimFillResult:
         Small studies with larger effects (the funnel's slope is clearly positive, so the
         side is ``"left"`` without a tie to break):
 
-        >>> from matstats.meta import trim_and_fill
-        >>> res = trim_and_fill([0.1, 0.2, 0.3, 0.5, 0.8], [0.01, 0.02, 0.04, 0.08, 0.16])
+        >>> from matstats.meta import meta_analysis
+        >>> fit = meta_analysis([0.1, 0.2, 0.3, 0.5, 0.8], [0.01, 0.02, 0.04, 0.08, 0.16])
+        >>> res = fit.trim_and_fill()
         >>> res.to_frame()[["k0", "side", "k"]]
            k0  side  k
         0   2  left  7
