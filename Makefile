@@ -21,7 +21,7 @@ export PYTHONHASHSEED := 0
 # this checkout's library first, whichever checkout the venv was installed from
 export PYTHONPATH := $(CURDIR)/src$(if $(PYTHONPATH),:$(PYTHONPATH))
 
-.PHONY: all report test unit nbval browser venv notebooks clean executed-notebooks site
+.PHONY: all report test unit doctest slow nbval browser venv notebooks clean executed-notebooks site
 
 all: report
 
@@ -33,11 +33,21 @@ $(STAMP): pyproject.toml constraints.txt
 
 venv: $(STAMP)
 
-## make test: unit tests, strict nbval on every notebook, then the site in headless Chromium
-test: unit nbval browser
+## make test: the quick unit tests, the docstring examples, the slow (Monte Carlo, calibration,
+## property) tests, strict nbval on every notebook, then the site in headless Chromium
+test: unit doctest slow nbval browser
 
+## make unit: the quick inner loop (every test except the slow and browser ones)
 unit: $(STAMP)
-	$(PY) -m pytest -m "not browser" tests
+	$(PY) -m pytest -m "not browser and not slow" tests
+
+## make doctest: every Examples section in the library's docstrings runs and gives its output
+doctest: $(STAMP)
+	MPLBACKEND=Agg $(PY) -m pytest --doctest-modules -p no:cacheprovider src
+
+## make slow: long Monte Carlo / calibration checks and the hypothesis property suite
+slow: $(STAMP)
+	$(PY) -m pytest -m "slow and not browser" tests
 
 nbval: $(STAMP)
 	$(PY) -m pytest $(NBVAL) -o filterwarnings= -p no:cacheprovider notebooks/

@@ -315,7 +315,12 @@ def test_verdict_counts_sum_to_claims():
     )
     counts = verdict_counts(out)
     assert counts["n"].sum() == 2
-    assert len(counts) == len(VERDICTS)
+    # one row per verdict in VERDICTS order (zeros kept); "a" names no study (not_found),
+    # "b" names study s1 of the fixture, whose default row supports it
+    assert counts["verdict"].tolist() == list(VERDICTS)
+    n = dict(zip(counts["verdict"], counts["n"], strict=True))
+    assert out.set_index("claim_id")["verdict"].to_dict() == {"a": "not_found", "b": "supported"}
+    assert n == {v: int(v in ("not_found", "supported")) for v in VERDICTS}
 
 
 # ----------------------------------------------------------------- real data vs the dossier

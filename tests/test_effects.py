@@ -89,6 +89,9 @@ def test_zero_cell_without_correction_is_reported_not_dropped():
     assert len(out) == 2
     assert np.isnan(out.loc[0, "yi"]) and np.isnan(out.loc[0, "vi"])
     assert "not estimable" in out.loc[0, "note"]
+    # the other study keeps its closed form: log((2/10) / (4/10)), 1/2 - 1/10 + 1/4 - 1/10
+    assert out.loc[1, "yi"] == pytest.approx(math.log(0.5), rel=1e-14)
+    assert out.loc[1, "vi"] == pytest.approx(0.55, rel=1e-14)
 
 
 def test_standardized_mean_change_closed_form():

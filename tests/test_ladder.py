@@ -418,8 +418,15 @@ def test_sample_size_for_expected_skips_nonpositive():
     out = L.sample_size_for_expected(expected, power=(0.8, 0.9))
     a = out[out["prior"] == "a"]
     assert a["n_per_arm"].tolist() == [64, 86]  # Cohen (1988), d = 0.5
+    # the smallest n reaching the power: statsmodels' noncentral-t power (independent code)
+    from statsmodels.stats.power import TTestIndPower
+
+    for n, target, achieved in zip(a["n_per_arm"], a["power"], a["achieved_power"], strict=True):
+        assert achieved == pytest.approx(TTestIndPower().power(0.5, n, 0.05), rel=1e-8)
+        assert TTestIndPower().power(0.5, n - 1, 0.05) < target <= achieved
     b = out[out["prior"] == "b"]
-    assert b["n_per_arm"].isna().all() and (b["note"].str.len() > 0).all()
+    assert b["n_per_arm"].isna().all() and b["achieved_power"].isna().all()
+    assert b["note"].str.contains("expected effect <= 0").all()
 
 
 def test_effect_labels_mark_unverified_and_contrast():

@@ -17,7 +17,6 @@ import math
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import matstats
@@ -168,7 +167,10 @@ def test_subgroup_q_between_matches_metafor(row):
     _close(res.q_between, row["q_between"], rtol, "q_between")
     assert res.q_between_df == row["q_between_df"]
     _close(res.q_between_pval, row["q_between_pval"], rtol, "q_between_pval")
-    assert isinstance(res.to_frame(), pd.DataFrame)
+    # the tidy form carries the same numbers: one row per group plus the between-group test
+    f = res.to_frame().set_index("group").loc[row["groups"]]
+    _close(f["estimate"], row["estimate"], rtol, "to_frame estimate")
+    _close(f["q_between"], row["q_between"], rtol, "to_frame q_between")
 
 
 @pytest.mark.parametrize("row", REF["subgroup"],

@@ -163,6 +163,7 @@ def test_cycle_not_consecutive(tmp_path):
 
 
 @pytest.mark.parametrize(("bad", "match"), [("0", "positive whole"), ("1.5", "positive whole"),
+                                            ("1E100", "positive whole"),  # no int64 overflow
                                             ("x", "not a number"), ("", "filled on other rows")])
 def test_bad_cycle_value(tmp_path, bad, match):
     lines = good_lines()

@@ -64,6 +64,7 @@ def test_large_k_agrees_with_reml():
     assert np.allclose(b["shrunken_se"], a["shrunken_se"], rtol=0.03)
 
 
+@pytest.mark.slow  # 800 Bayesian poolings: about 15 s of CPU (make slow / make test)
 def test_prob_benefit_is_calibrated_at_tau_zero():
     # 800 series of 6 persons with no heterogeneity (tau = 0), average effect drawn from
     # N(0, 0.5^2), known v = 0.25. Person 1's P(benefit) = P(theta_1 < 0 | data) is binned;

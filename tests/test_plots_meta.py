@@ -140,7 +140,15 @@ def test_plot_forest_takes_a_subgroup_result():
                             "ci_low": np.subtract(yi, 0.4), "ci_high": np.add(yi, 0.4)})
     sub = meta_analysis(yi, vi, method="FE").subgroups(studies["group"])
     ax = plot_forest(studies, group_col="group", subgroups=sub).axes[0]
-    assert len([p for p in ax.patches if isinstance(p, Polygon)]) == 2
+    diamonds = [p.get_xy()[:, 0] for p in ax.patches if isinstance(p, Polygon)]
+    assert len(diamonds) == 2
+    # one diamond per subgroup spanning its CI: FE means 0.4778 (x) and 0.1667 (y), inverse-
+    # variance weighted by hand, +- 1.96 / sqrt(sum w)
+    for d, (y2, v2) in zip(diamonds, [(yi[:2], vi[:2]), (yi[2:], vi[2:])], strict=True):
+        w = 1 / np.asarray(v2)
+        mid, half = np.sum(w * y2) / np.sum(w), 1.959963984540054 / np.sqrt(np.sum(w))
+        assert (d.min(), d.max()) == (pytest.approx(mid - half, rel=1e-12),
+                                      pytest.approx(mid + half, rel=1e-12))
 
 
 def test_plot_funnel_takes_a_fit_and_its_trim_and_fill():

@@ -1,6 +1,7 @@
 """Property-based suite (issue 10): every entry point answers any input with a finite
 result, a DataError (files) or a ValueError (parameters); never another exception, never a
 silent NaN or inf. Derandomized (profile "matstats" in conftest.py), so CI is reproducible.
+The statistical invariants (order, sign, scale) are in tests/test_invariants.py.
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ from matstats import DataError, cli, load_claims, load_studies, nof1, sensitivit
 from matstats.evidence.data_io import default_path
 from matstats.meta.effects import escalc
 from matstats.meta import meta_analysis
+
+# about 90 s of CPU (200 examples per test, the CLI test runs whole commands): outside the
+# quick `make unit`; `make slow` and `make test` (hence CI) run it in full
+pytestmark = pytest.mark.slow
 
 # numbers a careless script produces: ordinary values, extremes, non-finite, wrong types
 NUMBER = st.one_of(

@@ -12,6 +12,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from matstats import DataError, cli, load_claims, load_studies
 from matstats import nof1, sensitivity
@@ -208,6 +209,10 @@ def test_absurd_sizes_refused_with_the_limit(call, name):
 def test_level_numpy_float32_accepted():
     fit = meta_analysis([0.1, 0.3, 0.5], [0.02, 0.03, 0.05], level=np.float32(0.9))
     assert math.isclose(fit.level, 0.9, rel_tol=1e-6)
+    # the interval is a 90% one: half-width z_0.95 se (z_0.95 = 1.6449) at the stored level
+    assert (fit.ci_high - fit.estimate) / fit.se == pytest.approx(
+        stats.norm.ppf(0.5 + fit.level / 2), rel=1e-12)
+    assert (fit.ci_high - fit.estimate) / fit.se == pytest.approx(1.6448536, rel=1e-6)  # table
 
 
 def test_groups_none_and_subgroup_knha_zero_residual():
@@ -249,6 +254,12 @@ def test_i2_h2_finite_with_extreme_but_allowed_variances():
     for v in ([1e-60, 1e-60, 1e-60], [1e60, 1e60, 1e60], [1e-60, 1, 1e60]):
         fit = meta_analysis([0.0, 1e-20, 2e-20], v)
         assert math.isfinite(fit.i2) and math.isfinite(fit.h2)
+        # equal variances 1e-60: Q = 1e60 (1e-40 + 0 + 1e-40) = 2e20 against 2 df, so all of
+        # the spread is heterogeneity (I2 -> 100%); otherwise Q is ~0: no heterogeneity
+        if v[0] == v[1] == 1e-60:
+            assert fit.q == pytest.approx(2e20, rel=1e-12) and fit.i2 == pytest.approx(100)
+        else:
+            assert fit.q < 1e-30 and (fit.tau2, fit.i2, fit.h2) == (0, 0, 1)
 
 
 def test_egger_zero_residual_variance_nan_with_reason():

@@ -146,12 +146,15 @@ class TrimFillResult:
 
         Examples
         --------
+        Small studies with larger effects (the funnel's slope is clearly positive, so the
+        side is ``"left"`` without a tie to break):
+
         >>> from matstats.meta import meta_analysis
-        >>> fit = meta_analysis([-0.4, -0.2, 0.0, 0.2, 0.4], [0.1, 0.05, 0.01, 0.05, 0.1])
+        >>> fit = meta_analysis([0.1, 0.2, 0.3, 0.5, 0.8], [0.01, 0.02, 0.04, 0.08, 0.16])
         >>> res = fit.trim_and_fill()
         >>> res.to_frame()[["k0", "side", "k"]]
            k0  side  k
-        0   0  left  5
+        0   2  left  7
         """
         head = pd.DataFrame([{"k0": self.k0, "side": self.side, "estimator": self.estimator}])
         return pd.concat([head, self.model.to_frame()], axis=1)

@@ -205,7 +205,8 @@ def _cycle_cell(raw: str, scale) -> int | None:
         value = float(raw)
     except ValueError:
         raise _Fault("not a number") from None
-    if not math.isfinite(value) or value != int(value) or value < 1:
+    # beyond 2**53 a float no longer tells whole numbers apart (and int64 overflows later)
+    if not math.isfinite(value) or value != int(value) or value < 1 or value > 2**53:
         raise _Fault("must be a positive whole number")
     return int(value)
 
