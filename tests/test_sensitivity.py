@@ -379,6 +379,14 @@ def test_tipping_bad_parameters(call):
         call()
 
 
+def test_tipping_point_refuses_an_overflowing_bias():
+    # found by the property suite: -1e308 - 1.96 x 1e308 is -inf; a clear error, never an inf
+    with pytest.raises(ValueError, match="non_significance tipping bias overflows"):
+        sens.tipping_point(-1e308, 1e308)
+    with pytest.raises(ValueError, match="null tipping bias overflows"):
+        sens.tipping_point(1e300, 0.2, sd=1e10)
+
+
 # ---------------------------------------------------------------------------------------
 # Survey bounds
 # ---------------------------------------------------------------------------------------

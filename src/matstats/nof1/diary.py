@@ -481,6 +481,7 @@ def analyze(
     >>> res = analyze(example_diary_path())
     >>> res.to_frame()["method"].tolist()
     ['cycle_t', 'randomization', 'gls_ar1', 'bayes', 'day_t']
+    >>> from matstats.nof1.verdict import VERDICT_LABELS
     >>> res.verdict_label in VERDICT_LABELS
     True
     """

@@ -66,9 +66,13 @@ def tipping_point(
     pri = sensitivity_priors()["unblinding_sd"] if prior is None else prior
     if not isinstance(pri, Prior):
         raise ValueError(f"prior must be a matstats.literature.Prior, got {type(pri).__name__}")
-    targets = [("null", est), ("non_significance", est - stats.norm.isf(a / 2) * s)]
+    targets = [("null", est), ("non_significance", est - float(stats.norm.isf(a / 2)) * s)]
     if mcid is not None:
         targets.append(("below_mcid", est - _checks.positive("mcid", mcid, allow_zero=True)))
+    for name, b in targets:
+        if not math.isfinite(b) or (sd_f is not None and not math.isfinite(b * sd_f)):
+            raise ValueError(f"estimate={est!r}, se={s!r}, sd={sd_f!r}: the {name} tipping bias "
+                             "overflows a float; give estimate and se in SD units")
     return pd.DataFrame([{
         "target": name,
         "bias_sd": b,
