@@ -10,7 +10,8 @@ Commands (added to the ``nof1`` sub-parsers by :func:`register_series`)
 ``matstats nof1 series analyze PATH [--mcid 2] [--level 0.95] [--figure forest.png] ...``
     PATH is a folder of diary CSVs (one per person) or one long CSV with a ``person`` column.
     Prints the group result, the per-person table with verdicts, the exclusions and the group
-    verdict; ``--lmm`` adds the one-stage mixed model.
+    verdict (:func:`matstats.narrative.series.series_summary`); ``--lmm`` adds the one-stage
+    mixed model.
 
 Bad input prints one line on standard error through :func:`matstats.cli.main`: a data fault
 exits 1, a bad parameter 2.
@@ -166,6 +167,7 @@ def _cmd_plan(args) -> int:
 
 
 def _cmd_analyze(args) -> int:
+    from matstats.narrative.series import series_summary
     from matstats.nof1.series_analysis import analyze_series
     from matstats.nof1.series_lmm import fit_series_lmm
     from matstats.nof1.series_io import read_series
@@ -177,7 +179,7 @@ def _cmd_analyze(args) -> int:
     n_ex = len(data.excluded_days)
     print(f"Read {len(data.persons)} diaries from {data.source}: {int(data.persons['n_days'].sum())}"
           f" days, {n_ex} days not used in period means (washout or not rated).")
-    print(res.summary())
+    print(series_summary(res))
     if args.lmm:
         fit = fit_series_lmm(data, level=args.level)
         print(f"\nOne-stage mixed model (score ~ mat + day, random intercept and mat effect by "

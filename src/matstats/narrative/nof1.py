@@ -16,8 +16,8 @@ from matstats._core import checks as _checks
 from matstats.literature import MCID_NRS, NOF1_DEFAULTS, NOF1_EXPECTATION_BIAS, NOF1_SOURCES
 from matstats.nof1.verdict import COMPARATORS, benefit_scale, verdict_label, verdict_labels
 
-__all__ = ["defaults_sentence", "diary_summary", "make_verdict", "method_table", "verdict_text",
-           "fmt_num", "fmt_pval"]
+__all__ = ["defaults_sentence", "diary_summary", "make_verdict", "method_notes", "method_table",
+           "verdict_text", "fmt_num", "fmt_pval"]
 
 
 def fmt_num(x: float, decimals: int = 1) -> str:
@@ -309,10 +309,55 @@ def _reason_counts(excluded: pd.DataFrame) -> str:
     return ", ".join(f"{r}: {n}" for r, n in counts.items())
 
 
+def _fmt3(v: float) -> str:
+    return f"{v:.3f}" if v >= 0.001 else f"{v:.1e}"
+
+
+def method_notes(result) -> dict[str, str]:
+    """What each method of a :class:`~matstats.nof1.diary.DiaryResult` did, in one line each.
+
+    Returns
+    -------
+    dict
+        Method name (the ``method`` column of ``result.methods``) -> note: the data and
+        degrees of freedom used, the settings (prior, MCID), and what a method cannot show
+        (a fixed-order design has no randomization test; an unknown design a validity warning).
+
+    Examples
+    --------
+    >>> from matstats.nof1 import analyze, example_diary_path
+    >>> method_notes(analyze(example_diary_path()))["cycle_t"]
+    'paired t on 6 cycle differences of period means, df 5'
+    """
+    n_cyc, design, raw = result.rated_cycles, result.design, result.raw
+    notes = {"cycle_t": f"paired t on {n_cyc} cycle differences of period means, df {n_cyc - 1}"}
+    if design is not None and design != "paired_random":
+        notes["randomization"] = (f"not reported: the order was fixed (design {design}), so "
+                                  "there were no coin flips to re-randomize")
+    else:
+        min_p = result.min_pval_randomization
+        note = (f"sign-flip test, exact over all 2^{n_cyc} coin-flip allocations; smallest "
+                f"possible p {_fmt3(min_p)}" if math.isfinite(min_p)
+                else "sign-flip test, Monte Carlo allocations")
+        if design is None:
+            note += "; valid only if a coin decided the order of each cycle"
+        notes["randomization"] = note
+    notes["gls_ar1"] = ("day-level regression (intercept, linear trend, mat) with AR(1) errors, "
+                        f"estimated rho {float(raw['gls_ar1_rho']):.2f}, t interval df "
+                        f"{float(raw['gls_ar1_df']):g}")
+    notes["bayes"] = (f"normal prior N(0, {result.prior_sd:g}^2) on the effect, cycle-difference "
+                      "SD integrated out (Jeffreys prior); posterior median, 95% credible "
+                      f"interval; prob_mcid = P(benefit >= {result.mcid:g} points); basis of the "
+                      "verdict")
+    notes["day_t"] = ("naive day-level two-sample t test; ignores autocorrelation, overstates "
+                      "certainty; for comparison only")
+    return {m: notes[m] for m in result.methods["method"]}
+
+
 def method_table(result) -> pd.DataFrame:
     """The method table of a :class:`~matstats.nof1.diary.DiaryResult` as text cells: three
     decimals (never ``-0.000``), p-values below 0.001 as ``< 0.001``, ``-`` where a method
-    defines no value; without the notes.
+    defines no value (the notes are :func:`method_notes`).
 
     Examples
     --------
@@ -320,7 +365,7 @@ def method_table(result) -> pd.DataFrame:
     >>> method_table(analyze(example_diary_path())).set_index("method").at["day_t", "pval"]
     '< 0.001'
     """
-    shown = result.methods.drop(columns=["note"]).copy()
+    shown = result.methods.copy()
     for c in ("estimate", "ci_low", "ci_high", "se", "prob_benefit", "prob_mcid"):
         shown[c] = [fmt_num(v, 3) for v in shown[c]]
     shown["pval"] = [fmt_pval(v) for v in shown["pval"]]
@@ -354,9 +399,8 @@ def diary_summary(result) -> str:
         head += (f" Planned cycles: {result.planned_cycles}; rated (usable in both periods): "
                  f"{result.rated_cycles}" + ("; the verdict is provisional."
                                              if result.provisional else "."))
-    methods = result.methods
     table = method_table(result).to_string(index=False)
-    notes = "\n".join(f"  {m}: {n}" for m, n in zip(methods["method"], methods["note"]) if n)
+    notes = "\n".join(f"  {m}: {n}" for m, n in method_notes(result).items() if n)
     sign = "negative" if result.lower_is_better else "positive"
     parts = [head, "", f"Estimates: mat minus control, in score points ({sign} = better on the "
              "mat). The verdict uses the bayes row.", table]

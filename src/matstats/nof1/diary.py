@@ -39,7 +39,7 @@ __all__ = [
 METHOD_ORDER = ("cycle_t", "randomization", "gls_ar1", "bayes", "day_t")
 METHOD_COLUMNS = (
     "method", "estimate", "ci_low", "ci_high", "se", "pval", "prob_benefit", "prob_mcid",
-    "n_used", "note",
+    "n_used",
 )
 
 
@@ -221,8 +221,9 @@ class DiaryResult:
         points), ``ci_low``, ``ci_high`` (95% interval where the method defines one, else NaN),
         ``se`` (standard error; posterior SD for ``bayes``), ``pval`` (two-sided p-value; NaN
         for ``bayes``), ``prob_benefit`` and ``prob_mcid`` (posterior probabilities that the
-        mat is better / better by at least ``mcid``; ``bayes`` only), ``n_used`` (cycles for
-        cycle-level methods, days for day-level ones) and ``note``.
+        mat is better / better by at least ``mcid``; ``bayes`` only) and ``n_used`` (cycles
+        for cycle-level methods, days for day-level ones). What each method is, in words:
+        :func:`matstats.narrative.nof1.method_notes`.
     days : DataFrame
         The calendar (see :func:`matstats.nof1.build_calendar`).
     periods : DataFrame
@@ -250,6 +251,8 @@ class DiaryResult:
         column or the ``design`` argument), None when unknown.
     planned_cycles : int
         Cycles the trial was planned to have (default: the cycles in the diary).
+    prior_sd : float
+        SD of the normal prior of the ``bayes`` method.
     """
 
     methods: pd.DataFrame
@@ -268,6 +271,7 @@ class DiaryResult:
     min_pval_randomization: float = math.nan
     design: str | None = None
     planned_cycles: int = 0
+    prior_sd: float = NOF1_EFFECT_PRIOR.sd
 
     @property
     def rated_cycles(self) -> int:
@@ -316,8 +320,7 @@ class DiaryResult:
 
 
 
-def _method_rows(row: pd.Series, *, mcid: float, prior_sd: float,
-                 max_exact_cycles: int, design: str | None = None) -> list[tuple]:
+def _method_rows(row: pd.Series) -> list[tuple]:
     """One tuple per method (columns of METHOD_COLUMNS), on the analysed scale."""
     q = 1.0 - 0.05 / 2.0
     n_cyc, n_days = int(row["n_cycles_used"]), int(row["n_days_used"])
@@ -334,50 +337,30 @@ def _method_rows(row: pd.Series, *, mcid: float, prior_sd: float,
 
     est, se = value("cycle_t_estimate"), value("cycle_t_se")
     rows = [("cycle_t", est, *t_ci(est, se, n_cyc - 1), se, value("cycle_t_pval"), nan, nan,
-             n_cyc, f"paired t on {n_cyc} cycle differences of period means, df {n_cyc - 1}")]
-    exact = n_cyc <= max_exact_cycles
-    if design is not None and design != "paired_random":
-        rows.append(("randomization", value("randomization_estimate"), nan, nan, nan, nan, nan,
-                     nan, n_cyc, f"not reported: the order was fixed (design {design}), so there "
-                     "were no coin flips to re-randomize"))
-    else:
-        note = (f"sign-flip test, exact over all 2^{n_cyc} coin-flip allocations; smallest "
-                f"possible p {_fmt3(2.0 / 2**n_cyc)}" if exact
-                else "sign-flip test, Monte Carlo allocations")
-        if design is None:
-            note += "; valid only if a coin decided the order of each cycle"
-        rows.append(("randomization", value("randomization_estimate"), nan, nan, nan,
-                     value("randomization_pval"), nan, nan, n_cyc, note))
+             n_cyc)]
+    rows.append(("randomization", value("randomization_estimate"), nan, nan, nan,
+                 value("randomization_pval"), nan, nan, n_cyc))
     est, se, df_gls = value("gls_ar1_estimate"), value("gls_ar1_se"), value("gls_ar1_df")
     rows.append(("gls_ar1", est, *t_ci(est, se, df_gls), se, value("gls_ar1_pval"), nan, nan,
-                 n_days, "day-level regression (intercept, linear trend, mat) with AR(1) errors, "
-                 f"estimated rho {value('gls_ar1_rho'):.2f}, t interval df {df_gls:g}"))
+                 n_days))
     rows.append(("bayes", value("bayes_estimate"), value("bayes_ci_low"),
                  value("bayes_ci_high"), value("bayes_sd"), nan, value("bayes_p_benefit"),
-                 value("bayes_p_mcid"), n_cyc,
-                 f"normal prior N(0, {prior_sd:g}^2) on the effect, cycle-difference SD "
-                 "integrated out (Jeffreys prior); posterior median, 95% credible interval; "
-                 f"prob_mcid = P(benefit >= {mcid:g} points); basis of the verdict"))
+                 value("bayes_p_mcid"), n_cyc))
     est, se = value("day_t_estimate"), value("day_t_se")
     rows.append(("day_t", est, *t_ci(est, se, n_days - 2), se, value("day_t_pval"), nan, nan,
-                 n_days, "naive day-level two-sample t test; ignores autocorrelation, "
-                 "overstates certainty; for comparison only"))
+                 n_days))
     return rows
 
 
-def _fmt3(v: float) -> str:
-    return f"{v:.3f}" if v >= 0.001 else f"{v:.1e}"
-
-
-def _method_table(row: pd.Series, *, sign: float, mcid: float, prior_sd: float,
-                  max_exact_cycles: int, design: str | None = None) -> pd.DataFrame:
+def _method_table(row: pd.Series, *, sign: float, design: str | None = None) -> pd.DataFrame:
     """Reshape one row of ``analyze_many`` output into one row per method (see DiaryResult);
-    ``sign`` = -1 brings estimates back to the diary's scale when the analysis ran on -score."""
+    ``sign`` = -1 brings estimates back to the diary's scale when the analysis ran on -score.
+    A fixed-order ``design`` reports no randomization p-value (no coin flips to re-randomize)."""
     out = []
-    for name, est, lo, hi, *rest in _method_rows(row, mcid=mcid, prior_sd=prior_sd,
-                                                 max_exact_cycles=max_exact_cycles,
-                                                 design=design):
-        out.append((name, sign * est, *sorted((sign * lo, sign * hi)), *rest))
+    for name, est, lo, hi, se, pval, *rest in _method_rows(row):
+        if name == "randomization" and design is not None and design != "paired_random":
+            pval = math.nan
+        out.append((name, sign * est, *sorted((sign * lo, sign * hi)), se, pval, *rest))
     return pd.DataFrame(out, columns=list(METHOD_COLUMNS))
 
 
@@ -450,8 +433,9 @@ def analyze(
     DiaryResult
         ``.to_frame()`` gives one row per method (``cycle_t``, ``randomization``,
         ``gls_ar1``, ``bayes``, ``day_t``) with columns ``method``, ``estimate``, ``ci_low``,
-        ``ci_high``, ``se``, ``pval``, ``prob_benefit``, ``prob_mcid``, ``n_used``,
-        ``note``; ``.verdict_label`` the verdict's label code; ``.excluded`` every day
+        ``ci_high``, ``se``, ``pval``, ``prob_benefit``, ``prob_mcid``, ``n_used`` (each
+        method in words: ``matstats.narrative.nof1.method_notes(result)``);
+        ``.verdict_label`` the verdict's label code; ``.excluded`` every day
         not used, with its reason. The verdict in words is
         ``matstats.narrative.nof1.verdict_text(result)``, the printable report
         ``matstats.narrative.nof1.diary_summary(result)``, the figure
@@ -518,8 +502,7 @@ def analyze(
     raw = analyze_many(
         sched, y, mcid=mcid, prior_sd=prior_sd, max_exact_cycles=max_exact_cycles, rng=rng
     ).iloc[0]
-    methods = _method_table(raw, sign=1.0 if lower_is_better else -1.0, mcid=mcid,
-                            prior_sd=prior_sd, max_exact_cycles=max_exact_cycles, design=design)
+    methods = _method_table(raw, sign=1.0 if lower_is_better else -1.0, design=design)
     n_cyc = int(raw["n_cycles_used"])
     return DiaryResult(
         methods=methods, days=cal, periods=periods, cycles=cycles, excluded=_excluded_days(cal),
@@ -528,5 +511,5 @@ def analyze(
         mcid=mcid, comparator=comparator, lower_is_better=lower_is_better, scale=lo_hi,
         source=name,
         min_pval_randomization=2.0 / 2**n_cyc if n_cyc <= max_exact_cycles else math.nan,
-        design=design, planned_cycles=planned_cycles,
+        design=design, planned_cycles=planned_cycles, prior_sd=float(prior_sd),
     )

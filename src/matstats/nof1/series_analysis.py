@@ -50,6 +50,8 @@ __all__ = [
     "pooled_within",
     "person_verdicts",
     "verdict_right",
+    "group_verdict_label",
+    "GROUP_VERDICTS",
     "POOLERS",
     "SUMMARY_COLUMNS",
     "PERSON_COLUMNS",
@@ -220,8 +222,9 @@ class SeriesResult:
     excluded : pandas.DataFrame
         Persons and cycles left out, with the reason: ``person``, ``cycle`` (``<NA>`` for a
         whole person), ``reason``.
-    verdict, verdict_label : str
-        Group verdict.
+    verdict_label : str
+        Group verdict label (:func:`group_verdict_label`); in words
+        :func:`matstats.narrative.series.verdict_text`.
     level, mcid, lower_is_better, pool : settings used.
     model : object
         The stage-two fit (``MetaFit`` for ``pool="reml"``).
@@ -243,7 +246,6 @@ class SeriesResult:
     k: int
     persons: pd.DataFrame = field(repr=False)
     excluded: pd.DataFrame = field(repr=False)
-    verdict: str = field(repr=False)
     verdict_label: str
     level: float
     mcid: float
@@ -270,55 +272,47 @@ class SeriesResult:
         d.update(level=self.level, pool=self.pool, verdict_label=self.verdict_label)
         return pd.DataFrame([d])
 
-    def summary(self) -> str:
-        """Printable report: group result, person table, exclusions, verdict."""
-        lv = f"{self.level:.0%}"
-        head = (f"Series of {self.k} n-of-1 trials, two-stage (pool={self.pool}): average "
-                f"effect {self.estimate:+.2f} points ({lv} CI {self.ci_low:+.2f} to "
-                f"{self.ci_high:+.2f}, p = {self.pval:.3g}); tau {self.tau:.2f} ({lv} CI "
-                f"{self.tau_ci_low:.2f} to {self.tau_ci_high:.2f}); prediction interval for a "
-                f"new person {self.pi_low:+.2f} to {self.pi_high:+.2f}; pooled within-person "
-                f"SD of a cycle difference {math.sqrt(self.sigma2_within):.2f} "
-                f"({self.within_df:g} df).")
-        cols = ["person", "n_cycles", "estimate", "ci_low", "ci_high", "shrunken",
-                "shrunken_ci_low", "shrunken_ci_high", "prob_benefit", "prob_mcid", "verdict"]
-        table = self.persons[cols].to_string(index=False, float_format=lambda v: f"{v:.2f}")
-        parts = [head, "", "Per person (mat minus control, points; shrunken = empirical Bayes):",
-                 table]
-        if len(self.excluded):
-            parts += ["", "Excluded:", self.excluded.to_string(index=False)]
-        parts += ["", "Verdict: " + self.verdict]
-        return "\n".join(parts)
+    @property
+    def share_mcid(self) -> float:
+        """Share of persons like these whose effect is a benefit of at least ``mcid``.
+
+        Person effects are taken as N(estimate, tau^2); with tau 0 every person has the
+        average effect, so the share is 1 or 0.
+        """
+        sign = 1.0 if self.lower_is_better else -1.0
+        if self.tau2 > 0:
+            return float(stats.norm.cdf((-self.mcid - sign * self.estimate) / self.tau))
+        return float(sign * self.estimate <= -self.mcid)
 
 
-def _group_verdict(r: dict, mcid: float, lower_is_better: bool, level: float):
+#: Group verdict labels of :func:`group_verdict_label`, first rule that holds wins.
+GROUP_VERDICTS = ("average_important_benefit", "average_benefit", "average_harm",
+                  "no_average_effect_shown")
+
+
+def group_verdict_label(ci_low: float, ci_high: float, *, mcid: float = MCID_NRS,
+                        lower_is_better: bool = True) -> str:
+    """Group verdict of a series from the interval of the average effect.
+
+    On the benefit scale (mat minus control, sign flipped when higher is better):
+    ``"average_important_benefit"`` when the whole interval lies beyond -``mcid``,
+    ``"average_benefit"`` when it lies below 0, ``"average_harm"`` when above 0, else
+    ``"no_average_effect_shown"``. The words are :func:`matstats.narrative.series.verdict_text`.
+
+    Examples
+    --------
+    >>> group_verdict_label(-3.5, -2.2), group_verdict_label(-1.0, 0.3)
+    ('average_important_benefit', 'no_average_effect_shown')
+    """
     sign = 1.0 if lower_is_better else -1.0
-    lo, hi = sorted((sign * r["ci_low"], sign * r["ci_high"]))
-    lv = f"{level:.0%}"
+    lo, hi = sorted((sign * ci_low, sign * ci_high))
     if hi < -mcid:
-        label = "average_important_benefit"
-        text = f"on average the mat helps by at least the MCID ({mcid:g} points)"
-    elif hi < 0:
-        label = "average_benefit"
-        text = "on average the mat helps"
-    elif lo > 0:
-        label = "average_harm"
-        text = "on average the mat makes the score worse"
-    else:
-        label = "no_average_effect_shown"
-        text = "the series does not show an average effect"
-    text += (f" (average {r['estimate']:+.2f} points, {lv} CI {r['ci_low']:+.2f} to "
-             f"{r['ci_high']:+.2f}).")
-    tau = math.sqrt(r["tau2"])
-    if tau > 0:
-        share = stats.norm.cdf((-mcid - sign * r["estimate"]) / tau)
-        text += (f" Effects differ between persons (tau {tau:.2f}); a new person's effect is "
-                 f"expected between {r['pi_low']:+.2f} and {r['pi_high']:+.2f} ({lv} "
-                 f"prediction interval); about {share:.0%} of persons like these would "
-                 f"benefit by at least {mcid:g} points.")
-    else:
-        text += " No variation between persons was detected beyond chance (tau 0)."
-    return label, text
+        return "average_important_benefit"
+    if hi < 0:
+        return "average_benefit"
+    if lo > 0:
+        return "average_harm"
+    return "no_average_effect_shown"
 
 
 # ----------------------------------------------------------------------- input handling
@@ -454,13 +448,14 @@ def analyze_series(
                          "variance 0)")
     r = pooler(st["d"], st["v"], level)
     persons = _person_table(names, st, r, level, mcid, lower_is_better)
-    label, text = _group_verdict(r, mcid, lower_is_better, level)
+    label = group_verdict_label(r["ci_low"], r["ci_high"], mcid=mcid,
+                                lower_is_better=lower_is_better)
     return SeriesResult(
         **{c: float(r[c]) for c in ("estimate", "se", "df", "ci_low", "ci_high", "pval",
                                     "tau2", "tau2_ci_low", "tau2_ci_high", "pi_low",
                                     "pi_high")},
         sigma2_within=float(st["sigma2_within"]), within_df=float(st["within_df"]),
-        k=int(r["k"]), persons=persons, excluded=excluded, verdict=text, verdict_label=label,
+        k=int(r["k"]), persons=persons, excluded=excluded, verdict_label=label,
         level=level, mcid=mcid, lower_is_better=bool(lower_is_better), pool=pool,
         model=r.get("model"),
     )
