@@ -37,6 +37,7 @@ from sphinx.util.docutils import SphinxDirective
 
 import matstats
 from matstats import ladder, tables, vocab
+from matstats.narrative import sof as sof_words
 from matstats.ladder import bayes as ladder_bayes
 from matstats.evidence import study_effects
 from matstats._core.cells import is_missing
@@ -62,6 +63,7 @@ class SiteData:
     expected: pd.DataFrame
     sample_size: pd.DataFrame
     sham: pd.DataFrame
+    sof: pd.DataFrame
     bib: dict = field(default_factory=dict)
 
 
@@ -85,8 +87,9 @@ def compute() -> SiteData:
     open_studies = ladder_bayes.open_control_studies(eff, domains=("pain",))
     sham = (ladder_bayes.sham_posterior(open_studies["yi"], open_studies["vi"]).to_frame()
             if len(open_studies) else pd.DataFrame())
+    sof = tables.sof.summary_of_findings(studies, eff, grades)
     d = SiteData(studies, claims, audit, grades, all_tables, eff, pooled, expected, sample_size,
-                 sham)
+                 sham, sof)
     d.bib = bibliography(studies)
     return d
 
@@ -302,79 +305,13 @@ def page_evidence(d: SiteData) -> str:
     return "".join(parts)
 
 
-#: outcome domains of the summary-of-findings tables, in reading order, with their names
-SOF_OUTCOMES = {
-    "pain": "Pain", "disability": "Disability", "stress": "Stress", "anxiety": "Anxiety",
-    "sleep": "Sleep", "qol": "Quality of life", "wellbeing": "Well-being",
-    "physiology": "Physiology (pressure-pain threshold, circulation, heart rate)",
-    "adverse_events": "Harms (adverse events)",
-}
-#: study ``control`` values -> comparison shown in the summary of findings
-SOF_COMPARISON = {
-    "waitlist": "no_treatment", "no_treatment": "no_treatment", "active": "active",
-    "add_on": "active", "sham": "sham", "none": "none", "unclear": "none",
-}
-_SOF_RUNG = {**matstats.vocab.RUNG_LABELS, "none": "no control group (before-after, survey, single case)"}
-_DIRECTION_WORDS = {"favours_mat": ("favours the mat", "favour the mat"),
-                    "no_difference": ("finds no difference", "find no difference"),
-                    "favours_control": ("favours the control", "favour the control"),
-                    "not_reported": ("reports no result", "report no result")}
-
-
-def sof_tables(d: SiteData) -> dict[str, pd.DataFrame]:
-    """Summary of findings per outcome: one row per kind of comparison the mat studies made."""
-    st = d.studies[d.studies["device"].isin(vocab.MAT_DEVICES)]
-    st = st.assign(comparison=st["control"].map(SOF_COMPARISON).fillna("none"))
-    g = d.grades
-    out = {}
-    for dom in SOF_OUTCOMES:
-        rows_dom = st[st["outcome_domain"] == dom]
-        if rows_dom.empty:
-            continue
-        pooled = ladder.pooled_by_control(d.effects, domains=(dom,))
-        pooled = pooled[pooled["device_group"] == "mat"].set_index("control_class")
-        rows = []
-        for comp in ("no_treatment", "active", "sham", "none"):
-            sub = rows_dom[rows_dom["comparison"] == comp]
-            if sub.empty:
-                continue
-            ids = list(dict.fromkeys(sub["study_id"]))
-            k = int(pooled.loc[comp, "k"]) if comp in pooled.index else 0
-            per_study = sub.drop_duplicates("study_id")  # first row per study
-            reported = sub.groupby("study_id", sort=False)["result_direction"].agg(
-                lambda x: x.mode().iloc[0] if len(x) else "not_reported")
-            said = "; ".join(
-                f"{n} {'study' if n == 1 else 'studies'} "
-                f"{_DIRECTION_WORDS.get(r, (r, r))[0 if n == 1 else 1]}"
-                for r, n in reported.value_counts().items())
-            if k:
-                r = pooled.loc[comp]
-                effect = (f"g = {fmt_num(r['estimate'])} (95% CI {fmt_num(r['ci_low'])} to "
-                          f"{fmt_num(r['ci_high'])}), {r['model']}; {said}")
-            else:
-                effect = f"no usable effect size; {said}"
-            gs = g[g["study_id"].isin(ids)]
-            graded = gs[gs["grade"] != "none"]
-            certainty = ("not graded" if graded.empty else
-                         max(graded["grade"], key=tables.GRADES.index))
-            reasons = "; ".join(dict.fromkeys(
-                x.strip() for rs in graded["grade_reasons"] for x in str(rs).split(";") if x.strip()))
-            rows.append({"comparison": f"mat vs {_SOF_RUNG[comp]}", "effect": effect,
-                         "grade": certainty, "grade_reasons": reasons or DASH,
-                         "n": int(per_study["n_randomized"].fillna(per_study["n_analysed"]).sum())
-                         if per_study["n_randomized"].notna().any() or per_study["n_analysed"].notna().any()
-                         else None,
-                         "study_ids": ";".join(ids)})
-        out[dom] = pd.DataFrame(rows)
-    return out
-
-
 def page_sof(d: SiteData) -> str:
-    """Summary of findings: one table per outcome (effect, certainty, reasons, studies)."""
+    """Summary of findings: one table per outcome (matstats.tables.sof.summary_of_findings,
+    worded by matstats.narrative.sof)."""
     parts = []
-    for dom, df in sof_tables(d).items():
-        parts.append(f"### {SOF_OUTCOMES[dom]}\n\n")
-        parts.append(html_table(df, {
+    for dom in dict.fromkeys(d.sof["outcome_domain"]):
+        parts.append(f"### {sof_words.OUTCOME_NAMES[dom]}\n\n")
+        parts.append(html_table(sof_words.sof_reader_rows(d.sof, dom), {
             "comparison": "Comparison", "grade": "Certainty",
             "effect": "Effect (g > 0: mat better)", "grade_reasons": "Reasons for downgrading",
             "n": "People", "study_ids": "Studies",

@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +41,7 @@ __all__ = [
     "grade_rules_table",
     "grade_row",
     "grade_studies",
+    "body_grade",
     "audited_table",
     "to_markdown",
     "to_html",
@@ -311,6 +312,51 @@ def grade_studies(studies: pd.DataFrame | None = None) -> pd.DataFrame:
     return out
 
 
+def body_grade(grades: Iterable[str]) -> str:
+    """Certainty of a body of evidence from the grades of its study contrasts: the best one.
+
+    Parameters
+    ----------
+    grades : iterable of str
+        Grades in :data:`matstats.tables.GRADES` or ``"none"`` (nothing to grade).
+
+    Returns
+    -------
+    str
+        The best grade (``"high"`` before ``"moderate"`` before ``"low"`` before
+        ``"very_low"``); ``"none"`` when no grade is given or every one is ``"none"``.
+
+    Notes
+    -----
+    GRADE rates the certainty of the *body of evidence* for one outcome, not of each study:
+    the rating starts from the design of the best available evidence (randomized trials
+    high, observational studies low) and is then rated down for risk of bias, imprecision,
+    inconsistency, indirectness and publication bias (Balshem et al. 2011, "GRADE
+    guidelines: 3. Rating the quality of evidence", J Clin Epidemiol 64:401-406; Guyatt et
+    al. 2013, "GRADE guidelines: 11. Making an overall rating of confidence in effect
+    estimates for a single outcome and for all outcomes", J Clin Epidemiol 66:151-157). The
+    "lowest" rule of GRADE belongs to the overall rating *across* the critical outcomes of a
+    recommendation (guideline 11), not to one outcome: weaker studies beside a better one do
+    not lower what the better one shows. Our grades are per study contrast
+    (:func:`grade_studies`), so the certainty of a body of them is the best one. It is the
+    ``grade`` of :func:`audited_table` and of :func:`matstats.tables.sof.summary_of_findings`.
+
+    Examples
+    --------
+    >>> body_grade(["very_low", "low", "none"])
+    'low'
+    >>> body_grade(["none"])
+    'none'
+    """
+    ranked = []
+    for g in grades:
+        if g != "none" and g not in GRADES:
+            raise ValueError(f"grades must be in {GRADES} or 'none', got {g!r}")
+        if g != "none":
+            ranked.append(GRADES.index(g))
+    return GRADES[min(ranked)] if ranked else "none"
+
+
 def _best_grade(grades: pd.DataFrame) -> tuple[str, str]:
     """Best grade among linked contrasts, and a per-contrast summary of reasons."""
     if grades.empty:
@@ -318,7 +364,7 @@ def _best_grade(grades: pd.DataFrame) -> tuple[str, str]:
     order = {g: i for i, g in enumerate(GRADES)}
     order["none"] = len(GRADES)
     ranked = grades.assign(_r=grades["grade"].map(order)).sort_values("_r", kind="stable")
-    best = ranked.iloc[0]["grade"]
+    best = body_grade(grades["grade"])
     reasons = "; ".join(
         f"{r.study_id}{'/' + r.contrast if r.contrast else ''}: {r.grade} [{r.grade_reasons}]"
         for r in ranked.itertuples()
@@ -349,8 +395,8 @@ def audited_table(
         ids, '' when none), ``found_design``, ``found_control``, ``found_n``
         (``id=n`` per study), ``found_result`` (linked results in the claimed
         domain), ``verdict``, ``reason`` (from :func:`matstats.audit.audit_claims`),
-        ``grade`` (best GRADE-like grade among the linked study contrasts:
-        high/moderate/low/very_low, or ``none`` when nothing can be graded) and
+        ``grade`` (:func:`body_grade`: the best GRADE-like grade among the linked study
+        contrasts, high/moderate/low/very_low, or ``none`` when nothing can be graded) and
         ``grade_reasons`` (every linked contrast with its grade and downgrades).
     """
     claims, studies = load_defaults(claims, studies)

@@ -1,0 +1,162 @@
+"""Summary of findings: one row per outcome and kind of comparison, with a GRADE-style certainty.
+
+:func:`summary_of_findings` returns numbers and codes (the pooled effect of
+:func:`matstats.ladder.pooled_by_control`, the studies' reported directions, the certainty
+and its reasons, the people and the studies); the reader's wording of a row (the comparison's
+name, the effect in a sentence) is :mod:`matstats.narrative.sof`.
+
+Certainty of a row
+    The **best** GRADE-like grade among the row's study contrasts, with the downgrades of the
+    contrasts that carry it: :func:`matstats.tables.audited.body_grade`, whose docstring says
+    why (GRADE rates the body of evidence for an outcome from its best available evidence).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from matstats import vocab
+from matstats._core import cells as _cells
+from matstats.evidence.data_io import load_studies
+from matstats.evidence.study_effects import study_effect_sizes
+from matstats.ladder import pooled_by_control
+from matstats.tables.audited import body_grade, grade_studies
+
+__all__ = [
+    "SOF_DOMAINS",
+    "SOF_COMPARISONS",
+    "SOF_COLUMNS",
+    "sof_comparison",
+    "summary_of_findings",
+]
+
+#: Outcome domains of the summary of findings, in reading order.
+SOF_DOMAINS = ("pain", "disability", "stress", "anxiety", "sleep", "qol", "wellbeing",
+               "physiology", "adverse_events")
+#: Kinds of comparison, in reading order: the rungs of the control ladder
+#: (:data:`matstats.vocab.RUNGS`) and ``"none"`` (no control group, or unclear).
+SOF_COMPARISONS = (*vocab.RUNGS, "none")
+#: Result directions counted per row (``n_<direction>`` columns), schema order.
+_DIRECTIONS = vocab.labels("studies", "result_direction")
+#: Columns of :func:`summary_of_findings`.
+SOF_COLUMNS = ("outcome_domain", "comparison", "k", "estimate", "ci_low", "ci_high", "model",
+               *(f"n_{d}" for d in _DIRECTIONS), "grade", "grade_reasons", "n", "study_ids")
+
+
+def sof_comparison(control: str) -> str:
+    """Kind of comparison of a study's ``control`` label: its rung of the control ladder
+    (:data:`matstats.vocab.CONTROL_RUNG`), or ``"none"`` for no control group or an unclear one.
+
+    Examples
+    --------
+    >>> sof_comparison("waitlist"), sof_comparison("unclear")
+    ('no_treatment', 'none')
+    """
+    return vocab.CONTROL_RUNG.get(_cells.text(control), "none")
+
+
+def _people(rows: pd.DataFrame):
+    """People in a row: per study (first row), n_randomized, else n_analysed; None if neither."""
+    per_study = rows.drop_duplicates("study_id")
+    n = per_study["n_randomized"].fillna(per_study["n_analysed"])
+    return int(n.sum()) if n.notna().any() else None
+
+
+def summary_of_findings(
+    studies: pd.DataFrame | None = None,
+    effects=None,
+    grades: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Summary of findings of the mat studies: one row per outcome and kind of comparison.
+
+    Parameters
+    ----------
+    studies : pandas.DataFrame, optional
+        Study rows (default ``matstats.load_studies()``); only mat devices
+        (:data:`matstats.vocab.MAT_DEVICES`) count.
+    effects : MatEffects or pandas.DataFrame, optional
+        Study effect sizes (default :func:`matstats.evidence.study_effects.study_effect_sizes`
+        of ``studies``), pooled per outcome by :func:`matstats.ladder.pooled_by_control`.
+    grades : pandas.DataFrame, optional
+        Study grades (default :func:`matstats.tables.grade_studies` of ``studies``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows in the order of :data:`SOF_DOMAINS` then :data:`SOF_COMPARISONS`, only where a
+        mat study measured the outcome with that kind of comparison. Columns:
+
+        - ``outcome_domain``, ``comparison`` (a rung of :data:`matstats.vocab.RUNGS` or
+          ``"none"``);
+        - ``k``, ``estimate``, ``ci_low``, ``ci_high``, ``model`` : the pooled Hedges' g
+          (positive = mat better) of :func:`matstats.ladder.pooled_by_control` on this
+          outcome (k 0 and NaN for no usable effect size; always k 0 for ``"none"``);
+        - ``n_favours_mat``, ``n_favours_control``, ``n_no_difference``, ``n_mixed``,
+          ``n_not_reported`` : studies by the direction they report most often on this
+          outcome (ties: the first label alphabetically);
+        - ``grade`` : certainty, :func:`body_grade` of the row's study contrasts
+          (``"none"`` when nothing can be graded); ``grade_reasons`` : the downgrades of
+          the contrasts that carry that grade, ``;``-joined without repeats (``""`` when
+          none);
+        - ``n`` : people, the sum over studies of ``n_randomized`` (else ``n_analysed``),
+          ``<NA>`` when no study reports either;
+        - ``study_ids`` : ``;``-joined, in data order.
+
+    Examples
+    --------
+    >>> sof = summary_of_findings()
+    >>> sof.set_index(["outcome_domain", "comparison"]).at[("pain", "no_treatment"), "k"]
+    np.int64(1)
+    """
+    if studies is None:
+        studies = load_studies()
+    if effects is None:
+        effects = study_effect_sizes(studies)
+    if grades is None:
+        grades = grade_studies(studies)
+    st = studies[studies["device"].isin(vocab.MAT_DEVICES)]
+    st = st.assign(comparison=st["control"].map(sof_comparison))
+    if "contrast" not in st.columns:
+        st = st.assign(contrast="")
+    graded = grades.assign(_key=grades["study_id"] + "\x1f" + grades["contrast"])
+    rows = []
+    for dom in SOF_DOMAINS:
+        rows_dom = st[st["outcome_domain"] == dom]
+        if rows_dom.empty:
+            continue
+        pooled = pooled_by_control(effects, domains=(dom,))
+        pooled = pooled[pooled["device_group"] == "mat"].set_index("control_class")
+        for comp in SOF_COMPARISONS:
+            sub = rows_dom[rows_dom["comparison"] == comp]
+            if sub.empty:
+                continue
+            rows.append(_row(dom, comp, sub, pooled, graded))
+    out = pd.DataFrame(rows, columns=list(SOF_COLUMNS))
+    out["n"] = out["n"].astype("Int64")
+    return out
+
+
+def _row(dom: str, comp: str, sub: pd.DataFrame, pooled: pd.DataFrame,
+         graded: pd.DataFrame) -> dict:
+    ids = list(dict.fromkeys(sub["study_id"]))
+    has_pool = comp in pooled.index and int(pooled.loc[comp, "k"]) > 0
+    p = pooled.loc[comp] if has_pool else None
+    said = sub.groupby("study_id", sort=False)["result_direction"].agg(
+        lambda x: x.mode().iloc[0] if len(x) else "not_reported")
+    keys = set(sub["study_id"].astype(str) + "\x1f" + sub["contrast"].map(_cells.text))
+    gs = graded[graded["_key"].isin(keys)]
+    grade = body_grade(gs["grade"])
+    carrying = gs[gs["grade"] == grade] if grade != "none" else gs.iloc[0:0]
+    reasons = dict.fromkeys(x.strip() for rs in carrying["grade_reasons"]
+                            for x in str(rs).split(";") if x.strip())
+    return {
+        "outcome_domain": dom, "comparison": comp,
+        "k": int(p["k"]) if has_pool else 0,
+        "estimate": float(p["estimate"]) if has_pool else float("nan"),
+        "ci_low": float(p["ci_low"]) if has_pool else float("nan"),
+        "ci_high": float(p["ci_high"]) if has_pool else float("nan"),
+        "model": str(p["model"]) if has_pool else "",
+        **{f"n_{d}": int((said == d).sum()) for d in _DIRECTIONS},
+        "grade": grade, "grade_reasons": "; ".join(reasons),
+        "n": _people(sub), "study_ids": ";".join(ids),
+    }
