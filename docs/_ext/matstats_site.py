@@ -13,9 +13,9 @@ matstats library on ``data/`` and
   rebuilds only the pages that include it;
 * adds the ``{study}`` role (``{study}`hohmann2012_neck```): the study's short label linked
   to its first https source, plus a link to its bibliography entry;
-* adds the ``{notebook-figure}`` directive, which shows a figure output of an executed
-  notebook (found by a piece of its cell's code) with alt text and a caption. Once the
-  notebooks ``glue`` their figures, ``{glue:figure}`` replaces it.
+* gives MyST-NB's ``{glue:figure}`` a ``:doc:`` option, so that a page shows a figure a
+  notebook glued (``myst_nb.glue(key, fig, display=False)``) with alt text and a caption
+  (:class:`GlueFigure`); figures are found by their glue key, never by the cell's code.
 
 The functions :func:`compute`, :func:`landing_values` and :func:`bibliography` are plain
 Python and are also used by ``tests/browser``.
@@ -33,7 +33,7 @@ from pathlib import Path
 import pandas as pd
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx.util.docutils import SphinxDirective
+from myst_nb.ext.glue.directives import PasteFigureDirective
 
 import matstats
 from matstats import ladder, tables, vocab
@@ -355,57 +355,60 @@ def study_role(name, rawtext, text, lineno, inliner, options=None, content=None)
     return [nodes.raw("", study_link_html(sid, d.bib, bib_href=bib_href), format="html")], []
 
 
-class NotebookFigure(SphinxDirective):
-    """Show the image output of an executed notebook's cell, with alt text and a caption.
+class GlueFigure(PasteFigureDirective):
+    """``{glue:figure}`` with a ``:doc:`` option: a figure glued in another (notebook) document.
 
-    ``:::{notebook-figure} notebooks/02_sham_vs_treatment.ipynb`` with options ``:match:``
-    (a piece of the cell's code), ``:alt:`` (required), ``:output:`` (which image of the cell,
-    default 0); the directive's content is the caption.
+    MyST-NB's ``{glue:figure}`` pastes a figure glued in the same document; its ``{glue}``
+    directive takes ``:doc:`` but makes a bare image without alt text or caption. With
+    ``:doc: notebooks/NAME.ipynb`` (relative to the page) this directive reads the executed
+    notebook, takes the output a cell glued under the key (``myst_nb.glue(key, fig,
+    display=False)``) and shows its PNG as a figure with the ``:alt:`` text (required) and
+    the directive's content as caption. The image is written under ``_generated/img`` and
+    served from the site itself. Without ``:doc:`` it is MyST-NB's directive unchanged.
     """
 
-    required_arguments = 1
-    has_content = True
-    option_spec = {"match": directives.unchanged_required, "alt": directives.unchanged_required,
-                   "output": directives.nonnegative_int}
+    option_spec = {**PasteFigureDirective.option_spec, "doc": directives.unchanged_required}
 
     def run(self):
+        if "doc" not in self.options:
+            return super().run()
         import nbformat
+        from myst_nb.ext.glue import extract_glue_data_cell
 
-        rel = self.arguments[0]
-        path = Path(self.env.srcdir) / rel
-        self.env.note_dependency(str(path))
-        if "alt" not in self.options or not self.options["alt"].strip():
-            raise self.error("notebook-figure needs :alt: text")
+        env = self.state.document.settings.env
+        key = self.arguments[0]
+        rel, path = env.relfn2path(self.options["doc"], env.docname)
+        env.note_dependency(path)
+        if not self.options.get("alt", "").strip():
+            raise self.error(f"glue:figure {key!r} needs :alt: text")
         nb = nbformat.read(path, as_version=4)
-        pngs = []
-        for c in nb.cells:
-            if c.cell_type == "code" and self.options["match"] in c.source:
-                pngs = [o["data"]["image/png"] for o in c.get("outputs", [])
-                        if "image/png" in o.get("data", {})]
-                break
-        idx = self.options.get("output", 0)
-        if len(pngs) <= idx:
-            raise self.error(f"no figure output in {rel} for a cell containing "
-                             f"{self.options['match']!r}")
-        data = base64.b64decode(pngs[idx])
-        name = f"{Path(rel).stem}-{hashlib.sha256(data).hexdigest()[:12]}.png"
-        target = Path(self.env.srcdir) / GENERATED / "img" / name
+        glued = {k: out for cell in nb.cells if cell.cell_type == "code"
+                 for k, out in extract_glue_data_cell(cell)}
+        if "image/png" not in glued.get(key, {}).get("data", {}):
+            raise self.error(f"no figure glued under {key!r} in {rel} (glued: {sorted(glued)})")
+        data = base64.b64decode(glued[key]["data"]["image/png"])
+        name = f"{Path(rel).stem}-{key}-{hashlib.sha256(data).hexdigest()[:12]}.png"
+        target = Path(env.srcdir) / GENERATED / "img" / name
         if not target.is_file():
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         # a leading "/" makes the path relative to the source folder (Sphinx copies the image)
-        uri = "/" + target.relative_to(self.env.srcdir).as_posix()
+        uri = "/" + target.relative_to(env.srcdir).as_posix()
         fig = nodes.figure(classes=["ms-nbfigure"])
         fig += nodes.image(uri=uri, alt=self.options["alt"])
         if self.content:
-            cap_nodes, _ = self.parse_inline("\n".join(self.content))
+            cap_nodes, messages = self.state.inline_text("\n".join(self.content), self.lineno)
             fig += nodes.caption("", "", *cap_nodes)
-        return [fig]
+        else:
+            messages = []
+        self.add_name(fig)
+        return [fig, *messages]
 
 
 def setup(app):
     app.connect("config-inited", _config_inited, priority=900)
     app.add_role("study", study_role)
-    app.add_directive("notebook-figure", NotebookFigure)
+    # after myst_nb (listed first in conf.py), whose glue domain this directive extends
+    app.add_directive_to_domain("glue", "figure", GlueFigure, override=True)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True,
             "env_version": 1}

@@ -4,7 +4,8 @@ Usage: ``python docs/_tools/execute_notebook.py notebooks/NAME.ipynb OUT.ipynb``
 
 The notebook is executed headless (working directory = its folder, ``record_timing`` off).
 Its outputs are then compared with the stored ones the way strict nbval compares them
-(per code cell: stream text coalesced by name, every MIME type but PNG/JPEG, errors;
+(per code cell: stream text coalesced by name, every MIME type but PNG/JPEG (shown or
+glued), errors;
 the regexes of ``notebooks/nbval_sanitize.cfg`` applied to both sides). When they agree,
 OUT is a byte-for-byte copy of the stored notebook, so the site shows exactly the outputs
 nbval checks; otherwise OUT is the executed notebook (the new numbers) and a note says
@@ -22,7 +23,10 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-SKIP = {"image/png", "image/jpeg"}
+# images are never compared, shown (image/png) or glued for the site (the glue prefix
+# application/papermill.record/, as notebooks/conftest.py tells nbval)
+SKIP = {"image/png", "image/jpeg", "application/papermill.record/image/png",
+        "application/papermill.record/image/jpeg"}
 
 
 def _sanitizers(cfg: Path) -> list[tuple[re.Pattern, str]]:
