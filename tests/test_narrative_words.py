@@ -110,3 +110,25 @@ def test_method_notes_follow_the_result():
     summary = nof1_words.diary_summary(res)
     assert all(f"  {m}: {t}" in summary for m, t in notes.items())
     assert isinstance(res.methods, pd.DataFrame)
+
+
+@pytest.mark.parametrize("cycles", [2, 3, 4, 5, 6, 7, 12])
+def test_plan_limits_are_numbers_and_their_words_follow(cycles):
+    from matstats.narrative.nof1 import plan_notes
+    from matstats.nof1 import cycles_for_randomization, min_randomization_pval
+
+    # exact sign-flip test: the observed allocation and its mirror image, of 2^cycles
+    assert min_randomization_pval(cycles) == 2 / 2**cycles
+    assert cycles_for_randomization(0.05) == 6   # 2/32 = 0.0625 >= 0.05 > 2/64
+    assert cycles_for_randomization(0.01) == 8   # 2/128 = 0.0156 >= 0.01 > 2/256
+    notes = plan_notes(cycles)
+    if cycles < 6:
+        assert notes[0] == (f"With {cycles} cycles the randomization test cannot go below p = "
+                            f"{2 / 2**cycles:.3g}, so it can never reach 0.05; 6 cycles are "
+                            "needed for that.")
+    else:
+        assert notes == []
+    assert (cycles < 3) == any("very wide interval" in n for n in notes)
+    fixed = plan_notes(cycles, "abab")
+    assert fixed[0].startswith("The order is fixed (design abab)")
+    assert not any("cannot go below" in n for n in fixed)

@@ -136,7 +136,8 @@ def _add_power(sub) -> None:
 
 
 def _cmd_plan(args) -> int:
-    from matstats.nof1 import plan_calendar, plan_notes
+    from matstats.narrative.nof1 import plan_notes
+    from matstats.nof1 import plan_calendar
 
     output_file(args.out, "--out")
     output_file(args.figure, "--figure")

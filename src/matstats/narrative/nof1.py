@@ -3,7 +3,8 @@
 The numbers come from :mod:`matstats.nof1` (the label rule in :mod:`matstats.nof1.verdict`,
 the estimates in a :class:`~matstats.nof1.diary.DiaryResult`); this module only turns them
 into sentences: :func:`verdict_text` (the verdict of a result), :func:`diary_summary` (the
-printable report), :func:`make_verdict` (the verdict from plain numbers).
+printable report), :func:`make_verdict` (the verdict from plain numbers), :func:`plan_notes`
+(what a plan cannot show).
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ import pandas as pd
 
 from matstats._core import checks as _checks
 from matstats.literature import MCID_NRS, NOF1_DEFAULTS, NOF1_EXPECTATION_BIAS, NOF1_SOURCES
+from matstats.nof1.design import DESIGNS, cycles_for_randomization, min_randomization_pval
 from matstats.nof1.verdict import COMPARATORS, benefit_scale, verdict_label, verdict_labels
 
 __all__ = ["defaults_sentence", "diary_summary", "make_verdict", "method_notes", "method_table",
-           "verdict_text", "fmt_num", "fmt_pval"]
+           "plan_notes", "verdict_text", "fmt_num", "fmt_pval"]
 
 
 def fmt_num(x: float, decimals: int = 1) -> str:
@@ -436,3 +438,47 @@ def defaults_sentence() -> str:
     ]
     lines = [f"- {what}. *Source:* {source}." for what, source in items]
     return "Default settings (`matstats.literature.NOF1_DEFAULTS`):\n\n" + "\n".join(lines)
+
+
+def plan_notes(cycles: int, design: str = "paired_random", *, alpha: float = 0.05) -> list[str]:
+    """What a plan cannot show, in words (empty for a randomized plan of >= 6 cycles).
+
+    Parameters
+    ----------
+    cycles : int
+        Planned cycles (>= 2).
+    design : {"paired_random", "abab", "alternating"}
+    alpha : float
+        Two-sided level of the randomization test.
+
+    Returns
+    -------
+    list of str
+        One sentence per limit: a fixed order (no randomization test); a randomization test
+        that cannot reach ``alpha`` (:func:`matstats.nof1.design.min_randomization_pval`,
+        :func:`~matstats.nof1.design.cycles_for_randomization`); fewer than 3 cycles.
+
+    Examples
+    --------
+    >>> plan_notes(6)
+    []
+    >>> plan_notes(4)[0][:60]
+    'With 4 cycles the randomization test cannot go below p = 0.1'
+    """
+    cycles = _checks.integer("cycles", cycles, 2)
+    _checks.one_of("design", design, DESIGNS)
+    a = _checks.alpha(alpha)
+    notes = []
+    min_p = min_randomization_pval(cycles)
+    if design != "paired_random":
+        notes.append(f"The order is fixed (design {design}), not randomized: no randomization "
+                     "test will be reported, and a slow drift in your scores can look like a mat "
+                     "effect. Use design paired_random (a coin per cycle) if you can.")
+    elif min_p >= a:
+        notes.append(f"With {cycles} cycles the randomization test cannot go below p = "
+                     f"{min_p:.3g}, so it can never reach {a:g}; {cycles_for_randomization(a)} "
+                     "cycles are needed for that.")
+    if cycles < 3:
+        notes.append(f"{cycles} cycles give a very wide interval; plan at least 3 (the closed-form "
+                     "power table: 4-6 for a 2-point effect).")
+    return notes

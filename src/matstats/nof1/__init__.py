@@ -2,9 +2,10 @@
 
 Public API
 ----------
-schedule, plan_calendar, plan_notes
+schedule, plan_calendar, min_randomization_pval, cycles_for_randomization
     Day-by-day calendar of a trial (paired random, ABAB or alternating order); the same as
-    a dated diary template.
+    a dated diary template; the smallest randomization p-value a plan can reach and the
+    cycles needed (what a plan cannot show, in words: :func:`matstats.narrative.nof1.plan_notes`).
 simulate
     Ratings of many replicate trials (stationary AR(1) noise, trend,
     expectation bias, carryover, missing days), vectorised across trials.
@@ -19,6 +20,9 @@ analyze
     figure :func:`matstats.plots.nof1.plot_diary`).
 simulate_and_analyze
     Both, block by block, with bounded memory.
+simulate_series, analyze_series, fit_series_lmm, plan_series, read_series
+    A series of n-of-1 trials: numbers, person verdict labels and a group verdict label; the
+    words are :mod:`matstats.narrative.series`.
 power, power_curve, power_closed_form, cycles_needed_closed_form
     Simulated and noncentral-t power; cycles needed for a target power.
 operating_characteristics, rejection_rates
@@ -39,7 +43,13 @@ from matstats.nof1.calibration import (
     rejection_rates,
     rejections,
 )
-from matstats.nof1.design import DESIGNS, plan_calendar, plan_notes, schedule
+from matstats.nof1.design import (
+    DESIGNS,
+    cycles_for_randomization,
+    min_randomization_pval,
+    plan_calendar,
+    schedule,
+)
 from matstats.nof1.diary import DiaryResult, analyze
 from matstats.nof1.diary_io import example_diary_path, read_diary
 from matstats.nof1.power import (
@@ -76,7 +86,8 @@ __all__ = [
     "min_pval",
     "operating_characteristics",
     "plan_calendar",
-    "plan_notes",
+    "min_randomization_pval",
+    "cycles_for_randomization",
     "power",
     "power_closed_form",
     "power_curve",

@@ -17,7 +17,8 @@ MAX_SCHEDULE_DAYS = 10_000_000
 #: square of the number of cycles; 500 keeps it below about 60 MB.
 MAX_CYCLES = 500
 
-__all__ = ["schedule", "plan_calendar", "plan_notes", "DESIGNS"]
+__all__ = ["schedule", "plan_calendar", "min_randomization_pval", "cycles_for_randomization",
+           "DESIGNS"]
 
 #: Designs understood by :func:`schedule`.
 DESIGNS = ("paired_random", "abab", "alternating")
@@ -144,8 +145,8 @@ def plan_calendar(
 
     A plan must be analysable: ``cycles`` below 2 raise ``ValueError`` (no analysis can use
     one cycle difference). Plans with fewer than 6 cycles, or with a fixed order
-    (``"abab"``, ``"alternating"``), are allowed; :func:`plan_notes` says what they cannot
-    show.
+    (``"abab"``, ``"alternating"``), are allowed; :func:`matstats.narrative.nof1.plan_notes`
+    says what they cannot show.
 
     Returns
     -------
@@ -193,45 +194,28 @@ def plan_calendar(
     return out
 
 
-def plan_notes(cycles: int, design: str = "paired_random", *, alpha: float = 0.05) -> list[str]:
-    """What a plan cannot show, in words (empty for a randomized plan of >= 6 cycles).
-
-    Parameters
-    ----------
-    cycles : int
-        Planned cycles (>= 2).
-    design : {"paired_random", "abab", "alternating"}
-    alpha : float
-        Two-sided level of the randomization test.
-
-    Returns
-    -------
-    list of str
+def min_randomization_pval(cycles: int) -> float:
+    """Smallest two-sided p-value the exact sign-flip randomization test of a paired random
+    plan can reach: 2 / 2^cycles (the observed allocation and its mirror image).
 
     Examples
     --------
-    >>> plan_notes(6)
-    []
-    >>> plan_notes(4)[0][:60]
-    'With 4 cycles the randomization test cannot go below p = 0.1'
+    >>> min_randomization_pval(6)
+    0.03125
     """
-    cycles = _checks.integer("cycles", cycles, 2)
-    _checks.one_of("design", design, DESIGNS)
+    return 2.0 / 2 ** _checks.integer("cycles", cycles, 1)
+
+
+def cycles_for_randomization(alpha: float = 0.05) -> int:
+    """Fewest cycles whose randomization test can reach p < ``alpha``.
+
+    Examples
+    --------
+    >>> cycles_for_randomization(0.05)
+    6
+    """
     a = _checks.alpha(alpha)
-    notes = []
-    if design != "paired_random":
-        notes.append(f"The order is fixed (design {design}), not randomized: no randomization "
-                     "test will be reported, and a slow drift in your scores can look like a mat "
-                     "effect. Use design paired_random (a coin per cycle) if you can.")
-    elif 2.0 / 2**cycles >= a:
-        need = next(n for n in range(cycles, 64) if 2.0 / 2**n < a)
-        notes.append(f"With {cycles} cycles the randomization test cannot go below p = "
-                     f"{2.0 / 2**cycles:.3g}, so it can never reach {a:g}; {need} cycles are "
-                     "needed for that.")
-    if cycles < 3:
-        notes.append(f"{cycles} cycles give a very wide interval; plan at least 3 (the closed-form "
-                     "power table: 4-6 for a 2-point effect).")
-    return notes
+    return next(n for n in range(1, 64) if min_randomization_pval(n) < a)
 
 
 def _validate_schedule(sched: pd.DataFrame) -> dict:

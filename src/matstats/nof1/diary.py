@@ -23,6 +23,7 @@ from matstats.literature import MCID_NRS, NOF1_EFFECT_PRIOR
 from matstats.nof1.analysis import analyze_many
 from matstats.nof1.calendar import build_calendar as _build_calendar
 from matstats.nof1.calendar import check_scores_vary
+from matstats.nof1.design import min_randomization_pval
 from matstats.nof1.diary_io import CONDITIONS, DATAFRAME_NAME, DIARY_DESIGNS, check_scale
 from matstats.nof1.diary_io import read_diary as _read_diary
 from matstats.nof1.verdict import COMPARATORS, verdict_labels
@@ -510,6 +511,7 @@ def analyze(
         verdict_label=str(verdict_labels(raw["bayes_p_benefit"], raw["bayes_p_mcid"])),
         mcid=mcid, comparator=comparator, lower_is_better=lower_is_better, scale=lo_hi,
         source=name,
-        min_pval_randomization=2.0 / 2**n_cyc if n_cyc <= max_exact_cycles else math.nan,
+        min_pval_randomization=(min_randomization_pval(n_cyc) if n_cyc <= max_exact_cycles
+                                else math.nan),
         design=design, planned_cycles=planned_cycles, prior_sd=float(prior_sd),
     )
