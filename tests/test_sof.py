@@ -20,7 +20,7 @@ from scipy.special import gammaln
 import matstats
 from matstats.narrative import sof as sof_words
 from matstats.tables import audited, body_grade, grade_studies
-from matstats.tables.sof import SOF_COLUMNS, sof_comparison, summary_of_findings
+from matstats.tables.sof import summary_of_findings
 
 
 @pytest.fixture(scope="module")
@@ -47,14 +47,6 @@ def test_body_grade_is_the_best_grade(grades, best):
 def test_body_grade_refuses_unknown_grades():
     with pytest.raises(ValueError, match="grades must be in"):
         body_grade(["low", "excellent"])
-
-
-def test_comparison_of_each_control():
-    got = {c: sof_comparison(c) for c in ("waitlist", "no_treatment", "active", "add_on",
-                                          "sham", "none", "unclear", "")}
-    assert got == {"waitlist": "no_treatment", "no_treatment": "no_treatment",
-                   "active": "active", "add_on": "active", "sham": "sham", "none": "none",
-                   "unclear": "none", "": "none"}
 
 
 def test_pain_against_no_treatment_by_hand(sof):
@@ -107,11 +99,17 @@ def test_certainty_follows_the_grades_given(studies):
 
 def test_table_shape_and_order(studies):
     sof = summary_of_findings(studies)
-    assert tuple(sof.columns) == SOF_COLUMNS
+    assert list(sof.columns) == [
+        "outcome_domain", "comparison", "k", "estimate", "ci_low", "ci_high", "model",
+        "n_favours_mat", "n_favours_control", "n_no_difference", "n_mixed", "n_not_reported",
+        "grade", "grade_reasons", "n", "study_ids"]
     mat = studies[studies["device"].isin(matstats.vocab.MAT_DEVICES)]
     assert sof["study_ids"].str.split(";").explode().isin(mat["study_id"]).all()
-    # every (outcome, comparison) of a mat study appears once
-    pairs = set(zip(mat["outcome_domain"], mat["control"].map(sof_comparison)))
+    # every (outcome, comparison) of a mat study appears once; waitlist and no treatment are
+    # one comparison, active and add-on another, none and unclear "none"
+    kind = {"waitlist": "no_treatment", "no_treatment": "no_treatment", "active": "active",
+            "add_on": "active", "sham": "sham", "none": "none", "unclear": "none"}
+    pairs = set(zip(mat["outcome_domain"], mat["control"].map(kind)))
     want = {p for p in pairs if p[0] in set(sof["outcome_domain"])}
     assert set(zip(sof["outcome_domain"], sof["comparison"])) == want
     assert not sof.duplicated(["outcome_domain", "comparison"]).any()
@@ -128,14 +126,22 @@ def test_audited_grade_is_the_same_rule(studies):
 
 def test_words_of_a_row(sof, studies):
     table = summary_of_findings(studies)
-    words = sof_words.sof_reader_rows(table, "pain").set_index("comparison")
+    tables = sof_words.sof_reader_tables(table)
+    assert list(tables)[:3] == ["Pain", "Disability", "Stress"]
+    words = tables["Pain"].set_index("comparison")
     first = words.loc["mat vs no treatment / waiting list"]
     row = sof.loc[("pain", "no_treatment")]
     assert first["effect"] == (f"g = {row['estimate']:.2f} (95% CI {row['ci_low']:.2f} to "
                                f"{row['ci_high']:.2f}), single study (k=1); 2 studies favour "
                                "the mat; 1 study reports no result")
     assert first["grade"] == "very_low"
-    assert sof_words.effect_sentence(pd.Series({"k": 0, "n_not_reported": 1})) == (
-        "no usable effect size; 1 study reports no result")
-    sham = sof_words.sof_reader_rows(table, "stress").set_index("comparison").loc["mat vs sham"]
+    none = words.loc["mat vs no control group (before-after, survey, single case)"]
+    # counts 2, 2, 1: the tie in the fixed order favours mat, ..., not reported
+    assert none["effect"] == ("no usable effect size; 2 studies favour the mat; 2 studies "
+                              "report no result; 1 study finds no difference")
+    sham = tables["Stress"].set_index("comparison").loc["mat vs sham"]
     assert (sham["grade"], sham["grade_reasons"]) == ("not graded", "\u2014")
+    assert sham["effect"] == "no usable effect size; 1 study reports no result"
+    one = pd.DataFrame([{**table.iloc[0].to_dict(), "outcome_domain": "pain", "k": 0,
+                         "n_favours_mat": 0, "n_not_reported": 0, "n_no_difference": 0}])
+    assert sof_words.sof_reader_tables(one)["Pain"]["effect"].iloc[0] == "no usable effect size"

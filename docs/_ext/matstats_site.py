@@ -309,9 +309,9 @@ def page_sof(d: SiteData) -> str:
     """Summary of findings: one table per outcome (matstats.tables.sof.summary_of_findings,
     worded by matstats.narrative.sof)."""
     parts = []
-    for dom in dict.fromkeys(d.sof["outcome_domain"]):
-        parts.append(f"### {sof_words.OUTCOME_NAMES[dom]}\n\n")
-        parts.append(html_table(sof_words.sof_reader_rows(d.sof, dom), {
+    for outcome, rows in sof_words.sof_reader_tables(d.sof).items():
+        parts.append(f"### {outcome}\n\n")
+        parts.append(html_table(rows, {
             "comparison": "Comparison", "grade": "Certainty",
             "effect": "Effect (g > 0: mat better)", "grade_reasons": "Reasons for downgrading",
             "n": "People", "study_ids": "Studies",

@@ -15,7 +15,7 @@ import pandas as pd
 
 from matstats._core import checks as _checks
 from matstats.literature import MCID_NRS, NOF1_DEFAULTS, NOF1_EXPECTATION_BIAS, NOF1_SOURCES
-from matstats.nof1.design import DESIGNS, cycles_for_randomization, min_randomization_pval
+from matstats.nof1.design import DESIGNS, min_randomization_pval
 from matstats.nof1.verdict import COMPARATORS, benefit_scale, verdict_label, verdict_labels
 
 __all__ = ["defaults_sentence", "diary_summary", "make_verdict", "method_notes", "method_table",
@@ -456,7 +456,7 @@ def plan_notes(cycles: int, design: str = "paired_random", *, alpha: float = 0.0
     list of str
         One sentence per limit: a fixed order (no randomization test); a randomization test
         that cannot reach ``alpha`` (:func:`matstats.nof1.design.min_randomization_pval`,
-        :func:`~matstats.nof1.design.cycles_for_randomization`); fewer than 3 cycles.
+        with the cycles that can); fewer than 3 cycles.
 
     Examples
     --------
@@ -475,9 +475,10 @@ def plan_notes(cycles: int, design: str = "paired_random", *, alpha: float = 0.0
                      "test will be reported, and a slow drift in your scores can look like a mat "
                      "effect. Use design paired_random (a coin per cycle) if you can.")
     elif min_p >= a:
+        need = next(n for n in range(cycles, 64) if min_randomization_pval(n) < a)
         notes.append(f"With {cycles} cycles the randomization test cannot go below p = "
-                     f"{min_p:.3g}, so it can never reach {a:g}; {cycles_for_randomization(a)} "
-                     "cycles are needed for that.")
+                     f"{min_p:.3g}, so it can never reach {a:g}; {need} cycles are needed for "
+                     "that.")
     if cycles < 3:
         notes.append(f"{cycles} cycles give a very wide interval; plan at least 3 (the closed-form "
                      "power table: 4-6 for a 2-point effect).")

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["GROUP_HEADLINES", "series_summary", "verdict_text"]
+__all__ = ["series_summary", "verdict_text"]
 
 #: First clause of the group verdict, by label of
 #: :func:`matstats.nof1.series_analysis.group_verdict_label` (``{mcid}`` in points).
-GROUP_HEADLINES = {
+_GROUP_HEADLINES = {
     "average_important_benefit": "on average the mat helps by at least the MCID ({mcid:g} points)",
     "average_benefit": "on average the mat helps",
     "average_harm": "on average the mat makes the score worse",
@@ -44,7 +44,7 @@ def verdict_text(result) -> str:
     'on average the mat helps'
     """
     lv = f"{result.level:.0%}"
-    text = GROUP_HEADLINES[result.verdict_label].format(mcid=result.mcid)
+    text = _GROUP_HEADLINES[result.verdict_label].format(mcid=result.mcid)
     text += (f" (average {result.estimate:+.2f} points, {lv} CI {result.ci_low:+.2f} to "
              f"{result.ci_high:+.2f}).")
     if result.tau > 0:

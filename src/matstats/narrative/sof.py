@@ -1,9 +1,8 @@
 """Words for the summary of findings: outcome and comparison names, the effect in a sentence.
 
 The numbers and codes come from :func:`matstats.tables.sof.summary_of_findings`; this module
-only names them (:data:`OUTCOME_NAMES`, :func:`comparison_name`) and turns a row's effect into
-a sentence (:func:`effect_sentence`). :func:`sof_reader_rows` gives the reader's columns of
-one outcome, as the clinicians' page shows them.
+only names them and turns a row's effect into a sentence: :func:`sof_reader_tables` gives one
+reader's table per outcome, as the clinicians' page shows them.
 """
 
 from __future__ import annotations
@@ -13,10 +12,10 @@ import pandas as pd
 from matstats.tables.reader import format_value
 from matstats.vocab import RUNG_LABELS
 
-__all__ = ["OUTCOME_NAMES", "comparison_name", "effect_sentence", "sof_reader_rows"]
+__all__ = ["sof_reader_tables"]
 
 #: Reader's name of each outcome domain of the summary of findings.
-OUTCOME_NAMES = {
+_OUTCOME_NAMES = {
     "pain": "Pain", "disability": "Disability", "stress": "Stress", "anxiety": "Anxiety",
     "sleep": "Sleep", "qol": "Quality of life", "wellbeing": "Well-being",
     "physiology": "Physiology (pressure-pain threshold, circulation, heart rate)",
@@ -32,29 +31,18 @@ _DIRECTION_WORDS = {"favours_mat": ("favours the mat", "favour the mat"),
                     "not_reported": ("reports no result", "report no result")}
 
 
-def comparison_name(code: str) -> str:
-    """``"mat vs <kind of control>"`` for a comparison code of the summary of findings.
-
-    Examples
-    --------
-    >>> comparison_name("sham")
-    'mat vs sham'
-    """
+def _comparison_name(code: str) -> str:
+    """``"mat vs <kind of control>"`` for a comparison code of the summary of findings."""
     return f"mat vs {_COMPARISON_NAMES[code]}"
 
 
-def effect_sentence(row) -> str:
+def _effect_sentence(row) -> str:
     """The effect of one summary-of-findings row in words.
 
     The pooled g with its 95% interval and model when the row has an effect size (``k`` > 0),
     else "no usable effect size"; then how many studies report each direction, most
     frequent first (ties in the order favours mat, no difference, favours control, mixed,
     not reported).
-
-    Examples
-    --------
-    >>> effect_sentence({"k": 0, "n_favours_mat": 2, "n_no_difference": 1})
-    'no usable effect size; 2 studies favour the mat; 1 study finds no difference'
     """
     counts = [(d, int(row.get(f"n_{d}", 0))) for d in _DIRECTION_WORDS]
     counts = sorted((c for c in counts if c[1] > 0), key=lambda c: -c[1])
@@ -69,28 +57,40 @@ def effect_sentence(row) -> str:
     return f"{head}; {said}" if said else head
 
 
-def sof_reader_rows(sof: pd.DataFrame, outcome: str) -> pd.DataFrame:
-    """The reader's columns of one outcome of the summary of findings.
+def sof_reader_tables(sof: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The summary of findings as the reader sees it: one table per outcome.
+
+    Parameters
+    ----------
+    sof : pandas.DataFrame
+        Output of :func:`matstats.tables.sof.summary_of_findings`.
 
     Returns
     -------
-    pandas.DataFrame
-        ``comparison`` (:func:`comparison_name`), ``effect`` (:func:`effect_sentence`),
-        ``grade`` (``"not graded"`` for ``"none"``), ``grade_reasons`` (an em dash when
-        none), ``n`` and ``study_ids`` as in the table.
+    dict of str to pandas.DataFrame
+        The outcome's name (e.g. ``"Quality of life"``) -> its rows, in table order, with
+        columns ``comparison`` (``"mat vs <kind of control>"``), ``effect`` (the pooled g
+        with its 95% interval and model, or "no usable effect size", then how many studies
+        report each direction, most frequent first), ``grade`` (``"not graded"`` for
+        ``"none"``), ``grade_reasons`` (an em dash when none), ``n`` and ``study_ids`` as in
+        the table.
 
     Examples
     --------
     >>> from matstats.tables.sof import summary_of_findings
-    >>> sof_reader_rows(summary_of_findings(), "pain")["comparison"].iloc[0]
-    'mat vs no treatment / waiting list'
+    >>> t = sof_reader_tables(summary_of_findings())
+    >>> list(t)[0], t["Pain"]["comparison"].iloc[0]
+    ('Pain', 'mat vs no treatment / waiting list')
     """
-    rows = sof[sof["outcome_domain"] == outcome]
-    return pd.DataFrame({
-        "comparison": [comparison_name(c) for c in rows["comparison"]],
-        "effect": [effect_sentence(r) for _, r in rows.iterrows()],
-        "grade": ["not graded" if g == "none" else g for g in rows["grade"]],
-        "grade_reasons": [r or "\u2014" for r in rows["grade_reasons"]],
-        "n": rows["n"].to_numpy(),
-        "study_ids": rows["study_ids"].to_numpy(),
-    })
+    out = {}
+    for dom in dict.fromkeys(sof["outcome_domain"]):
+        rows = sof[sof["outcome_domain"] == dom]
+        out[_OUTCOME_NAMES.get(dom, dom)] = pd.DataFrame({
+            "comparison": [_comparison_name(c) for c in rows["comparison"]],
+            "effect": [_effect_sentence(r) for _, r in rows.iterrows()],
+            "grade": ["not graded" if g == "none" else g for g in rows["grade"]],
+            "grade_reasons": [r or "\u2014" for r in rows["grade_reasons"]],
+            "n": rows["n"].to_numpy(),
+            "study_ids": rows["study_ids"].to_numpy(),
+        })
+    return out

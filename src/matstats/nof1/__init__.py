@@ -2,10 +2,10 @@
 
 Public API
 ----------
-schedule, plan_calendar, min_randomization_pval, cycles_for_randomization
+schedule, plan_calendar, min_randomization_pval
     Day-by-day calendar of a trial (paired random, ABAB or alternating order); the same as
-    a dated diary template; the smallest randomization p-value a plan can reach and the
-    cycles needed (what a plan cannot show, in words: :func:`matstats.narrative.nof1.plan_notes`).
+    a dated diary template; the smallest randomization p-value a plan can reach (what a
+    plan cannot show, in words: :func:`matstats.narrative.nof1.plan_notes`).
 simulate
     Ratings of many replicate trials (stationary AR(1) noise, trend,
     expectation bias, carryover, missing days), vectorised across trials.
@@ -45,7 +45,6 @@ from matstats.nof1.calibration import (
 )
 from matstats.nof1.design import (
     DESIGNS,
-    cycles_for_randomization,
     min_randomization_pval,
     plan_calendar,
     schedule,
@@ -87,7 +86,6 @@ __all__ = [
     "operating_characteristics",
     "plan_calendar",
     "min_randomization_pval",
-    "cycles_for_randomization",
     "power",
     "power_closed_form",
     "power_curve",

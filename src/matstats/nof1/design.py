@@ -17,8 +17,7 @@ MAX_SCHEDULE_DAYS = 10_000_000
 #: square of the number of cycles; 500 keeps it below about 60 MB.
 MAX_CYCLES = 500
 
-__all__ = ["schedule", "plan_calendar", "min_randomization_pval", "cycles_for_randomization",
-           "DESIGNS"]
+__all__ = ["schedule", "plan_calendar", "min_randomization_pval", "DESIGNS"]
 
 #: Designs understood by :func:`schedule`.
 DESIGNS = ("paired_random", "abab", "alternating")
@@ -204,18 +203,6 @@ def min_randomization_pval(cycles: int) -> float:
     0.03125
     """
     return 2.0 / 2 ** _checks.integer("cycles", cycles, 1)
-
-
-def cycles_for_randomization(alpha: float = 0.05) -> int:
-    """Fewest cycles whose randomization test can reach p < ``alpha``.
-
-    Examples
-    --------
-    >>> cycles_for_randomization(0.05)
-    6
-    """
-    a = _checks.alpha(alpha)
-    return next(n for n in range(1, 64) if min_randomization_pval(n) < a)
 
 
 def _validate_schedule(sched: pd.DataFrame) -> dict:

@@ -51,7 +51,6 @@ __all__ = [
     "person_verdicts",
     "verdict_right",
     "group_verdict_label",
-    "GROUP_VERDICTS",
     "POOLERS",
     "SUMMARY_COLUMNS",
     "PERSON_COLUMNS",
@@ -286,7 +285,7 @@ class SeriesResult:
 
 
 #: Group verdict labels of :func:`group_verdict_label`, first rule that holds wins.
-GROUP_VERDICTS = ("average_important_benefit", "average_benefit", "average_harm",
+_GROUP_VERDICTS = ("average_important_benefit", "average_benefit", "average_harm",
                   "no_average_effect_shown")
 
 

@@ -22,35 +22,25 @@ from matstats.evidence.study_effects import study_effect_sizes
 from matstats.ladder import pooled_by_control
 from matstats.tables.audited import body_grade, grade_studies
 
-__all__ = [
-    "SOF_DOMAINS",
-    "SOF_COMPARISONS",
-    "SOF_COLUMNS",
-    "sof_comparison",
-    "summary_of_findings",
-]
+__all__ = ["summary_of_findings"]
 
 #: Outcome domains of the summary of findings, in reading order.
-SOF_DOMAINS = ("pain", "disability", "stress", "anxiety", "sleep", "qol", "wellbeing",
+_DOMAINS = ("pain", "disability", "stress", "anxiety", "sleep", "qol", "wellbeing",
                "physiology", "adverse_events")
 #: Kinds of comparison, in reading order: the rungs of the control ladder
 #: (:data:`matstats.vocab.RUNGS`) and ``"none"`` (no control group, or unclear).
-SOF_COMPARISONS = (*vocab.RUNGS, "none")
+_COMPARISONS = (*vocab.RUNGS, "none")
 #: Result directions counted per row (``n_<direction>`` columns), schema order.
 _DIRECTIONS = vocab.labels("studies", "result_direction")
 #: Columns of :func:`summary_of_findings`.
-SOF_COLUMNS = ("outcome_domain", "comparison", "k", "estimate", "ci_low", "ci_high", "model",
+_COLUMNS = ("outcome_domain", "comparison", "k", "estimate", "ci_low", "ci_high", "model",
                *(f"n_{d}" for d in _DIRECTIONS), "grade", "grade_reasons", "n", "study_ids")
 
 
-def sof_comparison(control: str) -> str:
+def _comparison(control: str) -> str:
     """Kind of comparison of a study's ``control`` label: its rung of the control ladder
     (:data:`matstats.vocab.CONTROL_RUNG`), or ``"none"`` for no control group or an unclear one.
 
-    Examples
-    --------
-    >>> sof_comparison("waitlist"), sof_comparison("unclear")
-    ('no_treatment', 'none')
     """
     return vocab.CONTROL_RUNG.get(_cells.text(control), "none")
 
@@ -83,11 +73,13 @@ def summary_of_findings(
     Returns
     -------
     pandas.DataFrame
-        Rows in the order of :data:`SOF_DOMAINS` then :data:`SOF_COMPARISONS`, only where a
-        mat study measured the outcome with that kind of comparison. Columns:
+        Rows by outcome (pain, disability, stress, anxiety, sleep, qol, wellbeing,
+        physiology, adverse_events) then comparison (no_treatment, active, sham, none),
+        only where a mat study measured the outcome with that kind of comparison. Columns:
 
-        - ``outcome_domain``, ``comparison`` (a rung of :data:`matstats.vocab.RUNGS` or
-          ``"none"``);
+        - ``outcome_domain``, ``comparison`` (the rung of the control ladder of the study's
+          ``control``, :data:`matstats.vocab.CONTROL_RUNG`, or ``"none"`` for no control
+          group or an unclear one);
         - ``k``, ``estimate``, ``ci_low``, ``ci_high``, ``model`` : the pooled Hedges' g
           (positive = mat better) of :func:`matstats.ladder.pooled_by_control` on this
           outcome (k 0 and NaN for no usable effect size; always k 0 for ``"none"``);
@@ -115,23 +107,23 @@ def summary_of_findings(
     if grades is None:
         grades = grade_studies(studies)
     st = studies[studies["device"].isin(vocab.MAT_DEVICES)]
-    st = st.assign(comparison=st["control"].map(sof_comparison))
+    st = st.assign(comparison=st["control"].map(_comparison))
     if "contrast" not in st.columns:
         st = st.assign(contrast="")
     graded = grades.assign(_key=grades["study_id"] + "\x1f" + grades["contrast"])
     rows = []
-    for dom in SOF_DOMAINS:
+    for dom in _DOMAINS:
         rows_dom = st[st["outcome_domain"] == dom]
         if rows_dom.empty:
             continue
         pooled = pooled_by_control(effects, domains=(dom,))
         pooled = pooled[pooled["device_group"] == "mat"].set_index("control_class")
-        for comp in SOF_COMPARISONS:
+        for comp in _COMPARISONS:
             sub = rows_dom[rows_dom["comparison"] == comp]
             if sub.empty:
                 continue
             rows.append(_row(dom, comp, sub, pooled, graded))
-    out = pd.DataFrame(rows, columns=list(SOF_COLUMNS))
+    out = pd.DataFrame(rows, columns=list(_COLUMNS))
     out["n"] = out["n"].astype("Int64")
     return out
 
