@@ -183,3 +183,10 @@ def benefit_sign(row: Mapping, overrides: Mapping[str, bool] | None = None) -> f
     if hib is None:
         return math.nan
     return 1.0 if hib else -1.0
+
+
+# --------------------------------------------------------------------------- diaries
+#: What people and spreadsheets write for a day that was not rated (compared in lower case,
+#: after stripping): an empty cell, "n/a", "NA", "-", dashes, Excel's "#N/A", "missed".
+MISSED_DAY_WORDS = frozenset({"", "n/a", "na", "-", "\u2013", "\u2014", "#n/a", "missed",
+                              "missing", "none", "not rated"})

@@ -43,6 +43,24 @@ def text(value: object) -> str:
     return "" if is_missing(value) else str(value).strip()
 
 
+_DECIMAL_COMMA = re.compile(r"[-+]?\d+,\d+")
+
+
+def decimal(text: str) -> float:
+    """A number written with a decimal point or a decimal comma (``"4,5"`` = 4.5).
+
+    Only a single comma between digits is read as a decimal comma; anything else that
+    :class:`float` cannot read raises ``ValueError``.
+
+    >>> decimal("4,5"), decimal("-0.25"), decimal("7")
+    (4.5, -0.25, 7.0)
+    """
+    text = text.strip()
+    if _DECIMAL_COMMA.fullmatch(text):
+        text = text.replace(",", ".")
+    return float(text)
+
+
 def number(value: object, missing: float | None = math.nan) -> float | None:
     """A cell as a float; ``missing`` (NaN unless told otherwise) when empty or not numeric."""
     if is_missing(value) or isinstance(value, bool):

@@ -5,6 +5,10 @@ Shared by the study/claim loaders (:mod:`matstats.evidence.data_io`) and the n-o
 permission), text that is not UTF-8 (the line and the bytes are named), a cell larger than
 :data:`MAX_CELL_CHARS` (file, line, column), and malformed quoting all raise ``DataError``
 naming the file and, where there is one, the line, column and value.
+
+Spreadsheet exports are met where they are: a UTF-8 byte-order mark is dropped, UTF-16 text
+with a byte-order mark (Excel's "Unicode text") is decoded, and :func:`sniff_separator` finds
+the separator (comma, semicolon or tab) from the header line.
 """
 
 from __future__ import annotations
@@ -12,12 +16,15 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from pathlib import Path
 
 from matstats._core.errors import DataError
 
 #: Largest cell, in characters (Python's csv default field limit, 128 KiB).
 MAX_CELL_CHARS = 131072
+#: Separators a spreadsheet writes, with their names for messages.
+SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
 def read_text(path: str | os.PathLike[str], file: str, *, what: str = "file") -> str:
@@ -34,6 +41,12 @@ def read_text(path: str | os.PathLike[str], file: str, *, what: str = "file") ->
         raise DataError(f"cannot read {what} ({exc.strerror or exc})", file=file) from None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise DataError(f"{what} starts like UTF-16 text but is not valid UTF-16 "
+                            "(save it as CSV UTF-8)", file=file) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -44,11 +57,33 @@ def read_text(path: str | os.PathLike[str], file: str, *, what: str = "file") ->
         ) from None
 
 
-def _oversized(text: str, start: int, header: list[str] | None, file: str) -> DataError:
+def _outside_quotes(line: str) -> str:
+    """``line`` without its quoted parts (a separator inside quotes does not separate)."""
+    return re.sub(r'"[^"]*"?', "", line)
+
+
+def sniff_separator(text: str) -> str:
+    """The separator of a CSV ``text``: the one of :data:`SEPARATORS` found most often
+    (outside quotes) in its first non-blank line; a comma when none is found.
+
+    >>> sniff_separator("date;condition;score\n2026-01-05;mat;4,5\n")
+    ';'
+    >>> sniff_separator('date,"a;b"\n')
+    ','
+    """
+    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    bare = _outside_quotes(first)
+    counts = {sep: bare.count(sep) for sep in SEPARATORS}
+    best = max(counts, key=lambda sep: counts[sep])  # ties: the first, a comma
+    return best if counts[best] else ","
+
+
+def _oversized(text: str, start: int, header: list[str] | None, file: str,
+               sep: str = ",") -> DataError:
     """The DataError for a cell over the limit in the row starting at line ``start``."""
     lines = text.splitlines()
     row_text = "\n".join(lines[start - 1:])
-    cells = row_text.split("\n", 1)[0].split(",")  # not csv: it would hit the limit again
+    cells = row_text.split("\n", 1)[0].split(sep)  # not csv: it would hit the limit again
     idx = next((i for i, c in enumerate(cells) if len(c) > MAX_CELL_CHARS), len(cells) - 1)
     idx = max(idx, 0)
     column = header[idx] if header and idx < len(header) else f"#{idx + 1}"
@@ -59,15 +94,18 @@ def _oversized(text: str, start: int, header: list[str] | None, file: str) -> Da
     )
 
 
-def read_rows(text: str, file: str, *, multiline_cells: bool = True
+def read_rows(text: str, file: str, *, multiline_cells: bool = True, separator: str = ","
               ) -> tuple[list[str] | None, list[tuple[int, list[str]]]]:
     """Header and (1-based start line, cells) of every row of a CSV ``text``.
 
     ``multiline_cells=False`` refuses a cell spanning lines: in a file whose cells never
     hold a line break that is an unterminated quote swallowing the following lines.
+    ``separator`` is one of :data:`SEPARATORS` (see :func:`sniff_separator`).
     Blank rows are kept (as empty lists); the caller decides.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    if separator not in SEPARATORS:
+        raise ValueError(f"separator must be one of {sorted(SEPARATORS)!r}, got {separator!r}")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
     start = 1
@@ -89,7 +127,7 @@ def read_rows(text: str, file: str, *, multiline_cells: bool = True
             start = reader.line_num + 1
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
-            raise _oversized(text, start, header, file) from None
+            raise _oversized(text, start, header, file, separator) from None
         raise DataError(
             f"malformed CSV (e.g. unterminated quote or truncated file): {exc}",
             file=file, line=start,

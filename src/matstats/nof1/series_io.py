@@ -18,7 +18,8 @@ import pandas as pd
 from matstats._core.errors import DataError
 from matstats.nof1.calendar import build_calendar
 from matstats.nof1.diary import _excluded_days, summarize_cycles, summarize_periods
-from matstats.nof1.diary_io import DATAFRAME_NAME, _source_rows, read_diary
+from matstats.nof1.diary_io import (DATAFRAME_NAME, _source_rows, check_row_width, column_key,
+                                    read_diary)
 
 __all__ = ["SeriesData", "read_series", "write_series_diaries"]
 
@@ -80,30 +81,32 @@ def _remap(exc: DataError, name: str, lines: list[int], person: str) -> DataErro
 
 def _split_long(source, person_column: str) -> list[tuple[str, str, pd.DataFrame, list[int]]]:
     """(person, file, sub-table of strings, original lines) for every person of a long table."""
-    name, header, rows = _source_rows(source, what="series")
-    cols = [h.strip().lower() for h in header]
-    pc = person_column.lower()
+    table = _source_rows(source, what="series")
+    name, rows = table.name, table.rows
+    cols = [column_key(h) for h in table.header]
+    pc = column_key(person_column)
     if pc not in cols:
         raise DataError(f"missing required column {person_column!r} (columns found: "
-                        f"{', '.join(cols) or 'none'})", file=name, line=1, column=person_column)
+                        f"{', '.join(repr(c) for c in cols) or 'none'}); add a {person_column} "
+                        "column naming whose diary each row is, or give a folder with one diary "
+                        "file per person", file=name, line=1, column=person_column)
     if not rows:
-        raise DataError("series has a header but no data rows", file=name, line=2)
+        raise DataError("series has a header but no data rows; add one row per person and day",
+                        file=name, line=2)
     ip = cols.index(pc)
     keep = [i for i in range(len(cols)) if i != ip]
     by: dict[str, list[tuple[int, list[str]]]] = {}
     for line, cells in rows:
-        if len(cells) > len(cols):
-            raise DataError(f"row has {len(cells)} cells but the header has {len(cols)} columns",
-                            file=name, line=line)
+        check_row_width(line, cells, cols, table)
         cells = [c.strip() for c in cells] + [""] * (len(cols) - len(cells))
         person = cells[ip]
         if person == "":
-            raise DataError("person is empty; every row needs a person label", file=name,
-                            line=line, column=person_column, value="")
+            raise DataError(f"{person_column} is empty; every row needs a person label",
+                            file=name, line=line, column=person_column, value="")
         by.setdefault(person, []).append((line, [cells[i] for i in keep]))
     out = []
     for person, prow in by.items():
-        frame = pd.DataFrame([c for _, c in prow], columns=[header[i] for i in keep], dtype=object)
+        frame = pd.DataFrame([c for _, c in prow], columns=[cols[i] for i in keep], dtype=object)
         out.append((person, name, frame, [ln for ln, _ in prow]))
     return out
 
