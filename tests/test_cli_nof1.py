@@ -173,3 +173,84 @@ def test_cli_analyze_fixed_design_and_provisional(tmp_path, main, capsys):
     verdict = text.split("Verdict: ")[1]
     assert verdict.startswith("Provisional: only 3 of the 6 planned cycles")
     assert "no randomization test is reported" in verdict
+
+
+# --------------------------------------------------------------------------------------------
+# issue 21: fresh orders, a marked series design, templates with the design column, no traceback
+# --------------------------------------------------------------------------------------------
+
+
+def test_cli_plan_without_seed_draws_a_fresh_order(tmp_path, main, capsys):
+    orders = []
+    for k in range(2):
+        out = tmp_path / f"p{k}.csv"
+        assert main(["nof1", "plan", "--cycles", "40", "--period-days", "2",
+                     "--start-date", "2026-01-05", "--out", str(out)]) == 0
+        s = pd.read_csv(out, keep_default_na=False)
+        orders.append(s.groupby("cycle")["condition"].first().tolist())
+    # two fresh draws of 40 coin flips agree with probability 2**-40
+    assert orders[0] != orders[1]
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        main(["nof1", "plan", "--help"])
+    assert "only to reproduce a plan" in " ".join(capsys.readouterr().out.split())
+
+
+def test_cli_series_plan_marks_the_smallest_design_reaching_the_target(tmp_path, main, capsys):
+    from matstats.nof1 import plan_series
+
+    args = ["nof1", "series", "plan", "--persons", "4-12", "--cycles", "4,6,8", "--effect", "-1",
+            "--tau", "0.8", "--target", "0.8", "--seed", "3", "--start-date", "2026-01-05",
+            "--out-dir", str(tmp_path / "clinic")]
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    # independent brute force over the same closed-form grid: fewest person-days, then persons
+    plan = plan_series(list(range(4, 13)), [4, 6, 8], effect=-1, tau=0.8)
+    ok = [(r.person_days, r.persons, r.cycles) for r in plan.itertuples() if r.power >= 0.8]
+    days, persons, cycles = min(ok)
+    marked = [ln for ln in text.splitlines() if ln.startswith("*")]
+    assert len(marked) == 1 and marked[0].split()[1:3] == [str(persons), str(cycles)]
+    assert f"Smallest design reaching power 0.80: {persons} persons x {cycles} cycles" in text
+    files = sorted((tmp_path / "clinic").glob("*.csv"))
+    assert len(files) == persons
+    t = pd.read_csv(files[0], keep_default_na=False)
+    # the nof1 plan format: the same columns in the same order, design included
+    assert main(["nof1", "plan", "--cycles", str(cycles), "--out", str(tmp_path / "one.csv")]) == 0
+    assert list(t.columns) == list(pd.read_csv(tmp_path / "one.csv").columns)
+    assert set(t["design"]) == {"paired_random"} and len(t) == 2 * 7 * cycles
+
+
+def test_cli_series_plan_says_when_no_design_reaches_the_target(main, capsys):
+    assert main(["nof1", "series", "plan", "--persons", "2,3", "--cycles", "2", "--effect",
+                 "-0.2", "--tau", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "No design in this grid reaches power 0.80" in out
+    assert not any(ln.startswith("*") for ln in out.splitlines())
+
+
+def test_cli_unexpected_error_is_one_line(main, capsys, monkeypatch):
+    import matstats.nof1 as nof1
+
+    def boom(*a, **k):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(nof1, "plan_calendar", boom)
+    assert main(["nof1", "plan", "--cycles", "3"]) == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "internal error (RuntimeError: kaboom)" in err
+    monkeypatch.setenv("MATSTATS_TRACEBACK", "1")
+    with pytest.raises(RuntimeError):
+        main(["nof1", "plan", "--cycles", "3"])
+
+
+@pytest.mark.parametrize("argv", [
+    ["nof1", "plan", "--cycles", "3", "--start-date", "9999-12-30"],
+    ["nof1", "analyze", "."],
+    ["nof1", "series", "plan", "--persons", "2", "--cycles", "2", "--effect", "-1", "--tau", "1",
+     "--target", "1.5"],
+    ["nof1", "series", "analyze", "no-such-folder"],
+])
+def test_cli_bad_input_never_prints_a_traceback(main, capsys, argv):
+    assert main(argv) in (1, 2)
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err and err.startswith("matstats: ")

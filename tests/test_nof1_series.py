@@ -416,3 +416,30 @@ def test_verdict_right():
         verdict_right(["great"], [0.0])
     with pytest.raises(ValueError, match="same shape"):
         verdict_right(["benefit"], [0.0, 1.0])
+
+
+def test_smallest_design_and_templates():
+    from datetime import date
+
+    from matstats.nof1 import plan_calendar, series_templates, smallest_design
+
+    plan = plan_series([4, 6, 8, 10], [2, 4, 6], effect=-1.0, tau=0.5)
+    row = smallest_design(plan, target=0.8)
+    reach = plan[plan["power"] >= 0.8]
+    # no design reaching the target has fewer diary days (ties: fewer persons)
+    assert plan.loc[row, "person_days"] == reach["person_days"].min()
+    tied = reach[reach["person_days"] == plan.loc[row, "person_days"]]
+    assert plan.loc[row, "persons"] == tied["persons"].min()
+    assert smallest_design(plan, target=0.999999) is None
+    assert smallest_design(plan, target=0.9, column="prob_right_mcid") is not None
+    with pytest.raises(ValueError, match="target"):
+        smallest_design(plan, target=1.0)
+    with pytest.raises(ValueError, match="column"):
+        smallest_design(plan, column="nope")
+    tpl = series_templates(3, 4, start_date=date(2026, 1, 5), rng=7)
+    gen = np.random.default_rng(7)  # the same draws, person by person, as plan_calendar makes
+    for label in ("P01", "P02", "P03"):
+        expected = plan_calendar(4, start_date=date(2026, 1, 5), rng=gen)
+        pd.testing.assert_frame_equal(tpl[label], expected)
+    assert tpl["P01"]["condition"].tolist() != tpl["P02"]["condition"].tolist() or \
+        tpl["P02"]["condition"].tolist() != tpl["P03"]["condition"].tolist()

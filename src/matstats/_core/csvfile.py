@@ -63,7 +63,7 @@ def _outside_quotes(line: str) -> str:
 
 
 def sniff_separator(text: str) -> str:
-    """The separator of a CSV ``text``: the one of :data:`SEPARATORS` found most often
+    r"""The separator of a CSV ``text``: the one of :data:`SEPARATORS` found most often
     (outside quotes) in its first non-blank line; a comma when none is found.
 
     >>> sniff_separator("date;condition;score\n2026-01-05;mat;4,5\n")

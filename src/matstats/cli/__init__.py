@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from matstats import __version__
@@ -42,7 +43,9 @@ def main(argv: list[str] | None = None) -> int:
 
     Every fault ends in one line on standard error and a non-zero code: ``matstats: data
     error: ...`` (exit 1) for a bad input file, ``matstats: error: ...`` for a bad value
-    (exit 2) or a path, permission or memory problem (exit 1); argparse usage errors exit 2.
+    (exit 2) or a path, permission or memory problem (exit 1); argparse usage errors exit 2;
+    Ctrl-C exits 130; anything else is a bug and still one line (exit 3; the environment
+    variable ``MATSTATS_TRACEBACK=1`` re-raises it with its traceback).
     Commands check their output paths before any work or output.
     """
     parser = build_parser()
@@ -62,6 +65,14 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # paths, permissions, existing files, full disks
         where = f": {exc.filename}" if getattr(exc, "filename", None) else ""
         return _fail(f"error: {exc.strerror or exc}{where}", 1)
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+    except Exception as exc:  # a bug: still one line, the traceback on request
+        if os.environ.get("MATSTATS_TRACEBACK"):
+            raise
+        return _fail(f"internal error ({type(exc).__name__}: {exc}); this is a bug in matstats, "
+                     "please report it with the command you ran (MATSTATS_TRACEBACK=1 shows "
+                     "where it happened)", 3)
 
 
 def _fail(message: str, code: int) -> int:

@@ -5,7 +5,8 @@ Commands
 ``matstats nof1 plan --cycles N [--period-days 7] [--washout-days 1] [--design paired_random]
 [--seed S] [--start-date YYYY-MM-DD] [--out schedule.csv] [--figure calendar.png]``
     Write the day-by-day schedule as a CSV calendar (:func:`matstats.nof1.plan_calendar`, a
-    diary template: fill in ``score``).
+    diary template: fill in ``score``). Without ``--seed`` every run draws a fresh order (the
+    coin flips are yours); ``--seed`` only reproduces a plan already drawn.
 ``matstats nof1 analyze diary.csv [--scale 0 10] [--mcid 2] [--comparator no_mat|sham] ...``
     Print every method's result and the verdict (:func:`matstats.nof1.analyze`,
     :func:`matstats.narrative.nof1.diary_summary`); exit 1 with the data error on bad input.
@@ -62,7 +63,8 @@ def _add_plan(sub) -> None:
                     choices=("paired_random", "abab", "alternating"),
                     help="order within cycles (default paired_random: a coin per cycle)")
     pp.add_argument("--seed", type=int, default=None,
-                    help="seed for the random order (default: fresh randomness)")
+                    help="seed for the random order, only to reproduce a plan already drawn "
+                    "(default: fresh randomness, a new order every run)")
     pp.add_argument("--start-date", type=iso_date, default=None,
                     help="date of day 1, YYYY-MM-DD (default: today)")
     pp.add_argument("--out", default="-", help="output CSV path (default: standard output)")

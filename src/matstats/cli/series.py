@@ -4,9 +4,10 @@ Commands (added to the ``nof1`` sub-parsers by :func:`register_series`)
 -----------------------------------------------------------------------
 ``matstats nof1 series plan --persons 6,10,20 --cycles 4-8 --effect -1 --tau 0.8 ...``
     Closed-form power, tau precision, verdict accuracy and the parallel-trial comparison over
-    persons x cycles; ``--check N`` adds a Monte Carlo check of the first design;
-    ``--out-dir`` writes one diary template per person (the ``nof1 plan`` format);
-    ``--figure`` the power plot.
+    persons x cycles, with the smallest design reaching ``--target`` power marked (``*``) and
+    named; ``--check N`` adds a Monte Carlo check of that design; ``--out-dir`` writes one
+    diary template per person of it (the ``nof1 plan`` format, ``design`` column included);
+    ``--figure`` the power plot. Without a marked design the first persons/cycles are used.
 ``matstats nof1 series analyze PATH [--mcid 2] [--level 0.95] [--figure forest.png] ...``
     PATH is a folder of diary CSVs (one per person) or one long CSV with a ``person`` column.
     Prints the group result, the per-person table with verdicts, the exclusions and the group
@@ -19,17 +20,14 @@ exits 1, a bad parameter 2.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from pathlib import Path
 
-import pandas as pd
-
-from matstats.cli._args import iso_date, parse_cycles
+from matstats.cli._args import iso_date, output_dir, output_file, parse_cycles
 from matstats.literature import NOF1_DEFAULTS as _D
 from matstats.literature import NRS_SD
 from matstats.plots import save_png
 
-__all__ = ["register_series", "series_templates"]
+__all__ = ["register_series"]
 
 
 def register_series(nof1_subparsers) -> None:
@@ -65,12 +63,20 @@ def register_series(nof1_subparsers) -> None:
                     help="two-sided test size for the average effect (default 0.05)")
     pp.add_argument("--mcid", type=float, default=_D["mcid"],
                     help=f"smallest benefit that matters, in points (default {_D['mcid']:g})")
+    pp.add_argument("--target", type=float, default=0.8,
+                    help="power to reach; the smallest design reaching it is marked * "
+                    "(default 0.8)")
     pp.add_argument("--check", type=int, default=0, metavar="N",
-                    help="also simulate N series of the first design (Monte Carlo check)")
+                    help="also simulate N series of the marked design (Monte Carlo check)")
+    pp.add_argument("--design", default="paired_random",
+                    choices=("paired_random", "abab", "alternating"),
+                    help="order within cycles of the templates (default paired_random: a coin "
+                    "per cycle)")
     pp.add_argument("--seed", type=int, default=None,
-                    help="seed for --check and the templates' orders (default: fresh randomness)")
+                    help="seed for --check and the templates' orders, only to reproduce a plan "
+                    "(default: fresh randomness, a new order every run)")
     pp.add_argument("--out-dir", default=None,
-                    help="write one diary template per person here (first persons/cycles)")
+                    help="write one diary template per person of the marked design here")
     pp.add_argument("--start-date", type=iso_date, default=None,
                     help="date of day 1 of the templates (default: today)")
     pp.add_argument("--figure", default=None, help="write the power plot (PNG) here")
@@ -96,70 +102,51 @@ def register_series(nof1_subparsers) -> None:
     pa.set_defaults(func=_cmd_analyze)
 
 
-def series_templates(persons: int, cycles: int, *, period_days: int = 7,
-                     washout_days: int = 1, start_date: date | None = None,
-                     rng=None) -> dict:
-    """Diary templates (``nof1 plan`` format) for every person, each with its own random order.
-
-    Returns
-    -------
-    dict
-        Person label -> DataFrame with ``date``, ``weekday``, ``day``, ``cycle``, ``period``,
-        ``day_in_period``, ``condition``, ``washout``, ``score`` (empty), ``blinding_guess``
-        (empty).
-    """
-    from matstats._core import checks as _checks
-    from matstats.nof1 import schedule
-    from matstats.nof1.series_sim import person_labels
-
-    gen = _checks.rng(rng)
-    start = date.today() if start_date is None else start_date
-    out = {}
-    for label in person_labels(persons):
-        s = schedule(cycles, period_days=period_days, washout_days=washout_days, rng=gen)
-        dates = [start + timedelta(days=int(d) - 1) for d in s["day"]]
-        frame = pd.DataFrame({"date": [d.isoformat() for d in dates],
-                              "weekday": [d.strftime("%a") for d in dates]})
-        for col in ("day", "cycle", "period", "day_in_period", "condition", "washout"):
-            frame[col] = s[col].to_numpy()
-        frame["score"] = ""
-        frame["blinding_guess"] = ""
-        out[label] = frame
-    return out
-
-
 def _cmd_plan(args) -> int:
-    from matstats.nof1.series_plan import check_series_plan, plan_series
+    from matstats.narrative.nof1 import series_plan_sentence
+    from matstats.nof1.series_plan import (check_series_plan, plan_series, series_templates,
+                                           smallest_design)
 
+    if args.out_dir:
+        output_dir(args.out_dir, "--out-dir")
+    output_file(args.figure, "--figure")
     plan = plan_series(args.persons, args.cycles, effect=args.effect, tau=args.tau, sd=args.sd,
                        rho=args.rho, period_days=args.period_days,
                        washout_days=args.washout_days, between_sd=args.between_sd,
                        alpha=args.alpha, mcid=args.mcid)
+    best = smallest_design(plan, target=args.target)
     cols = ["persons", "cycles", "person_days", "power", "tau2_sd", "prob_tau2_zero",
             "prob_right_mcid", "rct_power", "rct_participants_same_power"]
+    shown = plan[cols].copy()
+    shown.insert(0, "", ["*" if i == best else "" for i in plan.index])
     print(f"Series plan (closed form, Senn 2019 variance components): effect {args.effect:+g}, "
           f"tau {args.tau:g}, SD {args.sd:g}, rho {args.rho:g}, {args.period_days}-day periods, "
           f"two-sided alpha {args.alpha:g}, MCID {args.mcid:g}.")
-    print(plan[cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    print(shown.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     print("power: average-effect test; prob_right_mcid: P(a person's shrunken verdict about "
           "benefit >= MCID is right); rct_*: parallel-group trial with the same person-days "
           "per participant as one n-of-1 trial.")
+    print(series_plan_sentence(plan, best, target=args.target))
+    chosen = plan.loc[best if best is not None else plan.index[0]]
+    persons, cycles = int(chosen["persons"]), int(chosen["cycles"])
     if args.check:
-        chk = check_series_plan(args.persons[0], args.cycles[0], effect=args.effect,
-                                tau=args.tau, n_sims=args.check, sd=args.sd, rho=args.rho,
+        chk = check_series_plan(persons, cycles, effect=args.effect, tau=args.tau,
+                                n_sims=args.check, sd=args.sd, rho=args.rho,
                                 period_days=args.period_days, washout_days=args.washout_days,
                                 alpha=args.alpha, mcid=args.mcid, rng=args.seed)
-        print(f"\nMonte Carlo check, {args.persons[0]} persons x {args.cycles[0]} cycles:")
+        print(f"\nMonte Carlo check, {persons} persons x {cycles} cycles:")
         print(chk.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
     if args.out_dir:
         out = Path(args.out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        tpl = series_templates(args.persons[0], args.cycles[0], period_days=args.period_days,
-                               washout_days=args.washout_days, start_date=args.start_date,
-                               rng=args.seed)
+        tpl = series_templates(persons, cycles, period_days=args.period_days,
+                               washout_days=args.washout_days, design=args.design,
+                               start_date=args.start_date, rng=args.seed)
         for label, frame in tpl.items():
             frame.to_csv(out / f"{label}.csv", index=False, lineterminator="\n")
-        print(f"wrote {len(tpl)} diary templates to {out}/ (fill in 'score' each day)")
+        which = "the marked design" if best is not None else "no design is marked: the first"
+        print(f"wrote {len(tpl)} diary templates to {out}/ ({persons} persons x {cycles} "
+              f"cycles, {which}); fill in 'score' each day")
     if args.figure:
         save_png(args.figure, "plot_series_plan", plan)
         print(f"wrote {args.figure}")

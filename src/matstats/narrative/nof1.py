@@ -19,7 +19,7 @@ from matstats.nof1.design import DESIGNS, min_randomization_pval
 from matstats.nof1.verdict import COMPARATORS, benefit_scale, verdict_label, verdict_labels
 
 __all__ = ["defaults_sentence", "diary_summary", "make_verdict", "method_notes", "method_table",
-           "plan_notes", "verdict_text", "fmt_num", "fmt_pval"]
+           "plan_notes", "series_plan_sentence", "verdict_text", "fmt_num", "fmt_pval"]
 
 
 def fmt_num(x: float, decimals: int = 1) -> str:
@@ -483,3 +483,31 @@ def plan_notes(cycles: int, design: str = "paired_random", *, alpha: float = 0.0
         notes.append(f"{cycles} cycles give a very wide interval; plan at least 3 (the closed-form "
                      "power table: 4-6 for a 2-point effect).")
     return notes
+
+
+def series_plan_sentence(plan: pd.DataFrame, row, *, target: float,
+                         column: str = "power") -> str:
+    """The recommendation of a series plan in one sentence.
+
+    ``row`` is :func:`matstats.nof1.smallest_design` of ``plan`` (None when no design reaches
+    ``target``).
+
+    Examples
+    --------
+    >>> from matstats.nof1 import plan_series, smallest_design
+    >>> plan = plan_series([4, 8], [4, 6], effect=-1.0, tau=0.5)
+    >>> series_plan_sentence(plan, smallest_design(plan), target=0.8)[:62]
+    'Smallest design reaching power 0.80: 8 persons x 4 cycles (56 '
+    """
+    what = "power" if column == "power" else column
+    if row is None:
+        best = plan.loc[plan[column].idxmax()]
+        return (f"No design in this grid reaches {what} {target:.2f}: the highest is "
+                f"{best[column]:.2f} ({int(best['persons'])} persons x {int(best['cycles'])} "
+                "cycles); add persons or cycles, or plan for a larger effect.")
+    r = plan.loc[row]
+    days_each = int(r["person_days"]) // int(r["persons"])
+    return (f"Smallest design reaching {what} {target:.2f}: {int(r['persons'])} persons x "
+            f"{int(r['cycles'])} cycles ({days_each} days each, {int(r['person_days'])} diary "
+            f"days in all; {what} {r[column]:.2f}), marked * in the table. Smallest = fewest "
+            "diary days in all, then fewer persons.")

@@ -108,7 +108,12 @@ from matstats.nof1.series_analysis import (  # noqa: E402
 from matstats.nof1.series_example import clinic_example  # noqa: E402
 from matstats.nof1.series_io import SeriesData, read_series, write_series_diaries  # noqa: E402
 from matstats.nof1.series_lmm import SeriesLMMResult, fit_series_lmm  # noqa: E402
-from matstats.nof1.series_plan import check_series_plan, plan_series  # noqa: E402
+from matstats.nof1.series_plan import (  # noqa: E402
+    check_series_plan,
+    plan_series,
+    series_templates,
+    smallest_design,
+)
 from matstats.nof1.series_sim import SeriesSimulation, simulate_series  # noqa: E402
 
 __all__ += [
@@ -123,6 +128,8 @@ __all__ += [
     "fit_series_lmm",
     "plan_series",
     "read_series",
+    "series_templates",
     "simulate_series",
+    "smallest_design",
     "write_series_diaries",
 ]

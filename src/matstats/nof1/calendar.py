@@ -161,7 +161,7 @@ def _check_given_cycles(rows: list[dict], name: str) -> None:
         if c != current:
             if c in cycle_first:
                 raise _fault(f"cycle {c} resumes after another cycle; a cycle's days must be "
-                             "consecutive", name, r, "cycle", c)
+                             "consecutive: correct the cycle column", name, r, "cycle", c)
             current = c
             cycle_first[c] = r
         plist = cycle_periods.setdefault(c, [])
@@ -172,10 +172,11 @@ def _check_given_cycles(rows: list[dict], name: str) -> None:
         if len(plist) == 1:
             missing = "control" if conds[0] == "mat" else "mat"
             raise _fault(f"cycle {c} lacks a {missing!r} period (every cycle needs one mat and "
-                         "one control period)", name, cycle_first[c], "cycle", c)
+                         "one control period): add its days or correct the cycle column",
+                         name, cycle_first[c], "cycle", c)
         if len(plist) > 2:
             raise _fault(f"cycle {c} switches condition more than once ({' -> '.join(conds)}); "
-                         "a cycle is one mat and one control period",
+                         "a cycle is one mat and one control period: correct the condition or the cycle",
                          name, plist[2][2], "condition", plist[2][1])
     order = {c: j + 1 for j, c in enumerate(cycle_periods)}
     for r in rows:

@@ -40,9 +40,10 @@ from statsmodels.stats.power import ttest_power
 
 from matstats._core import checks as _checks
 from matstats.literature import MCID_NRS, NOF1_DEFAULTS, NRS_SD
-from matstats.nof1 import cycle_difference_variance, schedule
+from matstats.nof1 import cycle_difference_variance, plan_calendar, schedule
 
-__all__ = ["plan_series", "check_series_plan", "cycle_variance", "PLAN_COLUMNS"]
+__all__ = ["plan_series", "check_series_plan", "cycle_variance", "smallest_design",
+           "series_templates", "PLAN_COLUMNS"]
 
 #: Columns of :func:`plan_series`.
 PLAN_COLUMNS = (
@@ -217,6 +218,73 @@ def plan_series(
             rows.append(_one_plan(P, n, effect, tau, s2c, alpha, mcid, sign, sigma_b, v_l, rd,
                                   period_days))
     return pd.DataFrame(rows, columns=list(PLAN_COLUMNS))
+
+
+def smallest_design(plan: pd.DataFrame, *, target: float = 0.8,
+                    column: str = "power") -> int | None:
+    """The smallest design of a :func:`plan_series` table that reaches ``target``.
+
+    Smallest = fewest diary days in all (``person_days``); among designs with as many, the
+    one with fewer persons (recruiting is the harder part), then fewer cycles.
+
+    Parameters
+    ----------
+    plan : pandas.DataFrame
+        Output of :func:`plan_series`.
+    target : float, default 0.8
+        Value of ``column`` to reach (in (0, 1)).
+    column : str, default "power"
+        A probability column of the plan, e.g. ``power`` or ``prob_right_mcid``.
+
+    Returns
+    -------
+    int or None
+        Index label of the row, or None when no design of the table reaches ``target``.
+
+    Examples
+    --------
+    >>> plan = plan_series([4, 8, 12], [4, 6, 8], effect=-1.0, tau=0.5)
+    >>> row = plan.loc[smallest_design(plan, target=0.8)]
+    >>> int(row["persons"]), int(row["cycles"]), bool(row["power"] >= 0.8)
+    (8, 4, True)
+    """
+    target = _checks.unit_interval("target", target, open_low=True, open_high=True)
+    if column not in plan.columns:
+        raise ValueError(f"column must be a column of the plan ({', '.join(plan.columns)}), "
+                         f"got {column!r}")
+    ok = plan[plan[column] >= target]
+    if ok.empty:
+        return None
+    return ok.sort_values(["person_days", "persons", "cycles"], kind="stable").index[0]
+
+
+def series_templates(persons: int, cycles: int, *, period_days: int = 7,
+                     washout_days: int = 1, design: str = "paired_random",
+                     start_date=None, rng=None) -> dict[str, pd.DataFrame]:
+    """Diary templates for every person of a series, each with its own random order.
+
+    Each is :func:`matstats.nof1.plan_calendar` (the ``matstats nof1 plan`` format, with its
+    ``design`` column), drawn from one generator in person order.
+
+    Returns
+    -------
+    dict
+        Person label (``P01``, ...) -> the person's calendar DataFrame.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> tpl = series_templates(2, 2, period_days=2, start_date=date(2026, 1, 5), rng=1)
+    >>> list(tpl), tpl["P01"]["design"].iloc[0], len(tpl["P02"])
+    (['P01', 'P02'], 'paired_random', 8)
+    """
+    from matstats.nof1.series_sim import person_labels
+
+    persons = _checks.integer("persons", persons, 1)
+    gen = _checks.rng(rng)
+    return {label: plan_calendar(cycles, period_days=period_days, washout_days=washout_days,
+                                 design=design, start_date=start_date, rng=gen)
+            for label in person_labels(persons)}
 
 
 def check_series_plan(
