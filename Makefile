@@ -56,12 +56,15 @@ nbval: $(STAMP)
 browser: report
 	$(PY) -m pytest -m browser -p no:cacheprovider tests/browser
 
-## make report: the reader site in reports/site/index.html. A notebook is re-executed only
-## when it, the library, data/ or the pins changed; when its outputs equal the stored ones the
-## site shows the stored notebook itself. Sphinx renders the outputs without executing.
+## make report: the reader site in reports/site/index.html (its path is printed every time).
+## A notebook is re-executed only when it, the library, data/ or the pins changed since the
+## last build, and not at all when they are unchanged since `make notebooks` stored its outputs
+## (notebooks/fingerprints.json); when its outputs equal the stored ones the site shows the
+## stored notebook itself. Sphinx renders the outputs without executing.
 report:
 	@$(MAKE) --no-print-directory -j$(NB_JOBS) executed-notebooks
 	@$(MAKE) --no-print-directory site
+	@echo "site: $(CURDIR)/reports/site/index.html"
 
 executed-notebooks: $(EXECUTED)
 	@:
@@ -69,7 +72,7 @@ executed-notebooks: $(EXECUTED)
 site: reports/site/index.html
 	@:
 
-$(SITE_SRC)/notebooks/%.ipynb: notebooks/%.ipynb $(NB_INPUTS) docs/_tools/execute_notebook.py $(STAMP)
+$(SITE_SRC)/notebooks/%.ipynb: notebooks/%.ipynb $(NB_INPUTS) docs/_tools/execute_notebook.py docs/_tools/fingerprint.py $(wildcard notebooks/fingerprints.json) $(STAMP)
 	@mkdir -p $(@D)
 	$(PY) docs/_tools/execute_notebook.py $< $@
 
@@ -77,15 +80,16 @@ reports/site/index.html: $(EXECUTED) $(DOCS) $(NB_INPUTS) $(STAMP)
 	$(PY) docs/_tools/stage.py docs $(SITE_SRC)
 	$(PY) -m sphinx -b html -q -W --keep-going -d reports/.doctrees $(SITE_SRC) reports/site
 	@touch $@
-	@echo "site: $(CURDIR)/reports/site/index.html"
 
-## make notebooks: regenerate the stored outputs in the pinned environment
+## make notebooks: regenerate the stored outputs in the pinned environment, then record the
+## fingerprint of every notebook's inputs (notebooks/fingerprints.json; commit it with them)
 notebooks: $(STAMP)
 	for nb in $(NBS); do \
 	    $(PY) -m jupyter nbconvert --to notebook --execute --inplace \
 	        --ExecutePreprocessor.record_timing=False --ExecutePreprocessor.timeout=1800 \
 	        --ExecutePreprocessor.kernel_name=python3 $$nb || exit 1; \
 	done
+	$(PY) docs/_tools/fingerprint.py write notebooks
 
 clean:
 	rm -rf reports .pytest_cache

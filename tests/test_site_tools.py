@@ -1,0 +1,104 @@
+"""The site build's tools: notebook fingerprints (docs/_tools/fingerprint.py), the executor's
+use of them (docs/_tools/execute_notebook.py) and `make report` printing the site path."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+TOOLS = ROOT / "docs" / "_tools"
+
+
+def _load(name: str):
+    sys.path.insert(0, str(TOOLS))
+    try:
+        spec = importlib.util.spec_from_file_location(name, TOOLS / f"{name}.py")
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        return mod
+    finally:
+        sys.path.remove(str(TOOLS))
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A miniature checkout: library, data, pins and one notebook with an output."""
+    (tmp_path / "src" / "matstats").mkdir(parents=True)
+    (tmp_path / "src" / "matstats" / "a.py").write_text("X = 1\n")
+    (tmp_path / "src" / "matstats" / "__pycache__").mkdir()
+    (tmp_path / "src" / "matstats" / "__pycache__" / "a.pyc").write_bytes(b"1")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "d.csv").write_text("a\n1\n")
+    (tmp_path / "constraints.txt").write_text("numpy==2.0\n")
+    nbdir = tmp_path / "notebooks"
+    nbdir.mkdir()
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("print(1 + 1)")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="2\n")]
+    nb.cells = [nbformat.v4.new_markdown_cell("# t"), cell]
+    nbformat.write(nb, nbdir / "n.ipynb")
+    return tmp_path
+
+
+def test_fingerprint_follows_sources_library_data_and_pins_not_outputs(project):
+    fp = _load("fingerprint")
+    nb = project / "notebooks" / "n.ipynb"
+    fp.write(project / "notebooks", project)
+    assert fp.is_current(nb, project)
+    # outputs and caches are not inputs
+    book = nbformat.read(nb, as_version=4)
+    book.cells[1].outputs[0]["text"] = "3\n"
+    nbformat.write(book, nb)
+    (project / "src" / "matstats" / "__pycache__" / "a.pyc").write_bytes(b"2")
+    assert fp.is_current(nb, project)
+    for path, text in [("src/matstats/a.py", "X = 2\n"), ("data/d.csv", "a\n2\n"),
+                       ("constraints.txt", "numpy==2.1\n")]:
+        old = (project / path).read_text()
+        (project / path).write_text(text)
+        assert not fp.is_current(nb, project), path
+        (project / path).write_text(old)
+        assert fp.is_current(nb, project)
+    (project / "data" / "new.csv").write_text("b\n")  # a new data file is a new input
+    assert not fp.is_current(nb, project)
+    (project / "data" / "new.csv").unlink()
+    book.cells[1].source = "print(2 + 2)"
+    nbformat.write(book, nb)
+    assert not fp.is_current(nb, project)
+    (project / "notebooks" / "fingerprints.json").unlink()
+    assert not fp.is_current(nb, project)
+
+
+def test_executor_uses_the_stored_copy_when_current(tmp_path, monkeypatch, capsys):
+    ex = _load("execute_notebook")
+    nb = tmp_path / "n.ipynb"
+    shutil.copyfile(ROOT / "notebooks" / sorted(p.name for p in (ROOT / "notebooks").glob(
+        "*.ipynb"))[0], nb)
+    monkeypatch.setattr(ex, "is_current", lambda path: True)
+
+    def no_execution(*a, **k):
+        raise AssertionError("executed although the fingerprint is current")
+
+    monkeypatch.setattr(ex, "NotebookClient", no_execution)
+    out = tmp_path / "out" / "n.ipynb"
+    assert ex.main(["x", str(nb), str(out)]) == 0
+    assert out.read_bytes() == nb.read_bytes()
+    assert "without executing" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make not installed")
+def test_make_report_always_prints_the_site_path():
+    """The echo belongs to `report` itself, not to the rule that rebuilds the site, so a
+    no-op run prints it too (`make -n` lists the commands make would run)."""
+    run = subprocess.run(["make", "-n", "--no-print-directory", "report"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert f'echo "site: {ROOT}/reports/site/index.html"' in run.stdout
+    recipe = (ROOT / "Makefile").read_text().split("\nreport:\n", 1)[1].split("\n\n", 1)[0]
+    assert "site: $(CURDIR)/reports/site/index.html" in recipe
