@@ -24,6 +24,7 @@ extensions = [
     "myst_nb",
     "sphinx_design",
     "matstats_site",
+    "diary_kit",
 ]
 # no sphinx.ext.mathjax: no page needs math, and MathJax would come from a CDN
 

@@ -102,3 +102,57 @@ def test_make_report_always_prints_the_site_path():
     assert f'echo "site: {ROOT}/reports/site/index.html"' in run.stdout
     recipe = (ROOT / "Makefile").read_text().split("\nreport:\n", 1)[1].split("\n\n", 1)[0]
     assert "site: $(CURDIR)/reports/site/index.html" in recipe
+
+
+# ------------------------------------------------------------------ the diary format and the kit
+DIARY_DOC = ROOT / "docs" / "diary.md"
+
+
+def test_diary_format_page_names_every_allowed_value():
+    from matstats.nof1.diary_io import CONDITIONS, DIARY_DESIGNS, GUESSES, REQUIRED_COLUMNS
+    from matstats.vocab import MISSED_DAY_WORDS
+
+    text = DIARY_DOC.read_text(encoding="utf-8").lower()  # the reader compares in lower case
+    words = [*REQUIRED_COLUMNS, *CONDITIONS, *GUESSES, *DIARY_DESIGNS,
+             *(w for w in MISSED_DAY_WORDS if w)]
+    assert [w for w in words if f"`{w}`" not in text] == []
+
+
+def test_diary_format_page_example_is_a_valid_diary(tmp_path):
+    from matstats.nof1 import read_diary
+
+    text = DIARY_DOC.read_text(encoding="utf-8")
+    block = text.split("```text\n", 1)[1].split("```", 1)[0]
+    p = tmp_path / "example.csv"
+    p.write_text(block, encoding="utf-8")
+    d = read_diary(p)
+    assert d["condition"].tolist() == ["mat"] * 3 + ["control"] * 3
+    assert d["score"].isna().tolist() == [False, True, False, False, False, False]
+    assert d.loc[5, "score"] == 5.5 and d["washout"].tolist() == [True, False, False] * 2
+
+
+def test_kit_template_is_the_plan_format_with_the_readers_columns_blank():
+    from matstats.nof1 import plan_calendar
+
+    kit = _load_ext("diary_kit")
+    n = kit.min_cycles()
+    # the randomization test's smallest p with n cycles is 2 / 2**n: first below 0.05 at n = 6
+    assert n == min(k for k in range(2, 20) if 2 / 2**k < 0.05) == 6
+    t = kit.template_frame(n)
+    ref = plan_calendar(n, rng=0)
+    assert list(t.columns) == list(ref.columns) and len(t) == len(ref)
+    for col in ("day", "cycle", "period", "day_in_period", "washout"):
+        assert t[col].tolist() == ref[col].tolist()
+    assert set(t["date"]) == set(t["condition"]) == set(t["score"]) == {""}
+    assert set(t["design"]) == {"paired_random"}
+    sk = kit.skeleton(kit.MAX_CYCLES)
+    assert len(sk["days"]) == 2 * kit.MAX_CYCLES * sk["period_days"]
+    assert sk["columns"] == list(ref.columns)
+
+
+def _load_ext(name: str):
+    ext = ROOT / "docs" / "_ext"
+    spec = importlib.util.spec_from_file_location(name, ext / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
