@@ -26,7 +26,7 @@ START = date(2026, 1, 5)
 MISSED = ("", "n/a", "NA", "-")
 
 
-def _diary_rows(n_days: int, scores: list[float | None]) -> list[tuple[date, int, str, float | None]]:
+def _diary_rows(n_days: int, scores: list[float | None]) -> list[tuple]:
     """(date, cycle, condition, score) of a diary of 2-day periods, mat first in every cycle."""
     rows = []
     for k in range(n_days):
