@@ -12,7 +12,7 @@ At ``config-inited`` it writes, under ``_generated/``,
   (``crypto.getRandomValues``, no network), so every reader gets their own order, and renders
   the calendar as a printable table and a diary CSV to download;
 * MyST substitutions ``kit_min_cycles`` (fewest cycles with which the randomization test can
-  reach p < 0.05: :func:`matstats.nof1.plan_notes` has nothing to say), ``kit_max_cycles`` and
+  reach p < 0.05, :func:`matstats.nof1.min_randomization_pval`), ``kit_max_cycles`` and
   ``kit_mcid`` (``literature.NOF1_DEFAULTS["mcid"]``).
 
 The functions :func:`template_frame` and :func:`skeleton` are plain Python (tested in
@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from matstats.literature import NOF1_DEFAULTS
-from matstats.nof1 import plan_calendar, plan_notes
+from matstats.nof1 import min_randomization_pval, plan_calendar
 
 GENERATED = "_generated"
 MAX_CYCLES = 12
@@ -37,9 +37,14 @@ MAX_CYCLES = 12
 BLANK = ("date", "weekday", "condition", "score", "blinding_guess")
 
 
+#: two-sided level the randomization test of the calendar should be able to reach
+ALPHA = 0.05
+
+
 def min_cycles() -> int:
-    """Fewest cycles of a randomized plan about which :func:`plan_notes` has no warning."""
-    return next(n for n in range(2, MAX_CYCLES + 1) if not plan_notes(n, "paired_random"))
+    """Fewest cycles with which the randomization test can reach p < :data:`ALPHA`
+    (:func:`matstats.nof1.min_randomization_pval`)."""
+    return next(n for n in range(2, MAX_CYCLES + 1) if min_randomization_pval(n) < ALPHA)
 
 
 def template_frame(cycles: int) -> pd.DataFrame:
