@@ -186,3 +186,25 @@ def _diary(cycles, *, design="paired_random", seed=0, effect=-1.0, trend=0.0, sd
                                   for d in sched["day"]],
                          "cycle": sched["cycle"], "condition": sched["condition"],
                          "score": np.clip(np.round(y, 1), 0, 10)})
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("tau", [0.0, 0.4])
+def test_series_bayes_person_verdicts_and_prediction_interval(tau):
+    from matstats.nof1.verdict_calibration import series_calibration
+
+    row = series_calibration([(tau, "bayes")], n_series=120, rng=int(10 * tau) + 3).iloc[0]
+    # issue 19: <= 5% of persons with a wrong directional verdict, prediction interval covers
+    # >= 94%; tolerance 3 Monte Carlo SEs at the target rate
+    se_w = math.sqrt(0.05 * 0.95 / row["n_persons"])
+    se_c = math.sqrt(0.95 * 0.05 / row["n_series"])
+    assert row["wrong_rate"] <= 0.05 + 3 * se_w
+    assert row["pi_coverage"] >= 0.94 - 3 * se_c
+    assert row["disagree"] == 0
+
+
+def test_series_probabilities_agree_with_intervals_for_both_pools():
+    from matstats.nof1.verdict_calibration import series_calibration
+
+    tab = series_calibration(n_series=8, rng=4)
+    assert (tab["disagree"] == 0).all()

@@ -34,8 +34,9 @@ from matstats.nof1.verdict import (
     verdict_fit,
 )
 
-__all__ = ["CALIBRATION_SETTINGS", "CALIBRATION_COLUMNS", "simulate_period_means",
-           "verdict_calibration", "provisional_alpha_table"]
+__all__ = ["CALIBRATION_SETTINGS", "CALIBRATION_COLUMNS", "SERIES_SETTINGS",
+           "simulate_period_means", "series_calibration", "verdict_calibration",
+           "provisional_alpha_table"]
 
 #: The rows of the calibration table: (design, comparator, cycles, rho, trend, looks).
 #: ``looks`` is ``"end"`` (the verdict read once, after all cycles) or ``"every"`` (read after
@@ -249,3 +250,68 @@ def provisional_alpha_table(alphas=(0.001, 0.002, 0.003, 0.005, 0.01), *,
 
 
 assert 0 < PROVISIONAL_ALPHA < 0.05
+
+
+#: Settings of the clinic-series calibration: (tau, pool).
+SERIES_SETTINGS = ((0.0, "bayes"), (0.4, "bayes"), (0.0, "reml"), (0.4, "reml"))
+
+
+def series_calibration(settings=SERIES_SETTINGS, *, n_series: int = 1000, persons=(6, 12),
+                       cycles=(3, 8), level: float = 0.95, rng=None) -> pd.DataFrame:
+    """Person verdicts and the new-person prediction interval of a clinic series, simulated
+    with no average effect.
+
+    Each replicate series has a random number of persons (uniform on ``persons``) with
+    unequal cycles (each uniform on ``cycles``), person effects N(0, tau^2)
+    (:func:`matstats.nof1.simulate_series`, defaults of ``literature.NOF1_DEFAULTS``), and is
+    analysed by :func:`matstats.nof1.analyze_series` with ``pool``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per setting: ``tau``, ``pool``, ``n_series``, ``n_persons`` (persons in all
+        series), ``wrong_rate`` (share of persons whose directional verdict, better or worse
+        on the mat, has the wrong sign of their true effect; with tau 0 every directional
+        verdict is wrong) and its Monte Carlo SE ``wrong_rate_se``, ``pi_coverage`` (share of
+        series whose ``level`` prediction interval contains a new person's effect) and
+        ``pi_coverage_se``, ``disagree`` (persons whose P(benefit) and interval disagree:
+        P(benefit) > 1 - a with the interval's lower benefit bound <= 0, or the reverse).
+
+    Examples
+    --------
+    >>> t = series_calibration([(0.4, "bayes")], n_series=5, rng=1)
+    >>> int(t["disagree"].iloc[0])
+    0
+    """
+    from matstats.nof1.series_analysis import analyze_series
+    from matstats.nof1.series_sim import simulate_series
+
+    n_series = _checks.integer("n_series", n_series, 1)
+    gen = _checks.rng(rng)
+    a = (1.0 - _checks.level(level)) / 2.0
+    rows = []
+    for tau, pool in settings:
+        wrong = total = cover = disagree = 0
+        for _ in range(n_series):
+            k = int(gen.integers(persons[0], persons[1] + 1))
+            cyc = gen.integers(cycles[0], cycles[1] + 1, size=k)
+            sim = simulate_series(k, cyc, 1, effect=0.0, tau=float(tau), rng=gen)
+            res = analyze_series(sim, level=level, pool=pool)
+            p = res.persons
+            true = sim.person_effect[0]
+            v = p["verdict"].to_numpy()
+            better = np.isin(v, ("benefit", "important_benefit"))
+            worse = v == "worse_on_mat"
+            wrong += int((better & (true >= 0)).sum() + (worse & (true <= 0)).sum())
+            total += k
+            new = float(gen.normal(0.0, tau)) if tau > 0 else 0.0
+            cover += int(res.pi_low <= new <= res.pi_high)
+            pb = p["prob_benefit"].to_numpy()
+            lo_b = -p["shrunken_ci_high"].to_numpy()  # benefit scale, lower is better
+            disagree += int(((pb > 1 - a) != (lo_b > 0)).sum())
+        w, wse = _rate(wrong, total)
+        c, cse = _rate(cover, n_series)
+        rows.append(dict(tau=float(tau), pool=pool, n_series=n_series, n_persons=total,
+                         wrong_rate=w, wrong_rate_se=wse, pi_coverage=c, pi_coverage_se=cse,
+                         disagree=disagree))
+    return pd.DataFrame(rows)
