@@ -257,7 +257,7 @@ def trend_fit(means, times, mat):
     >>> est, _, df = trend_fit([[5.0, 4.0, 5.2, 4.2, 5.3, 4.4]], [0, 1, 2, 3, 4, 5],
     ...                        [[0, 1, 0, 1, 0, 1]])
     >>> round(float(est[0]), 3), int(df[0])
-    (-1.0, 3)
+    (-1.054, 3)
     """
     M = np.atleast_2d(np.asarray(means, dtype=float))
     x = np.broadcast_to(np.asarray(mat, dtype=float), M.shape)
