@@ -208,3 +208,19 @@ def test_series_probabilities_agree_with_intervals_for_both_pools():
 
     tab = series_calibration(n_series=8, rng=4)
     assert (tab["disagree"] == 0).all()
+
+
+def test_verdict_power_uses_the_verdict_rule():
+    from matstats.nof1 import power_closed_form
+    from matstats.nof1.verdict_calibration import verdict_power
+
+    sham = verdict_power([0.0, -1.0], 6, n_trials=N_ROW, rng=21)
+    open_ = verdict_power(-1.0, 6, comparator="no_mat", n_trials=N_ROW, rng=22)
+    assert sham["power"].iloc[0] <= 0.025 + 3 * math.sqrt(0.025 * 0.975 / N_ROW)  # benefit side
+    # the calibrated Bayesian rule has about the power of the paired t test (closed form,
+    # noncentral t with the exact AR(1) variance), one-sided benefit side
+    ref = float(power_closed_form(-1.0, cycles=6))
+    assert sham["power"].iloc[1] == pytest.approx(ref, abs=0.04)
+    # judging beyond expectation costs power even though the open trial's apparent effect is
+    # larger (true effect + bias)
+    assert open_["power"].iloc[0] < sham["power"].iloc[1]

@@ -59,7 +59,11 @@ from matstats.nof1.power import (
 )
 from matstats.nof1.simulate import mean_profile, simulate
 from matstats.nof1.verdict import VERDICT_LABELS, Verdict, verdict_fit, verdict_labels
-from matstats.nof1.verdict_calibration import provisional_alpha_table, verdict_calibration
+from matstats.nof1.verdict_calibration import (
+    provisional_alpha_table,
+    verdict_calibration,
+    verdict_power,
+)
 
 __all__ = [
     "CALIBRATED_METHODS",
@@ -96,6 +100,7 @@ __all__ = [
     "verdict_fit",
     "verdict_calibration",
     "provisional_alpha_table",
+    "verdict_power",
     "simulate",
     "simulate_and_analyze",
 ]

@@ -36,7 +36,7 @@ from matstats.nof1.verdict import (
 
 __all__ = ["CALIBRATION_SETTINGS", "CALIBRATION_COLUMNS", "SERIES_SETTINGS",
            "simulate_period_means", "series_calibration", "verdict_calibration",
-           "provisional_alpha_table"]
+           "provisional_alpha_table", "verdict_power"]
 
 #: The rows of the calibration table: (design, comparator, cycles, rho, trend, looks).
 #: ``looks`` is ``"end"`` (the verdict read once, after all cycles) or ``"every"`` (read after
@@ -314,4 +314,53 @@ def series_calibration(settings=SERIES_SETTINGS, *, n_series: int = 1000, person
         rows.append(dict(tau=float(tau), pool=pool, n_series=n_series, n_persons=total,
                          wrong_rate=w, wrong_rate_se=wse, pi_coverage=c, pi_coverage_se=cse,
                          disagree=disagree))
+    return pd.DataFrame(rows)
+
+
+def verdict_power(effect, cycles, *, comparator: str = "sham", design: str = "paired_random",
+                  rho: float = NOF1_DEFAULTS["rho"], trend: float = 0.0,
+                  n_trials: int = 4000, bias=NOF1_EXPECTATION_BIAS, rng=None) -> pd.DataFrame:
+    """Share of trials whose verdict, under the rule a diary gets
+    (:func:`matstats.nof1.verdict.verdict_fit`), finds a benefit: the power that planning
+    advice should quote, open comparisons and fixed orders included.
+
+    Parameters
+    ----------
+    effect : float or sequence of float
+        True mat effect, points (negative = lower score on the mat).
+    cycles : int or sequence of int
+        Planned cycles (the verdict is read once, after all of them).
+    comparator : {"sham", "no_mat"}
+        ``"no_mat"`` adds the expectation bias ``bias.mean`` on mat periods and judges the
+        benefit beyond it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per effect x cycles: ``effect``, ``cycles``, ``comparator``, ``design``,
+        ``power`` (share with ``"benefit_likely"`` or ``"small_benefit_likely"``),
+        ``power_se`` (Monte Carlo SE), ``n_trials``.
+
+    Examples
+    --------
+    >>> t = verdict_power(-2.0, [4, 8], n_trials=500, rng=1)
+    >>> bool(t["power"].iloc[1] > t["power"].iloc[0])
+    True
+    """
+    _checks.one_of("comparator", comparator, ("sham", "no_mat"))
+    n_trials = _checks.integer("n_trials", n_trials, 1)
+    gen = _checks.rng(rng)
+    open_ = comparator == "no_mat"
+    rows = []
+    for eff in np.atleast_1d(effect).tolist():
+        for c in np.atleast_1d(cycles).tolist():
+            c = _checks.integer("cycles", c, 2, 50)
+            m, t, x = simulate_period_means(c, n_trials, design=design, effect=float(eff),
+                                            rho=rho, trend=trend,
+                                            expectation=-bias.mean if open_ else 0.0, rng=gen)
+            r = verdict_fit(m, t, x, n_cycles=c, planned_cycles=c, open_comparison=open_,
+                            bias=bias, quantiles=False)
+            p, se = _rate(np.isin(r["label"], DIRECTIONAL_LABELS[:2]).sum(), n_trials)
+            rows.append(dict(effect=float(eff), cycles=c, comparator=comparator, design=design,
+                             power=p, power_se=se, n_trials=n_trials))
     return pd.DataFrame(rows)
