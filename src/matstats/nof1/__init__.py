@@ -58,7 +58,7 @@ from matstats.nof1.power import (
     power_curve,
 )
 from matstats.nof1.simulate import mean_profile, simulate
-from matstats.nof1.verdict import VERDICT_LABELS, Verdict, verdict_fit, verdict_labels
+from matstats.nof1.verdict import Verdict, verdict_fit, verdict_labels
 from matstats.nof1.verdict_calibration import (
     provisional_alpha_table,
     verdict_calibration,
@@ -95,7 +95,6 @@ __all__ = [
     "rejections",
     "schedule",
     "verdict_labels",
-    "VERDICT_LABELS",
     "Verdict",
     "verdict_fit",
     "verdict_calibration",

@@ -29,10 +29,8 @@ from matstats.literature import MCID_NRS, NOF1_EFFECT_PRIOR, NOF1_EXPECTATION_BI
 from matstats._core import checks as _checks
 from matstats.nof1._bayes import posterior_t
 
-__all__ = ["COMPARATORS", "VERDICT_LABELS", "DIRECTIONAL_LABELS", "ORDER_PATTERNS",
-           "MIN_DIRECTION_CYCLES", "PROVISIONAL_ALPHA", "UNBLINDED_BANG", "Verdict",
-           "benefit_scale", "order_pattern", "paired_fit", "trend_fit", "verdict_fit",
-           "verdict_label", "verdict_labels"]
+__all__ = ["COMPARATORS", "VERDICT_LABELS", "MIN_DIRECTION_CYCLES", "PROVISIONAL_ALPHA",
+           "Verdict", "benefit_scale", "verdict_fit", "verdict_label", "verdict_labels"]
 
 #: What the control periods were: no mat at all (unblinded) or a blunt sham mat.
 COMPARATORS = ("no_mat", "sham")

@@ -34,9 +34,8 @@ from matstats.nof1.verdict import (
     verdict_fit,
 )
 
-__all__ = ["CALIBRATION_SETTINGS", "CALIBRATION_COLUMNS", "SERIES_SETTINGS",
-           "simulate_period_means", "series_calibration", "verdict_calibration",
-           "provisional_alpha_table", "verdict_power"]
+__all__ = ["provisional_alpha_table", "series_calibration", "verdict_calibration",
+           "verdict_power"]
 
 #: The rows of the calibration table: (design, comparator, cycles, rho, trend, looks).
 #: ``looks`` is ``"end"`` (the verdict read once, after all cycles) or ``"every"`` (read after
