@@ -137,7 +137,7 @@ def test_prior_validation_and_moments():
     u = literature.Prior("u", "uniform", (0.2, 0.4), "sd", "s")
     assert u.mean == pytest.approx(0.3) and u.sd == pytest.approx(0.2 / math.sqrt(12))
     assert u.sf(0.3) == pytest.approx(0.5)
-    fixed = literature.NOF1_EXPECTATION_BIAS
+    fixed = literature.Prior("f", "fixed", (0.5,), "points", "s")
     assert fixed.sf(0.4) == 1.0 and fixed.sf(0.6) == 0.0
     draws = literature.sensitivity_priors()["natural_history_share"].sample(
         np.random.default_rng(1), 200_000)

@@ -22,6 +22,7 @@ from scipy import stats
 from matstats import DataError
 from matstats.narrative.nof1 import make_verdict, verdict_text
 from matstats.nof1 import analyze, build_calendar, read_diary
+from matstats.nof1.verdict import VERDICT_LABELS
 from matstats.plots.nof1 import plot_diary
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "examples" / "diary_example.csv"
@@ -524,8 +525,7 @@ def test_example_diary_is_analysable():
     res = analyze(EXAMPLE)
     assert len(res.cycles) == 6 and res.to_frame()["method"].tolist() == [
         "cycle_t", "randomization", "gls_ar1", "bayes", "day_t"]
-    assert res.verdict_label in {"benefit_likely", "small_benefit_likely",
-                                 "no_meaningful_benefit", "worse_on_mat", "unclear"}
+    assert res.verdict_label in VERDICT_LABELS
 
 
 def test_read_diary_frame_roundtrips_into_analyze():

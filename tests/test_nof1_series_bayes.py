@@ -107,7 +107,7 @@ def test_tau_prior_given_as_literature_object_or_name():
     assert jn.estimate == jo["estimate"] and jn.tau2 == jo["tau2"]
     assert jn.tau2 != default.tau2        # a different prior: not the default in disguise
     with pytest.raises(ValueError, match="tau_prior is a prior of pool='bayes'"):
-        analyze_series(sim, tau_prior="jeffreys")
+        analyze_series(sim, pool="reml", tau_prior="jeffreys")
 
 
 def _stage_one(sim):

@@ -52,7 +52,7 @@ def test_two_stage_matches_metafor(name):
     ts = REF["datasets"][name]["two_stage"]
     # through the reader (long table) so that stage one is checked too
     data = read_series(_diary_long(_days(name)), scale=(-100.0, 100.0))
-    res = analyze_series(data)
+    res = analyze_series(data, pool="reml")
     assert list(res.persons["person"]) == ts["persons"]
     np.testing.assert_array_equal(res.persons["n_cycles"], ts["n_cycles"])
     np.testing.assert_allclose(res.persons["estimate"], ts["d"], rtol=0, atol=1e-10)

@@ -405,10 +405,48 @@ class GlueFigure(PasteFigureDirective):
         return [fig, *messages]
 
 
+class NotebookTable(SphinxDirective):
+    """Show the HTML table output of an executed notebook's cell (a reader table), with a caption.
+
+    ``:::{notebook-table} notebooks/03_nof1_simulation.ipynb`` with option ``:match:`` (a piece
+    of the cell's code); the directive's content is the caption. The table is the notebook's
+    own output, so the page shows the numbers the library computed, never typed ones.
+    """
+
+    required_arguments = 1
+    has_content = True
+    option_spec = {"match": directives.unchanged_required}
+
+    def run(self):
+        import nbformat
+
+        rel = self.arguments[0]
+        path = Path(self.env.srcdir) / rel
+        self.env.note_dependency(str(path))
+        nb = nbformat.read(path, as_version=4)
+        tables = []
+        for c in nb.cells:
+            if c.cell_type == "code" and self.options["match"] in c.source:
+                tables = [o["data"]["text/html"] for o in c.get("outputs", [])
+                          if "text/html" in o.get("data", {})]
+                break
+        if not tables:
+            raise self.error(f"no table output in {rel} for a cell containing "
+                             f"{self.options['match']!r}")
+        body = tables[-1] if isinstance(tables[-1], str) else "".join(tables[-1])
+        out = [nodes.raw("", f'<div class="ms-nbtable">{body}</div>', format="html")]
+        if self.content:
+            par = nodes.paragraph(classes=["ms-nbtable-caption"])
+            par += self.parse_inline("\n".join(self.content))[0]
+            out.append(par)
+        return out
+
+
 def setup(app):
     app.connect("config-inited", _config_inited, priority=900)
     app.add_role("study", study_role)
     # after myst_nb (listed first in conf.py), whose glue domain this directive extends
     app.add_directive_to_domain("glue", "figure", GlueFigure, override=True)
+    app.add_directive("notebook-table", NotebookTable)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True,
             "env_version": 1}

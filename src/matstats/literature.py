@@ -533,15 +533,18 @@ NOF1_SOURCES = {
     "missing": "nof1kit reference study: 92.9% compliance over 70 days",
     "mcid": "Farrar et al. Pain 2001: 2 points on a 0-10 NRS",
 }
-#: Expectation bias of unblinded (mat vs no mat) periods in a personal trial: 0.5 NRS points
-#: (range 0-1.2). On the between-person scale this is 0.5 / NRS_SD = 0.23 SD, below the
+#: Expectation bias of unblinded (mat vs no mat) periods in a personal trial: 0.5 NRS points,
+#: normal with SD 0.3 [assumption: the range 0-1.2 points of the sources is about the mean
+#: +- 2 SD]. On the between-person scale 0.5 points is 0.5 / NRS_SD = 0.23 SD, below the
 #: trial-level unblinding prior ``sensitivity_priors()["unblinding_sd"]`` (0.4 SD): the
-#: latter also covers assessor and reporting bias in parallel trials.
+#: latter also covers assessor and reporting bias in parallel trials. An open comparison's
+#: verdict judges the benefit beyond this bias, its uncertainty included
+#: (:func:`matstats.nof1.verdict.verdict_fit`).
 NOF1_EXPECTATION_BIAS = Prior(
-    "nof1_expectation_bias", "fixed", (0.5,), "points",
+    "nof1_expectation_bias", "normal", (0.5, 0.3), "points",
     "placebo vs no treatment SMD 0.37 (Strijkers 2021), physical shams 0.21 "
     "(Hohenschurz-Schmidt), unblinded exaggeration 0.56 SD (Hrobjartsson 2014); 0.5 points "
-    "within a person [assumption], range 0-1.2",
+    "within a person [assumption], range 0-1.2 (SD 0.3)",
 )
 #: Weakly informative prior of an individual mat effect, NRS points: N(0, 2^2) [assumption];
 #: a sceptical alternative is N(0, 0.5^2).

@@ -16,7 +16,14 @@ import pandas as pd
 from matstats._core import checks as _checks
 from matstats.literature import MCID_NRS, NOF1_DEFAULTS, NOF1_EXPECTATION_BIAS, NOF1_SOURCES
 from matstats.nof1.design import DESIGNS, min_randomization_pval
-from matstats.nof1.verdict import COMPARATORS, benefit_scale, verdict_label, verdict_labels
+from matstats.nof1.verdict import (
+    COMPARATORS,
+    MIN_DIRECTION_CYCLES,
+    PROVISIONAL_ALPHA,
+    benefit_scale,
+    verdict_label,
+    verdict_labels,
+)
 
 __all__ = ["defaults_sentence", "diary_summary", "make_verdict", "method_notes", "method_table",
            "plan_notes", "series_plan_sentence", "verdict_text", "fmt_num", "fmt_pval"]
@@ -83,7 +90,8 @@ def _pct(p: float) -> str:
 
 
 #: First sentence of the verdict, by label: format strings over b, lo, hi (benefit scale,
-#: already formatted), mcid, n_cycles and better / worse ("lower" / "higher" for a pain score).
+#: already formatted), amount (the difference in words, e.g. "0.2 points higher"), lv (the
+#: interval's level), mcid, n_cycles and better / worse ("lower" / "higher" for a pain score).
 _HEADLINES = {
     "no_interval": (
         "Unclear: with {n_cycles} usable cycle(s) no interval can be computed; run more "
@@ -91,43 +99,110 @@ _HEADLINES = {
     ),
     "benefit_likely": (
         "Benefit likely: your scores were {b} points {better} on the mat "
-        "(95% credible interval {lo} to {hi}), at least the {mcid:g}-point difference "
+        "({lv} credible interval {lo} to {hi}), at least the {mcid:g}-point difference "
         "that people usually notice."
     ),
     "small_benefit_likely": (
         "A benefit is likely but small: your scores were {b} points {better} on the "
-        "mat (95% credible interval {lo} to {hi}), less than the {mcid:g}-point difference "
+        "mat ({lv} credible interval {lo} to {hi}), less than the {mcid:g}-point difference "
         "that people usually notice."
     ),
     "worse_on_mat": (
         "Worse on the mat: your scores were {minus_b} points {worse} "
-        "on mat periods (95% credible interval {minus_hi} to {minus_lo})."
+        "on mat periods ({lv} credible interval {minus_hi} to {minus_lo})."
     ),
     "no_meaningful_benefit": (
-        "No meaningful benefit: the difference was {b} points in the mat's favour "
-        "(95% credible interval {lo} to {hi}); the interval rules out the {mcid:g}-point "
-        "benefit that people usually notice."
+        "No meaningful benefit: your scores were {amount} on the mat "
+        "({lv} credible interval of the benefit {lo} to {hi}{neg}); the interval rules out "
+        "the {mcid:g}-point benefit that people usually notice."
     ),
     "unclear": (
-        "Unclear: the difference was {b} points in the mat's favour (95% credible interval "
-        "{lo} to {hi}), which includes both no effect and a {mcid:g}-point benefit; more "
-        "cycles would narrow it."
+        "Unclear: your scores were {amount} on the mat ({lv} credible interval of the "
+        "benefit {lo} to {hi}{neg}), which includes both no effect and a {mcid:g}-point "
+        "benefit; more cycles would narrow it."
+    ),
+    "too_few": (
+        "Unclear: {n_cycles} cycles are too few to tell a direction; your scores were {amount} "
+        "on the mat ({lv} interval of the benefit {lo} to {hi}{neg}). Run at least "
+        "{min_cycles} cycles."
+    ),
+}
+
+#: First sentence of an open comparison's verdict (no mat on control periods, or guesses that
+#: show the person knew), by label: the benefit is judged beyond the expectation bias.
+_OPEN_HEADLINES = {
+    "benefit_likely": (
+        "Benefit likely, beyond expectation: your scores were {raw} on the mat; taking out "
+        "the {bias:g} point that knowing you are on the mat typically gives leaves a benefit "
+        "of {b} points ({lv} credible interval {lo} to {hi}), at least the {mcid:g}-point "
+        "difference that people usually notice."
+    ),
+    "small_benefit_likely": (
+        "A benefit beyond expectation is likely but small: your scores were {raw} on the "
+        "mat; taking out the {bias:g} point that knowing you are on the mat typically gives "
+        "leaves {b} points ({lv} credible interval {lo} to {hi}), less than the "
+        "{mcid:g}-point difference that people usually notice."
+    ),
+    "within_expectation": (
+        "Not separable from expectation: your scores were {raw} on the mat, a difference "
+        "that expectation alone could give when you know you are on the mat (typically "
+        "{bias:g} point, possibly more); beyond expectation they were {adj} ({lv} credible "
+        "interval of the benefit {lo} to {hi}{neg}), which includes no effect."
+    ),
+    "worse_on_mat": (
+        "Worse on the mat: your scores were {raw} on the mat, and worse still once "
+        "the expected {bias:g}-point expectation bias is taken out ({lv} credible interval of "
+        "the harm {minus_hi} to {minus_lo} points)."
+    ),
+    "no_meaningful_benefit": (
+        "No meaningful benefit beyond expectation: your scores were {raw} on the mat; "
+        "beyond the {bias:g} point expectation typically gives, they were {adj} ({lv} "
+        "credible interval of the benefit {lo} to {hi}{neg}), which rules out the "
+        "{mcid:g}-point benefit that people usually notice."
+    ),
+    "unclear": (
+        "Unclear: your scores were {raw} on the mat; beyond the {bias:g} point "
+        "expectation typically gives, they were {adj} ({lv} credible interval of the benefit "
+        "{lo} to {hi}{neg}), which includes both no effect and a {mcid:g}-point benefit."
     ),
 }
 
 
+def _amount(b: float, better: str, worse: str) -> str:
+    """A difference on the benefit scale in words, never a negative amount: "1.2 points lower",
+    "0.2 points higher", "about the same (less than 0.05 points apart)"."""
+    if not math.isfinite(b):
+        return "-"
+    if fmt_num(abs(b)) == "0.0":
+        return "about the same (less than 0.05 points apart)"
+    return f"{fmt_num(abs(b))} points {better if b > 0 else worse}"
+
+
 def _headline(label: str, b: float, lo: float, hi: float, *, mcid: float, n_cycles: int,
-              lower_is_better: bool) -> str:
+              lower_is_better: bool, level: float = 0.95, open_comparison: bool = False,
+              b_raw: float = math.nan, bias: float = 0.0) -> str:
     finite = math.isfinite(b) and math.isfinite(lo) and math.isfinite(hi)
-    key = label if finite else "no_interval"
+    better = "lower" if lower_is_better else "higher"
+    worse = "higher" if lower_is_better else "lower"
+    if not finite:
+        key, table = "no_interval", _HEADLINES
+    elif n_cycles < MIN_DIRECTION_CYCLES:
+        key, table = "too_few", _HEADLINES
+    elif open_comparison and label in _OPEN_HEADLINES:
+        key, table = label, _OPEN_HEADLINES
+    else:
+        key, table = label, _HEADLINES
     edges = (0.0, mcid)
     neg_edges = (0.0, -mcid)
-    return _HEADLINES[key].format(
+    lv = f"{level:.1%}".replace(".0%", "%")
+    return table[key].format(
         b=fmt_num(b), lo=_fmt_bound(lo, edges), hi=_fmt_bound(hi, edges),
         minus_b=fmt_num(-b), minus_lo=_fmt_bound(-lo, neg_edges),
         minus_hi=_fmt_bound(-hi, neg_edges), mcid=mcid, n_cycles=n_cycles,
-        better="lower" if lower_is_better else "higher",
-        worse="higher" if lower_is_better else "lower",
+        better=better, worse=worse, amount=_amount(b, better, worse), lv=lv,
+        raw=_amount(b_raw if math.isfinite(b_raw) else b, better, worse), bias=bias,
+        adj=_amount(b, better, worse),
+        neg="; below 0 = worse on the mat" if lo < 0 else "", min_cycles=MIN_DIRECTION_CYCLES,
     )
 
 
@@ -154,9 +229,20 @@ def _randomization_sentence(*, decided: bool, n_cycles, pval, min_pval, alpha, r
     return s + "."
 
 
-def _comparator_sentence(label: str, lo: float, *, comparator: str, bang_bi_mat: float) -> str:
+def _comparator_sentence(label: str, lo: float, *, comparator: str, bang_bi_mat: float,
+                         adjusted: bool = False) -> str:
+    bias = NOF1_EXPECTATION_BIAS.mean
+    if adjusted:
+        knew = comparator == "sham"
+        s = ("Your guesses show you could tell the mats apart (a blinding index of "
+             f"{bang_bi_mat:.2f} on mat periods; 0 = guessing, 1 = always right), so the "
+             "comparison was open" if knew else "Your control periods were without a mat, so you knew when you "
+             "were on it")
+        return (s + f": expectation alone typically moves such ratings by about {bias:g} "
+                f"point (uncertain, roughly 0 to {bias + 2 * NOF1_EXPECTATION_BIAS.sd:g}), "
+                "and the verdict counts only the part beyond it. A blunt 'sham' mat as the "
+                "comparator avoids this.")
     if comparator == "no_mat":
-        bias = NOF1_EXPECTATION_BIAS.mean
         s = (
             "Caveat: your control periods were without a mat, so you knew when you were on it. "
             f"Expectation alone typically moves such ratings by about {bias:g} "
@@ -195,6 +281,7 @@ def make_verdict(
     planned_cycles: int | None = None,
     randomized: bool | None = None,
     design: str | None = None,
+    verdict=None,
 ) -> tuple[str, str]:
     """Plain-language verdict from one analysis: its estimate, 95% interval and probabilities.
 
@@ -204,7 +291,8 @@ def make_verdict(
     :func:`matstats.nof1.verdict.verdict_label` of the interval; both encode one hierarchy, so
     the sentences cannot contradict each other:
 
-    1. "Provisional: ..." when fewer than ``planned_cycles`` cycles were rated;
+    1. "Provisional: ..." when fewer than ``planned_cycles`` cycles were rated (with a
+       ``verdict``: its stricter level and what would change it);
     2. the label's sentence with the estimate and interval (bounds printed with enough
        decimals to stay on their side of 0 and the MCID; never ``-0.0``);
     3. the two probabilities (same analysis);
@@ -244,6 +332,11 @@ def make_verdict(
         Whether a coin decided the order in each cycle (None: unknown).
     design : str, optional
         The design's name, used in the fixed-order note.
+    verdict : matstats.nof1.verdict.Verdict, optional
+        The verdict of a diary (:attr:`matstats.nof1.diary.DiaryResult.verdict`): its label,
+        level and numbers are used, with the sentences of an open comparison (benefit beyond
+        expectation), of a provisional verdict (its stricter level and what would change
+        it) and of a diary whose order was not randomized (trend-adjusted basis).
 
     Returns
     -------
@@ -259,22 +352,36 @@ def make_verdict(
     """
     _checks.one_of("comparator", comparator, COMPARATORS)
     alpha = _checks.alpha(alpha)
-    if math.isfinite(prob_benefit) and math.isfinite(prob_mcid):
+    level = 0.95 if verdict is None else verdict.level
+    if verdict is not None:
+        label = verdict.label
+    elif math.isfinite(prob_benefit) and math.isfinite(prob_mcid):
         label = str(verdict_labels(prob_benefit, prob_mcid))
     else:
         label = verdict_label(estimate, ci_low, ci_high, mcid=mcid,
                               lower_is_better=lower_is_better)
+    if n_cycles < MIN_DIRECTION_CYCLES and label in ("benefit_likely", "small_benefit_likely",
+                                                     "worse_on_mat"):
+        label = "unclear"
     decided = label in ("benefit_likely", "small_benefit_likely", "worse_on_mat")
     b, lo, hi = benefit_scale(estimate, ci_low, ci_high, lower_is_better)
+    open_ = verdict is not None and verdict.open_comparison
     sentences = []
     if planned_cycles is not None and n_cycles < planned_cycles:
-        sentences.append(f"Provisional: only {n_cycles} of the {planned_cycles} planned cycles "
-                         "have usable ratings, so this verdict can still change.")
+        sentences.append(_provisional_sentence(n_cycles, planned_cycles, verdict))
+    b_raw = math.nan
+    if open_:
+        b_raw = benefit_scale(verdict.estimate_blinded, 0.0, 0.0, lower_is_better)[0]
     sentences.append(_headline(label, b, lo, hi, mcid=mcid, n_cycles=n_cycles,
-                               lower_is_better=lower_is_better))
+                               lower_is_better=lower_is_better, level=level,
+                               open_comparison=open_, b_raw=b_raw,
+                               bias=verdict.bias_mean if open_ else 0.0))
     if math.isfinite(prob_benefit) and math.isfinite(prob_mcid):
-        sentences.append(f"Probability that the mat helps at all: {_pct(prob_benefit)}; that "
-                         f"it helps by {mcid:g} points or more: {_pct(prob_mcid)}.")
+        what = " beyond expectation" if open_ else ""
+        sentences.append(f"Probability that the mat helps{what} at all: {_pct(prob_benefit)}; "
+                         f"that it helps by {mcid:g} points or more: {_pct(prob_mcid)}.")
+    if verdict is not None and verdict.basis == "trend":
+        sentences.append(_order_sentence(verdict.order, randomized))
     r = _randomization_sentence(decided=decided, n_cycles=n_cycles, pval=pval_randomization,
                                 min_pval=min_pval_randomization, alpha=alpha,
                                 randomized=randomized, design=design)
@@ -285,8 +392,41 @@ def make_verdict(
                          "correlated days as independent and overstates certainty, so it is "
                          "shown for comparison only.")
     sentences.append(_comparator_sentence(label, lo, comparator=comparator,
-                                          bang_bi_mat=bang_bi_mat))
+                                          bang_bi_mat=bang_bi_mat, adjusted=open_))
     return label, " ".join(sentences)
+
+
+def _provisional_sentence(n_cycles: int, planned: int, verdict) -> str:
+    s = (f"Provisional: only {n_cycles} of the {planned} planned cycles have usable ratings, "
+         "so this verdict can still change.")
+    if verdict is None:
+        return s
+    s += (f" Until all cycles are in, a verdict needs {1 - PROVISIONAL_ALPHA / 2:.2%} "
+          "certainty instead of 97.5%, so that looking after every cycle does not raise the "
+          "chance of a false claim; the interval below is the matching "
+          f"{verdict.level:.1%} interval.")
+    pb = verdict.prob_benefit
+    if verdict.label == "unclear" and math.isfinite(pb) and (pb > 0.975 or pb < 0.025):
+        way = "a benefit" if pb > 0.975 else "the mat being worse"
+        s += (f" On the end-of-trial rule these numbers would already point to {way}; the "
+              f"remaining {planned - n_cycles} cycle(s) will show whether that holds.")
+    else:
+        s += (f" The remaining {planned - n_cycles} cycle(s) can change it; the final verdict "
+              "uses the usual 95% rule.")
+    return s
+
+
+def _order_sentence(order: str, randomized: bool | None) -> str:
+    how = {"same": "every cycle ran in the same order",
+           "alternating": "the order strictly alternated from cycle to cycle"}.get(order, "")
+    s = f"In this diary {how}" if how else "The order was not randomized"
+    if randomized is True:
+        s += " (by chance, although a coin decided it)"
+    elif how:
+        s += ", so it was probably not decided by a coin"
+    return (s + "; a slow drift in your scores could look like a mat effect, so the verdict "
+            "comes from a regression of the period means on time and condition, which allows "
+            "for a steady drift.")
 
 
 def verdict_text(result) -> str:
@@ -349,8 +489,8 @@ def method_notes(result) -> dict[str, str]:
                         f"{float(raw['gls_ar1_df']):g}")
     notes["bayes"] = (f"normal prior N(0, {result.prior_sd:g}^2) on the effect, cycle-difference "
                       "SD integrated out (Jeffreys prior); posterior median, 95% credible "
-                      f"interval; prob_mcid = P(benefit >= {result.mcid:g} points); basis of the "
-                      "verdict")
+                      f"interval; prob_mcid = P(benefit >= {result.mcid:g} points); the verdict uses "
+                      "this posterior, adjusted for expectation and drift where needed")
     notes["day_t"] = ("naive day-level two-sample t test; ignores autocorrelation, overstates "
                       "certainty; for comparison only")
     return {m: notes[m] for m in result.methods["method"]}

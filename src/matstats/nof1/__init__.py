@@ -29,6 +29,10 @@ operating_characteristics, rejection_rates
     Type I error / power / estimate bias of every method over a grid of settings.
 bayes_calibration, randomization_calibration
     Frequentist calibration of the Bayesian analysis and of the randomization test.
+verdict_fit, verdict_calibration
+    The verdict rule of a diary in real use (open comparison, order, looking early, two
+    cycles; ``verdict``) and its simulated false-claim rates and coverage
+    (``verdict_calibration``).
 """
 
 from __future__ import annotations
@@ -63,7 +67,12 @@ from matstats.nof1.power import (
     power_curve,
 )
 from matstats.nof1.simulate import mean_profile, simulate
-from matstats.nof1.verdict import verdict_labels
+from matstats.nof1.verdict import Verdict, verdict_fit, verdict_labels
+from matstats.nof1.verdict_calibration import (
+    provisional_alpha_table,
+    verdict_calibration,
+    verdict_power,
+)
 
 __all__ = [
     "CALIBRATED_METHODS",
@@ -95,6 +104,11 @@ __all__ = [
     "rejections",
     "schedule",
     "verdict_labels",
+    "Verdict",
+    "verdict_fit",
+    "verdict_calibration",
+    "provisional_alpha_table",
+    "verdict_power",
     "simulate",
     "simulate_and_analyze",
 ]

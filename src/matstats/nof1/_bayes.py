@@ -29,34 +29,36 @@ _BLOCK = 2048  # trials per block: keeps the (nodes x trials) arrays in cache
 _TAIL = 1e-13
 
 
-def _nodes(dbar: np.ndarray, S: np.ndarray, n: np.ndarray, m0: float, s0: float):
+def _nodes(est: np.ndarray, scale2: np.ndarray, df: float, m0: float, s0: float,
+           mb: float = 0.0, sb: float = 0.0):
     """Log-weights (normalised) and conditional normal posteriors at the nodes.
 
-    Arrays have shape (nodes, trials).
+    ``est`` ~ N(delta + bias, scale2 / q) given q = S / sigma^2 ~ chi-square(df), bias ~
+    N(mb, sb^2) (0 for a blinded comparison). Arrays have shape (nodes, trials).
     """
-    df = n - 1.0
     lo = np.log(stats.chi2.ppf(_TAIL, df))
     hi = np.log(stats.chi2.isf(_TAIL, df))
-    # prior-data conflict puts mass at small q (large sigma): q ~ S / (n (dbar - m0)^2),
-    # below which the integrand decays like q^(n/2); extend the grid to cover it
+    # prior-data conflict puts mass at small q (large sigma): q ~ scale2 / (est - m0)^2,
+    # below which the integrand decays like q^((df + 1)/2); extend the grid to cover it
     with np.errstate(divide="ignore"):
-        conflict = np.log(S / (n * (dbar - m0) ** 2)) - 70.0 / n
+        conflict = np.log(scale2 / (est - m0 - mb) ** 2) - 70.0 / (df + 1.0)
     lo = np.minimum(lo, conflict)
     t = np.linspace(0.0, 1.0, _N_NODES)[:, None]
     u = lo + (hi - lo) * t
     step = (hi - lo) / (_N_NODES - 1)
     q = np.exp(u)
-    V = S / (n * q) + s0 * s0
+    W = scale2 / q + sb * sb  # variance of est given delta (sampling + bias)
+    V = W + s0 * s0
     # trapezoid weights in u: the chi-square kernel q^{df/2} e^{-q/2} (the 1/q of dq/q is
-    # absorbed by du), times the marginal density of dbar
-    logw = 0.5 * df * u - 0.5 * q - 0.5 * np.log(V) - 0.5 * (dbar - m0) ** 2 / V
+    # absorbed by du), times the marginal density of est
+    logw = 0.5 * df * u - 0.5 * q - 0.5 * np.log(V) - 0.5 * (est - m0 - mb) ** 2 / V
     logw = logw + np.log(step)
     logw[0] -= np.log(2.0)
     logw[-1] -= np.log(2.0)
     logw -= special.logsumexp(logw, axis=0)
-    prec = 1.0 / (s0 * s0) + n * q / S
+    prec = 1.0 / (s0 * s0) + 1.0 / W
     v1 = 1.0 / prec
-    m1 = v1 * (m0 / (s0 * s0) + n * q * dbar / S)
+    m1 = v1 * (m0 / (s0 * s0) + (est - mb) / W)
     return np.exp(logw), m1, np.sqrt(v1)
 
 
@@ -87,7 +89,8 @@ def _quantile(p: float, w, m, s, mean, sd) -> np.ndarray:
 
 
 def posterior(dbar, S, n, *, prior_mean: float, prior_sd: float, mcid: float,
-              level: float = 0.95, quantiles: bool = True, at=None) -> dict:
+              level: float = 0.95, quantiles: bool = True, at=None, bias_mean: float = 0.0,
+              bias_sd: float = 0.0) -> dict:
     """Posterior summaries of delta for many trials (see module docstring).
 
     Parameters
@@ -96,6 +99,9 @@ def posterior(dbar, S, n, *, prior_mean: float, prior_sd: float, mcid: float,
         Mean cycle difference, sum of squared deviations, cycles used (one per trial).
     at : array_like, optional
         Also return P(delta < at) (``cdf_at``), e.g. the true effect in a calibration.
+    bias_mean, bias_sd : float
+        A bias ~ N(bias_mean, bias_sd^2) added to every cycle difference on top of delta
+        (the expectation bias of an open comparison, see :func:`posterior_t`); 0 = none.
 
     Returns
     -------
@@ -107,37 +113,65 @@ def posterior(dbar, S, n, *, prior_mean: float, prior_sd: float, mcid: float,
     dbar = np.asarray(dbar, dtype=float)
     S = np.asarray(S, dtype=float)
     n = np.asarray(n, dtype=float)
-    shape = dbar.shape
-    dbar, S, n = (np.broadcast_to(a, shape).ravel() for a in (dbar, S, n))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return posterior_t(dbar, S / n, n - 1.0, prior_mean=prior_mean, prior_sd=prior_sd,
+                           mcid=mcid, level=level, quantiles=quantiles, at=at,
+                           bias_mean=bias_mean, bias_sd=bias_sd)
+
+
+def posterior_t(est, scale2, df, *, prior_mean: float, prior_sd: float, mcid: float,
+                level: float = 0.95, quantiles: bool = True, at=None, bias_mean: float = 0.0,
+                bias_sd: float = 0.0) -> dict:
+    """Posterior of delta from a Student-t likelihood times a normal prior, many trials.
+
+    The estimate ``est`` of a linear model with an unknown error SD sigma: est ~ N(delta +
+    bias, sigma^2 c), and an independent residual sum of squares S with S / sigma^2 ~
+    chi-square(df); ``scale2 = S c`` (so ``sqrt(scale2 / df)`` is the usual standard
+    error). With a Jeffreys prior on sigma the likelihood of delta is Student t. ``bias`` ~
+    N(bias_mean, bias_sd^2) is a bias on top of delta (an open comparison's expectation bias),
+    integrated out. The mean of n cycle differences is est = dbar, c = 1 / n, df = n - 1;
+    a regression of period means on (1, time, mat) has c = [(X'X)^-1]_mat, df = periods - 3.
+
+    Returns
+    -------
+    dict of arrays
+        As :func:`posterior`. NaN where df < 1 or scale2 is not positive.
+    """
+    est = np.asarray(est, dtype=float)
+    scale2 = np.asarray(scale2, dtype=float)
+    df = np.asarray(df, dtype=float)
+    shape = np.broadcast_shapes(est.shape, scale2.shape, df.shape)
+    est, scale2, df = (np.broadcast_to(a, shape).ravel() for a in (est, scale2, df))
     keys = ["mean", "sd", "p_below0", "p_below_mcid"]
     if quantiles:
         keys += ["median", "low", "high"]
     if at is not None:
         keys.append("cdf_at")
         at = np.broadcast_to(np.asarray(at, dtype=float), shape).ravel()
-    out = {k: np.full(dbar.size, np.nan) for k in keys}
-    ok = (n >= 2) & np.isfinite(dbar) & np.isfinite(S) & (S > 0)
-    for nv in np.unique(n[ok]):
-        idx = np.flatnonzero(ok & (n == nv))
+    out = {k: np.full(est.size, np.nan) for k in keys}
+    ok = (df >= 1) & np.isfinite(est) & np.isfinite(scale2) & (scale2 > 0)
+    for dv in np.unique(df[ok]):
+        idx = np.flatnonzero(ok & (df == dv))
         for b in range(0, idx.size, _BLOCK):
-            _fill(out, idx[b:b + _BLOCK], dbar, S, nv, at, prior_mean, prior_sd, mcid,
-                  level, quantiles)
+            sel = idx[b:b + _BLOCK]
+            w, m, s = _nodes(est[sel], scale2[sel], float(dv), prior_mean, prior_sd,
+                             float(bias_mean), float(bias_sd))
+            _fill(out, sel, w, m, s, at, mcid, level, quantiles)
     return {k: v.reshape(shape) for k, v in out.items()}
 
 
-def _fill(out, sel, dbar, S, nv, at, prior_mean, prior_sd, mcid, level, quantiles):
-        w, m, s = _nodes(dbar[sel], S[sel], nv, prior_mean, prior_sd)
-        mean = np.einsum("kt,kt->t", w, m)
-        var = np.einsum("kt,kt->t", w, s * s + m * m) - mean * mean
-        sd = np.sqrt(np.maximum(var, 0.0))
-        out["mean"][sel] = mean
-        out["sd"][sel] = sd
-        out["p_below0"][sel] = _cdf(0.0, w, m, s)
-        out["p_below_mcid"][sel] = _cdf(-mcid, w, m, s)
-        if at is not None:
-            out["cdf_at"][sel] = _cdf(at[sel], w, m, s)
-        if quantiles:
-            a = (1.0 - level) / 2.0
-            out["median"][sel] = _quantile(0.5, w, m, s, mean, sd)
-            out["low"][sel] = _quantile(a, w, m, s, mean, sd)
-            out["high"][sel] = _quantile(1.0 - a, w, m, s, mean, sd)
+def _fill(out, sel, w, m, s, at, mcid, level, quantiles):
+    mean = np.einsum("kt,kt->t", w, m)
+    var = np.einsum("kt,kt->t", w, s * s + m * m) - mean * mean
+    sd = np.sqrt(np.maximum(var, 0.0))
+    out["mean"][sel] = mean
+    out["sd"][sel] = sd
+    out["p_below0"][sel] = _cdf(0.0, w, m, s)
+    out["p_below_mcid"][sel] = _cdf(-mcid, w, m, s)
+    if at is not None:
+        out["cdf_at"][sel] = _cdf(at[sel], w, m, s)
+    if quantiles:
+        a = (1.0 - level) / 2.0
+        out["median"][sel] = _quantile(0.5, w, m, s, mean, sd)
+        out["low"][sel] = _quantile(a, w, m, s, mean, sd)
+        out["high"][sel] = _quantile(1.0 - a, w, m, s, mean, sd)

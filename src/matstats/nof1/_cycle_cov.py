@@ -84,3 +84,20 @@ def _first_minus_second_cov(cycles, period_days, washout_days, sd, rho) -> np.nd
         SF = (sd**2) * (fw + bw - F)
     return F.T @ SF
 
+
+
+def period_mean_cov(periods: int, period_days: int, washout_days: int, sd: float,
+                    rho: float) -> np.ndarray:
+    """Exact covariance (periods x periods) of the period means of the non-washout days under
+    stationary AR(1) noise, periods laid end to end (days of period k: k P .. k P + P - 1)."""
+    k = period_days - washout_days
+    A = np.zeros((periods * period_days, periods))
+    for j in range(periods):
+        A[j * period_days + washout_days:(j + 1) * period_days, j] = 1.0 / k
+    if rho == 0:
+        SA = (sd**2) * A
+    else:
+        fw = signal.lfilter([1.0], [1.0, -rho], A, axis=0)
+        bw = signal.lfilter([1.0], [1.0, -rho], A[::-1], axis=0)[::-1]
+        SA = (sd**2) * (fw + bw - A)
+    return A.T @ SA

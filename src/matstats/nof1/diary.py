@@ -19,14 +19,20 @@ from scipy import stats
 
 from matstats._core import checks as _checks
 from matstats._core.errors import DataError
-from matstats.literature import MCID_NRS, NOF1_EFFECT_PRIOR
+from matstats.literature import MCID_NRS, NOF1_EFFECT_PRIOR, NOF1_EXPECTATION_BIAS
 from matstats.nof1.analysis import analyze_many
 from matstats.nof1.calendar import build_calendar as _build_calendar
 from matstats.nof1.calendar import check_scores_vary
 from matstats.nof1.design import min_randomization_pval
 from matstats.nof1.diary_io import CONDITIONS, DATAFRAME_NAME, DIARY_DESIGNS, check_scale
 from matstats.nof1.diary_io import read_diary as _read_diary
-from matstats.nof1.verdict import COMPARATORS, verdict_labels
+from matstats.nof1.verdict import (
+    COMPARATORS,
+    UNBLINDED_BANG,
+    Verdict,
+    order_pattern,
+    verdict_fit,
+)
 
 __all__ = [
     "METHOD_COLUMNS",
@@ -239,10 +245,11 @@ class DiaryResult:
     raw : Series
         The single row returned by :func:`matstats.nof1.analyze_many` for this diary (run on
         the negated score when ``lower_is_better`` is False), with full precision.
-    verdict_label : str
-        ``"benefit_likely"``, ``"small_benefit_likely"``, ``"no_meaningful_benefit"``,
-        ``"worse_on_mat"`` or ``"unclear"`` (:func:`verdict_labels`, from the ``bayes``
-        row).
+    verdict : Verdict
+        The verdict and the numbers it rests on (:func:`matstats.nof1.verdict.verdict_fit`):
+        label, basis (paired or trend-adjusted), order pattern, whether the comparison was
+        open (expectation bias taken out) and provisional, its level, estimate, interval and
+        probabilities.
     mcid, comparator, lower_is_better, scale, source
         The settings used and the diary's name.
     min_pval_randomization : float
@@ -263,7 +270,7 @@ class DiaryResult:
     excluded: pd.DataFrame
     blinding: pd.DataFrame
     raw: pd.Series
-    verdict_label: str
+    verdict: Verdict
     mcid: float
     comparator: str
     lower_is_better: bool
@@ -273,6 +280,12 @@ class DiaryResult:
     design: str | None = None
     planned_cycles: int = 0
     prior_sd: float = NOF1_EFFECT_PRIOR.sd
+
+    @property
+    def verdict_label(self) -> str:
+        """The verdict's label code, one of :data:`matstats.nof1.verdict.VERDICT_LABELS`
+        (``verdict.label``)."""
+        return self.verdict.label
 
     @property
     def rated_cycles(self) -> int:
@@ -295,30 +308,32 @@ class DiaryResult:
 
     @property
     def primary(self) -> pd.Series:
-        """The ``bayes`` row of :attr:`methods`, the basis of the verdict: its label, interval
-        and probabilities all come from this one calibrated analysis."""
+        """The ``bayes`` row of :attr:`methods`: the calibrated paired analysis. The verdict
+        (:attr:`verdict`) uses the same posterior, adjusted for expectation in an open
+        comparison and for a drift when the order was not randomized."""
         return self.methods.set_index("method").loc["bayes"]
 
     def verdict_inputs(self) -> dict:
         """The numbers the verdict is built from, as keyword arguments of
         :func:`matstats.narrative.nof1.make_verdict`."""
         m = self.methods.set_index("method")
-        b = self.blinding
-        bi_mat = float(b.loc[b["condition"] == "mat", "bang_bi"].iloc[0]) if len(b) else math.nan
+        v = self.verdict
         return dict(
-            estimate=float(m.at["bayes", "estimate"]), ci_low=float(m.at["bayes", "ci_low"]),
-            ci_high=float(m.at["bayes", "ci_high"]), n_cycles=self.rated_cycles,
+            estimate=v.estimate, ci_low=v.ci_low, ci_high=v.ci_high, n_cycles=self.rated_cycles,
             planned_cycles=self.planned_cycles, randomized=self.randomized,
             design=self.design,
             mcid=self.mcid, lower_is_better=self.lower_is_better, comparator=self.comparator,
-            prob_benefit=float(m.at["bayes", "prob_benefit"]),
-            prob_mcid=float(m.at["bayes", "prob_mcid"]),
+            prob_benefit=v.prob_benefit, prob_mcid=v.prob_mcid,
             pval_randomization=float(m.at["randomization", "pval"]),
             min_pval_randomization=self.min_pval_randomization,
             pval_day_t=float(m.at["day_t", "pval"]), pval_cycle_t=float(m.at["cycle_t", "pval"]),
-            bang_bi_mat=bi_mat,
+            bang_bi_mat=_bang_mat(self.blinding), verdict=v,
         )
 
+
+def _bang_mat(blinding: pd.DataFrame) -> float:
+    b = blinding
+    return float(b.loc[b["condition"] == "mat", "bang_bi"].iloc[0]) if len(b) else math.nan
 
 
 def _method_rows(row: pd.Series) -> list[tuple]:
@@ -458,7 +473,11 @@ def analyze(
     with its Satterthwaite df; ``day_t`` with the residual df; ``bayes`` the equal-tailed
     credible interval of the calibrated posterior (cycle SD integrated out, prior
     N(0, prior_sd^2)); ``randomization`` has none. The verdict's label, interval and
-    probabilities all come from ``bayes`` (:func:`verdict_labels`).
+    probabilities all come from one posterior (:func:`matstats.nof1.verdict.verdict_fit` on the
+    period means): the ``bayes`` one for a randomized, blinded, finished trial; adjusted for
+    expectation in an open comparison (``comparator="no_mat"``, or guesses showing the person
+    knew), trend-adjusted when every cycle ran in the same order or the order strictly
+    alternated, at a stricter level when provisional, without a direction from 2 cycles.
 
     Examples
     --------
@@ -505,13 +524,50 @@ def analyze(
     ).iloc[0]
     methods = _method_table(raw, sign=1.0 if lower_is_better else -1.0, design=design)
     n_cyc = int(raw["n_cycles_used"])
+    blinding = summarize_blinding(cal)
+    verdict = _diary_verdict(cal, periods, cycles, planned_cycles=planned_cycles, mcid=mcid,
+                             prior_sd=prior_sd, lower_is_better=lower_is_better,
+                             comparator=comparator, bang_bi_mat=_bang_mat(blinding))
     return DiaryResult(
         methods=methods, days=cal, periods=periods, cycles=cycles, excluded=_excluded_days(cal),
-        blinding=summarize_blinding(cal), raw=raw,
-        verdict_label=str(verdict_labels(raw["bayes_p_benefit"], raw["bayes_p_mcid"])),
+        blinding=blinding, raw=raw, verdict=verdict,
         mcid=mcid, comparator=comparator, lower_is_better=lower_is_better, scale=lo_hi,
         source=name,
         min_pval_randomization=(min_randomization_pval(n_cyc) if n_cyc <= max_exact_cycles
                                 else math.nan),
         design=design, planned_cycles=planned_cycles, prior_sd=float(prior_sd),
+    )
+
+
+def _diary_verdict(cal, periods, cycles, *, planned_cycles, mcid, prior_sd, lower_is_better,
+                   comparator, bang_bi_mat) -> Verdict:
+    """The verdict of one diary (:func:`matstats.nof1.verdict.verdict_fit` on its period
+    means); cycles without a usable mean in both periods are left out."""
+    ok = set(cycles.loc[cycles["difference"].notna(), "cycle"])
+    per = periods[periods["cycle"].isin(ok)].sort_values("period")
+    used = cal[~cal["washout"] & cal["score"].notna()]
+    day0 = cal["day"].min()
+    times = [float((g["day"] - day0).mean()) for _, g in used.groupby("period", sort=True)
+             if int(g["period"].iloc[0]) in set(per["period"])]
+    sign = 1.0 if lower_is_better else -1.0
+    means = sign * per["mean"].to_numpy(dtype=float)
+    mat = (per["condition"] == "mat").to_numpy()
+    knew = comparator == "sham" and math.isfinite(bang_bi_mat) and bang_bi_mat >= UNBLINDED_BANG
+    open_ = comparator == "no_mat" or knew
+    n = len(ok)
+    r = verdict_fit(means[None, :], np.asarray(times)[None, :], mat[None, :], n_cycles=n,
+                    planned_cycles=planned_cycles, open_comparison=open_, mcid=mcid,
+                    prior_sd=prior_sd)
+    est, lo, hi = (sign * float(r[k][0]) for k in ("estimate", "ci_low", "ci_high"))
+    bias = NOF1_EXPECTATION_BIAS
+    return Verdict(
+        label=str(r["label"][0]), label_blinded=str(r["label_blinded"][0]),
+        basis=str(r["basis"][0]), order=order_pattern(mat[0::2]), open_comparison=open_,
+        provisional=n < planned_cycles, level=float(r["level"][0]), estimate=est,
+        ci_low=min(lo, hi), ci_high=max(lo, hi), prob_benefit=float(r["prob_benefit"][0]),
+        prob_mcid=float(r["prob_mcid"][0]),
+        estimate_blinded=sign * float(r["estimate_blinded"][0]),
+        prob_benefit_blinded=float(r["prob_benefit_blinded"][0]),
+        bias_mean=bias.mean if open_ else 0.0, bias_sd=bias.sd if open_ else 0.0,
+        n_cycles=n, planned_cycles=int(planned_cycles),
     )

@@ -68,9 +68,14 @@ PERSON_COLUMNS = (
     "shrunken_se", "shrunken_ci_low", "shrunken_ci_high", "prob_benefit", "prob_mcid",
     "weight", "verdict",
 )
-#: Probability thresholds of the person verdicts [assumption: a conventional 80%/95% rule].
+#: Probability threshold of "important" and "no important" benefit [assumption: a
+#: conventional 80% rule].
 DECISION_PROB = 0.8
-BENEFIT_PROB = 0.95
+#: P(benefit) a directional person verdict needs at level 0.95: the same two-sided rule as a
+#: single diary (:func:`matstats.nof1.verdict.verdict_labels`), so a person is called better or
+#: worse on the mat exactly when their equal-tailed 95% interval excludes 0. (Before issue 19:
+#: 0.95 one-sided, which let P(benefit) and the interval disagree.)
+BENEFIT_PROB = 0.975
 
 
 # ------------------------------------------------------------------------------ stage one
@@ -123,29 +128,45 @@ def _pool_reml(d: np.ndarray, v: np.ndarray, level: float) -> dict:
 POOLERS = {"reml": _pool_reml, "bayes": bayes_pooler()}
 
 
-def _probs(shr, shr_se, mcid: float, lower_is_better: bool):
+def _probs(shr, shr_se, mcid: float, lower_is_better: bool, df=math.inf):
+    """P(benefit), P(benefit >= mcid) from the distribution of the person's interval: a t on
+    ``df`` degrees of freedom around ``shr`` with scale ``shr_se`` (normal for df = inf)."""
     sign = 1.0 if lower_is_better else -1.0
     with np.errstate(divide="ignore", invalid="ignore"):
         z0 = (0.0 - sign * shr) / shr_se
         z1 = (-mcid - sign * shr) / shr_se
-    return stats.norm.cdf(z0), stats.norm.cdf(z1)
+    df = np.asarray(df, dtype=float)
+    if np.isinf(df).all():
+        return stats.norm.cdf(z0), stats.norm.cdf(z1)
+    if df.ndim == 1 and np.ndim(z0) == 2:
+        df = df[:, None]  # one df per series
+    with np.errstate(invalid="ignore"):
+        return stats.t.cdf(z0, df), stats.t.cdf(z1, df)
 
 
-def person_verdicts(prob_benefit, prob_mcid) -> np.ndarray:
+def person_verdicts(prob_benefit, prob_mcid, *, level: float = 0.95) -> np.ndarray:
     """Verdict label of each person from P(benefit) and P(benefit >= MCID).
 
-    ``"worse_on_mat"`` when P(benefit) <= 1 - 0.95; ``"important_benefit"`` when
-    P(benefit >= MCID) >= 0.8; ``"benefit"`` when P(benefit) >= 0.95 (size below or around
-    the MCID); ``"no_important_benefit"`` when P(benefit >= MCID) <= 0.2; else
-    ``"unclear"`` (thresholds :data:`DECISION_PROB`, :data:`BENEFIT_PROB`).
+    With a = (1 - level) / 2 (0.025): ``"worse_on_mat"`` when P(benefit) < a;
+    ``"important_benefit"`` when P(benefit) > 1 - a and P(benefit >= MCID) >= 0.8;
+    ``"benefit"`` when P(benefit) > 1 - a; ``"no_important_benefit"`` when
+    P(benefit >= MCID) <= 0.2; else ``"unclear"`` (thresholds :data:`DECISION_PROB`,
+    :data:`BENEFIT_PROB` at level 0.95). A direction is claimed exactly when the person's
+    equal-tailed ``level`` interval (same posterior) excludes 0.
+
+    Examples
+    --------
+    >>> person_verdicts([0.99, 0.99, 0.96, 0.5, 0.01], [0.9, 0.3, 0.5, 0.1, 0.0]).tolist()
+    ['important_benefit', 'benefit', 'unclear', 'no_important_benefit', 'worse_on_mat']
     """
+    a = (1.0 - _checks.level(level)) / 2.0
     pb = np.asarray(prob_benefit, dtype=float)
     pm = np.asarray(prob_mcid, dtype=float)
     out = np.full(pb.shape, "unclear", dtype=object)
     out[pm <= 1 - DECISION_PROB] = "no_important_benefit"
-    out[pb >= BENEFIT_PROB] = "benefit"
-    out[pm >= DECISION_PROB] = "important_benefit"
-    out[pb <= 1 - BENEFIT_PROB] = "worse_on_mat"
+    out[pb > 1 - a] = "benefit"
+    out[(pb > 1 - a) & (pm >= DECISION_PROB)] = "important_benefit"
+    out[pb < a] = "worse_on_mat"
     out[np.isnan(pb)] = "excluded"
     return out
 
@@ -347,7 +368,7 @@ def analyze_series(
     level: float = 0.95,
     mcid: float = MCID_NRS,
     lower_is_better: bool = True,
-    pool: str = "reml",
+    pool: str = "bayes",
     tau_prior=None,
 ) -> SeriesResult:
     """Two-stage analysis of one series of n-of-1 trials (see the module docstring).
@@ -365,9 +386,16 @@ def analyze_series(
         Minimal clinically important difference (positive), for ``prob_mcid``.
     lower_is_better : bool, default True
         Benefit = lower score on the mat (pain); False for e.g. sleep quality.
-    pool : {"reml", "bayes"}, default "reml"
-        Stage-two pooling method (see :data:`POOLERS`); with ``"bayes"`` the intervals are
-        credible intervals and the person probabilities exact posterior probabilities.
+    pool : {"bayes", "reml"}, default "bayes"
+        Stage-two pooling method (see :data:`POOLERS`). ``"bayes"``: the person verdicts,
+        probabilities and intervals and the new-person prediction interval all come from one
+        posterior that carries the uncertainty in tau (with 6-12 persons and no or small
+        between-person variation, at most about 1% of persons get a wrong directional verdict
+        and the prediction interval covers at least 95%:
+        :func:`matstats.nof1.verdict_calibration.series_calibration`). ``"reml"``:
+        REML with Hartung-Knapp (metafor numbers); its person probabilities use the same t on k - 1 df as its
+        intervals, but at tau near 0 REML shrinks too little or too much and mislabels more
+        persons.
     tau_prior : TauPrior or str, optional
         Heterogeneity prior of the person effects for ``pool="bayes"`` (a prior object such
         as :data:`matstats.literature.NOF1_TAU_PRIOR`, the default, or its name in
@@ -385,8 +413,9 @@ def analyze_series(
           two-sided p on ``within_df`` df;
         - ``shrunken``, ``shrunken_se``, ``shrunken_ci_low``, ``shrunken_ci_high`` :
           empirical-Bayes effect, its SE and interval (t on k - 1 df, as metafor ``blup``);
-        - ``prob_benefit``, ``prob_mcid`` : P(benefit), P(benefit >= mcid) under
-          N(shrunken, shrunken_se^2);
+        - ``prob_benefit``, ``prob_mcid`` : P(benefit), P(benefit >= mcid) from the same
+          distribution as the interval (the posterior for ``"bayes"``; a t on k - 1 df
+          around ``shrunken`` with scale ``shrunken_se`` for ``"reml"``);
         - ``weight`` : percentage weight in the average;
         - ``verdict`` : :func:`person_verdicts` label.
 
@@ -465,7 +494,7 @@ def _person_table(names, st, r, level, mcid, lower_is_better) -> pd.DataFrame:
     se = np.sqrt(v)
     tcrit = stats.t.ppf(0.5 + level / 2.0, dfw)
     shr, shr_se = r["shrunken"], r["shrunken_se"]
-    pb, pm = _probs(shr, shr_se, mcid, lower_is_better)
+    pb, pm = _probs(shr, shr_se, mcid, lower_is_better, r["df"])
     if "prob_below" in r:   # exact posterior probabilities (pool="bayes")
         f = r["prob_below"]
         pb, pm = ((f(0.0), f(-mcid)) if lower_is_better else (1 - f(0.0), 1 - f(mcid)))
@@ -477,7 +506,7 @@ def _person_table(names, st, r, level, mcid, lower_is_better) -> pd.DataFrame:
         "shrunken": shr, "shrunken_se": shr_se,
         "shrunken_ci_low": ci_low, "shrunken_ci_high": ci_high,
         "prob_benefit": pb, "prob_mcid": pm, "weight": r["weights"],
-        "verdict": person_verdicts(pb, pm),
+        "verdict": person_verdicts(pb, pm, level=level),
     })
 
 
@@ -550,7 +579,7 @@ def analyze_series_many(
     frame["k"] = frame["k"].astype(np.int64)
     if not persons:
         return frame
-    pb, pm = _probs(r["shrunken"], r["shrunken_se"], mcid, lower_is_better)
+    pb, pm = _probs(r["shrunken"], r["shrunken_se"], mcid, lower_is_better, r["df"])
     per = {"n_cycles": st["n"], "estimate": np.where(m, st["d"], np.nan),
            "se": np.where(m, np.sqrt(v), np.nan), "shrunken": r["shrunken"],
            "shrunken_se": r["shrunken_se"], "prob_benefit": pb, "prob_mcid": pm}
