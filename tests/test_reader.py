@@ -97,7 +97,9 @@ def test_format_value(value, kw, text):
 
 
 def _cells(html: str) -> list[str]:
-    return re.findall(r"<td[^>]*>(.*?)</td>", html)
+    # the no-break spans around numbers are layout, not content (tested on their own below)
+    return [re.sub(r'<span class="ms-nb">([^<]*)</span>', r"\1", c)
+            for c in re.findall(r"<td[^>]*>(.*?)</td>", html)]
 
 
 def test_reader_table_missing_counts_rounding_and_links(bib):
@@ -176,3 +178,32 @@ def test_reader_table_row_ids_and_trusted_html_columns(bib):
     assert '<tr id="claim-C1">' in t and '<tr id="claim-C2">' in t
     assert '<a href="#x">x</a>' in t and DASH in t
     assert "&lt;a" in reader_table(df, bib=bib).html  # escaped unless declared trusted
+
+
+# ---------------------------------------------------------------- numbers never break (issue 21)
+def test_numbers_and_dates_in_cells_are_marked_unbreakable():
+    """Number-only cells carry ms-numcell; every number or date of two or more characters,
+    in numeric and text cells alike, sits in one span.ms-nb (the stylesheet: nowrap)."""
+    import re
+
+    from matstats.tables.reader import reader_table
+
+    df = pd.DataFrame({"g": [0.746, -1.5], "date": ["2026-01-05", "2026-01-06 00:00:00"],
+                       "note": ["g = 0.75 (95% CI 0.11 to 1.39), T1.1 [web:141]", "n=36; 5 days"]})
+    html = reader_table(df).html
+    cells = re.findall(r'<td class="([^"]*)"[^>]*>(.*?)</td>', html)
+    assert [c for c, _ in cells] == ["ms-col-g ms-numcell", "ms-col-date ms-numcell", "ms-col-note",
+                                     "ms-col-g ms-numcell", "ms-col-date ms-numcell", "ms-col-note"]
+    spans = re.findall(r'<span class="ms-nb">([^<]*)</span>', html)
+    # by hand: each number/date token once; "T1.1" is an identifier, "5" a single digit
+    assert spans == ["0.746", "2026-01-05", "0.75", "95%", "0.11", "1.39", "141",
+                     "-1.500", "2026-01-06 00:00:00", "36"]
+
+
+def test_nobreak_numbers_leaves_tags_and_entities_alone():
+    from matstats.tables.reader import nobreak_numbers
+
+    text = '<a href="https://doi.org/10.1000/182" title="2012">Smith 2012</a> &#39;12&#39;'
+    assert nobreak_numbers(text) == ('<a href="https://doi.org/10.1000/182" title="2012">Smith '
+                                     '<span class="ms-nb">2012</span></a> &#39;'
+                                     '<span class="ms-nb">12</span>&#39;')

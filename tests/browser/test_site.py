@@ -204,7 +204,14 @@ def _library_values() -> dict[str, str]:
     new = post[post["target"] == "new_trial"]
     first = audit[(audit["verdict"] == "misattributed") & (audit["found_figure_source"] != "")].iloc[0]
     figure = claims.set_index("claim_id").loc[first["claim_id"], "claimed_figure"]
+    from matstats.literature import MCID_NRS, NRS_SD
+
     return {
+        "open_pts": f"{o['estimate'] * NRS_SD:.1f}",
+        "open_pts_lo": f"{o['ci_low'] * NRS_SD:.1f}",
+        "open_pts_hi": f"{o['ci_high'] * NRS_SD:.1f}",
+        "mcid_pts": f"{MCID_NRS:.0f}",
+        "nrs_sd": f"{NRS_SD:.1f}",
         "headline_pct": re.search(r"(\d+)\s*%", figure).group(1),
         "n_claims": str(len(claims)),
         "n_articles": str(claims["seed_file"].nunique()),
