@@ -207,3 +207,16 @@ def test_nobreak_numbers_leaves_tags_and_entities_alone():
     assert nobreak_numbers(text) == ('<a href="https://doi.org/10.1000/182" title="2012">Smith '
                                      '<span class="ms-nb">2012</span></a> &#39;'
                                      '<span class="ms-nb">12</span>&#39;')
+
+
+def test_tables_with_many_columns_become_cards():
+    """More than MAX_COLUMNS (9) columns: one card per row at every width (ms-cards ms-flow);
+    nine columns stay a table; an explicit ms-cards class is not doubled."""
+    from matstats.tables.reader import MAX_COLUMNS, reader_table
+
+    assert MAX_COLUMNS == 9
+    nine = pd.DataFrame([range(9)], columns=[f"c{i}" for i in range(9)])
+    ten = pd.DataFrame([range(10)], columns=[f"c{i}" for i in range(10)])
+    assert '<table class="ms-table">' in reader_table(nine).html
+    assert '<table class="ms-table ms-cards ms-flow">' in reader_table(ten).html
+    assert '<table class="ms-table x ms-cards">' in reader_table(ten, css="x ms-cards").html

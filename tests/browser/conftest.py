@@ -125,7 +125,8 @@ const raw = {};
 const main = document.querySelector('main') || document.body;
 const split = [];
 {
-  const rx = /(?<![\w.,\u2212-])(?:\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?|[-\u2212+]?\d+(?:[.,]\d+)*%?)(?![\w])/g;
+  // a number, a range (368-372) or a date (2026-01-05), as matstats.tables.reader._NUMBER
+  const rx = /(?<![\w.,\u2212\u2013-])[-\u2212+]?\d+(?:[.,]\d+)*(?:[-\u2013]\d+(?:[.,]\d+)*)*(?:[ T]\d{2}:\d{2}(?::\d{2})?)?%?(?![\w])/g;
   const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
     if (n.parentElement.closest('.cell_input, script, style, .headerlink')) continue;

@@ -13,6 +13,8 @@
   joined into one header;
 * text is never cut: the table has the CSS class ``ms-table`` (the site's stylesheet
   wraps text and turns rows into cards on phones);
+* a table with more than :data:`MAX_COLUMNS` columns is a stack of cards (``ms-cards
+  ms-flow``: one per row, "column: value" pairs flowing like text), so it fits its column;
 * a number or a date is never broken across lines: a cell holding only a number or a date
   has the class ``ms-numcell``, and numbers and dates inside text are wrapped in
   ``<span class="ms-nb">`` (both ``white-space: nowrap`` in the site's stylesheet).
@@ -49,11 +51,15 @@ _LABEL_COLUMNS = {"verdict", "grade", "claim_kind", "claimed_design", "found_des
                   "control_class", "stage", "analysis"}
 
 
-#: a number (sign, decimals, thousands separators, percent) or an ISO date (with a time part),
+#: a number (sign, decimals, thousands separators, percent), a range ("368-372", "0.28-0.42")
+#: or an ISO date (with a time part),
 #: not part of an identifier ("T1.1", "hohmann2012") nor of an HTML entity ("&#39;")
 _NUMBER = re.compile(
-    r"(?<![\w.,&#\u2212-])(?:\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?"
-    r"|[-\u2212+]?\d+(?:[.,]\d+)*%?)(?![\w])")
+    r"(?<![\w.,&#\u2212\u2013-])[-\u2212+]?\d+(?:[.,]\d+)*(?:[-\u2013]\d+(?:[.,]\d+)*)*"
+    r"(?:[ T]\d{2}:\d{2}(?::\d{2})?)?%?(?![\w])")
+#: a table with more columns than this is shown as one card per row at every width (a
+#: dozen columns do not fit a 740 px text column without breaking their numbers)
+MAX_COLUMNS = 9
 _TAG = re.compile(r"(<[^>]*>)")
 
 
@@ -296,6 +302,8 @@ def reader_table(
         body.append(f"<tr{rid}>{tds}</tr>")
     cap = (f"<caption>{citations.linkify(caption, bib, bib_href=bib_href)}</caption>"
            if caption else "")
+    if len(headers) > MAX_COLUMNS and "ms-cards" not in css.split():
+        css = f"{css} ms-cards ms-flow".strip()
     text = (f'<div class="ms-table-wrap"><table class="ms-table{" " + css if css else ""}">{cap}'
             f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
     return ReaderTable(text, len(frame), len(headers), caption)
