@@ -14,3 +14,29 @@ document.addEventListener("DOMContentLoaded", function () {
     a.appendChild(img);
   });
 });
+
+/* Ranges and dates in printed notebook output ("3-6 weeks", "2026-01-05") would break at
+   their hyphen on a phone: keep each on one line (reader tables already do this in HTML). */
+document.addEventListener("DOMContentLoaded", function () {
+  var rx = /(?<![\w.,\u2212\u2013-])[-\u2212+]?\d+(?:[.,]\d+)*(?:[-\u2013]\d+(?:[.,]\d+)*)+(?![\w])/g;
+  document.querySelectorAll("div.cell_output pre, div.output pre").forEach(function (pre) {
+    var walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+    var nodes = [];
+    for (var n = walker.nextNode(); n; n = walker.nextNode()) { nodes.push(n); }
+    nodes.forEach(function (node) {
+      var text = node.textContent, last = 0, frag = document.createDocumentFragment(), m;
+      rx.lastIndex = 0;
+      while ((m = rx.exec(text)) !== null) {
+        frag.appendChild(document.createTextNode(text.slice(last, m.index)));
+        var span = document.createElement("span");
+        span.className = "ms-nb";
+        span.textContent = m[0];
+        frag.appendChild(span);
+        last = m.index + m[0].length;
+      }
+      if (last === 0) { return; }
+      frag.appendChild(document.createTextNode(text.slice(last)));
+      node.parentNode.replaceChild(frag, node);
+    });
+  });
+});

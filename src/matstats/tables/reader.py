@@ -289,7 +289,9 @@ def reader_table(
             return cls + " ms-numcell"
         return cls
 
-    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in headers.values())
+    # a header may break after "_" or "·" ("mean_estimate · cycle_t"), never inside a word
+    head = "".join('<th scope="col">' + re.sub(r"([_\u00b7])", r"\1<wbr>", html.escape(h)) + "</th>"
+                   for h in headers.values())
     body = []
     ids = ([f' id="{html.escape(row_id[1] + str(v), quote=True)}"' for v in frame[row_id[0]]]
            if row_id else [""] * len(frame))
