@@ -15,14 +15,16 @@ document.addEventListener("DOMContentLoaded", function () {
   });
 });
 
-/* Ranges and dates in printed notebook output ("3-6 weeks", "2026-01-05") would break at
+/* Ranges and dates in notebook output text ("3-6 weeks", "2026-01-05") would break at
    their hyphen on a phone: keep each on one line (reader tables already do this in HTML). */
 document.addEventListener("DOMContentLoaded", function () {
   var rx = /(?<![\w.,\u2212\u2013-])[-\u2212+]?\d+(?:[.,]\d+)*(?:[-\u2013]\d+(?:[.,]\d+)*)+(?![\w])/g;
-  document.querySelectorAll("div.cell_output pre, div.output pre").forEach(function (pre) {
-    var walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+  document.querySelectorAll("div.cell_output").forEach(function (out) {
+    var walker = document.createTreeWalker(out, NodeFilter.SHOW_TEXT);
     var nodes = [];
-    for (var n = walker.nextNode(); n; n = walker.nextNode()) { nodes.push(n); }
+    for (var n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (!n.parentElement.closest(".ms-nb, script, style")) { nodes.push(n); }
+    }
     nodes.forEach(function (node) {
       var text = node.textContent, last = 0, frag = document.createDocumentFragment(), m;
       rx.lastIndex = 0;
