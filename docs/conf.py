@@ -51,6 +51,7 @@ html_theme = "sphinx_book_theme"
 html_title = "Acupressure mats: what the evidence shows"
 html_static_path = ["_static"]
 html_css_files = ["matstats.css"]
+html_js_files = ["matstats.js"]  # figures open at full size when clicked
 html_show_sourcelink = False
 html_copy_source = False
 html_last_updated_fmt = None

@@ -97,7 +97,9 @@ def test_format_value(value, kw, text):
 
 
 def _cells(html: str) -> list[str]:
-    return re.findall(r"<td[^>]*>(.*?)</td>", html)
+    # the no-break spans around numbers are layout, not content (tested on their own below)
+    return [re.sub(r'<span class="ms-nb">([^<]*)</span>', r"\1", c)
+            for c in re.findall(r"<td[^>]*>(.*?)</td>", html)]
 
 
 def test_reader_table_missing_counts_rounding_and_links(bib):
@@ -136,7 +138,7 @@ def test_reader_table_series_and_indexes(bib):
     assert "dtype" not in t.html and "Name:" not in t.html
     wide = pd.DataFrame([[0.5, 0.25]], columns=pd.MultiIndex.from_tuples([(-1.0, "cycle_t"),
                                                                           (-1.0, "day_t")]))
-    heads = re.findall(r'<th scope="col">(.*?)</th>', reader_table(wide, bib=bib).html)
+    heads = re.findall(r'<th scope="col">(.*?)</th>', reader_table(wide, bib=bib).html.replace("<wbr>", ""))
     assert heads == ["-1.0 · cycle_t", "-1.0 · day_t"]  # joined labels kept verbatim
     assert repr(reader_table(s, bib=bib)) == "<reader table: 2 rows x 2 columns>"
     assert str(t) == t.html == t._repr_html_()
@@ -176,3 +178,52 @@ def test_reader_table_row_ids_and_trusted_html_columns(bib):
     assert '<tr id="claim-C1">' in t and '<tr id="claim-C2">' in t
     assert '<a href="#x">x</a>' in t and DASH in t
     assert "&lt;a" in reader_table(df, bib=bib).html  # escaped unless declared trusted
+
+
+# ---------------------------------------------------------------- numbers never break (issue 21)
+def test_numbers_and_dates_in_cells_are_marked_unbreakable():
+    """Number-only cells carry ms-numcell; every number or date of two or more characters,
+    in numeric and text cells alike, sits in one span.ms-nb (the stylesheet: nowrap)."""
+    import re
+
+    from matstats.tables.reader import reader_table
+
+    df = pd.DataFrame({"g": [0.746, -1.5], "date": ["2026-01-05", "2026-01-06 00:00:00"],
+                       "note": ["g = 0.75 (95% CI 0.11 to 1.39), T1.1 [web:141]", "n=36; 5 days"]})
+    html = reader_table(df).html
+    cells = re.findall(r'<td class="([^"]*)"[^>]*>(.*?)</td>', html)
+    assert [c for c, _ in cells] == ["ms-col-g ms-numcell", "ms-col-date ms-numcell", "ms-col-note",
+                                     "ms-col-g ms-numcell", "ms-col-date ms-numcell", "ms-col-note"]
+    spans = re.findall(r'<span class="ms-nb">([^<]*)</span>', html)
+    # by hand: each number/date token once; "T1.1" is an identifier, "5" a single digit
+    assert spans == ["0.746", "2026-01-05", "0.75", "95%", "0.11", "1.39", "141",
+                     "-1.500", "2026-01-06 00:00:00", "36"]
+
+
+def test_nobreak_numbers_leaves_tags_and_entities_alone():
+    from matstats.tables.reader import nobreak_numbers
+
+    text = '<a href="https://doi.org/10.1000/182" title="2012">Smith 2012</a> &#39;12&#39;'
+    assert nobreak_numbers(text) == ('<a href="https://doi.org/10.1000/182" title="2012">Smith '
+                                     '<span class="ms-nb">2012</span></a> &#39;'
+                                     '<span class="ms-nb">12</span>&#39;')
+
+
+def test_tables_with_many_columns_become_cards():
+    """More than MAX_COLUMNS (9) columns: one card per row at every width (ms-cards ms-flow);
+    nine columns stay a table; an explicit ms-cards class is not doubled."""
+    from matstats.tables.reader import MAX_COLUMNS, reader_table
+
+    assert MAX_COLUMNS == 9
+    nine = pd.DataFrame([range(9)], columns=[f"c{i}" for i in range(9)])
+    ten = pd.DataFrame([range(10)], columns=[f"c{i}" for i in range(10)])
+    assert '<table class="ms-table">' in reader_table(nine).html
+    assert '<table class="ms-table ms-cards ms-flow">' in reader_table(ten).html
+    assert '<table class="ms-table x ms-cards">' in reader_table(ten, css="x ms-cards").html
+
+
+def test_headers_may_break_after_underscores():
+    from matstats.tables.reader import reader_table
+
+    html = reader_table(pd.DataFrame({"a": [1]}), {"a": "mean_estimate \u00b7 cycle_t"}).html
+    assert '<th scope="col">mean_<wbr>estimate \u00b7<wbr> cycle_<wbr>t</th>' in html

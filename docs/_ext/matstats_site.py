@@ -36,14 +36,14 @@ from docutils.parsers.rst import directives
 from myst_nb.ext.glue.directives import PasteFigureDirective
 
 import matstats
-from matstats import ladder, tables, vocab
+from matstats import ladder, literature, tables, vocab
 from matstats.narrative import sof as sof_words
 from matstats.ladder import bayes as ladder_bayes
 from matstats.evidence import study_effects
 from matstats._core.cells import is_missing
 from matstats.audit import VERDICTS
 from matstats.evidence.citations import ANCHOR_PREFIX, NO_SOURCE_TEXT, bibliography, study_link_html
-from matstats.tables.reader import format_value, reader_table
+from matstats.tables.reader import format_value, nobreak_numbers, reader_table
 
 GENERATED = "_generated"
 BIB_DOC = "references"
@@ -154,6 +154,17 @@ def landing_values(d: SiteData) -> dict[str, str]:
     v["open_g"] = fmt_num(o["estimate"])
     v["open_lo"] = fmt_num(o["ci_low"])
     v["open_hi"] = fmt_num(o["ci_high"])
+    # the landing page's plain-language summary: the same effect in points on the 0-10 pain
+    # scale (g times the between-person SD of NRS pain, matstats.literature.NRS_SD)
+    if int(o["k"]) != 1 or not o["ci_low"] > 0:
+        raise RuntimeError("docs/index.md says 'the only trial we can use' and 'as small as "
+                           f"<ci_low> points': update its wording (k = {int(o['k'])}, "
+                           f"ci_low = {o['ci_low']:.2f})")
+    v["open_pts"] = fmt_num(o["estimate"] * literature.NRS_SD, 1)
+    v["open_pts_lo"] = fmt_num(o["ci_low"] * literature.NRS_SD, 1)
+    v["open_pts_hi"] = fmt_num(o["ci_high"] * literature.NRS_SD, 1)
+    v["mcid_pts"] = fmt_num(literature.MCID_NRS, 0)
+    v["nrs_sd"] = fmt_num(literature.NRS_SD, 1)
     v["k_active"] = str(int(mat.loc["active", "k"]))
     v["k_sham"] = str(int(mat.loc["sham", "k"]))
     # the headline percentage: first misattributed claim whose figure comes from another study
@@ -194,8 +205,14 @@ def landing_values(d: SiteData) -> dict[str, str]:
 
 
 def substitutions(values: dict[str, str]) -> dict[str, str]:
-    return {k: f'<span class="ms-num" data-ms="{k}">{html.escape(val)}</span>'
+    subs = {k: f'<span class="ms-num" data-ms="{k}">{html.escape(val)}</span>'
             for k, val in values.items()}
+    if "headline_claim" in values:  # "Claim T1.1" goes to its row of the evidence page
+        cid = values["headline_claim"]
+        subs["headline_claim_row"] = (
+            f'<a class="reference internal" href="evidence.html#claim-{html.escape(cid, quote=True)}">'
+            f'Claim {subs["headline_claim"]}</a>')
+    return subs
 
 
 # ------------------------------------------------------------------------------ generated pages
@@ -232,7 +249,7 @@ def page_references(d: SiteData) -> str:
                    f'href="#{ANCHOR_PREFIX}{e.study_id}">{html.escape(e.label)}</a>')
         items.append(
             f'<li id="{ANCHOR_PREFIX}{e.study_id}" class="ms-bib-entry"><p>{primary}'
-            f'{" (" + e.year + ")" if e.year else ""}: {html.escape(e.citation)}. '
+            f'{" (" + e.year + ")" if e.year else ""}: {nobreak_numbers(html.escape(e.citation))}. '
             f'<span class="ms-status">{html.escape(e.status)}</span>.</p>'
             f'<p class="ms-bib-links">Sources: {links}</p>'
             f'<p class="ms-bib-meta">Study id <code>{e.study_id}</code>; {rows}'

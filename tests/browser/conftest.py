@@ -75,6 +75,12 @@ class Visit:
     raw_slugs: list = field(default_factory=list)  # study ids in text outside links
     numbers: list = field(default_factory=list)   # (data-ms key, text) in page order
     raw_values: dict = field(default_factory=dict)  # NaN / <NA> / dtype / None shown as text -> count
+    split_numbers: list = field(default_factory=list)  # number/date tokens drawn on two lines
+    wide_tables: list = field(default_factory=list)  # tables wider than their column (or scrolling)
+    shrunk_images: list = field(default_factory=list)  # (src, drawn width, shown width, linked)
+    first_screen: str = ""  # text drawn within the first viewport height of <main>
+    body_text: str = ""  # the page's visible text
+    claim_links: list = field(default_factory=list)  # (link text, href) of "Claim X" links
 
 
 _COLLECT_JS = r"""
@@ -115,8 +121,58 @@ const raw = {};
     for (const m of n.textContent.matchAll(rx)) raw[m[0]] = (raw[m[0]] || 0) + 1;
   }
 }
+// layout of numbers, tables and figures, and the first screen's text
+const main = document.querySelector('main') || document.body;
+const split = [];
+{
+  // a number, a range (368-372) or a date (2026-01-05), as matstats.tables.reader._NUMBER
+  const rx = /(?<![\w.,\u2212\u2013-])[-\u2212+]?\d+(?:[.,]\d+)*(?:[-\u2013]\d+(?:[.,]\d+)*)*(?:[ T]\d{2}:\d{2}(?::\d{2})?)?%?(?![\w])/g;
+  const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (n.parentElement.closest('.cell_input, script, style, .headerlink')) continue;
+    for (const m of n.textContent.matchAll(rx)) {
+      if (m[0].length < 2) continue;
+      const r = document.createRange();
+      r.setStart(n, m.index); r.setEnd(n, m.index + m[0].length);
+      const tops = new Set([...r.getClientRects()].filter(q => q.width > 0).map(q => Math.round(q.top)));
+      if (tops.size > 1) split.push(m[0] + ' in "' + n.textContent.slice(Math.max(0, m.index - 30), m.index + m[0].length + 30).trim() + '"');
+    }
+  }
+}
+const wide = [];
+for (const t of main.querySelectorAll('table')) {
+  const tw = t.getBoundingClientRect().width;
+  if (tw === 0) continue;
+  const col = t.closest('article') || main;
+  let scroller = null;
+  for (let p = t.parentElement; p && p !== col; p = p.parentElement) {
+    if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(p).overflowX) && p.scrollWidth > p.clientWidth + 1) { scroller = p; break; }
+  }
+  if (tw > col.getBoundingClientRect().width + 1 || scroller) {
+    const cap = (t.querySelector('caption, th') || t).textContent.trim().slice(0, 60);
+    wide.push(Math.round(tw) + 'px table in a ' + Math.round(col.getBoundingClientRect().width) + 'px column: ' + cap);
+  }
+}
+const shrunk = [];
+for (const i of main.querySelectorAll('img')) {
+  const w = i.getBoundingClientRect().width;
+  if (!i.naturalWidth || !w) continue;
+  const a = i.closest('a');
+  shrunk.push([i.getAttribute('src'), i.naturalWidth, Math.round(w), !!(a && a.getAttribute('href'))]);
+}
+let first = '';
+{
+  const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const r = document.createRange(); r.selectNodeContents(n);
+    const b = r.getBoundingClientRect();
+    if (b.height > 0 && b.top + window.scrollY < window.innerHeight && b.bottom > 0) first += n.textContent + ' ';
+  }
+}
+const claimLinks = [...document.querySelectorAll('a[href]')].filter(a => /^\s*Claim\s+\S+/.test(a.textContent)).map(a => [a.textContent.trim(), a.href]);
 const nums = [...document.querySelectorAll('span.ms-num[data-ms]')].map(s => [s.dataset.ms, s.textContent]);
-return {cw, sw, over, imgs, links, studies, slugs: [...slugs], nums, raw};
+return {cw, sw, over, imgs, links, studies, slugs: [...slugs], nums, raw, split, wide, shrunk, first,
+        text: document.body.innerText, claimLinks};
 """
 
 
@@ -194,6 +250,12 @@ def visits(driver, study_ids) -> dict[tuple[str, str], Visit]:
             v.raw_slugs = data["slugs"]
             v.numbers = [tuple(n) for n in data["nums"]]
             v.raw_values = data["raw"]
+            v.split_numbers = data["split"]
+            v.wide_tables = data["wide"]
+            v.shrunk_images = [tuple(i) for i in data["shrunk"]]
+            v.first_screen = data["first"]
+            v.body_text = data["text"]
+            v.claim_links = [tuple(c) for c in data["claimLinks"]]
             out[(page, size)] = v
     return out
 

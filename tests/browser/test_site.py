@@ -204,7 +204,14 @@ def _library_values() -> dict[str, str]:
     new = post[post["target"] == "new_trial"]
     first = audit[(audit["verdict"] == "misattributed") & (audit["found_figure_source"] != "")].iloc[0]
     figure = claims.set_index("claim_id").loc[first["claim_id"], "claimed_figure"]
+    from matstats.literature import MCID_NRS, NRS_SD
+
     return {
+        "open_pts": f"{o['estimate'] * NRS_SD:.1f}",
+        "open_pts_lo": f"{o['ci_low'] * NRS_SD:.1f}",
+        "open_pts_hi": f"{o['ci_high'] * NRS_SD:.1f}",
+        "mcid_pts": f"{MCID_NRS:.0f}",
+        "nrs_sd": f"{NRS_SD:.1f}",
         "headline_pct": re.search(r"(\d+)\s*%", figure).group(1),
         "n_claims": str(len(claims)),
         "n_articles": str(claims["seed_file"].nunique()),
@@ -250,3 +257,73 @@ def test_landing_counts_every_claim_once(visits):
     shown = dict(visits[("index.html", "desktop")].numbers)
     parts = ("verdict_supported", "n_concedes", "n_wrong", "n_unchecked")
     assert sum(int(shown[k]) for k in parts) == int(shown["n_claims"])
+
+
+# -------------------------------------------------------------------------------- legibility
+#: a number, a date or a percentage drawn on two lines cannot be read ("0./7/4/6")
+@pytest.mark.parametrize(("page", "size"), _params(EXPECTED_PAGES, sizes=list(SIZES)))
+def test_no_number_split_across_lines(visits, page, size):
+    split = visits[(page, size)].split_numbers
+    assert split == [], f"{len(split)} number(s) broken across lines: " + "; ".join(split[:8])
+
+
+@pytest.mark.parametrize(("page", "size"), _params(EXPECTED_PAGES))
+def test_no_table_wider_than_its_column(visits, page, size):
+    """At 1366 px every table fits the content column: none scrolls inside a box."""
+    wide = visits[(page, "desktop")].wide_tables
+    assert wide == [], f"{len(wide)} table(s) wider than the column: " + "; ".join(wide)
+
+
+#: a figure shown smaller than 1/1.4 of the size it was drawn at has text too small to read
+MAX_SHRINK = 1.4
+
+
+@pytest.mark.parametrize(("page", "size"), _params(EXPECTED_PAGES, sizes=list(SIZES)))
+def test_figures_shown_near_their_drawn_size(visits, page, size):
+    """At 1366 px a figure is shown at no less than 1/1.4 of its drawn width; on a phone, a
+    figure shown smaller than that is a link to its full-size image."""
+    bad = [f"{src}: drawn {w}px, shown {shown}px" for src, w, shown, linked
+           in visits[(page, size)].shrunk_images
+           if w > MAX_SHRINK * shown and (size == "desktop" or not linked)]
+    assert bad == [], f"{len(bad)} figure(s) shrunk below legibility: " + "; ".join(bad[:6])
+
+
+#: statistics a lay reader does not know; they belong one click away, not on the first screen
+STATS_JARGON = re.compile(r"\b[gk]\s*=|\bCI\b|\bSD\b|confidence interval|standard deviation")
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_landing_first_screen_speaks_plainly(visits, size):
+    first = visits[("index.html", size)].first_screen
+    found = sorted({m.group(0) for m in STATS_JARGON.finditer(first)})
+    assert first.strip() and found == [], f"statistics on the landing page's first screen: {found}"
+
+
+#: internal file names of the seed articles (data/claims.csv ``seed_file``): readers see titles
+FILE_ID = re.compile(r"00[0-4]_[0-9a-f]{16}")
+
+
+#: pages that still name articles by file until the article records (data/articles.csv, branch
+#: ``ledger``, issue 20 part 4) land; that branch also checks this pattern, keep one test then
+_FILE_ID_PENDING = {p: pytest.mark.xfail(reason="article records pending (issue 20 part 4)",
+                                         strict=False)
+                    for p in ("notebooks/01_evidence_audit.html", "references.html")}
+
+
+@pytest.mark.parametrize(("page", "size"), _params(EXPECTED_PAGES, _FILE_ID_PENDING))
+def test_no_internal_article_file_ids(visits, page, size):
+    ids = sorted(set(FILE_ID.findall(visits[(page, "desktop")].body_text)))
+    assert ids == [], f"internal article file ids shown to readers: {ids}"
+
+
+@pytest.mark.parametrize(("page", "size"), _params(EXPECTED_PAGES))
+def test_claim_links_land_on_their_row(visits, page, size):
+    """A link reading "Claim X" goes to the row of claim X (an element with id claim-X)."""
+    bad = []
+    for text, href in visits[(page, "desktop")].claim_links:
+        cid = text.split()[1].rstrip(".,;:)")
+        frag = urlparse(href).fragment
+        ok, why = _target_exists(href)
+        if unquote(frag) != f"claim-{cid}" or not ok:
+            bad.append(f"{text!r} -> {href} ({why or 'not the claim row'})")
+    assert bad == [], "claim links that miss their row: " + "; ".join(bad)

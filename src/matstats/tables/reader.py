@@ -12,7 +12,12 @@
 * a named index or a MultiIndex becomes ordinary columns, column MultiIndexes are
   joined into one header;
 * text is never cut: the table has the CSS class ``ms-table`` (the site's stylesheet
-  wraps text and turns rows into cards on phones).
+  wraps text and turns rows into cards on phones);
+* a table with more than :data:`MAX_COLUMNS` columns is a stack of cards (``ms-cards
+  ms-flow``: one per row, "column: value" pairs flowing like text), so it fits its column;
+* a number or a date is never broken across lines: a cell holding only a number or a date
+  has the class ``ms-numcell``, and numbers and dates inside text are wrapped in
+  ``<span class="ms-nb">`` (both ``white-space: nowrap`` in the site's stylesheet).
 
 The result is a :class:`ReaderTable`; Jupyter shows its HTML, ``str()`` gives the HTML and
 ``ReaderTable.html`` too. In a notebook: ``reader_table(df)`` as a cell's last line.
@@ -32,7 +37,8 @@ import pandas as pd
 from matstats._core import cells as _cells
 from matstats.evidence import citations
 
-__all__ = ["DASH", "ReaderTable", "format_value", "reader_table", "use_reader_tables"]
+__all__ = ["DASH", "ReaderTable", "format_value", "nobreak_numbers", "reader_table",
+           "use_reader_tables"]
 
 DASH = "\u2014"
 #: columns holding study ids (a single id or a ``;``-separated list)
@@ -43,6 +49,39 @@ LEAD_COLUMNS = ("verdict", "grade")
 _LABEL_COLUMNS = {"verdict", "grade", "claim_kind", "claimed_design", "found_design", "design",
                   "control", "found_control", "blinding", "population_type", "device", "rung",
                   "control_class", "stage", "analysis"}
+
+
+#: a number (sign, decimals, thousands separators, percent), a range ("368-372", "0.28-0.42")
+#: or an ISO date (with a time part),
+#: not part of an identifier ("T1.1", "hohmann2012") nor of an HTML entity ("&#39;")
+_NUMBER = re.compile(
+    r"(?<![\w.,&#\u2212\u2013-])[-\u2212+]?\d+(?:[.,]\d+)*(?:[-\u2013]\d+(?:[.,]\d+)*)*"
+    r"(?:[ T]\d{2}:\d{2}(?::\d{2})?)?%?(?![\w])")
+#: a table with more columns than this is shown as one card per row at every width (a
+#: dozen columns do not fit a 740 px text column without breaking their numbers)
+MAX_COLUMNS = 9
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def nobreak_numbers(html_text: str) -> str:
+    """Wrap every number and date in the text parts of ``html_text`` in a no-break span.
+
+    Tags and attributes are left alone; single digits are not wrapped (nothing to break).
+
+    >>> nobreak_numbers('g = 0.75 (CI 0.11 to 1.39) on <a href="x2">2026-01-05</a>, 5 days')
+    'g = <span class="ms-nb">0.75</span> (CI <span class="ms-nb">0.11</span> to <span class="ms-nb">1.39</span>) on <a href="x2"><span class="ms-nb">2026-01-05</span></a>, 5 days'
+    """
+    def wrap(part: str) -> str:
+        if part.startswith("<"):
+            return part
+        return _NUMBER.sub(lambda m: m.group(0) if len(m.group(0)) < 2
+                           else f'<span class="ms-nb">{m.group(0)}</span>', part)
+    return "".join(wrap(p) for p in _TAG.split(html_text))
+
+
+def _is_number_text(text: str) -> bool:
+    m = _NUMBER.fullmatch(text.strip())
+    return m is not None
 
 
 def format_value(value, digits: int = 2, *, integer: bool = False) -> str:
@@ -222,7 +261,8 @@ def reader_table(
             ids = [s.strip() for s in re.split(r"[;,]", str(value)) if s.strip()]
             known = [s for s in ids if s in bib]
             if known and len(known) == len(ids):
-                return ", ".join(citations.study_link_html(s, bib, bib_href=bib_href) for s in ids)
+                return nobreak_numbers(", ".join(
+                    citations.study_link_html(s, bib, bib_href=bib_href) for s in ids))
         if isinstance(digits, Mapping):
             nd = digits.get(col, auto[col])
         else:
@@ -236,23 +276,36 @@ def reader_table(
             cls = re.sub(r"[^a-z]+", "-", value.lower()).strip("-")
             return f'<span class="ms-badge ms-{col}-{cls}">{html.escape(text)}</span>'
         if linkify_text and isinstance(value, str):
-            return citations.linkify(text.replace(";", "; ") if col in study_columns else text,
-                                     bib, bib_href=bib_href)
-        return html.escape(text)
+            return nobreak_numbers(citations.linkify(
+                text.replace(";", "; ") if col in study_columns else text, bib, bib_href=bib_href))
+        return nobreak_numbers(html.escape(text))
 
-    head = "".join(f'<th scope="col">{html.escape(h)}</th>' for h in headers.values())
+    def td_class(value, col: str) -> str:
+        cls = "ms-col-" + re.sub(r"[^A-Za-z0-9_-]+", "-", col)
+        if col in html_columns or _cells.is_missing(value) or isinstance(value, (bool, np.bool_)):
+            return cls
+        if isinstance(value, (numbers.Real, pd.Timestamp)) or (
+                isinstance(value, str) and _is_number_text(value)):
+            return cls + " ms-numcell"
+        return cls
+
+    # a header may break after "_" or "·" ("mean_estimate · cycle_t"), never inside a word
+    head = "".join('<th scope="col">' + re.sub(r"([_\u00b7])", r"\1<wbr>", html.escape(h)) + "</th>"
+                   for h in headers.values())
     body = []
     ids = ([f' id="{html.escape(row_id[1] + str(v), quote=True)}"' for v in frame[row_id[0]]]
            if row_id else [""] * len(frame))
     for rid, row in zip(ids, frame[list(headers)].itertuples(index=False, name=None)):
         tds = "".join(
-            f'<td class="ms-col-{re.sub(r"[^A-Za-z0-9_-]+", "-", c)}" '
+            f'<td class="{td_class(v, c)}" '
             f'data-label="{html.escape(h, quote=True)}">{cell(v, c)}</td>'
             for (c, h), v in zip(headers.items(), row)
         )
         body.append(f"<tr{rid}>{tds}</tr>")
     cap = (f"<caption>{citations.linkify(caption, bib, bib_href=bib_href)}</caption>"
            if caption else "")
+    if len(headers) > MAX_COLUMNS and "ms-cards" not in css.split():
+        css = f"{css} ms-cards ms-flow".strip()
     text = (f'<div class="ms-table-wrap"><table class="ms-table{" " + css if css else ""}">{cap}'
             f'<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>')
     return ReaderTable(text, len(frame), len(headers), caption)
