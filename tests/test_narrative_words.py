@@ -78,7 +78,8 @@ def test_series_verdict_text_carries_the_result_numbers(series):
 def test_series_summary_has_the_person_table_and_verdict(series):
     text = series_words.series_summary(series)
     first = text.splitlines()[0]
-    assert first.startswith(f"Series of {series.k} n-of-1 trials, two-stage (pool=reml)")
+    assert first.startswith(f"Series of {series.k} n-of-1 trials, two-stage (pool={series.pool})")
+    assert series.pool == "bayes"  # the default since issue 19
     assert f"SD of a cycle difference {math.sqrt(series.sigma2_within):.2f}" in first
     assert text.endswith("Verdict: " + series_words.verdict_text(series))
     rows = {ln.split()[0]: ln.split() for ln in text.splitlines() if ln.split()}
