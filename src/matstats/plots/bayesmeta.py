@@ -162,7 +162,7 @@ def plot_bayes_forest(fit, *, ax=None, figsize: tuple[float, float] | None = Non
     return fig
 
 
-def plot_sham_grid(grid, ax=None, *, figsize: tuple[float, float] = (10.0, 4.2),
+def plot_sham_grid(grid, *, ax=None, figsize: tuple[float, float] = (10.0, 4.2),
                    column: str = "prob_beats_sham") -> Figure:
     """Every cell of the mat-vs-sham sensitivity grid, sorted, with the default marked.
 
