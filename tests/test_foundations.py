@@ -124,9 +124,13 @@ def test_strijkers_prior_is_defined_once_and_read_off_its_ci():
     z = 1.959963984540054
     assert literature.STRIJKERS_PLACEBO.sd == pytest.approx((0.55 - 0.18) / (2 * z), rel=1e-12)
     assert literature.sensitivity_priors()["placebo_sd"] is literature.STRIJKERS_PLACEBO
-    off = literature.OFFSET_PRIORS[0]
-    assert off.params == literature.STRIJKERS_PLACEBO.params
-    assert {p.unit for p in literature.OFFSET_PRIORS} == {"sd", "share"}
+    # the ladder's offset reuses its mean and SE, widened to a predictive SD (issue 18)
+    off = {p.name: p for p in literature.OFFSET_PRIORS}["placebo_vs_none_clbp"]
+    assert off.mean == literature.STRIJKERS_PLACEBO.mean
+    assert off.sd == pytest.approx(math.hypot(literature.STRIJKERS_PLACEBO.sd,
+                                              literature.SHAM_EFFECT_TAU), rel=1e-12)
+    assert {p.unit for p in literature.OFFSET_PRIORS} == {"sd"}
+    assert literature.SHARE_PRIOR.unit == "share"
 
 
 def test_prior_validation_and_moments():

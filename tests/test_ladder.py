@@ -288,18 +288,25 @@ def test_offset_priors_have_sources_and_reported_ci_se():
     strij = tab.set_index("name").loc["placebo_vs_none_clbp"]
     # Strijkers 2021: 0.37 (0.18 to 0.55) -> SE = 0.37 / 3.92
     assert strij["mean"] == 0.37
-    assert strij["se"] == pytest.approx(0.37 / (2 * 1.959963984540054), rel=1e-12)
+    # issue 18: predictive for a new kind of sham, sqrt(se^2 + tau^2), tau = exp(-3.02 / 2)
+    tau = math.exp(-3.02 / 2)
+    assert strij["se"] == pytest.approx(math.hypot(0.37 / (2 * 1.959963984540054), tau),
+                                        rel=1e-12)
     hs = tab.set_index("name").loc["physical_sham_vs_none"]
-    assert hs["se"] == pytest.approx(0.23 / (2 * 1.959963984540054), rel=1e-12)
+    assert hs["se"] == pytest.approx(math.hypot(0.23 / (2 * 1.959963984540054), tau), rel=1e-12)
     assert tab.set_index("name").loc["acupuncture_ipd_back_neck", "mean"] == pytest.approx(0.32)
 
 
 def test_sham_offset_normal_closed_form():
-    out = L.sham_offset(0.75, 0.33).set_index("prior")
+    from matstats import literature
+
+    out = L.sham_offset(0.75, 0.33, priors=[*literature.OFFSET_PRIORS,
+                                            literature.SHARE_PRIOR]).set_index("prior")
     r = out.loc["placebo_vs_none_clbp"]
-    se_off = 0.37 / 3.919927969080108
+    # predictive offset SD: sqrt(se^2 + tau^2) (issue 18)
+    sd_off = math.hypot(0.37 / 3.919927969080108, math.exp(-3.02 / 2))
     assert r["expected"] == pytest.approx(0.75 - 0.37, rel=1e-12)
-    assert r["se"] == pytest.approx(math.sqrt(0.33**2 + se_off**2), rel=1e-12)
+    assert r["se"] == pytest.approx(math.sqrt(0.33**2 + sd_off**2), rel=1e-12)
     assert r["ci_low"] == pytest.approx(r["expected"] - 1.959963984540054 * r["se"], rel=1e-9)
     ratio = out.loc["acupuncture_ipd_ratio"]
     assert ratio["expected"] == pytest.approx(0.75 * 0.35, rel=1e-12)

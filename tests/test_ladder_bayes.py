@@ -16,6 +16,7 @@ import pytest
 from scipy import integrate, stats
 
 from matstats.meta import bayesmeta as bm
+from matstats.ladder import answer as LA
 from matstats.ladder import bayes as LB
 from matstats import literature
 from matstats.literature import Prior
@@ -40,7 +41,8 @@ def _conjugate(y, se, tau, mu_prior=None):
 @pytest.mark.parametrize("mu_prior", [None, (0.2, 0.5)])
 def test_known_tau_normal_offset_is_normal_with_summed_variances(tau, mu_prior):
     post = LB.sham_posterior(Y, sei=SE, tau_prior=bm.KnownTau(tau), offsets=[DIFF],
-                             mu_prior=mu_prior, mcid=0.5, level=0.9)
+                             open_prior="flat" if mu_prior is None else mu_prior, mid=0.5,
+                             level=0.9)
     m, v = _conjugate(Y, SE, tau, mu_prior)
     frame = post.to_frame().set_index("target")
     for target, var in (("average", v), ("new_trial", v + tau**2)):
@@ -50,13 +52,14 @@ def test_known_tau_normal_offset_is_normal_with_summed_variances(tau, mu_prior):
         assert r["ci_low"] == pytest.approx(ref.ppf(0.05), abs=1e-9)
         assert r["ci_high"] == pytest.approx(ref.ppf(0.95), abs=1e-9)
         assert r["prob_beats_sham"] == pytest.approx(ref.sf(0.0), abs=1e-12)
-        assert r["prob_beats_sham_by_mcid"] == pytest.approx(ref.sf(0.5), abs=1e-12)
+        assert r["prob_beats_sham_by_mid"] == pytest.approx(ref.sf(0.5), abs=1e-12)
         assert post.pdf(0.1, target=target) == pytest.approx(ref.pdf(0.1), rel=1e-10)
 
 
 def test_ratio_known_tau_matches_direct_quadrature():
     # X ~ N(m, v) (tau known), S ~ N(0.4, 0.25^2): P(X S > t) = int P(X S > t | S = s) dN(s)
-    post = LB.sham_posterior(Y, sei=SE, tau_prior=bm.KnownTau(0.2), offsets=[RATIO])
+    post = LB.sham_posterior(Y, sei=SE, tau_prior=bm.KnownTau(0.2), offsets=[RATIO],
+                             open_prior="flat")
     m, v = _conjugate(Y, SE, 0.2)
     x = stats.norm(m, math.sqrt(v + 0.04))          # new-trial open effect
     share = stats.norm(*RATIO.params)
@@ -79,7 +82,8 @@ def test_ratio_and_uniform_offset_match_monte_carlo():
     # weight, draw the normal) and the offset; tolerance 5 binomial SEs at n = 400 000
     fit = bm.bayes_meta(Y, sei=SE, tau_prior=bm.HalfNormal(0.5))
     unif = Prior("unif", "uniform", (0.1, 0.5), "sd", "test")
-    post = LB.sham_posterior(Y, sei=SE, tau_prior=bm.HalfNormal(0.5), offsets=[RATIO, unif])
+    post = LB.sham_posterior(Y, sei=SE, tau_prior=bm.HalfNormal(0.5), offsets=[RATIO, unif],
+                             open_prior="flat")
     rng = np.random.default_rng(7)
     n = 400_000
     m, s, w = fit.mixture("theta")
@@ -104,14 +108,15 @@ def test_quadrature_of_a_normal_difference_equals_the_closed_form():
     fixed = Prior("f", "fixed", (0.3,), "sd", "test")
     a = LB.sham_posterior(Y, sei=SE, offsets=[tiny]).to_frame()
     b = LB.sham_posterior(Y, sei=SE, offsets=[fixed]).to_frame()
-    for c in ("median", "ci_low", "ci_high", "prob_beats_sham", "prob_beats_sham_by_mcid"):
+    for c in ("median", "ci_low", "ci_high", "prob_beats_sham", "prob_beats_sham_by_mid"):
         assert np.allclose(a[c], b[c], atol=1e-8)
 
 
 def test_frame_columns_defaults_and_k1():
-    post = LB.sham_posterior([0.75], sei=[0.33])
+    post = LB.sham_posterior([0.75], sei=[0.33], open_prior="flat")
     frame = post.to_frame()
     assert list(frame.columns) == LB.FRAME_COLUMNS
+    assert set(frame["tau_from"]) == {"prior"}          # k = 1: tau is its prior
     assert len(frame) == 2 * len(literature.OFFSET_PRIORS)
     assert set(frame["tau_prior"]) == {literature.LADDER_TAU_PRIOR.name}
     # k = 1 with a flat mu prior: tau's posterior is its prior (median 0.5 * 0.674)
@@ -119,12 +124,13 @@ def test_frame_columns_defaults_and_k1():
     # the new-trial prediction is wider than the average, which is wider than tau = 0
     nt, av = (frame[frame["target"] == t].reset_index() for t in ("new_trial", "average"))
     assert ((nt["ci_high"] - nt["ci_low"]) > (av["ci_high"] - av["ci_low"])).all()
-    assert (frame["prob_beats_sham_by_mcid"] < frame["prob_beats_sham"]).all()
+    assert (frame["prob_beats_sham_by_mid"] < frame["prob_beats_sham"]).all()
 
 
 def test_sensitivity_table_priors_by_offsets():
-    tab = LB.sham_sensitivity([0.75], sei=[0.33])
-    assert len(tab) == len(literature.LADDER_TAU_PRIORS) * len(literature.OFFSET_PRIORS)
+    tab = LA.sham_sensitivity([0.75], sei=[0.33])
+    assert len(tab) == (len(literature.OPEN_EFFECT_PRIORS) * len(literature.LADDER_TAU_PRIORS)
+                        * len(literature.OFFSET_PRIORS))
     assert "rhodes_pain_nonpharm" in set(tab["tau_prior"])
     assert set(tab["target"]) == {"new_trial"}
     rhodes = literature.LADDER_TAU_PRIORS[3]
@@ -149,10 +155,12 @@ def test_literature_priors_and_names_are_accepted_as_they_are():
     d = LB.sham_posterior(Y, sei=SE, tau_prior=bm.HalfCauchy(0.5)).to_frame()
     pd.testing.assert_frame_equal(c.to_frame().drop(columns="tau_prior"),
                                   d.drop(columns="tau_prior"), check_exact=True)
-    tab = LB.sham_sensitivity(Y, sei=SE, tau_priors=["rhodes", literature.LADDER_TAU_PRIOR])
+    tab = LA.sham_sensitivity(Y, sei=SE, tau_priors=["rhodes", literature.LADDER_TAU_PRIOR],
+                              open_priors=["sceptical"])
     assert list(tab["tau_prior"].unique()) == ["rhodes", "half_normal_0.5"]
     e = LB.sham_posterior(Y, sei=SE, tau_prior=literature.rhodes_prior()).to_frame()
-    pd.testing.assert_frame_equal(tab.iloc[:4].reset_index(drop=True),
+    n_off = len(literature.OFFSET_PRIORS)
+    pd.testing.assert_frame_equal(tab.iloc[:n_off][LB.FRAME_COLUMNS].reset_index(drop=True),
                                   e[e["target"] == "new_trial"].reset_index(drop=True),
                                   check_exact=True)
 
@@ -162,7 +170,7 @@ def test_compare_answers_frequentist_equals_tau_zero_for_differences():
     diff = cmp[cmp["form"] == "difference"].set_index(["offset_prior", "answer"])
     for name in diff.index.get_level_values(0).unique():
         f, z = diff.loc[(name, "frequentist")], diff.loc[(name, "bayes_tau_zero")]
-        for c in ("center", "ci_low", "ci_high", "prob_beats_sham", "prob_beats_sham_by_mcid"):
+        for c in ("center", "ci_low", "ci_high", "prob_beats_sham", "prob_beats_sham_by_mid"):
             assert f[c] == pytest.approx(z[c], abs=1e-9)
         assert diff.loc[(name, "bayes_new_trial"), "width_ratio"] > 1
     # k = 2: the frequentist pool is REML
@@ -180,7 +188,9 @@ def test_real_data_open_control_rung():
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    (dict(mcid=-1.0), "mcid"),
+    (dict(mid=-1.0), "mid"),
+    (dict(open_prior="wide"), "open_prior"),
+    (dict(open_prior=(0.0, -1.0)), "open_prior"),
     (dict(level=1.5), "level"),
     (dict(offsets=[]), "offsets"),
     (dict(offsets=["x"]), "offsets"),
@@ -207,11 +217,15 @@ def test_bad_accessor_input():
     with pytest.raises(ValueError, match="greater_than"):
         post.prob("0")
     with pytest.raises(ValueError, match="target"):
-        LB.sham_sensitivity([0.75], sei=[0.33], target="x")
+        LA.sham_sensitivity([0.75], sei=[0.33], target="x")
     with pytest.raises(ValueError, match="tau_priors"):
-        LB.sham_sensitivity([0.75], sei=[0.33], tau_priors=[])
+        LA.sham_sensitivity([0.75], sei=[0.33], tau_priors=[])
     with pytest.raises(ValueError, match="tau_prior must be a TauPrior.*'jeffreys'"):
-        LB.sham_sensitivity([0.75], sei=[0.33], tau_priors=["gamma"])
+        LA.sham_sensitivity([0.75], sei=[0.33], tau_priors=["gamma"])
+    with pytest.raises(ValueError, match="n_per_arm"):
+        post.assurance([1])
+    with pytest.raises(ValueError, match="assurance"):
+        post.n_for_assurance(1.0)
 
 
 def test_sentences_take_their_numbers_from_the_result():
@@ -226,6 +240,6 @@ def test_sentences_take_their_numbers_from_the_result():
     why = N.sham_comparison_sentences(cmp)
     ratio = cmp.loc[cmp["answer"] == "bayes_new_trial", "width_ratio"]
     assert f"{ratio.min():.1f}" in why and "equals" in why
-    tab = LB.sham_sensitivity([0.75], sei=[0.33])
+    tab = LA.sham_sensitivity([0.75], sei=[0.33])
     sens = N.sham_sensitivity_sentence(tab)
     assert f"{tab['prob_beats_sham'].min():.0%}" in sens

@@ -38,7 +38,9 @@ from myst_nb.ext.glue.directives import PasteFigureDirective
 import matstats
 from matstats import ladder, literature, tables, vocab
 from matstats.narrative import sof as sof_words
+from matstats.ladder import answer as ladder_answer
 from matstats.ladder import bayes as ladder_bayes
+from matstats.narrative.ladder import sham_answer_sentence
 from matstats.evidence import study_effects
 from matstats._core.cells import is_missing
 from matstats.audit import VERDICTS
@@ -62,7 +64,7 @@ class SiteData:
     pooled: pd.DataFrame
     expected: pd.DataFrame
     sample_size: pd.DataFrame
-    sham: pd.DataFrame
+    sham: object  # matstats.ladder.answer.ShamAnswer, or None without an open-control study
     sof: pd.DataFrame
     bib: dict = field(default_factory=dict)
 
@@ -84,14 +86,23 @@ def compute() -> SiteData:
                        if len(positive) else pd.DataFrame())
     else:
         expected, sample_size = pd.DataFrame(), pd.DataFrame()
-    open_studies = ladder_bayes.open_control_studies(eff, domains=("pain",))
-    sham = (ladder_bayes.sham_posterior(open_studies["yi"], open_studies["vi"]).to_frame()
-            if len(open_studies) else pd.DataFrame())
+    sham = sham_answer(eff, sample_size)
     sof = tables.sof.summary_of_findings(studies, eff, grades)
     d = SiteData(studies, claims, audit, grades, all_tables, eff, pooled, expected, sample_size,
                  sham, sof)
     d.bib = bibliography(studies)
     return d
+
+
+def sham_answer(eff, sample_size: pd.DataFrame):
+    """The headline mat-vs-sham answer: the pilot's readings of g as the inputs (the first is
+    the data row), assurance at the per-arm sizes the pages quote for 80% power."""
+    open_studies = ladder_bayes.open_control_studies(eff, domains=("pain",))
+    if len(open_studies) != 1 or not len(sample_size):
+        return None
+    n80 = sample_size.loc[sample_size["power"] == 0.8, "n_per_arm"]
+    return ladder_answer.sham_answer(g_inputs=ladder_answer.pilot_g_inputs(),
+                                     n_per_arm=sorted({int(n80.min()), int(n80.max())}))
 
 
 # ------------------------------------------------------------------------------ formatting
@@ -190,12 +201,8 @@ def landing_values(d: SiteData) -> dict[str, str]:
         v["exp_lo"] = fmt_num(e["expected"].min())
         v["exp_hi"] = fmt_num(e["expected"].max())
         v["n_priors_ci_zero"] = str(int(((e["ci_low"] <= 0) & (e["ci_high"] >= 0)).sum()))
-    if len(d.sham):
-        new = d.sham[d.sham["target"] == "new_trial"]
-        v["p_sham_lo"] = fmt_num(100 * new["prob_beats_sham"].min(), 0)
-        v["p_sham_hi"] = fmt_num(100 * new["prob_beats_sham"].max(), 0)
-        v["p_mcid_lo"] = fmt_num(100 * new["prob_beats_sham_by_mcid"].min(), 0)
-        v["p_mcid_hi"] = fmt_num(100 * new["prob_beats_sham_by_mcid"].max(), 0)
+    if d.sham is not None:
+        v["sham_answer"] = sham_answer_sentence(d.sham)
     if len(d.sample_size):
         s80 = d.sample_size[d.sample_size["power"] == 0.8]
         v["n80_lo"] = str(int(s80["n_per_arm"].min()))
@@ -204,8 +211,13 @@ def landing_values(d: SiteData) -> dict[str, str]:
     return v
 
 
+#: substitutions that are whole sentences (they wrap like text, unlike numbers)
+TEXT_KEYS = ("sham_answer",)
+
+
 def substitutions(values: dict[str, str]) -> dict[str, str]:
-    subs = {k: f'<span class="ms-num" data-ms="{k}">{html.escape(val)}</span>'
+    subs = {k: (f'<span class="ms-num ms-text" data-ms="{k}">{nobreak_numbers(html.escape(val))}</span>'
+                if k in TEXT_KEYS else f'<span class="ms-num" data-ms="{k}">{html.escape(val)}</span>')
             for k, val in values.items()}
     if "headline_claim" in values:  # "Claim T1.1" goes to its row of the evidence page
         cid = values["headline_claim"]

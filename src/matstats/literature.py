@@ -13,8 +13,16 @@ Scales
     :data:`MCID_UNITS`.
 Bias and nuisance priors (placebo, natural history, RTM, unblinding)
     :func:`sensitivity_priors`, :data:`NO_TREATMENT_SHARE`, :func:`placebo_responder_rates`.
+Between-group important differences (pain trials)
+    :data:`MID_SD_PAIN_BETWEEN`, :data:`MID_THRESHOLDS` (the individual :data:`MCID_NRS` is for
+    personal-trial verdicts only).
 Sham offsets for the control ladder
-    :data:`OFFSET_PRIORS` (``unit="sd"``: subtract; ``unit="share"``: multiply).
+    :data:`OFFSET_PRIORS` (predictive for a new kind of sham; subtracted),
+    :data:`SHAM_EFFECT_TAU`, and :data:`SHARE_PRIOR` (the sham-controlled share of an open
+    contrast: the size of a specific effect if one exists, not an answer to "does it beat a
+    sham").
+Priors on the open-control effect and the pilot's inputs
+    :data:`OPEN_EFFECT_PRIOR`, :data:`OPEN_EFFECT_PRIORS`, :data:`PILOT_G_INPUTS`.
 Heterogeneity priors of the Bayesian few-study models
     :data:`LADDER_TAU_PRIOR`, :data:`LADDER_TAU_PRIORS` (SMDs), :data:`NOF1_TAU_PRIOR` (person
     effects, NRS points), the empirical :func:`turner_prior` (log odds ratios) and
@@ -35,8 +43,8 @@ from scipy import stats
 
 from matstats._core import checks as _checks
 from matstats._core.priors import (
-    HalfCauchy, HalfNormal, Jeffreys, KnownTau, LogNormal, LogStudentT, Prior, TauPrior,
-    Uniform, priors_frame,
+    HalfCauchy, HalfNormal, Jeffreys, KnownTau, LogNormal, LogStudentT, OpenEffectPrior, Prior,
+    TauPrior, Uniform, priors_frame,
 )
 
 __all__ = [
@@ -46,8 +54,15 @@ __all__ = [
     "MCID_SD_PAIN",
     "MCID_SD_OTHER",
     "MCID_UNITS",
+    "MID_SD_PAIN_BETWEEN",
+    "MID_THRESHOLDS",
     "NO_TREATMENT_SHARE",
     "OFFSET_PRIORS",
+    "SHAM_EFFECT_TAU",
+    "SHARE_PRIOR",
+    "OPEN_EFFECT_PRIOR",
+    "OPEN_EFFECT_PRIORS",
+    "PILOT_G_INPUTS",
     "TauPrior",
     "LADDER_TAU_PRIOR",
     "LADDER_TAU_PRIORS",
@@ -77,8 +92,22 @@ MCID_NRS = 2.0
 #: Between-person SD of 0-10 NRS pain, in points, to convert SD units to points: derived
 #: from Strijkers et al. 2021 (SMD 0.37 ~ 8/100 points, so SD ~ 22/100 = 2.2 points).
 NRS_SD = 2.2
-#: MCID for between-group pain SMDs: 2 NRS points / 2.2 points per SD (derived).
+#: The 2-point individual threshold in SD units: 2 NRS points / 2.2 points per SD (derived).
+#: It is a change that one patient notices (Farrar 2001), not a between-group difference
+#: (IMMPACT: Dworkin et al. Pain 2009;146:238-44): used for personal-trial verdicts and the
+#: claim audit's tipping points, not for the mat-vs-sham answer (:data:`MID_SD_PAIN_BETWEEN`).
 MCID_SD_PAIN = MCID_NRS / NRS_SD
+#: Between-group minimal important difference for pain trials: 1 point on a 0-10 scale (10 mm
+#: on a 100 mm VAS), the MID the OMERACT 12 workshop recommends for pooled pain effects
+#: (Busse et al. J Rheumatol 2015;42:1962-70), over the SD of :data:`NRS_SD`: 1 / 2.2 SD.
+#: IMMPACT (Dworkin et al. Pain 2009;146:238-44) stresses that a threshold for one patient's
+#: improvement is not a threshold for a difference between group means.
+MID_SD_PAIN_BETWEEN = 1.0 / NRS_SD
+#: Thresholds at which the mat-vs-sham answer is also given (SD units): the cited
+#: between-group MID beside Cohen's "small" effect (0.2 SD; Cohen, Statistical Power Analysis,
+#: 1988) and half an SD (Norman, Sloan & Wyrwich, Med Care 2003;41:582-92).
+MID_THRESHOLDS = {"small_0.2sd": 0.2, "between_group_mid": MID_SD_PAIN_BETWEEN,
+                  "half_sd": 0.5}
 #: MCID for other outcomes, in SD: 0.5 SD, the AASM 2021 clinical-significance threshold,
 #: used generically [assumption].
 MCID_SD_OTHER = 0.5
@@ -187,31 +216,96 @@ def placebo_responder_rates() -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------- sham offsets (ladder)
-#: Published offsets between an open (no-treatment) contrast and a sham contrast.
-#: ``unit="sd"``: expected vs sham = open effect - offset; ``unit="share"``: expected vs
-#: sham = open effect x share of the open contrast that survives a sham control.
+#: Between-study SD (tau) of sham effects, used to turn a pooled sham offset into a predictive
+#: distribution for a new kind of sham (a blunt mat): the median, exp(-3.02 / 2) = 0.22 SD, of
+#: the empirical heterogeneity prior of Rhodes et al. J Clin Epidemiol 2015;68:52-60 (Table 3:
+#: pain / quality of life, non-pharmacological comparisons). [assumption] that sham effects vary
+#: between settings and kinds of sham about as much as treatment effects do in such reviews.
+SHAM_EFFECT_TAU = math.exp(-3.02 / 2)
+
+
+def _predictive(name: str, mean: float, se: float, source: str, se_basis: str) -> Prior:
+    sd = math.hypot(se, SHAM_EFFECT_TAU)
+    return Prior(name, "normal", (mean, sd), "sd", source,
+                 f"predictive for a new kind of sham: sqrt(se^2 + tau^2) = sqrt({se:.3g}^2 + "
+                 f"{SHAM_EFFECT_TAU:.3g}^2) = {sd:.3g}; se: {se_basis}; tau: SHAM_EFFECT_TAU "
+                 "(median of the Rhodes et al. 2015 pain/non-pharmacological prior) [assumption]")
+
+
+_HOHENSCHURZ = Prior.from_ci(
+    "physical_sham_vs_none", 0.21, 0.10, 0.33, unit="sd",
+    source="Hohenschurz-Schmidt et al. (three-armed trials of physical/psychological "
+    "interventions for pain): sham vs no exposure SMD 0.21 (0.10 to 0.33), 17 RCTs",
+)
+#: Published offsets between an open (no-treatment) contrast and a sham contrast, as
+#: predictive distributions for a new kind of sham (unit ``"sd"``: expected vs sham = open
+#: effect - offset): each pooled mean with SD sqrt(se^2 + :data:`SHAM_EFFECT_TAU`^2), not the
+#: standard error of the pooled mean. The physical sham (a mat's sham is a physical one) comes
+#: first and is the default of the headline answer.
 OFFSET_PRIORS: tuple[Prior, ...] = (
-    Prior("placebo_vs_none_clbp", "normal", STRIJKERS_PLACEBO.params, "sd",
-          STRIJKERS_PLACEBO.source, STRIJKERS_PLACEBO.basis),
-    Prior.from_ci(
-        "physical_sham_vs_none", 0.21, 0.10, 0.33, unit="sd",
-        source="Hohenschurz-Schmidt et al. (three-armed trials of physical/psychological "
-        "interventions for pain): sham vs no exposure SMD 0.21 (0.10 to 0.33), 17 RCTs",
-    ),
-    Prior(
-        "acupuncture_ipd_back_neck", "normal", (0.55 - 0.23, 0.05), "sd",
+    _predictive("physical_sham_vs_none", _HOHENSCHURZ.mean, _HOHENSCHURZ.sd,
+                _HOHENSCHURZ.source, _HOHENSCHURZ.basis),
+    _predictive("placebo_vs_none_clbp", STRIJKERS_PLACEBO.mean, STRIJKERS_PLACEBO.sd,
+                STRIJKERS_PLACEBO.source, STRIJKERS_PLACEBO.basis),
+    _predictive(
+        "acupuncture_ipd_back_neck", 0.55 - 0.23, 0.05,
         "Vickers et al. Arch Intern Med 2012;172:1444-53 (IPD, 29 RCTs): back/neck pain, "
         "acupuncture vs no acupuncture 0.55 SD, vs sham 0.23 SD; offset = 0.55 - 0.23",
-        "[assumption] no CI in our sources; SE 0.05 SD set by us for a large IPD dataset",
-    ),
-    Prior(
-        "acupuncture_ipd_ratio", "normal", (0.35, 0.07 / (2 * _Z975)), "share",
-        "Vickers et al. 2012: sham-controlled share of the open contrast 0.16/0.57 = 0.28 (OA) "
-        "to 0.23/0.55 = 0.42 (back/neck); midpoint 0.35",
-        "[assumption] the 0.28-0.42 range across pain types treated as a 95% interval: "
-        "0.07 / (2 x 1.96)",
-    ),
+        "[assumption] no CI in our sources; SE 0.05 SD set by us for a large IPD dataset"),
 )
+#: Share of the open contrast that survives a sham control (unit ``"share"``: expected vs
+#: sham = open effect x share). Multiplying by a positive share cannot change the sign, so
+#: P(effect > 0) under it is P(open effect > 0): it says how large a mat-specific effect would
+#: be if one exists, not whether the mat beats a sham, and is reported separately.
+SHARE_PRIOR = Prior.from_ci(
+    "acupuncture_ipd_ratio", 0.35, 0.28, 0.42, unit="share",
+    source="Vickers et al. 2012: sham-controlled share of the open contrast 0.16/0.57 = 0.28 "
+    "(OA) to 0.23/0.55 = 0.42 (back/neck); midpoint 0.35; [assumption] the 0.28-0.42 range "
+    "across pain types treated as a 95% interval (SD 0.07 / 1.96)",
+)
+
+# --------------------------------------------- the open-control effect: priors and inputs
+_SPIEGELHALTER = ("Spiegelhalter, Freedman & Parmar, J R Stat Soc A 1994;157:357-416 "
+                  "(sceptical priors centred on no effect for judging a claimed benefit)")
+#: Priors on the average open-control (mat vs no treatment) effect mu. The default is the
+#: sceptical one: the only input is one small unblinded pilot selected for a significant
+#: result, and small significant trials overstate effects (Button et al. Nat Rev Neurosci
+#: 2013;14:365-76; Ioannidis, Epidemiology 2008;19:640-8); the sceptical prior shrinks the
+#: pilot's g about as much as the type M deflation does, without needing a plausible true
+#: effect.
+OPEN_EFFECT_PRIORS: tuple[OpenEffectPrior, ...] = (
+    OpenEffectPrior(
+        "sceptical",
+        Prior("open_sceptical", "normal", (0.0, 0.5), "sd", _SPIEGELHALTER,
+              "[assumption] SD 0.5: 95% prior range -0.98 to 0.98 SD, wide enough for the "
+              "open contrasts of comparable treatments (acupuncture vs no acupuncture 0.55 SD, "
+              "Vickers 2012) and centred on no effect"),
+        source=f"{_SPIEGELHALTER}; normal(0, 0.5^2) on mu [assumption: scale]"),
+    OpenEffectPrior(
+        "flat", None,
+        source="flat prior on mu: the pilot's estimate taken at face value (the previous "
+        "default)"),
+    OpenEffectPrior(
+        "pilot_deflated", None, plausible_effect=0.55,
+        source="Gelman & Carlin, Perspect Psychol Sci 2014;9:641-51: a significant estimate "
+        "is divided by its type M exaggeration ratio E(|estimate| | significant) / true "
+        "effect at the study's SE; plausible true open effect 0.55 SD = acupuncture vs no "
+        "acupuncture, back/neck pain (Vickers 2012) [assumption: that mats are like "
+        "acupuncture]; flat prior on mu after the deflation"),
+)
+#: The default open-effect prior of the headline answer (the sceptical one).
+OPEN_EFFECT_PRIOR = OPEN_EFFECT_PRIORS[0]
+#: Back-calculation of the pilot's g from its p-value (hohmann2012_neck: p = .021, 40
+#: randomized; per-arm sizes and the test are not reported in what we have): ``p`` two-sided
+#: p-values, ``arms`` (n1, n2), ``sd_factor`` the ratio of the SD the test used to the
+#: endpoint SD (1 = t test on endpoint scores; sqrt(1 - 0.5^2) = ANCOVA with baseline
+#: correlation 0.5, which puts g on a smaller SD than the offsets use). p = 0.04 and 18/17
+#: arms are what-ifs (a less favourable rounding or report; dropouts) [assumption].
+PILOT_G_INPUTS = {
+    "p": (0.021, 0.04),
+    "arms": ((20, 20), (18, 17)),
+    "sd_factor": {"t_endpoint": 1.0, "ancova_r0.5": math.sqrt(1 - 0.5**2)},
+}
 
 # ----------------------------------------------------- heterogeneity priors (Bayesian models)
 # The empirical priors, tabulated with their sources:

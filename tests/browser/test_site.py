@@ -197,11 +197,12 @@ def _library_values() -> dict[str, str]:
     graded = grades[grades["grade"] != "none"]
     trials = studies[studies["device"].isin(["mat", "needle_pad"])
                      & studies["design"].isin(["rct", "crossover"])]
-    from matstats.ladder import bayes as ladder_bayes
+    from matstats.ladder import answer as ladder_answer
+    from matstats.narrative.ladder import sham_answer_sentence
 
-    open_studies = ladder_bayes.open_control_studies(eff, domains=("pain",))
-    post = ladder_bayes.sham_posterior(open_studies["yi"], open_studies["vi"]).to_frame()
-    new = post[post["target"] == "new_trial"]
+    ans = ladder_answer.sham_answer(g_inputs=ladder_answer.pilot_g_inputs(),
+                                    n_per_arm=sorted({int(ss["n_per_arm"].min()),
+                                                      int(ss["n_per_arm"].max())}))
     first = audit[(audit["verdict"] == "misattributed") & (audit["found_figure_source"] != "")].iloc[0]
     figure = claims.set_index("claim_id").loc[first["claim_id"], "claimed_figure"]
     from matstats.literature import MCID_NRS, NRS_SD
@@ -230,23 +231,22 @@ def _library_values() -> dict[str, str]:
         **{f"grade_{g}": str(int((graded["grade"] == g).sum())) for g in ("very_low", "low", "moderate", "high")},
         "exp_lo": f"{exp['expected'].min():.2f}",
         "exp_hi": f"{exp['expected'].max():.2f}",
-        "n80_lo": str(int(ss["n_per_arm"].min())),
-        "n80_hi": str(int(ss["n_per_arm"].max())),
         "max_trial_n": str(int(trials["n_randomized"].max())),
-        "p_sham_lo": f"{100 * new['prob_beats_sham'].min():.0f}",
-        "p_sham_hi": f"{100 * new['prob_beats_sham'].max():.0f}",
-        "p_mcid_lo": f"{100 * new['prob_beats_sham_by_mcid'].min():.0f}",
-        "p_mcid_hi": f"{100 * new['prob_beats_sham_by_mcid'].max():.0f}",
+        "sham_answer": sham_answer_sentence(ans),
+        "_answer": ans,
     }
 
 
 def test_landing_numbers_equal_the_library(visits):
     shown = visits[("index.html", "desktop")].numbers
     expected = _library_values()
+    expected.pop("_answer")
     keys = {k for k, _ in shown}
     assert keys == set(expected), "numbers on the landing page without a library check " \
         f"(or missing): {sorted(keys ^ set(expected))}"
-    wrong = [(k, text, expected[k]) for k, text in shown if text != expected[k]]
+    # the page typesets apostrophes (MyST smart quotes)
+    wrong = [(k, text, expected[k]) for k, text in shown
+             if text.replace("\u2019", "'") != expected[k]]
     assert wrong == [], "landing-page number != library value: " + \
         "; ".join(f"{k}: page {t!r}, library {e!r}" for k, t, e in wrong)
 
@@ -327,3 +327,46 @@ def test_claim_links_land_on_their_row(visits, page, size):
         if unquote(frag) != f"claim-{cid}" or not ok:
             bad.append(f"{text!r} -> {href} ({why or 'not the claim row'})")
     assert bad == [], "claim links that miss their row: " + "; ".join(bad)
+
+
+# -------------------------------------------------------------------------------- the sham answer
+def _reader_texts():
+    """Visible text of every built page, and the text outputs of every notebook."""
+    import nbformat
+
+    out = {}
+    for page in EXPECTED_PAGES:
+        html_text = (SITE / page).read_text(encoding="utf-8")
+        out[page] = re.sub(r"<[^>]+>", " ", re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", html_text))
+    for nb_path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        nb = nbformat.read(nb_path, as_version=4)
+        texts = []
+        for c in nb.cells:
+            if c.cell_type == "markdown":
+                texts.append(c.source)
+            for o in c.get("outputs", []):
+                texts.append(str(o.get("text", "")))
+                texts.extend(str(v) for k, v in o.get("data", {}).items()
+                             if k in ("text/plain", "text/markdown", "text/html"))
+        out[nb_path.name] = "\n".join(texts)
+    return out
+
+
+def test_no_reader_surface_says_a_trial_would_find_the_mat_better(visits):
+    """Issue 18: the posterior probability is about the true effect; what a trial would find
+    is the assurance, so no page or notebook output says a trial "would find" the mat better."""
+    bad = [name for name, text in _reader_texts().items()
+           if re.search(r"would\s+find\s+the\s+mat", text, re.I)]
+    assert bad == [], f'"would find the mat" on: {bad}'
+
+
+def test_landing_sentence_carries_the_range_and_the_sceptical_figure(visits):
+    shown = dict(visits[("index.html", "desktop")].numbers)
+    ans = _library_values()["_answer"]
+    text = shown["sham_answer"]
+    lo, hi = ans.grid_range
+    assert f"from {lo:.0%} to {hi:.0%}" in text
+    sceptical = ans.prob_under("sceptical")
+    assert f"{sceptical:.0%}" in text and "sceptical" in text
+    assert f"{ans.assurance['assurance'].min():.0%}" in text
+    assert "true effect is better than a sham" in text

@@ -3,6 +3,9 @@ prior from and that every analysis takes its priors in.
 
 * :class:`Prior` - a named distribution of one quantity (normal, uniform, beta or fixed) with
   its unit and source: offsets, placebo and bias priors; ``sample``, ``sf``, ``frozen``.
+* :class:`OpenEffectPrior` - how the open-control (mat vs no treatment) effect of the
+  ladder's Bayesian answer is treated: a flat or normal prior on its average, optionally after
+  deflating small significant pilots by their exaggeration ratio.
 * :class:`TauPrior` and its families - priors of a heterogeneity SD tau >= 0 for the
   normal-normal model (:func:`matstats.meta.bayesmeta.bayes_meta`): :class:`HalfNormal`,
   :class:`HalfCauchy`, :class:`HalfStudentT`, :class:`Exponential`, :class:`Lomax`,
@@ -33,7 +36,7 @@ from matstats._core import checks as _checks
 __all__ = [
     "Prior", "priors_frame",
     "TauPrior", "HalfNormal", "HalfCauchy", "HalfStudentT", "Exponential", "Lomax",
-    "Uniform", "Jeffreys", "LogNormal", "LogStudentT", "KnownTau",
+    "Uniform", "Jeffreys", "LogNormal", "LogStudentT", "KnownTau", "OpenEffectPrior",
 ]
 
 _FAMILIES = {"normal": 2, "uniform": 2, "beta": 2, "fixed": 1}
@@ -429,3 +432,57 @@ class KnownTau(TauPrior):
 
     def logpdf(self, tau, sigma):  # pragma: no cover - never integrated
         raise ValueError("KnownTau is a point mass and has no density")
+
+
+@dataclass(frozen=True)
+class OpenEffectPrior:
+    """Prior treatment of the average open-control effect mu (SMD) of the ladder.
+
+    Parameters
+    ----------
+    name : str
+        Short identifier used in result tables (e.g. ``"sceptical"``).
+    mu_prior : Prior or None
+        A normal :class:`Prior` on mu (unit ``"sd"``), or None for a flat prior.
+    plausible_effect : float or None
+        When set, every statistically significant input effect is divided by its type M
+        exaggeration ratio (Gelman & Carlin 2014) computed at this plausible true effect and
+        the study's standard error, before a flat or ``mu_prior`` analysis; None leaves the
+        inputs as they are.
+    source : str
+        Where it comes from; ``[assumption]`` marks what is ours.
+
+    Examples
+    --------
+    >>> OpenEffectPrior("flat", None, source="flat").describe()
+    'flat prior on mu'
+    """
+
+    name: str
+    mu_prior: Prior | None = None
+    plausible_effect: float | None = None
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        if self.mu_prior is not None:
+            if not isinstance(self.mu_prior, Prior) or self.mu_prior.dist != "normal" \
+                    or self.mu_prior.sd <= 0:
+                raise ValueError(f"OpenEffectPrior {self.name!r}: mu_prior must be a normal "
+                                 f"Prior with sd > 0 or None (flat), got {self.mu_prior!r}")
+        if self.plausible_effect is not None:
+            object.__setattr__(self, "plausible_effect", _checks.positive(
+                f"OpenEffectPrior {self.name!r} plausible_effect", self.plausible_effect))
+
+    @property
+    def mu_pair(self) -> tuple[float, float] | None:
+        """``(mean, sd)`` of the normal prior on mu, or None (flat)."""
+        return None if self.mu_prior is None else (self.mu_prior.mean, self.mu_prior.sd)
+
+    def describe(self) -> str:
+        """One line, e.g. ``normal(mean 0, sd 0.5) prior on mu``."""
+        body = ("flat prior on mu" if self.mu_prior is None else
+                f"normal(mean {self.mu_prior.mean:.3g}, sd {self.mu_prior.sd:.3g}) prior on mu")
+        if self.plausible_effect is not None:
+            body += (f", significant inputs deflated by their exaggeration ratio at a true "
+                     f"effect of {self.plausible_effect:.3g} SD")
+        return body

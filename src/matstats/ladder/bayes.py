@@ -19,12 +19,17 @@ posterior:
    the open effect. A normal difference offset convolves each normal component in closed form
    (a normal mixture again); any other offset (a ratio, or a uniform/beta offset) is
    integrated by composite Gauss-Legendre quadrature over the offset (no sampling);
-3. :func:`sham_posterior` returns a frozen :class:`ShamPosterior`: P(mat beats sham),
-   P(mat beats sham by at least the MCID), the posterior median and an equal-tailed credible
-   interval for each offset and for a new trial and the average;
-   :func:`sham_sensitivity` tabulates them across heterogeneity priors x offset priors, and
+3. :func:`sham_posterior` returns a frozen :class:`ShamPosterior`: the posterior
+   probability that the *true* mat-vs-sham effect is above zero and above the between-group
+   important difference, the posterior median and an equal-tailed credible interval for each
+   offset and for a new trial and the average, and the assurance of a future trial (the
+   probability that it comes out significant, averaged over the posterior);
    :func:`compare_sham_answers` sets them beside the frequentist answer of
-   :func:`matstats.ladder.sham_offset`.
+   :func:`matstats.ladder.sham_offset`. The sensitivity grid and the headline answer are in
+   :mod:`matstats.ladder.answer`.
+
+The open effect itself gets a prior (:data:`matstats.literature.OPEN_EFFECT_PRIORS`: sceptical
+by default, flat, or flat after deflating a significant pilot by its exaggeration ratio).
 
 Words for the results are built by :mod:`matstats.narrative.ladder`.
 """
@@ -43,9 +48,10 @@ from scipy import optimize, stats
 from matstats.meta import _bayesmeta_quad as _q
 from matstats import literature
 from matstats._core import checks as _checks
-from matstats._core.priors import KnownTau, Prior, TauPrior
+from matstats._core.priors import KnownTau, OpenEffectPrior, Prior, TauPrior
 from matstats.meta.bayesmeta import BayesMetaFit, bayes_meta
 from matstats.ladder.rungs import OFFSET_FORMS, _offset_priors, select_one_per_study, sham_offset
+from matstats.ladder.trial_size import exaggeration_ratio
 from matstats.meta import meta_analysis
 from matstats.evidence.study_effects import MatEffects
 
@@ -55,8 +61,8 @@ __all__ = [
     "FRAME_COLUMNS",
     "compare_sham_answers",
     "open_control_studies",
+    "open_effect_prior",
     "sham_posterior",
-    "sham_sensitivity",
 ]
 
 #: What the effect refers to: ``new_trial`` = the effect a new mat-vs-sham trial would see
@@ -64,10 +70,14 @@ __all__ = [
 TARGETS = {"new_trial": "theta", "average": "mu"}
 #: Columns of :meth:`ShamPosterior.to_frame` and :func:`sham_sensitivity`.
 FRAME_COLUMNS = [
-    "tau_prior", "offset_prior", "form", "target", "k", "median", "ci_low", "ci_high", "level",
-    "prob_beats_sham", "prob_beats_sham_by_mcid", "mcid", "open_median", "open_ci_low",
-    "open_ci_high", "tau_median", "offset_mean", "offset_sd",
+    "open_prior", "tau_prior", "offset_prior", "form", "question", "target", "k", "tau_from",
+    "median", "ci_low", "ci_high", "level", "prob_beats_sham", "prob_beats_sham_by_mid", "mid",
+    "open_median", "open_ci_low", "open_ci_high", "tau_median", "offset_mean", "offset_sd",
 ]
+#: What a row answers, by offset form: a difference offset answers "does the mat beat a
+#: sham?"; a share (ratio) cannot change the sign of the open effect, so it only says how
+#: large a mat-specific effect would be if one exists (its probabilities are not given).
+QUESTIONS = {"difference": "beats_sham", "ratio": "size_if_specific_effect_exists"}
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(12)
 _PANELS = 64        # panels of the offset quadrature (a normal prior: 2.7 per prior SD)
 _SPAN = 12.0        # a normal offset prior is integrated over mean +- 12 SD
@@ -204,6 +214,27 @@ class _Convolved:
         return out
 
 
+    def assurance(self, n_per_arm: np.ndarray, z: float) -> np.ndarray:
+        """E[Phi(delta sqrt(n/2) - z)] over this distribution of delta, for each n.
+
+        With delta ~ N(m, s^2): E[Phi(a delta - z)] = Phi((a m - z) / sqrt(1 + a^2 s^2));
+        summed over the mixture components and (for quadrature offsets) the offset nodes.
+        """
+        a = np.sqrt(np.asarray(n_per_arm, dtype=float) / 2.0)
+        if self.form == "difference":      # delta | node = N(m - v, s^2)
+            mean = self.m[None, :] - self.v[:, None]
+            sd = np.broadcast_to(self.s[None, :], mean.shape)
+        else:                              # delta | node = N(v m, v^2 s^2)
+            mean = self.v[:, None] * self.m[None, :]
+            sd = np.abs(self.v[:, None]) * self.s[None, :]
+        weight = self.u[:, None] * self.w[None, :]
+        out = np.empty(a.size)
+        for i, ai in enumerate(a.ravel()):
+            p = stats.norm.cdf((ai * mean - z) / np.sqrt(1.0 + (ai * sd) ** 2))
+            out[i] = float(np.sum(weight * p)) / float(np.sum(weight))
+        return out.reshape(a.shape)
+
+
 def _convolve(fit: BayesMetaFit, param: str, pr: Prior) -> _Convolved:
     m, s, w = fit.mixture(param)
     form = OFFSET_FORMS[pr.unit]
@@ -223,21 +254,27 @@ class ShamPosterior:
     ----------
     open_fit : BayesMetaFit
         The Bayesian meta-analysis of the open-control studies.
+    open_prior : OpenEffectPrior
+        How the open effect was treated (prior on mu, deflation of significant pilots).
     tau_prior : TauPrior
         The heterogeneity prior, as given (also ``open_fit.tau_prior``).
     offsets : tuple of Prior
         The offset priors, in order.
     study_ids : tuple of str
         The open-control studies.
-    mcid, level : float
-        MCID (SD units) and credibility level.
+    open_inputs : tuple of float
+        The open-control effects as analysed (after any deflation).
+    mid, level : float
+        Between-group important difference (SD units) and credibility level.
     """
 
     open_fit: BayesMetaFit = field(repr=False)
+    open_prior: OpenEffectPrior
     tau_prior: TauPrior
     offsets: tuple[Prior, ...] = field(repr=False)
     study_ids: tuple[str, ...]
-    mcid: float
+    open_inputs: tuple[float, ...]
+    mid: float
     level: float
     _dists: dict = field(repr=False, compare=False)
     _frame: pd.DataFrame = field(repr=False, compare=False)
@@ -249,18 +286,18 @@ class ShamPosterior:
         return self._dists[(name, target)]
 
     def cdf(self, x, *, offset: str | None = None, target: str = "new_trial"):
-        """P(mat-vs-sham effect <= x) under the offset prior named ``offset`` (default: the
-        first), for ``target`` ``"new_trial"`` or ``"average"``."""
+        """P(true mat-vs-sham effect <= x) under the offset prior named ``offset`` (default:
+        the first), for ``target`` ``"new_trial"`` or ``"average"``."""
         out = self._dist(offset, target).cdf(x)
         return float(out[0]) if np.ndim(x) == 0 else out
 
     def pdf(self, x, *, offset: str | None = None, target: str = "new_trial"):
-        """Posterior density of the mat-vs-sham effect at ``x``."""
+        """Posterior density of the true mat-vs-sham effect at ``x``."""
         out = self._dist(offset, target).pdf(x)
         return float(out[0]) if np.ndim(x) == 0 else out
 
     def quantile(self, q, *, offset: str | None = None, target: str = "new_trial"):
-        """Posterior quantiles of the mat-vs-sham effect at probabilities ``q`` in (0, 1)."""
+        """Posterior quantiles of the true mat-vs-sham effect at probabilities ``q`` in (0, 1)."""
         qa = np.atleast_1d(np.asarray(q, dtype=float))
         if np.any(~((qa > 0) & (qa < 1))):
             raise ValueError(f"q must lie strictly between 0 and 1, got {q!r}")
@@ -269,9 +306,95 @@ class ShamPosterior:
 
     def prob(self, greater_than: float, *, offset: str | None = None,
              target: str = "new_trial") -> float:
-        """P(mat-vs-sham effect > ``greater_than``); 0 is "the mat beats the sham"."""
+        """P(true mat-vs-sham effect > ``greater_than``); 0 is "the mat beats the sham"."""
         c = _checks.finite("greater_than", greater_than)
         return float(1.0 - self._dist(offset, target).cdf(c)[0])
+
+    def exceedance(self, thresholds: dict[str, float] | None = None, *,
+                   target: str = "new_trial") -> pd.DataFrame:
+        """P(true mat-vs-sham effect > threshold) for each difference offset and threshold.
+
+        Parameters
+        ----------
+        thresholds : dict of str to float, optional
+            Name -> threshold in SD units; default :data:`matstats.literature.MID_THRESHOLDS`
+            (0.2 SD, the cited between-group MID, 0.5 SD).
+        target : {"new_trial", "average"}
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``offset_prior``, ``threshold_name``, ``threshold`` (SD), ``prob`` (posterior
+            probability that the true effect exceeds it); share (ratio) offsets are left out.
+
+        Examples
+        --------
+        >>> post = sham_posterior([0.75], sei=[0.33])
+        >>> post.exceedance()["threshold_name"].tolist()[:3]
+        ['small_0.2sd', 'between_group_mid', 'half_sd']
+        """
+        thresholds = literature.MID_THRESHOLDS if thresholds is None else dict(thresholds)
+        rows = []
+        for pr in self.offsets:
+            if OFFSET_FORMS[pr.unit] != "difference":
+                continue
+            d = self._dist(pr.name, target)
+            for name, t in thresholds.items():
+                t = _checks.finite(f"threshold {name!r}", t)
+                rows.append({"offset_prior": pr.name, "threshold_name": name, "threshold": t,
+                             "prob": float(1.0 - d.cdf(t)[0])})
+        return pd.DataFrame(rows, columns=["offset_prior", "threshold_name", "threshold", "prob"])
+
+    def assurance(self, n_per_arm, *, offset: str | None = None, alpha: float = 0.05):
+        """Probability that a two-arm mat-vs-sham trial with ``n_per_arm`` per arm comes out
+        significant in the mat's favour, averaged over the posterior of its true effect.
+
+        The trial's test is the two-sided two-sample test at ``alpha`` in the normal
+        approximation: power(delta) = Phi(delta sqrt(n/2) - z_{1-alpha/2}) for a true SMD
+        delta; averaged over the new-trial posterior (a normal mixture) in closed form,
+        E[Phi(a delta - z)] = Phi((a m - z) / sqrt(1 + a^2 s^2)) per component. As n grows it
+        tends to P(true effect > 0), so it can never exceed that.
+
+        Examples
+        --------
+        >>> post = sham_posterior([0.75], sei=[0.33])
+        >>> a = post.assurance([50, 500])
+        >>> bool(a[1] < post.prob(0.0))
+        True
+        """
+        n = np.asarray(n_per_arm, dtype=float)
+        if np.any(~np.isfinite(n)) or np.any(n < 2):
+            raise ValueError(f"n_per_arm must be finite and >= 2, got {n_per_arm!r}")
+        z = float(stats.norm.isf(_checks.alpha(alpha) / 2))
+        out = self._dist(offset, "new_trial").assurance(np.atleast_1d(n), z)
+        return float(out[0]) if np.ndim(n_per_arm) == 0 else out
+
+    def n_for_assurance(self, assurance: float = 0.8, *, offset: str | None = None,
+                        alpha: float = 0.05, max_n: int = 1_000_000) -> float:
+        """Smallest n per arm whose :meth:`assurance` reaches ``assurance``, or ``inf`` when no
+        size up to ``max_n`` does (always so when P(true effect > 0) <= ``assurance``).
+
+        Examples
+        --------
+        >>> post = sham_posterior([0.75], sei=[0.33])
+        >>> post.n_for_assurance(0.99)
+        inf
+        """
+        target = _checks.unit_interval("assurance", assurance, open_low=True, open_high=True)
+        grid = np.unique(np.round(np.geomspace(2, max_n, 400)))
+        a = self.assurance(grid, offset=offset, alpha=alpha)
+        hit = np.nonzero(a >= target)[0]
+        if not hit.size:
+            return math.inf
+        hi = int(grid[hit[0]])
+        lo = int(grid[hit[0] - 1]) if hit[0] > 0 else 1
+        while hi - lo > 1:                 # bisection between the bracketing grid points
+            mid = (lo + hi) // 2
+            if self.assurance(float(mid), offset=offset, alpha=alpha) >= target:
+                hi = mid
+            else:
+                lo = mid
+        return float(hi)
 
     def to_frame(self) -> pd.DataFrame:
         """The answer, one row per target and offset prior.
@@ -281,17 +404,26 @@ class ShamPosterior:
         pandas.DataFrame
             Columns (:data:`FRAME_COLUMNS`):
 
+            - ``open_prior`` : name of the open-effect prior (:data:`matstats.literature.
+              OPEN_EFFECT_PRIORS`);
             - ``tau_prior`` : name of the heterogeneity prior of the open-control model;
             - ``offset_prior``, ``form`` : the offset prior and how it acts
               (``difference``: open - offset; ``ratio``: open x share);
-            - ``target`` : ``new_trial`` (the effect a new mat-vs-sham trial would see,
-              a prediction that includes the heterogeneity tau) or ``average`` (mu - offset);
+            - ``question`` : ``beats_sham`` (a difference offset) or
+              ``size_if_specific_effect_exists`` (a share: the size of a mat-specific effect
+              if one exists; its probabilities are NaN, since a positive share cannot change
+              the sign of the open effect);
+            - ``target`` : ``new_trial`` (the true effect in a new mat-vs-sham trial's
+              setting, which includes the heterogeneity tau) or ``average`` (mu - offset);
             - ``k`` : number of open-control studies;
+            - ``tau_from`` : ``prior`` when k = 1 (the data say nothing about tau: its
+              posterior is its prior), ``fixed`` for a known tau, else ``posterior``;
             - ``median``, ``ci_low``, ``ci_high``, ``level`` : posterior median and
-              equal-tailed credible interval of the mat-vs-sham effect (SMD, positive = mat
-              better);
-            - ``prob_beats_sham`` : P(effect > 0);
-            - ``prob_beats_sham_by_mcid``, ``mcid`` : P(effect > MCID), MCID in SD units;
+              equal-tailed credible interval of the true mat-vs-sham effect (SMD, positive =
+              mat better);
+            - ``prob_beats_sham`` : posterior probability that the true effect is > 0;
+            - ``prob_beats_sham_by_mid``, ``mid`` : probability that it exceeds the
+              between-group important difference ``mid`` (SD units);
             - ``open_median``, ``open_ci_low``, ``open_ci_high`` : the same for the
               open-control effect before the offset (theta or mu);
             - ``tau_median`` : posterior median of tau;
@@ -301,21 +433,25 @@ class ShamPosterior:
         --------
         >>> post = sham_posterior([0.75], sei=[0.33])
         >>> post.to_frame().loc[0, ["target", "offset_prior"]].tolist()
-        ['new_trial', 'placebo_vs_none_clbp']
+        ['new_trial', 'physical_sham_vs_none']
         """
         return self._frame.copy()
 
 
 def _row(post_fit: BayesMetaFit, dist: _Convolved, pr: Prior, target: str,
-         mcid: float, level: float) -> dict:
+         mid: float, level: float) -> dict:
     a = (1 - level) / 2
     med, lo, hi = dist.quantile([0.5, a, 1 - a])
-    p0, p1 = 1.0 - dist.cdf([0.0, mcid])
+    form = OFFSET_FORMS[pr.unit]
+    p0, p1 = (1.0 - dist.cdf([0.0, mid])) if form == "difference" else (math.nan, math.nan)
     param = TARGETS[target]
     om, olo, ohi = post_fit.quantile(param, [0.5, a, 1 - a])
-    return {"offset_prior": pr.name, "form": OFFSET_FORMS[pr.unit], "target": target,
-            "k": post_fit.k, "median": med, "ci_low": lo, "ci_high": hi, "level": level,
-            "prob_beats_sham": p0, "prob_beats_sham_by_mcid": p1, "mcid": mcid,
+    tau_from = ("fixed" if isinstance(post_fit.tau_prior, KnownTau) else
+                "prior" if post_fit.k == 1 else "posterior")
+    return {"offset_prior": pr.name, "form": form, "question": QUESTIONS[form],
+            "target": target, "k": post_fit.k, "tau_from": tau_from, "median": med,
+            "ci_low": lo, "ci_high": hi, "level": level,
+            "prob_beats_sham": p0, "prob_beats_sham_by_mid": p1, "mid": mid,
             "open_median": om, "open_ci_low": olo, "open_ci_high": ohi,
             "tau_median": float(post_fit.quantile("tau", 0.5)),
             "offset_mean": pr.mean, "offset_sd": pr.sd}
@@ -328,6 +464,46 @@ def _offsets(offsets) -> tuple[Prior, ...]:
         raise ValueError(f"offsets: {err}".replace("priors must", "offsets must")) from None
 
 
+def open_effect_prior(prior: OpenEffectPrior | str | tuple | None) -> OpenEffectPrior:
+    """The open-effect prior ``prior`` stands for.
+
+    ``None`` is :data:`matstats.literature.OPEN_EFFECT_PRIOR` (the sceptical default); a
+    name is looked up in :data:`matstats.literature.OPEN_EFFECT_PRIORS`; a pair
+    ``(mean, sd)`` is a normal prior on mu; an :class:`OpenEffectPrior` is used as it is.
+
+    Examples
+    --------
+    >>> open_effect_prior("flat").mu_prior is None
+    True
+    >>> open_effect_prior((0.0, 0.5)).mu_pair
+    (0.0, 0.5)
+    """
+    if prior is None:
+        return literature.OPEN_EFFECT_PRIOR
+    if isinstance(prior, OpenEffectPrior):
+        return prior
+    if isinstance(prior, str):
+        names = {p.name: p for p in literature.OPEN_EFFECT_PRIORS}
+        return names[_checks.one_of("open_prior", prior, names)]
+    try:
+        mean, sd = (float(v) for v in prior)
+        mu = Prior("mu_prior", "normal", (mean, sd), "sd", "given")
+        return OpenEffectPrior(f"normal({mean:g}, {sd:g})", mu, source="given")
+    except (TypeError, ValueError):
+        raise ValueError(f"open_prior must be None, a name in "
+                         f"{[p.name for p in literature.OPEN_EFFECT_PRIORS]}, a pair (mean, sd) "
+                         f"with sd > 0 or an OpenEffectPrior, got {prior!r}") from None
+
+
+def _deflate(y: np.ndarray, se: np.ndarray, op: OpenEffectPrior, alpha: float = 0.05):
+    """Divide each significant effect by its exaggeration ratio at ``op.plausible_effect``."""
+    if op.plausible_effect is None:
+        return y
+    z = stats.norm.isf(alpha / 2)
+    ratio = exaggeration_ratio(op.plausible_effect, se, alpha=alpha)
+    return np.where(np.abs(y) > z * se, y / ratio, y)
+
+
 def _fit_open(yi, vi, sei, slab, prior: TauPrior, mu_prior, level) -> BayesMetaFit:
     # medians, intervals and probabilities always exist; a posterior mean or sd that does not
     # (a heavy-tailed tau prior with k = 1) is not used here, so its warning is not ours
@@ -338,13 +514,21 @@ def _fit_open(yi, vi, sei, slab, prior: TauPrior, mu_prior, level) -> BayesMetaF
                           mu_prior=mu_prior, level=level)
 
 
+def _variances(y, vi, sei) -> tuple[np.ndarray, np.ndarray]:
+    if (vi is None) == (sei is None):
+        raise ValueError("give exactly one of vi and sei")
+    v = (np.atleast_1d(np.asarray(vi, dtype=float)) if sei is None
+         else np.atleast_1d(np.asarray(sei, dtype=float)) ** 2)
+    return y, v
+
+
 def sham_posterior(yi, vi=None, *, sei=None, slab=None,
                    tau_prior: TauPrior | str | None = None,
                    offsets: Sequence[Prior] | None = None,
-                   mu_prior: tuple[float, float] | None = None,
-                   mcid: float = literature.MCID_SD_PAIN,
+                   open_prior: OpenEffectPrior | str | tuple | None = None,
+                   mid: float = literature.MID_SD_PAIN_BETWEEN,
                    level: float = 0.95) -> ShamPosterior:
-    """Posterior of the mat-vs-sham effect from open-control studies and sham-offset priors.
+    """Posterior of the true mat-vs-sham effect from open-control studies and sham offsets.
 
     Parameters
     ----------
@@ -360,13 +544,16 @@ def sham_posterior(yi, vi=None, *, sei=None, slab=None,
         :data:`matstats.literature.TAU_PRIORS_BY_NAME`; default
         :data:`matstats.literature.LADDER_TAU_PRIOR` (half-normal, scale 0.5 SD).
     offsets : sequence of Prior, optional
-        Offset priors, default :data:`matstats.literature.OFFSET_PRIORS` (unit ``"sd"``:
-        subtracted; ``"share"``: multiplied).
-    mu_prior : (mean, sd) or None
-        Normal prior on the average open effect; None (default) is flat.
-    mcid : float
-        Minimal clinically important difference in SD units, default
-        :data:`matstats.literature.MCID_SD_PAIN`.
+        Offset priors, default :data:`matstats.literature.OFFSET_PRIORS` (predictive for a new
+        kind of sham; unit ``"sd"``: subtracted). A ``"share"`` prior (e.g.
+        :data:`matstats.literature.SHARE_PRIOR`) is multiplied and answers only how large a
+        specific effect would be if one exists.
+    open_prior : OpenEffectPrior, str, (mean, sd) or None
+        Prior treatment of the open effect (:func:`open_effect_prior`); default
+        :data:`matstats.literature.OPEN_EFFECT_PRIOR` (sceptical normal(0, 0.5^2) on mu).
+    mid : float
+        Between-group important difference in SD units, default
+        :data:`matstats.literature.MID_SD_PAIN_BETWEEN` (1 NRS point / 2.2).
     level : float
         Credibility level of the equal-tailed intervals.
 
@@ -374,24 +561,26 @@ def sham_posterior(yi, vi=None, *, sei=None, slab=None,
     -------
     ShamPosterior
         ``to_frame()`` (one row per target and offset; columns in
-        :meth:`ShamPosterior.to_frame`), ``cdf``/``pdf``/``quantile``/``prob``.
+        :meth:`ShamPosterior.to_frame`), ``cdf``/``pdf``/``quantile``/``prob``,
+        ``exceedance``, ``assurance``, ``n_for_assurance``.
 
     Raises
     ------
     ValueError
-        Bad data, prior, ``mcid`` or ``level`` (the message names the parameter), and an
+        Bad data, prior, ``mid`` or ``level`` (the message names the parameter), and an
         improper posterior (e.g. a flat tau prior with k = 1).
 
     Notes
     -----
     Deterministic: the open-control posterior is a normal mixture over tau
-    (:meth:`~matstats.meta.bayesmeta.BayesMetaFit.mixture`); a normal difference offset convolves
-    it in closed form, other offsets by composite 12-point Gauss-Legendre quadrature over
-    the offset (64 panels over mean +- 12 SD for a normal prior, in probability space for a
-    bounded one; a break at a share of 0), giving CDFs to ~1e-10 (checked against adaptive
-    quadrature in the tests). Quantiles solve the CDF by
-    Brent's method. The offset is independent of the open effect, and the offset itself is
-    the effect of other interventions (an inference, not a measurement).
+    (:meth:`~matstats.meta.bayesmeta.BayesMetaFit.mixture`); a normal difference offset
+    convolves it in closed form, other offsets by composite 12-point Gauss-Legendre
+    quadrature over the offset (64 panels over mean +- 12 SD for a normal prior, in
+    probability space for a bounded one; a break at a share of 0), giving CDFs to ~1e-10
+    (checked against adaptive quadrature in the tests). Quantiles solve the CDF by Brent's
+    method. The offset is independent of the open effect, and the offset itself is the
+    effect of other interventions (an inference, not a measurement). The probabilities are
+    about the true effect; what a trial would find is :meth:`ShamPosterior.assurance`.
 
     Examples
     --------
@@ -401,61 +590,27 @@ def sham_posterior(yi, vi=None, *, sei=None, slab=None,
     """
     y = np.atleast_1d(np.asarray(yi, dtype=float)) if not isinstance(yi, str) else yi
     prior = literature.tau_prior(literature.LADDER_TAU_PRIOR if tau_prior is None else tau_prior)
+    op = open_effect_prior(open_prior)
     offsets = _offsets(offsets)
-    mcid = _checks.positive("mcid", mcid)
+    mid = _checks.positive("mid", mid)
     level = _checks.level(level)
-    fit = _fit_open(y, vi, sei, slab, prior, mu_prior, level)
+    if op.plausible_effect is not None and not isinstance(y, str):
+        y, v = _variances(_checks.vector("yi", y), vi, sei)
+        se = _checks.vector("sei", np.sqrt(v), size=y.size)
+        if np.any(se <= 0):
+            raise ValueError(f"sei must be > 0, got {se.tolist()}")
+        y, vi, sei = _deflate(y, se, op), v, None
+    fit = _fit_open(y, vi, sei, slab, prior, op.mu_pair, level)
     dists, rows = {}, []
     for target in TARGETS:
         for pr in offsets:
             dists[(pr.name, target)] = d = _convolve(fit, TARGETS[target], pr)
-            rows.append({"tau_prior": prior.label, **_row(fit, d, pr, target, mcid, level)})
-    return ShamPosterior(open_fit=fit, tau_prior=prior, offsets=offsets,
-                         study_ids=fit.slab, mcid=mcid, level=level, _dists=dists,
+            rows.append({"open_prior": op.name, "tau_prior": prior.label,
+                         **_row(fit, d, pr, target, mid, level)})
+    return ShamPosterior(open_fit=fit, open_prior=op, tau_prior=prior, offsets=offsets,
+                         study_ids=fit.slab, open_inputs=tuple(float(x) for x in fit.yi),
+                         mid=mid, level=level, _dists=dists,
                          _frame=pd.DataFrame(rows, columns=FRAME_COLUMNS))
-
-
-def sham_sensitivity(yi, vi=None, *, sei=None,
-                     tau_priors: Sequence[TauPrior | str] | None = None,
-                     offsets: Sequence[Prior] | None = None, target: str = "new_trial",
-                     mu_prior: tuple[float, float] | None = None,
-                     mcid: float = literature.MCID_SD_PAIN, level: float = 0.95
-                     ) -> pd.DataFrame:
-    """:func:`sham_posterior` across heterogeneity priors x offset priors.
-
-    Parameters
-    ----------
-    yi, vi, sei, offsets, mu_prior, mcid, level
-        As in :func:`sham_posterior`.
-    tau_priors : sequence of TauPrior or str, optional
-        Default :data:`matstats.literature.LADDER_TAU_PRIORS` (two half-normal, a
-        half-Cauchy, the empirical Rhodes et al. 2015 prior, and tau = 0).
-    target : {"new_trial", "average"}
-        Which effect to tabulate.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per heterogeneity prior and offset prior, columns of
-        :meth:`ShamPosterior.to_frame`.
-
-    Examples
-    --------
-    >>> tab = sham_sensitivity([0.75], sei=[0.33])
-    >>> tab.shape[0]  # 5 heterogeneity priors x 4 offset priors
-    20
-    """
-    _checks.one_of("target", target, TARGETS)
-    tau_priors = literature.LADDER_TAU_PRIORS if tau_priors is None else tuple(tau_priors)
-    if not tau_priors:
-        raise ValueError("tau_priors must hold at least one prior, got none")
-    parts = []
-    for tp in tau_priors:
-        post = sham_posterior(yi, vi, sei=sei, tau_prior=tp, offsets=offsets,
-                              mu_prior=mu_prior, mcid=mcid, level=level)
-        frame = post.to_frame()
-        parts.append(frame[frame["target"] == target])
-    return pd.concat(parts, ignore_index=True)
 
 
 # ----------------------------------------------------------- beside the frequentist answer
@@ -463,7 +618,7 @@ def sham_sensitivity(yi, vi=None, *, sei=None,
 ANSWERS = ("frequentist", "bayes_tau_zero", "bayes_average", "bayes_new_trial")
 
 
-def _frequentist_rows(y, v, offsets, mcid, level, method) -> tuple[pd.DataFrame, str]:
+def _frequentist_rows(y, v, offsets, mid, level, method) -> tuple[pd.DataFrame, str]:
     if y.size == 1:
         est, se = float(y[0]), math.sqrt(float(v[0]))
         het = "none: k = 1, tau not estimable (treated as 0)"
@@ -472,14 +627,14 @@ def _frequentist_rows(y, v, offsets, mcid, level, method) -> tuple[pd.DataFrame,
         est, se = float(res.estimate), float(res.se)
         het = f"{method} tau = {math.sqrt(res.tau2):.3g}"
     fr = sham_offset(est, se, priors=offsets, method="normal", level=level)
-    fr["prob_mcid"] = stats.norm.sf(mcid, loc=fr["expected"], scale=fr["se"])
+    fr["prob_mid"] = stats.norm.sf(mid, loc=fr["expected"], scale=fr["se"])
     return fr, het
 
 
 def compare_sham_answers(yi, vi=None, *, sei=None,
                          tau_prior: TauPrior | str | None = None,
                          offsets: Sequence[Prior] | None = None,
-                         mcid: float = literature.MCID_SD_PAIN, level: float = 0.95,
+                         mid: float = literature.MID_SD_PAIN_BETWEEN, level: float = 0.95,
                          method: str = "REML") -> pd.DataFrame:
     """The frequentist and Bayesian answers to "does the mat beat a sham?" side by side.
 
@@ -491,11 +646,13 @@ def compare_sham_answers(yi, vi=None, *, sei=None,
     ``tau_prior``) and ``bayes_new_trial`` (the effect a new trial would see). The steps
     between them separate the reasons the answers differ: approximation (frequentist vs
     tau = 0), uncertainty about tau (tau = 0 vs average), and a new trial's own deviation
-    (average vs new trial).
+    (average vs new trial). The Bayesian answers here use a flat prior on the open effect
+    (``open_prior="flat"``), the frequentist answer's implicit one, so that only the
+    heterogeneity separates them.
 
     Parameters
     ----------
-    yi, vi, sei, tau_prior, offsets, mcid, level
+    yi, vi, sei, tau_prior, offsets, mid, level
         As in :func:`sham_posterior`.
     method : str
         Heterogeneity estimator of the frequentist pool when k >= 2.
@@ -507,7 +664,7 @@ def compare_sham_answers(yi, vi=None, *, sei=None,
         ``heterogeneity`` (how tau enters), ``center`` (frequentist estimate or posterior
         median), ``ci_low``, ``ci_high`` (confidence or credible interval at ``level``),
         ``ci_width``, ``prob_beats_sham`` (frequentist: the normal approximation's
-        P(effect > 0), a confidence-distribution reading), ``prob_beats_sham_by_mcid``,
+        P(effect > 0), a confidence-distribution reading), ``prob_beats_sham_by_mid``,
         ``width_ratio`` (``ci_width`` over the frequentist one).
 
     Examples
@@ -516,23 +673,20 @@ def compare_sham_answers(yi, vi=None, *, sei=None,
     >>> cmp["answer"].unique().tolist() == list(ANSWERS)
     True
     """
-    y = np.atleast_1d(np.asarray(yi, dtype=float))
-    if (vi is None) == (sei is None):
-        raise ValueError("give exactly one of vi and sei")
-    v = (np.atleast_1d(np.asarray(vi, dtype=float)) if sei is None
-         else np.atleast_1d(np.asarray(sei, dtype=float)) ** 2)
+    y, v = _variances(np.atleast_1d(np.asarray(yi, dtype=float)), vi, sei)
     offsets = _offsets(offsets)
-    post = sham_posterior(y, v, tau_prior=tau_prior, offsets=offsets, mcid=mcid, level=level)
-    zero = sham_posterior(y, v, tau_prior=KnownTau(0.0), offsets=offsets, mcid=mcid,
-                          level=level).to_frame()
-    fr, het = _frequentist_rows(y, v, offsets, post.mcid, post.level, method)
+    post = sham_posterior(y, v, tau_prior=tau_prior, offsets=offsets, open_prior="flat",
+                          mid=mid, level=level)
+    zero = sham_posterior(y, v, tau_prior=KnownTau(0.0), offsets=offsets, open_prior="flat",
+                          mid=mid, level=level).to_frame()
+    fr, het = _frequentist_rows(y, v, offsets, post.mid, post.level, method)
     bayes = post.to_frame()
     rows = []
     for pr, f in zip(offsets, fr.itertuples()):
         rows.append({"offset_prior": pr.name, "form": f.form, "answer": "frequentist",
                      "heterogeneity": het, "center": f.expected, "ci_low": f.ci_low,
                      "ci_high": f.ci_high, "prob_beats_sham": f.p_positive,
-                     "prob_beats_sham_by_mcid": f.prob_mcid})
+                     "prob_beats_sham_by_mid": f.prob_mid})
         for answer, frame, target, h in (
                 ("bayes_tau_zero", zero, "average", "tau = 0 (fixed)"),
                 ("bayes_average", bayes, "average", f"prior {post.tau_prior.label}"),
@@ -542,11 +696,11 @@ def compare_sham_answers(yi, vi=None, *, sei=None,
             rows.append({"offset_prior": pr.name, "form": r["form"], "answer": answer,
                          "heterogeneity": h, "center": r["median"], "ci_low": r["ci_low"],
                          "ci_high": r["ci_high"], "prob_beats_sham": r["prob_beats_sham"],
-                         "prob_beats_sham_by_mcid": r["prob_beats_sham_by_mcid"]})
+                         "prob_beats_sham_by_mid": r["prob_beats_sham_by_mid"]})
     out = pd.DataFrame(rows)
     out["ci_width"] = out["ci_high"] - out["ci_low"]
     freq_w = out.groupby("offset_prior", sort=False)["ci_width"].transform("first")
     out["width_ratio"] = out["ci_width"] / freq_w
     cols = ["offset_prior", "form", "answer", "heterogeneity", "center", "ci_low", "ci_high",
-            "ci_width", "prob_beats_sham", "prob_beats_sham_by_mcid", "width_ratio"]
+            "ci_width", "prob_beats_sham", "prob_beats_sham_by_mid", "width_ratio"]
     return out[cols]

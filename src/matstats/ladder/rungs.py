@@ -182,7 +182,8 @@ def pooled_by_control(
     DataFrame
         One row per (device_group, control_class) with columns ``device_group``,
         ``control_class``, ``rung`` (display label), ``k``, ``estimate``, ``se``,
-        ``ci_low``, ``ci_high``, ``pi_low``, ``pi_high``, ``tau2``, ``i2``, ``model``
+        ``ci_low``, ``ci_high``, ``pi_low``, ``pi_high`` (NaN for k < 3: with two studies a
+        prediction interval is no prediction), ``tau2``, ``i2``, ``model``
         (``"REML random effects"``, ``"single study (k=1)"`` or ``"no study (k=0)"``),
         ``study_ids`` (``;``-separated) and ``uses_unverified`` (any pooled input rests on
         unverified or derived values).
@@ -225,8 +226,11 @@ def pooled_by_control(
             else:
                 res = meta_analysis(sub["yi"].to_numpy(float), sub["vi"].to_numpy(float),
                                     method=method, test=test, level=level)
+                # with k = 2 a frequentist prediction interval says nothing beyond the CI
+                # (tau is barely estimable; it often equals the CI), so none is shown
+                pi_lo, pi_hi = (res.pi_low, res.pi_high) if k >= 3 else (nan, nan)
                 rec.update(estimate=res.estimate, se=res.se, ci_low=res.ci_low,
-                           ci_high=res.ci_high, pi_low=res.pi_low, pi_high=res.pi_high,
+                           ci_high=res.ci_high, pi_low=pi_lo, pi_high=pi_hi,
                            tau2=res.tau2, i2=res.i2, model=f"{method} random effects")
             rows.append(rec)
     cols = ["device_group", "control_class", "rung", "k", "estimate", "se", "ci_low", "ci_high",
@@ -267,13 +271,14 @@ def offset_priors_frame(priors: Sequence[Prior] | None = None) -> pd.DataFrame:
     pandas.DataFrame
         One row per prior: ``name``, ``form`` (``difference``: expected vs sham = open
         effect - ``mean``; ``ratio``: open effect x ``mean``), ``mean``, ``se`` (standard
-        deviation of the prior, the offset's standard error), ``source`` and ``se_basis``
-        (how the spread was obtained).
+        deviation of the prior: for :data:`matstats.literature.OFFSET_PRIORS` the predictive SD
+        for a new kind of sham, not the standard error of the pooled mean), ``source`` and
+        ``se_basis`` (how the spread was obtained).
 
     Examples
     --------
     >>> offset_priors_frame()["name"].iloc[0]
-    'placebo_vs_none_clbp'
+    'physical_sham_vs_none'
     """
     priors = _offset_priors(priors)
     return pd.DataFrame(
@@ -337,8 +342,8 @@ def sham_offset(
     Examples
     --------
     >>> out = sham_offset(0.75, 0.33)
-    >>> round(float(out.loc[0, "expected"]), 2)
-    0.38
+    >>> round(float(out.loc[0, "expected"]), 2)  # 0.75 - 0.21 (physical sham)
+    0.54
     """
     open_effect = _checks.finite("open_effect", open_effect)
     open_se = _checks.positive("open_se", open_se, allow_zero=True)

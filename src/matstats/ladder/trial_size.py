@@ -3,6 +3,7 @@
 :func:`sham_trial_sample_size` gives the smallest n per arm whose exact power reaches a
 target; :func:`sample_size_for_expected` applies it to each expected effect of
 :func:`matstats.ladder.sham_offset`. Both are re-exported by :mod:`matstats.ladder`.
+:func:`exaggeration_ratio` is the type M error of a significant result of a small trial.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from statsmodels.stats.power import TTestIndPower
 
 from matstats._core import checks as _checks
 
-__all__ = ["sham_trial_sample_size", "sample_size_for_expected"]
+__all__ = ["exaggeration_ratio", "sham_trial_sample_size", "sample_size_for_expected"]
 
 
 def _power_two_sample(d: float, n: int, alpha: float) -> float:
@@ -135,3 +136,48 @@ def sample_size_for_expected(
                                "note": "expected effect <= 0: no trial size can be given"})
         parts.append(ss[cols])
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
+
+
+def exaggeration_ratio(effect, se, alpha: float = 0.05):
+    """Type M error (Gelman & Carlin 2014): how much a significant estimate overstates the
+    true effect on average.
+
+    For an estimate ``b ~ N(effect, se^2)`` and a two-sided z test at ``alpha``
+    (significant when ``|b| > c = z se``), the exaggeration ratio is
+    ``E(|b| | |b| > c) / effect``. In closed form, with ``A = (c - effect) / se`` and
+    ``B = (-c - effect) / se``:
+    ``E(|b|; |b| > c) = effect (1 - Phi(A)) + se phi(A) - effect Phi(B) + se phi(B)``,
+    divided by the power ``1 - Phi(A) + Phi(B)``.
+
+    Parameters
+    ----------
+    effect : float or array_like
+        Plausible true effect (> 0).
+    se : float or array_like
+        Standard error of the estimate (> 0).
+    alpha : float
+        Two-sided test size.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The ratio (>= 1); arrays broadcast.
+
+    Examples
+    --------
+    >>> round(float(exaggeration_ratio(0.55, 0.33)), 3)
+    1.596
+    """
+    d = np.asarray(effect, dtype=float)
+    s = np.asarray(se, dtype=float)
+    if np.any(~np.isfinite(d)) or np.any(d <= 0):
+        raise ValueError(f"effect must be finite and > 0, got {effect!r}")
+    if np.any(~np.isfinite(s)) or np.any(s <= 0):
+        raise ValueError(f"se must be finite and > 0, got {se!r}")
+    c = stats.norm.isf(_checks.alpha(alpha) / 2) * s
+    a, b = (c - d) / s, (-c - d) / s
+    power = stats.norm.sf(a) + stats.norm.cdf(b)
+    e_abs = d * stats.norm.sf(a) + s * stats.norm.pdf(a) - d * stats.norm.cdf(b) \
+        + s * stats.norm.pdf(b)
+    out = e_abs / power / d
+    return float(out) if out.ndim == 0 else out

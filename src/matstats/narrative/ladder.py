@@ -6,8 +6,11 @@ Every number in the text is read from the results of :mod:`matstats.evidence.stu
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
+from matstats import literature
 from matstats.evidence.study_effects import MatEffects
 from matstats.vocab import RUNG_LABELS, RUNGS
 
@@ -15,6 +18,7 @@ __all__ = [
     "effect_labels",
     "ladder_conclusion",
     "sham_comparison_sentences",
+    "sham_answer_sentence",
     "sham_posterior_sentences",
     "sham_sensitivity_sentence",
 ]
@@ -278,27 +282,28 @@ def sham_posterior_sentences(post, *, target: str = "new_trial") -> str:
     True
     """
     frame = post.to_frame()
-    rows = frame[frame["target"] == target]
+    rows = frame[(frame["target"] == target) & (frame["question"] == "beats_sham")]
     if not len(rows):
         raise ValueError(f"target must be 'new_trial' or 'average', got {target!r}")
     k = int(rows["k"].iloc[0])
     lv = f"{post.level:.0%}"
-    what = ("the effect a new mat-vs-sham trial would see" if target == "new_trial"
-            else "the average mat-vs-sham effect")
+    what = ("the true mat-vs-sham effect in a new trial's setting" if target == "new_trial"
+            else "the true average mat-vs-sham effect")
     lines = [
         f"Bayesian answer ({post.tau_prior.label} heterogeneity prior): across the {len(rows)} "
-        f"offset priors, P(mat beats sham) for {what} is {_pct_range(rows['prob_beats_sham'])}, "
-        f"and P(it beats sham by at least the MCID of {post.mcid:.2f} SD) is "
-        f"{_pct_range(rows['prob_beats_sham_by_mcid'])}."]
+        f"offset priors, the probability that {what} favours the mat is "
+        f"{_pct_range(rows['prob_beats_sham'])}, and that it does so by more than the "
+        f"between-group important difference of {post.mid:.2f} SD "
+        f"{_pct_range(rows['prob_beats_sham_by_mid'])}."]
     for r in rows.itertuples():
         lines.append(
             f"{r.offset_prior} ({r.form}): median {r.median:.2f} SD ({lv} credible interval "
-            f"{r.ci_low:.2f} to {r.ci_high:.2f}); P(beats sham) {r.prob_beats_sham:.0%}, "
-            f"P(by >= MCID) {r.prob_beats_sham_by_mcid:.0%}.")
+            f"{r.ci_low:.2f} to {r.ci_high:.2f}); P(true effect > 0) {r.prob_beats_sham:.0%}, "
+            f"P(true effect > MID) {r.prob_beats_sham_by_mid:.0%}.")
     data = (f"k = {k} open-control stud{'y' if k == 1 else 'ies'} "
             f"({', '.join(post.study_ids)})")
-    tau = ("so the data say nothing about how much trials differ: the heterogeneity comes "
-           "from its prior" if k == 1 else
+    tau = ("so the data say nothing about how much trials differ: the heterogeneity result "
+           f"is its prior ({post.tau_prior.label}), not an estimate" if k == 1 else
            f"too few to estimate how much trials differ; the heterogeneity prior matters "
            f"(posterior median tau {rows['tau_median'].iloc[0]:.2f} SD)")
     lines.append(
@@ -354,9 +359,10 @@ def sham_comparison_sentences(comparison: pd.DataFrame) -> str:
         "the frequentist interval.")
     lines.append(
         f"P(mat beats sham) is {_pct_range(freq['prob_beats_sham'])} by the frequentist normal "
-        f"approximation and {_pct_range(nt['prob_beats_sham'])} for a new trial; P(beats it by "
-        f"at least the MCID) {_pct_range(freq['prob_beats_sham_by_mcid'])} and "
-        f"{_pct_range(nt['prob_beats_sham_by_mcid'])}.")
+        f"approximation and {_pct_range(nt['prob_beats_sham'])} for the true effect in a new "
+        f"trial's setting; P(by more than the between-group MID) "
+        f"{_pct_range(freq['prob_beats_sham_by_mid'])} and "
+        f"{_pct_range(nt['prob_beats_sham_by_mid'])}.")
     return "\n".join(lines)
 
 
@@ -366,7 +372,7 @@ def sham_sensitivity_sentence(table: pd.DataFrame) -> str:
     Parameters
     ----------
     table : pandas.DataFrame
-        Output of :func:`matstats.ladder.bayes.sham_sensitivity`.
+        Output of :func:`matstats.ladder.answer.sham_sensitivity`.
 
     Returns
     -------
@@ -374,7 +380,7 @@ def sham_sensitivity_sentence(table: pd.DataFrame) -> str:
 
     Examples
     --------
-    >>> from matstats.ladder.bayes import sham_sensitivity
+    >>> from matstats.ladder.answer import sham_sensitivity
     >>> "heterogeneity priors" in sham_sensitivity_sentence(sham_sensitivity([0.75], sei=[0.33]))
     True
     """
@@ -382,11 +388,80 @@ def sham_sensitivity_sentence(table: pd.DataFrame) -> str:
     lo, hi = table.loc[p.idxmin()], table.loc[p.idxmax()]
     width = (table["ci_high"] - table["ci_low"]).groupby(table["tau_prior"]).mean()
     return (
-        f"Across {table['tau_prior'].nunique()} heterogeneity priors and "
-        f"{table['offset_prior'].nunique()} offset priors, P(mat beats sham) ranges from "
-        f"{p.min():.0%} ({lo['tau_prior']}, {lo['offset_prior']}) to {p.max():.0%} "
-        f"({hi['tau_prior']}, {hi['offset_prior']}), and P(by >= MCID) from "
-        f"{table['prob_beats_sham_by_mcid'].min():.0%} to "
-        f"{table['prob_beats_sham_by_mcid'].max():.0%}; the heterogeneity prior moves the "
+        f"Across {table['open_prior'].nunique()} open-effect priors, "
+        f"{table['tau_prior'].nunique()} heterogeneity priors, "
+        f"{table['offset_prior'].nunique()} offset priors and {table['g_input'].nunique()} "
+        f"input(s), the probability that the true effect favours the mat ranges from "
+        f"{p.min():.0%} ({lo['open_prior']}, {lo['tau_prior']}, {lo['offset_prior']}, "
+        f"{lo['g_input']}) to {p.max():.0%} ({hi['open_prior']}, {hi['tau_prior']}, "
+        f"{hi['offset_prior']}, {hi['g_input']}), and that it exceeds the between-group MID from "
+        f"{table['prob_beats_sham_by_mid'].min():.0%} to "
+        f"{table['prob_beats_sham_by_mid'].max():.0%}; the heterogeneity prior moves the "
         f"answer more than the offset prior (widest intervals with {width.idxmax()}, "
         f"narrowest with {width.idxmin()}).")
+
+
+def _pct(x: float) -> str:
+    return f"{x:.0%}"
+
+
+def sham_answer_sentence(answer) -> str:
+    """The reader's sentence on "does a mat beat a sham?", built from the computed answer.
+
+    Parameters
+    ----------
+    answer : ShamAnswer
+        Output of :func:`matstats.ladder.answer.sham_answer`.
+
+    Returns
+    -------
+    str
+        One paragraph: the posterior probability that a mat's true effect is better than a
+        sham's (the default figure and what the default is), the same figure with the pilot
+        taken at face value, the range across the whole sensitivity grid, the probability of
+        a between-group important difference, and the assurance of the quoted trial sizes
+        with the size 80% assurance needs (or that no size reaches it). It never says what a
+        trial "would find": that is the assurance.
+
+    Examples
+    --------
+    >>> from matstats.ladder.answer import sham_answer
+    >>> text = sham_answer_sentence(sham_answer([0.75], sei=[0.33], n_per_arm=[100]))
+    >>> "true effect is better than a sham's" in text
+    True
+    """
+    d = answer.default
+    lo, hi = answer.grid_range
+    n_cells = len(answer.grid)
+    open_name = str(d["open_prior"])
+    face = answer.prob_under("flat") if "flat" in set(answer.open_priors["open_prior"]) else None
+    k = int(d["k"])
+    res = "the one open-control result" if k == 1 else f"the {k} open-control results"
+    what = {"sceptical": f"a sceptical prior on {res}",
+            "flat": f"{res} taken at face value",
+            "pilot_deflated": f"{res} deflated for small-pilot exaggeration",
+            }.get(open_name, f"the {open_name} prior on {res}")
+    readings = (", sham offsets and readings of the pilot's p-value"
+                if answer.grid["g_input"].nunique() > 1 else " and sham offsets")
+    mid_points = float(d["mid"]) * literature.NRS_SD
+    text = (
+        "No trial has compared a mat with a sham mat, so this is an inference. The "
+        f"probability that a mat's true effect is better than a sham's is {_pct(d['prob_beats_sham'])} "
+        f"(with {what} and a typical physical sham)"
+        + (f", {_pct(face)} if {'that result is' if k == 1 else 'they are'} taken at face value" if face is not None
+           and open_name != "flat" else "")
+        + f", and anywhere from {_pct(lo)} to {_pct(hi)} across all {n_cells} combinations of "
+        f"priors{readings}. The probability that it is "
+        f"better by a difference that matters between groups ({mid_points:g} point on a 0-10 "
+        f"scale) is {_pct(d['prob_beats_sham_by_mid'])}. ")
+    a = answer.assurance
+    sizes = _range(a["n_per_arm"], ".0f")
+    text += (f"A trial with {sizes} people per group would come out significantly in the mat's "
+             f"favour with a probability of {_pct_range(a['assurance'])}; ")
+    if math.isinf(answer.n_for_target):
+        text += (f"no trial size reaches {_pct(answer.assurance_target)}, because the chance "
+                 "that the mat is better at all is lower than that.")
+    else:
+        text += (f"{_pct(answer.assurance_target)} needs {answer.n_for_target:.0f} people "
+                 "per group.")
+    return text

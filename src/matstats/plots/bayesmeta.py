@@ -4,6 +4,8 @@
   of tau and of mu and theta (the effect in a new study).
 * :func:`plot_bayes_forest` - forest plot of the observed estimates with the shrinkage
   intervals of each study, the overall effect mu and the prediction for a new study.
+* :func:`plot_sham_grid` - the mat-vs-sham answer across its sensitivity grid
+  (:func:`matstats.ladder.answer.sham_sensitivity`), with the default cell marked.
 
 Each takes a fitted ``BayesMetaFit``, draws on given axes or on a new figure of explicit
 size, and returns the Figure.
@@ -19,7 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
 from scipy import stats
 
-__all__ = ["plot_bayes_posteriors", "plot_bayes_forest"]
+__all__ = ["plot_bayes_posteriors", "plot_bayes_forest", "plot_sham_grid"]
 
 
 def _three_axes(ax, figsize):
@@ -157,4 +159,53 @@ def plot_bayes_forest(fit, *, ax=None, figsize: tuple[float, float] | None = Non
     ax.set(xlim=(xs.min() - pad, xs.max() + pad), ylim=(-0.8, fit.k + 1.8), xlabel=xlabel,
            title=title if title is not None else f"{fit.level:.0%} intervals")
     ax.legend(fontsize="small", frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return fig
+
+
+def plot_sham_grid(grid, *, ax=None, figsize: tuple[float, float] = (10.0, 4.2),
+                   column: str = "prob_beats_sham") -> Figure:
+    """Every cell of the mat-vs-sham sensitivity grid, sorted, with the default marked.
+
+    Parameters
+    ----------
+    grid : pandas.DataFrame
+        Output of :func:`matstats.ladder.answer.sham_sensitivity` (``is_default`` marks the
+        default cell).
+    ax : matplotlib.axes.Axes, optional
+    figsize : (float, float)
+        Size of a new figure.
+    column : str
+        The probability to show (``prob_beats_sham`` or ``prob_beats_sham_by_mid``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from matstats.ladder.answer import sham_sensitivity
+    >>> fig = plot_sham_grid(sham_sensitivity([0.75], sei=[0.33]))
+    >>> len(fig.axes)
+    1
+    """
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize)
+    else:
+        fig = ax.figure
+    tab = grid.sort_values(column, kind="stable").reset_index(drop=True)
+    x = np.arange(len(tab))
+    for i, (name, sub) in enumerate(tab.groupby("open_prior", sort=False)):
+        ax.scatter(x[sub.index], sub[column], s=14, color=f"C{i}", label=f"open-effect prior: {name}")
+    d = tab.index[tab["is_default"]]
+    if len(d):
+        ax.scatter(x[d], tab.loc[d, column], s=160, marker="*", color="black", zorder=3,
+                   label="default")
+        ax.annotate(f"default {float(tab.loc[d[0], column]):.0%}", (x[d[0]], tab.loc[d[0], column]),
+                    xytext=(8, -14), textcoords="offset points")
+    ax.axhline(0.5, color="grey", linewidth=0.8, linestyle=":")
+    ax.set_ylim(0, 1)
+    ax.set_xlabel(f"the {len(tab)} combinations of priors and inputs, sorted")
+    ax.set_ylabel("P(true mat effect > sham effect)" if column == "prob_beats_sham"
+                  else "P(true difference > between-group MID)")
+    ax.legend(fontsize=8, loc="upper left")
     return fig
