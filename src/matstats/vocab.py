@@ -113,6 +113,7 @@ DESIGN_RANK = {
     "crossover": 4,
     "controlled_trial": 4,
     "review": 3,
+    "web_article": 0,
     "cohort": 2,
     "observational": 2,
     "single_arm": 2,

@@ -140,6 +140,25 @@ class ClaimContext:
     studies: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
+    def cited(self) -> tuple[str, ...]:
+        """The studies the article's own citation for the claim points to (``cited_study_ids``)."""
+        return _cells.split_list(self.claim.get("cited_study_ids"))
+
+    def cited_note(self, ids: list[str]) -> str:
+        """Say whether the studies a verdict rests on are the ones the article cites.
+
+        '' when the article cites no identifiable source; otherwise a clause such as
+        ``"; the article cites goodrx2024_review, not olsson2011_healthy"``.
+        """
+        cited = self.cited
+        if not cited or not ids:
+            return ""
+        if set(ids) <= set(cited):
+            return f"; {', '.join(ids)} is the source the article cites"
+        return (f"; the article cites {', '.join(cited)}, not "
+                f"{', '.join(i for i in ids if i not in cited)}")
+
+    @property
     def measures(self) -> tuple[str, ...]:
         """The measures the claim names (``claimed_outcome_measure``)."""
         return _cells.split_list(self.claim.get("claimed_outcome_measure"))

@@ -26,7 +26,7 @@ import pandas as pd
 
 from matstats._core import cells as _cells
 from matstats.audit.context import build_context, distinct_values, has_result, study_label, study_sizes
-from matstats.audit.rules import VERDICTS, apply_rules
+from matstats.audit.rules import VERDICTS, apply_rules, verdict_basis
 from matstats.evidence.data_io import load_claims, load_studies
 
 __all__ = ["audit_claims", "verdict_counts", "load_defaults"]
@@ -45,6 +45,7 @@ _CLAIMED = (
     "claimed_outcome_measure",
     "claim_about",
     "evidence_intervention",
+    "cited_study_ids",
 )
 
 
@@ -80,7 +81,13 @@ def audit_claims(claims: pd.DataFrame | None = None, studies: pd.DataFrame | Non
         - ``verdict``: one of :data:`VERDICTS`.
         - ``rule``: name of the rule that decided the verdict.
         - ``reason``: one line naming the compared fields and values.
+        - ``verdict_source``: the study ids whose rows decided the verdict (``;``-separated,
+          '' when none, e.g. no study found).
+        - ``verdict_source_cited``: ``cited`` (the verdict rests on the studies the article
+          itself cites), ``partly_cited``, ``not_cited`` (it rests on a study the article does
+          not cite), ``no_citation`` (the article cites no identifiable source), or ''.
         - ``study_ids``: linked study ids (``;``-separated, '' when none).
+        - ``cited_study_ids``: the studies the article's own citation points to.
         - ``claimed_design``, ``found_design``: claimed vs linked designs.
         - ``claimed_n``, ``found_n``: claimed N vs linked N per study (``id=n``).
         - ``claimed_control``, ``found_control``.
@@ -124,8 +131,11 @@ def audit_claims(claims: pd.DataFrame | None = None, studies: pd.DataFrame | Non
             "verdict": verdict,
             "rule": rule,
             "reason": reason,
+            "verdict_source": "",
+            "verdict_source_cited": "",
             "study_ids": ";".join(_cells.split_list(claim.get("study_ids"))),
         }
+        rec["verdict_source"], rec["verdict_source_cited"] = verdict_basis(ctx, rule)
         for col in _CLAIMED:
             rec[col] = _text(claim.get(col))
         rec["found_design"] = distinct_values(ctx.linked, "design")
@@ -142,7 +152,7 @@ def audit_claims(claims: pd.DataFrame | None = None, studies: pd.DataFrame | Non
         records.append(rec)
     cols = [
         "claim_id", "seed_file", "claim_kind", "table_name", "table_row", "verdict", "rule",
-        "reason", "study_ids",
+        "reason", "verdict_source", "verdict_source_cited", "study_ids", "cited_study_ids",
         "claimed_design", "found_design", "claimed_n", "found_n", "claimed_control",
         "found_control", "claimed_outcome_domain", "found_outcome_domain", "claimed_figure",
         "found_figure_source", "claimed_significant", "found_result", "claimed_has_results",

@@ -41,8 +41,10 @@ VERDICT_MEANINGS = {
     "found: its own negative verdict holds (not a supported benefit)",
     "overstated": "the claim goes beyond what the linked evidence shows (mixed results, "
     "weaker design, fewer studies, smaller or uncomputable effects)",
-    "contradicted": "the cited evidence measured the claimed outcome and found the opposite "
-    "or no change",
+    "contradicted": "a linked study measured the claimed outcome and it went the other way "
+    "(e.g. blood pressure rose on the mat where the claim says it falls)",
+    "no_effect_found": "the claimed outcome was measured in controlled comparisons and no "
+    "effect was found: absence of evidence from small trials, not evidence of the opposite",
     "harms_understated": "the claim plays down harms that a linked study reports",
     "indirect": "the claim carries evidence about another intervention over to the mat",
     "misattributed": "the figure or detail belongs to another study, design, year or N",
@@ -111,6 +113,42 @@ def rule_other_intervention(ctx: ClaimContext) -> str | None:
     return (f"the claim carries evidence about {other} (evidence_intervention) over to the "
             "mat; evidence about another intervention is not mat evidence, and no mat study "
             "of the claim is linked")
+
+
+def rule_review_is_web_page(ctx: ClaimContext) -> str | None:
+    """The claim calls a web article a review of studies (claimed_design review or meta-analysis).
+
+    Every linked source has design = web_article: a web page is not a systematic or
+    research review, so the label belongs to another kind of source (misattribution).
+    """
+    design = ctx.get("claimed_design")
+    designs = set(_col(ctx.linked, "design"))
+    if ctx.linked.empty or design not in SECONDARY_DESIGNS or designs != {"web_article"}:
+        return None
+    return (f"claimed_design={design} but {study_label(ctx.linked)} is design=web_article: a "
+            "web page, not a review of studies; the design label belongs to another kind of source")
+
+
+def rule_sham_trial_absent(ctx: ClaimContext) -> str | None:
+    """The claim presents a sham-controlled result, and no mat-vs-sham trial has results.
+
+    claimed_control = sham and claimed_has_results = yes, while no row of studies.csv
+    with a mat device and control = sham reports a result (e.g. the only mat-vs-plain-mat
+    trial is a registered protocol without results): the claimed study does not exist in the
+    data, whatever the claim's unverified link points to.
+    """
+    if ctx.get("claimed_control") != "sham" or ctx.get("claimed_has_results") != "yes":
+        return None
+    st = ctx.studies
+    if st.empty:
+        return None
+    sham = st[_col(st, "device").isin(MAT_DEVICES) & (_col(st, "control") == "sham")]
+    if any(has_result(r) for _, r in sham.iterrows()):
+        return None
+    known = (f" (the only mat-vs-sham studies, {study_label(sham)}, have no results)"
+             if len(sham) else "")
+    return ("claimed_control=sham with results, but no mat-vs-sham trial in studies.csv reports "
+            f"a result{known}{_unverified_detail(ctx)}")
 
 
 def rule_secondary_unchecked(ctx: ClaimContext) -> str | None:
@@ -334,9 +372,10 @@ def rule_consistent(ctx: ClaimContext) -> str | None:
     if ctx.get("claimed_has_results") == "no" and not any(has_result(r) for _, r in ctx.linked.iterrows()):
         return f"claim says no results yet; linked study ({study_label(ctx.linked)}) has none"
     if rows and all(supports(r) for r in rows):
+        ids = list(dict.fromkeys(_text(r["study_id"]) for r in rows))
         return (
             f"{len(rows)} linked result(s) in the claimed domain favour the mat "
-            f"({study_label(pd.DataFrame(rows))})"
+            f"({', '.join(ids)}){ctx.cited_note(ids)}"
         )
     return None
 
@@ -366,47 +405,134 @@ def _row_label(row: pd.Series) -> str:
             f"{_text(row.get('result_direction'))}")
 
 
-def rule_measured_opposite(ctx: ClaimContext) -> str | None:
-    """The claim names a measure; the controlled linked rows on it show no change or the opposite.
-
-    Needs claimed_outcome_measure (measure-level matching) and a claim that the
-    mat changes it (claimed_has_results = yes). Only controlled rows count (an
-    uncontrolled survey or a pre-post change does not), and none of them may
-    favour the mat.
-    """
+def _measured_rows(ctx: ClaimContext) -> list[pd.Series]:
+    """Controlled linked rows with a result on the measures the claim names (claimed_has_results=yes)."""
     if not ctx.measures or ctx.get("claimed_has_results") != "yes":
-        return None
-    rows = [r for _, r in ctx.domain_rows.iterrows() if has_result(r) and _controlled(r)]
-    if not rows or any(supports(r) for r in rows):
-        return None
-    opposite = [r for r in rows if _text(r.get("result_direction")) == "favours_control"]
-    what = "the opposite" if opposite else "no change"
+        return []
+    return [r for _, r in ctx.domain_rows.iterrows() if has_result(r) and _controlled(r)]
+
+
+def _never_measured(ctx: ClaimContext) -> str:
     missing = [m for m in ctx.measures if m not in set(_col(ctx.linked, "outcome_measure"))]
-    never = f"; never measured: {', '.join(missing)}" if missing else ""
-    return (f"claimed_outcome_measure={';'.join(ctx.measures)} was measured and showed {what}: "
-            + "; ".join(_row_label(r) for r in opposite
-                        + [r for r in rows if _text(r.get("result_direction")) != "favours_control"])
-            + never)
+    return f"; never measured: {', '.join(missing)}" if missing else ""
+
+
+def measured_basis(ctx: ClaimContext) -> list[pd.Series]:
+    """The rows a measure-level verdict rests on.
+
+    The controlled rows on the claimed measures from the studies the article cites
+    (``cited_study_ids``) when those measured it; otherwise all controlled linked rows on
+    the measures.
+    """
+    rows = _measured_rows(ctx)
+    cited = [r for r in rows if _text(r["study_id"]) in ctx.cited]
+    return cited or rows
+
+
+def rule_measured_opposite(ctx: ClaimContext) -> str | None:
+    """A measure the claim names was measured in a controlled comparison and went the other way.
+
+    Needs claimed_outcome_measure (measure-level matching) and a claim that the mat changes
+    it (claimed_has_results = yes). Only controlled rows count (not a survey or a pre-post
+    change). One row favouring the control on a named measure is evidence against the
+    claimed direction, whichever study the article cites and whatever the other measures show.
+    """
+    rows = _measured_rows(ctx)
+    opposite = [r for r in rows if _text(r.get("result_direction")) == "favours_control"]
+    if not opposite:
+        return None
+    others = [r for r in rows if _text(r.get("result_direction")) != "favours_control"]
+    ids = list(dict.fromkeys(_text(r["study_id"]) for r in opposite))
+    return (f"claimed_outcome_measure={';'.join(ctx.measures)} was measured and showed the "
+            "opposite (the claimed benefit went the other way): "
+            + "; ".join(_row_label(r) for r in opposite + others)
+            + _never_measured(ctx) + ctx.cited_note(ids))
+
+
+def rule_measured_no_effect(ctx: ClaimContext) -> str | None:
+    """The measures the claim names were measured in controlled comparisons and showed no effect.
+
+    The rows are those of :func:`measured_basis` (the cited studies first); none of them
+    favours the mat. Measured and found no effect is absence of evidence, often from small
+    trials, not evidence of the opposite; rows of other studies that favour the mat are named.
+    """
+    basis = measured_basis(ctx)
+    if not basis or any(supports(r) for r in basis):
+        return None
+    ids = list(dict.fromkeys(_text(r["study_id"]) for r in basis))
+    rest = [r for r in _measured_rows(ctx) if _text(r["study_id"]) not in ids]
+    other = ("; other linked rows (not the cited source): " + "; ".join(
+        _row_label(r) + f" (significant={_text(r.get('significant')) or 'n/a'})" for r in rest)
+        if rest else "")
+    return (f"claimed_outcome_measure={';'.join(ctx.measures)} was measured in controlled "
+            "comparisons and showed no effect (no change, not the opposite): "
+            + "; ".join(_row_label(r) for r in basis) + _never_measured(ctx)
+            + ctx.cited_note(ids) + other)
+
+
+def _harm_counts(ctx: ClaimContext) -> list[pd.Series]:
+    """Linked adverse-event rows counting people harmed (responders > 0), on the named measures.
+
+    When the claim names measures (claimed_outcome_measure), only rows on those measures count.
+    """
+    out = []
+    for _, r in ctx.linked.iterrows():
+        k, n = _num(r.get("responders")), _num(r.get("denominator"))
+        if _text(r.get("outcome_domain")) != "adverse_events" or not (k and n):
+            continue
+        if ctx.measures and _text(r.get("outcome_measure")) not in ctx.measures:
+            continue
+        out.append(r)
+    return out
+
+
+def _harm_label(r: pd.Series) -> str:
+    k, n = _num(r.get("responders")), _num(r.get("denominator"))
+    return (f"{_text(r['study_id'])} {_text(r.get('outcome_measure'))} "
+            f"{int(k)}/{int(n)} ({100 * k / n:.0f}%)")
 
 
 def rule_harms_understated(ctx: ClaimContext) -> str | None:
-    """The claim plays down harms (claim_about = harms) while a linked study counts people harmed.
+    """The claim denies or plays down a harm (claim_about = harms) that a linked study counts.
 
-    A linked adverse-event row with responders > 0 (e.g. people who stopped
-    because the mat was too painful) contradicts "minor and temporary".
+    A linked adverse-event row on the harm the claim names (claimed_outcome_measure, e.g.
+    ``ae_too_painful``) with responders > 0, e.g. people who stopped because the mat was too
+    painful, contradicts "it's not painful".
     """
     if ctx.get("claim_about") != "harms":
         return None
-    hits = []
-    for _, r in ctx.linked.iterrows():
-        k, n = _num(r.get("responders")), _num(r.get("denominator"))
-        if _text(r.get("outcome_domain")) == "adverse_events" and k and n:
-            hits.append(f"{_text(r['study_id'])} {_text(r.get('outcome_measure'))} "
-                        f"{int(k)}/{int(n)} ({100 * k / n:.0f}%)")
+    hits = _harm_counts(ctx)
     if not hits:
         return None
-    return ("claim_about=harms plays harms down, but " + "; ".join(hits)
+    return ("claim_about=harms plays harms down, but " + "; ".join(map(_harm_label, hits))
             + " of the participants reported adverse reactions that stopped or discouraged use")
+
+
+def rule_harms_certainty(ctx: ClaimContext) -> str | None:
+    """A claim about harms (claim_about = harms) stated with more certainty than the record allows.
+
+    No linked study counts the harm the claim names (so the claim may be literally true,
+    e.g. "no documented serious adverse effects"), but few mat studies report harms at all:
+    the reason gives how many peer-reviewed mat/pad studies report adverse events and what
+    the linked ones counted.
+    """
+    if ctx.get("claim_about") != "harms":
+        return None
+    st = ctx.studies if not ctx.studies.empty else ctx.linked
+    pool = st[(_col(st, "evidence_status") == "peer_reviewed") & _col(st, "device").isin(MAT_DEVICES)]
+    ids = list(dict.fromkeys(pool["study_id"].astype(str)))
+    ae = pool[_col(pool, "outcome_domain") == "adverse_events"]
+    reporting = list(dict.fromkeys(ae["study_id"].astype(str)))
+    counted = [_harm_label(r) for _, r in ctx.linked.iterrows()
+               if _text(r.get("outcome_domain")) == "adverse_events"
+               and _num(r.get("responders")) and _num(r.get("denominator"))]
+    named = f" on {';'.join(ctx.measures)}" if ctx.measures else ""
+    return (f"claim_about=harms: no linked study counts a harm{named}, so the claim may be "
+            f"literally true, but only {len(reporting)} of {len(ids)} peer-reviewed mat/pad "
+            f"studies report adverse events at all ({', '.join(reporting) or 'none'}); "
+            + (f"the linked ones counted {'; '.join(counted)} put off by adverse reactions; "
+               if counted else "")
+            + "the certainty of the claim is not earned")
 
 
 def _papers(rows: pd.DataFrame) -> list[str]:
@@ -532,10 +658,13 @@ def rule_evidence_level_overstated(ctx: ClaimContext) -> str | None:
 RULES: tuple[Rule, ...] = (
     Rule("absence_claim", "concedes_no_evidence", rule_absence_claim),
     Rule("other_intervention", "indirect", rule_other_intervention),
+    Rule("review_is_web_page", "misattributed", rule_review_is_web_page),
     Rule("secondary_unchecked", "unverified", rule_secondary_unchecked),
+    Rule("sham_trial_absent", "not_found", rule_sham_trial_absent),
     Rule("no_study", "not_found", rule_no_study),
     Rule("link_unverified", "unverified", rule_link_unverified),
     Rule("harms_understated", "harms_understated", rule_harms_understated),
+    Rule("harms_certainty", "overstated", rule_harms_certainty),
     Rule("count_overstated", "overstated", rule_count_overstated),
     Rule("replication_not_found", "misrepresented", rule_replication_not_found),
     Rule("effect_size_claim", "overstated", rule_effect_size_claim),
@@ -544,6 +673,7 @@ RULES: tuple[Rule, ...] = (
     Rule("figure_elsewhere", "misattributed", rule_figure_elsewhere),
     Rule("results_missing", "misrepresented", rule_results_missing),
     Rule("measured_opposite", "contradicted", rule_measured_opposite),
+    Rule("measured_no_effect", "no_effect_found", rule_measured_no_effect),
     Rule("result_contradicted", "misrepresented", rule_result_contradicted),
     Rule("control_overstated", "misrepresented", rule_control_overstated),
     Rule("n_mismatch", "misattributed", rule_n_mismatch),
@@ -552,6 +682,59 @@ RULES: tuple[Rule, ...] = (
     Rule("consistent", "supported", rule_consistent),
     Rule("uncheckable", "unverified", rule_uncheckable),
 )
+
+
+def _ids(rows) -> list[str]:
+    if isinstance(rows, pd.DataFrame):
+        rows = [r for _, r in rows.iterrows()]
+    return list(dict.fromkeys(_text(r["study_id"]) for r in rows))
+
+
+def _sham_mat_rows(ctx: ClaimContext) -> pd.DataFrame:
+    st = ctx.studies
+    return st[_col(st, "device").isin(MAT_DEVICES) & (_col(st, "control") == "sham")]
+
+
+#: Rule name -> the rows its verdict rests on (rules not named here rest on every linked row).
+_BASIS: dict[str, Callable[[ClaimContext], object]] = {
+    "absence_claim": lambda ctx: [],
+    "other_intervention": lambda ctx: [],
+    "no_study": lambda ctx: [],
+    "sham_trial_absent": _sham_mat_rows,
+    "figure_elsewhere": lambda ctx: ctx.figure_sources,
+    "measured_opposite": lambda ctx: [r for r in _measured_rows(ctx)
+                                      if _text(r.get("result_direction")) == "favours_control"],
+    "measured_no_effect": measured_basis,
+    "harms_understated": _harm_counts,
+    "consistent": lambda ctx: [r for _, r in ctx.domain_rows.iterrows() if has_result(r)],
+}
+
+
+def verdict_basis(ctx: ClaimContext, rule: str) -> tuple[str, str]:
+    """Which studies a verdict rests on, and whether the article cites them.
+
+    Returns
+    -------
+    tuple of str
+        ``(verdict_source, verdict_source_cited)``: the ``;``-joined study_ids whose rows
+        decided the verdict ('' when none, e.g. no study found), and ``cited`` (all of
+        them are the article's own citation, ``cited_study_ids``), ``partly_cited``,
+        ``not_cited`` (the article cites another source) or ``no_citation`` (the article
+        cites no identifiable source for the claim); '' when the verdict rests on no study.
+    """
+    ids = _ids(_BASIS.get(rule, lambda c: c.linked)(ctx))
+    if not ids:
+        return "", ""
+    cited = set(ctx.cited)
+    if not cited:
+        status = "no_citation"
+    elif set(ids) <= cited:
+        status = "cited"
+    elif set(ids) & cited:
+        status = "partly_cited"
+    else:
+        status = "not_cited"
+    return ";".join(ids), status
 
 
 def rules_table(rules: tuple[Rule, ...] = RULES) -> pd.DataFrame:

@@ -435,7 +435,8 @@ def load_claims(
         ``claimed_design``, ``claimed_control``, ``claimed_outcome_domain``,
         ``claimed_figure``, ``claimed_significant``, ``claimed_has_results``,
         ``study_ids`` (``;``-separated; use :func:`split_list`),
-        ``link_status``, ``notes`` (dtype ``str``, missing = NaN);
+        ``link_status``, ``cited_study_ids`` (the studies the article's own
+        citation points to), ``notes`` (dtype ``str``, missing = NaN);
         ``table_row`` and ``claimed_n`` (nullable ``Int64``); and ``line``
         (1-based line in the file). ``frame.attrs["source"]`` holds the path.
 
@@ -458,10 +459,11 @@ def load_claims(
     rows = _parse_table(_read_csv(p, file), fields)
     for line, values, _raw in rows:
         _check_claim_row(file, line, values)
-        for sid in split_list(values["study_ids"]):
-            if sid not in known:
-                raise DataError("study_id not found in the studies table", file=file, line=line,
-                                column="study_ids", value=sid)
+        for col in ("study_ids", "cited_study_ids"):
+            for sid in split_list(values.get(col)):
+                if sid not in known:
+                    raise DataError("study_id not found in the studies table", file=file,
+                                    line=line, column=col, value=sid)
     _check_unique(rows, schema["primary_key"], file)
     _check_unique(
         [r for r in rows if r[1]["table_name"] is not None], ["table_name", "table_row"], file
