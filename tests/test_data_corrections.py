@@ -76,7 +76,7 @@ def test_chen_kessler_is_the_one_month_follow_up(studies):
     assert (r["mean_treatment"], r["mean_control"]) == (14.6, 17.9)
 
 
-def test_purepong_thesis_sham_like_rows_are_an_inference(studies):
+def test_purepong_thesis_plain_backrest_rows_are_an_inference(studies):
     for outcome in ("pain", "disability"):
         r = one(studies, "purepong_thesis_backrest", "acu_backrest_vs_plain_backrest", outcome)
         assert r["value_status"] == "unverified"
@@ -84,7 +84,7 @@ def test_purepong_thesis_sham_like_rows_are_an_inference(studies):
         assert "majority of outcomes" in r["reported_effect"]
         assert f"{outcome} is not named" in r["reported_effect"]
         # the reading itself is kept (so the ladder can show it, flagged)
-        assert (r["control"], r["comparison"], r["significant"]) == ("sham", "between_groups", "no")
+        assert (r["control"], r["comparison"], r["significant"]) == ("active", "between_groups", "no")
 
 
 def test_purepong_thesis_medication_is_a_within_arm_observation(studies):
@@ -206,7 +206,7 @@ def test_missing_identifiers_and_published_titles(studies):
 
 def test_inference_rows_are_unverified(studies):
     inf = studies[studies["notes"].fillna("").str.startswith("INFERENCE:")]
-    assert len(inf) == 5  # 2 Hohmann PPT, 2 Purepong-thesis sham-like, 1 Saha FABQ
+    assert len(inf) == 5  # 2 Hohmann PPT, 2 Purepong-thesis plain-backrest, 1 Saha FABQ
     assert set(inf["value_status"]) == {"unverified"}
 
 

@@ -538,6 +538,7 @@ def test_exclusions_carry_codes_from_the_rule_table():
         _row(comparison="unclear"),
         _row(comparison=None),
         _row(contrast="randomized_vs_preference_backrest", device="backrest"),
+        _row(control="unclear"),
         _row(control="none"),
         _row(mean_treatment=1, sd_treatment=1, mean_control=2, sd_control=1),
         _row(significant="no", result_direction="no_difference"),
@@ -555,9 +556,11 @@ def test_exclusions_carry_codes_from_the_rule_table():
     assert ex["code"].tolist() == codes
     assert ex["reason"].iloc[2].startswith("same participants as paper")
     assert ex["reason"].iloc[5] == "no between-group comparison (comparison=empty)"
-    assert ex["reason"].iloc[7] == "no control group (control=none)"
-    assert ex["reason"].iloc[9].startswith("no p-value, only significant='no'")
-    assert ex["reason"].iloc[11].endswith("(result_direction=empty)")
+    assert "(control=unclear)" in ex["reason"].iloc[7]
+    assert "no control group" not in ex["reason"].iloc[7]
+    assert ex["reason"].iloc[8] == "no control group (control=none)"
+    assert ex["reason"].iloc[10].startswith("no p-value, only significant='no'")
+    assert ex["reason"].iloc[12].endswith("(result_direction=empty)")
     table = S.exclusion_rules_table()
     assert table["code"].tolist() == codes and table["code"].is_unique
     assert set(table["stage"]) == {"row", "route"}
@@ -591,7 +594,7 @@ def test_significance_only_rows_without_arm_sizes_get_their_true_reason():
     assert cortisol["code"].tolist() == ["significance_only_no_arm_sizes"]
 
 
-def test_ladder_flags_the_inference_rows_and_the_sham_like_rung():
+def test_ladder_flags_the_inference_rows_and_the_empty_sham_rung():
     from matstats.narrative.ladder import effect_labels, ladder_conclusion
 
     me = S.study_effect_sizes()
@@ -599,11 +602,14 @@ def test_ladder_flags_the_inference_rows_and_the_sham_like_rung():
     assert set(zip(inf["study_id"], inf["outcome_measure"])) == {
         ("hohmann2012_neck", "ppt_max"), ("hohmann2012_lbp", "ppt_max"),
         ("purepong_thesis_backrest", "pain"), ("purepong_thesis_backrest", "disability")}
-    sham_like = me.effects[(me.effects["device_group"] == "backrest")
-                           & (me.effects["control_class"] == "sham")]
-    assert len(sham_like) and sham_like["inference"].all()
+    # the plain backrest is an active control (issue 20): its rung rests on the inference rows
+    plain = me.effects[(me.effects["device_group"] == "backrest")
+                       & (me.effects["control_class"] == "active")]
+    assert len(plain) and plain["inference"].all()
+    assert not (me.effects["control_class"] == "sham").any()
     text = ladder_conclusion(me, L.pooled_by_control(me), L.sham_offset(0.75, 0.33))
-    assert "backrest vs sham rung rests entirely on an inference" in text
+    assert "backrest vs active control rung rests entirely on an inference" in text
+    assert "The sham rung has no data for any device" in text
     assert "hohmann2012_neck ppt_max" in text
     labels = effect_labels(me.effects)
     assert labels[me.effects["inference"]].str.endswith("(inference)").all()

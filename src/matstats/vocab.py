@@ -75,19 +75,22 @@ MAT_DEVICES = frozenset({"mat", "needle_pad"})
 SEPARATE_DEVICES = frozenset({"backrest"})
 
 # --------------------------------------------------------------------------- controls
-#: Control label -> rung of the control ladder (open controls first, sham last).
+#: Control label -> rung of the control ladder (open controls first, sham last). An open
+#: add-on comparison (mat + exercise vs the same exercise, Frizziero 2021) adds nothing to the
+#: control arm and blinds no one: it sits with the open controls. ``unclear`` (the source does
+#: not say what the control group did, Kjellgren 2011) and ``none`` have no rung.
 CONTROL_RUNG = {
     "waitlist": "no_treatment",
     "no_treatment": "no_treatment",
+    "add_on": "no_treatment",
     "active": "active",
-    "add_on": "active",
     "sham": "sham",
 }
 #: Rungs from least to most strict, and their display labels.
 RUNGS = ("no_treatment", "active", "sham")
 RUNG_LABELS = {
-    "no_treatment": "no treatment / waiting list",
-    "active": "active control / add-on",
+    "no_treatment": "no treatment / waiting list / open add-on",
+    "active": "active control",
     "sham": "sham",
 }
 #: Controls under which participants know what they received (open comparisons).
@@ -122,6 +125,9 @@ DESIGN_RANK = {
     "vendor_report": 0,
     "registered_protocol": 0,
 }
+#: Kinds of source (``evidence_status``) that are never counted as studies: vendor pages,
+#: blogs and web articles (an unverified "review" is a web page).
+NON_STUDY_STATUSES = frozenset({"vendor_claim", "not_a_study", "review_unverified"})
 #: Secondary sources whose contents are not primary study rows.
 SECONDARY_DESIGNS = frozenset({"review", "meta_analysis"})
 #: Designs that start at "high" certainty: randomized comparisons and syntheses of them.

@@ -215,6 +215,10 @@ EXCLUSION_RULES: tuple[ExclusionRule, ...] = (
                   lambda r, _: r.comparison != _BETWEEN),
     ExclusionRule("contrast_excluded", "contrast {r.contrast!r} excluded: {why}",
                   lambda r, ctx: r.contrast in ctx["contrasts"]),
+    ExclusionRule("control_unclear",
+                  "a control group whose kind the source does not report (control=unclear): "
+                  "it has no rung on the ladder",
+                  lambda r, _: r.control == "unclear"),
     ExclusionRule("no_control", "no control group (control={shown[control]})",
                   lambda r, _: r.control not in vocab.CONTROL_RUNG),
     ExclusionRule("no_arm_sizes",

@@ -51,7 +51,7 @@ def inference_rows(effects: pd.DataFrame | MatEffects) -> pd.DataFrame:
     These rows have ``value_status=unverified`` with notes starting ``INFERENCE:``
     (``inference`` column of :func:`matstats.evidence.study_effects.study_effect_sizes`): e.g. the
     Hohmann pressure-pain-threshold rows read as between-group results, and the Purepong-thesis
-    pain/disability rows that make up the backrest sham-like rung.
+    pain/disability rows of the acupressure-vs-plain backrest comparison (an active control).
 
     Returns
     -------

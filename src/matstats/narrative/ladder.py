@@ -208,6 +208,13 @@ def ladder_conclusion(
             "No mat trial against a sham has usable results, so the claim that the mat "
             "'beats sham' has no direct evidence; the numbers above are an extrapolation."
         )
+    eff = effects.effects
+    if not (eff["control_class"] == "sham").any():
+        lines.append(
+            "The sham rung has no data for any device: the one device-vs-device comparison "
+            "(acupressure backrest vs plain backrest) has an active control, because the plain "
+            "backrest is a device the wearer can tell apart and it beat no intervention on its own."
+        )
     return "\n".join(lines)
 
 
