@@ -9,6 +9,7 @@ independent reference.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -688,7 +689,20 @@ def test_real_data_supported_counts_only_benefits(real_audit):
     no_results = set(claims_df.loc[claims_df["claimed_has_results"] == "no", "claim_id"])
     assert not set(supported["claim_id"]) & no_results
     assert set(audit.loc[audit["verdict"] == "concedes_no_evidence", "claim_id"]) == {
-        "T2.9", "T2.10", "T2.11"}
+        "T2.9", "T2.10", "T2.11", "A0.6", "A1.6", "A2.4"}
+
+
+def test_every_article_has_its_checkable_claims(real_audit):
+    """Issue 20: at least 6 claims from 000 and 001, 5 from 003, 3 from 004."""
+    _, claims_df = real_audit
+    per = claims_df["seed_file"].str[:3].value_counts()
+    assert per["000"] >= 6 and per["001"] >= 6 and per["003"] >= 5 and per["004"] >= 3
+    added = claims_df[claims_df["claim_id"].str.startswith("A")]
+    assert set(added["claim_id"]) == set(_ISSUE20["claim_id"])
+    for _, c in added.iterrows():
+        # each quotes the article and names its place: "00k (Section ...): '...'"
+        assert re.match(r"^00\d \(.+\)[:]? .*'", c["claim_text"]), c["claim_id"]
+        assert c["seed_file"].startswith(c["claim_text"][:3])
 
 
 # ----------------------------------------------------------------- issue 20: same evidence, same verdict
@@ -713,6 +727,8 @@ def _per_measure_verdicts(claims_df: pd.DataFrame, studies_df: pd.DataFrame) -> 
         linked[(cid, m)] = (tuple(sorted(on["line"])), tuple(sorted(split_list(one.get("cited_study_ids")))))
     return pd.DataFrame({
         "claim_id": [r[0] for r in rows], "measure": [r[1] for r in rows],
+        # a claim about harms is judged by the harms rules (a stated rule says why)
+        "claim_about": [str(r[2].get("claim_about") or "") for r in rows],
         "verdict": audited["verdict"].tolist(), "rule": audited["rule"].tolist(),
         "basis_rows": [linked[(r[0], r[1])] for r in rows]})
 
@@ -739,14 +755,15 @@ def test_same_measure_same_rows_same_verdict_whatever_the_wording():
 
 
 def test_real_data_same_evidence_same_verdict(real_audit):
-    """Claims about the same measure resting on the same rows (and the same cited source)
-    get the same verdict on that measure; a claim is contradicted when any measure it names is."""
+    """Claims about the same measure resting on the same rows (and the same cited source and
+    claim_about) get the same verdict on that measure; a claim is contradicted when any
+    measure it names is."""
     import matstats
 
     audit, claims_df = real_audit
     studies_df = matstats.load_studies()
     per = _per_measure_verdicts(claims_df, studies_df)
-    for (measure, basis), grp in per.groupby(["measure", "basis_rows"]):
+    for (measure, basis, _about), grp in per.groupby(["measure", "basis_rows", "claim_about"]):
         assert grp["verdict"].nunique() == 1, (measure, grp[["claim_id", "verdict"]].values.tolist())
     by_id = audit.set_index("claim_id")
     for cid, grp in per.groupby("claim_id"):
