@@ -182,3 +182,42 @@ def test_sof_physiology_row_from_inferences_says_so(site):
     assert "built only from rows marked as our inference" in effect
     pain = sof["pain"].set_index("comparison")
     assert "inference" not in pain.loc["mat vs no treatment / waiting list / open add-on", "effect"]
+
+
+# ------------------------------------------------------------------ the articles, named
+def test_every_article_has_a_record_with_its_source(claims, studies):
+    from matstats.evidence.citations import article_label
+    from matstats.evidence.data_io import load_articles
+
+    arts = load_articles().set_index("seed_file")
+    assert set(claims["seed_file"]) <= set(arts.index)
+    cited = {s for cell in studies["cited_in"] for s in split_list(cell)}
+    assert cited <= set(arts.index)
+    assert arts["where_from"].notna().all()
+    one = arts.loc["001_87afabff05dd9acc.txt"]
+    assert (one["author"], one["date"]) == ("Gretchen Lidicker", "2021-04-27")
+    assert "LuckyVitamin.com" in arts.loc["004_3ced4e9c5d9f4de9.txt", "outlet"]
+    for seed in arts.index:
+        label = article_label(seed)
+        assert label and not re.search(r"00[0-4]_[0-9a-f]{16}", label)
+
+
+def test_articles_file_faults_name_file_line_column(tmp_path):
+    from matstats import DataError
+    from matstats.evidence.data_io import load_articles
+
+    src = (REPO / "data" / "articles.csv").read_text(encoding="utf-8").splitlines()
+    src[2] = src[2].replace("001,001_", "001,002_", 1)
+    bad = tmp_path / "articles.csv"
+    bad.write_text("\n".join(src) + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match="seed_file") as exc:
+        load_articles(bad)
+    assert "line 3" in str(exc.value)
+
+
+def test_audit_names_the_article_not_the_file():
+    from matstats.audit import audit_claims
+
+    audit = audit_claims()
+    assert audit["article"].str.len().gt(0).all()
+    assert not audit["article"].str.contains(r"00[0-4]_[0-9a-f]{16}").any()

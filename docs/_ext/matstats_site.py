@@ -44,7 +44,8 @@ from matstats.narrative.ladder import sham_answer_sentence
 from matstats.evidence import study_effects
 from matstats._core.cells import is_missing
 from matstats.audit import VERDICTS
-from matstats.evidence.citations import ANCHOR_PREFIX, NO_SOURCE_TEXT, bibliography, study_link_html
+from matstats.evidence.citations import (ANCHOR_PREFIX, NO_SOURCE_TEXT, article_label, bibliography,
+                                        study_link_html)
 from matstats.tables.reader import format_value, nobreak_numbers, reader_table
 
 GENERATED = "_generated"
@@ -253,7 +254,7 @@ def page_references(d: SiteData) -> str:
             links = f'<span class="ms-nosource-note">{NO_SOURCE_TEXT}{html.escape(section)}</span>'
         rows = (f"rows {', '.join(map(str, e.lines))} of <code>data/studies.csv</code>"
                 if e.lines else "")
-        cited = ", ".join(html.escape(c) for c in e.cited_in)
+        cited = "; ".join(html.escape(article_label(c) or c) for c in e.cited_in)
         primary = (f'<a class="ms-study reference external" data-study="{e.study_id}" '
                    f'href="{html.escape(e.primary_url, quote=True)}">{html.escape(e.label)}</a>'
                    if e.primary_url else
@@ -303,7 +304,7 @@ def page_evidence(d: SiteData) -> str:
                  "One row per claim in the articles, in the order of `data/claims.csv`. The verdict "
                  "comes from the first audit rule that fires (`matstats.audit_claims`).\n\n")
     parts.append(html_table(audit, {
-        "verdict": "Verdict", "claim_id": "Claim", "claim": "What the article says",
+        "verdict": "Verdict", "claim_id": "Claim", "article": "Article", "claim": "What the article says",
         "reason": "Why (fields compared)", "study_ids": "Studies behind it",
     }, d, css="ms-claims", row_id=("claim_id", "claim-")) + "\n\n")
     t1 = d.tables["audited_all_key_studies"]

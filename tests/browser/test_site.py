@@ -303,15 +303,10 @@ def test_landing_first_screen_speaks_plainly(visits, size):
 FILE_ID = re.compile(r"00[0-4]_[0-9a-f]{16}")
 
 
-#: pages that still name articles by file until the article records (data/articles.csv, branch
-#: ``ledger``, issue 20 part 4) land; that branch also checks this pattern, keep one test then
-_FILE_ID_PENDING = {p: pytest.mark.xfail(reason="article records pending (issue 20 part 4)",
-                                         strict=False)
-                    for p in ("notebooks/01_evidence_audit.html", "references.html")}
-
-
-@pytest.mark.parametrize(("page", "size"), _params(EXPECTED_PAGES, _FILE_ID_PENDING))
+@pytest.mark.parametrize(("page", "size"), _params(EXPECTED_PAGES))
 def test_no_internal_article_file_ids(visits, page, size):
+    """Readers see an article's title, author and outlet (data/articles.csv via
+    matstats.evidence.citations.article_label), never its internal file name."""
     ids = sorted(set(FILE_ID.findall(visits[(page, "desktop")].body_text)))
     assert ids == [], f"internal article file ids shown to readers: {ids}"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 __all__ = ["default_path", "load_schema"]
 
-_BUNDLED = frozenset({"studies.csv", "claims.csv", "schema.json", "sources.csv"})
+_BUNDLED = frozenset({"studies.csv", "claims.csv", "schema.json", "sources.csv", "articles.csv"})
 
 
 def data_dir():
@@ -23,7 +23,7 @@ def data_dir():
 
 def default_path(name: str) -> Path:
     """Path of a bundled data file (``"studies.csv"``, ``"claims.csv"``, ``"schema.json"``,
-    ``"sources.csv"``).
+    ``"sources.csv"``, ``"articles.csv"``).
 
     Parameters
     ----------

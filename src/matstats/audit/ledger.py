@@ -27,6 +27,7 @@ import pandas as pd
 from matstats._core import cells as _cells
 from matstats.audit.context import build_context, distinct_values, has_result, study_label, study_sizes
 from matstats.audit.rules import VERDICTS, apply_rules, verdict_basis
+from matstats.evidence.citations import article_label
 from matstats.evidence.data_io import load_claims, load_studies
 
 __all__ = ["audit_claims", "verdict_counts", "load_defaults"]
@@ -78,6 +79,8 @@ def audit_claims(claims: pd.DataFrame | None = None, studies: pd.DataFrame | Non
 
         - ``claim_id``, ``seed_file``, ``claim_kind``, ``table_name``, ``table_row``:
           copied from the claim.
+        - ``article``: the article as readers see it (title, author, outlet, date from
+          ``data/articles.csv``); ``seed_file`` is the internal identifier.
         - ``verdict``: one of :data:`VERDICTS`.
         - ``rule``: name of the rule that decided the verdict.
         - ``reason``: one line naming the compared fields and values.
@@ -125,6 +128,7 @@ def audit_claims(claims: pd.DataFrame | None = None, studies: pd.DataFrame | Non
         rec = {
             "claim_id": _text(claim.get("claim_id")),
             "seed_file": _text(claim.get("seed_file")),
+            "article": article_label(_text(claim.get("seed_file"))),
             "claim_kind": _text(claim.get("claim_kind")),
             "table_name": _text(claim.get("table_name")),
             "table_row": _num(claim.get("table_row")),
@@ -151,7 +155,7 @@ def audit_claims(claims: pd.DataFrame | None = None, studies: pd.DataFrame | Non
         rec["found_value_status"] = distinct_values(ctx.linked, "value_status")
         records.append(rec)
     cols = [
-        "claim_id", "seed_file", "claim_kind", "table_name", "table_row", "verdict", "rule",
+        "claim_id", "seed_file", "article", "claim_kind", "table_name", "table_row", "verdict", "rule",
         "reason", "verdict_source", "verdict_source_cited", "study_ids", "cited_study_ids",
         "claimed_design", "found_design", "claimed_n", "found_n", "claimed_control",
         "found_control", "claimed_outcome_domain", "found_outcome_domain", "claimed_figure",

@@ -10,7 +10,9 @@ way and always links to its source:
 * :func:`study_label` -> the short human label (``hohmann2012_neck`` -> "Hohmann 2012 (neck)");
 * :func:`study_link_html` / :func:`cite` -> the HTML (or Markdown) of one reference: the
   label linked to the study's first https source;
-* :func:`linkify` -> every study id in a text replaced by its reference.
+* :func:`linkify` -> every study id in a text replaced by its reference;
+* :func:`article_label` -> how a reader sees one of the five articles (title, author, outlet,
+  date from ``data/articles.csv``), never its internal file identifier.
 
 A study whose data carry no DOI, PMID, registry id or URL (the two web reviews the
 dossier names only by the seed article's reference, section C11) has no link to a
@@ -29,7 +31,8 @@ import pandas as pd
 
 from matstats._core import cells as _cells
 
-__all__ = ["BibEntry", "NO_SOURCE_TEXT", "bibliography", "cite", "linkify", "study_label",
+__all__ = ["BibEntry", "NO_SOURCE_TEXT", "article_label", "article_labels", "bibliography", "cite",
+           "linkify", "study_label",
            "study_link_html"]
 
 #: What a bibliography entry says when the data record no public source for a study.
@@ -262,3 +265,52 @@ def linkify(text: str, bib: dict[str, BibEntry] | None = None, *, fmt: str = "ht
     if rx is None:
         return out
     return rx.sub(lambda m: cite(m.group(1), fmt, bib, bib_href=bib_href), out)
+
+
+def article_labels(articles: pd.DataFrame | None = None) -> dict[str, str]:
+    """Internal article identifier (``seed_file``) -> the label readers see.
+
+    The label is the title in quotes (or the description of an untitled article), then
+    author, outlet (up to its first parenthesis) and date where the article gives them, from
+    ``data/articles.csv``.
+
+    Parameters
+    ----------
+    articles : pandas.DataFrame, optional
+        Rows of ``articles.csv`` (default: ``matstats.evidence.data_io.load_articles()``).
+
+    Returns
+    -------
+    dict of str -> str
+
+    Examples
+    --------
+    >>> article_labels()["001_87afabff05dd9acc.txt"].endswith("Gretchen Lidicker, Parsley Health, 2021-04-27")
+    True
+    """
+    if articles is None:
+        return dict(_default_article_labels())
+    out = {}
+    for _, r in articles.iterrows():
+        title = _cells.text(r.get("title"))
+        title = title.removeprefix("(untitled) ") if title.startswith("(untitled)") else f'"{title}"'
+        parts = [title, _cells.text(r.get("author")),
+                 _cells.text(r.get("outlet")).split(" (")[0], _cells.text(r.get("date")).split(" (")[0]]
+        out[_cells.text(r.get("seed_file"))] = ", ".join(p for p in parts if p)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _default_article_labels() -> tuple:
+    from matstats.evidence.data_io import load_articles
+
+    return tuple(article_labels(load_articles()).items())
+
+
+def article_label(seed_file: str) -> str:
+    """The reader's label of one article (see :func:`article_labels`); '' when unknown.
+
+    >>> article_label("004_3ced4e9c5d9f4de9.txt").split(", ")[-1]
+    'LuckyVitamin.com'
+    """
+    return dict(_default_article_labels()).get(str(seed_file), "")

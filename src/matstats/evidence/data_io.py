@@ -26,6 +26,7 @@ from matstats._core.errors import DataError
 __all__ = [
     "load_studies",
     "load_claims",
+    "load_articles",
     "load_schema",
     "split_list",
     "default_path",
@@ -409,6 +410,45 @@ def load_studies(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
         _check_study_row(file, line, values)
     _check_unique(rows, schema["primary_key"], file)
     _check_study_level(file, rows, schema["study_level"])
+    return _to_frame(rows, fields, file)
+
+
+def load_articles(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+    """Load the record of the five articles (default: the bundled ``data/articles.csv``).
+
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        CSV file following ``data/schema.json`` (table ``articles``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per article with ``article_id``, ``seed_file`` (the identifier used inside
+        the data), ``title``, ``author``, ``outlet``, ``date``, ``where_from``, ``notes``
+        (dtype ``str``, missing = NaN) and ``line``.
+
+    Raises
+    ------
+    matstats.DataError
+        For any fault in the file (message names file, line, column, value), including a
+        ``seed_file`` whose number is not its ``article_id``.
+
+    Examples
+    --------
+    >>> load_articles().set_index("article_id").loc["001", "author"]
+    'Gretchen Lidicker'
+    """
+    p, file = _resolve(path, "articles.csv")
+    schema = _table_schema("articles")
+    fields = schema["fields"]
+    rows = _parse_table(_read_csv(p, file), fields)
+    for line, values, _raw in rows:
+        if not values["seed_file"].startswith(values["article_id"] + "_"):
+            raise _err(file, line, "seed_file", values["seed_file"],
+                       f"does not start with article_id {values['article_id']}_")
+    _check_unique(rows, schema["primary_key"], file)
+    _check_unique(rows, ["seed_file"], file)
     return _to_frame(rows, fields, file)
 
 
