@@ -21,6 +21,7 @@ from matstats.audit.context import (
     study_sizes,
 )
 from matstats.audit.ledger import audit_claims, load_defaults
+from matstats.evidence.citations import article_label
 
 __all__ = ["DEMONYMS", "trace_claim", "trace_figure"]
 
@@ -211,7 +212,7 @@ def trace_figure(
         and the follow-up vs responder counts), then every claim whose
         ``claimed_figure`` names the percentage (``stage`` = ``claim``).
         Columns: ``step`` (1-based), ``stage``, ``where`` (study_id, hosts,
-        or ``seed_file claim_id``), ``label`` (citation or the claim's label),
+        or ``claim_id in`` the article's reader label), ``label`` (citation or the claim's label),
         ``design``, ``n``, ``control``, ``detail`` (what the step reports or
         which claimed details came from which study, per :func:`trace_claim`)
         and ``verdict`` (claims only, from :func:`audit_claims`).
@@ -287,7 +288,7 @@ def _claim_steps(pct: float, claims: pd.DataFrame, studies: pd.DataFrame) -> lis
                 srcs = ", ".join(dict.fromkeys(grp["study_id"]))
             parts.append(f"{a} {claimed} <- {srcs}")
         steps.append(
-            {"stage": "claim", "where": f"{_text(c.get('seed_file'))} {cid}",
+            {"stage": "claim", "where": f"{cid} in {article_label(_text(c.get('seed_file')))}",
              "label": _text(c.get("cell_1")) or _text(c.get("claim_text")),
              "design": _text(c.get("claimed_design")), "n": _fmt(_num(c.get("claimed_n"))),
              "control": _text(c.get("claimed_control")), "detail": "; ".join(parts),
