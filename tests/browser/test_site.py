@@ -182,8 +182,8 @@ def _library_values() -> dict[str, str]:
     audit = matstats.audit_claims(claims, studies)
     counts = audit["verdict"].value_counts()
     # every claim counted once: supported + conceded + wrong + unchecked = all claims
-    wrong = ("overstated", "contradicted", "misattributed", "misrepresented", "indirect",
-             "harms_understated")
+    wrong = ("overstated", "contradicted", "no_effect_found", "misattributed", "misrepresented",
+             "indirect", "harms_understated")
     unchecked = ("not_found", "unverified")
     assert set(counts.index) <= {"supported", "concedes_no_evidence", *wrong, *unchecked}, \
         f"a verdict the landing page does not count: {sorted(counts.index)}"
