@@ -31,8 +31,8 @@ import pandas as pd
 
 from matstats._core import cells as _cells
 
-__all__ = ["BibEntry", "NO_SOURCE_TEXT", "article_label", "article_labels", "bibliography", "cite",
-           "linkify", "study_label",
+__all__ = ["BibEntry", "NO_SOURCE_TEXT", "article_label", "bibliography", "cite", "linkify",
+           "study_label",
            "study_link_html"]
 
 #: What a bibliography entry says when the data record no public source for a study.
