@@ -6,9 +6,7 @@ build the site's tables (docs/_ext/matstats_site.py) from the same files.
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -126,62 +124,69 @@ def test_registry_record_names_the_version_read(studies):
 
 # ------------------------------------------------------------------ summary of findings
 @pytest.fixture(scope="module")
-def site():
-    path = REPO / "docs" / "_ext" / "matstats_site.py"
-    spec = importlib.util.spec_from_file_location("matstats_site_for_tests", path)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = mod
-    spec.loader.exec_module(mod)
-    d = mod.compute()
-    return mod, d, mod.sof_tables(d)
+def sof(studies):
+    from matstats.narrative.sof import sof_reader_tables
+    from matstats.tables.sof import summary_of_findings
+
+    table = summary_of_findings(studies)
+    return table, sof_reader_tables(table)
 
 
-def test_sof_people_count_single_arm_studies(site):
-    _, _, sof = site
-    pain = sof["pain"].set_index("comparison")
-    row = pain.loc["mat vs no control group (before-after, survey, single case)"]
+def _sof_row(table, dom, comp):
+    return table.set_index(["outcome_domain", "comparison"]).loc[(dom, comp)]
+
+
+def test_sof_people_count_single_arm_studies(sof):
+    table, _ = sof
+    row = _sof_row(table, "pain", "none")
     assert "saha2016_lbp" in row["study_ids"].split(";")
-    # Saha 91 included + Zilberter 126 respondents + Möllberg 1 (the largest N of each study)
+    # Saha 91 included + Zilberter 126 respondents + Moellberg 1 (the largest N of each study)
     assert row["n"] == 91 + 126 + 1
+    assert _sof_row(table, "qol", "none")["n"] == 91
 
 
-def test_sof_harms_report_saha_adverse_events(site):
-    _, _, sof = site
-    harms = " ".join(sof["adverse_events"]["effect"])
+def test_sof_harms_report_saha_adverse_events(sof):
+    table, words = sof
+    assert _sof_row(table, "adverse_events", "none")["harm_counts"] == \
+        "saha2016_lbp:ae_any:9/91;saha2016_lbp:ae_too_painful:8/91"
+    harms = " ".join(words["Harms (adverse events)"]["effect"])
     assert "Saha 2016 (lbp): 9 of 91 (ae any)" in harms
     assert "8 of 91 (ae too painful)" in harms
 
 
-def test_sof_never_counts_vendor_pages_or_blogs(site):
-    _, d, sof = site
-    shown = {s for df in sof.values() for ids in df["study_ids"] for s in ids.split(";")}
-    non_studies = set(d.studies.loc[d.studies["evidence_status"].isin(vocab.NON_STUDY_STATUSES),
-                                    "study_id"])
+def test_sof_never_counts_vendor_pages_or_blogs(sof, studies):
+    table, _ = sof
+    shown = {s for ids in table["study_ids"] for s in ids.split(";")}
+    non_studies = set(studies.loc[studies["evidence_status"].isin(vocab.NON_STUDY_STATUSES),
+                                  "study_id"])
     assert non_studies >= {"pincap_blog_sleep", "balancemate_claims", "shakti_kenkou_stress",
                            "goodrx2024_review", "coreasana2024_review"}
     assert not shown & non_studies
 
 
-def test_sof_reasons_name_their_study_and_kjellgren_is_not_no_control(site):
-    _, d, sof = site
-    for dom, df in sof.items():
-        for _, r in df.iterrows():
-            if r["grade_reasons"] != "—":
-                for part in r["grade_reasons"].split(" · "):
-                    label = part.split(": ")[0]
-                    assert label in {e.label for e in d.bib.values()}, (dom, part)
-                    assert not re.fullmatch(r"[a-z0-9_]+", label)
-            if "kjellgren2011_backneck" in r["study_ids"].split(";"):
-                assert "no control group" not in r["comparison"], dom
+def test_sof_reasons_name_their_study_and_kjellgren_is_not_no_control(sof):
+    from matstats.evidence.citations import study_label
+
+    table, words = sof
+    labels = {study_label(s) for s in set(table["study_ids"].str.split(";").sum())}
+    for _, r in table.iterrows():
+        for part in filter(None, r["grade_reasons"].split(" · ")):
+            label = part.split(": ")[0]
+            assert label in labels and not re.fullmatch(r"[a-z0-9_]+", label), part
+        if "kjellgren2011_backneck" in r["study_ids"].split(";"):
+            assert r["comparison"] == "unclear", r["outcome_domain"]
+    for df in words.values():
+        kj = df[df["study_ids"].str.contains("kjellgren2011_backneck")]
+        assert not kj["comparison"].str.contains("no control group").any()
 
 
-def test_sof_physiology_row_from_inferences_says_so(site):
-    _, _, sof = site
-    phys = sof["physiology"].set_index("comparison")
-    effect = phys.loc["mat vs no treatment / waiting list / open add-on", "effect"]
-    assert "built only from rows marked as our inference" in effect
-    pain = sof["pain"].set_index("comparison")
-    assert "inference" not in pain.loc["mat vs no treatment / waiting list / open add-on", "effect"]
+def test_sof_physiology_row_from_inferences_says_so(sof):
+    table, words = sof
+    assert bool(_sof_row(table, "physiology", "no_treatment")["inference_only"])
+    assert not bool(_sof_row(table, "pain", "no_treatment")["inference_only"])
+    phys = next(df for name, df in words.items() if name.startswith("Physiology"))
+    assert "built only from rows marked as our inference" in phys["effect"].iloc[0]
+    assert "inference" not in words["Pain"]["effect"].iloc[0]
 
 
 # ------------------------------------------------------------------ the articles, named

@@ -61,26 +61,37 @@ def test_pain_against_no_treatment_by_hand(sof):
     assert row["estimate"] == pytest.approx(g, abs=1e-9)
     assert row["ci_low"] == pytest.approx(g - stats.norm.isf(0.025) * se, abs=1e-9)
     assert row["ci_high"] == pytest.approx(g + stats.norm.isf(0.025) * se, abs=1e-9)
-    # Hohmann neck 40 + low back 42 + Olsson 32 people; the Olsson crossover reports no result
-    assert row["n"] == 40 + 42 + 32
-    assert (row["n_favours_mat"], row["n_not_reported"], row["n_no_difference"]) == (2, 1, 0)
-    assert row["study_ids"] == "hohmann2012_neck;hohmann2012_lbp;olsson2011_healthy"
-    assert row["grade"] == "very_low"   # all three contrasts are very low
+    # Hohmann neck 40 + low back 42 + Olsson 32 + Frizziero 44 (the open add-on sits on this
+    # rung, issue 20); Olsson's pain rose on the mat (favours the control); Frizziero: VAS
+    # favours the mat, MPQ not reported, a tie -> the first label alphabetically (favours_mat)
+    assert row["n"] == 40 + 42 + 32 + 44
+    assert (row["n_favours_mat"], row["n_favours_control"], row["n_not_reported"]) == (3, 1, 0)
+    assert row["study_ids"] == \
+        "hohmann2012_neck;hohmann2012_lbp;olsson2011_healthy;frizziero2021_lbp"
+    # Hohmann x2 and Olsson are very low; Frizziero (RCT; blinding unclear -1, N = 44 -1) low
+    assert row["grade"] == "low"
+    assert row["grade_reasons"] == ("Frizziero 2021 (lbp): start high (design=rct); risk of "
+                                    "bias: blinding=unclear (-1); imprecision: N=44 < 100 (-1)")
 
 
 def test_pain_without_control_takes_the_best_grade(sof, studies):
     row = sof.loc[("pain", "none")]
-    # Kjellgren 2011 is an RCT (start high; blinding unclear -1; N = 36 < 100 -1): low; the
-    # single-arm study, the survey and the vendor report are very low or not gradable
-    assert row["grade"] == "low"
-    assert row["grade_reasons"] == ("start high (design=rct); risk of bias: blinding=unclear "
-                                    "(-1); imprecision: N=36 < 100 (-1)")
-    # Saha no N, Kjellgren 36, Zilberter 126 analysed, Mollberg 1, vendor no N
-    assert row["n"] == 36 + 126 + 1
-    # Saha: 2 x no difference, 1 x favours mat -> no difference; Kjellgren: a tie -> the
-    # first label alphabetically (favours_mat)
-    assert (row["n_favours_mat"], row["n_no_difference"], row["n_not_reported"]) == (2, 1, 2)
+    # the single-arm study and the survey are very low, the single case not gradable; the
+    # vendor pages are never counted (issue 20)
+    assert row["grade"] == "very_low"
+    assert row["grade_reasons"].startswith("Saha 2016 (lbp): start low (design=single_arm)")
+    assert " · Zilberter 1999 (survey): start low (design=survey)" in row["grade_reasons"]
+    # Saha 91 included, Zilberter 126 analysed, Mollberg 1
+    assert row["n"] == 91 + 126 + 1
+    # Saha: 2 x no difference, 1 x favours mat -> no difference
+    assert (row["n_favours_mat"], row["n_no_difference"], row["n_not_reported"]) == (1, 1, 1)
     assert row["k"] == 0 and math.isnan(row["estimate"]) and row["model"] == ""
+    # Kjellgren 2011 is an RCT whose control group is of unreported kind: its own row, never
+    # "no control group" (start high; blinding unclear -1; N = 36 < 100 -1: low)
+    kj = sof.loc[("pain", "unclear")]
+    assert (kj["study_ids"], kj["grade"], kj["n"]) == ("kjellgren2011_backneck", "low", 36)
+    assert kj["grade_reasons"] == ("Kjellgren 2011 (backneck): start high (design=rct); risk of "
+                                   "bias: blinding=unclear (-1); imprecision: N=36 < 100 (-1)")
 
 
 def test_certainty_follows_the_grades_given(studies):
@@ -90,7 +101,8 @@ def test_certainty_follows_the_grades_given(studies):
     grades.loc[sel, ["grade", "grade_reasons"]] = ["high", "start high (design=x)"]
     row = summary_of_findings(studies, grades=grades).set_index(
         ["outcome_domain", "comparison"]).loc[("pain", "none")]
-    assert (row["grade"], row["grade_reasons"]) == ("high", "start high (design=x)")
+    assert (row["grade"], row["grade_reasons"]) == (
+        "high", "Zilberter 1999 (survey): start high (design=x)")
     # nothing gradable: "none" and no reasons
     grades["grade"] = "none"
     none = summary_of_findings(studies, grades=grades)
@@ -101,14 +113,15 @@ def test_table_shape_and_order(studies):
     sof = summary_of_findings(studies)
     assert list(sof.columns) == [
         "outcome_domain", "comparison", "k", "estimate", "ci_low", "ci_high", "model",
-        "n_favours_mat", "n_favours_control", "n_no_difference", "n_mixed", "n_not_reported",
-        "grade", "grade_reasons", "n", "study_ids"]
-    mat = studies[studies["device"].isin(matstats.vocab.MAT_DEVICES)]
+        "inference_only", "n_favours_mat", "n_favours_control", "n_no_difference", "n_mixed",
+        "n_not_reported", "grade", "grade_reasons", "harm_counts", "n", "study_ids"]
+    mat = studies[studies["device"].isin(matstats.vocab.MAT_DEVICES)
+                  & ~studies["evidence_status"].isin(matstats.vocab.NON_STUDY_STATUSES)]
     assert sof["study_ids"].str.split(";").explode().isin(mat["study_id"]).all()
-    # every (outcome, comparison) of a mat study appears once; waitlist and no treatment are
-    # one comparison, active and add-on another, none and unclear "none"
+    # every (outcome, comparison) of a mat study appears once; waitlist, no treatment and the
+    # open add-on are one comparison, an unclear control its own, none "none"
     kind = {"waitlist": "no_treatment", "no_treatment": "no_treatment", "active": "active",
-            "add_on": "active", "sham": "sham", "none": "none", "unclear": "none"}
+            "add_on": "no_treatment", "sham": "sham", "none": "none", "unclear": "unclear"}
     pairs = set(zip(mat["outcome_domain"], mat["control"].map(kind)))
     want = {p for p in pairs if p[0] in set(sof["outcome_domain"])}
     assert set(zip(sof["outcome_domain"], sof["comparison"])) == want
@@ -129,19 +142,21 @@ def test_words_of_a_row(sof, studies):
     tables = sof_words.sof_reader_tables(table)
     assert list(tables)[:3] == ["Pain", "Disability", "Stress"]
     words = tables["Pain"].set_index("comparison")
-    first = words.loc["mat vs no treatment / waiting list"]
+    first = words.loc["mat vs no treatment / waiting list / open add-on"]
     row = sof.loc[("pain", "no_treatment")]
     assert first["effect"] == (f"g = {row['estimate']:.2f} (95% CI {row['ci_low']:.2f} to "
-                               f"{row['ci_high']:.2f}), single study (k=1); 2 studies favour "
-                               "the mat; 1 study reports no result")
-    assert first["grade"] == "very_low"
+                               f"{row['ci_high']:.2f}), single study (k=1); 3 studies favour "
+                               "the mat; 1 study favours the control")
+    assert first["grade"] == "low"
     none = words.loc["mat vs no control group (before-after, survey, single case)"]
-    # counts 2, 2, 1: the tie in the fixed order favours mat, ..., not reported
-    assert none["effect"] == ("no usable effect size; 2 studies favour the mat; 2 studies "
-                              "report no result; 1 study finds no difference")
+    # counts 1, 1, 1: the tie in the fixed order favours mat, no difference, ..., not reported
+    assert none["effect"] == ("no usable effect size; 1 study favours the mat; 1 study "
+                              "finds no difference; 1 study reports no result")
+    assert "mat vs a control group of unreported kind" in words.index
     sham = tables["Stress"].set_index("comparison").loc["mat vs sham"]
     assert (sham["grade"], sham["grade_reasons"]) == ("not graded", "\u2014")
     assert sham["effect"] == "no usable effect size; 1 study reports no result"
     one = pd.DataFrame([{**table.iloc[0].to_dict(), "outcome_domain": "pain", "k": 0,
-                         "n_favours_mat": 0, "n_not_reported": 0, "n_no_difference": 0}])
+                         "n_favours_mat": 0, "n_not_reported": 0, "n_no_difference": 0,
+                         "n_favours_control": 0}])
     assert sof_words.sof_reader_tables(one)["Pain"]["effect"].iloc[0] == "no usable effect size"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from matstats.evidence.citations import study_label
 from matstats.tables.reader import format_value
 from matstats.vocab import RUNG_LABELS
 
@@ -22,6 +23,7 @@ _OUTCOME_NAMES = {
     "adverse_events": "Harms (adverse events)",
 }
 _COMPARISON_NAMES = {**RUNG_LABELS,
+                     "unclear": "a control group of unreported kind",
                      "none": "no control group (before-after, survey, single case)"}
 #: What studies report, by result direction: (one study, several studies).
 _DIRECTION_WORDS = {"favours_mat": ("favours the mat", "favour the mat"),
@@ -52,9 +54,16 @@ def _effect_sentence(row) -> str:
         head = (f"g = {format_value(row['estimate'], 2)} (95% CI "
                 f"{format_value(row['ci_low'], 2)} to {format_value(row['ci_high'], 2)}), "
                 f"{row['model']}")
+        if row.get("inference_only", False):
+            head += " (built only from rows marked as our inference, not stated by the source)"
     else:
         head = "no usable effect size"
-    return f"{head}; {said}" if said else head
+    counts_text = "".join(
+        f"; {study_label(sid)}: {k} of {n} ({measure.replace('_', ' ')})"
+        for sid, measure, k, n in (
+            (c.split(":")[0], c.split(":")[1], *c.split(":")[2].split("/"))
+            for c in str(row.get("harm_counts") or "").split(";") if c))
+    return (f"{head}; {said}" if said else head) + counts_text
 
 
 def sof_reader_tables(sof: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -71,7 +80,8 @@ def sof_reader_tables(sof: pd.DataFrame) -> dict[str, pd.DataFrame]:
         The outcome's name (e.g. ``"Quality of life"``) -> its rows, in table order, with
         columns ``comparison`` (``"mat vs <kind of control>"``), ``effect`` (the pooled g
         with its 95% interval and model, or "no usable effect size", then how many studies
-        report each direction, most frequent first), ``grade`` (``"not graded"`` for
+        report each direction, most frequent first, then any adverse-event counts, e.g.
+        "Saha 2016 (lbp): 9 of 91 (ae any)"), ``grade`` (``"not graded"`` for
         ``"none"``), ``grade_reasons`` (an em dash when none), ``n`` and ``study_ids`` as in
         the table.
 
@@ -80,7 +90,7 @@ def sof_reader_tables(sof: pd.DataFrame) -> dict[str, pd.DataFrame]:
     >>> from matstats.tables.sof import summary_of_findings
     >>> t = sof_reader_tables(summary_of_findings())
     >>> list(t)[0], t["Pain"]["comparison"].iloc[0]
-    ('Pain', 'mat vs no treatment / waiting list')
+    ('Pain', 'mat vs no treatment / waiting list / open add-on')
     """
     out = {}
     for dom in dict.fromkeys(sof["outcome_domain"]):
