@@ -129,8 +129,8 @@ RANDOMIZED_TRIALS = ("rct", "crossover")
 VERDICT_GROUPS = {
     "supported": ("supported",),
     "concedes": ("concedes_no_evidence",),
-    "wrong": ("overstated", "contradicted", "misattributed", "misrepresented", "indirect",
-              "harms_understated"),
+    "wrong": ("overstated", "contradicted", "no_effect_found", "misattributed", "misrepresented",
+              "indirect", "harms_understated"),
     "unchecked": ("not_found", "unverified"),
 }
 
