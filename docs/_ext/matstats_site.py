@@ -33,6 +33,7 @@ from pathlib import Path
 import pandas as pd
 from docutils import nodes
 from docutils.parsers.rst import directives
+from sphinx.util.docutils import SphinxDirective
 from myst_nb.ext.glue.directives import PasteFigureDirective
 
 import matstats
