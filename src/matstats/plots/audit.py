@@ -158,7 +158,7 @@ def plot_figure_trace(trace: pd.DataFrame, *, ax=None,
             facts.append("no control group" if r.control == "none" else f"control: {r.control}")
         if r.verdict:
             facts.append(f"verdict: {str(r.verdict).replace('_', ' ')}")
-        lines = [head]
+        lines = textwrap.wrap(head, wrap) or [head]  # a long article title wraps too
         lines += textwrap.wrap(_plain(r.label), wrap)
         if facts:
             lines += textwrap.wrap(" · ".join(facts), wrap)
