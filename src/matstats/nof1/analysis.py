@@ -14,13 +14,13 @@ import itertools
 
 import numpy as np
 import pandas as pd
-from matstats.literature import MCID_NRS, NOF1_DEFAULTS, NOF1_EFFECT_PRIOR
+from matstats.literature import MCID_NRS, NOF1_EFFECT_PRIOR
 from matstats._core import checks as _checks
 from matstats.nof1._bayes import posterior
 from matstats.nof1._reml import GlsAr1
 from matstats.nof1._tdist import t_two_sided
 from matstats.nof1.design import _validate_schedule
-from matstats.nof1.simulate import CHUNK_SIZE, _iter_chunks
+from matstats.nof1.simulate import CHUNK_SIZE, _iter_chunks, check_settings
 
 __all__ = ["analyze_many", "simulate_and_analyze", "METHODS", "RESULT_COLUMNS", "gls_design"]
 
@@ -445,18 +445,6 @@ def simulate_and_analyze(
     schedule,
     n_trials: int,
     *,
-    effect: float,
-    sd: float = NOF1_DEFAULTS["sd"],
-    rho: float = NOF1_DEFAULTS["rho"],
-    trend: float = 0.0,
-    expectation: float = 0.0,
-    expectation_half_life: float | None = None,
-    carryover: float = 0.0,
-    carryover_half_life: float | None = 1.0,
-    missing: float = 0.0,
-    mnar: float = 0.0,
-    mean: float = 5.5,
-    rating_scale: bool = False,
     methods=("cycle_t", "gls_ar1", "randomization", "bayes", "day_t"),
     prior_mean: float = 0.0,
     prior_sd: float = NOF1_EFFECT_PRIOR.sd,
@@ -466,6 +454,8 @@ def simulate_and_analyze(
     rng=None,
     chunk_size: int = CHUNK_SIZE,
     progress: bool = False,
+    rating_scale: bool = False,
+    **model,
 ) -> pd.DataFrame:
     """Simulate and analyse trials block by block without storing the ratings.
 
@@ -474,7 +464,8 @@ def simulate_and_analyze(
     randomization test is exact (the Monte Carlo version draws its sign
     vectors from the same generator, between blocks), but memory stays bounded by
     ``chunk_size`` whatever ``n_trials`` is. Parameters are those of
-    :func:`matstats.nof1.simulate` and :func:`analyze_many`; ``progress``
+    :func:`analyze_many`, plus ``rating_scale`` and the model keywords (``**model``: ``effect``
+    required, ``sd``, ``rho``, ``trend``, ...) of :func:`matstats.nof1.simulate`; ``progress``
     shows a tqdm progress bar.
 
     Returns
@@ -487,13 +478,10 @@ def simulate_and_analyze(
     kw = _analyzer_kwargs(prior_mean, prior_sd, mcid, max_exact_cycles,
                           n_permutations, gen)
     an = _Analyzer(schedule, methods, **kw)
-    params = dict(
-        effect=effect, sd=sd, rho=rho, trend=trend, expectation=expectation,
-        expectation_half_life=expectation_half_life, carryover=carryover,
-        carryover_half_life=carryover_half_life, missing=missing, mnar=mnar, mean=mean,
-    )
-    it = _iter_chunks(schedule, n_trials, params, rating_scale=rating_scale, rng=gen,
-                      chunk_size=chunk_size)
+    if "effect" not in model:
+        raise ValueError("simulate_and_analyze needs effect= (the true mat effect in points)")
+    it = _iter_chunks(schedule, n_trials, check_settings(**model), rating_scale=rating_scale,
+                      rng=gen, chunk_size=chunk_size)
     if progress:
         from tqdm.auto import tqdm
 

@@ -189,7 +189,7 @@ def _iter_chunks(sched, n_trials, params, *, rating_scale, rng, chunk_size):
     info = _validate_schedule(sched)
     n_trials = _checks.integer("n_trials", n_trials, 1)
     chunk_size = _checks.integer("chunk_size", chunk_size, 1)
-    p = _check_params(**params)
+    p = params  # already checked (check_settings)
     mu = _mean_profile(info, p)
     gen = _checks.rng(rng)
     buf = np.empty((info["n_days"], min(chunk_size, n_trials)))
@@ -283,7 +283,7 @@ def simulate(
         array is stored time-major (Fortran order), which the analyses use
         without copying.
     """
-    params = dict(
+    params = _check_params(
         effect=effect, sd=sd, rho=rho, trend=trend, expectation=expectation,
         expectation_half_life=expectation_half_life, carryover=carryover,
         carryover_half_life=carryover_half_life, missing=missing, mnar=mnar, mean=mean,
