@@ -365,15 +365,14 @@ def mix_eval(x, m, s, w):
         return special.ndtr(z) @ w, np.log(f), ((-z / s) * phi) @ w / f
 
 
-def hpd(evaluate, start: tuple[float, float], level: float, *,
+def hpd(evaluate, start: tuple[float, float], level: float, quantile, *,
         lower_edge: float | None = None, upper_edge: float | None = None):
     """Shortest interval of a unimodal distribution by Newton's method in (a, b).
 
     Solves F(b) - F(a) = level and log f(a) = log f(b), starting from the equal-tailed
     interval ``start``. ``evaluate(x)`` returns (CDF, log density, d log density / dx) at
-    the points x. When the density at a support edge is at least the density at the other
-    end of the interval that starts there, the interval starts (ends) at that edge.
-    Returns None if Newton fails (the caller then falls back to :func:`hpd_bracketed`).
+    the points x. If Newton fails (or leaves the support's edges), the interval is found
+    by :func:`_hpd_bracketed` on the quantile function ``quantile``.
     """
     a, b = start
     for _ in range(60):
@@ -383,24 +382,23 @@ def hpd(evaluate, start: tuple[float, float], level: float, *,
         # Jacobian [[-dens_a, dens_b], [da, -db]]; Newton step J d = -(g1, g2)
         det = dens_a * db - dens_b * da
         if not (math.isfinite(det) and det != 0.0):
-            return None
+            break
         step_a = (db * g1 + dens_b * g2) / det
         step_b = (da * g1 + dens_a * g2) / det
         lam = 1.0
         while lam > 1e-6 and not (a + lam * step_a < b + lam * step_b):
             lam /= 2
         a, b = a + lam * step_a, b + lam * step_b
-        sa, sb = step_a, step_b
         if lower_edge is not None and a < lower_edge:
-            return None
+            break
         if upper_edge is not None and b > upper_edge:
-            return None
-        if abs(sa) + abs(sb) <= 1e-13 * (abs(a) + abs(b) + (b - a)):
+            break
+        if abs(step_a) + abs(step_b) <= 1e-13 * (abs(a) + abs(b) + (b - a)):
             return float(a), float(b)
-    return None
+    return _hpd_bracketed(quantile, lambda x: evaluate(x)[1], level)
 
 
-def hpd_bracketed(quantile, logpdf, level: float):
+def _hpd_bracketed(quantile, logpdf, level: float):
     """Shortest interval by bracketing the lower tail probability (slow, robust)."""
     alpha = 1.0 - level
 

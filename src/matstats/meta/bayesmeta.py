@@ -1,20 +1,8 @@
-"""Bayesian random-effects meta-analysis for few studies (normal-normal hierarchical model).
+"""Bayesian random-effects meta-analysis for few studies: :func:`bayes_meta`, as R bayesmeta.
 
-* :func:`bayes_meta` - posterior of the overall effect mu, the heterogeneity tau, the effect
-  theta in a new study, and each study's shrunken effect, under a chosen heterogeneity prior
-  and a flat or normal prior on mu. Returns a :class:`BayesMetaFit`.
-* Heterogeneity priors (frozen dataclasses with a ``source``): :class:`HalfNormal`,
-  :class:`HalfCauchy`, :class:`HalfStudentT`, :class:`Exponential`, :class:`Lomax`,
-  :class:`Uniform`, :class:`Jeffreys`, :class:`LogNormal`, :class:`LogStudentT`,
-  :class:`KnownTau`; the empirical priors :func:`turner_prior` (log odds ratios, Turner et al.
-  2015) and :func:`rhodes_prior` (standardized mean differences, Rhodes et al. 2015), with
-  their tables :func:`turner_table` and :func:`rhodes_table`.
-
-Model: y_i ~ N(theta_i, sigma_i^2), theta_i ~ N(mu, tau^2), as in R bayesmeta (Roever 2020,
-J Stat Softw 93(6), doi:10.18637/jss.v093.i06). mu is integrated out analytically; the
-marginal posterior of tau is integrated deterministically on a composite Gauss-Legendre rule
-in log(tau) (no sampling); the posteriors of mu, theta and the shrunken study effects are
-normal mixtures over its nodes. Validated against R bayesmeta 3.4 (see
+Model: y_i ~ N(theta_i, sigma_i^2), theta_i ~ N(mu, tau^2) (Roever 2020, J Stat Softw 93(6),
+doi:10.18637/jss.v093.i06), integrated deterministically (``_bayesmeta_quad``) under a
+heterogeneity prior of :mod:`matstats._core.priors`. Validated against R bayesmeta 3.4 (see
 ``validation/bayesmeta``).
 """
 
@@ -404,12 +392,8 @@ def _tau_row(fit: BayesMetaFit) -> dict:
     elif math.isfinite(upper) and l_up >= l_alpha:
         a, b = q_alpha, upper
     else:
-        ab = _q.hpd(evaluate, (lo, hi), level, lower_edge=0.0,
-                    upper_edge=upper if math.isfinite(upper) else None)
-        if ab is None:
-            ab = _q.hpd_bracketed(lambda p: rule.quantile(p, upper),
-                                  lambda x: evaluate(x)[1], level)
-        a, b = ab
+        a, b = _q.hpd(evaluate, (lo, hi), level, lambda p: rule.quantile(p, upper),
+                      lower_edge=0.0, upper_edge=upper if math.isfinite(upper) else None)
     mean, sd = _moments(fit._nodes, "tau")
     return dict(mode=mode, median=med, mean=mean, sd=sd, ci_low=lo, ci_high=hi, hpd_low=a,
                 hpd_high=b)
@@ -448,10 +432,8 @@ def _mix_row(fit: BayesMetaFit, param: str) -> dict:
     alpha = 1.0 - fit.level
     med, lo, hi, q10, q90 = _q.mix_quantile(
         np.array([0.5, alpha / 2, 1 - alpha / 2, 0.1, 0.9]), m, s, w)
-    ab = _q.hpd(lambda x: _q.mix_eval(x, m, s, w), (lo, hi), fit.level)
-    if ab is None:
-        ab = _q.hpd_bracketed(lambda p: _q.mix_quantile(p, m, s, w),
-                              lambda x: _q.mix_eval(x, m, s, w)[1], fit.level)
+    ab = _q.hpd(lambda x: _q.mix_eval(x, m, s, w), (lo, hi), fit.level,
+                lambda p: _q.mix_quantile(p, m, s, w))
     mean, sd = _moments(fit._nodes, param)
     return dict(mode=_q.mix_mode(m, s, w, q10, q90), median=med, mean=mean, sd=sd,
                 ci_low=lo, ci_high=hi, hpd_low=ab[0], hpd_high=ab[1])
@@ -508,13 +490,9 @@ def bayes_meta(yi, vi=None, *, sei=None, data: pd.DataFrame | None = None, slab=
     Returns
     -------
     BayesMetaFit
-        Frozen result: ``to_frame()`` (rows tau, mu, theta; columns
-        ``param``, ``mode``, ``median``, ``mean``, ``sd``, ``ci_low``, ``ci_high``,
-        ``hpd_low``, ``hpd_high``, ``level``), ``pdf``/``cdf``/``quantile(param, x)``,
-        ``prob(param, greater_than=, less_than=)``, ``joint_pdf(tau, mu)``,
-        ``shrinkage()`` (per study: ``study``, ``yi``, ``sei``, ``mean``, ``sd``,
-        ``median``, ``ci_low``, ``ci_high``, ``level``), ``marginal_likelihood``,
-        ``log_marginal_likelihood`` and ``bayes_factor`` (Series ``tau_0``, ``mu_0``).
+        Frozen result: ``to_frame()`` (rows tau, mu, theta), ``pdf``/``cdf``/``quantile``,
+        ``prob``, ``joint_pdf``, ``shrinkage()``, ``marginal_likelihood`` and
+        ``bayes_factor`` (the tables are described in the methods).
 
     Raises
     ------
@@ -526,10 +504,9 @@ def bayes_meta(yi, vi=None, *, sei=None, data: pd.DataFrame | None = None, slab=
 
     Notes
     -----
-    * Model: y_i | theta_i ~ N(theta_i, sei_i^2), theta_i | mu, tau ~ N(mu, tau^2), priors
-      p(tau) and p(mu) independent. Given tau the posterior of mu is normal (conjugate), so
-      p(tau | y) is known in closed form up to a constant, and mu, theta = the effect in a
-      new study (N(mu, tau^2)) and each theta_i are normal mixtures over tau.
+    * Priors p(tau) and p(mu) are independent. Given tau the posterior of mu is normal
+      (conjugate), so p(tau | y) is known in closed form up to a constant, and mu, theta =
+      the effect in a new study (N(mu, tau^2)) and each theta_i are normal mixtures over tau.
     * p(tau | y) is integrated on a composite 16-point Gauss-Legendre rule in log(tau) over
       the range where the integrand is within e^-46 of its peak, with panels no wider than
       its spread; CDFs use the exact integral of the Legendre interpolant on each panel.

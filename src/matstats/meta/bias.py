@@ -1,14 +1,6 @@
-"""Small-study effects and publication bias: Egger's regression test and trim-and-fill.
-
-Both work on a fitted model (:class:`matstats.meta.MetaFit`) and use its data and
-settings; users call them as :meth:`MetaFit.egger_test` and :meth:`MetaFit.trim_and_fill`.
-
-* Egger's test is metafor's ``regtest(model="lm")``: weighted least squares of ``yi`` on
-  ``sqrt(vi)`` with weights ``1/vi`` and a multiplicative residual variance (Egger et al.
-  1997, BMJ 315:629); the intercept is the "limit estimate".
-* Trim-and-fill is metafor's ``trimfill`` (Duval & Tweedie 2000) with the L0 or R0
-  estimator; the side with missing studies is chosen as metafor does (sign of the slope of
-  a meta-regression on the standard errors).
+"""Small-study effects: Egger's test (metafor ``regtest``; Egger et al. 1997, BMJ 315:629)
+and trim-and-fill (metafor ``trimfill``; Duval & Tweedie 2000), run as
+:meth:`MetaFit.egger_test` and :meth:`MetaFit.trim_and_fill`.
 """
 
 from __future__ import annotations
@@ -60,14 +52,6 @@ class EggerResult:
             (k - 2), ``pval`` (two-sided), ``limit_estimate`` (intercept: the predicted
             effect at se = 0), ``limit_ci_low``, ``limit_ci_high``, ``slope``, ``k``,
             ``level``.
-
-        Examples
-        --------
-        >>> from matstats.meta import meta_analysis
-        >>> fit = meta_analysis([0.1, 0.3, 0.5, 0.2], [0.02, 0.03, 0.05, 0.01])
-        >>> fit.egger_test().to_frame()["df"]
-        0    2
-        Name: df, dtype: int64
         """
         row = asdict(self)
         row.pop("notes")
@@ -143,18 +127,6 @@ class TrimFillResult:
         pandas.DataFrame
             Columns ``k0``, ``side``, ``estimator`` plus all columns of
             :meth:`matstats.meta.MetaFit.to_frame` for the filled model.
-
-        Examples
-        --------
-        Small studies with larger effects (the funnel's slope is clearly positive, so the
-        side is ``"left"`` without a tie to break):
-
-        >>> from matstats.meta import meta_analysis
-        >>> fit = meta_analysis([0.1, 0.2, 0.3, 0.5, 0.8], [0.01, 0.02, 0.04, 0.08, 0.16])
-        >>> res = fit.trim_and_fill()
-        >>> res.to_frame()[["k0", "side", "k"]]
-           k0  side  k
-        0   2  left  7
         """
         head = pd.DataFrame([{"k0": self.k0, "side": self.side, "estimator": self.estimator}])
         return pd.concat([head, self.model.to_frame()], axis=1)

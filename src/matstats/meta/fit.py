@@ -1,11 +1,6 @@
 """The fitted meta-analytic model :class:`MetaFit` and :func:`meta_analysis`, metafor's ``rma``.
 
-A :class:`MetaFit` keeps its data (``yi``, ``vi``, study labels ``slab``) and settings
-(``method``, ``test``, ``level``) next to the summary numbers, so follow-up analyses are
-its methods, as in metafor (``trimfill(res)``, ``leave1out(res)``, ``regtest(res)``,
-``predict(res)``): :meth:`MetaFit.trim_and_fill`, :meth:`MetaFit.leave_one_out`,
-:meth:`MetaFit.egger_test`, :meth:`MetaFit.predict`, :meth:`MetaFit.subgroups`. They are the
-only way to run these analyses.
+A :class:`MetaFit` keeps its data and settings, so follow-up analyses are its methods.
 """
 
 from __future__ import annotations
@@ -36,29 +31,9 @@ SUMMARY_FIELDS = ("estimate", "se", "stat", "df", "ci_low", "ci_high", "pval", "
 class MetaFit:
     """A fitted equal-effect or random-effects model (the result of :func:`meta_analysis`).
 
-    Attributes
-    ----------
-    estimate, se, stat, df, ci_low, ci_high, pval : float
-        Pooled effect, its standard error, z or t statistic, t degrees of freedom (``inf``
-        for z), confidence limits and two-sided p-value.
-    tau2, tau2_ci_low, tau2_ci_high : float
-        Heterogeneity variance and its Q-profile confidence interval.
-    i2, h2, q, q_df, q_pval : float
-        I2 (percent), H2, Cochran's Q, its df (k - 1) and p-value.
-    pi_low, pi_high : float
-        Prediction interval (NaN for ``method="FE"``).
-    k : int
-        Number of studies.
-    method, test : str
-        Heterogeneity estimator and inference, as passed to :func:`meta_analysis`.
-    level : float
-        Confidence level.
-    yi, vi : numpy.ndarray
-        The data (read-only), in input order.
-    slab : tuple or None
-        Study labels, if given.
-    weights : tuple of float
-        Percentage weight of each study (metafor's ``weights()``), in input order.
+    Its summary fields are the columns of :meth:`to_frame` (described there). It also keeps
+    the data ``yi``, ``vi`` (read-only, input order), the study labels ``slab`` (or None),
+    ``weights`` (percentage weight of each study, metafor's ``weights()``) and ``notes``.
 
     Examples
     --------
@@ -238,9 +213,7 @@ class MetaFit:
         Returns
         -------
         EggerResult
-            Frozen dataclass; ``.to_frame()`` has columns ``stat``, ``df``, ``pval``,
-            ``limit_estimate``, ``limit_ci_low``, ``limit_ci_high``, ``slope``, ``k``,
-            ``level`` (see :meth:`EggerResult.to_frame`).
+            Its columns are described in :meth:`EggerResult.to_frame`.
 
         Raises
         ------
@@ -275,9 +248,7 @@ class MetaFit:
         Returns
         -------
         TrimFillResult
-            ``k0``, ``side``, ``estimator``, the refitted ``model`` (a :class:`MetaFit`) and
-            the augmented ``data`` (columns ``yi``, ``vi``, ``filled``); ``.to_frame()`` has
-            ``k0``, ``side``, ``estimator`` and the columns of :meth:`MetaFit.to_frame`.
+            ``k0``, ``side``, the refitted ``model`` and the augmented ``data`` (see there).
 
         Raises
         ------
@@ -338,10 +309,7 @@ class MetaFit:
         Returns
         -------
         SubgroupResult
-            ``groups``: one row per subgroup (order of first appearance) with ``group`` and
-            the columns of :meth:`MetaFit.to_frame`; ``q_between``, ``q_between_df``,
-            ``q_between_pval``; ``excluded`` (``index``, ``group``, ``reason``; empty unless
-            a subgroup has a single study and ``test="knha"``, which cannot be fitted).
+            Per-subgroup models (order of first appearance) and the Q test (see there).
 
         Raises
         ------
@@ -417,11 +385,8 @@ def meta_analysis(yi, vi, *, method: str = "REML", test: str = "z", level: float
     Returns
     -------
     MetaFit
-        Frozen fit that keeps its data and settings; ``.to_frame()`` gives the one-row
-        summary with columns ``estimate``, ``se``, ``stat``, ``df``, ``ci_low``,
-        ``ci_high``, ``pval``, ``tau2``, ``tau2_ci_low``, ``tau2_ci_high``, ``i2``, ``h2``,
-        ``q``, ``q_df``, ``q_pval``, ``pi_low``, ``pi_high``, ``k``, ``method``, ``test``,
-        ``level`` (see :meth:`MetaFit.to_frame`).
+        Frozen fit that keeps its data and settings; ``.to_frame()`` is the one-row summary
+        (columns described in :meth:`MetaFit.to_frame`).
 
     Raises
     ------

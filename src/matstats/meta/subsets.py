@@ -1,9 +1,6 @@
-"""Models fitted to subsets of the studies: subgroups (with the between-subgroup test) and
-leave-one-out.
-
-Both work on a fitted model (:class:`matstats.meta.MetaFit`) and refit it with
-:meth:`MetaFit.update`, so every subset model uses the fit's method, test and level; users
-call them as :meth:`MetaFit.subgroups` and :meth:`MetaFit.leave_one_out`.
+"""Models refitted to subsets of the studies with :meth:`MetaFit.update`: subgroups (with the
+between-subgroup test) and leave-one-out, run as :meth:`MetaFit.subgroups` and
+:meth:`MetaFit.leave_one_out`.
 """
 
 from __future__ import annotations
@@ -51,25 +48,7 @@ class SubgroupResult:
     notes: tuple[str, ...] = field(default=(), compare=False)
 
     def to_frame(self) -> pd.DataFrame:
-        """Per-subgroup rows with the between-subgroup test repeated on each.
-
-        Returns
-        -------
-        pandas.DataFrame
-            The columns of ``groups`` (``group`` and those of
-            :meth:`matstats.meta.MetaFit.to_frame`) plus ``q_between``, ``q_between_df``,
-            ``q_between_pval``.
-
-        Examples
-        --------
-        >>> from matstats.meta import meta_analysis
-        >>> fit = meta_analysis([0.1, 0.3, 0.5, 0.2], [0.02, 0.03, 0.05, 0.01], method="FE")
-        >>> res = fit.subgroups(["a", "a", "b", "b"])
-        >>> res.to_frame()[["group", "k", "q_between_df"]]
-          group  k  q_between_df
-        0     a  2             1
-        1     b  2             1
-        """
+        """``groups`` with ``q_between``, ``q_between_df`` and ``q_between_pval`` on each row."""
         out = self.groups.copy()
         out["q_between"] = self.q_between
         out["q_between_df"] = self.q_between_df
