@@ -2,24 +2,10 @@
 
 A study row of ``studies.csv`` (see ``data/README.md``) becomes a standardized mean
 difference (Hedges' g) oriented so that **positive g means the device did better** than its
-control (:data:`matstats.vocab.SIGN_CONVENTION`), or it is excluded with a code and a reason.
-
-Two parts, each readable on its own:
-
-* :data:`EXCLUSION_RULES`: every way a row can fail to give an effect size, each with a
-  stable ``code`` (for programs: route on it) and a ``reason`` (for people). The ``row``
-  rules are checked on the row before any number is read; the others are raised by the
-  extraction routes. :func:`exclusion_rules_table` lists them. A second report of the same
-  participants (``duplicate_of`` / ``duplicate_contrasts`` in ``data/sources.csv``, read by
-  :func:`duplicate_contrasts`) is excluded with the code ``duplicate_report``.
-* One function per extraction route, tried in this order:
-  :func:`from_means_sd` (per-arm means and SDs), :func:`from_reported_smd` (a reported SMD
-  with its CI), :func:`from_exact_p` (an exact two-sided p) and :func:`from_p_bound` (an
-  inequality p, or a bare "significant"/"not significant": a bound, never pooled).
-
-Orientation is decided once, by :func:`matstats.vocab.benefit_sign`, for every route that
-reads a signed number (means/SDs and a reported SMD); the p-value routes carry no sign and
-take it from the reported ``result_direction``.
+control (:data:`matstats.vocab.SIGN_CONVENTION`), or it is excluded with a stable ``code``
+and a ``reason`` (:func:`exclusion_rules_table`). Orientation is decided once, by
+:func:`matstats.vocab.benefit_sign`, for every route that reads a signed number; the p-value
+routes take the sign from the reported ``result_direction``.
 """
 
 from __future__ import annotations
@@ -37,31 +23,16 @@ from matstats._core import checks as _checks
 from matstats.meta import effects
 from matstats.evidence.data_io import default_path, load_studies
 
-__all__ = [
-    "DEFAULT_EXCLUDED_CONTRASTS",
-    "duplicate_contrasts",
-    "DIRECTION_SIGN",
-    "EXCLUSION_RULES",
-    "ExclusionRule",
-    "MatEffects",
-    "StudyRow",
-    "Excluded",
-    "exclusion_rules_table",
-    "from_exact_p",
-    "from_means_sd",
-    "from_p_bound",
-    "from_reported_smd",
-    "study_effect_sizes",
-]
+__all__ = ["MatEffects", "duplicate_contrasts", "exclusion_rules_table", "study_effect_sizes"]
 
-#: Between-group contrasts that are not device-vs-control comparisons: contrast -> why.
-DEFAULT_EXCLUDED_CONTRASTS = {
+# Between-group contrasts that are not device-vs-control comparisons: contrast -> why.
+_EXCLUDED_CONTRASTS = {
     "randomized_vs_preference_backrest": "compares randomized and self-selected (preference) "
     "backrest users, not a device with a control",
 }
 
-#: Sign of a reported ``result_direction`` for routes that read no signed number (p-values).
-DIRECTION_SIGN = {"favours_mat": 1.0, "favours_control": -1.0}
+# Sign of a reported ``result_direction`` for routes that read no signed number (p-values).
+_DIRECTION_SIGN = {"favours_mat": 1.0, "favours_control": -1.0}
 
 _EFFECT_COLUMNS = [
     "study_id", "contrast", "device", "device_group", "control", "control_class",
@@ -79,12 +50,9 @@ _Z95 = float(stats.norm.isf(0.025))
 
 # --------------------------------------------------------------------------- the row
 @dataclass(frozen=True)
-class StudyRow:
-    """The cells of one study row that the extraction reads, parsed once.
-
-    Built by :meth:`from_mapping`; text cells are ``''`` and numbers NaN when missing. ``raw``
-    keeps the whole row (for :func:`matstats.vocab.benefit_sign`).
-    """
+class _StudyRow:
+    """The cells of one study row the extraction reads ('' or NaN when missing); ``raw`` is
+    the whole row (for :func:`matstats.vocab.benefit_sign`)."""
 
     raw: Mapping
     line: int
@@ -108,7 +76,7 @@ class StudyRow:
     ci_high: float
 
     @classmethod
-    def from_mapping(cls, row: Mapping, line: int) -> StudyRow:
+    def from_mapping(cls, row: Mapping, line: int) -> _StudyRow:
         """Parse ``row`` (a dict or Series in the studies.csv schema)."""
         txt, num = (lambda c: _cells.row_text(row, c)), (lambda c: _cells.row_number(row, c))
         rel = txt("p_relation")
@@ -158,26 +126,21 @@ class StudyRow:
 
 # --------------------------------------------------------------------------- exclusion rules
 @dataclass(frozen=True)
-class ExclusionRule:
-    """One way a row gives no effect size.
-
-    ``reason`` is a :meth:`str.format` template over the row (``{r.device!r}``, or
-    ``{shown[control]}`` for a label shown as ``empty`` when missing) and the keywords the
-    raising route passes. ``applies`` is set for the rules checked on the row
-    before any number is read; the other rules are raised by the extraction routes.
-    """
+class _Rule:
+    """One way a row gives no effect size: ``reason`` formats over the row (``{r.device!r}``,
+    ``{shown[control]}``) and the route's keywords; ``applies`` is set for the row checks."""
 
     code: str
     reason: str
-    applies: Callable[[StudyRow, Mapping[str, object]], bool] | None = None
+    applies: Callable[[_StudyRow, Mapping[str, object]], bool] | None = None
 
-    def text(self, row: StudyRow, **extra: object) -> str:
+    def text(self, row: _StudyRow, **extra: object) -> str:
         """The reason for ``row`` in words (an empty label is shown as ``empty``)."""
         shown = {k: getattr(row, k) or "empty" for k in ("comparison", "control", "direction")}
         return self.reason.format(r=row, shown=shown, **extra)
 
 
-class Excluded(Exception):
+class _Excluded(Exception):
     """Raised by an extraction route: the row gives no effect size (rule ``code``)."""
 
     def __init__(self, code: str, **extra: object) -> None:
@@ -188,59 +151,59 @@ class Excluded(Exception):
 
 _BETWEEN = "between_groups"
 
-#: Every exclusion, in the order the checks meet them.
-EXCLUSION_RULES: tuple[ExclusionRule, ...] = (
-    ExclusionRule("manual_acupressure",
-                  "manual (finger/point) acupressure, not a mat: excluded from mat pooling",
-                  lambda r, ctx: r.device == "manual_acupressure"
-                  and r.device not in ctx["devices"]),
-    ExclusionRule("not_a_mat", "device {r.device!r} is not an acupressure mat, pad or backrest",
-                  lambda r, ctx: r.device not in vocab.MAT_DEVICES | vocab.SEPARATE_DEVICES
-                  | ctx["devices"]),
-    ExclusionRule("duplicate_report",
-                  "same participants as {dup} (data/sources.csv: duplicate_of / "
-                  "duplicate_contrasts): a second report of one trial, never pooled or "
-                  "counted as a second trial",
-                  lambda r, ctx: (r.study_id, r.contrast) in ctx["duplicates"]),
-    ExclusionRule("within_group",
-                  "within-group (pre-post) result: not a between-group effect; any CI here "
-                  "describes change within one arm",
-                  lambda r, _: r.comparison == "within_group"),
-    ExclusionRule("comparison_unclear",
-                  "the source does not say whether this result is between groups or within a "
-                  "group (comparison=unclear)",
-                  lambda r, _: r.comparison == "unclear"),
-    ExclusionRule("no_between_group",
-                  "no between-group comparison (comparison={shown[comparison]})",
-                  lambda r, _: r.comparison != _BETWEEN),
-    ExclusionRule("contrast_excluded", "contrast {r.contrast!r} excluded: {why}",
-                  lambda r, ctx: r.contrast in ctx["contrasts"]),
-    ExclusionRule("control_unclear",
-                  "a control group whose kind the source does not report (control=unclear): "
-                  "it has no rung on the ladder",
-                  lambda r, _: r.control == "unclear"),
-    ExclusionRule("no_control", "no control group (control={shown[control]})",
-                  lambda r, _: r.control not in vocab.CONTROL_RUNG),
-    ExclusionRule("no_arm_sizes",
-                  "{what} present but per-arm sizes (n_treatment, n_control) missing"),
-    ExclusionRule("significance_only_no_arm_sizes",
-                  "no p-value, only significant={r.significant!r}, and per-arm sizes "
-                  "(n_treatment, n_control) missing: not even a bound on g"),
-    ExclusionRule("direction_unknown",
-                  "direction of benefit unknown for outcome {r.outcome_measure!r} "
-                  "(pass lower_is_better)"),
-    ExclusionRule("exact_p_no_direction",
-                  "exact p-value but the direction of the difference is not reported "
-                  "(result_direction={shown[direction]})"),
-    ExclusionRule("bound_no_direction", "p '<' bound without a reported direction"),
-    ExclusionRule("p_relation_unknown", "p-value with unknown relation {r.p_relation!r}"),
-    ExclusionRule("not_standardizable",
-                  "estimate of type {r.estimate_type!r} without per-arm SDs cannot be "
-                  "standardized"),
-    ExclusionRule("no_numeric_result",
-                  "no numeric between-group result (means/SDs, exact p or SMD) reported"),
+# Every exclusion, in the order the checks meet them.
+_EXCLUSION_RULES: tuple[_Rule, ...] = (
+    _Rule("manual_acupressure",
+          "manual (finger/point) acupressure, not a mat: excluded from mat pooling",
+          lambda r, ctx: r.device == "manual_acupressure"
+          and r.device not in ctx["devices"]),
+    _Rule("not_a_mat", "device {r.device!r} is not an acupressure mat, pad or backrest",
+          lambda r, ctx: r.device not in vocab.MAT_DEVICES | vocab.SEPARATE_DEVICES
+          | ctx["devices"]),
+    _Rule("duplicate_report",
+          "same participants as {dup} (data/sources.csv: duplicate_of / "
+          "duplicate_contrasts): a second report of one trial, never pooled or "
+          "counted as a second trial",
+          lambda r, ctx: (r.study_id, r.contrast) in ctx["duplicates"]),
+    _Rule("within_group",
+          "within-group (pre-post) result: not a between-group effect; any CI here "
+          "describes change within one arm",
+          lambda r, _: r.comparison == "within_group"),
+    _Rule("comparison_unclear",
+          "the source does not say whether this result is between groups or within a "
+          "group (comparison=unclear)",
+          lambda r, _: r.comparison == "unclear"),
+    _Rule("no_between_group",
+          "no between-group comparison (comparison={shown[comparison]})",
+          lambda r, _: r.comparison != _BETWEEN),
+    _Rule("contrast_excluded", "contrast {r.contrast!r} excluded: {why}",
+          lambda r, ctx: r.contrast in ctx["contrasts"]),
+    _Rule("control_unclear",
+          "a control group whose kind the source does not report (control=unclear): "
+          "it has no rung on the ladder",
+          lambda r, _: r.control == "unclear"),
+    _Rule("no_control", "no control group (control={shown[control]})",
+          lambda r, _: r.control not in vocab.CONTROL_RUNG),
+    _Rule("no_arm_sizes",
+          "{what} present but per-arm sizes (n_treatment, n_control) missing"),
+    _Rule("significance_only_no_arm_sizes",
+          "no p-value, only significant={r.significant!r}, and per-arm sizes "
+          "(n_treatment, n_control) missing: not even a bound on g"),
+    _Rule("direction_unknown",
+          "direction of benefit unknown for outcome {r.outcome_measure!r} "
+          "(pass lower_is_better)"),
+    _Rule("exact_p_no_direction",
+          "exact p-value but the direction of the difference is not reported "
+          "(result_direction={shown[direction]})"),
+    _Rule("bound_no_direction", "p '<' bound without a reported direction"),
+    _Rule("p_relation_unknown", "p-value with unknown relation {r.p_relation!r}"),
+    _Rule("not_standardizable",
+          "estimate of type {r.estimate_type!r} without per-arm SDs cannot be "
+          "standardized"),
+    _Rule("no_numeric_result",
+          "no numeric between-group result (means/SDs, exact p or SMD) reported"),
 )
-_RULES = {rule.code: rule for rule in EXCLUSION_RULES}
+_RULES = {rule.code: rule for rule in _EXCLUSION_RULES}
 
 
 def exclusion_rules_table() -> pd.DataFrame:
@@ -259,39 +222,26 @@ def exclusion_rules_table() -> pd.DataFrame:
     'manual_acupressure'
     """
     return pd.DataFrame({
-        "order": range(1, len(EXCLUSION_RULES) + 1),
-        "code": [r.code for r in EXCLUSION_RULES],
-        "stage": ["row" if r.applies else "route" for r in EXCLUSION_RULES],
-        "reason": [r.reason for r in EXCLUSION_RULES],
+        "order": range(1, len(_EXCLUSION_RULES) + 1),
+        "code": [r.code for r in _EXCLUSION_RULES],
+        "stage": ["row" if r.applies else "route" for r in _EXCLUSION_RULES],
+        "reason": [r.reason for r in _EXCLUSION_RULES],
     })
 
 
 # --------------------------------------------------------------------------- routes
-def _oriented(row: StudyRow, value: float, overrides: Mapping[str, bool]) -> float:
+def _oriented(row: _StudyRow, value: float, overrides: Mapping[str, bool]) -> float:
     sign = vocab.benefit_sign(row.raw, overrides)
     if math.isnan(sign):
-        raise Excluded("direction_unknown")
+        raise _Excluded("direction_unknown")
     return sign * value
 
 
-def from_means_sd(row: StudyRow, overrides: Mapping[str, bool]) -> dict:
-    """Hedges' g from per-arm means and SDs (pooled SD, exact small-sample correction).
-
-    ``escalc("SMD")`` gives ``treatment - control`` on the outcome's scale; it is oriented by
-    :func:`matstats.vocab.benefit_sign`.
-
-    Returns
-    -------
-    dict
-        ``yi``, ``vi``, ``method`` (``"from_means_sd"``), ``used`` (inputs to flag), ``notes``.
-
-    Raises
-    ------
-    Excluded
-        ``no_arm_sizes`` or ``direction_unknown``.
-    """
+def _from_means_sd(row: _StudyRow, overrides: Mapping[str, bool]) -> dict:
+    """Route 1: Hedges' g from per-arm means and SDs (``escalc("SMD")``), oriented: a dict of
+    ``yi``, ``vi``, ``method``, ``used`` (inputs to flag) and ``notes``."""
     if not row.has_arm_sizes:
-        raise Excluded("no_arm_sizes", what="per-arm means/SDs")
+        raise _Excluded("no_arm_sizes", what="per-arm means/SDs")
     m1, s1, m2, s2 = row.means_sd()
     res = effects.escalc("SMD", m1i=m1, sd1i=s1, n1i=row.n1, m2i=m2, sd2i=s2, n2i=row.n2).iloc[0]
     return {"yi": _oriented(row, float(res["yi"]), overrides), "vi": float(res["vi"]),
@@ -299,41 +249,25 @@ def from_means_sd(row: StudyRow, overrides: Mapping[str, bool]) -> dict:
             "notes": ["Hedges' g from per-arm means and SDs (pooled SD)"]}
 
 
-def from_reported_smd(row: StudyRow, overrides: Mapping[str, bool]) -> dict:
-    """A reported SMD with its 95% CI: variance from the CI width, orientation by the outcome.
-
-    The reported SMD is ``treatment - control`` on the outcome's scale (e.g. -1.11 on pain,
-    less pain with the device) and becomes +1.11 after :func:`matstats.vocab.benefit_sign`.
-
-    Raises
-    ------
-    Excluded
-        ``direction_unknown`` when the outcome does not say which direction is better.
-    """
+def _from_reported_smd(row: _StudyRow, overrides: Mapping[str, bool]) -> dict:
+    """Route 2: a reported SMD (treatment - control) with its 95% CI, oriented; variance from
+    the CI width."""
     se = (row.ci_high - row.ci_low) / (2 * _Z95)
     yi = _oriented(row, row.estimate, overrides)
     notes = ["reported SMD; SE from the 95% CI width"]
-    stated = DIRECTION_SIGN.get(row.direction)
+    stated = _DIRECTION_SIGN.get(row.direction)
     if stated is not None and yi != 0 and math.copysign(1.0, yi) != stated:
         notes.append(f"oriented SMD {yi:+.2f} disagrees with result_direction={row.direction}")
     return {"yi": yi, "vi": se * se, "method": "reported_smd", "used": ("values",),
             "notes": notes}
 
 
-def from_exact_p(row: StudyRow, p: float) -> dict:
-    """|g| back-calculated from an exact two-sided p, signed by ``result_direction``.
-
-    ``t = qt(1 - p/2, n1 + n2 - 2)``, ``g = J * t * sqrt(1/n1 + 1/n2)`` via
-    :func:`matstats.meta.effects.smd_from_p`; it assumes the authors used a two-sample t-test.
-
-    Raises
-    ------
-    Excluded
-        ``exact_p_no_direction`` when the direction is not reported.
-    """
-    sign = DIRECTION_SIGN.get(row.direction)
+def _from_exact_p(row: _StudyRow, p: float) -> dict:
+    """Route 3: |g| from an exact two-sided p (:func:`matstats.meta.effects.smd_from_p`, a
+    two-sample t-test assumed), signed by ``result_direction``."""
+    sign = _DIRECTION_SIGN.get(row.direction)
     if sign is None:
-        raise Excluded("exact_p_no_direction")
+        raise _Excluded("exact_p_no_direction")
     res = effects.smd_from_p(sign * p, row.n1, row.n2).iloc[0]
     equal = row.n1 == row.n2
     note = (f"back-calculated from two-sided p={p:g} assuming a two-sample t-test with "
@@ -344,26 +278,14 @@ def from_exact_p(row: StudyRow, p: float) -> dict:
             "used": ("values", "n"), "notes": [note]}
 
 
-def from_p_bound(row: StudyRow, p: float, relation: str) -> dict:
-    """A bound on g from ``p < x`` (g beyond a value) or ``p > x`` (|g| below a value).
-
-    Returns
-    -------
-    dict
-        As the other routes, with ``yi = vi = NaN``, ``method="bound_only"``,
-        ``bound_side`` (``"lower"``: g > value, ``"upper"``: g < value, ``"upper_abs"``:
-        |g| < value) and ``bound_value``.
-
-    Raises
-    ------
-    Excluded
-        ``bound_no_direction`` for ``p <`` without a reported direction.
-    """
+def _from_p_bound(row: _StudyRow, p: float, relation: str) -> dict:
+    """Route 4: a bound on g from ``p < x`` (g beyond a value) or ``p > x`` (|g| below it),
+    with ``bound_side`` and ``bound_value``; ``yi`` and ``vi`` NaN."""
     b = float(effects.smd_bound_from_p(p, row.n1, row.n2, relation=relation)["yi"].iloc[0])
     if relation == "<":
-        sign = DIRECTION_SIGN.get(row.direction)
+        sign = _DIRECTION_SIGN.get(row.direction)
         if sign is None:
-            raise Excluded("bound_no_direction")
+            raise _Excluded("bound_no_direction")
         value = sign * b
         side = "lower" if value >= 0 else "upper"
         note = (f"p<{p:g} gives only a bound: g {'>' if value > 0 else '<'} {value:.2f}; "
@@ -375,37 +297,37 @@ def from_p_bound(row: StudyRow, p: float, relation: str) -> dict:
             "bound_value": value, "used": ("values", "n"), "notes": [note]}
 
 
-def _from_p(row: StudyRow, alpha: float | None) -> dict:
+def _from_p(row: _StudyRow, alpha: float | None) -> dict:
     p, relation = row.p, row.p_relation
     from_significance = math.isnan(p)
     if from_significance:  # only "significant"/"not significant": a bound at the usual level
         p, relation = alpha, ("<" if row.significant == "yes" else ">")
     if not row.has_arm_sizes:
-        raise Excluded("significance_only_no_arm_sizes" if from_significance
-                       else "no_arm_sizes", what="p-value")
+        raise _Excluded("significance_only_no_arm_sizes" if from_significance
+                        else "no_arm_sizes", what="p-value")
     if relation == "=":
-        return from_exact_p(row, p)
+        return _from_exact_p(row, p)
     if relation not in {"<", ">"}:
-        raise Excluded("p_relation_unknown")
-    out = from_p_bound(row, p, relation)
+        raise _Excluded("p_relation_unknown")
+    out = _from_p_bound(row, p, relation)
     if from_significance:
         out["notes"].append(f"no p-value reported: significant={row.significant!r} read as "
                             f"p {relation} {alpha:g} (two-sided t-test assumed)")
     return out
 
 
-def _extract(row: StudyRow, overrides: Mapping[str, bool], alpha: float | None) -> dict:
+def _extract(row: _StudyRow, overrides: Mapping[str, bool], alpha: float | None) -> dict:
     """Try the routes in order; the first whose inputs are present decides."""
     if not any(math.isnan(v) for v in row.means_sd()):
-        return from_means_sd(row, overrides)
+        return _from_means_sd(row, overrides)
     if row.estimate_type == "smd" and not any(
             math.isnan(v) for v in (row.estimate, row.ci_low, row.ci_high)):
-        return from_reported_smd(row, overrides)
+        return _from_reported_smd(row, overrides)
     if not math.isnan(row.p) or (alpha is not None and row.significant in {"yes", "no"}):
         return _from_p(row, alpha)
     if row.estimate_type in {"pct_change", "md"}:
-        raise Excluded("not_standardizable")
-    raise Excluded("no_numeric_result")
+        raise _Excluded("not_standardizable")
+    raise _Excluded("no_numeric_result")
 
 
 # --------------------------------------------------------------------------- duplicates
@@ -466,7 +388,7 @@ class MatEffects:
         return self.effects.copy()
 
 
-def _record(row: StudyRow, out: dict, z: float) -> dict:
+def _record(row: _StudyRow, out: dict, z: float) -> dict:
     flags = row.flags(out["used"])
     notes = out["notes"] + ([f"UNVERIFIED/DERIVED input: {flags}"] if flags else [])
     yi, vi = out["yi"], out["vi"]
@@ -511,11 +433,11 @@ def study_effect_sizes(
     """Effect size (Hedges' g, positive = device better) for every study row that allows one.
 
     Rows are taken in file order. A row of a mat, needle pad or backrest compared between
-    groups with a control goes through the routes (see the module docstring) in order:
-    per-arm means and SDs (``method="from_means_sd"``), a reported SMD with its CI
-    (``"reported_smd"``), an exact p (``"from_p_equal_arms"`` / ``"from_p_arm_sizes"``) or an
-    inequality p (``"bound_only"``: a bound, never pooled). Every other row goes to
-    ``excluded`` with the ``code`` and ``reason`` of an :data:`EXCLUSION_RULES` entry.
+    groups with a control goes through the routes in order: per-arm means and SDs
+    (``method="from_means_sd"``), a reported SMD with its CI (``"reported_smd"``), an exact p
+    (``"from_p_equal_arms"`` / ``"from_p_arm_sizes"``) or an inequality p (``"bound_only"``: a
+    bound, never pooled). Every other row goes to ``excluded`` with the ``code`` and
+    ``reason`` of a rule of :func:`exclusion_rules_table`.
 
     Parameters
     ----------
@@ -532,7 +454,8 @@ def study_effect_sizes(
         says so). None turns this off (such rows are then excluded).
     exclude_contrasts : mapping, optional
         ``contrast -> reason`` for between-group rows that do not compare a device with a
-        control; default :data:`DEFAULT_EXCLUDED_CONTRASTS`.
+        control; default: the one contrast of the bundled data that compares randomized and
+        self-selected users.
     duplicates : mapping, optional
         ``(study_id, contrast) -> study_id`` of the rows that report the same participants as
         another study (excluded, code ``duplicate_report``); default
@@ -570,8 +493,8 @@ def study_effect_sizes(
         - ``line``: 1-based line in the data file (header = line 1).
 
         ``excluded`` has ``study_id``, ``contrast``, ``device``, ``control``,
-        ``outcome_domain``, ``outcome_measure``, ``timepoint_weeks``, ``code`` (an
-        :data:`EXCLUSION_RULES` code), ``reason`` and ``line``.
+        ``outcome_domain``, ``outcome_measure``, ``timepoint_weeks``, ``code`` (a code of
+        :func:`exclusion_rules_table`), ``reason`` and ``line``.
 
     Examples
     --------
@@ -587,7 +510,7 @@ def study_effect_sizes(
     if alpha is not None:
         alpha = _checks.alpha(alpha)
     overrides = {m: not low for m, low in (lower_is_better or {}).items()}
-    excluded_contrasts = dict(DEFAULT_EXCLUDED_CONTRASTS if exclude_contrasts is None
+    excluded_contrasts = dict(_EXCLUDED_CONTRASTS if exclude_contrasts is None
                               else exclude_contrasts)
     dups = dict(duplicate_contrasts() if duplicates is None else duplicates)
     if isinstance(include_devices, str):
@@ -598,15 +521,15 @@ def study_effect_sizes(
     kept, dropped = [], []
     for pos, raw in enumerate(studies.to_dict("records")):
         line = raw.get("line")
-        row = StudyRow.from_mapping(raw, int(pos + 2 if _cells.is_missing(line) else line))
+        row = _StudyRow.from_mapping(raw, int(pos + 2 if _cells.is_missing(line) else line))
         try:
-            gate = next((r for r in EXCLUSION_RULES
+            gate = next((r for r in _EXCLUSION_RULES
                          if r.applies and r.applies(row, ctx)), None)
             if gate is not None:
-                raise Excluded(gate.code, why=excluded_contrasts.get(row.contrast, ""),
-                               dup=dups.get((row.study_id, row.contrast), ""))
+                raise _Excluded(gate.code, why=excluded_contrasts.get(row.contrast, ""),
+                                dup=dups.get((row.study_id, row.contrast), ""))
             kept.append(_record(row, _extract(row, overrides, alpha), z))
-        except Excluded as exc:
+        except _Excluded as exc:
             base = {c: getattr(row, c) for c in (*_COPIED, "timepoint_weeks", "line")}
             dropped.append({**base, "code": exc.code,
                             "reason": _RULES[exc.code].text(row, **exc.extra)})

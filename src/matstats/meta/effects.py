@@ -1,13 +1,5 @@
-"""Effect sizes and their sampling variances, following R metafor's ``escalc`` definitions.
-
-The main entry point is :func:`escalc`, which takes metafor's argument names (``m1i``,
-``sd1i``, ``n1i``, ``ai``, ``bi``, ...) and returns a tidy DataFrame with ``yi`` and ``vi``.
-Small helpers convert the other forms in which papers report a result: a confidence
-interval to a standard error, a t statistic to Cohen's d, a two-sided p-value plus arm
-sizes to Hedges' g, an inequality p-value ("p < .001") to a *bound* on g, and odds ratios
-to standardized mean differences and back (Chinn 2000).
-
-Conventions (all from metafor's documentation of ``escalc``):
+"""Effect sizes and their sampling variances: :func:`escalc` (R metafor's), and converters
+of the other forms in which papers report a result. Conventions (metafor's ``escalc``):
 
 * ``"SMD"``: Hedges' g, ``g = c(m) * (m1 - m2) / s_pooled`` with the exact bias
   correction ``c(m) = Gamma(m/2) / (sqrt(m/2) * Gamma((m-1)/2))``, ``m = n1 + n2 - 2``;
@@ -65,6 +57,12 @@ def _arr(name: str, value, n: int | None = None) -> np.ndarray:
                 f"argument {name!r} has length {a.size}, but the other arguments have length {n}"
             )
     return a
+
+
+def _broadcast(**values) -> list[np.ndarray]:
+    """The arguments as float arrays of one common length (a scalar is repeated)."""
+    n = max(np.atleast_1d(np.asarray(v, dtype=object)).size for v in values.values())
+    return [_arr(name, v, n) for name, v in values.items()]
 
 
 def _collect(measure: str, required: list[str], given: dict) -> tuple[dict, int]:
@@ -442,9 +440,7 @@ def se_from_ci(ci_low, ci_high, *, level: float = 0.95, log: bool = False) -> np
         The standard errors (NaN where a limit is NaN).
     """
     level = _checks.level(level)
-    lo = _arr("ci_low", ci_low)
-    hi = _arr("ci_high", ci_high, lo.size)
-    lo = _arr("ci_low", lo, hi.size)
+    lo, hi = _broadcast(ci_low=ci_low, ci_high=ci_high)
     if log:  # ratio limits
         _check_positive("ci_low", lo)
         _check_positive("ci_high", hi)
@@ -470,9 +466,7 @@ def d_from_t(t, n1, n2) -> np.ndarray:
     numpy.ndarray
         Cohen's d values (not bias-corrected).
     """
-    t = _arr("t", t)
-    n = max(t.size, np.atleast_1d(n1).size, np.atleast_1d(n2).size)
-    t, n1, n2 = _arr("t", t, n), _arr("n1", n1, n), _arr("n2", n2, n)
+    t, n1, n2 = _broadcast(t=t, n1=n1, n2=n2)
     _check_group_sizes(n1, n2)
     return t * np.sqrt(1 / n1 + 1 / n2)
 
@@ -511,28 +505,32 @@ def smd_from_p(p, n1, n2, *, relation=None) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``yi``, ``vi``, ``measure``, ``bound``, ``note`` as in :func:`escalc`.
     """
-    p = _arr("p", p)
-    n = max(p.size, np.atleast_1d(n1).size, np.atleast_1d(n2).size)
-    p, n1, n2 = _arr("p", p, n), _arr("n1", n1, n), _arr("n2", n2, n)
-    rel = _relations(relation, n)
+    p, n1, n2 = _broadcast(p=p, n1=n1, n2=n2)
+    rel = _relations(relation, p.size)
     _check_p(p)
     _check_group_sizes(n1, n2)
-    out = []
-    for i in range(n):
-        if rel[i] == "=":
-            if np.isnan(p[i]) or np.isnan(n1[i]) or np.isnan(n2[i]):
-                out.append(_frame([np.nan], [np.nan], "SMD", ""))
-                continue
-            df = n1[i] + n2[i] - 2
-            t = math.copysign(stats.t.isf(abs(p[i]) / 2, df), p[i])
-            g = float(hedges_correction(df)) * t * math.sqrt(1 / n1[i] + 1 / n2[i])
-            v = 1 / n1[i] + 1 / n2[i] + g**2 / (2 * (n1[i] + n2[i]))
-            out.append(_frame([g], [v], "SMD",
-                              "Hedges' g back-calculated from an exact two-sided p-value "
-                              "(assumes a two-sample t-test on these arm sizes)"))
-        else:
-            out.append(smd_bound_from_p(p[i], n1[i], n2[i], relation=rel[i]))
-    return pd.concat(out, ignore_index=True)
+    g, v = _g_at_p(p, n1, n2)
+    exact = ("Hedges' g back-calculated from an exact two-sided p-value (assumes a two-sample "
+             "t-test on these arm sizes)")
+    return _frame(g, v, "SMD", "", bound=[_BOUND_KIND[r] for r in rel],
+                  notes=[exact if r == "=" else _bound_note(r, x) for r, x in zip(rel, p)])
+
+
+_BOUND_KIND = {"=": "none", "<": "lower", "<=": "lower", ">": "upper", ">=": "upper"}
+
+
+def _g_at_p(p: np.ndarray, n1: np.ndarray, n2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Hedges' g of a two-sample t-test with two-sided p (signed) and its variance."""
+    df = n1 + n2 - 2
+    t = np.sign(p) * stats.t.isf(np.abs(p) / 2, df)
+    g = hedges_correction(df) * t * np.sqrt(1 / n1 + 1 / n2)
+    return g, 1 / n1 + 1 / n2 + g**2 / (2 * (n1 + n2))
+
+
+def _bound_note(relation: str, p: float) -> str:
+    words = "at least" if _BOUND_KIND[relation] == "lower" else "at most"
+    return (f"BOUND only: p {relation} {abs(p):g} implies |g| is {words} this value; "
+            "vi is the variance at the bound, not of an estimate")
 
 
 def _relations(relation, n: int) -> list[str]:
@@ -546,10 +544,7 @@ def _relations(relation, n: int) -> list[str]:
     out = []
     for r in rel:
         r = "=" if r is None or (not isinstance(r, str) and pd.isna(r)) else str(r).strip()
-        if r in ("<=",):
-            r = "<"
-        if r in (">=",):
-            r = ">"
+        r = {"<=": "<", ">=": ">"}.get(r, r)
         out.append(_checks.one_of("p_relation", r, ("=", "<", ">")))
     return out
 
@@ -585,23 +580,12 @@ def smd_bound_from_p(p, n1, n2, *, relation: str = "<") -> pd.DataFrame:
         ``bound`` (``"lower"``/``"upper"``, referring to ``|g|``) and ``note``.
     """
     _checks.one_of("relation", relation, ("<", ">", "<=", ">="))
-    p = _arr("p", p)
-    n = max(p.size, np.atleast_1d(n1).size, np.atleast_1d(n2).size)
-    p, n1, n2 = _arr("p", p, n), _arr("n1", n1, n), _arr("n2", n2, n)
+    p, n1, n2 = _broadcast(p=p, n1=n1, n2=n2)
     _check_p(p)
     _check_group_sizes(n1, n2)
-    df = n1 + n2 - 2
-    t = np.sign(p) * stats.t.isf(np.abs(p) / 2, df)
-    g = hedges_correction(df) * t * np.sqrt(1 / n1 + 1 / n2)
-    v = 1 / n1 + 1 / n2 + g**2 / (2 * (n1 + n2))
-    kind = "lower" if relation.startswith("<") else "upper"
-    words = "at least" if kind == "lower" else "at most"
-    notes = [
-        f"BOUND only: p {relation} {abs(pp):g} implies |g| is {words} this value; "
-        "vi is the variance at the bound, not of an estimate"
-        for pp in p
-    ]
-    return _frame(g, v, "SMD", "", bound=[kind] * n, notes=notes)
+    g, v = _g_at_p(p, n1, n2)
+    return _frame(g, v, "SMD", "", bound=[_BOUND_KIND[relation]] * p.size,
+                  notes=[_bound_note(relation, x) for x in p])
 
 
 def or_to_smd(odds_ratio, var_log_or=None) -> pd.DataFrame:
