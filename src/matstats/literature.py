@@ -3,34 +3,6 @@
 Analyses take these as defaults; nothing else in the library types a published number.
 A value marked ``[assumption]`` in its source string is ours, not a paper's. The full
 references are in ``data/README.md`` (section "Sources of the default parameters").
-
-Contents
---------
-:class:`Prior`
-    A named distribution with its unit and source (normal, uniform, beta or fixed).
-Scales
-    :data:`NRS_SD`, :data:`MCID_NRS`, :data:`MCID_SD_PAIN`, :data:`MCID_SD_OTHER`,
-    :data:`MCID_UNITS`.
-Bias and nuisance priors (placebo, natural history, RTM, unblinding)
-    :func:`sensitivity_priors`, :data:`NO_TREATMENT_SHARE`, :func:`placebo_responder_rates`.
-Between-group important differences (pain trials)
-    :data:`MID_SD_PAIN_BETWEEN`, :data:`MID_THRESHOLDS` (the individual :data:`MCID_NRS` is for
-    personal-trial verdicts only).
-Sham offsets for the control ladder
-    :data:`OFFSET_PRIORS` (predictive for a new kind of sham; subtracted),
-    :data:`SHAM_EFFECT_TAU`, and :data:`SHARE_PRIOR` (the sham-controlled share of an open
-    contrast: the size of a specific effect if one exists, not an answer to "does it beat a
-    sham").
-Priors on the open-control effect and the pilot's inputs
-    :data:`OPEN_EFFECT_PRIOR`, :data:`OPEN_EFFECT_PRIORS`, :data:`PILOT_G_INPUTS`.
-Heterogeneity priors of the Bayesian few-study models
-    :data:`LADDER_TAU_PRIOR`, :data:`LADDER_TAU_PRIORS` (SMDs), :data:`NOF1_TAU_PRIOR` (person
-    effects, NRS points), the empirical :func:`turner_prior` (log odds ratios) and
-    :func:`rhodes_prior` (SMDs) with their tables, :data:`TAU_PRIORS_BY_NAME` and
-    :func:`tau_prior` (a prior from its name). All are :class:`TauPrior` objects of
-    :mod:`matstats._core.priors`, accepted as they are by every ``tau_prior=`` argument.
-Personal (n-of-1) trial defaults
-    :data:`NOF1_DEFAULTS`, :data:`NOF1_EXPECTATION_BIAS`, :data:`NOF1_EFFECT_PRIOR`.
 """
 
 from __future__ import annotations
@@ -44,7 +16,7 @@ from scipy import stats
 from matstats._core import checks as _checks
 from matstats._core.priors import (
     HalfCauchy, HalfNormal, Jeffreys, KnownTau, LogNormal, LogStudentT, OpenEffectPrior, Prior,
-    TauPrior, Uniform, priors_frame,
+    TauPrior, Uniform,
 )
 
 __all__ = [
@@ -79,7 +51,6 @@ __all__ = [
     "STRIJKERS_PLACEBO",
     "sensitivity_priors",
     "placebo_responder_rates",
-    "priors_frame",
 ]
 
 _Z975 = float(stats.norm.ppf(0.975))

@@ -1,25 +1,16 @@
 """The prior types of matstats: one module that :mod:`matstats.literature` builds every cited
 prior from and that every analysis takes its priors in.
 
-* :class:`Prior` - a named distribution of one quantity (normal, uniform, beta or fixed) with
-  its unit and source: offsets, placebo and bias priors; ``sample``, ``sf``, ``frozen``.
-* :class:`OpenEffectPrior` - how the open-control (mat vs no treatment) effect of the
-  ladder's Bayesian answer is treated: a flat or normal prior on its average, optionally after
-  deflating small significant pilots by their exaggeration ratio.
+* :class:`Prior` - a named, proper distribution of one quantity with its unit and source
+  (offsets, placebo and bias priors): it can be sampled and convolved.
+* :class:`OpenEffectPrior` - how the ladder's Bayesian answer treats the open-control effect.
 * :class:`TauPrior` and its families - priors of a heterogeneity SD tau >= 0 for the
-  normal-normal model (:func:`matstats.meta.bayesmeta.bayes_meta`): :class:`HalfNormal`,
-  :class:`HalfCauchy`, :class:`HalfStudentT`, :class:`Exponential`, :class:`Lomax`,
-  :class:`Uniform`, :class:`Jeffreys`, :class:`LogNormal`, :class:`LogStudentT`,
-  :class:`KnownTau`. ``logpdf(tau, sigma)`` returns the log density of tau (normalised when
-  the prior is proper); ``sigma`` holds the studies' standard errors and only matters for
-  the data-dependent Jeffreys priors. ``tail`` describes the decay for large tau (density
-  ~ tau^-power, ``log_factor`` when an extra power of log(tau) makes the boundary case
-  integrable); :mod:`matstats.meta.bayesmeta` uses it to decide analytically whether the
-  posterior and its moments exist.
-
-The two are separate types on purpose: a :class:`Prior` is a proper distribution that can
-be sampled and convolved, while a tau prior may be improper (flat, Jeffreys) or depend on the
-data (Jeffreys), and carries the tail information the posterior-existence rules need.
+  normal-normal model (:func:`matstats.meta.bayesmeta.bayes_meta`), possibly improper or
+  data-dependent (Jeffreys). ``logpdf(tau, sigma)`` is the log density of tau (normalised
+  when proper; ``sigma``, the studies' standard errors, matters only for Jeffreys). ``tail``
+  = (power, log_factor): density ~ tau^-power for large tau, ``log_factor`` when an extra
+  power of log(tau) makes the boundary case integrable; :mod:`matstats.meta.bayesmeta`
+  decides from it whether the posterior and its moments exist.
 """
 
 from __future__ import annotations
@@ -34,7 +25,7 @@ from scipy import special, stats
 from matstats._core import checks as _checks
 
 __all__ = [
-    "Prior", "priors_frame",
+    "Prior",
     "TauPrior", "HalfNormal", "HalfCauchy", "HalfStudentT", "Exponential", "Lomax",
     "Uniform", "Jeffreys", "LogNormal", "LogStudentT", "KnownTau", "OpenEffectPrior",
 ]
@@ -169,24 +160,6 @@ class Prior:
         return f"{body} [{self.unit}]"
 
 
-def priors_frame(priors) -> pd.DataFrame:
-    """Priors as a table.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per prior: ``name``, ``dist``, ``mean``, ``sd``, ``unit``,
-        ``description``, ``source``, ``basis``.
-    """
-    items = priors.values() if isinstance(priors, dict) else priors
-    return pd.DataFrame(
-        [{"name": p.name, "dist": p.dist, "mean": p.mean, "sd": p.sd, "unit": p.unit,
-          "description": p.describe(), "source": p.source, "basis": p.basis} for p in items],
-        columns=["name", "dist", "mean", "sd", "unit", "description", "source", "basis"],
-    )
-
-
-
 @dataclass(frozen=True)
 class TauPrior:
     """Base class of the heterogeneity priors (tau >= 0).
@@ -203,6 +176,15 @@ class TauPrior:
     proper = True
     #: (power, log_factor): density ~ tau^-power for large tau; power inf = lighter than any power
     tail = (math.inf, False)
+    #: parameters checked to be finite, and > 0, on construction
+    _finite = ()
+    _positive = ("scale",)
+
+    def __post_init__(self):
+        for name in self._finite:
+            self._set(name, _checks.finite(f"{type(self).__name__} {name}", getattr(self, name)))
+        for name in self._positive:
+            self._set(name, _checks.positive(f"{type(self).__name__} {name}", getattr(self, name)))
 
     @property
     def label(self) -> str:
@@ -216,7 +198,8 @@ class TauPrior:
 
     def log_scale(self, sigma: np.ndarray) -> float:
         """A typical log(tau) of the prior, used to place the integration range."""
-        return float(np.log(np.median(sigma)))
+        scale = getattr(self, "scale", None)
+        return float(np.log(np.median(sigma))) if scale is None else math.log(scale)
 
     def logpdf(self, tau: np.ndarray, sigma: np.ndarray) -> np.ndarray:  # pragma: no cover
         raise NotImplementedError
@@ -231,12 +214,6 @@ class HalfNormal(TauPrior):
 
     scale: float
 
-    def __post_init__(self):
-        self._set("scale", _checks.positive("HalfNormal scale", self.scale))
-
-    def log_scale(self, sigma):
-        return math.log(self.scale)
-
     def logpdf(self, tau, sigma):
         z = tau / self.scale
         return 0.5 * math.log(2 / math.pi) - math.log(self.scale) - 0.5 * z * z
@@ -250,12 +227,6 @@ class HalfCauchy(TauPrior):
 
     tail = (2.0, False)
 
-    def __post_init__(self):
-        self._set("scale", _checks.positive("HalfCauchy scale", self.scale))
-
-    def log_scale(self, sigma):
-        return math.log(self.scale)
-
     def logpdf(self, tau, sigma):
         return math.log(2 / (math.pi * self.scale)) - np.log1p((tau / self.scale) ** 2)
 
@@ -267,13 +238,11 @@ class HalfStudentT(TauPrior):
     scale: float
     df: float
 
-    def __post_init__(self):
-        self._set("scale", _checks.positive("HalfStudentT scale", self.scale))
-        self._set("df", _checks.positive("HalfStudentT df", self.df))
-        self._set("tail", (self.df + 1.0, False))
+    _positive = ("scale", "df")
 
-    def log_scale(self, sigma):
-        return math.log(self.scale)
+    @property
+    def tail(self):
+        return (self.df + 1.0, False)
 
     def logpdf(self, tau, sigma):
         nu = self.df
@@ -288,12 +257,6 @@ class Exponential(TauPrior):
 
     scale: float
 
-    def __post_init__(self):
-        self._set("scale", _checks.positive("Exponential scale", self.scale))
-
-    def log_scale(self, sigma):
-        return math.log(self.scale)
-
     def logpdf(self, tau, sigma):
         return -math.log(self.scale) - tau / self.scale
 
@@ -305,13 +268,11 @@ class Lomax(TauPrior):
     shape: float
     scale: float
 
-    def __post_init__(self):
-        self._set("shape", _checks.positive("Lomax shape", self.shape))
-        self._set("scale", _checks.positive("Lomax scale", self.scale))
-        self._set("tail", (self.shape + 1.0, False))
+    _positive = ("shape", "scale")
 
-    def log_scale(self, sigma):
-        return math.log(self.scale)
+    @property
+    def tail(self):
+        return (self.shape + 1.0, False)
 
     def logpdf(self, tau, sigma):
         return math.log(self.shape / self.scale) - (self.shape + 1) * np.log1p(tau / self.scale)
@@ -380,9 +341,7 @@ class LogNormal(TauPrior):
     meanlog: float
     sdlog: float
 
-    def __post_init__(self):
-        self._set("meanlog", _checks.finite("LogNormal meanlog", self.meanlog))
-        self._set("sdlog", _checks.positive("LogNormal sdlog", self.sdlog))
+    _finite, _positive = ("meanlog",), ("sdlog",)
 
     def log_scale(self, sigma):
         return self.meanlog
@@ -403,10 +362,7 @@ class LogStudentT(TauPrior):
     df: float = 5.0
     tail = (1.0, True)
 
-    def __post_init__(self):
-        self._set("location", _checks.finite("LogStudentT location", self.location))
-        self._set("scale", _checks.positive("LogStudentT scale", self.scale))
-        self._set("df", _checks.positive("LogStudentT df", self.df))
+    _finite, _positive = ("location",), ("scale", "df")
 
     def log_scale(self, sigma):
         return self.location

@@ -24,7 +24,6 @@ from matstats._core.priors import (
     Exponential, HalfCauchy, HalfNormal, HalfStudentT, Jeffreys, KnownTau, LogNormal,
     LogStudentT, Lomax, TauPrior, Uniform,
 )
-from matstats.literature import rhodes_prior, rhodes_table, turner_prior, turner_table
 from matstats.meta import _bayesmeta_quad as _q
 
 __all__ = [
