@@ -1,14 +1,7 @@
 """Parameter validation shared by every public function of matstats.
 
-One rule for the whole library: a bad parameter raises :class:`ValueError` whose message
-names the parameter, repeats the value it got and says what is allowed. Each check
-returns the value converted to the type the caller computes with, so a function
-validates and normalises in one line::
-
-    level = _checks.level(level)
-    gen = _checks.rng(rng)
-
-Nothing here imports anything from matstats except the error type; every layer may use it.
+A bad parameter raises :class:`ValueError` naming the parameter, the value it got and what
+is allowed; each check returns the value converted (``level = _checks.level(level)``).
 """
 
 from __future__ import annotations
@@ -52,12 +45,7 @@ def positive(name: str, value: object, *, allow_zero: bool = False) -> float:
 def unit_interval(name: str, value: object, *, open_low: bool = False,
                   open_high: bool = False) -> float:
     """A finite number in [0, 1]; either end can be made open."""
-    out = finite(name, value)
-    if out < 0 or out > 1 or (open_low and out == 0) or (open_high and out == 1):
-        low = "(" if open_low else "["
-        high = ")" if open_high else "]"
-        raise ValueError(f"{name} must lie in {low}0, 1{high}, got {value!r}")
-    return out
+    return in_range(name, value, 0, 1, open_low=open_low, open_high=open_high)
 
 
 def in_range(name: str, value: object, low: float, high: float, *,

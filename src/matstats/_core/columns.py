@@ -1,12 +1,5 @@
-"""``data=`` arguments: a parameter given as a column name is read from a DataFrame.
-
-metafor (``escalc(..., data=dat)``) and pingouin (``pg.anova(data=df, dv="y", ...)``) let a
-function take its vectors as column names of one table. :func:`column` is that rule in one
-place: with ``data`` given, a string names a column of ``data``; anything else is used as
-it is. Without ``data``, a string where numbers are expected is refused with a message that
-points at ``data=``. Raises :class:`ValueError` naming the parameter, the value and the
-columns that exist.
-"""
+"""``data=`` arguments, as metafor's ``escalc(..., data=dat)``: a parameter given as a string
+names a column of ``data``; anything else is used as it is."""
 
 from __future__ import annotations
 
@@ -35,34 +28,8 @@ def check_data(data: object) -> pd.DataFrame | None:
 
 def column(name: str, value: object, data: pd.DataFrame | None, *,
            literal_strings: bool = False) -> object:
-    """The values meant by parameter ``name``: ``data[value]`` when ``value`` names a column.
-
-    Parameters
-    ----------
-    name : str
-        Parameter name, for the error message.
-    value : object
-        A column name (str) or the values themselves (array_like, scalar or None).
-    data : pandas.DataFrame or None
-        The table the column names refer to (validate it with :func:`check_data`).
-    literal_strings : bool, default False
-        Whether a string that is not a column may be a value in its own right (e.g.
-        ``p_relation="<"``); otherwise such a string raises.
-
-    Returns
-    -------
-    object
-        ``data[value]`` (a Series) or ``value`` unchanged.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> df = pd.DataFrame({"g": [0.2, 0.5]})
-    >>> column("yi", "g", df).tolist()
-    [0.2, 0.5]
-    >>> column("yi", [0.1], df)
-    [0.1]
-    """
+    """``data[value]`` when ``value`` names a column of ``data``, else ``value``; a string that
+    is not a column raises, unless ``literal_strings`` (e.g. ``p_relation="<"``)."""
     if not isinstance(value, str):
         return value
     if data is not None and _has_column(data, value):

@@ -1,14 +1,8 @@
-"""Reading a CSV file into (line, cells) rows, with every fault a :class:`DataError`.
-
-Shared by the study/claim loaders (:mod:`matstats.evidence.data_io`) and the n-of-1 diary reader
-(:mod:`matstats.nof1.diary_io`): a file that cannot be read (missing, a directory, no
-permission), text that is not UTF-8 (the line and the bytes are named), a cell larger than
-:data:`MAX_CELL_CHARS` (file, line, column), and malformed quoting all raise ``DataError``
-naming the file and, where there is one, the line, column and value.
-
-Spreadsheet exports are met where they are: a UTF-8 byte-order mark is dropped, UTF-16 text
-with a byte-order mark (Excel's "Unicode text") is decoded, and :func:`sniff_separator` finds
-the separator (comma, semicolon or tab) from the header line.
+"""Reading a CSV file into (line, cells) rows, with every fault a :class:`DataError` naming
+the file and, where there is one, the line, column and value: an unreadable file, text that
+is not UTF-8, a cell over :data:`MAX_CELL_CHARS`, malformed quoting. Spreadsheet exports are
+met where they are: a UTF-8 byte-order mark is dropped, UTF-16 text with a byte-order mark
+is decoded, and :func:`sniff_separator` finds a comma, semicolon or tab separator.
 """
 
 from __future__ import annotations

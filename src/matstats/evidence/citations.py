@@ -1,23 +1,10 @@
 """Citations: one bibliography built from ``data/studies.csv``, and study references as links.
 
-Every place that shows a study (notebook tables and text, the reader site's pages and
-tables, figure captions) goes through this module, so a study is always named the same
-way and always links to its source:
-
-* :func:`bibliography` -> one :class:`BibEntry` per ``study_id`` with every source as a
-  link: DOI (``https://doi.org/...``), PubMed record, ClinicalTrials.gov record, then
-  each ``source_url``;
-* :func:`study_label` -> the short human label (``hohmann2012_neck`` -> "Hohmann 2012 (neck)");
-* :func:`study_link_html` / :func:`cite` -> the HTML (or Markdown) of one reference: the
-  label linked to the study's first https source;
-* :func:`linkify` -> every study id in a text replaced by its reference;
-* :func:`article_label` -> how a reader sees one of the five articles (title, author, outlet,
-  date from ``data/articles.csv``), never its internal file identifier.
-
-A study whose data carry no DOI, PMID, registry id or URL (the two web reviews the
-dossier names only by the seed article's reference, section C11) has no link to a
-source: its reference points to its bibliography entry (when a bibliography page is
-given) and the entry says :data:`NO_SOURCE_TEXT`.
+Every place that shows a study (notebooks, the reader site, figure captions) goes through
+this module, so a study is always named the same way and links to its first https source
+(DOI, PubMed record, ClinicalTrials.gov record, then each ``source_url``). A study whose
+data carry no source (the two web reviews the dossier names only by the seed article's
+reference, section C11) links to its bibliography entry, which says :data:`NO_SOURCE_TEXT`.
 """
 
 from __future__ import annotations
@@ -267,31 +254,14 @@ def linkify(text: str, bib: dict[str, BibEntry] | None = None, *, fmt: str = "ht
     return rx.sub(lambda m: cite(m.group(1), fmt, bib, bib_href=bib_href), out)
 
 
-def article_labels(articles: pd.DataFrame | None = None) -> dict[str, str]:
-    """Internal article identifier (``seed_file``) -> the label readers see.
+@lru_cache(maxsize=1)
+def _article_labels() -> dict[str, str]:
+    """``seed_file`` -> the label readers see: the title in quotes (or the description of an
+    untitled article), author, outlet (up to its first parenthesis) and date (articles.csv)."""
+    from matstats.evidence.data_io import load_articles
 
-    The label is the title in quotes (or the description of an untitled article), then
-    author, outlet (up to its first parenthesis) and date where the article gives them, from
-    ``data/articles.csv``.
-
-    Parameters
-    ----------
-    articles : pandas.DataFrame, optional
-        Rows of ``articles.csv`` (default: ``matstats.evidence.data_io.load_articles()``).
-
-    Returns
-    -------
-    dict of str -> str
-
-    Examples
-    --------
-    >>> article_labels()["001_87afabff05dd9acc.txt"].endswith("Gretchen Lidicker, Parsley Health, 2021-04-27")
-    True
-    """
-    if articles is None:
-        return dict(_default_article_labels())
     out = {}
-    for _, r in articles.iterrows():
+    for _, r in load_articles().iterrows():
         title = _cells.text(r.get("title"))
         title = title.removeprefix("(untitled) ") if title.startswith("(untitled)") else f'"{title}"'
         parts = [title, _cells.text(r.get("author")),
@@ -300,17 +270,13 @@ def article_labels(articles: pd.DataFrame | None = None) -> dict[str, str]:
     return out
 
 
-@lru_cache(maxsize=1)
-def _default_article_labels() -> tuple:
-    from matstats.evidence.data_io import load_articles
-
-    return tuple(article_labels(load_articles()).items())
-
-
 def article_label(seed_file: str) -> str:
-    """The reader's label of one article (see :func:`article_labels`); '' when unknown.
+    """The reader's label of one article: title, author, outlet and date from
+    ``data/articles.csv`` (never its internal file identifier); '' when unknown.
 
     >>> article_label("004_3ced4e9c5d9f4de9.txt").split(", ")[-1]
     'LuckyVitamin.com'
+    >>> article_label("001_87afabff05dd9acc.txt").endswith("Parsley Health, 2021-04-27")
+    True
     """
-    return dict(_default_article_labels()).get(str(seed_file), "")
+    return _article_labels().get(str(seed_file), "")

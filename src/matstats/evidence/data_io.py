@@ -1,4 +1,4 @@
-"""Validated loaders for the bundled studies dataset and claims ledger.
+"""Validated loaders of the bundled studies, claims and articles tables.
 
 The column schema lives in ``data/schema.json`` (documented for humans in
 ``data/README.md``) and is enforced here. Every fault in a data file raises
@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -37,48 +36,28 @@ _SLUG_RE = re.compile(r"^[a-z0-9_]+$")
 
 
 # ---------------------------------------------------------------------------
-# reading: csv -> list of (line, row dict)
+# reading and checking one table against its schema
 # ---------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Raw:
-    file: str
-    header: list[str]
-    rows: list[tuple[int, list[str]]]  # (1-based start line, cells)
-
-
-def _read_csv(path: Path, file: str) -> _Raw:
-    text = _csvfile.read_text(path, file)
-    if text.strip() == "":
-        raise DataError("file is empty (no header line)", file=file, line=1)
-    header, rows = _csvfile.read_rows(text, file)
-    if header is None:
-        raise DataError("file has no header line", file=file, line=1)
-    return _Raw(file=file, header=header, rows=rows)
-
-
-# ---------------------------------------------------------------------------
-# validation of one table against its schema
-# ---------------------------------------------------------------------------
-def _check_header(raw: _Raw, fields: list[dict]) -> None:
+def _check_header(file: str, header: list[str], fields: list[dict]) -> None:
     names = [f["name"] for f in fields]
     seen: set[str] = set()
-    for col in raw.header:
+    for col in header:
         if col in seen:
-            raise DataError("duplicate column in header", file=raw.file, line=1, column=col, value=col)
+            raise DataError("duplicate column in header", file=file, line=1, column=col, value=col)
         seen.add(col)
     missing = [n for n in names if n not in seen]
     if missing:
         raise DataError(
             f"missing required column(s): {', '.join(missing)}",
-            file=raw.file,
+            file=file,
             line=1,
             column=missing[0],
         )
-    extra = [c for c in raw.header if c not in names]
+    extra = [c for c in header if c not in names]
     if extra:
         raise DataError(
             f"unexpected column(s) not in the schema: {', '.join(extra)}",
-            file=raw.file,
+            file=file,
             line=1,
             column=extra[0],
             value=extra[0],
@@ -144,42 +123,46 @@ def _convert(cell: str, spec: dict, file: str, line: int) -> object:
     return value
 
 
-def _parse_table(raw: _Raw, fields: list[dict]) -> list[tuple[int, dict, dict]]:
-    """Return [(line, converted values, raw cells)] after per-cell checks."""
-    _check_header(raw, fields)
-    if not raw.rows:
-        raise DataError("no data rows after the header", file=raw.file, line=2)
+def _parse_table(path: Path, file: str, fields: list[dict]) -> list[tuple[int, dict, dict]]:
+    """Read ``path``; return [(line, converted values, raw cells)] after per-cell checks."""
+    text = _csvfile.read_text(path, file)
+    if text.strip() == "":
+        raise DataError("file is empty (no header line)", file=file, line=1)
+    header, rows = _csvfile.read_rows(text, file)
+    _check_header(file, header, fields)
+    if not rows:
+        raise DataError("no data rows after the header", file=file, line=2)
     spec_by_name = {f["name"]: f for f in fields}
-    ncol = len(raw.header)
+    ncol = len(header)
     out = []
-    for line, cells in raw.rows:
+    for line, cells in rows:
         if len(cells) == 0 or (len(cells) == 1 and cells[0] == "" and ncol > 1):
-            raise DataError("blank line inside the table", file=raw.file, line=line)
+            raise DataError("blank line inside the table", file=file, line=line)
         if len(cells) < ncol:
             raise DataError(
                 f"row has {len(cells)} fields, header has {ncol} (truncated row?)",
-                file=raw.file,
+                file=file,
                 line=line,
-                column=raw.header[len(cells)],
+                column=header[len(cells)],
             )
         if len(cells) > ncol:
             raise DataError(
                 f"row has {len(cells)} fields, header has {ncol} (unquoted comma?)",
-                file=raw.file,
+                file=file,
                 line=line,
                 column=f"<field {ncol + 1}>",
                 value=cells[ncol],
             )
-        raw_cells = dict(zip(raw.header, cells, strict=True))
+        raw_cells = dict(zip(header, cells, strict=True))
         values: dict[str, object] = {}
         for name, cell in raw_cells.items():
             spec = spec_by_name[name]
             if cell == "":
                 if spec.get("required"):
-                    raise DataError("required value is empty", file=raw.file, line=line, column=name, value="")
+                    raise DataError("required value is empty", file=file, line=line, column=name, value="")
                 values[name] = None
             else:
-                values[name] = _convert(cell, spec, raw.file, line)
+                values[name] = _convert(cell, spec, file, line)
         out.append((line, values, raw_cells))
     return out
 
@@ -205,18 +188,19 @@ def _err(file: str, line: int, column: str, value: object, msg: str) -> DataErro
 
 def _check_study_row(file: str, line: int, v: dict) -> None:
     """Cross-field rules of one studies.csv row."""
-    if (v["p_value"] is None) != (v["p_relation"] is None):
-        if v["p_relation"] is None:
-            raise _err(file, line, "p_relation", "", f"p_value {v['p_value']} given without p_relation")
-        raise _err(file, line, "p_value", "", f"p_relation {v['p_relation']!r} given without p_value")
-    if (v["ci_low"] is None) != (v["ci_high"] is None):
-        col = "ci_high" if v["ci_high"] is None else "ci_low"
-        raise _err(file, line, col, "", "a CI needs both ci_low and ci_high")
+    def need(column: str, needs: str, message: str) -> None:
+        """A value in ``column`` needs one in ``needs``."""
+        if v[column] is not None and v[needs] is None:
+            raise _err(file, line, needs, "", message.format(v[column]))
+
+    need("p_value", "p_relation", "p_value {} given without p_relation")
+    need("p_relation", "p_value", "p_relation {!r} given without p_value")
+    need("ci_low", "ci_high", "a CI needs both ci_low and ci_high")
+    need("ci_high", "ci_low", "a CI needs both ci_low and ci_high")
     if v["ci_low"] is not None:
         if v["ci_low"] > v["ci_high"]:
             raise _err(file, line, "ci_low", v["ci_low"], f"ci_low > ci_high ({v['ci_high']})")
-        if v["estimate"] is None:
-            raise _err(file, line, "estimate", "", "a CI is given without its estimate")
+        need("ci_low", "estimate", "a CI is given without its estimate")
         if not v["ci_low"] <= v["estimate"] <= v["ci_high"]:
             raise _err(
                 file,
@@ -225,10 +209,8 @@ def _check_study_row(file: str, line: int, v: dict) -> None:
                 v["estimate"],
                 f"estimate outside its CI [{v['ci_low']}, {v['ci_high']}]",
             )
-    if v["estimate"] is not None and v["estimate_type"] is None:
-        raise _err(file, line, "estimate_type", "", "estimate given without estimate_type")
-    if v["estimate_type"] is not None and v["estimate"] is None:
-        raise _err(file, line, "estimate", "", f"estimate_type {v['estimate_type']!r} given without estimate")
+    need("estimate", "estimate_type", "estimate given without estimate_type")
+    need("estimate_type", "estimate", "estimate_type {!r} given without estimate")
     nt, nc, nr = v["n_treatment"], v["n_control"], v["n_randomized"]
     if nr is not None and nt is not None and nc is not None and nt + nc > nr:
         raise _err(
@@ -238,13 +220,11 @@ def _check_study_row(file: str, line: int, v: dict) -> None:
         if nr is not None and arm is not None and arm > nr:
             raise _err(file, line, "n_randomized", nr, f"an arm ({arm}) is larger than n_randomized")
     resp, den = v["responders"], v["denominator"]
-    if (resp is None) != (den is None):
-        col = "denominator" if den is None else "responders"
-        raise _err(file, line, col, "", "responders and denominator must be given together")
+    need("responders", "denominator", "responders and denominator must be given together")
+    need("denominator", "responders", "responders and denominator must be given together")
     if resp is not None and resp > den:
         raise _err(file, line, "responders", resp, f"responders > denominator ({den})")
-    if resp is not None and v["count_status"] is None:
-        raise _err(file, line, "count_status", "", "responders/denominator given without count_status")
+    need("responders", "count_status", "responders/denominator given without count_status")
     if resp is None and v["count_status"] is not None:
         raise _err(file, line, "count_status", v["count_status"], "count_status given without responders")
     for status_col in ("n_status", "value_status", "count_status"):
@@ -254,10 +234,8 @@ def _check_study_row(file: str, line: int, v: dict) -> None:
         for col in ("estimate", "p_value", "mean_treatment", "mean_control", "responders"):
             if v[col] is not None:
                 raise _err(file, line, col, v[col], "value_status is 'no_results' but a result value is given")
-    if v["sd_treatment"] is not None and v["mean_treatment"] is None:
-        raise _err(file, line, "mean_treatment", "", "sd_treatment given without mean_treatment")
-    if v["sd_control"] is not None and v["mean_control"] is None:
-        raise _err(file, line, "mean_control", "", "sd_control given without mean_control")
+    need("sd_treatment", "mean_treatment", "sd_treatment given without mean_treatment")
+    need("sd_control", "mean_control", "sd_control given without mean_control")
 
 
 def _check_study_level(file: str, rows, cols: list[str]) -> None:
@@ -353,8 +331,11 @@ def _resolve(path: str | os.PathLike[str] | None, default: str) -> tuple[Path, s
     return p, str(p)
 
 
-def _table_schema(table: str) -> dict:
-    return load_schema()["tables"][table]
+def _load(path: str | os.PathLike[str] | None, table: str) -> tuple[str, dict, list]:
+    """The file name, schema and checked rows of ``path`` (default: the bundled table)."""
+    p, file = _resolve(path, f"{table}.csv")
+    schema = load_schema()["tables"][table]
+    return file, schema, _parse_table(p, file, schema["fields"])
 
 
 def load_studies(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
@@ -402,15 +383,12 @@ def load_studies(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     ValueError
         If ``path`` is not a path.
     """
-    p, file = _resolve(path, "studies.csv")
-    schema = _table_schema("studies")
-    fields = schema["fields"]
-    rows = _parse_table(_read_csv(p, file), fields)
+    file, schema, rows = _load(path, "studies")
     for line, values, _raw in rows:
         _check_study_row(file, line, values)
     _check_unique(rows, schema["primary_key"], file)
     _check_study_level(file, rows, schema["study_level"])
-    return _to_frame(rows, fields, file)
+    return _to_frame(rows, schema["fields"], file)
 
 
 def load_articles(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
@@ -439,17 +417,14 @@ def load_articles(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
     >>> load_articles().set_index("article_id").loc["001", "author"]
     'Gretchen Lidicker'
     """
-    p, file = _resolve(path, "articles.csv")
-    schema = _table_schema("articles")
-    fields = schema["fields"]
-    rows = _parse_table(_read_csv(p, file), fields)
+    file, schema, rows = _load(path, "articles")
     for line, values, _raw in rows:
         if not values["seed_file"].startswith(values["article_id"] + "_"):
             raise _err(file, line, "seed_file", values["seed_file"],
                        f"does not start with article_id {values['article_id']}_")
     _check_unique(rows, schema["primary_key"], file)
     _check_unique(rows, ["seed_file"], file)
-    return _to_frame(rows, fields, file)
+    return _to_frame(rows, schema["fields"], file)
 
 
 def load_claims(
@@ -488,15 +463,12 @@ def load_claims(
     ValueError
         If ``path`` is not a path or ``studies`` lacks a ``study_id`` column.
     """
-    p, file = _resolve(path, "claims.csv")
+    file, schema, rows = _load(path, "claims")
     if studies is None:
         studies = load_studies()
     if not isinstance(studies, pd.DataFrame) or "study_id" not in studies.columns:
         raise ValueError("studies must be a DataFrame with a 'study_id' column (see load_studies)")
     known = set(studies["study_id"].dropna().astype(str))
-    schema = _table_schema("claims")
-    fields = schema["fields"]
-    rows = _parse_table(_read_csv(p, file), fields)
     for line, values, _raw in rows:
         _check_claim_row(file, line, values)
         for col in ("study_ids", "cited_study_ids"):
@@ -508,4 +480,4 @@ def load_claims(
     _check_unique(
         [r for r in rows if r[1]["table_name"] is not None], ["table_name", "table_row"], file
     )
-    return _to_frame(rows, fields, file)
+    return _to_frame(rows, schema["fields"], file)
