@@ -150,15 +150,11 @@ class MetaFit:
         0     1.248   1.112      1.4
         """
         lev = self.level if level is None else _checks.level(level)
-        if lev == self.level:
-            lo, hi, pl, ph = self.ci_low, self.ci_high, self.pi_low, self.pi_high
-        else:
-            crit = est.critical_value(self.test, lev, self.df)
-            lo, hi = self.estimate - crit * self.se, self.estimate + crit * self.se
-            half = math.nan if self.method == "FE" else crit * math.sqrt(self.se**2 + self.tau2)
-            pl, ph = self.estimate - half, self.estimate + half
-        row = {"estimate": self.estimate, "se": self.se, "ci_low": lo, "ci_high": hi,
-               "pi_low": pl, "pi_high": ph}
+        crit = est.critical_value(self.test, lev, self.df)
+        half = math.nan if self.method == "FE" else crit * math.sqrt(self.se**2 + self.tau2)
+        row = {"estimate": self.estimate, "se": self.se, "ci_low": self.estimate - crit * self.se,
+               "ci_high": self.estimate + crit * self.se, "pi_low": self.estimate - half,
+               "pi_high": self.estimate + half}
         if transf is not None:
             if not callable(transf):
                 raise ValueError(f"transf must be callable or None, got {transf!r}")
