@@ -12,14 +12,12 @@ import pytest
 from scipy import stats
 
 from matstats.meta.effects import (
-    d_from_t,
     escalc,
     hedges_correction,
     or_to_smd,
     se_from_ci,
     smd_bound_from_p,
     smd_from_p,
-    smd_from_t,
     smd_to_or,
 )
 
@@ -125,10 +123,11 @@ def test_se_from_ci_rejects_bad_limits():
         se_from_ci(0.0, 1.0, level=95)
 
 
-def test_d_from_t_closed_form():
-    assert d_from_t(2.0, 10, 10)[0] == pytest.approx(2.0 * math.sqrt(0.2), rel=1e-12)
-    out = smd_from_t(2.0, 10, 10)
-    assert out.loc[0, "yi"] == pytest.approx(hedges_correction(18.0)[()] * 2 * math.sqrt(0.2))
+def test_smd_from_t_closed_form():
+    # g = c(m) d with Cohen's d = t sqrt(1/n1 + 1/n2)
+    out = escalc("SMD", ti=2.0, n1i=10, n2i=10)
+    assert out.loc[0, "yi"] == pytest.approx(hedges_correction(18.0)[()] * 2 * math.sqrt(0.2),
+                                             rel=1e-12)
 
 
 def test_smd_from_p_matches_dossier_hohmann_neck():

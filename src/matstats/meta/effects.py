@@ -29,8 +29,6 @@ __all__ = [
     "escalc",
     "hedges_correction",
     "se_from_ci",
-    "d_from_t",
-    "smd_from_t",
     "smd_from_p",
     "smd_bound_from_p",
     "or_to_smd",
@@ -401,7 +399,7 @@ def _escalc_smd(given: dict, p_relation) -> pd.DataFrame:
         a, n = _collect("SMD", ["ti", "n1i", "n2i"], given)
         _check_group_sizes(a["n1i"], a["n2i"])
         n1, n2 = a["n1i"], a["n2i"]
-        d = d_from_t(a["ti"], n1, n2)
+        d = a["ti"] * np.sqrt(1 / n1 + 1 / n2)  # Cohen's d
         how = "Hedges' g from a t statistic"
     else:
         a, n = _collect("SMD", ["pi", "n1i", "n2i"], given)
@@ -449,37 +447,6 @@ def se_from_ci(ci_low, ci_high, *, level: float = 0.95, log: bool = False) -> np
     if bad.any():
         raise ValueError(f"ci_high must be >= ci_low; got ({lo[bad][0]!r}, {hi[bad][0]!r})")
     return (hi - lo) / (2 * stats.norm.ppf((1 + level) / 2))
-
-
-def d_from_t(t, n1, n2) -> np.ndarray:
-    """Cohen's d from a two-sample t statistic: ``d = t * sqrt(1/n1 + 1/n2)``.
-
-    Parameters
-    ----------
-    t : array_like
-        t statistics (sign gives the direction, group 1 minus group 2).
-    n1, n2 : array_like
-        Arm sizes (>= 1).
-
-    Returns
-    -------
-    numpy.ndarray
-        Cohen's d values (not bias-corrected).
-    """
-    t, n1, n2 = _broadcast(t=t, n1=n1, n2=n2)
-    _check_group_sizes(n1, n2)
-    return t * np.sqrt(1 / n1 + 1 / n2)
-
-
-def smd_from_t(t, n1, n2) -> pd.DataFrame:
-    """Hedges' g and its variance from a two-sample t statistic (same as ``escalc("SMD", ti=...)``).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``yi``, ``vi``, ``measure``, ``bound``, ``note`` as in :func:`escalc`.
-    """
-    return escalc("SMD", ti=t, n1i=n1, n2i=n2)
 
 
 def smd_from_p(p, n1, n2, *, relation=None) -> pd.DataFrame:
