@@ -11,7 +11,6 @@ import math
 from dataclasses import replace
 
 import pandas as pd
-from scipy import stats
 
 from matstats._core import checks as _checks
 from matstats._core.priors import (
@@ -52,8 +51,6 @@ __all__ = [
     "sensitivity_priors",
     "placebo_responder_rates",
 ]
-
-_Z975 = float(stats.norm.ppf(0.975))
 
 
 # ------------------------------------------------------------------------------ scales
