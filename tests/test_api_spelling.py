@@ -21,7 +21,7 @@ import pytest
 import matstats
 
 #: The number of public names stated in ARCHITECTURE.md; it may fall, never grow unnoticed.
-MAX_PUBLIC_NAMES = 335  # 348 - 13 in issue 17's second pass (ARCHITECTURE.md)
+MAX_PUBLIC_NAMES = 334  # 348 - 14 in issue 17's second pass (ARCHITECTURE.md)
 
 #: parameter name -> the spelling the table prescribes instead
 FORBIDDEN = {

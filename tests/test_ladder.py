@@ -473,7 +473,7 @@ def test_agrees_with_matstats_escalc():
     # implementation cross-check: escalc is validated against R metafor
     # (tests/test_metafor_alignment.py); every extraction route must give its g and variance
     import matstats
-    from matstats.meta.effects import smd_bound_from_p, smd_from_p
+    from matstats.meta.effects import smd_from_p
 
     df = _frame(
         _row(outcome_domain="qol", outcome_measure="x", n_treatment=50, n_control=50,
@@ -489,7 +489,7 @@ def test_agrees_with_matstats_escalc():
     refp = smd_from_p([0.021], [20], [20])
     assert eff["yi"].iloc[1] == pytest.approx(refp["yi"].item(), rel=1e-10)
     assert eff["vi"].iloc[1] == pytest.approx(refp["vi"].item(), rel=1e-10)
-    refb = smd_bound_from_p([0.001], [21], [21])
+    refb = smd_from_p([0.001], [21], [21], relation="<")
     assert eff["bound_value"].iloc[2] == pytest.approx(refb["yi"].item(), rel=1e-10)
 
 

@@ -281,7 +281,7 @@ def _from_exact_p(row: _StudyRow, p: float) -> dict:
 def _from_p_bound(row: _StudyRow, p: float, relation: str) -> dict:
     """Route 4: a bound on g from ``p < x`` (g beyond a value) or ``p > x`` (|g| below it),
     with ``bound_side`` and ``bound_value``; ``yi`` and ``vi`` NaN."""
-    b = float(effects.smd_bound_from_p(p, row.n1, row.n2, relation=relation)["yi"].iloc[0])
+    b = float(effects.smd_from_p(p, row.n1, row.n2, relation=relation)["yi"].iloc[0])
     if relation == "<":
         sign = _DIRECTION_SIGN.get(row.direction)
         if sign is None:

@@ -94,19 +94,13 @@ class TauRule:
         nodes = self.edges[p][:, None] + half[:, None] * (_GL_X[None, :] + 1.0)
         return half * (self._dens_exact(nodes.ravel()).reshape(nodes.shape) @ _GL_W)
 
-    def _locate(self, u: np.ndarray):
-        p = np.clip(np.searchsorted(self.edges, u, side="right") - 1, 0, self.coef.shape[0] - 1)
-        h = self.edges[p + 1] - self.edges[p]
-        x = np.clip(2.0 * (u - self.edges[p]) / h - 1.0, -1.0, 1.0)
-        return p, h, x
-
     def cdf(self, tau) -> np.ndarray:
         t = np.atleast_1d(np.asarray(tau, dtype=float))
         out = np.zeros(t.shape)
         out[t == np.inf] = 1.0
         pos = (t > 0) & np.isfinite(t)
         u = np.log(t[pos])
-        p, _, _ = self._locate(u)
+        p = np.clip(np.searchsorted(self.edges, u, side="right") - 1, 0, self.coef.shape[0] - 1)
         val = self.cum[p] + self._partial_exact(p, np.clip(u, self.edges[0], self.edges[-1]))
         val = np.where(u < self.edges[0], 0.0, np.where(u >= self.edges[-1], 1.0, val))
         out[pos] = np.clip(val, 0.0, 1.0)

@@ -30,7 +30,6 @@ __all__ = [
     "hedges_correction",
     "se_from_ci",
     "smd_from_p",
-    "smd_bound_from_p",
     "or_to_smd",
     "smd_to_or",
 ]
@@ -164,7 +163,7 @@ def escalc(
         For ``"SMD"``: two-sided p-values of two-sample t-tests, signed by the direction of
         the effect (negative p = group 1 lower), as metafor's ``pi``. Rows whose
         ``p_relation`` is ``"<"`` give a lower bound on ``|g|`` and ``">"`` an upper bound,
-        never a point estimate (see :func:`smd_bound_from_p`).
+        never a point estimate (see :func:`smd_from_p`).
     p_relation : array_like of {"=", "<", ">"}, optional
         Relation of each reported p-value; default ``"="``.
     add : float, default 0.5
@@ -450,13 +449,16 @@ def se_from_ci(ci_low, ci_high, *, level: float = 0.95, log: bool = False) -> np
 
 
 def smd_from_p(p, n1, n2, *, relation=None) -> pd.DataFrame:
-    """Hedges' g and its variance from a two-sided two-sample t-test p-value.
+    """Hedges' g and its variance from a two-sided two-sample t-test p-value, or a bound.
 
     For an exact p (``relation "="``): ``t = qt(1 - |p|/2, n1 + n2 - 2)`` with the sign of
     ``p``, ``d = t sqrt(1/n1 + 1/n2)``, ``g = c(m) d`` and
     ``v = 1/n1 + 1/n2 + g^2 / (2 (n1 + n2))`` (metafor's ``escalc(pi=...)``).
-    Rows with an inequality (``"<"`` or ``">"``) are passed to :func:`smd_bound_from_p`
-    and come back as bounds, not point estimates.
+    An inequality gives a bound, never a point estimate: ``p < x`` means
+    ``|t| > qt(1 - x/2, df)``, so ``|g|`` is *at least* the g computed at ``p = x``
+    (``bound="lower"``); ``p > x`` gives an upper bound on ``|g|`` (``bound="upper"``).
+    ``vi`` is then the variance *at the bound*, not the variance of an estimate: do not pool
+    such a row as a point.
 
     Parameters
     ----------
@@ -465,12 +467,21 @@ def smd_from_p(p, n1, n2, *, relation=None) -> pd.DataFrame:
     n1, n2 : array_like
         Arm sizes.
     relation : array_like of {"=", "<", ">"}, optional
-        Relation of each reported p-value (default ``"="``).
+        Relation of each reported p-value (default ``"="``; ``"<="``, ``">="`` read as
+        ``"<"``, ``">"``).
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``yi``, ``vi``, ``measure``, ``bound``, ``note`` as in :func:`escalc`.
+        Columns ``yi`` (g, or the bound, with the sign of ``p``), ``vi``, ``measure``,
+        ``bound``, ``note`` as in :func:`escalc`.
+
+    Examples
+    --------
+    >>> smd_from_p([0.021, 0.001], 20, 20, relation=["=", "<"])[["yi", "bound"]].round(3)
+          yi  bound
+    0  0.746   none
+    1  1.105  lower
     """
     p, n1, n2 = _broadcast(p=p, n1=n1, n2=n2)
     rel = _relations(relation, p.size)
@@ -483,7 +494,7 @@ def smd_from_p(p, n1, n2, *, relation=None) -> pd.DataFrame:
                   notes=[exact if r == "=" else _bound_note(r, x) for r, x in zip(rel, p)])
 
 
-_BOUND_KIND = {"=": "none", "<": "lower", "<=": "lower", ">": "upper", ">=": "upper"}
+_BOUND_KIND = {"=": "none", "<": "lower", ">": "upper"}
 
 
 def _g_at_p(p: np.ndarray, n1: np.ndarray, n2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -519,40 +530,6 @@ def _relations(relation, n: int) -> list[str]:
 def _check_p(p: np.ndarray) -> None:
     """Two-sided p-values, signed for direction: |p| in (0, 1]."""
     _each(_checks.in_range, "|p|", np.abs(p), 0, 1, open_low=True)
-
-
-def smd_bound_from_p(p, n1, n2, *, relation: str = "<") -> pd.DataFrame:
-    """A bound on Hedges' g from an inequality p-value such as "p < .001".
-
-    ``p < x`` means ``|t| > qt(1 - x/2, df)``, so ``|g|`` is *at least* the g computed at
-    ``p = x``: a lower bound on the magnitude (``bound="lower"``). ``p > x`` gives an upper
-    bound on the magnitude (``bound="upper"``). ``yi`` carries the sign of ``p`` (negative
-    p = group 1 lower, so the bound is on ``-g``). ``vi`` is the large-sample variance
-    evaluated *at the bound*; it is not the variance of an estimate and should not be used
-    to pool the row as if it were a point estimate.
-
-    Parameters
-    ----------
-    p : float or array_like
-        The threshold of the inequality (signed for direction), in (0, 1].
-    n1, n2 : float or array_like
-        Arm sizes.
-    relation : {"<", ">"}, default "<"
-        The reported relation.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``yi`` (the bound), ``vi`` (variance at the bound), ``measure`` (``"SMD"``),
-        ``bound`` (``"lower"``/``"upper"``, referring to ``|g|``) and ``note``.
-    """
-    _checks.one_of("relation", relation, ("<", ">", "<=", ">="))
-    p, n1, n2 = _broadcast(p=p, n1=n1, n2=n2)
-    _check_p(p)
-    _check_group_sizes(n1, n2)
-    g, v = _g_at_p(p, n1, n2)
-    return _frame(g, v, "SMD", "", bound=[_BOUND_KIND[relation]] * p.size,
-                  notes=[_bound_note(relation, x) for x in p])
 
 
 def or_to_smd(odds_ratio, var_log_or=None) -> pd.DataFrame:
