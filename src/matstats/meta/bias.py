@@ -83,7 +83,7 @@ def egger(fit) -> EggerResult:
         notes.append("zero residual variance: the points lie exactly on a line, so the t "
                      "statistic is infinite and pval = 0")
     pval = float(2 * stats.t.sf(abs(stat), df)) if not math.isnan(stat) else math.nan
-    crit = float(stats.t.ppf(1 - (1 - fit.level) / 2, df))
+    crit = est.critical_value("knha", fit.level, df)  # t on k - 2 df
     b0 = float(beta[0])
     return EggerResult(stat=stat, df=df, pval=pval, limit_estimate=b0,
                        limit_ci_low=b0 - crit * float(se[0]),
