@@ -330,16 +330,8 @@ def _escalc_2x2(measure: str, given: dict, add: float, to: str) -> pd.DataFrame:
     _checks.one_of("to", to, ("only0", "all", "if0all", "none"))
     add = _checks.positive("add", add, allow_zero=True)
     has_zero = np.any(cells == 0, axis=1)
-    if to == "only0":
-        gets = has_zero
-    elif to == "all":
-        gets = np.ones(n, dtype=bool)
-    elif to == "if0all":
-        gets = np.repeat(bool(has_zero.any()), n)
-    else:
-        gets = np.zeros(n, dtype=bool)
-    if add == 0:
-        gets = np.zeros(n, dtype=bool)
+    gets = {"only0": has_zero, "all": np.ones(n, dtype=bool), "none": np.zeros(n, dtype=bool),
+            "if0all": np.repeat(bool(has_zero.any()), n)}[to] & (add != 0)
     cells = cells + np.where(gets, add, 0.0)[:, None]
     A, B, C, D = cells.T
     n1, n2 = A + B, C + D
@@ -370,8 +362,13 @@ def _escalc_2x2(measure: str, given: dict, add: float, to: str) -> pd.DataFrame:
     return _frame(yi, vi, measure, how, notes=notes)
 
 
+#: The inputs of each way to give a standardized mean difference to :func:`escalc`.
+_SMD_INPUTS = {"m1i": ["m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i"], "di": ["di", "n1i", "n2i"],
+               "ti": ["ti", "n1i", "n2i"], "pi": ["pi", "n1i", "n2i"]}
+
+
 def _escalc_smd(given: dict, p_relation) -> pd.DataFrame:
-    sources = [k for k in ("m1i", "di", "ti", "pi") if given[k] is not None]
+    sources = [k for k in _SMD_INPUTS if given[k] is not None]
     if len(sources) != 1:
         raise ValueError(
             "measure 'SMD' needs exactly one of: means (m1i, sd1i, m2i, sd2i), di, ti or pi "
@@ -380,29 +377,24 @@ def _escalc_smd(given: dict, p_relation) -> pd.DataFrame:
     src = sources[0]
     if src != "pi" and p_relation is not None:
         raise ValueError("p_relation is only meaningful together with pi")
+    a, _ = _collect("SMD", _SMD_INPUTS[src], given)
+    n1, n2 = a["n1i"], a["n2i"]
+    if src == "pi":
+        return smd_from_p(a["pi"], n1, n2, relation=p_relation)
     if src == "m1i":
-        a, n = _collect("SMD", ["m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i"], given)
         _check_positive("sd1i", a["sd1i"])
         _check_positive("sd2i", a["sd2i"])
-        _check_group_sizes(a["n1i"], a["n2i"])
-        n1, n2 = a["n1i"], a["n2i"]
+    _check_group_sizes(n1, n2)
+    if src == "m1i":
         sdp = np.sqrt(((n1 - 1) * a["sd1i"] ** 2 + (n2 - 1) * a["sd2i"] ** 2) / (n1 + n2 - 2))
         d = (a["m1i"] - a["m2i"]) / sdp
         how = "Hedges' g from means/SDs"
     elif src == "di":
-        a, n = _collect("SMD", ["di", "n1i", "n2i"], given)
-        _check_group_sizes(a["n1i"], a["n2i"])
-        n1, n2, d = a["n1i"], a["n2i"], a["di"]
+        d = a["di"]
         how = "Hedges' g from a reported Cohen's d"
-    elif src == "ti":
-        a, n = _collect("SMD", ["ti", "n1i", "n2i"], given)
-        _check_group_sizes(a["n1i"], a["n2i"])
-        n1, n2 = a["n1i"], a["n2i"]
+    else:
         d = a["ti"] * np.sqrt(1 / n1 + 1 / n2)  # Cohen's d
         how = "Hedges' g from a t statistic"
-    else:
-        a, n = _collect("SMD", ["pi", "n1i", "n2i"], given)
-        return smd_from_p(a["pi"], a["n1i"], a["n2i"], relation=p_relation)
     yi = hedges_correction(n1 + n2 - 2) * d
     vi = 1 / n1 + 1 / n2 + yi**2 / (2 * (n1 + n2))
     return _frame(yi, vi, "SMD", how)
