@@ -25,6 +25,7 @@ The result is a :class:`ReaderTable`; Jupyter shows its HTML, ``str()`` gives th
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import numbers
@@ -35,7 +36,9 @@ import numpy as np
 import pandas as pd
 
 from matstats._core import cells as _cells
+from matstats import vocab
 from matstats.evidence import citations
+from matstats.evidence.data_io import load_studies
 
 __all__ = ["DASH", "ReaderTable", "format_value", "nobreak_numbers", "reader_table",
            "use_reader_tables"]
@@ -48,7 +51,8 @@ LEAD_COLUMNS = ("verdict", "grade")
 #: label columns whose underscores read better as spaces
 _LABEL_COLUMNS = {"verdict", "grade", "claim_kind", "claimed_design", "found_design", "design",
                   "control", "found_control", "blinding", "population_type", "device", "rung",
-                  "control_class", "stage", "analysis"}
+                  "control_class", "stage", "analysis", "claimed_control", "evidence_status",
+                  "result_direction", "link_status"}
 
 
 #: a number (sign, decimals, thousands separators, percent), a range ("368-372", "0.28-0.42")
@@ -61,6 +65,13 @@ _NUMBER = re.compile(
 #: dozen columns do not fit a 740 px text column without breaking their numbers)
 MAX_COLUMNS = 9
 _TAG = re.compile(r"(<[^>]*>)")
+
+
+@functools.lru_cache(maxsize=1)
+def _data_slugs() -> frozenset:
+    """Outcome measures and contrasts of the bundled studies (snake_case slugs shown as words)."""
+    st = load_studies()
+    return frozenset(st["outcome_measure"]) | frozenset(st["contrast"].dropna())
 
 
 def nobreak_numbers(html_text: str) -> str:
@@ -271,7 +282,9 @@ def reader_table(
         if text == DASH:
             return DASH
         if col in _LABEL_COLUMNS and isinstance(value, str):
-            text = text.replace("_", " ")
+            text = ", ".join(vocab._word(col, v) for v in text.split(";"))
+        elif isinstance(value, str):
+            text = vocab._code_words(text, _data_slugs())
         if col in ("verdict", "grade") and isinstance(value, str):
             cls = re.sub(r"[^a-z]+", "-", value.lower()).strip("-")
             return f'<span class="ms-badge ms-{col}-{cls}">{html.escape(text)}</span>'
