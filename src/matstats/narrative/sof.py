@@ -11,7 +11,7 @@ import pandas as pd
 
 from matstats.evidence.citations import study_label
 from matstats.tables.reader import format_value
-from matstats.vocab import RUNG_LABELS
+from matstats.vocab import RUNG_LABELS, _code_words
 
 __all__ = ["sof_reader_tables"]
 
@@ -82,7 +82,7 @@ def sof_reader_tables(sof: pd.DataFrame) -> dict[str, pd.DataFrame]:
         with its 95% interval and model, or "no usable effect size", then how many studies
         report each direction, most frequent first, then any adverse-event counts, e.g.
         "Saha 2016 (lbp): 9 of 91 (ae any)"), ``grade`` (``"not graded"`` for
-        ``"none"``), ``grade_reasons`` (an em dash when none), ``n`` and ``study_ids`` as in
+        ``"none"``), ``grade_reasons`` (in words, per study, ``" · "``-joined; an em dash when none), ``n`` and ``study_ids`` as in
         the table.
 
     Examples
@@ -99,7 +99,8 @@ def sof_reader_tables(sof: pd.DataFrame) -> dict[str, pd.DataFrame]:
             "comparison": [_comparison_name(c) for c in rows["comparison"]],
             "effect": [_effect_sentence(r) for _, r in rows.iterrows()],
             "grade": ["not graded" if g == "none" else g for g in rows["grade"]],
-            "grade_reasons": [r or "\u2014" for r in rows["grade_reasons"]],
+            "grade_reasons": [_code_words(r).replace("(-1)", "(down one level)") if r else "\u2014"
+                              for r in rows["grade_reasons"]],
             "n": rows["n"].to_numpy(),
             "study_ids": rows["study_ids"].to_numpy(),
         })

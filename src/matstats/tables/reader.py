@@ -38,7 +38,7 @@ import pandas as pd
 from matstats._core import cells as _cells
 from matstats import vocab
 from matstats.evidence import citations
-from matstats.evidence.data_io import load_studies
+from matstats.evidence.data_io import load_claims, load_studies
 
 __all__ = ["DASH", "ReaderTable", "format_value", "nobreak_numbers", "reader_table",
            "use_reader_tables"]
@@ -52,7 +52,7 @@ LEAD_COLUMNS = ("verdict", "grade")
 _LABEL_COLUMNS = {"verdict", "grade", "claim_kind", "claimed_design", "found_design", "design",
                   "control", "found_control", "blinding", "population_type", "device", "rung",
                   "control_class", "stage", "analysis", "claimed_control", "evidence_status",
-                  "result_direction", "link_status"}
+                  "result_direction", "link_status", "rule"}
 
 
 #: a number (sign, decimals, thousands separators, percent), a range ("368-372", "0.28-0.42")
@@ -70,8 +70,9 @@ _TAG = re.compile(r"(<[^>]*>)")
 @functools.lru_cache(maxsize=1)
 def _data_slugs() -> frozenset:
     """Outcome measures and contrasts of the bundled studies (snake_case slugs shown as words)."""
-    st = load_studies()
-    return frozenset(st["outcome_measure"]) | frozenset(st["contrast"].dropna())
+    st, claimed = load_studies(), load_claims()["claimed_outcome_measure"].dropna()
+    return (frozenset(st["outcome_measure"]) | frozenset(st["contrast"].dropna())
+            | {m for ms in claimed for m in str(ms).split(";")})
 
 
 def nobreak_numbers(html_text: str) -> str:
