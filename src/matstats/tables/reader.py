@@ -91,11 +91,6 @@ def nobreak_numbers(html_text: str) -> str:
     return "".join(wrap(p) for p in _TAG.split(html_text))
 
 
-def _is_number_text(text: str) -> bool:
-    m = _NUMBER.fullmatch(text.strip())
-    return m is not None
-
-
 def format_value(value, digits: int = 2, *, integer: bool = False) -> str:
     """One cell as reader text (not escaped).
 
@@ -299,7 +294,7 @@ def reader_table(
         if col in html_columns or _cells.is_missing(value) or isinstance(value, (bool, np.bool_)):
             return cls
         if isinstance(value, (numbers.Real, pd.Timestamp)) or (
-                isinstance(value, str) and _is_number_text(value)):
+                isinstance(value, str) and _NUMBER.fullmatch(value.strip())):
             return cls + " ms-numcell"
         return cls
 
