@@ -15,7 +15,10 @@ matstats library on ``data/`` and
   to its first https source, plus a link to its bibliography entry;
 * gives MyST-NB's ``{glue:figure}`` a ``:doc:`` option, so that a page shows a figure a
   notebook glued (``myst_nb.glue(key, fig, display=False)``) with alt text and a caption
-  (:class:`GlueFigure`); figures are found by their glue key, never by the cell's code.
+  (:class:`GlueFigure`); figures are found by their glue key, never by the cell's code;
+* adds ``{notebook-table}``: a table a notebook glued, by its key, with a CSV download
+  (:class:`NotebookTable`); the evidence and clinicians' tables get CSV downloads too, written
+  under ``_generated/extra/downloads`` and copied to the site's ``downloads/``.
 
 The functions :func:`compute`, :func:`landing_values` and :func:`bibliography` are plain
 Python and are also used by ``tests/browser``.
