@@ -195,9 +195,11 @@ def test_numbers_and_dates_in_cells_are_marked_unbreakable():
     assert [c for c, _ in cells] == ["ms-col-g ms-numcell", "ms-col-date ms-numcell", "ms-col-note",
                                      "ms-col-g ms-numcell", "ms-col-date ms-numcell", "ms-col-note"]
     spans = re.findall(r'<span class="ms-nb">([^<]*)</span>', html)
-    # by hand: each number/date token once; "T1.1" is an identifier, "5" a single digit
-    assert spans == ["0.746", "2026-01-05", "0.75", "95%", "0.11", "1.39", "141",
+    # by hand: each number/date token once; "T1.1" is an identifier, "5" a single digit; the
+    # article's citation marker "[web:141]" is removed (issue 21)
+    assert spans == ["0.746", "2026-01-05", "0.75", "95%", "0.11", "1.39",
                      "-1.500", "2026-01-06 00:00:00", "36"]
+    assert "web:" not in html
 
 
 def test_nobreak_numbers_leaves_tags_and_entities_alone():
@@ -227,3 +229,19 @@ def test_headers_may_break_after_underscores():
 
     html = reader_table(pd.DataFrame({"a": [1]}), {"a": "mean_estimate \u00b7 cycle_t"}).html
     assert '<th scope="col">mean_<wbr>estimate \u00b7<wbr> cycle_<wbr>t</th>' in html
+
+
+# ---------------------------------------------------------------- codes as words (issue 21)
+def test_codes_show_as_the_schema_words():
+    """Label columns show data/schema.json's words; audit texts lose their field=value codes."""
+    from matstats.tables.reader import reader_table
+
+    df = pd.DataFrame({"found_design": ["rct;survey"], "verdict": ["no_effect_found"],
+                       "reason": ["figure 98% is from zilberter1999_survey (claimed_design=rct vs "
+                                  "design=survey); kisker2023_stress perceived_stress: no_difference"]})
+    html = reader_table(df, bib={}).html
+    cells = [re.sub("<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", html)]
+    assert cells == ["no effect found", "randomized controlled trial, user survey",
+                     "figure 98% is from zilberter1999_survey (claimed design: randomized "
+                     "controlled trial vs design: user survey); kisker2023_stress perceived "
+                     "stress: no difference"]

@@ -138,9 +138,16 @@ def test_to_markdown_round_trips_and_escapes():
     assert text.splitlines()[3] == "|  | p\\|q |"
 
 
-def test_to_html_escapes_without_markdown_escapes():
-    text = tables.to_html(pd.DataFrame({"a": ["<b>|x"]}), "t")
-    assert "<td>&lt;b&gt;|x</td>" in text
+def test_written_html_is_the_reader_table(tmp_path):
+    """write_tables' HTML shows each table as matstats.tables.reader_table does (escaped text,
+    codes in words), without Markdown escapes."""
+    from matstats.tables.reader import reader_table
+
+    paths = [p for p in tables.write_tables(tmp_path) if p.name == "claims_audit.html"]
+    audit = tables.all_tables()["claims_audit"]
+    body = reader_table(audit, {c: c.replace("_", " ") for c in audit.columns}, lead=()).html
+    text = paths[0].read_text(encoding="utf-8")
+    assert body in text and "\\|" not in text and "claimed_design=" not in text
 
 
 def test_unknown_table_name_is_value_error():

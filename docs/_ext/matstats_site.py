@@ -15,7 +15,10 @@ matstats library on ``data/`` and
   to its first https source, plus a link to its bibliography entry;
 * gives MyST-NB's ``{glue:figure}`` a ``:doc:`` option, so that a page shows a figure a
   notebook glued (``myst_nb.glue(key, fig, display=False)``) with alt text and a caption
-  (:class:`GlueFigure`); figures are found by their glue key, never by the cell's code.
+  (:class:`GlueFigure`); figures are found by their glue key, never by the cell's code;
+* adds ``{notebook-table}``: a table a notebook glued, by its key, with a CSV download
+  (:class:`NotebookTable`); the evidence and clinicians' tables get CSV downloads too, written
+  under ``_generated/extra/downloads`` and copied to the site's ``downloads/``.
 
 The functions :func:`compute`, :func:`landing_values` and :func:`bibliography` are plain
 Python and are also used by ``tests/browser``.
@@ -28,6 +31,7 @@ import hashlib
 import html
 import re
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pandas as pd
@@ -45,6 +49,7 @@ from matstats.narrative.ladder import sham_answer_sentence
 from matstats.evidence import study_effects
 from matstats._core.cells import is_missing
 from matstats.audit import VERDICTS
+from matstats.evidence.data_io import load_articles
 from matstats.evidence.citations import (ANCHOR_PREFIX, NO_SOURCE_TEXT, article_label, bibliography,
                                         study_link_html)
 from matstats.tables.reader import format_value, nobreak_numbers, reader_table
@@ -278,75 +283,156 @@ def _verdict_summary(d: SiteData) -> pd.DataFrame:
     counts = d.audit["verdict"].value_counts()
     rows = []
     for v in VERDICTS:
-        sel = d.audit[d.audit["verdict"] == v]
-        ids = sel["claim_id"].tolist()
-        studies = list(dict.fromkeys(s for x in sel["study_ids"] for s in str(x).split(";") if s))
+        ids = d.audit.loc[d.audit["verdict"] == v, "claim_id"].tolist()
         rows.append({"verdict": v, "claims": int(counts.get(v, 0)),
                      "meaning": VERDICT_MEANINGS[v],
                      "which": ", ".join(f'<a class="reference internal" href="#claim-{html.escape(c)}">'
-                                        f"{html.escape(c)}</a>" for c in ids) or DASH,
-                     "study_ids": ";".join(studies)})
+                                        f"{html.escape(c)}</a>" for c in ids) or DASH})
     return pd.DataFrame(rows)
 
 
-def page_evidence(d: SiteData) -> str:
-    texts = _claim_text(d.claims)
-    audit = d.audit.assign(claim=d.audit["claim_id"].map(texts))
-    parts = []
-    parts.append("## Verdicts at a glance\n\n"
-                 "How many claims got each verdict, what the verdict means, which claims they are "
-                 "(each id goes to its row in the next table) and the studies behind them (each "
-                 "links to its source).\n\n")
+#: where the site's CSV downloads are written (copied to the site root by html_extra_path)
+DOWNLOADS = "downloads"
+
+
+def csv_link(name: str, df: pd.DataFrame, out: Path, *, prefix: str = "") -> str:
+    """Write ``df`` as ``downloads/<name>.csv`` of the site; the HTML link shown beside its table."""
+    write_if_changed(out / "extra" / DOWNLOADS / f"{name}.csv", df.to_csv(index=False, lineterminator="\n"))
+    return (f'<p class="ms-csv"><a class="ms-csv-link" href="{prefix}{DOWNLOADS}/{name}.csv" '
+            f'download="{name}.csv">Download the full table (CSV, every column as computed)</a></p>\n\n')
+
+
+def _article_meta(a) -> str:
+    """Outlet, author and date of an article record, in words (a dash-free line)."""
+    parts = [f"Outlet: {a.outlet}" if not is_missing(a.outlet) else "Outlet not named",
+             f"author: {a.author}" if not is_missing(a.author) else "no author given",
+             f"date: {a.date}" if not is_missing(a.date) else "no date given"]
+    return nobreak_numbers(html.escape("; ".join(parts) + "."))
+
+
+def _said(claims: pd.DataFrame) -> dict[str, str]:
+    """What each claim says (its text, or its table row's cells), with the source the article
+    cites for it when known (a study id, shown as a link)."""
+    out = {}
+    for cid, text in _claim_text(claims).items():
+        # "002 (Mechanism 2, cites [web:79]): '...'" -> "In "Mechanism 2": '...'" (the card names
+        # the article; the markers are explained there)
+        m = re.match(r"\d{3}\s*(?:\(([^)]*)\))?:?\s*", text)
+        if m:
+            section = re.sub(r",?\s*cites\s*(\[web:\d+\])+", "", m[1] or "")
+            text = (f"In \u201c{section}\u201d: " if section else "") + text[m.end():]
+        cited = claims.set_index("claim_id").at[cid, "cited_study_ids"]
+        out[cid] = text + ("" if is_missing(cited) else
+                           f" (the source it cites: {', '.join(str(cited).split(';'))})")
+    return out
+
+
+#: why the seed article's citation markers are not shown (they point to a reference list the
+#: project could not read in full; data/claims.csv ``cited_study_ids`` maps the known ones)
+WEB_MARKERS = ("This article cites its sources with numbered web markers that point to a reference "
+               "list we could not read in full. The markers are left out here; where we know which "
+               "source a marker stands for, the claim names it as \"the source it cites\".")
+
+
+def page_evidence(d: SiteData, out: Path) -> str:
+    said = _said(d.claims)
+    audit = d.audit.assign(claim=d.audit["claim_id"].map(said))
+    parts = ["## Verdicts at a glance\n\n"
+             "How many claims got each verdict, what the verdict means and which claims they are "
+             "(each goes to its row below).\n\n"]
     parts.append(html_table(_verdict_summary(d), {
-        "verdict": "Verdict", "claims": "Claims", "meaning": "Meaning", "which": "Claims (go to the row)",
-        "study_ids": "Studies behind them",
-    }, d, css="ms-verdicts", html_columns=("which",)) + "\n\n")
-    parts.append("## Every claim and its verdict\n\n"
-                 "One row per claim in the articles, in the order of `data/claims.csv`. The verdict "
+        "verdict": "Verdict", "claims": "Claims", "meaning": "What it means",
+        "which": "Which claims (go to the row)"}, d, css="ms-verdicts", html_columns=("which",)) + "\n\n")
+    parts.append("## The articles and their claims\n\n"
+                 "Each article with every checkable claim it makes, the verdict and why. The verdict "
                  "comes from the first audit rule that fires (`matstats.audit_claims`).\n\n")
-    parts.append(html_table(audit, {
-        "verdict": "Verdict", "claim_id": "Claim", "article": "Article", "claim": "What the article says",
-        "reason": "Why (fields compared)", "study_ids": "Studies behind it",
-    }, d, css="ms-claims", row_id=("claim_id", "claim-")) + "\n\n")
-    t1 = d.tables["audited_all_key_studies"]
-    parts.append("## The article's \"All key studies\" table, audited\n\n")
-    parts.append(html_table(t1, {
-        "verdict": "Verdict", "grade": "Evidence grade", "study_source": "Study (as claimed)",
-        "year": "Year", "design": "Design (claimed)", "n": "N (claimed)",
-        "key_finding": "Key finding (claimed)", "found_studies": "Studies found",
-        "found_design": "Design found", "found_n": "N found", "found_result": "Result found",
-        "reason": "Why",
-    }, d, css="ms-audited ms-cards") + "\n\n")
-    t2 = d.tables["audited_evidence_by_condition"]
-    parts.append("## The article's \"Evidence by condition\" table, audited\n\n")
-    parts.append(html_table(t2, {
-        "verdict": "Verdict", "grade": "Evidence grade", "condition": "Condition",
-        "evidence_level": "Evidence level (claimed)", "claimed_verdict": "Article's verdict",
-        "key_findings": "Key findings (claimed)", "found_studies": "Studies found",
-        "found_design": "Design found", "found_control": "Control found",
-        "found_result": "Result found", "reason": "Why",
-    }, d, css="ms-audited ms-cards") + "\n\n")
+    parts.append(csv_link("claims-audit", d.audit, out))
+    raw = d.claims.set_index("claim_id")
+    for a in load_articles().itertuples():
+        rows = audit[audit["seed_file"] == a.seed_file]
+        if rows.empty:
+            continue
+        counts = rows["verdict"].value_counts()
+        tally = "; ".join(f"{n} {v.replace('_', ' ')}" for v, n in counts.items())
+        marked = raw.loc[rows["claim_id"]].astype(str).apply(
+            lambda col: col.str.contains(r"\[web:\d+\]")).to_numpy().any()
+        parts.append(
+            f'<section class="ms-article" id="article-{html.escape(str(a.article_id))}">\n'
+            f'<h3 class="ms-article-title">{html.escape(article_label(a.seed_file)[:1].upper() + article_label(a.seed_file)[1:])}</h3>\n'
+            f'<p class="ms-article-meta">{_article_meta(a)}</p>\n'
+            f'<p class="ms-article-tally">{len(rows)} claim{"s" if len(rows) != 1 else ""}: '
+            f"{html.escape(tally)}.</p>\n"
+            + (f'<p class="ms-article-note">{html.escape(WEB_MARKERS)}</p>\n' if marked else "")
+            + html_table(rows, {"verdict": "Verdict", "claim_id": "Claim",
+                                "claim": "What the article says", "reason": "Why",
+                                "study_ids": "Studies behind it"},
+                         d, css="ms-claims", row_id=("claim_id", "claim-"))
+            + "\n</section>\n\n")
+    for name, title, said_cols, found_cols in (
+            ("all_key_studies", "All key studies",
+             ("study_source", "year", "design", "n", "key_finding"),
+             ("found_studies", "found_design", "found_n", "found_result")),
+            ("evidence_by_condition", "Evidence by condition",
+             ("condition", "evidence_level", "key_findings", "claimed_verdict"),
+             ("found_studies", "found_design", "found_control", "found_n", "found_result"))):
+        t = d.tables[f"audited_{name}"]
+        parts.append(f"## The article's \"{title}\" table, audited\n\n"
+                     "Each row of the article's table beside what the sources show; why each verdict "
+                     "was given is in the claim's row above.\n\n")
+        parts.append(csv_link(f"audited-{name.replace('_', '-')}", t, out))
+        shown = t.assign(said=[_labelled(r, said_cols, "Claimed") for _, r in t.iterrows()],
+                         found=[_labelled(r, found_cols, "Found") for _, r in t.iterrows()],
+                         claim=[f'<a class="reference internal" href="#claim-{html.escape(c)}">'
+                                f"{html.escape(c)}</a>" for c in t["claim_id"]])
+        parts.append(html_table(shown, {
+            "verdict": "Verdict", "grade": "Evidence grade", "claim": "Claim",
+            "said": "The article's row", "found": "What the sources show"},
+            d, css="ms-audited", html_columns=("claim",)) + "\n\n")
     parts.append("## Evidence grade of every study result\n\n"
                  "GRADE-like rules (`matstats.tables.grade_studies`): randomized designs start high, "
-                 "others low; each reason listed takes the grade down.\n\n")
+                 "others low; each reason listed takes the grade down one level (-1).\n\n")
+    parts.append(csv_link("study-grades", d.grades, out))
     parts.append(html_table(d.grades, {
         "grade": "Grade", "study_id": "Study", "contrast": "Comparison", "design": "Design",
-        "control": "Control", "blinding": "Blinding", "n": "N", "grade_reasons": "Reasons",
-    }, d, css="ms-grades") + "\n")
+        "n": "People", "grade_reasons": "Reasons"}, d, css="ms-grades") + "\n")
     return "".join(parts)
 
 
-def page_sof(d: SiteData) -> str:
+def _labelled(row, cols, head: str) -> str:
+    """Cells of an audited row as one text: "Design: ...; N: ..." (codes as words)."""
+    names = {"study_source": "Study", "year": "Year", "design": "Design", "n": "N",
+             "key_finding": "Finding", "condition": "Condition", "evidence_level": "Evidence level",
+             "key_findings": "Findings", "claimed_verdict": "Article's verdict",
+             "found_studies": "Studies", "found_design": "Design", "found_control": "Control",
+             "found_n": "N", "found_result": "Result"}
+    out = []
+    for c in cols:
+        v = row[c]
+        if is_missing(v) or str(v) == "":
+            continue
+        if c in ("found_design", "found_control"):
+            v = ", ".join(vocab._word(c, x) for x in str(v).split(";"))
+        elif c == "found_studies":
+            v = ", ".join(str(v).split(";"))
+        out.append(f"{names[c]}: {format_value(v)}")
+    return "; ".join(out) or DASH
+
+
+def page_sof(d: SiteData, out: Path) -> str:
     """Summary of findings: one table per outcome (matstats.tables.sof.summary_of_findings,
-    worded by matstats.narrative.sof)."""
-    parts = []
+    worded by matstats.narrative.sof); each study's reasons for downgrading on a line of its own."""
+    parts = [csv_link("summary-of-findings", d.sof, out)]
     for outcome, rows in sof_words.sof_reader_tables(d.sof).items():
+        rows = rows.assign(grade_reasons=[
+            DASH if r == DASH else "<ul class=\"ms-reasons\">" + "".join(
+                f"<li>{nobreak_numbers(html.escape(x))}</li>" for x in r.split(" \u00b7 ")) + "</ul>"
+            for r in rows["grade_reasons"]])
         parts.append(f"### {outcome}\n\n")
         parts.append(html_table(rows, {
             "comparison": "Comparison", "grade": "Certainty",
             "effect": "Effect (g > 0: mat better)", "grade_reasons": "Reasons for downgrading",
             "n": "People", "study_ids": "Studies",
-        }, d, css="ms-sof", lead=("comparison", "grade")) + "\n\n")
+        }, d, css="ms-sof", lead=("comparison", "grade"), html_columns=("grade_reasons",)) + "\n\n")
     return "".join(parts)
 
 
@@ -369,8 +455,11 @@ def _config_inited(app, config) -> None:
     out = Path(app.srcdir) / GENERATED
     header = "<!-- generated by docs/_ext/matstats_site.py from data/ at build time; do not edit -->\n\n"
     write_if_changed(out / "references.md", header + page_references(d))
-    write_if_changed(out / "evidence.md", header + page_evidence(d))
-    write_if_changed(out / "sof.md", header + page_sof(d))
+    write_if_changed(out / "evidence.md", header + page_evidence(d, out))
+    extra = str(out / "extra")
+    if extra not in config.html_extra_path:
+        config.html_extra_path = [*config.html_extra_path, extra]
+    write_if_changed(out / "sof.md", header + page_sof(d, out))
     write_if_changed(out / "values.txt", "".join(f"{k}\t{v}\n" for k, v in sorted(values.items())))
 
 
@@ -403,18 +492,13 @@ class GlueFigure(PasteFigureDirective):
     def run(self):
         if "doc" not in self.options:
             return super().run()
-        import nbformat
-        from myst_nb.ext.glue import extract_glue_data_cell
-
         env = self.state.document.settings.env
         key = self.arguments[0]
         rel, path = env.relfn2path(self.options["doc"], env.docname)
         env.note_dependency(path)
         if not self.options.get("alt", "").strip():
             raise self.error(f"glue:figure {key!r} needs :alt: text")
-        nb = nbformat.read(path, as_version=4)
-        glued = {k: out for cell in nb.cells if cell.cell_type == "code"
-                 for k, out in extract_glue_data_cell(cell)}
+        glued = _glued(path)
         if "image/png" not in glued.get(key, {}).get("data", {}):
             raise self.error(f"no figure glued under {key!r} in {rel} (glued: {sorted(glued)})")
         data = base64.b64decode(glued[key]["data"]["image/png"])
@@ -436,36 +520,71 @@ class GlueFigure(PasteFigureDirective):
         return [fig, *messages]
 
 
-class NotebookTable(SphinxDirective):
-    """Show the HTML table output of an executed notebook's cell (a reader table), with a caption.
+def _glued(path) -> dict:
+    """Glue key -> the output a notebook cell glued under it (``myst_nb.glue``)."""
+    import nbformat
+    from myst_nb.ext.glue import extract_glue_data_cell
 
-    ``:::{notebook-table} notebooks/03_nof1_simulation.ipynb`` with option ``:match:`` (a piece
-    of the cell's code); the directive's content is the caption. The table is the notebook's
-    own output, so the page shows the numbers the library computed, never typed ones.
+    nb = nbformat.read(path, as_version=4)
+    return {k: out for cell in nb.cells if cell.cell_type == "code"
+            for k, out in extract_glue_data_cell(cell)}
+
+
+class _TableText(HTMLParser):
+    """The text of an HTML table's header and body cells, row by row (for its CSV download)."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows, self._cell = [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self.rows[-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+class NotebookTable(SphinxDirective):
+    """Show a table a notebook glued (``myst_nb.glue(key, df, display=False)``), with a caption
+    and a CSV download of it.
+
+    ``:::{notebook-table} KEY`` with option ``:doc: notebooks/NAME.ipynb`` (relative to the
+    page); the directive's content is the caption. The table is the notebook's own HTML output
+    under that glue key (never found by the cell's code), so the page shows the numbers the
+    library computed; its cells are written to ``downloads/<notebook>-<key>.csv``.
     """
 
     required_arguments = 1
     has_content = True
-    option_spec = {"match": directives.unchanged_required}
+    option_spec = {"doc": directives.unchanged_required}
 
     def run(self):
-        import nbformat
-
-        rel = self.arguments[0]
-        path = Path(self.env.srcdir) / rel
-        self.env.note_dependency(str(path))
-        nb = nbformat.read(path, as_version=4)
-        tables = []
-        for c in nb.cells:
-            if c.cell_type == "code" and self.options["match"] in c.source:
-                tables = [o["data"]["text/html"] for o in c.get("outputs", [])
-                          if "text/html" in o.get("data", {})]
-                break
-        if not tables:
-            raise self.error(f"no table output in {rel} for a cell containing "
-                             f"{self.options['match']!r}")
-        body = tables[-1] if isinstance(tables[-1], str) else "".join(tables[-1])
-        out = [nodes.raw("", f'<div class="ms-nbtable">{body}</div>', format="html")]
+        key = self.arguments[0]
+        rel, path = self.env.relfn2path(self.options["doc"], self.env.docname)
+        self.env.note_dependency(path)
+        glued = _glued(path).get(key, {}).get("data", {})
+        if "text/html" not in glued:
+            raise self.error(f"no table glued under {key!r} in {rel}")
+        body = glued["text/html"] if isinstance(glued["text/html"], str) else "".join(glued["text/html"])
+        parser = _TableText()
+        parser.feed(body)
+        name = f"{Path(rel).stem}-{key}"
+        csv_text = pd.DataFrame(parser.rows[1:], columns=parser.rows[0]).to_csv(index=False,
+                                                                             lineterminator="\n")
+        write_if_changed(Path(self.env.srcdir) / GENERATED / "extra" / DOWNLOADS / f"{name}.csv", csv_text)
+        prefix = "../" * self.env.docname.count("/")
+        link = (f'<p class="ms-csv"><a class="ms-csv-link" href="{prefix}{DOWNLOADS}/{name}.csv" '
+                f'download="{name}.csv">Download this table (CSV)</a></p>')
+        out = [nodes.raw("", f'{link}<div class="ms-nbtable">{body}</div>', format="html")]
         if self.content:
             par = nodes.paragraph(classes=["ms-nbtable-caption"])
             par += self.parse_inline("\n".join(self.content))[0]

@@ -16,6 +16,7 @@ quality of life). Nothing else in the library flips signs.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 
@@ -65,6 +66,39 @@ def labels(table: str, column: str) -> tuple[str, ...]:
     if field is None or "enum" not in field:
         raise ValueError(f"{table}.{column} is not a label column of data/schema.json")
     return tuple(field["enum"])
+
+
+def _word(column: str, code: str) -> str:
+    """A code as reader's words: the schema's ``words`` of ``column`` (``found_`` prefix
+    ignored), else the code with spaces for underscores."""
+    fields = {n: f for (_t, n), f in _fields().items()}
+    field = fields.get(column) or fields.get(column.removeprefix("found_"), {})
+    return field.get("words", {}).get(code, code.replace("_", " "))
+
+
+@lru_cache(maxsize=None)
+def _code_pattern() -> tuple[re.Pattern, re.Pattern, dict[str, str]]:
+    """Patterns of ``field=value`` and of bare snake_case schema codes, and the codes' words."""
+    names = {n: f.get("reader", n.replace("_", " ")) for (_t, n), f in _fields().items()}
+    codes = {c: _word(n, c) for (_t, n), f in _fields().items() for c in f.get("enum", ())
+             if "_" in c}
+    codes = {**codes, **{n: w for n, w in names.items() if "_" in n}}
+    assign = re.compile(r"\b(%s|sig)=('[^']*'|[\w;.+-]*\w)" % "|".join(sorted(names, key=len)[::-1]))
+    bare = re.compile(r"\b(%s)\b" % "|".join(sorted(codes, key=len)[::-1]))
+    return assign, bare, {**codes, **{f"={n}": w for n, w in names.items()}, "=sig": "significant"}
+
+
+def _code_words(text: str, slugs: frozenset = frozenset()) -> str:
+    """Reader's words for the codes in a text: ``field=value`` becomes "field's name: value's
+    words"; snake_case schema labels, field names and ``slugs`` (e.g. outcome measures) become
+    words; the seed article's ``[web:NNN]`` citation markers are removed."""
+    assign, bare, words = _code_pattern()
+    text = re.sub(r"\s*\[web:\d+\]", "", text).replace("study_ids empty", "no study linked")
+    text = assign.sub(lambda m: f"{words['=' + m[1]]}: " + (m[2] if m[2].startswith("'") else ", ".join(
+        _word(m[1], v) for v in m[2].split(";"))), text)
+    text = bare.sub(lambda m: words[m[1]], text)
+    return re.sub(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b",
+                  lambda m: m[0].replace("_", " ") if m[0] in slugs else m[0], text)
 
 
 # --------------------------------------------------------------------------- devices

@@ -81,6 +81,10 @@ class Visit:
     first_screen: str = ""  # text drawn within the first viewport height of <main>
     body_text: str = ""  # the page's visible text
     claim_links: list = field(default_factory=list)  # (link text, href) of "Claim X" links
+    reader_text: str = ""  # visible text of <main> outside code, code cells and scripts
+    csv_links: list = field(default_factory=list)  # hrefs of the CSV download links
+    row_links: list = field(default_factory=list)  # hrefs of every link to a claim's row
+    articles: list = field(default_factory=list)  # (card id, heading, claim row ids) per article card
 
 
 _COLLECT_JS = r"""
@@ -170,9 +174,21 @@ let first = '';
   }
 }
 const claimLinks = [...document.querySelectorAll('a[href]')].filter(a => /^\s*Claim\s+\S+/.test(a.textContent)).map(a => [a.textContent.trim(), a.href]);
+let readerText = '';
+{
+  const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (n.parentElement.closest('code, pre, .cell_input, script, style, .headerlink')) continue;
+    readerText += n.textContent + ' ';
+  }
+}
+const csvLinks = [...document.querySelectorAll('a.ms-csv-link')].map(a => a.href);
+const rowLinks = [...document.querySelectorAll('a[href*="#claim-"]')].map(a => a.href);
+const articles = [...document.querySelectorAll('section.ms-article')].map(s => [
+  s.id, s.querySelector('h3').textContent.trim(), [...s.querySelectorAll('tr[id^="claim-"]')].map(r => r.id)]);
 const nums = [...document.querySelectorAll('span.ms-num[data-ms]')].map(s => [s.dataset.ms, s.textContent]);
 return {cw, sw, over, imgs, links, studies, slugs: [...slugs], nums, raw, split, wide, shrunk, first,
-        text: document.body.innerText, claimLinks};
+        text: document.body.innerText, claimLinks, readerText, csvLinks, rowLinks, articles};
 """
 
 
@@ -256,6 +272,10 @@ def visits(driver, study_ids) -> dict[tuple[str, str], Visit]:
             v.first_screen = data["first"]
             v.body_text = data["text"]
             v.claim_links = [tuple(c) for c in data["claimLinks"]]
+            v.reader_text = data["readerText"]
+            v.csv_links = data["csvLinks"]
+            v.row_links = data["rowLinks"]
+            v.articles = [(a[0], a[1], a[2]) for a in data["articles"]]
             out[(page, size)] = v
     return out
 

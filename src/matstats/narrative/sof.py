@@ -11,17 +11,10 @@ import pandas as pd
 
 from matstats.evidence.citations import study_label
 from matstats.tables.reader import format_value
-from matstats.vocab import RUNG_LABELS
+from matstats.vocab import RUNG_LABELS, _code_words, _word
 
 __all__ = ["sof_reader_tables"]
 
-#: Reader's name of each outcome domain of the summary of findings.
-_OUTCOME_NAMES = {
-    "pain": "Pain", "disability": "Disability", "stress": "Stress", "anxiety": "Anxiety",
-    "sleep": "Sleep", "qol": "Quality of life", "wellbeing": "Well-being",
-    "physiology": "Physiology (pressure-pain threshold, circulation, heart rate)",
-    "adverse_events": "Harms (adverse events)",
-}
 _COMPARISON_NAMES = {**RUNG_LABELS,
                      "unclear": "a control group of unreported kind",
                      "none": "no control group (before-after, survey, single case)"}
@@ -31,11 +24,6 @@ _DIRECTION_WORDS = {"favours_mat": ("favours the mat", "favour the mat"),
                     "favours_control": ("favours the control", "favour the control"),
                     "mixed": ("reports mixed results", "report mixed results"),
                     "not_reported": ("reports no result", "report no result")}
-
-
-def _comparison_name(code: str) -> str:
-    """``"mat vs <kind of control>"`` for a comparison code of the summary of findings."""
-    return f"mat vs {_COMPARISON_NAMES[code]}"
 
 
 def _effect_sentence(row) -> str:
@@ -82,7 +70,7 @@ def sof_reader_tables(sof: pd.DataFrame) -> dict[str, pd.DataFrame]:
         with its 95% interval and model, or "no usable effect size", then how many studies
         report each direction, most frequent first, then any adverse-event counts, e.g.
         "Saha 2016 (lbp): 9 of 91 (ae any)"), ``grade`` (``"not graded"`` for
-        ``"none"``), ``grade_reasons`` (an em dash when none), ``n`` and ``study_ids`` as in
+        ``"none"``), ``grade_reasons`` (in words, per study, ``" · "``-joined; an em dash when none), ``n`` and ``study_ids`` as in
         the table.
 
     Examples
@@ -95,11 +83,13 @@ def sof_reader_tables(sof: pd.DataFrame) -> dict[str, pd.DataFrame]:
     out = {}
     for dom in dict.fromkeys(sof["outcome_domain"]):
         rows = sof[sof["outcome_domain"] == dom]
-        out[_OUTCOME_NAMES.get(dom, dom)] = pd.DataFrame({
-            "comparison": [_comparison_name(c) for c in rows["comparison"]],
+        name = _word("outcome_domain", dom)  # data/schema.json's words
+        out[name[:1].upper() + name[1:]] = pd.DataFrame({
+            "comparison": [f"mat vs {_COMPARISON_NAMES[c]}" for c in rows["comparison"]],
             "effect": [_effect_sentence(r) for _, r in rows.iterrows()],
             "grade": ["not graded" if g == "none" else g for g in rows["grade"]],
-            "grade_reasons": [r or "\u2014" for r in rows["grade_reasons"]],
+            "grade_reasons": [_code_words(r).replace("(-1)", "(down one level)") if r else "\u2014"
+                              for r in rows["grade_reasons"]],
             "n": rows["n"].to_numpy(),
             "study_ids": rows["study_ids"].to_numpy(),
         })

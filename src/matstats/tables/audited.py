@@ -8,12 +8,11 @@
   show: the real studies, designs, controls, Ns, results, the verdict from
   :func:`matstats.audit.audit_claims` and the evidence grade.
 * :func:`write_tables` / ``matstats tables --out DIR`` write all of them as
-  CSV, Markdown and HTML (the Markdown writer is our own, no ``tabulate``).
+  CSV, Markdown (our own writer, no ``tabulate``) and HTML (:func:`matstats.tables.reader_table`).
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ import pandas as pd
 from matstats._core import cells as _cells
 from matstats.audit import audit_claims, load_defaults, row_n
 from matstats.evidence.data_io import load_claims, load_studies
+from matstats.tables.reader import reader_table
 from matstats.vocab import MAT_DEVICES, NO_RESULT_DESIGNS, RANDOMIZED_DESIGNS
 
 __all__ = [
@@ -44,7 +44,6 @@ __all__ = [
     "body_grade",
     "audited_table",
     "to_markdown",
-    "to_html",
     "all_tables",
     "write_tables",
 ]
@@ -457,22 +456,6 @@ def to_markdown(df: pd.DataFrame, headers: dict[str, str] | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_html(df: pd.DataFrame, title: str, headers: dict[str, str] | None = None) -> str:
-    """Render a DataFrame as a standalone HTML page with one table."""
-    headers = headers or {}
-    head = "".join(f"<th>{html.escape(str(headers.get(c, c)))}</th>" for c in df.columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape('' if _cells.is_missing(v) else str(v))}</td>" for v in row) + "</tr>"
-        for row in df.itertuples(index=False)
-    )
-    return (
-        "<!doctype html><html><head><meta charset='utf-8'>"
-        f"<title>{html.escape(title)}</title></head><body>"
-        f"<h1>{html.escape(title)}</h1><table border='1'><thead><tr>{head}</tr></thead>"
-        f"<tbody>{body}</tbody></table></body></html>\n"
-    )
-
-
 def all_tables(
     claims: pd.DataFrame | None = None, studies: pd.DataFrame | None = None
 ) -> dict[str, pd.DataFrame]:
@@ -525,6 +508,8 @@ def write_tables(
         md_path = out / f"{stem}.md"
         md_path.write_text(f"# {stem}\n\n" + to_markdown(df, headers), encoding="utf-8")
         html_path = out / f"{stem}.html"
-        html_path.write_text(to_html(df, stem, headers), encoding="utf-8")
+        shown = reader_table(df, {c: headers.get(c, c.replace("_", " ")) for c in df.columns}, lead=())
+        html_path.write_text(f"<!doctype html><html><head><meta charset='utf-8'><title>{stem}</title>"
+                             f"</head><body><h1>{stem}</h1>{shown.html}</body></html>\n", encoding="utf-8")
         written += [csv_path, md_path, html_path]
     return written

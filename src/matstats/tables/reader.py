@@ -25,6 +25,7 @@ The result is a :class:`ReaderTable`; Jupyter shows its HTML, ``str()`` gives th
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import numbers
@@ -35,7 +36,9 @@ import numpy as np
 import pandas as pd
 
 from matstats._core import cells as _cells
+from matstats import vocab
 from matstats.evidence import citations
+from matstats.evidence.data_io import load_claims, load_studies
 
 __all__ = ["DASH", "ReaderTable", "format_value", "nobreak_numbers", "reader_table",
            "use_reader_tables"]
@@ -48,7 +51,8 @@ LEAD_COLUMNS = ("verdict", "grade")
 #: label columns whose underscores read better as spaces
 _LABEL_COLUMNS = {"verdict", "grade", "claim_kind", "claimed_design", "found_design", "design",
                   "control", "found_control", "blinding", "population_type", "device", "rung",
-                  "control_class", "stage", "analysis"}
+                  "control_class", "stage", "analysis", "claimed_control", "evidence_status",
+                  "result_direction", "link_status", "rule"}
 
 
 #: a number (sign, decimals, thousands separators, percent), a range ("368-372", "0.28-0.42")
@@ -61,6 +65,14 @@ _NUMBER = re.compile(
 #: dozen columns do not fit a 740 px text column without breaking their numbers)
 MAX_COLUMNS = 9
 _TAG = re.compile(r"(<[^>]*>)")
+
+
+@functools.lru_cache(maxsize=1)
+def _data_slugs() -> frozenset:
+    """Outcome measures and contrasts of the bundled studies (snake_case slugs shown as words)."""
+    st, claimed = load_studies(), load_claims()["claimed_outcome_measure"].dropna()
+    return (frozenset(st["outcome_measure"]) | frozenset(st["contrast"].dropna())
+            | {m for ms in claimed for m in str(ms).split(";")})
 
 
 def nobreak_numbers(html_text: str) -> str:
@@ -77,11 +89,6 @@ def nobreak_numbers(html_text: str) -> str:
         return _NUMBER.sub(lambda m: m.group(0) if len(m.group(0)) < 2
                            else f'<span class="ms-nb">{m.group(0)}</span>', part)
     return "".join(wrap(p) for p in _TAG.split(html_text))
-
-
-def _is_number_text(text: str) -> bool:
-    m = _NUMBER.fullmatch(text.strip())
-    return m is not None
 
 
 def format_value(value, digits: int = 2, *, integer: bool = False) -> str:
@@ -271,7 +278,9 @@ def reader_table(
         if text == DASH:
             return DASH
         if col in _LABEL_COLUMNS and isinstance(value, str):
-            text = text.replace("_", " ")
+            text = ", ".join(vocab._word(col, v) for v in text.split(";"))
+        elif isinstance(value, str):
+            text = vocab._code_words(text, _data_slugs())
         if col in ("verdict", "grade") and isinstance(value, str):
             cls = re.sub(r"[^a-z]+", "-", value.lower()).strip("-")
             return f'<span class="ms-badge ms-{col}-{cls}">{html.escape(text)}</span>'
@@ -285,7 +294,7 @@ def reader_table(
         if col in html_columns or _cells.is_missing(value) or isinstance(value, (bool, np.bool_)):
             return cls
         if isinstance(value, (numbers.Real, pd.Timestamp)) or (
-                isinstance(value, str) and _is_number_text(value)):
+                isinstance(value, str) and _NUMBER.fullmatch(value.strip())):
             return cls + " ms-numcell"
         return cls
 
