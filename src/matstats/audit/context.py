@@ -1,7 +1,7 @@
 """What a claim verdict rule sees: the claim's linked study rows, its figure matches, and the
 row helpers the rules, the audit table and the trace share.
 
-:func:`build_context` collects a :class:`ClaimContext` for one claim; the rules that read
+:func:`_build_context` collects a :class:`_ClaimContext` for one claim; the rules that read
 it are :mod:`matstats.audit.rules`.
 """
 
@@ -14,19 +14,7 @@ import pandas as pd
 
 from matstats._core import cells as _cells
 
-__all__ = [
-    "ClaimContext",
-    "build_context",
-    "distinct_values",
-    "figure_percentages",
-    "has_result",
-    "pct_match",
-    "row_n",
-    "row_percentages",
-    "study_label",
-    "study_sizes",
-    "supports",
-]
+__all__ = ["figure_percentages", "study_label", "supports"]
 
 #: Percentages named in a claimed figure, both ends of a range, whatever the dash:
 #: ``"81–98% relief"`` -> ``[81.0, 98.0]`` (the one parser, :func:`matstats._core.cells.percentages`).
@@ -37,7 +25,7 @@ _num = partial(_cells.number, missing=None)  # a cell as a float, None when miss
 
 
 # --------------------------------------------------------------------------- helpers
-def row_percentages(row: pd.Series) -> list[float]:
+def _row_percentages(row: pd.Series) -> list[float]:
     """Percentages a study row reports: proportion/pct estimates and responders/denominator."""
     out: list[float] = []
     est = _num(row.get("estimate"))
@@ -51,7 +39,7 @@ def row_percentages(row: pd.Series) -> list[float]:
     return out
 
 
-def pct_match(claimed: float, found: float) -> bool:
+def _pct_match(claimed: float, found: float) -> bool:
     """A claimed whole percentage matches a found one when they agree after rounding."""
     return abs(claimed - found) <= 0.5 + 1e-9
 
@@ -67,7 +55,7 @@ def supports(row: pd.Series) -> bool:
     ) not in {"no", "not_tested"}
 
 
-def has_result(row: pd.Series) -> bool:
+def _has_result(row: pd.Series) -> bool:
     """A row with a reported (checkable) result direction."""
     return _text(row.get("result_direction")) not in {"", "not_reported"}
 
@@ -76,7 +64,7 @@ def study_label(rows: pd.DataFrame) -> str:
     return ", ".join(dict.fromkeys(rows["study_id"].astype(str)))
 
 
-def distinct_values(rows: pd.DataFrame, column: str) -> str:
+def _distinct_values(rows: pd.DataFrame, column: str) -> str:
     """Distinct non-missing values of a column, ';'-joined in row order."""
     if column not in rows.columns:
         return ""
@@ -84,7 +72,7 @@ def distinct_values(rows: pd.DataFrame, column: str) -> str:
     return ";".join(dict.fromkeys(v for v in vals if v))
 
 
-def row_n(row: pd.Series) -> int | None:
+def _row_n(row: pd.Series) -> int | None:
     """A row's study size: n_randomized, else n_analysed, else n_enrolled (None if none)."""
     for col in ("n_randomized", "n_analysed", "n_enrolled"):
         n = _num(row.get(col))
@@ -93,11 +81,11 @@ def row_n(row: pd.Series) -> int | None:
     return None
 
 
-def study_sizes(rows: pd.DataFrame) -> dict[str, int]:
-    """Largest :func:`row_n` per study_id (studies without any N are left out)."""
+def _study_sizes(rows: pd.DataFrame) -> dict[str, int]:
+    """Largest :func:`_row_n` per study_id (studies without any N are left out)."""
     out: dict[str, int] = {}
     for _, row in rows.iterrows():
-        n = row_n(row)
+        n = _row_n(row)
         sid = str(row["study_id"])
         if n is not None and n > out.get(sid, 0):
             out[sid] = n
@@ -106,38 +94,29 @@ def study_sizes(rows: pd.DataFrame) -> dict[str, int]:
 
 # --------------------------------------------------------------------------- context
 @dataclass(frozen=True)
-class ClaimContext:
-    """Everything a rule may look at for one claim.
-
-    Attributes
-    ----------
-    claim : pandas.Series
-        The claim row.
-    linked : pandas.DataFrame
-        All studies.csv rows whose study_id is in the claim's ``study_ids``.
-    domain_rows : pandas.DataFrame
-        Linked rows in the claimed outcome domain (all linked rows when the
-        claim names no domain).
-    figure_pcts : list of float
-        Percentages named in ``claimed_figure``.
-    figure_sources : pandas.DataFrame
-        Linked rows *in the claimed domain* reporting one of those percentages.
-    figure_missing : list of float
-        Claimed percentages that no linked row in the claimed domain reports.
-    studies : pandas.DataFrame
-        All study rows (for claims about the evidence base, e.g. a number of studies).
-
-    When the claim names measures (``claimed_outcome_measure``), ``domain_rows`` holds the
-    linked rows on those measures only (measure-level matching).
-    """
+class _ClaimContext:
+    """Everything a rule may look at for one claim (built by :func:`_build_context`)."""
 
     claim: pd.Series
-    linked: pd.DataFrame
+    linked: pd.DataFrame  # studies.csv rows whose study_id is in the claim's study_ids
+    # linked rows in the claimed outcome domain, or on the claimed measures when the claim
+    # names some (claimed_outcome_measure); all linked rows when it names neither
     domain_rows: pd.DataFrame
-    figure_pcts: list[float] = field(default_factory=list)
+    figure_pcts: list[float] = field(default_factory=list)  # named in claimed_figure
+    # domain rows reporting one of those percentages, and the percentages none reports
     figure_sources: pd.DataFrame = field(default_factory=pd.DataFrame)
     figure_missing: list[float] = field(default_factory=list)
-    studies: pd.DataFrame = field(default_factory=pd.DataFrame)
+    studies: pd.DataFrame = field(default_factory=pd.DataFrame)  # all rows (evidence base)
+
+    @property
+    def results(self) -> list[pd.Series]:
+        """The domain rows that report a result."""
+        return [r for _, r in self.domain_rows.iterrows() if _has_result(r)]
+
+    @property
+    def any_result(self) -> bool:
+        """Does any linked row report a result?"""
+        return any(_has_result(r) for _, r in self.linked.iterrows())
 
     @property
     def cited(self) -> tuple[str, ...]:
@@ -176,7 +155,7 @@ class ClaimContext:
         return year
 
 
-def build_context(claim: pd.Series, studies: pd.DataFrame) -> ClaimContext:
+def _build_context(claim: pd.Series, studies: pd.DataFrame) -> _ClaimContext:
     """Collect the linked study rows and figure matches for one claim."""
     ids = _cells.split_list(claim.get("study_ids"))
     linked = studies[studies["study_id"].astype(str).isin(ids)]
@@ -190,7 +169,7 @@ def build_context(claim: pd.Series, studies: pd.DataFrame) -> ClaimContext:
     else:
         domain_rows = linked
     pcts = figure_percentages(claim.get("claimed_figure"))
-    found = {i: row_percentages(row) for i, row in domain_rows.iterrows()}
-    hit = [i for i, vals in found.items() if any(pct_match(p, f) for p in pcts for f in vals)]
-    missing = [p for p in pcts if not any(pct_match(p, f) for vals in found.values() for f in vals)]
-    return ClaimContext(claim, linked, domain_rows, pcts, domain_rows.loc[hit], missing, studies)
+    found = {i: _row_percentages(row) for i, row in domain_rows.iterrows()}
+    hit = [i for i, vals in found.items() if any(_pct_match(p, f) for p in pcts for f in vals)]
+    missing = [p for p in pcts if not any(_pct_match(p, f) for vals in found.values() for f in vals)]
+    return _ClaimContext(claim, linked, domain_rows, pcts, domain_rows.loc[hit], missing, studies)

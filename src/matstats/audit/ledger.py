@@ -1,21 +1,9 @@
 """Audit the seed articles' claims against the primary-source study rows.
 
-:func:`audit_claims` compares the *claimed* fields of every row of
-``claims.csv`` (design, N, control, outcome domain, headline figure, claimed
-significance, whether results exist, and the linked ``study_ids``) with the
-linked rows of ``studies.csv`` and assigns one verdict per claim:
-
-one of :data:`VERDICTS` (each defined once, with its meaning, in
-:data:`matstats.audit.rules.VERDICT_MEANINGS`).
-
-The verdict comes from :data:`RULES` (in :mod:`matstats.audit.rules`), an
-ordered tuple of small rule functions. The first rule whose check fires decides the verdict; its one-line
-reason names the fields and values that led to it. :func:`rules_table` lists
-the rules in order so a reader can see exactly how verdicts are reached.
-Nothing is looked up from a table of expected verdicts.
-
-Tracing a claim's details and a headline figure to their sources is in
-:mod:`matstats.audit.trace`.
+:func:`audit_claims` compares the claimed fields of every row of ``claims.csv`` with the linked
+rows of ``studies.csv``; the verdict comes from the ordered rules of :mod:`matstats.audit.rules`
+(nothing is looked up from a table of expected verdicts). Tracing a claim's details and a
+headline figure to their sources is :mod:`matstats.audit.trace`.
 """
 
 from __future__ import annotations
@@ -25,12 +13,12 @@ from functools import partial
 import pandas as pd
 
 from matstats._core import cells as _cells
-from matstats.audit.context import build_context, distinct_values, has_result, study_label, study_sizes
-from matstats.audit.rules import VERDICTS, apply_rules, verdict_basis
+from matstats.audit.context import _build_context, _distinct_values, _study_sizes, study_label
+from matstats.audit.rules import VERDICTS, _apply_rules, _verdict_basis
 from matstats.evidence.citations import article_label
 from matstats.evidence.data_io import load_claims, load_studies
 
-__all__ = ["audit_claims", "verdict_counts", "load_defaults"]
+__all__ = ["audit_claims", "verdict_counts"]
 
 _text = _cells.text
 _num = partial(_cells.number, missing=None)  # a cell as a float, None when missing
@@ -50,15 +38,11 @@ _CLAIMED = (
 )
 
 
-def _found_result(rows: pd.DataFrame) -> str:
-    out = []
-    for _, r in rows.iterrows():
-        if has_result(r):
-            out.append(
-                f"{_text(r['study_id'])} {_text(r.get('outcome_measure'))}: "
-                f"{_text(r.get('result_direction'))}"
-                + (f" (sig={_text(r.get('significant'))})" if _text(r.get("significant")) else "")
-            )
+def _found_result(rows: list[pd.Series]) -> str:
+    out = [f"{_text(r['study_id'])} {_text(r.get('outcome_measure'))}: "
+           f"{_text(r.get('result_direction'))}"
+           + (f" (sig={_text(r.get('significant'))})" if _text(r.get("significant")) else "")
+           for r in rows]
     return "; ".join(dict.fromkeys(out))
 
 
@@ -112,7 +96,7 @@ def audit_claims(claims: pd.DataFrame | None = None, studies: pd.DataFrame | Non
     ValueError
         If a required column is missing from either frame.
     """
-    claims, studies = load_defaults(claims, studies)
+    claims, studies = _load_defaults(claims, studies)
     for name, frame, cols in (
         ("claims", claims, ("claim_id", "study_ids")),
         ("studies", studies, ("study_id", "design", "outcome_domain", "result_direction")),
@@ -122,9 +106,9 @@ def audit_claims(claims: pd.DataFrame | None = None, studies: pd.DataFrame | Non
             raise ValueError(f"{name} frame lacks required column(s): {', '.join(missing)}")
     records = []
     for _, claim in claims.iterrows():
-        ctx = build_context(claim, studies)
-        verdict, rule, reason = apply_rules(ctx)
-        ns = study_sizes(ctx.linked)
+        ctx = _build_context(claim, studies)
+        verdict, rule, reason = _apply_rules(ctx)
+        ns = _study_sizes(ctx.linked)
         rec = {
             "claim_id": _text(claim.get("claim_id")),
             "seed_file": _text(claim.get("seed_file")),
@@ -139,20 +123,20 @@ def audit_claims(claims: pd.DataFrame | None = None, studies: pd.DataFrame | Non
             "verdict_source_cited": "",
             "study_ids": ";".join(_cells.split_list(claim.get("study_ids"))),
         }
-        rec["verdict_source"], rec["verdict_source_cited"] = verdict_basis(ctx, rule)
+        rec["verdict_source"], rec["verdict_source_cited"] = _verdict_basis(ctx, rule)
         for col in _CLAIMED:
             rec[col] = _text(claim.get(col))
-        rec["found_design"] = distinct_values(ctx.linked, "design")
+        rec["found_design"] = _distinct_values(ctx.linked, "design")
         rec["found_n"] = ";".join(f"{k}={v}" for k, v in ns.items())
-        rec["found_control"] = distinct_values(ctx.linked, "control")
-        rec["found_outcome_domain"] = distinct_values(ctx.linked, "outcome_domain")
+        rec["found_control"] = _distinct_values(ctx.linked, "control")
+        rec["found_outcome_domain"] = _distinct_values(ctx.linked, "outcome_domain")
         rec["found_figure_source"] = study_label(ctx.figure_sources) if len(ctx.figure_sources) else ""
-        rec["found_result"] = _found_result(ctx.domain_rows)
+        rec["found_result"] = _found_result(ctx.results)
         rec["found_has_results"] = (
-            "yes" if any(has_result(r) for _, r in ctx.linked.iterrows()) else ("no" if len(ctx.linked) else "")
+            "yes" if ctx.any_result else ("no" if len(ctx.linked) else "")
         )
-        rec["found_device"] = distinct_values(ctx.linked, "device")
-        rec["found_value_status"] = distinct_values(ctx.linked, "value_status")
+        rec["found_device"] = _distinct_values(ctx.linked, "device")
+        rec["found_value_status"] = _distinct_values(ctx.linked, "value_status")
         records.append(rec)
     cols = [
         "claim_id", "seed_file", "article", "claim_kind", "table_name", "table_row", "verdict", "rule",
@@ -191,12 +175,8 @@ def verdict_counts(audit: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["claim_kind", "verdict", "n"])
 
 
-def load_defaults(claims, studies):
-    """Fill in the bundled claims and studies where either is None.
-
-    The studies table is read once and handed to :func:`matstats.load_claims`, which needs it
-    to check every claim's study_ids.
-    """
+def _load_defaults(claims, studies):
+    """The bundled claims and studies where either is None (studies read once)."""
     if studies is None:
         studies = load_studies()
     if claims is None:

@@ -13,20 +13,20 @@ import pandas as pd
 
 from matstats._core import cells as _cells
 from matstats.audit.context import (
-    distinct_values,
+    _distinct_values,
     figure_percentages,
-    pct_match,
-    row_n,
-    row_percentages,
-    study_sizes,
+    _pct_match,
+    _row_n,
+    _row_percentages,
+    _study_sizes,
 )
-from matstats.audit.ledger import audit_claims, load_defaults
+from matstats.audit.ledger import audit_claims, _load_defaults
 from matstats.evidence.citations import article_label
 
-__all__ = ["DEMONYMS", "trace_claim", "trace_figure"]
+__all__ = ["trace_claim", "trace_figure"]
 
 #: Nationality adjectives in claim labels -> the ``country`` value they imply.
-DEMONYMS = {
+_DEMONYMS = {
     "Swedish": "Sweden",
     "German": "Germany",
     "Italian": "Italy",
@@ -59,7 +59,7 @@ def _fmt(x: float | None) -> str:
 
 
 def _study_value(grp: pd.DataFrame, col: str) -> str:
-    return distinct_values(grp, col).split(";")[0] if col in grp.columns else ""
+    return _distinct_values(grp, col).split(";")[0] if col in grp.columns else ""
 
 
 # One generator per kind of claimed detail; each yields
@@ -67,8 +67,8 @@ def _study_value(grp: pd.DataFrame, col: str) -> str:
 def _figures(claim: pd.Series, per_study: dict) -> Iterator[tuple]:
     for pct in figure_percentages(claim.get("claimed_figure")):
         for sid, grp in per_study.items():
-            spots = [(f, r) for _, r in grp.iterrows() for f in row_percentages(r)
-                     if pct_match(pct, f)]
+            spots = [(f, r) for _, r in grp.iterrows() for f in _row_percentages(r)
+                     if _pct_match(pct, f)]
             if not spots:
                 yield "figure", f"{pct:g}%", sid, "", False
                 continue
@@ -93,7 +93,7 @@ def _sizes(claim: pd.Series, per_study: dict) -> Iterator[tuple]:
     if claimed_n is None:
         return
     claimed, target = f"{claimed_n:g}", int(claimed_n)
-    ns = study_sizes(pd.concat(per_study.values())) if per_study else {}
+    ns = _study_sizes(pd.concat(per_study.values())) if per_study else {}
     for sid in per_study:
         yield "n", claimed, sid, _fmt(ns.get(sid)), ns.get(sid) == target
     keys = [k for k in per_study if k in ns]
@@ -105,7 +105,7 @@ def _sizes(claim: pd.Series, per_study: dict) -> Iterator[tuple]:
 
 def _countries(claim: pd.Series, per_study: dict) -> Iterator[tuple]:
     text = _claim_text(claim)
-    for adjective, country in DEMONYMS.items():
+    for adjective, country in _DEMONYMS.items():
         if re.search(rf"\b{adjective}\b", text):
             for sid, grp in per_study.items():
                 found = _study_value(grp, "country")
@@ -178,7 +178,7 @@ def trace_claim(
     >>> tr.loc[tr["match"] & (tr["attribute"] == "figure"), "study_id"].tolist()
     ['zilberter1999_survey']
     """
-    claims, studies = load_defaults(claims, studies)
+    claims, studies = _load_defaults(claims, studies)
     hit = claims[claims["claim_id"].astype(str) == str(claim_id)]
     if hit.empty:
         raise ValueError(f"unknown claim_id {claim_id!r}")
@@ -230,9 +230,9 @@ def trace_figure(
     pct = _num(figure)
     if pct is None or not 0 <= pct <= 100:
         raise ValueError(f"figure must be a percentage between 0 and 100, got {figure!r}")
-    claims, studies = load_defaults(claims, studies)
+    claims, studies = _load_defaults(claims, studies)
     sources = [r for _, r in studies.iterrows()
-               if any(pct_match(pct, f) for f in row_percentages(r))]
+               if any(_pct_match(pct, f) for f in _row_percentages(r))]
     steps = ([_source_step(r) for r in sources] + _relay_steps(sources, studies)
              + _claim_steps(pct, claims, studies))
     out = pd.DataFrame(steps, columns=["stage", "where", "label", "design", "n", "control",
@@ -251,7 +251,7 @@ def _source_step(r: pd.Series) -> dict:
     if enrolled is not None and analysed is not None:
         detail += f"; {analysed:g} of {enrolled:g} followed-up users answered"
     return {"stage": "source", "where": _text(r["study_id"]), "label": _text(r.get("citation")),
-            "design": _text(r.get("design")), "n": _fmt(row_n(r)),
+            "design": _text(r.get("design")), "n": _fmt(_row_n(r)),
             "control": _text(r.get("control")), "detail": detail, "verdict": ""}
 
 
@@ -276,7 +276,7 @@ def _claim_steps(pct: float, claims: pd.DataFrame, studies: pd.DataFrame) -> lis
     steps = []
     audit = audit_claims(claims, studies).set_index("claim_id")
     for _, c in claims.iterrows():
-        if not any(pct_match(pct, p) for p in figure_percentages(c.get("claimed_figure"))):
+        if not any(_pct_match(pct, p) for p in figure_percentages(c.get("claimed_figure"))):
             continue
         cid = _text(c["claim_id"])
         tr = trace_claim(cid, claims, studies)

@@ -20,7 +20,9 @@ from pathlib import Path
 import pandas as pd
 
 from matstats._core import cells as _cells
-from matstats.audit import audit_claims, load_defaults, row_n
+from matstats.audit import audit_claims
+from matstats.audit.ledger import _load_defaults
+from matstats.audit.context import _row_n
 from matstats.evidence.data_io import load_claims, load_studies
 from matstats.tables.reader import reader_table
 from matstats.vocab import MAT_DEVICES, NO_RESULT_DESIGNS, RANDOMIZED_DESIGNS
@@ -165,7 +167,7 @@ def grade_imprecision(row: pd.Series) -> tuple[int, str] | None:
 
     N is n_randomized, else n_analysed, else n_enrolled.
     """
-    n = row_n(row)
+    n = _row_n(row)
     if n is None:
         return 1, "imprecision: N not reported"
     if n < 30:
@@ -291,7 +293,7 @@ def grade_studies(studies: pd.DataFrame | None = None) -> pd.DataFrame:
         with_result = grp[~grp["result_direction"].map(lambda v: _text(v) in {"", "not_reported"})]
         row = (with_result if len(with_result) else grp).iloc[0]
         grade, reasons = grade_row(row)
-        n = row_n(row)
+        n = _row_n(row)
         rows.append(
             {
                 "study_id": _text(sid),
@@ -398,7 +400,7 @@ def audited_table(
         contrasts, high/moderate/low/very_low, or ``none`` when nothing can be graded) and
         ``grade_reasons`` (every linked contrast with its grade and downgrades).
     """
-    claims, studies = load_defaults(claims, studies)
+    claims, studies = _load_defaults(claims, studies)
     claimed = seed_table(name, claims)
     audit = audit_claims(claims, studies).set_index("claim_id")
     grades = grade_studies(studies)
@@ -468,7 +470,7 @@ def all_tables(
         ``claims_audit`` (:func:`matstats.audit.audit_claims`) and
         ``study_grades`` (:func:`grade_studies`).
     """
-    claims, studies = load_defaults(claims, studies)
+    claims, studies = _load_defaults(claims, studies)
     out: dict[str, pd.DataFrame] = {}
     for name in SEED_COLUMNS:
         out[f"claimed_{name}"] = seed_table(name, claims)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from matstats import vocab
 from matstats._core import cells as _cells
-from matstats.audit.context import study_sizes
+from matstats.audit.context import _study_sizes
 from matstats.evidence.citations import study_label
 from matstats.evidence.data_io import load_studies
 from matstats.evidence.study_effects import study_effect_sizes
@@ -53,7 +53,7 @@ def _comparison(control: str) -> str:
 def _people(rows: pd.DataFrame):
     """People in a row: the sum over studies of each study's largest N (n_randomized, else
     n_analysed, else n_enrolled: a single-arm study's included patients count); None if none."""
-    sizes = study_sizes(rows)
+    sizes = _study_sizes(rows)
     return sum(sizes.values()) if sizes else None
 
 
