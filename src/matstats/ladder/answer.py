@@ -25,7 +25,7 @@ from matstats import literature
 from matstats._core import checks as _checks
 from matstats._core.priors import OpenEffectPrior, Prior, TauPrior
 from matstats.ladder.bayes import (
-    FRAME_COLUMNS, TARGETS, ShamPosterior, open_effect_prior, sham_posterior,
+    FRAME_COLUMNS, _TARGETS, ShamPosterior, _open_effect_prior, sham_posterior,
 )
 from matstats.meta.effects import smd_from_p
 
@@ -125,24 +125,11 @@ def sham_sensitivity(yi=None, vi=None, *, sei=None, g_inputs: pd.DataFrame | Non
     -------
     pandas.DataFrame
         One row per input x open prior x heterogeneity prior x offset prior
-        (:data:`GRID_COLUMNS`):
-
-        - ``g_input`` : label of the input (``"as given"`` without ``g_inputs``);
-        - ``g``, ``g_se`` : the open-control effect and its SE as given (first study);
-        - ``open_prior`` : name of the prior on the open-control effect;
-        - ``tau_prior`` : name of the heterogeneity prior;
-        - ``offset_prior``, ``form``, ``question``, ``target``, ``k``, ``tau_from`` : as in
-          :meth:`~matstats.ladder.bayes.ShamPosterior.to_frame`;
-        - ``median``, ``ci_low``, ``ci_high``, ``level`` : posterior median and credible
-          interval of the true mat-vs-sham effect (SMD);
-        - ``prob_beats_sham`` : posterior probability that the true effect favours the mat;
-        - ``prob_beats_sham_by_mid``, ``mid`` : ... by more than the between-group
-          important difference ``mid`` (SD units);
-        - ``open_median``, ``open_ci_low``, ``open_ci_high``, ``tau_median`` : the open
-          effect's posterior median and interval, and tau's posterior median;
-        - ``offset_mean``, ``offset_sd`` : the offset prior;
-        - ``is_default`` : the default cell (first input, open prior, heterogeneity prior
-          and offset).
+        (:data:`GRID_COLUMNS`): ``g_input`` (label of the input, ``"as given"`` without
+        ``g_inputs``), ``g``, ``g_se`` (the open-control effect and its SE as given, first
+        study), the columns of :meth:`~matstats.ladder.bayes.ShamPosterior.to_frame` (for
+        ``target``) and ``is_default`` (the default cell: first input, open prior,
+        heterogeneity prior and offset).
 
     Examples
     --------
@@ -152,9 +139,9 @@ def sham_sensitivity(yi=None, vi=None, *, sei=None, g_inputs: pd.DataFrame | Non
     >>> int(tab["is_default"].sum())
     1
     """
-    _checks.one_of("target", target, TARGETS)
+    _checks.one_of("target", target, _TARGETS)
     inputs = _inputs(yi, vi, sei, g_inputs)
-    ops = tuple(open_effect_prior(p) for p in (literature.OPEN_EFFECT_PRIORS
+    ops = tuple(_open_effect_prior(p) for p in (literature.OPEN_EFFECT_PRIORS
                                                if open_priors is None else open_priors))
     taus = literature.LADDER_TAU_PRIORS if tau_priors is None else tuple(tau_priors)
     if not ops or not taus:

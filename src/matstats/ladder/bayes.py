@@ -1,37 +1,17 @@
 """Bayesian answer to "does the mat beat a sham?": the ladder's expected mat-vs-sham effect as a
 posterior, computed deterministically.
 
-The control ladder (:mod:`matstats.ladder`) has no mat-vs-sham trial with results, so the
-effect against a sham is an inference: the open-control evidence (mat vs no treatment or
-waiting list) combined with published offsets between an open and a sham control
-(:data:`matstats.literature.OFFSET_PRIORS`). :func:`matstats.ladder.sham_offset` does this
-with a normal approximation around the open-control point estimate; this module gives the
-posterior:
-
-1. the open-control studies (:func:`open_control_studies`) are pooled by a Bayesian
-   normal-normal model for few studies (:func:`matstats.meta.bayesmeta.bayes_meta`) with a
-   weakly informative or empirical heterogeneity prior
-   (:data:`matstats.literature.LADDER_TAU_PRIORS`): the posterior of the average open effect
-   mu and of the open effect theta in a new trial (which includes the heterogeneity tau) are
-   normal mixtures over tau;
-2. each offset prior acts on it: ``difference`` (unit ``"sd"``) theta_sham = theta_open -
-   offset, ``ratio`` (unit ``"share"``) theta_sham = theta_open x share, offset independent of
-   the open effect. A normal difference offset convolves each normal component in closed form
-   (a normal mixture again); any other offset (a ratio, or a uniform/beta offset) is
-   integrated by composite Gauss-Legendre quadrature over the offset (no sampling);
-3. :func:`sham_posterior` returns a frozen :class:`ShamPosterior`: the posterior
-   probability that the *true* mat-vs-sham effect is above zero and above the between-group
-   important difference, the posterior median and an equal-tailed credible interval for each
-   offset and for a new trial and the average, and the assurance of a future trial (the
-   probability that it comes out significant, averaged over the posterior);
-   :func:`compare_sham_answers` sets them beside the frequentist answer of
-   :func:`matstats.ladder.sham_offset`. The sensitivity grid and the headline answer are in
-   :mod:`matstats.ladder.answer`.
-
-The open effect itself gets a prior (:data:`matstats.literature.OPEN_EFFECT_PRIORS`: sceptical
-by default, flat, or flat after deflating a significant pilot by its exaggeration ratio).
-
-Words for the results are built by :mod:`matstats.narrative.ladder`.
+No mat-vs-sham trial has results, so the effect against a sham is an inference: the
+open-control studies (:func:`open_control_studies`) are pooled by the Bayesian normal-normal
+model (:func:`matstats.meta.bayesmeta.bayes_meta`) with a heterogeneity prior
+(:data:`matstats.literature.LADDER_TAU_PRIORS`) and a prior on the open effect
+(:data:`matstats.literature.OPEN_EFFECT_PRIORS`), and each offset prior
+(:data:`matstats.literature.OFFSET_PRIORS`) acts on it: a ``difference`` (unit ``"sd"``)
+theta_sham = theta_open - offset, a ``ratio`` (unit ``"share"``) theta_sham = theta_open x
+share. :func:`sham_posterior` returns the posterior (:class:`ShamPosterior`);
+:func:`compare_sham_answers` sets it beside the frequentist answer of
+:func:`matstats.ladder.sham_offset`. The sensitivity grid and the headline answer are
+:mod:`matstats.ladder.answer`; the words, :mod:`matstats.narrative.ladder`.
 """
 
 from __future__ import annotations
@@ -57,17 +37,15 @@ from matstats.evidence.study_effects import MatEffects
 
 __all__ = [
     "ShamPosterior",
-    "TARGETS",
     "FRAME_COLUMNS",
     "compare_sham_answers",
     "open_control_studies",
-    "open_effect_prior",
     "sham_posterior",
 ]
 
 #: What the effect refers to: ``new_trial`` = the effect a new mat-vs-sham trial would see
 #: (prediction, includes tau); ``average`` = the average effect over trials (mu).
-TARGETS = {"new_trial": "theta", "average": "mu"}
+_TARGETS = {"new_trial": "theta", "average": "mu"}
 #: Columns of :meth:`ShamPosterior.to_frame` and :func:`sham_sensitivity`.
 FRAME_COLUMNS = [
     "open_prior", "tau_prior", "offset_prior", "form", "question", "target", "k", "tau_from",
@@ -168,29 +146,31 @@ class _Convolved:
         with np.errstate(divide="ignore", invalid="ignore"):
             return x[:, None] / self.v[None, :]
 
-    def cdf(self, x) -> np.ndarray:
+    def _blocks(self, x):
+        """``x`` as an array in blocks of at most :data:`_BLOCK` array cells, and the output."""
         x = np.atleast_1d(np.asarray(x, dtype=float))
         out = np.empty(x.size)
         step = max(1, _BLOCK // (self.v.size * self.m.size))
-        for i in range(0, x.size, step):
-            xs = x[i:i + step]
+        return out, ((slice(i, i + step), x[i:i + step]) for i in range(0, x.size, step))
+
+    def cdf(self, x) -> np.ndarray:
+        out, blocks = self._blocks(x)
+        for i, xs in blocks:
             a = self._args(xs)
             F = _q.mix_cdf(a.ravel(), self.m, self.s, self.w).reshape(a.shape)
             if self.form == "ratio":
                 F = np.where(self.v > 0, F, np.where(self.v < 0, 1.0 - F,
                                                      (xs[:, None] >= 0).astype(float)))
-            out[i:i + step] = F @ self.u
+            out[i] = F @ self.u
         return out
 
     def pdf(self, x) -> np.ndarray:
-        x = np.atleast_1d(np.asarray(x, dtype=float))
-        out = np.empty(x.size)
-        step = max(1, _BLOCK // (self.v.size * self.m.size))
+        out, blocks = self._blocks(x)
         jac = np.ones_like(self.v) if self.form == "difference" else 1.0 / np.abs(self.v)
-        for i in range(0, x.size, step):
-            a = self._args(x[i:i + step])
+        for i, xs in blocks:
+            a = self._args(xs)
             f = _q.mix_pdf(a.ravel(), self.m, self.s, self.w).reshape(a.shape)
-            out[i:i + step] = (f * jac) @ self.u
+            out[i] = (f * jac) @ self.u
         return out
 
     def quantile(self, q) -> np.ndarray:
@@ -246,6 +226,11 @@ def _convolve(fit: BayesMetaFit, param: str, pr: Prior) -> _Convolved:
 
 
 # ------------------------------------------------------------------------- result
+def _like(x, out: np.ndarray):
+    """``out`` as a float when ``x`` is a scalar."""
+    return float(out[0]) if np.ndim(x) == 0 else out
+
+
 @dataclass(frozen=True, eq=False)
 class ShamPosterior:
     """Posterior of the mat-vs-sham effect (:func:`sham_posterior`).
@@ -280,7 +265,7 @@ class ShamPosterior:
     _frame: pd.DataFrame = field(repr=False, compare=False)
 
     def _dist(self, offset: str | None, target: str) -> _Convolved:
-        _checks.one_of("target", target, TARGETS)
+        _checks.one_of("target", target, _TARGETS)
         names = [p.name for p in self.offsets]
         name = names[0] if offset is None else _checks.one_of("offset", offset, names)
         return self._dists[(name, target)]
@@ -288,21 +273,18 @@ class ShamPosterior:
     def cdf(self, x, *, offset: str | None = None, target: str = "new_trial"):
         """P(true mat-vs-sham effect <= x) under the offset prior named ``offset`` (default:
         the first), for ``target`` ``"new_trial"`` or ``"average"``."""
-        out = self._dist(offset, target).cdf(x)
-        return float(out[0]) if np.ndim(x) == 0 else out
+        return _like(x, self._dist(offset, target).cdf(x))
 
     def pdf(self, x, *, offset: str | None = None, target: str = "new_trial"):
         """Posterior density of the true mat-vs-sham effect at ``x``."""
-        out = self._dist(offset, target).pdf(x)
-        return float(out[0]) if np.ndim(x) == 0 else out
+        return _like(x, self._dist(offset, target).pdf(x))
 
     def quantile(self, q, *, offset: str | None = None, target: str = "new_trial"):
         """Posterior quantiles of the true mat-vs-sham effect at probabilities ``q`` in (0, 1)."""
         qa = np.atleast_1d(np.asarray(q, dtype=float))
         if np.any(~((qa > 0) & (qa < 1))):
             raise ValueError(f"q must lie strictly between 0 and 1, got {q!r}")
-        out = self._dist(offset, target).quantile(qa)
-        return float(out[0]) if np.ndim(q) == 0 else out
+        return _like(q, self._dist(offset, target).quantile(qa))
 
     def prob(self, greater_than: float, *, offset: str | None = None,
              target: str = "new_trial") -> float:
@@ -366,8 +348,7 @@ class ShamPosterior:
         if np.any(~np.isfinite(n)) or np.any(n < 2):
             raise ValueError(f"n_per_arm must be finite and >= 2, got {n_per_arm!r}")
         z = float(stats.norm.isf(_checks.alpha(alpha) / 2))
-        out = self._dist(offset, "new_trial").assurance(np.atleast_1d(n), z)
-        return float(out[0]) if np.ndim(n_per_arm) == 0 else out
+        return _like(n_per_arm, self._dist(offset, "new_trial").assurance(np.atleast_1d(n), z))
 
     def n_for_assurance(self, assurance: float = 0.8, *, offset: str | None = None,
                         alpha: float = 0.05, max_n: int = 1_000_000) -> float:
@@ -444,7 +425,7 @@ def _row(post_fit: BayesMetaFit, dist: _Convolved, pr: Prior, target: str,
     med, lo, hi = dist.quantile([0.5, a, 1 - a])
     form = OFFSET_FORMS[pr.unit]
     p0, p1 = (1.0 - dist.cdf([0.0, mid])) if form == "difference" else (math.nan, math.nan)
-    param = TARGETS[target]
+    param = _TARGETS[target]
     om, olo, ohi = post_fit.quantile(param, [0.5, a, 1 - a])
     tau_from = ("fixed" if isinstance(post_fit.tau_prior, KnownTau) else
                 "prior" if post_fit.k == 1 else "posterior")
@@ -464,20 +445,8 @@ def _offsets(offsets) -> tuple[Prior, ...]:
         raise ValueError(f"offsets: {err}".replace("priors must", "offsets must")) from None
 
 
-def open_effect_prior(prior: OpenEffectPrior | str | tuple | None) -> OpenEffectPrior:
-    """The open-effect prior ``prior`` stands for.
-
-    ``None`` is :data:`matstats.literature.OPEN_EFFECT_PRIOR` (the sceptical default); a
-    name is looked up in :data:`matstats.literature.OPEN_EFFECT_PRIORS`; a pair
-    ``(mean, sd)`` is a normal prior on mu; an :class:`OpenEffectPrior` is used as it is.
-
-    Examples
-    --------
-    >>> open_effect_prior("flat").mu_prior is None
-    True
-    >>> open_effect_prior((0.0, 0.5)).mu_pair
-    (0.0, 0.5)
-    """
+def _open_effect_prior(prior: OpenEffectPrior | str | tuple | None) -> OpenEffectPrior:
+    """The :class:`OpenEffectPrior` that ``prior`` stands for (see :func:`sham_posterior`)."""
     if prior is None:
         return literature.OPEN_EFFECT_PRIOR
     if isinstance(prior, OpenEffectPrior):
@@ -549,8 +518,10 @@ def sham_posterior(yi, vi=None, *, sei=None, slab=None,
         :data:`matstats.literature.SHARE_PRIOR`) is multiplied and answers only how large a
         specific effect would be if one exists.
     open_prior : OpenEffectPrior, str, (mean, sd) or None
-        Prior treatment of the open effect (:func:`open_effect_prior`); default
-        :data:`matstats.literature.OPEN_EFFECT_PRIOR` (sceptical normal(0, 0.5^2) on mu).
+        Prior treatment of the open effect: a name in
+        :data:`matstats.literature.OPEN_EFFECT_PRIORS`, a normal prior ``(mean, sd)`` on mu,
+        or the prior itself; default :data:`matstats.literature.OPEN_EFFECT_PRIOR`
+        (sceptical normal(0, 0.5^2) on mu).
     mid : float
         Between-group important difference in SD units, default
         :data:`matstats.literature.MID_SD_PAIN_BETWEEN` (1 NRS point / 2.2).
@@ -590,7 +561,7 @@ def sham_posterior(yi, vi=None, *, sei=None, slab=None,
     """
     y = np.atleast_1d(np.asarray(yi, dtype=float)) if not isinstance(yi, str) else yi
     prior = literature.tau_prior(literature.LADDER_TAU_PRIOR if tau_prior is None else tau_prior)
-    op = open_effect_prior(open_prior)
+    op = _open_effect_prior(open_prior)
     offsets = _offsets(offsets)
     mid = _checks.positive("mid", mid)
     level = _checks.level(level)
@@ -602,9 +573,9 @@ def sham_posterior(yi, vi=None, *, sei=None, slab=None,
         y, vi, sei = _deflate(y, se, op), v, None
     fit = _fit_open(y, vi, sei, slab, prior, op.mu_pair, level)
     dists, rows = {}, []
-    for target in TARGETS:
+    for target in _TARGETS:
         for pr in offsets:
-            dists[(pr.name, target)] = d = _convolve(fit, TARGETS[target], pr)
+            dists[(pr.name, target)] = d = _convolve(fit, _TARGETS[target], pr)
             rows.append({"open_prior": op.name, "tau_prior": prior.label,
                          **_row(fit, d, pr, target, mid, level)})
     return ShamPosterior(open_fit=fit, open_prior=op, tau_prior=prior, offsets=offsets,
