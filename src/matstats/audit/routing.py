@@ -37,6 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
 
 from matstats import vocab
 from matstats._core import cells as _cells
@@ -55,7 +56,6 @@ from matstats.literature import (
 from matstats.sensitivity import (
     Decomposition,
     bias_adjusted_effect,
-    binomial_ci,
     decompose_improvement,
     survey_bounds,
     tipping_point,
@@ -269,7 +269,7 @@ def _survey(row: Mapping, ctx: _Context) -> dict:
 
 def _event_count(row: Mapping, ctx: _Context) -> dict:
     k, n = int(_num(row, "responders")), int(_num(row, "denominator"))
-    lo, hi = binomial_ci(k, n)
+    lo, hi = (float(x) for x in proportion_confint(k, n, method="beta"))
     return dict(analysis="proportion_ci", effect=k / n,
                 details=dict(events=k, n=n, ci_low=lo, ci_high=hi))
 

@@ -63,12 +63,13 @@ class Rule:
     name: str
     verdict: str
     check: Callable[[_ClaimContext], str | None]
+    #: First paragraph of the check's docstring.
+    description = property(lambda self: _summary(self.check))
 
-    @property
-    def description(self) -> str:
-        """First paragraph of the check's docstring."""
-        doc = (self.check.__doc__ or "").strip()
-        return " ".join(doc.split("\n\n")[0].split())
+
+def _summary(fn: Callable) -> str:
+    """First paragraph of a function's docstring, on one line."""
+    return " ".join((fn.__doc__ or "").strip().split("\n\n")[0].split())
 
 
 def _col(rows: pd.DataFrame, name: str) -> pd.Series:
@@ -467,9 +468,8 @@ def _harm_label(r: pd.Series) -> str:
 def rule_harms_understated(ctx: _ClaimContext) -> str | None:
     """The claim denies or plays down a harm (claim_about = harms) that a linked study counts.
 
-    A linked adverse-event row on the harm the claim names (claimed_outcome_measure, e.g.
-    ``ae_too_painful``) with responders > 0, e.g. people who stopped because the mat was too
-    painful, contradicts "it's not painful".
+    E.g. a linked ``ae_too_painful`` row with responders > 0 (people who stopped because the
+    mat was too painful) contradicts "it's not painful".
     """
     if ctx.get("claim_about") != "harms":
         return None

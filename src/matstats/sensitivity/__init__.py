@@ -5,23 +5,6 @@ improvement plausibly be, and at what size would they erase it? None of them kno
 project's studies; :mod:`matstats.audit.routing` decides which study row or claim gets which
 analysis, and :mod:`matstats.narrative.sensitivity` puts the results into words.
 
-Modules
--------
-:mod:`~matstats.sensitivity.evalue`
-    :func:`evalue`, :class:`EValue` (unmeasured confounding).
-:mod:`~matstats.sensitivity.blinding`
-    :func:`blinding_index` (Bang 2004, James 1996).
-:mod:`~matstats.sensitivity.rtm`
-    :func:`regression_to_mean` (individual, Barnett 2005 group formula).
-:mod:`~matstats.sensitivity.decomposition`
-    :func:`decompose_improvement`, :func:`decomposition_grid`, :class:`Decomposition`.
-:mod:`~matstats.sensitivity.bias`
-    :func:`bias_adjust`, :func:`bias_adjusted_effect` (Turner 2009 bias model).
-:mod:`~matstats.sensitivity.tipping`
-    :func:`tipping_point`, :func:`tipping_point_grid`.
-:mod:`~matstats.sensitivity.survey`
-    :func:`survey_bounds`, :class:`SurveyBounds`, :func:`binomial_ci`.
-
 Conventions
 -----------
 * Effects are oriented so that a **positive** value is an improvement (benefit of the
@@ -33,7 +16,6 @@ Conventions
 
 from __future__ import annotations
 
-
 from matstats.sensitivity.bias import bias_adjust, bias_adjusted_effect
 from matstats.sensitivity.blinding import blinding_index
 from matstats.sensitivity.decomposition import (
@@ -43,7 +25,7 @@ from matstats.sensitivity.decomposition import (
 )
 from matstats.sensitivity.evalue import EValue, evalue
 from matstats.sensitivity.rtm import regression_to_mean
-from matstats.sensitivity.survey import SurveyBounds, binomial_ci, survey_bounds
+from matstats.sensitivity.survey import SurveyBounds, survey_bounds
 from matstats.sensitivity.tipping import tipping_point, tipping_point_grid
 
 __all__ = [
@@ -60,5 +42,4 @@ __all__ = [
     "tipping_point",
     "tipping_point_grid",
     "survey_bounds",
-    "binomial_ci",
 ]

@@ -7,14 +7,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
 
 from matstats._core import checks as _checks
 from matstats.literature import placebo_responder_rates
 
-__all__ = ["SurveyBounds", "survey_bounds", "binomial_ci"]
+__all__ = ["SurveyBounds", "survey_bounds"]
 
-_CI_METHODS = ("clopper_pearson", "wilson")
+#: CI method -> its name in statsmodels ``proportion_confint``.
+_CI_METHODS = {"clopper_pearson": "beta", "wilson": "wilson"}
 
 
 @dataclass(frozen=True)
@@ -66,44 +67,6 @@ class SurveyBounds:
         ``reporting_or_tipping`` (odds ratio of over-reporting among respondents that would
         bring p_r down to p0)."""
         return self.comparison.copy()
-
-
-def binomial_ci(k: int, n: int, level: float = 0.95,
-                method: str = "clopper_pearson") -> tuple[float, float]:
-    """Confidence interval of a binomial proportion k / n.
-
-    Parameters
-    ----------
-    k, n : int
-        Successes and trials (0 <= k <= n, n >= 1).
-    level : float
-        Two-sided confidence level.
-    method : {"clopper_pearson", "wilson"}
-        Exact (Clopper-Pearson) or Wilson score interval.
-
-    Returns
-    -------
-    tuple of float
-        ``(low, high)``.
-
-    Examples
-    --------
-    >>> [round(x, 4) for x in binomial_ci(0, 10)]
-    [0.0, 0.3085]
-    """
-    n = _checks.integer("n", n, minimum=1, whole_float=True)
-    k = _checks.integer("k", k, minimum=0, maximum=n, whole_float=True)
-    a = 1 - _checks.level(level)
-    _checks.one_of("method", method, _CI_METHODS)
-    if method == "clopper_pearson":
-        lo = 0.0 if k == 0 else float(stats.beta.ppf(a / 2, k, n - k + 1))
-        hi = 1.0 if k == n else float(stats.beta.ppf(1 - a / 2, k + 1, n - k))
-        return lo, hi
-    z = stats.norm.ppf(1 - a / 2)
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def _responders(responders, percent, n: int) -> tuple[int, bool]:
@@ -188,7 +151,8 @@ def survey_bounds(
     if big_n < n:
         raise ValueError(f"users must be >= respondents ({n}), got {big_n}")
     k, derived = _responders(responders, percent, n)
-    lo, hi = binomial_ci(k, n, level, method)
+    _checks.one_of("method", method, _CI_METHODS)
+    lo, hi = (float(x) for x in proportion_confint(k, n, 1 - level, _CI_METHODS[method]))
     p, q = k / n, n / big_n
     bench = placebo_responder_rates() if benchmarks is None else benchmarks.copy()
     comp = _comparison(bench, p, lo, hi, q)

@@ -1,14 +1,8 @@
-"""Evidence tables: the seed article's tables "as claimed" and audited "as found".
-
-* :func:`seed_table` rebuilds the two markdown tables of
-  ``002_1b0e6d6166f364da.txt`` cell for cell from ``claims.csv``.
-* :func:`grade_studies` gives every study contrast a GRADE-like evidence grade
-  from the explicit rules in :data:`GRADE_RULES`.
-* :func:`audited_table` puts, beside every seed row, what the primary sources
-  show: the real studies, designs, controls, Ns, results, the verdict from
-  :func:`matstats.audit.audit_claims` and the evidence grade.
-* :func:`write_tables` / ``matstats tables --out DIR`` write all of them as
-  CSV, Markdown (our own writer, no ``tabulate``) and HTML (:func:`matstats.tables.reader_table`).
+"""Evidence tables: the seed article's tables "as claimed" (:func:`seed_table`) and audited
+"as found" (:func:`audited_table`), with a GRADE-like grade per study contrast
+(:func:`grade_studies`, rules :data:`GRADE_RULES`); ``matstats tables --out DIR`` writes them
+all as CSV, Markdown (our own writer, no ``tabulate``) and HTML
+(:func:`matstats.tables.reader_table`).
 """
 
 from __future__ import annotations
@@ -23,6 +17,7 @@ from matstats._core import cells as _cells
 from matstats.audit import audit_claims
 from matstats.audit.ledger import _load_defaults
 from matstats.audit.context import _row_n
+from matstats.audit.rules import _summary
 from matstats.evidence.data_io import load_claims, load_studies
 from matstats.tables.reader import reader_table
 from matstats.vocab import MAT_DEVICES, NO_RESULT_DESIGNS, RANDOMIZED_DESIGNS
@@ -31,14 +26,6 @@ __all__ = [
     "SEED_COLUMNS",
     "GRADES",
     "seed_table",
-    "GradeRule",
-    "grade_no_blinding",
-    "grade_weak_control",
-    "grade_not_randomized",
-    "grade_imprecision",
-    "grade_indirect_population",
-    "grade_indirect_device",
-    "grade_industry",
     "GRADE_RULES",
     "grade_rules_table",
     "grade_row",
@@ -47,7 +34,6 @@ __all__ = [
     "audited_table",
     "to_markdown",
     "all_tables",
-    "write_tables",
 ]
 
 #: Seed table name -> (snake_case column, header text in the seed) in column order.
@@ -71,11 +57,6 @@ SEED_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
 GRADES = ("high", "moderate", "low", "very_low")
 
 _text = _cells.text
-
-
-def _check_table(name: str) -> None:
-    if name not in SEED_COLUMNS:
-        raise ValueError(f"unknown table {name!r}; expected one of {sorted(SEED_COLUMNS)}")
 
 
 def _table_rows(claims: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -110,7 +91,8 @@ def seed_table(name: str, claims: pd.DataFrame | None = None) -> pd.DataFrame:
     ValueError
         If ``name`` is not a known table, or the claims hold no row of it.
     """
-    _check_table(name)
+    if name not in SEED_COLUMNS:
+        raise ValueError(f"unknown table {name!r}; expected one of {sorted(SEED_COLUMNS)}")
     if claims is None:
         claims = load_claims()
     rows = _table_rows(claims, name)
@@ -124,20 +106,15 @@ def seed_table(name: str, claims: pd.DataFrame | None = None) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- grading
 @dataclass(frozen=True)
-class GradeRule:
+class _GradeRule:
     """A GRADE-like downgrade: ``check(row)`` returns (levels, reason) or None."""
 
     name: str
     check: Callable[[pd.Series], tuple[int, str] | None]
-
-    @property
-    def description(self) -> str:
-        """First paragraph of the check's docstring."""
-        doc = (self.check.__doc__ or "").strip()
-        return " ".join(doc.split("\n\n")[0].split())
+    description = property(lambda self: _summary(self.check))
 
 
-def grade_no_blinding(row: pd.Series) -> tuple[int, str] | None:
+def _grade_no_blinding(row: pd.Series) -> tuple[int, str] | None:
     """Risk of bias: participants not blinded (blinding none or unclear) -> down 1."""
     b = _text(row.get("blinding"))
     if b in {"none", "unclear", ""}:
@@ -145,7 +122,7 @@ def grade_no_blinding(row: pd.Series) -> tuple[int, str] | None:
     return None
 
 
-def grade_weak_control(row: pd.Series) -> tuple[int, str] | None:
+def _grade_weak_control(row: pd.Series) -> tuple[int, str] | None:
     """Risk of bias: waitlist, no-treatment or no control (expectation not balanced) -> down 1."""
     c = _text(row.get("control"))
     if c in {"waitlist", "no_treatment", "none"}:
@@ -153,7 +130,7 @@ def grade_weak_control(row: pd.Series) -> tuple[int, str] | None:
     return None
 
 
-def grade_not_randomized(row: pd.Series) -> tuple[int, str] | None:
+def _grade_not_randomized(row: pd.Series) -> tuple[int, str] | None:
     """Risk of bias: a comparative design whose randomization is not confirmed -> down 1."""
     design = _text(row.get("design"))
     rnd = _text(row.get("randomized"))
@@ -162,7 +139,7 @@ def grade_not_randomized(row: pd.Series) -> tuple[int, str] | None:
     return None
 
 
-def grade_imprecision(row: pd.Series) -> tuple[int, str] | None:
+def _grade_imprecision(row: pd.Series) -> tuple[int, str] | None:
     """Imprecision: N < 30 -> down 2; N < 100 -> down 1; N not reported -> down 1.
 
     N is n_randomized, else n_analysed, else n_enrolled.
@@ -177,7 +154,7 @@ def grade_imprecision(row: pd.Series) -> tuple[int, str] | None:
     return None
 
 
-def grade_indirect_population(row: pd.Series) -> tuple[int, str] | None:
+def _grade_indirect_population(row: pd.Series) -> tuple[int, str] | None:
     """Indirectness: healthy (not patient) population -> down 1."""
     p = _text(row.get("population_type"))
     if p == "healthy":
@@ -185,7 +162,7 @@ def grade_indirect_population(row: pd.Series) -> tuple[int, str] | None:
     return None
 
 
-def grade_indirect_device(row: pd.Series) -> tuple[int, str] | None:
+def _grade_indirect_device(row: pd.Series) -> tuple[int, str] | None:
     """Indirectness: the device is not a mat (e.g. manual acupressure, backrest) -> down 1."""
     d = _text(row.get("device"))
     if d and d not in MAT_DEVICES:
@@ -193,7 +170,7 @@ def grade_indirect_device(row: pd.Series) -> tuple[int, str] | None:
     return None
 
 
-def grade_industry(row: pd.Series) -> tuple[int, str] | None:
+def _grade_industry(row: pd.Series) -> tuple[int, str] | None:
     """Industry link: the maker commissioned or co-ran the study -> down 1."""
     if _text(row.get("industry_link")) == "yes":
         return 1, "industry link"
@@ -201,14 +178,14 @@ def grade_industry(row: pd.Series) -> tuple[int, str] | None:
 
 
 #: The downgrade rules, applied in order; every one that fires is listed.
-GRADE_RULES: tuple[GradeRule, ...] = (
-    GradeRule("no_blinding", grade_no_blinding),
-    GradeRule("weak_control", grade_weak_control),
-    GradeRule("not_randomized", grade_not_randomized),
-    GradeRule("imprecision", grade_imprecision),
-    GradeRule("indirect_population", grade_indirect_population),
-    GradeRule("indirect_device", grade_indirect_device),
-    GradeRule("industry", grade_industry),
+GRADE_RULES: tuple[_GradeRule, ...] = (
+    _GradeRule("no_blinding", _grade_no_blinding),
+    _GradeRule("weak_control", _grade_weak_control),
+    _GradeRule("not_randomized", _grade_not_randomized),
+    _GradeRule("imprecision", _grade_imprecision),
+    _GradeRule("indirect_population", _grade_indirect_population),
+    _GradeRule("indirect_device", _grade_indirect_device),
+    _GradeRule("industry", _grade_industry),
 )
 
 
@@ -480,21 +457,10 @@ def all_tables(
     return out
 
 
-def write_tables(
+def _write_tables(
     out: str | Path, claims: pd.DataFrame | None = None, studies: pd.DataFrame | None = None
 ) -> list[Path]:
-    """Write every table of :func:`all_tables` as CSV, Markdown and HTML.
-
-    Parameters
-    ----------
-    out : path
-        Output directory (created if needed).
-
-    Returns
-    -------
-    list of Path
-        The files written, three per table.
-    """
+    """Write every table of :func:`all_tables` as CSV, Markdown and HTML into ``out``."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
