@@ -193,7 +193,8 @@ def test_drift_ladder_and_router_agree_on_a_reported_smd():
                 n_control=30, evidence_status="verified", n_status="reported",
                 population="x", industry_link="none", year=2020, citation="x")
     lad = study_effects.study_effect_sizes(_frame([row])).effects
-    assert float(lad["yi"].iloc[0]) == pytest.approx(routing.reported_smd_effect(row)["yi"])
+    routed = routing.route_studies(_frame([row]), effects=_EMPTY_EFFECTS)
+    assert float(lad["yi"].iloc[0]) == pytest.approx(routed["effect"].iloc[0])
 
 
 def test_drift_strijkers_prior_is_typed_once():

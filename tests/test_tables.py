@@ -17,11 +17,16 @@ from matstats import tables
 from matstats.tables import (
     GRADE_RULES,
     SEED_COLUMNS,
-    grade_row,
     grade_rules_table,
     grade_studies,
     to_markdown,
 )
+
+def grade_row(row: pd.Series) -> tuple[str, str]:
+    """The grade of one study row, through :func:`grade_studies`."""
+    graded = grade_studies(pd.DataFrame([row])).iloc[0]
+    return graded["grade"], graded["grade_reasons"]
+
 
 SEED_TABLES = Path(__file__).parent / "data" / "seed_002_tables.md"
 

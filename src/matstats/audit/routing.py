@@ -1,13 +1,10 @@
 """Which sensitivity analysis answers which study result and which claim of this project.
 
-The analyses themselves are generic (:mod:`matstats.sensitivity`); this module knows the
-columns and labels of ``studies.csv`` and ``claims.csv`` and routes each row by rule tables
-on codes (labels, analysis codes, reason codes), never on the wording of a sentence. It
-returns numbers and codes only: an ``analysis`` code, a ``reason_code`` and, in ``details``,
-the numbers each sentence needs. The sentences, and the full tables with ``key_numbers``,
-``conclusion`` and ``reason``, are :mod:`matstats.narrative.sensitivity`
-(:func:`~matstats.narrative.sensitivity.sensitivity_for_studies`,
-:func:`~matstats.narrative.sensitivity.sensitivity_for_claims`).
+The analyses are generic (:mod:`matstats.sensitivity`); this module knows the columns of
+``studies.csv`` and ``claims.csv`` and routes each row by rule tables on codes, never on the
+wording of a sentence. It returns numbers and codes only (an ``analysis`` code, a
+``reason_code`` and, in ``details``, the numbers each sentence needs); the words are
+:mod:`matstats.narrative.sensitivity`.
 
 Study rows (:func:`route_studies`), first matching rule wins:
 
@@ -67,7 +64,6 @@ __all__ = [
     "route_claims",
     "study_decompositions",
     "bias_adjusted_mat_effects",
-    "reported_smd_effect",
 ]
 
 _Z975 = float(stats.norm.ppf(0.975))
@@ -106,12 +102,8 @@ class _Context:
     n_draws: int
 
 
-def _num(row: Mapping, col: str) -> float:
-    return _cells.row_number(row, col)
-
-
-def _txt(row: Mapping, col: str) -> str:
-    return _cells.row_text(row, col)
+_num = _cells.row_number  # (row, column) -> float, NaN when missing
+_txt = _cells.row_text  # (row, column) -> text, '' when missing
 
 
 def _key(row: Mapping) -> tuple:
@@ -132,25 +124,9 @@ def _effects_table(studies: pd.DataFrame, effects: object) -> pd.DataFrame:
     return effects
 
 
-def reported_smd_effect(row: Mapping) -> pd.Series | None:
-    """A row's own reported SMD with its 95% CI, oriented by :func:`vocab.benefit_sign`.
-
-    Returns
-    -------
-    pandas.Series or None
-        ``yi`` (positive = the intervention did better), ``sei`` (from the CI width) and
-        ``method``; ``None`` when the row reports no SMD with both CI limits or when the
-        outcome does not say which direction is better.
-
-    Examples
-    --------
-    A pain SMD of -1.11 (less pain with the intervention) is a benefit of +1.11:
-
-    >>> e = reported_smd_effect({"estimate_type": "smd", "estimate": -1.11, "ci_low": -1.61,
-    ...                          "ci_high": -0.61, "outcome_domain": "pain"})
-    >>> round(float(e["yi"]), 2), round(float(e["sei"]), 3)
-    (1.11, 0.255)
-    """
+def _reported_smd_effect(row: Mapping) -> pd.Series | None:
+    """A row's own SMD as ``yi`` (oriented by :func:`vocab.benefit_sign`), ``sei`` (from the
+    95% CI) and ``method``; None without an SMD, both CI limits and a better direction."""
     est, lo, hi = _num(row, "estimate"), _num(row, "ci_low"), _num(row, "ci_high")
     sign = vocab.benefit_sign(row)
     if _txt(row, "estimate_type") != "smd" or not all(map(math.isfinite, (est, lo, hi, sign))):
@@ -204,7 +180,7 @@ def _route_between(row: Mapping, eff: pd.Series | None, prior: Prior) -> dict:
 def _between_groups(row: Mapping, ctx: _Context) -> dict:
     eff = ctx.effects.get(_key(row))
     if eff is None:
-        eff = reported_smd_effect(row)
+        eff = _reported_smd_effect(row)
     out = _route_between(row, eff, ctx.prior)
     if _txt(row, "device") == "manual_acupressure" and "analysis" in out:
         out["details"]["manual_acupressure"] = True
@@ -326,15 +302,10 @@ def route_studies(
 ) -> pd.DataFrame:
     """Route every study result row to the relevant sensitivity analysis: numbers and codes.
 
-    Rules, in order (see the module docstring): registered trial without results / review /
-    vendor report -> none; survey proportion -> :func:`~matstats.sensitivity.survey_bounds`
-    (users = ``n_enrolled``); adverse-event count -> exact CI; between-group result ->
-    :func:`~matstats.sensitivity.tipping_point` on the effect size from
-    :func:`matstats.evidence.study_effects.study_effect_sizes` (or the row's own SMD and CI, oriented by
-    :func:`matstats.vocab.benefit_sign`) plus the bias-adjusted probability of exceeding the
-    MCID; within-group mean change with CI -> :func:`~matstats.sensitivity.
-    decompose_improvement`; anything else -> none, with a reason code. The same table in
-    words is :func:`matstats.narrative.sensitivity.sensitivity_for_studies`.
+    The rules are the module's table (first match wins); a between-group effect is that of
+    :func:`matstats.evidence.study_effects.study_effect_sizes`, else the row's own SMD and CI
+    (oriented by :func:`matstats.vocab.benefit_sign`). The same table in words is
+    :func:`matstats.narrative.sensitivity.sensitivity_for_studies`.
 
     Parameters
     ----------
@@ -405,9 +376,8 @@ def study_decompositions(
 ) -> dict[str, Decomposition]:
     """Decompositions of every within-group mean change that allows one.
 
-    Same rule and priors as :func:`route_studies` (uncontrolled mean change with a
-    95% CI on a scale with a known MCID; SD of change derived from the CI and n; Pedersen
-    2024 no-treatment share for the outcome domain).
+    Same rule and priors as :func:`route_studies` (SD of change derived from the CI and n;
+    Pedersen 2024 no-treatment share for the outcome domain).
 
     Parameters
     ----------

@@ -1,20 +1,8 @@
 """The control ladder: mat effects pooled by control type and the expected effect against a sham.
 
-Every effect size here is a standardized mean difference (Hedges' g) oriented by
+Every effect size is a standardized mean difference (Hedges' g) oriented by
 :func:`matstats.vocab.benefit_sign`: a **positive g means the mat did better** than its
-control (:data:`matstats.vocab.SIGN_CONVENTION`). The module
-
-1. takes the study-row effect sizes of :func:`matstats.evidence.study_effects.study_effect_sizes`;
-2. pools them by rung of the ladder where k >= 2 (:func:`pooled_by_control`);
-3. subtracts published sham-vs-no-treatment offsets (:data:`matstats.literature.OFFSET_PRIORS`)
-   from the open-control effect to get the effect a mat-vs-sham trial should expect
-   (:func:`sham_offset`);
-4. gives the per-arm sample size such a trial would need (:func:`sham_trial_sample_size`,
-   defined in :mod:`matstats.ladder.trial_size` and re-exported here);
-5. assembles the points of the ladder for a plot (:func:`ladder_table`) and checks funnel
-   asymmetry where k allows (:func:`funnel_diagnostics`).
-
-The plain-language summary is built by :mod:`matstats.narrative.ladder`.
+control (:data:`matstats.vocab.SIGN_CONVENTION`). Its words are :mod:`matstats.narrative.ladder`.
 """
 
 from __future__ import annotations
@@ -34,7 +22,6 @@ from matstats.evidence.study_effects import MatEffects, study_effect_sizes
 from matstats.vocab import RUNG_LABELS, RUNGS, SIGN_CONVENTION
 
 __all__ = [
-    "REFERENCE_LADDER",
     "funnel_diagnostics",
     "inference_rows",
     "ladder_table",
@@ -382,7 +369,7 @@ def sham_offset(
 #: Published acupuncture ladder shown as a reference series: Vickers et al. Arch Intern Med
 #: 2012;172:1444-53 (IPD, 29 RCTs), back/neck pain, acupuncture vs no acupuncture 0.55 SD
 #: and vs sham 0.23 SD.
-REFERENCE_LADDER = {
+_REFERENCE_LADDER = {
     "series": "acupuncture IPD, back/neck pain (Vickers 2012)",
     "no_treatment": 0.55,
     "sham": 0.23,
@@ -404,7 +391,7 @@ def ladder_table(pooled: pd.DataFrame, expected: pd.DataFrame | None = None,
     device_group : str
         Which device group of ``pooled`` to show as the observed series.
     reference : bool
-        Add the published acupuncture IPD ladder (:data:`REFERENCE_LADDER`, reported
+        Add the published acupuncture IPD ladder (Vickers et al. 2012, reported
         without CIs) as a reference.
     other_points : DataFrame, optional
         Single effect rows of another device to show at their rung, never pooled (e.g.
@@ -458,9 +445,9 @@ def ladder_table(pooled: pd.DataFrame, expected: pd.DataFrame | None = None,
     if reference:
         for rung in ("no_treatment", "sham"):
             rows.append({
-                "series": REFERENCE_LADDER["series"], "kind": "reference", "control_class": rung,
+                "series": _REFERENCE_LADDER["series"], "kind": "reference", "control_class": rung,
                 "rung": RUNG_LABELS[rung], "position": pos[rung],
-                "estimate": REFERENCE_LADDER[rung], "ci_low": math.nan, "ci_high": math.nan,
+                "estimate": _REFERENCE_LADDER[rung], "ci_low": math.nan, "ci_high": math.nan,
                 "k": math.nan, "label": "published reference (no CI in our notes)",
             })
     cols = ["series", "kind", "control_class", "rung", "position", "estimate", "ci_low",

@@ -28,7 +28,6 @@ __all__ = [
     "seed_table",
     "GRADE_RULES",
     "grade_rules_table",
-    "grade_row",
     "grade_studies",
     "body_grade",
     "audited_table",
@@ -213,16 +212,8 @@ def grade_rules_table() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["order", "rule", "description"])
 
 
-def grade_row(row: pd.Series) -> tuple[str, str]:
-    """GRADE-like grade of one study row.
-
-    Returns
-    -------
-    tuple of str
-        ``(grade, grade_reasons)``: grade in :data:`GRADES` or ``"none"`` when
-        there is no result to grade; reasons ``;``-joined, starting with the
-        start level.
-    """
+def _grade_row(row: pd.Series) -> tuple[str, str]:
+    """``(grade, grade_reasons)`` of one study row (see :func:`grade_studies`)."""
     design = _text(row.get("design"))
     direction = _text(row.get("result_direction"))
     if design in NO_RESULT_DESIGNS or direction in {"", "not_reported"}:
@@ -269,7 +260,7 @@ def grade_studies(studies: pd.DataFrame | None = None) -> pd.DataFrame:
     for (sid, contrast), grp in frame.groupby(["study_id", "contrast"], sort=False, dropna=False):
         with_result = grp[~grp["result_direction"].map(lambda v: _text(v) in {"", "not_reported"})]
         row = (with_result if len(with_result) else grp).iloc[0]
-        grade, reasons = grade_row(row)
+        grade, reasons = _grade_row(row)
         n = _row_n(row)
         rows.append(
             {
