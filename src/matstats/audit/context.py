@@ -14,7 +14,7 @@ import pandas as pd
 
 from matstats._core import cells as _cells
 
-__all__ = ["figure_percentages", "study_label", "supports"]
+__all__ = ["figure_percentages"]
 
 #: Percentages named in a claimed figure, both ends of a range, whatever the dash:
 #: ``"81–98% relief"`` -> ``[81.0, 98.0]`` (the one parser, :func:`matstats._core.cells.percentages`).
@@ -44,7 +44,7 @@ def _pct_match(claimed: float, found: float) -> bool:
     return abs(claimed - found) <= 0.5 + 1e-9
 
 
-def supports(row: pd.Series) -> bool:
+def _supports(row: pd.Series) -> bool:
     """A row reporting a result in favour of the mat from a test that was not non-significant.
 
     ``significant`` = no (tested, not significant) and not_tested (e.g. an
@@ -60,7 +60,7 @@ def _has_result(row: pd.Series) -> bool:
     return _text(row.get("result_direction")) not in {"", "not_reported"}
 
 
-def study_label(rows: pd.DataFrame) -> str:
+def _study_list(rows: pd.DataFrame) -> str:
     return ", ".join(dict.fromkeys(rows["study_id"].astype(str)))
 
 

@@ -13,7 +13,7 @@ from functools import partial
 import pandas as pd
 
 from matstats._core import cells as _cells
-from matstats.audit.context import _build_context, _distinct_values, _study_sizes, study_label
+from matstats.audit.context import _build_context, _distinct_values, _study_sizes, _study_list
 from matstats.audit.rules import VERDICTS, _apply_rules, _verdict_basis
 from matstats.evidence.citations import article_label
 from matstats.evidence.data_io import load_claims, load_studies
@@ -130,7 +130,7 @@ def audit_claims(claims: pd.DataFrame | None = None, studies: pd.DataFrame | Non
         rec["found_n"] = ";".join(f"{k}={v}" for k, v in ns.items())
         rec["found_control"] = _distinct_values(ctx.linked, "control")
         rec["found_outcome_domain"] = _distinct_values(ctx.linked, "outcome_domain")
-        rec["found_figure_source"] = study_label(ctx.figure_sources) if len(ctx.figure_sources) else ""
+        rec["found_figure_source"] = _study_list(ctx.figure_sources) if len(ctx.figure_sources) else ""
         rec["found_result"] = _found_result(ctx.results)
         rec["found_has_results"] = (
             "yes" if ctx.any_result else ("no" if len(ctx.linked) else "")

@@ -21,9 +21,9 @@ from matstats.audit.context import (
     _has_result,
     _pct_match,
     _row_percentages,
-    study_label,
+    _study_list,
     _study_sizes,
-    supports,
+    _supports,
 )
 from matstats.evidence.data_io import default_path
 from matstats.evidence.study_effects import study_effect_sizes
@@ -184,7 +184,7 @@ def rule_review_is_web_page(ctx: _ClaimContext) -> str | None:
     designs = set(_col(ctx.linked, "design"))
     if ctx.linked.empty or design not in SECONDARY_DESIGNS or designs != {"web_article"}:
         return None
-    return (f"claimed_design={design} but {study_label(ctx.linked)} is design=web_article: a "
+    return (f"claimed_design={design} but {_study_list(ctx.linked)} is design=web_article: a "
             "web page, not a review of studies; the design label belongs to another kind of source")
 
 
@@ -200,7 +200,7 @@ def rule_sham_trial_absent(ctx: _ClaimContext) -> str | None:
     sham = _sham_mat_rows(ctx)
     if any(_has_result(r) for _, r in sham.iterrows()):
         return None
-    known = (f" (the only mat-vs-sham studies, {study_label(sham)}, have no results)"
+    known = (f" (the only mat-vs-sham studies, {_study_list(sham)}, have no results)"
              if len(sham) else "")
     return ("claimed_control=sham with results, but no mat-vs-sham trial in studies.csv reports "
             f"a result{known}{_unverified_detail(ctx)}")
@@ -233,16 +233,16 @@ def rule_link_unverified(ctx: _ClaimContext) -> str | None:
     another device (e.g. manual acupressure).
     """
     if ctx.get("link_status") == "unverified":
-        return (f"link_status=unverified: the link to {study_label(ctx.linked)} is itself "
+        return (f"link_status=unverified: the link to {_study_list(ctx.linked)} is itself "
                 f"unverified{_unverified_detail(ctx)}")
     if set(_col(ctx.linked, "value_status")) == {"unverified"}:
         return (
-            f"all linked rows ({study_label(ctx.linked)}) have value_status=unverified"
+            f"all linked rows ({_study_list(ctx.linked)}) have value_status=unverified"
         )
     devices = set(_values(ctx.linked, "device"))
     if devices and not devices & MAT_DEVICES:
         return (
-            f"linked studies ({study_label(ctx.linked)}) use device={';'.join(sorted(devices))}, "
+            f"linked studies ({_study_list(ctx.linked)}) use device={';'.join(sorted(devices))}, "
             "not a mat; no mat study confirms the claim"
         )
     return None
@@ -254,7 +254,7 @@ def _unverified_detail(ctx: _ClaimContext) -> str:
     other = set(_values(ctx.linked, "device")) - MAT_DEVICES
     if other:
         others = ctx.linked[ctx.linked["device"].astype(str).isin(other)]
-        out += (f"; and {study_label(others)} is device={';'.join(sorted(other))}, not a mat: "
+        out += (f"; and {_study_list(others)} is device={';'.join(sorted(other))}, not a mat: "
                 "not mat evidence")
         if ctx.get("claimed_control") == "sham":
             out += (", so its sham comparison cannot show that a mat beats placebo "
@@ -305,7 +305,7 @@ def rule_figure_elsewhere(ctx: _ClaimContext) -> str | None:
 def rule_results_missing(ctx: _ClaimContext) -> str | None:
     """The claim reports results, but the linked study has none (e.g. a protocol)."""
     if ctx.get("claimed_has_results") == "yes" and not ctx.any_result:
-        return f"claimed_has_results=yes but linked studies ({study_label(ctx.linked)}) report no results"
+        return f"claimed_has_results=yes but linked studies ({_study_list(ctx.linked)}) report no results"
     return None
 
 
@@ -319,7 +319,7 @@ def rule_result_contradicted(ctx: _ClaimContext) -> str | None:
         return None
     rows = ctx.results
     rows = [r for r in rows if _text(r.get("comparison")) == "between_groups"] or rows
-    if rows and not any(supports(r) for r in rows):
+    if rows and not any(_supports(r) for r in rows):
         found = "; ".join(f"{_row_label(r)}, significant={_text(r.get('significant')) or 'n/a'}"
                           for r in rows[:3])
         return f"claimed_significant=yes but {found}"
@@ -331,8 +331,8 @@ def rule_result_mixed(ctx: _ClaimContext) -> str | None:
     if ctx.get("claimed_significant") not in {"yes", ""}:
         return None
     rows = ctx.results
-    good = [r for r in rows if supports(r)]
-    bad = [r for r in rows if not supports(r)]
+    good = [r for r in rows if _supports(r)]
+    bad = [r for r in rows if not _supports(r)]
     if good and bad:
         b = (_opposite(bad) or bad)[0]
         went = " (the claimed benefit went the other way)" if _opposite([b]) else ""
@@ -395,8 +395,8 @@ def rule_consistent(ctx: _ClaimContext) -> str | None:
     """Linked results agree with the claim (at least one supporting row, none contradicting)."""
     rows = ctx.results
     if ctx.get("claimed_has_results") == "no" and not ctx.any_result:
-        return f"claim says no results yet; linked study ({study_label(ctx.linked)}) has none"
-    if rows and all(supports(r) for r in rows):
+        return f"claim says no results yet; linked study ({_study_list(ctx.linked)}) has none"
+    if rows and all(_supports(r) for r in rows):
         ids = _ids(rows)
         return (
             f"{len(rows)} linked result(s) in the claimed domain favour the mat "
@@ -407,7 +407,7 @@ def rule_consistent(ctx: _ClaimContext) -> str | None:
 
 def rule_uncheckable(ctx: _ClaimContext) -> str | None:
     """Fallback: a study is linked but nothing it reports can confirm the claim."""
-    return f"linked studies ({study_label(ctx.linked)}) report nothing that confirms the claim"
+    return f"linked studies ({_study_list(ctx.linked)}) report nothing that confirms the claim"
 
 
 def rule_measured_opposite(ctx: _ClaimContext) -> str | None:
@@ -437,7 +437,7 @@ def rule_measured_no_effect(ctx: _ClaimContext) -> str | None:
     trials, not evidence of the opposite; rows of other studies that favour the mat are named.
     """
     basis = _measured_basis(ctx)
-    if not basis or any(supports(r) for r in basis):
+    if not basis or any(_supports(r) for r in basis):
         return None
     ids = _ids(basis)
     rest = [r for r in _measured_rows(ctx) if _text(r["study_id"]) not in ids]
@@ -524,7 +524,7 @@ def rule_count_overstated(ctx: _ClaimContext) -> str | None:
     if int(m.group()) <= len(papers):
         return None
     return (f"claimed_figure={ctx.get('claimed_figure')!r} but studies.csv holds "
-            f"{len(papers)} peer-reviewed mat/pad papers ({study_label(pool)})")
+            f"{len(papers)} peer-reviewed mat/pad papers ({_study_list(pool)})")
 
 
 def _author_groups(study_ids: list[str]) -> dict[str, int]:
@@ -555,7 +555,7 @@ def rule_replication_not_found(ctx: _ClaimContext) -> str | None:
     group = _author_groups(ids)
     found: dict[str, set[int]] = {}
     for _, r in ctx.linked.iterrows():
-        if _controlled(r) and supports(r):
+        if _controlled(r) and _supports(r):
             found.setdefault(_text(r.get("outcome_measure")), set()).add(group[_text(r["study_id"])])
     if any(len(g) >= 2 for g in found.values()):
         return None
