@@ -580,11 +580,8 @@ def bias_adjusted_mat_effects(
     Returns
     -------
     pandas.DataFrame
-        The pooled columns plus ``prior_name`` and the columns added by
-        :func:`~matstats.sensitivity.bias_adjusted_effect` (``bias_mean``, ``bias_sd``,
-        ``estimate_adj``, ``se_adj``, ``ci_low_adj``, ``ci_high_adj``, ``p_true_gt_0``,
-        ``p_true_gt_mcid``, ``adjustment``, ``prior_source``); one row per pooled row and
-        prior.
+        One row per pooled row and prior: the pooled columns, ``prior_name`` and the
+        columns added by :func:`~matstats.sensitivity.bias_adjusted_effect`.
 
     Examples
     --------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import partial
 
 import pandas as pd
 
@@ -44,8 +45,7 @@ _TRACE_COLUMNS = ["claim_id", "attribute", "claimed", "study_id", "found", "matc
 _text = _cells.text
 
 
-def _num(value: object) -> float | None:
-    return _cells.number(value, missing=None)
+_num = partial(_cells.number, missing=None)  # a cell as a float, None when missing
 
 
 def _claim_text(claim: pd.Series) -> str:
@@ -143,13 +143,9 @@ def trace_claim(
 ) -> pd.DataFrame:
     """Which linked study each claimed detail of one claim matches.
 
-    The claimed details are read from the claim's fields and cells: the
-    percentages of ``claimed_figure``, ``claimed_design``, ``claimed_n``,
-    ``claimed_control``, a nationality adjective in the label (e.g.
-    "Swedish" -> Sweden), a four-digit Year cell, a dose ``N min/day`` and a
-    duration ``N weeks`` in the text. Each is compared with every linked study;
-    for N, the sum over every pair of linked studies is compared too (two
-    trials reported in one paper).
+    Details come from the claim's fields and cells (e.g. "Swedish" in the label -> country
+    Sweden, ``N min/day`` in the text -> dose); for N, the sum over every pair of linked
+    studies is compared too (two trials reported in one paper).
 
     Parameters
     ----------

@@ -1,14 +1,8 @@
 """The headline answer to "does a mat beat a sham?" and how far it moves.
 
-:func:`sham_sensitivity` recomputes :func:`matstats.ladder.bayes.sham_posterior` over a grid of
-every choice the answer rests on: the prior on the open-control effect
-(:data:`matstats.literature.OPEN_EFFECT_PRIORS`), the heterogeneity prior
-(:data:`matstats.literature.LADDER_TAU_PRIORS`), the sham offset
-(:data:`matstats.literature.OFFSET_PRIORS`) and the way the pilot's g is back-calculated from
-its p-value (:func:`pilot_g_inputs`). :func:`sham_answer` picks the default cell, sets the
-sceptical and face-value figures and the grid's range beside it, and adds the assurance of
-the trial sizes a reader is shown. Words are built by
-:func:`matstats.narrative.ladder.sham_answer_sentence`.
+:func:`sham_sensitivity` recomputes :func:`matstats.ladder.bayes.sham_posterior` over every
+choice the answer rests on; :func:`sham_answer` picks the default cell and adds the assurance
+of the trial sizes a reader is shown. Words: :func:`matstats.narrative.ladder.sham_answer_sentence`.
 """
 
 from __future__ import annotations

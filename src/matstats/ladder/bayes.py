@@ -195,11 +195,8 @@ class _Convolved:
 
 
     def assurance(self, n_per_arm: np.ndarray, z: float) -> np.ndarray:
-        """E[Phi(delta sqrt(n/2) - z)] over this distribution of delta, for each n.
-
-        With delta ~ N(m, s^2): E[Phi(a delta - z)] = Phi((a m - z) / sqrt(1 + a^2 s^2));
-        summed over the mixture components and (for quadrature offsets) the offset nodes.
-        """
+        """E[Phi(delta sqrt(n/2) - z)] over this distribution of delta, for each n (see
+        :meth:`ShamPosterior.assurance`), per mixture component and offset node."""
         a = np.sqrt(np.asarray(n_per_arm, dtype=float) / 2.0)
         if self.form == "difference":      # delta | node = N(m - v, s^2)
             mean = self.m[None, :] - self.v[:, None]

@@ -35,10 +35,8 @@ __all__ = [
 def inference_rows(effects: pd.DataFrame | MatEffects) -> pd.DataFrame:
     """The effect rows whose result is our reading of the source, not its statement.
 
-    These rows have ``value_status=unverified`` with notes starting ``INFERENCE:``
-    (``inference`` column of :func:`matstats.evidence.study_effects.study_effect_sizes`): e.g. the
-    Hohmann pressure-pain-threshold rows read as between-group results, and the Purepong-thesis
-    pain/disability rows of the acupressure-vs-plain backrest comparison (an active control).
+    The ``inference`` rows of :func:`matstats.evidence.study_effects.study_effect_sizes`
+    (``value_status=unverified``, notes starting ``INFERENCE:``).
 
     Returns
     -------

@@ -1,9 +1,5 @@
-"""Sample size of a future two-arm mat-vs-sham trial (exact noncentral-t power).
-
-:func:`sham_trial_sample_size` gives the smallest n per arm whose exact power reaches a
-target; :func:`sample_size_for_expected` applies it to each expected effect of
-:func:`matstats.ladder.sham_offset`. Both are re-exported by :mod:`matstats.ladder`.
-:func:`exaggeration_ratio` is the type M error of a significant result of a small trial.
+"""Sample size of a future two-arm mat-vs-sham trial (exact noncentral-t power), and the type M
+exaggeration of a small trial's significant result (:func:`exaggeration_ratio`).
 """
 
 from __future__ import annotations

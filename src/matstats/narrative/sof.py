@@ -1,8 +1,5 @@
-"""Words for the summary of findings: outcome and comparison names, the effect in a sentence.
-
-The numbers and codes come from :func:`matstats.tables.sof.summary_of_findings`; this module
-only names them and turns a row's effect into a sentence: :func:`sof_reader_tables` gives one
-reader's table per outcome, as the clinicians' page shows them.
+"""Words for the summary of findings of :func:`matstats.tables.sof.summary_of_findings`:
+:func:`sof_reader_tables` gives one reader's table per outcome, as the clinicians' page shows.
 """
 
 from __future__ import annotations
@@ -27,13 +24,8 @@ _DIRECTION_WORDS = {"favours_mat": ("favours the mat", "favour the mat"),
 
 
 def _effect_sentence(row) -> str:
-    """The effect of one summary-of-findings row in words.
-
-    The pooled g with its 95% interval and model when the row has an effect size (``k`` > 0),
-    else "no usable effect size"; then how many studies report each direction, most
-    frequent first (ties in the order favours mat, no difference, favours control, mixed,
-    not reported).
-    """
+    """The ``effect`` of :func:`sof_reader_tables` for one row (ties in direction counts keep
+    the order of :data:`_DIRECTION_WORDS`)."""
     counts = [(d, int(row.get(f"n_{d}", 0))) for d in _DIRECTION_WORDS]
     counts = sorted((c for c in counts if c[1] > 0), key=lambda c: -c[1])
     said = "; ".join(f"{n} {'study' if n == 1 else 'studies'} "

@@ -159,9 +159,7 @@ def decompose_improvement(
     Returns
     -------
     Decomposition
-        ``summary`` has one row per component with columns ``component``, ``mean``,
-        ``median``, ``ci_low``, ``ci_high``, ``share_of_observed``, ``prior``, ``source``;
-        ``draws`` the columns ``natural_history``, ``rtm``, ``placebo``, ``specific``.
+        ``summary`` (also ``to_frame()``) and ``draws`` as described there.
 
     Examples
     --------

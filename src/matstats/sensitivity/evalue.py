@@ -202,10 +202,8 @@ def evalue(
     Returns
     -------
     EValue
-        ``evalue_ci`` is NaN only when no confidence limit was given (nothing to compute).
-        ``.to_frame()`` gives one row with columns ``measure``, ``estimate``, ``ci_low``,
-        ``ci_high``, ``true``, ``rr``, ``rr_ci_low``, ``rr_ci_high``, ``true_rr``,
-        ``evalue_point`` and ``evalue_ci``.
+        ``evalue_ci`` is NaN only when no confidence limit was given (nothing to compute);
+        ``.to_frame()`` gives the attributes as one row.
 
     Examples
     --------

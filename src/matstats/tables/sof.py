@@ -1,14 +1,7 @@
-"""Summary of findings: one row per outcome and kind of comparison, with a GRADE-style certainty.
+"""Summary of findings: one row per outcome and kind of comparison, with a GRADE-style certainty
+(the **best** grade of the row's study contrasts, :func:`matstats.tables.audited.body_grade`).
 
-:func:`summary_of_findings` returns numbers and codes (the pooled effect of
-:func:`matstats.ladder.pooled_by_control`, the studies' reported directions, the certainty
-and its reasons, the people and the studies); the reader's wording of a row (the comparison's
-name, the effect in a sentence) is :mod:`matstats.narrative.sof`.
-
-Certainty of a row
-    The **best** GRADE-like grade among the row's study contrasts, with the downgrades of the
-    contrasts that carry it: :func:`matstats.tables.audited.body_grade`, whose docstring says
-    why (GRADE rates the body of evidence for an outcome from its best available evidence).
+Numbers and codes only; the reader's wording of a row is :mod:`matstats.narrative.sof`.
 """
 
 from __future__ import annotations
@@ -42,17 +35,13 @@ _COLUMNS = ("outcome_domain", "comparison", "k", "estimate", "ci_low", "ci_high"
 
 
 def _comparison(control: str) -> str:
-    """Kind of comparison of a study's ``control`` label: its rung of the control ladder
-    (:data:`matstats.vocab.CONTROL_RUNG`), ``"unclear"`` for a control group of unreported
-    kind, or ``"none"`` for no control group.
-    """
+    """Kind of comparison of a study's ``control`` label (see :func:`summary_of_findings`)."""
     control = _cells.text(control)
     return "unclear" if control == "unclear" else vocab.CONTROL_RUNG.get(control, "none")
 
 
 def _people(rows: pd.DataFrame):
-    """People in a row: the sum over studies of each study's largest N (n_randomized, else
-    n_analysed, else n_enrolled: a single-arm study's included patients count); None if none."""
+    """People in a row: the sum over studies of each study's largest N; None if none."""
     sizes = _study_sizes(rows)
     return sum(sizes.values()) if sizes else None
 
