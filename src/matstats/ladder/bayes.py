@@ -435,13 +435,6 @@ def _row(post_fit: BayesMetaFit, dist: _Convolved, pr: Prior, target: str,
             "offset_mean": pr.mean, "offset_sd": pr.sd}
 
 
-def _offsets(offsets) -> tuple[Prior, ...]:
-    try:
-        return _offset_priors(offsets)
-    except ValueError as err:
-        raise ValueError(f"offsets: {err}".replace("priors must", "offsets must")) from None
-
-
 def _open_effect_prior(prior: OpenEffectPrior | str | tuple | None) -> OpenEffectPrior:
     """The :class:`OpenEffectPrior` that ``prior`` stands for (see :func:`sham_posterior`)."""
     if prior is None:
@@ -559,7 +552,7 @@ def sham_posterior(yi, vi=None, *, sei=None, slab=None,
     y = np.atleast_1d(np.asarray(yi, dtype=float)) if not isinstance(yi, str) else yi
     prior = literature.tau_prior(literature.LADDER_TAU_PRIOR if tau_prior is None else tau_prior)
     op = _open_effect_prior(open_prior)
-    offsets = _offsets(offsets)
+    offsets = _offset_priors(offsets, "offsets")
     mid = _checks.positive("mid", mid)
     level = _checks.level(level)
     if op.plausible_effect is not None and not isinstance(y, str):
@@ -642,7 +635,7 @@ def compare_sham_answers(yi, vi=None, *, sei=None,
     True
     """
     y, v = _variances(np.atleast_1d(np.asarray(yi, dtype=float)), vi, sei)
-    offsets = _offsets(offsets)
+    offsets = _offset_priors(offsets, "offsets")
     post = sham_posterior(y, v, tau_prior=tau_prior, offsets=offsets, open_prior="flat",
                           mid=mid, level=level)
     zero = sham_posterior(y, v, tau_prior=KnownTau(0.0), offsets=offsets, open_prior="flat",

@@ -231,13 +231,13 @@ def pooled_by_control(
 OFFSET_FORMS = {"sd": "difference", "share": "ratio"}
 
 
-def _offset_priors(priors: Sequence[Prior] | None) -> tuple[Prior, ...]:
+def _offset_priors(priors: Sequence[Prior] | None, name: str = "priors") -> tuple[Prior, ...]:
     priors = literature.OFFSET_PRIORS if priors is None else tuple(priors)
     if not priors:
-        raise ValueError("priors must hold at least one offset prior, got none")
+        raise ValueError(f"{name} must hold at least one offset prior, got none")
     for p in priors:
         if not isinstance(p, Prior):
-            raise ValueError(f"priors must be matstats.literature.Prior objects, got {p!r}")
+            raise ValueError(f"{name} must be matstats.literature.Prior objects, got {p!r}")
         _checks.one_of(f"unit of offset prior {p.name!r}", p.unit, OFFSET_FORMS)
     return priors
 
@@ -410,44 +410,27 @@ def ladder_table(pooled: pd.DataFrame, expected: pd.DataFrame | None = None,
     >>> sorted(set(ladder_table(pooled)["kind"]))
     ['observed', 'reference']
     """
-    pos = {r: i for i, r in enumerate(RUNGS)}
     rows = []
-    sub = pooled[pooled["device_group"] == device_group]
-    for _, r in sub.iterrows():
-        rows.append({
-            "series": f"{device_group} trials (observed)", "kind": "observed",
-            "control_class": r["control_class"], "rung": r["rung"],
-            "position": pos[r["control_class"]],
-            "estimate": r["estimate"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
-            "k": float(r["k"]),
-            "label": f"k={int(r['k'])}" + (f": {r['study_ids']}" if r["k"] else ""),
-        })
-    if expected is not None:
-        for _, r in expected.iterrows():
-            rows.append({
-                "series": f"expected vs sham ({r['prior']})", "kind": "expected",
-                "control_class": "sham", "rung": RUNG_LABELS["sham"], "position": pos["sham"],
-                "estimate": r["expected"], "ci_low": r["ci_low"], "ci_high": r["ci_high"],
-                "k": math.nan, "label": str(r["prior"]),
-            })
-    if other_points is not None:
-        for _, r in other_points.iterrows():
-            tp = "" if pd.isna(r["timepoint_weeks"]) else f" {r['timepoint_weeks']:g}w"
-            rows.append({
-                "series": f"{r['device_group']} (not a mat, not pooled)", "kind": "other_device",
-                "control_class": r["control_class"], "rung": RUNG_LABELS[r["control_class"]],
-                "position": pos[r["control_class"]], "estimate": r["yi"],
-                "ci_low": r["ci_low"], "ci_high": r["ci_high"], "k": 1.0,
-                "label": f"{r['study_id']}: {r['outcome_measure']}{tp}",
-            })
-    if reference:
-        for rung in ("no_treatment", "sham"):
-            rows.append({
-                "series": _REFERENCE_LADDER["series"], "kind": "reference", "control_class": rung,
-                "rung": RUNG_LABELS[rung], "position": pos[rung],
-                "estimate": _REFERENCE_LADDER[rung], "ci_low": math.nan, "ci_high": math.nan,
-                "k": math.nan, "label": "published reference (no CI in our notes)",
-            })
+
+    def point(series, kind, rung, estimate, ci_low, ci_high, k, label):
+        rows.append((series, kind, rung, RUNG_LABELS[rung], RUNGS.index(rung), estimate, ci_low,
+                     ci_high, k, label))
+
+    for _, r in pooled[pooled["device_group"] == device_group].iterrows():
+        point(f"{device_group} trials (observed)", "observed", r["control_class"],
+              r["estimate"], r["ci_low"], r["ci_high"], float(r["k"]),
+              f"k={int(r['k'])}" + (f": {r['study_ids']}" if r["k"] else ""))
+    for _, r in (expected if expected is not None else pd.DataFrame()).iterrows():
+        point(f"expected vs sham ({r['prior']})", "expected", "sham", r["expected"],
+              r["ci_low"], r["ci_high"], math.nan, str(r["prior"]))
+    for _, r in (other_points if other_points is not None else pd.DataFrame()).iterrows():
+        tp = "" if pd.isna(r["timepoint_weeks"]) else f" {r['timepoint_weeks']:g}w"
+        point(f"{r['device_group']} (not a mat, not pooled)", "other_device",
+              r["control_class"], r["yi"], r["ci_low"], r["ci_high"], 1.0,
+              f"{r['study_id']}: {r['outcome_measure']}{tp}")
+    for rung in ("no_treatment", "sham") if reference else ():
+        point(_REFERENCE_LADDER["series"], "reference", rung, _REFERENCE_LADDER[rung],
+              math.nan, math.nan, math.nan, "published reference (no CI in our notes)")
     cols = ["series", "kind", "control_class", "rung", "position", "estimate", "ci_low",
             "ci_high", "k", "label"]
     return pd.DataFrame(rows, columns=cols)

@@ -232,6 +232,10 @@ def _grade_row(row: pd.Series) -> tuple[str, str]:
     return GRADES[level], "; ".join(reasons)
 
 
+#: Study fields shown beside a grade (:func:`grade_studies`).
+_GRADED_FIELDS = ("design", "control", "blinding", "device", "population_type")
+
+
 def grade_studies(studies: pd.DataFrame | None = None) -> pd.DataFrame:
     """Grade every study contrast with :data:`GRADE_RULES`.
 
@@ -262,20 +266,9 @@ def grade_studies(studies: pd.DataFrame | None = None) -> pd.DataFrame:
         row = (with_result if len(with_result) else grp).iloc[0]
         grade, reasons = _grade_row(row)
         n = _row_n(row)
-        rows.append(
-            {
-                "study_id": _text(sid),
-                "contrast": _text(contrast),
-                "design": _text(row.get("design")),
-                "control": _text(row.get("control")),
-                "blinding": _text(row.get("blinding")),
-                "device": _text(row.get("device")),
-                "population_type": _text(row.get("population_type")),
-                "n": None if n is None else int(n),
-                "grade": grade,
-                "grade_reasons": reasons,
-            }
-        )
+        rows.append({"study_id": _text(sid), "contrast": _text(contrast),
+                     **{c: _text(row.get(c)) for c in _GRADED_FIELDS},
+                     "n": None if n is None else int(n), "grade": grade, "grade_reasons": reasons})
     out = pd.DataFrame(rows)
     out["n"] = out["n"].astype("Int64")
     return out
@@ -342,6 +335,10 @@ def _best_grade(grades: pd.DataFrame) -> tuple[str, str]:
 
 
 # --------------------------------------------------------------------------- as found
+#: Columns of :func:`matstats.audit.audit_claims` shown beside a seed row.
+_FOUND = ["found_design", "found_control", "found_n", "found_result", "verdict", "reason"]
+
+
 def audited_table(
     name: str,
     claims: pd.DataFrame | None = None,
@@ -377,19 +374,8 @@ def audited_table(
         a = audit.loc[cid]
         ids = list(_cells.split_list(a["study_ids"]))
         grade, reasons = _best_grade(grades[grades["study_id"].isin(ids)])
-        extra.append(
-            {
-                "found_studies": ";".join(ids),
-                "found_design": a["found_design"],
-                "found_control": a["found_control"],
-                "found_n": a["found_n"],
-                "found_result": a["found_result"],
-                "verdict": a["verdict"],
-                "reason": a["reason"],
-                "grade": grade,
-                "grade_reasons": reasons,
-            }
-        )
+        extra.append({"found_studies": ";".join(ids), **a[_FOUND].to_dict(), "grade": grade,
+                      "grade_reasons": reasons})
     found = pd.DataFrame(extra)
     if name == "evidence_by_condition":
         # the seed's own "Verdict" column keeps its name; ours is the audit verdict
