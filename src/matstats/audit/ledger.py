@@ -23,7 +23,12 @@ __all__ = ["audit_claims", "verdict_counts"]
 _text = _cells.text
 _num = partial(_cells.number, missing=None)  # a cell as a float, None when missing
 
+#: Claim fields copied as text into :func:`audit_claims`.
 _CLAIMED = (
+    "claim_id",
+    "seed_file",
+    "claim_kind",
+    "table_name",
     "claimed_design",
     "claimed_n",
     "claimed_control",
@@ -109,34 +114,17 @@ def audit_claims(claims: pd.DataFrame | None = None, studies: pd.DataFrame | Non
         ctx = _build_context(claim, studies)
         verdict, rule, reason = _apply_rules(ctx)
         ns = _study_sizes(ctx.linked)
-        rec = {
-            "claim_id": _text(claim.get("claim_id")),
-            "seed_file": _text(claim.get("seed_file")),
-            "article": article_label(_text(claim.get("seed_file"))),
-            "claim_kind": _text(claim.get("claim_kind")),
-            "table_name": _text(claim.get("table_name")),
-            "table_row": _num(claim.get("table_row")),
-            "verdict": verdict,
-            "rule": rule,
-            "reason": reason,
-            "verdict_source": "",
-            "verdict_source_cited": "",
-            "study_ids": ";".join(_cells.split_list(claim.get("study_ids"))),
-        }
+        rec = {col: _text(claim.get(col)) for col in _CLAIMED}
+        rec.update(
+            article=article_label(rec["seed_file"]), table_row=_num(claim.get("table_row")),
+            verdict=verdict, rule=rule, study_ids=";".join(_cells.split_list(claim.get("study_ids"))),
+            found_n=";".join(f"{k}={v}" for k, v in ns.items()),
+            found_figure_source=_study_list(ctx.figure_sources) if len(ctx.figure_sources) else "",
+            found_result=_found_result(ctx.results), reason=reason,
+            found_has_results="yes" if ctx.any_result else ("no" if len(ctx.linked) else ""),
+            **{f"found_{c}": _distinct_values(ctx.linked, c)
+               for c in ("design", "control", "outcome_domain", "device", "value_status")})
         rec["verdict_source"], rec["verdict_source_cited"] = _verdict_basis(ctx, rule)
-        for col in _CLAIMED:
-            rec[col] = _text(claim.get(col))
-        rec["found_design"] = _distinct_values(ctx.linked, "design")
-        rec["found_n"] = ";".join(f"{k}={v}" for k, v in ns.items())
-        rec["found_control"] = _distinct_values(ctx.linked, "control")
-        rec["found_outcome_domain"] = _distinct_values(ctx.linked, "outcome_domain")
-        rec["found_figure_source"] = _study_list(ctx.figure_sources) if len(ctx.figure_sources) else ""
-        rec["found_result"] = _found_result(ctx.results)
-        rec["found_has_results"] = (
-            "yes" if ctx.any_result else ("no" if len(ctx.linked) else "")
-        )
-        rec["found_device"] = _distinct_values(ctx.linked, "device")
-        rec["found_value_status"] = _distinct_values(ctx.linked, "value_status")
         records.append(rec)
     cols = [
         "claim_id", "seed_file", "article", "claim_kind", "table_name", "table_row", "verdict", "rule",

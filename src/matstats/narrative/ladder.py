@@ -408,10 +408,6 @@ def sham_sensitivity_sentence(table: pd.DataFrame) -> str:
         f"narrowest with {width.idxmin()}).")
 
 
-def _pct(x: float) -> str:
-    return f"{x:.0%}"
-
-
 def sham_answer_sentence(answer) -> str:
     """The reader's sentence on "does a mat beat a sham?", built from the computed answer.
 
@@ -453,22 +449,22 @@ def sham_answer_sentence(answer) -> str:
     mid_points = float(d["mid"]) * literature.NRS_SD
     text = (
         "No trial has compared a mat with a sham mat, so this is an inference. The "
-        f"probability that a mat's true effect is better than a sham's is {_pct(d['prob_beats_sham'])} "
+        f"probability that a mat's true effect is better than a sham's is {d['prob_beats_sham']:.0%} "
         f"(with {what} and a typical physical sham)"
-        + (f", {_pct(face)} if {'that result is' if k == 1 else 'they are'} taken at face value" if face is not None
+        + (f", {face:.0%} if {'that result is' if k == 1 else 'they are'} taken at face value" if face is not None
            and open_name != "flat" else "")
-        + f", and anywhere from {_pct(lo)} to {_pct(hi)} across all {n_cells} combinations of "
+        + f", and anywhere from {lo:.0%} to {hi:.0%} across all {n_cells} combinations of "
         f"priors{readings}. The probability that it is "
         f"better by a difference that matters between groups ({mid_points:g} point on a 0-10 "
-        f"scale) is {_pct(d['prob_beats_sham_by_mid'])}. ")
+        f"scale) is {d['prob_beats_sham_by_mid']:.0%}. ")
     a = answer.assurance
     sizes = _range(a["n_per_arm"], ".0f")
     text += (f"A trial with {sizes} people per group would come out significantly in the mat's "
              f"favour with a probability of {_pct_range(a['assurance'])}; ")
     if math.isinf(answer.n_for_target):
-        text += (f"no trial size reaches {_pct(answer.assurance_target)}, because the chance "
+        text += (f"no trial size reaches {answer.assurance_target:.0%}, because the chance "
                  "that the mat is better at all is lower than that.")
     else:
-        text += (f"{_pct(answer.assurance_target)} needs {answer.n_for_target:.0f} people "
+        text += (f"{answer.assurance_target:.0%} needs {answer.n_for_target:.0f} people "
                  "per group.")
     return text
