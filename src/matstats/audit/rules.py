@@ -115,12 +115,8 @@ def _never_measured(ctx: _ClaimContext) -> str:
 
 
 def _measured_basis(ctx: _ClaimContext) -> list[pd.Series]:
-    """The rows a measure-level verdict rests on.
-
-    The controlled rows on the claimed measures from the studies the article cites
-    (``cited_study_ids``) when those measured it; otherwise all controlled linked rows on
-    the measures.
-    """
+    """The rows a measure-level verdict rests on: :func:`_measured_rows` of the studies the
+    article cites (``cited_study_ids``) when those measured it, else all of them."""
     rows = _measured_rows(ctx)
     cited = [r for r in rows if _text(r["study_id"]) in ctx.cited]
     return cited or rows

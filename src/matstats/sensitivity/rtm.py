@@ -27,12 +27,8 @@ def _r_values(r: object) -> np.ndarray:
 
 def _barnett_rtm(threshold: float, mean: float, sd: float, r: np.ndarray, m: int,
                 direction: str) -> np.ndarray:
-    """Barnett, van der Pols & Dobson, Int J Epidemiol 2005;34:215-20, m baseline measures.
-
-    Expected movement toward the mean (>= 0) of people selected by their baseline (mean of
-    ``m`` measures) at or beyond ``threshold``; unchecked inputs (see
-    :func:`regression_to_mean`).
-    """
+    """Barnett, van der Pols & Dobson, Int J Epidemiol 2005;34:215-20, m baseline measures
+    (the group formula of :func:`regression_to_mean`; unchecked inputs)."""
     var_b = r * sd**2
     var_w = (1 - r) * sd**2
     s = np.sqrt(var_b + var_w / m)
