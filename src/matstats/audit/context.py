@@ -124,11 +124,8 @@ class _ClaimContext:
         return _cells.split_list(self.claim.get("cited_study_ids"))
 
     def cited_note(self, ids: list[str]) -> str:
-        """Say whether the studies a verdict rests on are the ones the article cites.
-
-        '' when the article cites no identifiable source; otherwise a clause such as
-        ``"; the article cites goodrx2024_review, not olsson2011_healthy"``.
-        """
+        """Whether the studies a verdict rests on are the ones the article cites, as a clause
+        (``"; the article cites goodrx2024_review, not olsson2011_healthy"``) or ''."""
         cited = self.cited
         if not cited or not ids:
             return ""

@@ -126,15 +126,9 @@ def tipping_point_grid(
     aa, bb = np.meshgrid(ga, gb, indexing="ij")
     adj = bias_adjust(estimate, se, (aa + bb).ravel(), alpha=alpha)
     m = None if mcid is None else _checks.positive("mcid", mcid, allow_zero=True)
-    return pd.DataFrame({
-        "bias_a": aa.ravel(),
-        "bias_b": bb.ravel(),
-        "total_bias": adj["bias"].to_numpy(),
-        "estimate": adj["estimate"].to_numpy(),
-        "ci_low": adj["ci_low"].to_numpy(),
-        "ci_high": adj["ci_high"].to_numpy(),
-        "p_benefit": adj["p_benefit"].to_numpy(),
-        "significant": adj["significant"].to_numpy(),
-        "above_mcid": adj["estimate"].to_numpy() > m if m is not None
-        else np.zeros(aa.size, dtype=bool),
-    })
+    cols = ["bias", "estimate", "ci_low", "ci_high", "p_benefit", "significant"]
+    out = adj[cols].rename(columns={"bias": "total_bias"})
+    out.insert(0, "bias_b", bb.ravel())
+    out.insert(0, "bias_a", aa.ravel())
+    out["above_mcid"] = out["estimate"] > m if m is not None else False
+    return out
