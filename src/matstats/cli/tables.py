@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from matstats.cli._args import output_dir
 from matstats.evidence.data_io import load_claims, load_studies
-from matstats.tables.audited import _write_tables
+from matstats.tables import write_tables
 
 __all__ = ["register_cli"]
 
@@ -22,7 +22,7 @@ def register_cli(subparsers) -> None:
         output_dir(args.out, "--out")
         studies = load_studies(args.studies)
         claims = load_claims(args.claims, studies=studies)
-        for path in _write_tables(args.out, claims, studies):
+        for path in write_tables(args.out, claims, studies):
             print(path)
         return 0
 

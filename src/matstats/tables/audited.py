@@ -33,6 +33,7 @@ __all__ = [
     "audited_table",
     "to_markdown",
     "all_tables",
+    "write_tables",
 ]
 
 #: Seed table name -> (snake_case column, header text in the seed) in column order.
@@ -434,10 +435,23 @@ def all_tables(
     return out
 
 
-def _write_tables(
+def write_tables(
     out: str | Path, claims: pd.DataFrame | None = None, studies: pd.DataFrame | None = None
 ) -> list[Path]:
-    """Write every table of :func:`all_tables` as CSV, Markdown and HTML into ``out``."""
+    """Write every table of :func:`all_tables` as CSV, Markdown and HTML.
+
+    Parameters
+    ----------
+    out : path
+        Output directory (created if needed).
+    claims, studies : pandas.DataFrame, optional
+        Defaults: ``matstats.load_claims()`` and ``matstats.load_studies()``.
+
+    Returns
+    -------
+    list of Path
+        The files written, three per table.
+    """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = []
