@@ -79,7 +79,7 @@ def test_unblinded_bias_comes_from_literature():
 def test_diary_blinding_uses_the_sensitivity_index():
     import pandas as pd
 
-    from matstats.nof1.diary import summarize_blinding
+    from matstats.nof1.diary import _summarize_blinding as summarize_blinding
     from matstats.sensitivity import blinding_index
 
     cal = pd.DataFrame({"period": [1, 2, 3, 4, 5], "condition": ["mat", "control", "mat",

@@ -1,10 +1,8 @@
 """Analyse one person's n-of-1 diary: every method, the period summaries and the verdict label.
 
-Reading the diary is :mod:`matstats.nof1.diary_io`, the day-by-day calendar
-:mod:`matstats.nof1.calendar`, the label rule :mod:`matstats.nof1.verdict`. This module
-returns numbers and codes only: the verdict in words and the printable report are
-:func:`matstats.narrative.nof1.verdict_text` and :func:`~matstats.narrative.nof1.diary_summary`,
-the figure :func:`matstats.plots.nof1.plot_diary`.
+Numbers and codes only: reading the diary is :mod:`matstats.nof1.diary_io`, the calendar
+:mod:`matstats.nof1.calendar`, the label rule :mod:`matstats.nof1.verdict`, the words
+:mod:`matstats.narrative.nof1`, the figure :func:`matstats.plots.nof1.plot_diary`.
 """
 
 from __future__ import annotations
@@ -34,17 +32,9 @@ from matstats.nof1.verdict import (
     verdict_fit,
 )
 
-__all__ = [
-    "METHOD_COLUMNS",
-    "DiaryResult",
-    "analyze",
-    "summarize_blinding",
-    "summarize_cycles",
-    "summarize_periods",
-]
+__all__ = ["DiaryResult", "analyze"]
 
-METHOD_ORDER = ("cycle_t", "randomization", "gls_ar1", "bayes", "day_t")
-METHOD_COLUMNS = (
+_METHOD_COLUMNS = (
     "method", "estimate", "ci_low", "ci_high", "se", "pval", "prob_benefit", "prob_mcid",
     "n_used",
 )
@@ -55,29 +45,8 @@ METHOD_COLUMNS = (
 # --------------------------------------------------------------------------------------------
 
 
-def summarize_periods(cal: pd.DataFrame) -> pd.DataFrame:
-    """Per-period means of the rated, non-washout days.
-
-    Parameters
-    ----------
-    cal : DataFrame
-        A calendar from :func:`matstats.nof1.build_calendar`.
-
-    Returns
-    -------
-    DataFrame
-        One row per period: ``cycle``, ``period``, ``condition``, ``start_date``, ``end_date``,
-        ``first_day``, ``last_day`` (1-based day numbers), ``n_days`` (calendar days),
-        ``n_rated`` (days with a score), ``n_used`` (rated days outside the washout) and
-        ``mean`` (mean of the used days, NaN when there are none).
-
-    Examples
-    --------
-    >>> from matstats.nof1 import build_calendar, example_diary_path, read_diary
-    >>> p = summarize_periods(build_calendar(read_diary(example_diary_path())))
-    >>> len(p), int(p["n_days"].iloc[0])
-    (12, 7)
-    """
+def _summarize_periods(cal: pd.DataFrame) -> pd.DataFrame:
+    """One row per period of a calendar (columns: see :attr:`DiaryResult.periods`)."""
     out = []
     for p, g in cal.groupby("period", sort=True):
         used = g.loc[~g["washout"] & g["score"].notna(), "score"]
@@ -99,29 +68,8 @@ def summarize_periods(cal: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def summarize_cycles(periods: pd.DataFrame) -> pd.DataFrame:
-    """Mat minus control difference of period means, one row per cycle.
-
-    Parameters
-    ----------
-    periods : DataFrame
-        Output of :func:`summarize_periods`.
-
-    Returns
-    -------
-    DataFrame
-        ``cycle``, ``order`` (``"mat-control"`` or ``"control-mat"``), ``mat_mean``,
-        ``control_mean`` and ``difference`` (= ``mat_mean - control_mean``; negative = lower
-        score on the mat; NaN when either period has no usable day).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> p = pd.DataFrame({"cycle": [1, 1], "period": [1, 2], "condition": ["control", "mat"],
-    ...                   "mean": [6.0, 4.5]})
-    >>> summarize_cycles(p).to_dict("records")
-    [{'cycle': 1, 'order': 'control-mat', 'mat_mean': 4.5, 'control_mean': 6.0, 'difference': -1.5}]
-    """
+def _summarize_cycles(periods: pd.DataFrame) -> pd.DataFrame:
+    """Mat minus control period means, one row per cycle (see :attr:`DiaryResult.cycles`)."""
     out = []
     for c, g in periods.groupby("cycle", sort=True):
         mat = g.loc[g["condition"] == "mat", "mean"].iloc[0]
@@ -151,34 +99,8 @@ def _bang_by_arm(counts: dict[str, tuple[int, int, int]]) -> dict[str, float]:
             for arm, e in zip(CONDITIONS, est, strict=True)}
 
 
-def summarize_blinding(cal: pd.DataFrame) -> pd.DataFrame:
-    """Blinding guesses per period and the Bang index per arm.
-
-    The guess of a period is its last non-empty ``blinding_guess``; periods without one are
-    not counted (their number is reported as ``n_no_guess``). The index, (correct -
-    incorrect) / guesses, is :func:`matstats.sensitivity.blinding_index` with ``"bang"``.
-
-    Parameters
-    ----------
-    cal : DataFrame
-        A calendar from :func:`matstats.nof1.build_calendar`.
-
-    Returns
-    -------
-    DataFrame
-        One row per arm (``condition`` ``mat`` and ``control``): ``n_periods``, ``n_correct``,
-        ``n_incorrect``, ``n_dont_know``, ``n_no_guess`` and ``bang_bi`` (in [-1, 1]; 0 =
-        random guessing, 1 = always right; NaN for an arm without guesses). Empty (no rows)
-        when the diary has no guesses at all.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> cal = pd.DataFrame({"period": [1, 2], "condition": ["mat", "control"],
-    ...                     "blinding_guess": ["mat", "dont_know"]})
-    >>> summarize_blinding(cal)[["condition", "n_correct", "bang_bi"]].to_dict("list")
-    {'condition': ['mat', 'control'], 'n_correct': [1, 0], 'bang_bi': [1.0, 0.0]}
-    """
+def _summarize_blinding(cal: pd.DataFrame) -> pd.DataFrame:
+    """Blinding guesses per arm and the Bang index (see :attr:`DiaryResult.blinding`)."""
     cols = ["condition", "n_periods", "n_correct", "n_incorrect", "n_dont_know", "n_no_guess",
             "bang_bi"]
     if not (cal["blinding_guess"] != "").any():
@@ -234,14 +156,23 @@ class DiaryResult:
     days : DataFrame
         The calendar (see :func:`matstats.nof1.build_calendar`).
     periods : DataFrame
-        See :func:`summarize_periods`.
+        One row per period: ``cycle``, ``period``, ``condition``, ``start_date``,
+        ``end_date``, ``first_day``, ``last_day`` (1-based), ``n_days``, ``n_rated`` (days
+        with a score), ``n_used`` (rated days outside the washout), ``mean`` (of the used
+        days; NaN without any).
     cycles : DataFrame
-        See :func:`summarize_cycles`.
+        One row per cycle: ``cycle``, ``order`` (``"mat-control"`` or ``"control-mat"``),
+        ``mat_mean``, ``control_mean``, ``difference`` (mat minus control; NaN when a period
+        has no used day).
     excluded : DataFrame
         Every calendar day left out of the period means: ``day``, ``date``, ``line``
         (``<NA>`` for a day with no diary row), ``reason``.
     blinding : DataFrame
-        See :func:`summarize_blinding` (no rows without guesses).
+        One row per arm (``condition``): ``n_periods``, ``n_correct``, ``n_incorrect``,
+        ``n_dont_know``, ``n_no_guess`` (a period's guess is its last non-empty
+        ``blinding_guess``) and ``bang_bi``, the Bang index (correct - incorrect) / guesses of
+        :func:`matstats.sensitivity.blinding_index` (0 = random guessing, 1 = always right,
+        NaN for an arm without guesses). No rows when the diary has no guesses.
     raw : Series
         The single row returned by :func:`matstats.nof1.analyze_many` for this diary (run on
         the negated score when ``lower_is_better`` is False), with full precision.
@@ -336,48 +267,29 @@ def _bang_mat(blinding: pd.DataFrame) -> float:
     return float(b.loc[b["condition"] == "mat", "bang_bi"].iloc[0]) if len(b) else math.nan
 
 
-def _method_rows(row: pd.Series) -> list[tuple]:
-    """One tuple per method (columns of METHOD_COLUMNS), on the analysed scale."""
-    q = 1.0 - 0.05 / 2.0
-    n_cyc, n_days = int(row["n_cycles_used"]), int(row["n_days_used"])
-    nan = math.nan
-
-    def t_ci(est, se, df):
-        if not (df >= 1 and math.isfinite(est) and math.isfinite(se)):
-            return nan, nan
-        h = float(stats.t.ppf(q, df)) * se
-        return est - h, est + h
-
-    def value(col):
-        return float(row[col])
-
-    est, se = value("cycle_t_estimate"), value("cycle_t_se")
-    rows = [("cycle_t", est, *t_ci(est, se, n_cyc - 1), se, value("cycle_t_pval"), nan, nan,
-             n_cyc)]
-    rows.append(("randomization", value("randomization_estimate"), nan, nan, nan,
-                 value("randomization_pval"), nan, nan, n_cyc))
-    est, se, df_gls = value("gls_ar1_estimate"), value("gls_ar1_se"), value("gls_ar1_df")
-    rows.append(("gls_ar1", est, *t_ci(est, se, df_gls), se, value("gls_ar1_pval"), nan, nan,
-                 n_days))
-    rows.append(("bayes", value("bayes_estimate"), value("bayes_ci_low"),
-                 value("bayes_ci_high"), value("bayes_sd"), nan, value("bayes_p_benefit"),
-                 value("bayes_p_mcid"), n_cyc))
-    est, se = value("day_t_estimate"), value("day_t_se")
-    rows.append(("day_t", est, *t_ci(est, se, n_days - 2), se, value("day_t_pval"), nan, nan,
-                 n_days))
-    return rows
-
-
 def _method_table(row: pd.Series, *, sign: float, design: str | None = None) -> pd.DataFrame:
-    """Reshape one row of ``analyze_many`` output into one row per method (see DiaryResult);
-    ``sign`` = -1 brings estimates back to the diary's scale when the analysis ran on -score.
-    A fixed-order ``design`` reports no randomization p-value (no coin flips to re-randomize)."""
+    """One row per method (see DiaryResult) from one row of ``analyze_many`` output; ``sign`` =
+    -1 brings estimates back to the diary's scale when the analysis ran on -score. A
+    fixed-order ``design`` reports no randomization p-value (no coin flips to re-randomize)."""
+    n_cyc, n_days, nan = int(row["n_cycles_used"]), int(row["n_days_used"]), math.nan
+    t_df = {"cycle_t": n_cyc - 1, "gls_ar1": float(row["gls_ar1_df"]), "day_t": n_days - 2}
     out = []
-    for name, est, lo, hi, se, pval, *rest in _method_rows(row):
+    for name in ("cycle_t", "randomization", "gls_ar1", "bayes", "day_t"):
+        est = float(row[f"{name}_estimate"])
+        se = float(row.get(f"{name}_se", row.get(f"{name}_sd", nan)))
+        pval = float(row.get(f"{name}_pval", nan))
         if name == "randomization" and design is not None and design != "paired_random":
-            pval = math.nan
-        out.append((name, sign * est, *sorted((sign * lo, sign * hi)), se, pval, *rest))
-    return pd.DataFrame(out, columns=list(METHOD_COLUMNS))
+            pval = nan
+        lo, hi, probs = nan, nan, (nan, nan)
+        if name == "bayes":
+            lo, hi = float(row["bayes_ci_low"]), float(row["bayes_ci_high"])
+            probs = float(row["bayes_p_benefit"]), float(row["bayes_p_mcid"])
+        elif name in t_df and t_df[name] >= 1 and math.isfinite(est) and math.isfinite(se):
+            h = float(stats.t.ppf(0.975, t_df[name])) * se
+            lo, hi = est - h, est + h
+        n_used = n_days if name in ("gls_ar1", "day_t") else n_cyc
+        out.append((name, sign * est, *sorted((sign * lo, sign * hi)), se, pval, *probs, n_used))
+    return pd.DataFrame(out, columns=list(_METHOD_COLUMNS))
 
 
 def _check_settings(scale, mcid, comparator) -> tuple[tuple[float, float], float]:
@@ -447,14 +359,9 @@ def analyze(
     Returns
     -------
     DiaryResult
-        ``.to_frame()`` gives one row per method (``cycle_t``, ``randomization``,
-        ``gls_ar1``, ``bayes``, ``day_t``) with columns ``method``, ``estimate``, ``ci_low``,
-        ``ci_high``, ``se``, ``pval``, ``prob_benefit``, ``prob_mcid``, ``n_used`` (each
-        method in words: ``matstats.narrative.nof1.method_notes(result)``);
-        ``.verdict_label`` the verdict's label code; ``.excluded`` every day
-        not used, with its reason. The verdict in words is
-        ``matstats.narrative.nof1.verdict_text(result)``, the printable report
-        ``matstats.narrative.nof1.diary_summary(result)``, the figure
+        ``.to_frame()`` one row per method (columns: :attr:`DiaryResult.methods`), and the
+        verdict. In words: ``matstats.narrative.nof1.verdict_text(result)``, the report
+        ``matstats.narrative.nof1.diary_summary(result)``; the figure
         ``matstats.plots.nof1.plot_diary(result)``.
 
     Raises
@@ -485,9 +392,6 @@ def analyze(
     >>> res = analyze(example_diary_path())
     >>> res.to_frame()["method"].tolist()
     ['cycle_t', 'randomization', 'gls_ar1', 'bayes', 'day_t']
-    >>> from matstats.nof1.verdict import VERDICT_LABELS
-    >>> res.verdict_label in VERDICT_LABELS
-    True
     """
     lo_hi, mcid = _check_settings(scale, mcid, comparator)
     if design is not None:
@@ -505,8 +409,8 @@ def analyze(
         if planned_cycles < in_diary:
             raise ValueError(f"planned_cycles must be >= the {in_diary} cycles in the diary, "
                              f"got {planned_cycles!r}")
-    periods = summarize_periods(cal)
-    cycles = summarize_cycles(periods)
+    periods = _summarize_periods(cal)
+    cycles = _summarize_cycles(periods)
     usable = int(cycles["difference"].notna().sum())
     if usable < 2:
         raise DataError(
@@ -524,7 +428,7 @@ def analyze(
     ).iloc[0]
     methods = _method_table(raw, sign=1.0 if lower_is_better else -1.0, design=design)
     n_cyc = int(raw["n_cycles_used"])
-    blinding = summarize_blinding(cal)
+    blinding = _summarize_blinding(cal)
     verdict = _diary_verdict(cal, periods, cycles, planned_cycles=planned_cycles, mcid=mcid,
                              prior_sd=prior_sd, lower_is_better=lower_is_better,
                              comparator=comparator, bang_bi_mat=_bang_mat(blinding))

@@ -17,7 +17,7 @@ import pandas as pd
 
 from matstats._core.errors import DataError
 from matstats.nof1.calendar import build_calendar
-from matstats.nof1.diary import _excluded_days, summarize_cycles, summarize_periods
+from matstats.nof1.diary import _excluded_days, _summarize_cycles, _summarize_periods
 from matstats.nof1.diary_io import (DATAFRAME_NAME, _source_rows, check_row_width, column_key,
                                     read_diary)
 
@@ -123,7 +123,7 @@ def _one_person(person, name, diary, lines, scale, washout_days, period_days):
         if lines is None:
             raise
         raise _remap(exc, name, lines, person) from None
-    cyc = summarize_cycles(summarize_periods(cal))
+    cyc = _summarize_cycles(_summarize_periods(cal))
     cal.insert(0, "file", name)
     cal.insert(0, "person", person)
     cyc.insert(0, "person", person)
