@@ -11,8 +11,8 @@ import numpy as np
 from scipy import signal
 
 from matstats.literature import NOF1_DEFAULTS
-from matstats.nof1.design import _validate_schedule, schedule
-from matstats.nof1.simulate import _check_params
+from matstats.nof1.design import _validate_schedule
+from matstats.nof1.simulate import check_settings
 
 __all__ = ["cycle_difference_variance"]
 
@@ -32,10 +32,9 @@ def cycle_difference_variance(sched, *, sd: float = NOF1_DEFAULTS["sd"], rho: fl
         Var(d_bar) in squared rating points.
     """
     info = _validate_schedule(sched)
-    p = _check_params(effect=0, sd=sd, rho=rho, trend=0, expectation=0, expectation_half_life=None,
-                      carryover=0, carryover_half_life=None, missing=0, mnar=0, mean=0)
-    c = _contrast(info)
-    return float(_quad_ar1(c[:, None], p["sd"], p["rho"])[0])
+    p = check_settings(sd=sd, rho=rho)
+    C = _contrast(info)[:, None]
+    return float(((p["sd"] * p["sd"]) * np.einsum("tk,tk->k", C, _corr_times(C, p["rho"])))[0])
 
 
 def _contrast(info: dict) -> np.ndarray:
@@ -52,52 +51,37 @@ def _contrast(info: dict) -> np.ndarray:
     return c
 
 
-def _quad_ar1(C: np.ndarray, sd: float, rho: float) -> np.ndarray:
-    """diag(C' Sigma C) for Sigma_st = sd^2 rho^|s-t|; C has shape (T, k).
-
-    Sigma C is computed in O(T) with two first-order filters:
-    (Sigma c)_t = sd^2 (f_t + b_t - c_t), f_t = c_t + rho f_{t-1}, b_t = c_t + rho b_{t+1}.
-    """
+def _corr_times(C: np.ndarray, rho: float) -> np.ndarray:
+    """R C for the AR(1) correlation R_st = rho^|s-t| (C of shape (T, k)), in O(T) with two
+    first-order filters: (R c)_t = f_t + b_t - c_t, f_t = c_t + rho f_{t-1},
+    b_t = c_t + rho b_{t+1}."""
     if rho == 0:
-        return (sd * sd) * np.einsum("tk,tk->k", C, C)
+        return C
     f = signal.lfilter([1.0], [1.0, -rho], C, axis=0)
     b = signal.lfilter([1.0], [1.0, -rho], C[::-1], axis=0)[::-1]
-    return (sd * sd) * np.einsum("tk,tk->k", C, f + b - C)
+    return f + b - C
+
+
+def _period_means(periods: int, period_days: int, washout_days: int) -> np.ndarray:
+    """(days x periods) weights of the period means of the non-washout days, periods laid end
+    to end (days of period k: k P .. k P + P - 1)."""
+    A = np.zeros((periods * period_days, periods))
+    for j in range(periods):
+        A[j * period_days + washout_days:(j + 1) * period_days, j] = 1.0 / (period_days - washout_days)
+    return A
 
 
 def _first_minus_second_cov(cycles, period_days, washout_days, sd, rho) -> np.ndarray:
     """Exact covariance (cycles x cycles) of F_j = first-period mean - second-period mean
     of the non-washout days of cycle j under stationary AR(1) noise."""
-    base = schedule(cycles, period_days=period_days, washout_days=washout_days, design="abab")
-    info = _validate_schedule(base)
-    kept = ~info["washout"]
-    F = np.zeros((info["n_days"], cycles))
-    k = period_days - washout_days
-    for j in range(cycles):
-        F[kept & (info["cycle_index"] == j) & info["mat"], j] = 1.0 / k
-        F[kept & (info["cycle_index"] == j) & ~info["mat"], j] = -1.0 / k
-    if rho == 0:
-        SF = (sd**2) * F
-    else:
-        fw = signal.lfilter([1.0], [1.0, -rho], F, axis=0)
-        bw = signal.lfilter([1.0], [1.0, -rho], F[::-1], axis=0)[::-1]
-        SF = (sd**2) * (fw + bw - F)
-    return F.T @ SF
-
+    A = _period_means(2 * cycles, period_days, washout_days)
+    F = A[:, 0::2] - A[:, 1::2]
+    return F.T @ ((sd**2) * _corr_times(F, rho))
 
 
 def period_mean_cov(periods: int, period_days: int, washout_days: int, sd: float,
                     rho: float) -> np.ndarray:
     """Exact covariance (periods x periods) of the period means of the non-washout days under
-    stationary AR(1) noise, periods laid end to end (days of period k: k P .. k P + P - 1)."""
-    k = period_days - washout_days
-    A = np.zeros((periods * period_days, periods))
-    for j in range(periods):
-        A[j * period_days + washout_days:(j + 1) * period_days, j] = 1.0 / k
-    if rho == 0:
-        SA = (sd**2) * A
-    else:
-        fw = signal.lfilter([1.0], [1.0, -rho], A, axis=0)
-        bw = signal.lfilter([1.0], [1.0, -rho], A[::-1], axis=0)[::-1]
-        SA = (sd**2) * (fw + bw - A)
-    return A.T @ SA
+    stationary AR(1) noise (periods as in :func:`_period_means`)."""
+    A = _period_means(periods, period_days, washout_days)
+    return A.T @ ((sd**2) * _corr_times(A, rho))

@@ -22,13 +22,13 @@ from matstats.nof1._tdist import t_two_sided
 from matstats.nof1.design import _validate_schedule
 from matstats.nof1.simulate import CHUNK_SIZE, _iter_chunks, check_settings
 
-__all__ = ["analyze_many", "simulate_and_analyze", "METHODS", "RESULT_COLUMNS", "gls_design"]
+__all__ = ["analyze_many", "simulate_and_analyze", "METHODS", "gls_design"]
 
 #: Analyses understood by :func:`analyze_many`.
 METHODS = ("cycle_t", "gls_ar1", "randomization", "bayes", "day_t")
 
 #: Output columns of each method (besides the bookkeeping columns).
-RESULT_COLUMNS = {
+_RESULT_COLUMNS = {
     "cycle_t": ("cycle_t_estimate", "cycle_t_se", "cycle_t_pval"),
     "gls_ar1": ("gls_ar1_estimate", "gls_ar1_se", "gls_ar1_pval", "gls_ar1_rho", "gls_ar1_df"),
     "randomization": ("randomization_estimate", "randomization_pval"),
@@ -130,9 +130,6 @@ class _Analyzer:
     def run_days(self, y_days: np.ndarray) -> dict:
         """Analyse a block given as (n_days, m) array (time leading)."""
         yk = np.take(y_days, self.kept, axis=0)
-        return self.run_kept(yk)
-
-    def run_kept(self, yk: np.ndarray) -> dict:
         m = yk.shape[1]
         n_cyc = self.n_cycles
         G = self.W @ yk  # (q, m)
@@ -142,7 +139,6 @@ class _Analyzer:
         nk = yk.shape[0]
         if not bad.any():
             mask = None
-            valid = None
             n_used = np.full(m, n_cyc)
             dbar = d.mean(axis=0)
             dev = d - dbar
@@ -188,12 +184,9 @@ class _Analyzer:
                 ss = sd_d**2 * (nf - 1.0)
             post = posterior(dbar, ss, nf, prior_mean=self.prior_mean, prior_sd=self.prior_sd,
                              mcid=self.mcid)
-            out["bayes_estimate"] = post["median"]
-            out["bayes_sd"] = post["sd"]
-            out["bayes_ci_low"] = post["low"]
-            out["bayes_ci_high"] = post["high"]
-            out["bayes_p_benefit"] = post["p_below0"]
-            out["bayes_p_mcid"] = post["p_below_mcid"]
+            names = {"estimate": "median", "sd": "sd", "ci_low": "low", "ci_high": "high",
+                     "p_benefit": "p_below0", "p_mcid": "p_below_mcid"}
+            out.update({f"bayes_{k}": post[v] for k, v in names.items()})
         if "day_t" in self.methods:
             out.update(self._day_t(yk, mask))
         if "gls_ar1" in self.methods:
@@ -263,19 +256,21 @@ def _check_methods(methods) -> tuple:
     return tuple(m for m in METHODS if m in methods)
 
 
-def _analyzer_kwargs(prior_mean, prior_sd, mcid, max_exact_cycles, n_permutations, rng):
-    return dict(prior_mean=_checks.finite("prior_mean", prior_mean),
-                prior_sd=_checks.positive("prior_sd", prior_sd),
-                mcid=_checks.positive("mcid", mcid, allow_zero=True),
-                max_exact_cycles=_checks.integer("max_exact_cycles", max_exact_cycles, 1, 20),
-                n_permutations=_checks.integer("n_permutations", n_permutations, 1),
-                rng=rng)
+def _analyzer(schedule, methods, prior_mean, prior_sd, mcid, max_exact_cycles, n_permutations,
+              rng) -> _Analyzer:
+    """The analyzer of one schedule, its settings checked."""
+    return _Analyzer(schedule, _check_methods(methods),
+                     prior_mean=_checks.finite("prior_mean", prior_mean),
+                     prior_sd=_checks.positive("prior_sd", prior_sd),
+                     mcid=_checks.positive("mcid", mcid, allow_zero=True),
+                     max_exact_cycles=_checks.integer("max_exact_cycles", max_exact_cycles, 1, 20),
+                     n_permutations=_checks.integer("n_permutations", n_permutations, 1), rng=rng)
 
 
 def _to_frame(parts: list[dict], methods: tuple, n: int) -> pd.DataFrame:
     cols = ["n_cycles_used", "n_cycles_dropped", "n_days_used"]
     for mth in methods:
-        cols += RESULT_COLUMNS[mth]
+        cols += _RESULT_COLUMNS[mth]
     data = {"trial": np.arange(n)}
     for c in cols:
         data[c] = np.concatenate([p[c] for p in parts]) if len(parts) > 1 else parts[0][c]
@@ -406,8 +401,7 @@ def analyze_many(
         - ``day_t_estimate``, ``day_t_se``, ``day_t_pval`` : naive day-level difference,
           SE, two-sided p-value.
 
-        Only the columns of the requested methods are present (the p-value columns
-        were named ``<method>_p`` in matstats 0.1).
+        Only the columns of the requested methods are present.
 
     Examples
     --------
@@ -419,11 +413,9 @@ def analyze_many(
     ['trial', 'n_cycles_used', 'n_cycles_dropped', 'n_days_used', 'cycle_t_estimate',
      'cycle_t_se', 'cycle_t_pval', 'randomization_estimate', 'randomization_pval']
     """
-    methods = _check_methods(methods)
-    kw = _analyzer_kwargs(prior_mean, prior_sd, mcid, max_exact_cycles,
-                          n_permutations, rng)
+    an = _analyzer(schedule, methods, prior_mean, prior_sd, mcid, max_exact_cycles,
+                   n_permutations, rng)
     chunk_size = _checks.integer("chunk_size", chunk_size, 1)
-    an = _Analyzer(schedule, methods, **kw)
     arr = np.asarray(y, dtype=float)
     if arr.ndim == 1:
         arr = arr[None, :]
@@ -438,7 +430,7 @@ def analyze_many(
     yt = arr.T  # (n_days, n_trials): a view, C-contiguous for simulate() output
     n = arr.shape[0]
     parts = [an.run_days(yt[:, s : s + chunk_size]) for s in range(0, n, chunk_size)]
-    return _to_frame(parts, methods, n)
+    return _to_frame(parts, an.methods, n)
 
 
 def simulate_and_analyze(
@@ -473,11 +465,9 @@ def simulate_and_analyze(
     pandas.DataFrame
         As :func:`analyze_many`.
     """
-    methods = _check_methods(methods)
     gen = _checks.rng(rng)
-    kw = _analyzer_kwargs(prior_mean, prior_sd, mcid, max_exact_cycles,
-                          n_permutations, gen)
-    an = _Analyzer(schedule, methods, **kw)
+    an = _analyzer(schedule, methods, prior_mean, prior_sd, mcid, max_exact_cycles,
+                   n_permutations, gen)
     if "effect" not in model:
         raise ValueError("simulate_and_analyze needs effect= (the true mat effect in points)")
     it = _iter_chunks(schedule, n_trials, check_settings(**model), rating_scale=rating_scale,
@@ -487,4 +477,4 @@ def simulate_and_analyze(
 
         it = tqdm(it, total=-(-int(n_trials) // int(chunk_size)), unit="block")
     parts = [an.run_days(y) for _, _, y in it]
-    return _to_frame(parts, methods, int(n_trials))
+    return _to_frame(parts, an.methods, int(n_trials))

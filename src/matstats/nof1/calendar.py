@@ -16,9 +16,9 @@ from matstats._core import checks as _checks
 from matstats._core.errors import DataError
 from matstats.nof1.diary_io import DATAFRAME_NAME
 
-__all__ = ["CALENDAR_COLUMNS", "build_calendar"]
+__all__ = ["build_calendar"]
 
-CALENDAR_COLUMNS = [
+_COLUMNS = [
     "day", "date", "line", "cycle", "period", "day_in_period", "condition", "washout",
     "score", "blinding_guess",
 ]
@@ -92,7 +92,7 @@ def build_calendar(
         _derive_cycles(rows, period_days, name)
     _days_in_period(rows, washout_days=None if has_washout else washout_days)
     _check_both_conditions_analysed(rows, name)
-    cal = pd.DataFrame(rows, columns=CALENDAR_COLUMNS)
+    cal = pd.DataFrame(rows, columns=_COLUMNS)
     cal["line"] = cal["line"].astype("Int64")
     cal["washout"] = cal["washout"].astype(bool)
     cal["score"] = cal["score"].astype(float)

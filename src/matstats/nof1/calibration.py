@@ -22,7 +22,7 @@ from matstats._core import checks as _checks
 from matstats.nof1._cycle_cov import _first_minus_second_cov, cycle_difference_variance
 from matstats.nof1.analysis import METHODS, _check_methods, simulate_and_analyze
 from matstats.nof1.design import DESIGNS, _validate_schedule, schedule
-from matstats.nof1.simulate import _check_params
+from matstats.nof1.simulate import check_settings
 
 __all__ = [
     "rejections",
@@ -70,15 +70,6 @@ def rejections(results: pd.DataFrame, method: str, alpha: float = 0.05) -> np.nd
     return results[f"{method}_pval"].to_numpy() < a
 
 
-_ESTIMATE_COLUMN = {
-    "cycle_t": "cycle_t_estimate",
-    "gls_ar1": "gls_ar1_estimate",
-    "randomization": "randomization_estimate",
-    "bayes": "bayes_estimate",
-    "day_t": "day_t_estimate",
-}
-
-
 def rejection_rates(results: pd.DataFrame, *, methods=None, alpha: float = 0.05) -> pd.DataFrame:
     """Share of trials in which each method declares an effect, with its Monte Carlo SE.
 
@@ -101,14 +92,14 @@ def rejection_rates(results: pd.DataFrame, *, methods=None, alpha: float = 0.05)
         count as not rejecting).
     """
     if methods is None:
-        methods = [m for m in METHODS if _ESTIMATE_COLUMN[m] in results.columns]
+        methods = [m for m in METHODS if f"{m}_estimate" in results.columns]
     methods = _check_methods(methods)
     a = _checks.alpha(alpha)
     rows = []
     n = len(results)
     for m in methods:
         rej = rejections(results, m, a)
-        est = results[_ESTIMATE_COLUMN[m]].to_numpy(dtype=float)
+        est = results[f"{m}_estimate"].to_numpy(dtype=float)
         ok = np.isfinite(est)
         rate = float(rej.mean()) if n else math.nan
         rows.append({
@@ -163,8 +154,7 @@ def operating_characteristics(
                        what="simulated trials")
     n_schedules = _checks.integer("n_schedules", n_schedules, 1)
     a = _checks.alpha(alpha)
-    if design not in DESIGNS:
-        raise ValueError(f"design must be one of {DESIGNS}, got {design!r}")
+    _checks.one_of("design", design, DESIGNS)
     scenario = _scenario(scenario)
     gen = _checks.rng(rng)
     axes = {
@@ -321,9 +311,7 @@ def bayes_calibration(
     tcrit = float(stats.t.ppf(1 - a / 2, cycles - 1))
     rows = []
     for r in np.atleast_1d(rho).tolist():
-        p = _check_params(effect=eff, sd=sd, rho=r, trend=0, expectation=0,
-                          expectation_half_life=None, carryover=0, carryover_half_life=None,
-                          missing=0, mnar=0, mean=0)
+        p = check_settings(effect=eff, sd=sd, rho=r)
         L = np.linalg.cholesky(_first_minus_second_cov(cycles, period_days, washout_days,
                                                        p["sd"], p["rho"]))
         out = {}

@@ -50,15 +50,14 @@ import pandas as pd
 from matstats._core import cells as _cells
 from matstats._core import csvfile as _csvfile
 from matstats._core.errors import DataError
+from matstats.nof1.design import DESIGNS as DIARY_DESIGNS
 from matstats.vocab import MISSED_DAY_WORDS
 
-__all__ = ["DATAFRAME_NAME", "example_diary_path", "read_diary"]
+__all__ = ["example_diary_path", "read_diary"]
 
 DATAFRAME_NAME = "<DataFrame>"
 REQUIRED_COLUMNS = ("date", "condition", "score")
 OPTIONAL_COLUMNS = ("cycle", "period", "washout", "blinding_guess", "day", "design")
-#: Values of the optional ``design`` column (the designs of :func:`matstats.nof1.schedule`).
-DIARY_DESIGNS = ("paired_random", "abab", "alternating")
 CONDITIONS = ("mat", "control")
 GUESSES = ("mat", "control", "dont_know")
 #: ISO date, optionally with a time part (midnight is accepted: a spreadsheet's date cell)

@@ -23,7 +23,7 @@ from matstats.nof1._cycle_cov import _first_minus_second_cov, cycle_difference_v
 from matstats.nof1.analysis import _check_methods, simulate_and_analyze
 from matstats.nof1.calibration import _scenario, rejections
 from matstats.nof1.design import DESIGNS, MAX_CYCLES, schedule
-from matstats.nof1.simulate import CHUNK_SIZE, _check_params, check_settings
+from matstats.nof1.simulate import CHUNK_SIZE, check_settings
 
 __all__ = [
     "power",
@@ -108,7 +108,7 @@ def power_closed_form(
     """
     cycles = _checks.integer("cycles", cycles, 2)
     a = _checks.alpha(alpha)
-    p = _check_params(effect=effect, sd=sd, rho=rho, trend=0, expectation=0,
+    p = check_settings(effect=effect, sd=sd, rho=rho, trend=0, expectation=0,
                       expectation_half_life=None, carryover=0, carryover_half_life=None,
                       missing=0, mnar=0, mean=0)
     if design not in DESIGNS:

@@ -22,64 +22,38 @@ CHUNK_SIZE = 8192
 MAX_ABS_PARAMETER = 1e9
 
 
-def _check_params(
-    *,
-    effect,
-    sd,
-    rho,
-    trend,
-    expectation,
-    expectation_half_life,
-    carryover,
-    carryover_half_life,
-    missing,
-    mnar,
-    mean,
-) -> dict:
-    big = MAX_ABS_PARAMETER
-    p = {
-        "effect": _checks.in_range("effect", effect, -big, big),
-        "sd": _checks.in_range("sd", sd, -big, big),
-        "rho": _checks.finite("rho", rho),
-        "trend": _checks.in_range("trend", trend, -big, big),
-        "expectation": _checks.in_range("expectation", expectation, -big, big),
-        "carryover": _checks.finite("carryover", carryover),
-        "missing": _checks.finite("missing", missing),
-        "mnar": _checks.finite("mnar", mnar),
-        "mean": _checks.in_range("mean", mean, -big, big),
-    }
-    if p["sd"] <= 0:
-        raise ValueError(f"sd must be > 0, got {sd!r}")
-    if not -1 < p["rho"] < 1:
-        raise ValueError(f"rho must lie strictly between -1 and 1, got {rho!r}")
-    if not 0 <= p["missing"] < 1:
-        raise ValueError(f"missing must lie in [0, 1), got {missing!r}")
-    if not 0 <= p["carryover"] <= 1:
-        raise ValueError(f"carryover must lie in [0, 1], got {carryover!r}")
-    for name, hl in (
-        ("expectation_half_life", expectation_half_life),
-        ("carryover_half_life", carryover_half_life),
-    ):
-        if hl is None:
-            p[name] = None
-            continue
-        v = _checks.finite(name, hl)
-        if v <= 0:
-            raise ValueError(f"{name} must be > 0 (or None for no decay), got {hl!r}")
-        p[name] = v
-    return p
-
-
-def check_settings(*, effect: float = 0.0, sd: float = NOF1_DEFAULTS["sd"], rho: float = NOF1_DEFAULTS["rho"],
-                   **scenario) -> dict:
-    """Validate simulation settings (the parameters of :func:`simulate` after the schedule)
-    without simulating: a caller can refuse bad settings before any output or progress bar."""
+def check_settings(*, effect: float = 0.0, sd: float = NOF1_DEFAULTS["sd"],
+                   rho: float = NOF1_DEFAULTS["rho"], **scenario) -> dict:
+    """The model settings of :func:`simulate` (the keywords after the schedule; defaults as
+    there) checked, without simulating: a caller can refuse bad settings before any output."""
     base = dict(trend=0.0, expectation=0.0, expectation_half_life=None, carryover=0.0,
                 carryover_half_life=1.0, missing=0.0, mnar=0.0, mean=5.5)
     unknown = sorted(set(scenario) - set(base))
     if unknown:
         raise ValueError(f"unknown simulation setting(s) {unknown}; allowed: {sorted(base)}")
-    return _check_params(effect=effect, sd=sd, rho=rho, **{**base, **scenario})
+    raw = {"effect": effect, "sd": sd, "rho": rho, **base, **scenario}
+    p = dict(raw)
+    for name in ("effect", "sd", "rho", "trend", "expectation", "carryover", "missing", "mnar",
+                 "mean"):
+        if name in ("rho", "carryover", "missing", "mnar"):
+            p[name] = _checks.finite(name, p[name])
+        else:
+            p[name] = _checks.in_range(name, p[name], -MAX_ABS_PARAMETER, MAX_ABS_PARAMETER)
+    if p["sd"] <= 0:
+        raise ValueError(f"sd must be > 0, got {sd!r}")
+    if not -1 < p["rho"] < 1:
+        raise ValueError(f"rho must lie strictly between -1 and 1, got {rho!r}")
+    if not 0 <= p["missing"] < 1:
+        raise ValueError(f"missing must lie in [0, 1), got {raw['missing']!r}")
+    if not 0 <= p["carryover"] <= 1:
+        raise ValueError(f"carryover must lie in [0, 1], got {raw['carryover']!r}")
+    for name in ("expectation_half_life", "carryover_half_life"):
+        hl = p[name]
+        if hl is not None:
+            p[name] = _checks.finite(name, hl)
+            if p[name] <= 0:
+                raise ValueError(f"{name} must be > 0 (or None for no decay), got {hl!r}")
+    return p
 
 
 def mean_profile(
@@ -103,11 +77,9 @@ def mean_profile(
         Shape ``(n_days,)``, the noise-free rating of each day.
     """
     info = _validate_schedule(sched)
-    p = _check_params(
-        effect=effect, sd=1.0, rho=0.0, trend=trend, expectation=expectation,
-        expectation_half_life=expectation_half_life, carryover=carryover,
-        carryover_half_life=carryover_half_life, missing=0.0, mnar=0.0, mean=mean,
-    )
+    p = check_settings(effect=effect, trend=trend, expectation=expectation,
+                       expectation_half_life=expectation_half_life, carryover=carryover,
+                       carryover_half_life=carryover_half_life, mean=mean)
     return _mean_profile(info, p)
 
 
@@ -164,21 +136,12 @@ def _draw_chunk(gen, mu: np.ndarray, p: dict, n: int, rating_scale: bool, buf=No
     buf += mu[:, None]
     if p["missing"] > 0.0 or p["mnar"] != 0.0:
         u = gen.random((n_days, n))
-        if p["mnar"] != 0.0:
-            if p["missing"] == 0.0:
-                prob = None
-            else:
-                logit0 = math.log(p["missing"] / (1.0 - p["missing"]))
-                eta = logit0 + p["mnar"] * (buf - p["mean"])
-                prob = 1.0 / (1.0 + np.exp(-eta))
-        else:
-            prob = p["missing"]
-        if rating_scale:
-            np.rint(buf, out=buf)
-            np.clip(buf, 0.0, 10.0, out=buf)
-        if prob is not None:
-            buf[u < prob] = np.nan
-    elif rating_scale:
+        prob = p["missing"]  # no day is missing when missing is 0, whatever mnar
+        if p["mnar"] != 0.0 and p["missing"] != 0.0:
+            logit0 = math.log(p["missing"] / (1.0 - p["missing"]))
+            prob = 1.0 / (1.0 + np.exp(-(logit0 + p["mnar"] * (buf - p["mean"]))))
+        buf[u < prob] = np.nan
+    if rating_scale:
         np.rint(buf, out=buf)
         np.clip(buf, 0.0, 10.0, out=buf)
     return buf
@@ -283,7 +246,7 @@ def simulate(
         array is stored time-major (Fortran order), which the analyses use
         without copying.
     """
-    params = _check_params(
+    params = check_settings(
         effect=effect, sd=sd, rho=rho, trend=trend, expectation=expectation,
         expectation_half_life=expectation_half_life, carryover=carryover,
         carryover_half_life=carryover_half_life, missing=missing, mnar=mnar, mean=mean,
