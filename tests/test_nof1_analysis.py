@@ -17,6 +17,7 @@ import statsmodels.api as sm
 from scipy import optimize, stats
 
 from matstats import nof1
+from matstats.nof1.calibration import rejections
 
 
 @pytest.fixture(scope="module")
@@ -264,7 +265,7 @@ def test_null_calibration(rho):
     n = 4000
     s = nof1.schedule(6, rng=2026)
     res = nof1.simulate_and_analyze(s, n, effect=0.0, rho=rho, rng=int(rho * 10) + 100)
-    rate = {m: nof1.rejections(res, m).mean() for m in nof1.METHODS}
+    rate = {m: rejections(res, m).mean() for m in nof1.METHODS}
     se = math.sqrt(0.05 * 0.95 / n)
     assert abs(rate["cycle_t"] - 0.05) < 3 * se
     assert abs(rate["gls_ar1"] - 0.05) < 3 * se

@@ -12,6 +12,7 @@ import pytest
 from scipy import stats
 
 from matstats import nof1
+from matstats.nof1.calibration import rejections
 
 # The methods researcher's planning table: cycles needed for 80% power (two-sided alpha 0.05, sd 1.2),
 # AR(1) noise, exact variance of the mean cycle difference, noncentral t with n - 1 df.
@@ -108,8 +109,8 @@ def test_power_curve_and_cycles_needed():
 def test_rejections_rules():
     res = pd.DataFrame({"cycle_t_pval": [0.01, 0.2, np.nan],
                         "bayes_p_benefit": [0.99, 0.5, 0.01]})
-    assert nof1.rejections(res, "cycle_t").tolist() == [True, False, False]
-    assert nof1.rejections(res, "bayes").tolist() == [True, False, True]
+    assert rejections(res, "cycle_t").tolist() == [True, False, False]
+    assert rejections(res, "bayes").tolist() == [True, False, True]
 
 
 @pytest.mark.parametrize(
@@ -148,7 +149,7 @@ def test_day_t_size_approx_and_simulation_agree():
     assert tab["size_approx"].iloc[0] == pytest.approx(0.05, abs=1e-12)  # iid: nominal
     assert tab["variance_ratio"].iloc[0] == pytest.approx(1.0, rel=1e-12)
     res = nof1.simulate_and_analyze(s, 4000, effect=0.0, rho=0.4, methods=("day_t",), rng=6)
-    rate = nof1.rejections(res, "day_t").mean()
+    rate = rejections(res, "day_t").mean()
     size = tab["size_approx"].iloc[1]
     # normal approximation (ignores the SD's small-sample bias): 3 SE + 0.02
     assert rate == pytest.approx(size, abs=3 * math.sqrt(size * (1 - size) / 4000) + 0.02)

@@ -45,14 +45,8 @@ from matstats.nof1.calibration import (
     operating_characteristics,
     randomization_calibration,
     rejection_rates,
-    rejections,
 )
-from matstats.nof1.design import (
-    DESIGNS,
-    min_randomization_pval,
-    plan_calendar,
-    schedule,
-)
+from matstats.nof1.design import min_randomization_pval, plan_calendar, schedule
 from matstats.nof1.diary import DiaryResult, analyze
 from matstats.nof1.diary_io import example_diary_path, read_diary
 from matstats.nof1.power import (
@@ -76,7 +70,6 @@ from matstats.nof1.verdict_calibration import (
 
 __all__ = [
     "CALIBRATED_METHODS",
-    "DESIGNS",
     "METHODS",
     "DiaryResult",
     "PowerCurve",
@@ -101,7 +94,6 @@ __all__ = [
     "randomization_calibration",
     "read_diary",
     "rejection_rates",
-    "rejections",
     "schedule",
     "verdict_labels",
     "Verdict",

@@ -43,17 +43,19 @@ _BLOCK_ELEMENTS = 1 << 20  # cap on trials x sign patterns held at once
 def gls_design(sched) -> pd.DataFrame:
     """Design matrix of the ``gls_ar1`` analysis for a schedule.
 
-    Rows are the non-washout days in time order; columns ``const`` (1),
-    ``day`` (0-based day number since the start of the trial: a linear trend,
-    and the time scale of the AR(1) correlation)
-    and ``mat`` (1 on mat days, 0 on control days). The coefficient of
-    ``mat`` is the reported effect.
-
     Returns
     -------
     pandas.DataFrame
-        Columns ``const``, ``day``, ``mat``; the index is the 0-based row of
-        the schedule.
+        One row per non-washout day in time order (the index is the 0-based row of the
+        schedule): ``const`` (1), ``day`` (0-based day of the trial: the linear trend and the
+        time scale of the AR(1) correlation), ``mat`` (1 on mat days, 0 on control days;
+        its coefficient is the reported effect).
+
+    Examples
+    --------
+    >>> from matstats.nof1 import schedule
+    >>> gls_design(schedule(2, period_days=3, design="abab"))["day"].tolist()
+    [1.0, 2.0, 4.0, 5.0, 7.0, 8.0, 10.0, 11.0]
     """
     info = _validate_schedule(sched)
     kept = np.flatnonzero(~info["washout"])
@@ -294,69 +296,51 @@ def analyze_many(
 ) -> pd.DataFrame:
     """Analyse many trials that share one schedule, all methods vectorised.
 
-    Washout days are dropped before every analysis. Effects are mat minus
-    control, in rating points (negative = less pain on the mat).
+    Washout days are dropped before every analysis. Effects are mat minus control, in rating
+    points (negative = less pain on the mat). D_j is the difference of the period means of
+    cycle j (mean over the observed non-washout days of the mat period minus that of the
+    control period).
 
     Methods
     -------
     ``cycle_t``
-        Paired t test on the per-cycle differences D_j of period means
-        (mean over the observed non-washout days of the mat period minus that
-        of the control period); df = cycles used - 1.
+        Paired t test on the D_j; df = cycles used - 1.
     ``gls_ar1``
-        Day-level regression ``y ~ const + day + mat`` (:func:`gls_design`)
-        with stationary AR(1) errors in calendar time, Cov(e_s, e_t) =
-        sigma^2 rho^|s - t|: generalised least squares at the
-        restricted-maximum-likelihood (REML) estimate of rho, searched on
-        [-0.99, 0.99]; washout gaps and missing days enter through their true
-        day distance. Reported: the ``mat`` coefficient, its standard error
-        inflated for the uncertainty of rho (Kackar-Harville type:
-        SE^2 = Phi + (d beta / d rho)^2 Var(rho_hat), Phi the GLS variance), a
-        two-sided t test with Satterthwaite degrees of freedom (at most n - 3,
-        n = days used; reported as ``gls_ar1_df``), and rho. The point estimate
-        and rho are those of ``nlme::gls(y ~ day + mat, correlation =
-        corAR1(form = ~day), method = "REML")`` in R; the benchmark's reference
-        loop computes them with statsmodels ``GLS(y, X, sigma=R(rho))`` and
-        ``scipy.optimize.minimize_scalar`` per trial.
+        Day-level regression ``y ~ const + day + mat`` (:func:`gls_design`) with stationary
+        AR(1) errors in calendar time, Cov(e_s, e_t) = sigma^2 rho^|s - t|: generalised least
+        squares at the REML estimate of rho, searched on [-0.99, 0.99]; washout gaps and
+        missing days enter through their true day distance. The standard error is inflated
+        for the uncertainty of rho (Kackar-Harville type: SE^2 = Phi + (d beta / d rho)^2
+        Var(rho_hat), Phi the GLS variance) and the two-sided t test uses Satterthwaite
+        degrees of freedom (at most days used - 3). Estimate and rho are those of
+        ``nlme::gls(y ~ day + mat, correlation = corAR1(form = ~day), method = "REML")``.
     ``randomization``
-        Sign-flip test of the sum of the D_j (two-sided, |sum|). Valid only
-        when the order within each cycle was decided by a fair coin
-        (``design="paired_random"``); its exactness is over the random
-        orders: averaged over the orders the design could have drawn, P(p <= k /
-        2^(cycles - 1)) = k / 2^(cycles - 1) under the null, whereas for one
-        fixed order with strongly autocorrelated days it can be off. Exact over
-        all 2^cycles allocations when the schedule has at most
-        ``max_exact_cycles`` cycles (default 12, i.e. 4096 allocations);
-        above that a Monte Carlo test with ``n_permutations`` random sign
-        vectors drawn from ``rng`` and p = (1 + count) / (1 + n_permutations).
-        A dropped cycle contributes D_j = 0, which leaves the exact p equal to
-        the enumeration over the cycles used.
+        Sign-flip test of the sum of the D_j (two-sided, |sum|). Valid only when the order
+        within each cycle was decided by a fair coin (``design="paired_random"``): averaged
+        over the orders the design could draw, P(p <= k / 2^(cycles - 1)) = k / 2^(cycles -
+        1) under the null, whereas one fixed order with strongly autocorrelated days can be
+        off. Exact over all 2^cycles allocations up to ``max_exact_cycles`` cycles, above
+        that Monte Carlo with ``n_permutations`` random sign vectors from ``rng`` and p =
+        (1 + count) / (1 + n_permutations). A dropped cycle contributes D_j = 0, which
+        leaves the exact p equal to the enumeration over the cycles used.
     ``bayes``
-        Bayesian model on the D_j with their SD integrated out: D_j ~ N(delta,
-        sigma^2), Jeffreys prior p(sigma) ~ 1/sigma, independent effect prior
+        D_j ~ N(delta, sigma^2), Jeffreys prior p(sigma) ~ 1/sigma, independent effect prior
         delta ~ N(prior_mean, prior_sd^2) (default N(0, 2^2),
-        ``literature.NOF1_EFFECT_PRIOR``). The likelihood of delta is then the
-        Student t of the paired t test (n - 1 df); the posterior (t likelihood
-        times normal prior) is computed by deterministic one-dimensional
-        quadrature over sigma, vectorised across trials
-        (:mod:`matstats.nof1._bayes`). Reports the posterior median
-        (``bayes_estimate``), SD, equal-tailed 95% credible interval,
-        P(delta < 0) and P(delta < -mcid). No p-value. Calibrated: under the
-        null with 6 cycles it decides a direction (P(delta < 0) outside
-        [0.025, 0.975]) at about the rate of the ``cycle_t`` test and its
-        intervals cover about 95% (:func:`matstats.nof1.bayes_calibration`).
-        NaN when the D_j are all equal (no spread to estimate sigma from).
+        ``literature.NOF1_EFFECT_PRIOR``): the likelihood of delta is the Student t of the
+        paired t test, and the posterior is computed by deterministic quadrature over sigma
+        (:mod:`matstats.nof1._bayes`). No p-value. Calibrated: under the null with 6 cycles
+        it decides a direction (P(delta < 0) outside [0.025, 0.975]) at about the rate of
+        ``cycle_t`` and its intervals cover about 95%
+        (:func:`matstats.nof1.bayes_calibration`). NaN when the D_j are all equal.
     ``day_t``
-        Naive two-sample (pooled-variance) t test of mat days against control
-        days, ignoring autocorrelation; kept only to show its inflated error rate.
+        Naive two-sample (pooled-variance) t test of mat days against control days, ignoring
+        autocorrelation; kept only to show its inflated error rate.
 
-    Missing days (NaN): period means use the observed days; a cycle whose mat
-    or control period has no observed non-washout day is dropped from the
-    cycle-based methods and counted in ``n_cycles_dropped``. The cycle-based
-    methods need >= 2 cycles used, else NaN. Trials without missing days take
-    a fast path (one shared design: all statistics are matrix products of the
-    block of trials); trials with missing days take a per-trial vectorised path
-    with identical definitions.
+    Missing days (NaN): period means use the observed days; a cycle whose mat or control
+    period has no observed non-washout day is dropped from the cycle-based methods, which
+    need >= 2 cycles used (else NaN). Trials without missing days take a fast path (all
+    statistics are matrix products of the block of trials), the others a per-trial
+    vectorised path with identical definitions.
 
     Parameters
     ----------
@@ -382,26 +366,15 @@ def analyze_many(
     Returns
     -------
     pandas.DataFrame
-        One row per trial with columns
-
-        - ``trial`` : 0-based trial index;
-        - ``n_cycles_used``, ``n_cycles_dropped`` : cycles with / without both
-          conditions observed;
-        - ``n_days_used`` : observed non-washout days;
-        - ``cycle_t_estimate``, ``cycle_t_se``, ``cycle_t_pval`` : mean cycle
-          difference, its standard error, two-sided p-value;
-        - ``gls_ar1_estimate``, ``gls_ar1_se``, ``gls_ar1_pval``, ``gls_ar1_rho``,
-          ``gls_ar1_df`` : ``mat`` coefficient, its inflated SE, two-sided p-value,
-          REML estimate of rho, Satterthwaite t degrees of freedom;
-        - ``randomization_estimate``, ``randomization_pval`` : mean cycle
-          difference and sign-flip p-value;
-        - ``bayes_estimate``, ``bayes_sd``, ``bayes_ci_low``, ``bayes_ci_high``,
-          ``bayes_p_benefit``, ``bayes_p_mcid`` : posterior median and SD, 95%
-          equal-tailed credible interval, P(effect < 0), P(effect < -mcid);
-        - ``day_t_estimate``, ``day_t_se``, ``day_t_pval`` : naive day-level difference,
-          SE, two-sided p-value.
-
-        Only the columns of the requested methods are present.
+        One row per trial: ``trial`` (0-based), ``n_cycles_used``, ``n_cycles_dropped``
+        (cycles with / without both conditions observed), ``n_days_used`` (observed
+        non-washout days), then for each requested method ``<method>_estimate``, and
+        ``cycle_t_se``, ``cycle_t_pval``; ``gls_ar1_se``, ``gls_ar1_pval``, ``gls_ar1_rho``
+        (REML), ``gls_ar1_df`` (Satterthwaite); ``randomization_pval``; ``bayes_sd``,
+        ``bayes_ci_low``, ``bayes_ci_high`` (95% equal-tailed), ``bayes_p_benefit``
+        (P(effect < 0)), ``bayes_p_mcid`` (P(effect < -mcid)); ``day_t_se``, ``day_t_pval``.
+        The ``bayes`` estimate is the posterior median, the ``randomization`` one the mean
+        cycle difference.
 
     Examples
     --------

@@ -1,12 +1,6 @@
-"""Operating characteristics and calibration of the n-of-1 analysis methods.
-
-The decision rule of each method (:func:`rejections`), rejection rates with their Monte Carlo
-SEs over simulated trials (:func:`rejection_rates`, :func:`operating_characteristics`), the
-large-sample size of the naive day-level t test (:func:`day_t_size_approx`) and the
-frequentist calibration of the randomization test (:func:`randomization_calibration`) and of
-the Bayesian analysis (:func:`bayes_calibration`). Every name is also importable from
-:mod:`matstats.nof1.power` and :mod:`matstats.nof1`.
-"""
+"""Operating characteristics and calibration of the n-of-1 analysis methods: decision rules,
+rejection rates over simulated trials, the size of the naive day-level t test, and the
+calibration of the randomization test and of the Bayesian analysis."""
 
 from __future__ import annotations
 
@@ -25,7 +19,6 @@ from matstats.nof1.design import DESIGNS, _validate_schedule, schedule
 from matstats.nof1.simulate import check_settings
 
 __all__ = [
-    "rejections",
     "rejection_rates",
     "operating_characteristics",
     "day_t_size_approx",
@@ -48,20 +41,7 @@ def _scenario(kwargs: dict) -> dict:
 
 
 def rejections(results: pd.DataFrame, method: str, alpha: float = 0.05) -> np.ndarray:
-    """Decision of each analysed trial: does ``method`` declare an effect?
-
-    ``cycle_t``, ``gls_ar1``, ``randomization`` and ``day_t`` reject when their
-    two-sided p < ``alpha``. ``bayes`` "rejects" (decides a direction) when
-    P(benefit) > 1 - alpha/2 or < alpha/2, i.e. when its equal-tailed (1 - alpha)
-    credible interval excludes 0; with the cycle SD integrated out this rule is
-    calibrated (:func:`bayes_calibration`). A trial the method could not analyse (NaN)
-    counts as not rejecting.
-
-    Returns
-    -------
-    numpy.ndarray
-        Boolean array, one entry per row of ``results``.
-    """
+    """Does ``method`` declare an effect in each trial (rules: :func:`rejection_rates`)?"""
     method = _check_methods(method)[0]
     a = _checks.alpha(alpha)
     if method == "bayes":
@@ -73,6 +53,12 @@ def rejections(results: pd.DataFrame, method: str, alpha: float = 0.05) -> np.nd
 def rejection_rates(results: pd.DataFrame, *, methods=None, alpha: float = 0.05) -> pd.DataFrame:
     """Share of trials in which each method declares an effect, with its Monte Carlo SE.
 
+    ``cycle_t``, ``gls_ar1``, ``randomization`` and ``day_t`` declare an effect when their
+    two-sided p < ``alpha``; ``bayes`` when it decides a direction, P(benefit) > 1 - alpha/2 or
+    < alpha/2 (its equal-tailed (1 - alpha) credible interval excludes 0; calibrated, see
+    :func:`bayes_calibration`). A trial the method could not analyse (NaN) counts as not
+    declaring one.
+
     Parameters
     ----------
     results : DataFrame
@@ -80,7 +66,7 @@ def rejection_rates(results: pd.DataFrame, *, methods=None, alpha: float = 0.05)
     methods : sequence of str, optional
         Methods to summarise; default: every method present in ``results``.
     alpha : float
-        Two-sided level (decision rules in :func:`rejections`).
+        Two-sided level.
 
     Returns
     -------
@@ -88,8 +74,15 @@ def rejection_rates(results: pd.DataFrame, *, methods=None, alpha: float = 0.05)
         One row per method: ``method``, ``rate`` (share rejecting), ``rate_se``
         (binomial SE sqrt(rate (1 - rate) / n_trials)), ``mean_estimate`` and
         ``sd_estimate`` (of the method's effect estimate over analysed trials),
-        ``n_trials``, ``n_not_analysed`` (trials the method could not analyse; they
-        count as not rejecting).
+        ``n_trials``, ``n_not_analysed``.
+
+    Examples
+    --------
+    >>> from matstats.nof1 import analyze_many, schedule, simulate
+    >>> sched = schedule(6, design="alternating")
+    >>> res = analyze_many(sched, simulate(sched, 200, effect=-2.0, rng=1), methods="cycle_t")
+    >>> float(rejection_rates(res)["rate"].iloc[0]) > 0.8
+    True
     """
     if methods is None:
         methods = [m for m in METHODS if f"{m}_estimate" in results.columns]
@@ -160,10 +153,8 @@ def operating_characteristics(
     axes = {
         "cycles": [_checks.integer("cycles", c, 2, whole_float=True)
                    for c in np.atleast_1d(cycles)],
-        "effect": [float(v) for v in np.atleast_1d(effect)],
-        "rho": [float(v) for v in np.atleast_1d(rho)],
-        "sd": [float(v) for v in np.atleast_1d(sd)],
-        "expectation": [float(v) for v in np.atleast_1d(expectation)],
+        **{k: [float(v) for v in np.atleast_1d(x)]
+           for k, x in (("effect", effect), ("rho", rho), ("sd", sd), ("expectation", expectation))},
     }
     out = []
     for n_cyc, eff, r, s_, ex in itertools.product(*axes.values()):
@@ -178,11 +169,8 @@ def operating_characteristics(
                                               **scenario))
         res = pd.concat(parts, ignore_index=True)
         tab = rejection_rates(res, methods=methods, alpha=a)
-        tab.insert(0, "expectation", ex)
-        tab.insert(0, "sd", s_)
-        tab.insert(0, "rho", r)
-        tab.insert(0, "effect", eff)
-        tab.insert(0, "cycles", n_cyc)
+        for col, v in reversed(list(zip(axes, (n_cyc, eff, r, s_, ex)))):
+            tab.insert(0, col, v)
         out.append(tab)
     return pd.concat(out, ignore_index=True)
 

@@ -17,7 +17,7 @@ MAX_SCHEDULE_DAYS = 10_000_000
 #: square of the number of cycles; 500 keeps it below about 60 MB.
 MAX_CYCLES = 500
 
-__all__ = ["schedule", "plan_calendar", "min_randomization_pval", "DESIGNS"]
+__all__ = ["schedule", "plan_calendar", "min_randomization_pval"]
 
 #: Designs understood by :func:`schedule`.
 DESIGNS = ("paired_random", "abab", "alternating")
@@ -69,14 +69,9 @@ def schedule(
     Returns
     -------
     pandas.DataFrame
-        One row per day, in time order, with columns
-
-        - ``day`` : int, 1-based day of the trial;
-        - ``cycle`` : int, 1-based cycle number;
-        - ``period`` : int, 1-based period number over the whole trial (1 .. 2 * cycles);
-        - ``day_in_period`` : int, 1-based day within the period;
-        - ``condition`` : str, ``"mat"`` or ``"control"``;
-        - ``washout`` : bool, True for the analytic washout days.
+        One row per day, in time order: ``day``, ``cycle``, ``period`` (over the whole trial,
+        1 .. 2 * cycles), ``day_in_period`` (all 1-based ints), ``condition`` (``"mat"`` or
+        ``"control"``), ``washout`` (True for the analytic washout days).
 
     Examples
     --------
@@ -135,6 +130,10 @@ def plan_calendar(
 ) -> pd.DataFrame:
     """The schedule of :func:`schedule` as a dated diary template.
 
+    A plan must be analysable: ``cycles`` below 2 raise ``ValueError``. Plans with fewer
+    than 6 cycles, or a fixed order, are allowed; :func:`matstats.narrative.nof1.plan_notes`
+    says what they cannot show.
+
     Parameters
     ----------
     cycles, period_days, washout_days, design, rng
@@ -142,20 +141,12 @@ def plan_calendar(
     start_date : datetime.date, optional
         Date of day 1 (default: today).
 
-    A plan must be analysable: ``cycles`` below 2 raise ``ValueError`` (no analysis can use
-    one cycle difference). Plans with fewer than 6 cycles, or with a fixed order
-    (``"abab"``, ``"alternating"``), are allowed; :func:`matstats.narrative.nof1.plan_notes`
-    says what they cannot show.
-
     Returns
     -------
     DataFrame
-        One row per day: ``date`` (ISO string), ``weekday`` (``Mon`` ... ``Sun``), ``day``,
-        ``cycle``, ``period``, ``day_in_period``, ``condition``, ``washout`` (bool),
-        ``design``, and empty ``score`` and ``blinding_guess`` columns for the person to fill
-        in. Once the
-        scores are filled in, the table (or its CSV) is a diary for
-        :func:`matstats.nof1.analyze`.
+        The columns of :func:`schedule` after ``date`` (ISO string) and ``weekday`` (``Mon``
+        ... ``Sun``), then ``design`` and empty ``score`` and ``blinding_guess`` columns to
+        fill in; then the table (or its CSV) is a diary for :func:`matstats.nof1.analyze`.
 
     Examples
     --------
@@ -163,8 +154,6 @@ def plan_calendar(
     >>> cal = plan_calendar(2, period_days=3, design="abab", start_date=date(2026, 1, 5))
     >>> cal[["date", "weekday", "condition"]].iloc[0].tolist()
     ['2026-01-05', 'Mon', 'mat']
-    >>> cal["washout"].head(3).tolist()
-    [True, False, False]
     """
     cycles = _checks.integer("cycles", cycles, 1)
     if cycles < 2:
