@@ -1,38 +1,9 @@
-"""Personal (n-of-1) mat trials: plan, simulate, analyse and size them.
-
-Public API
-----------
-schedule, plan_calendar, min_randomization_pval
-    Day-by-day calendar of a trial (paired random, ABAB or alternating order); the same as
-    a dated diary template; the smallest randomization p-value a plan can reach (what a
-    plan cannot show, in words: :func:`matstats.narrative.nof1.plan_notes`).
-simulate
-    Ratings of many replicate trials (stationary AR(1) noise, trend,
-    expectation bias, carryover, missing days), vectorised across trials.
-analyze_many
-    cycle_t, gls_ar1, randomization, bayes and day_t analyses of many trials.
-read_diary, example_diary_path, build_calendar
-    Read and validate one person's diary (``diary_io``); expand it to a day-by-day calendar
-    with periods and cycles (``calendar``).
-analyze
-    One person's diary: every method and a verdict label (``diary``; the label rule is
-    ``verdict``; the verdict in words is :func:`matstats.narrative.nof1.verdict_text`, the
-    figure :func:`matstats.plots.nof1.plot_diary`).
-simulate_and_analyze
-    Both, block by block, with bounded memory.
-simulate_series, analyze_series, fit_series_lmm, plan_series, read_series
-    A series of n-of-1 trials: numbers, person verdict labels and a group verdict label; the
-    words are :mod:`matstats.narrative.series`.
-power, power_curve, power_closed_form, cycles_needed_closed_form
-    Simulated and noncentral-t power; cycles needed for a target power.
-operating_characteristics, rejection_rates
-    Type I error / power / estimate bias of every method over a grid of settings.
-bayes_calibration, randomization_calibration
-    Frequentist calibration of the Bayesian analysis and of the randomization test.
-verdict_fit, verdict_calibration
-    The verdict rule of a diary in real use (open comparison, order, looking early, two
-    cycles; ``verdict``) and its simulated false-claim rates and coverage
-    (``verdict_calibration``).
+"""Personal (n-of-1) mat trials: plan (``design``), simulate (``simulate``), analyse many
+trials (``analysis``) or one person's diary (``diary_io``, ``calendar``, ``diary``), give a
+verdict (``verdict``, ``verdict_calibration``), size a trial (``power``, ``calibration``), and
+the same for a series of trials (``series_*``). Numbers and codes only: the words are
+:mod:`matstats.narrative.nof1` and :mod:`matstats.narrative.series`, the figures
+:mod:`matstats.plots.nof1`.
 """
 
 from __future__ import annotations

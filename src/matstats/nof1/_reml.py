@@ -1,11 +1,7 @@
-"""REML fit of the day-level regression with AR(1) errors, for many trials at once (internal).
-
-The ``gls_ar1`` analysis of :func:`matstats.nof1.analyze_many`: ``y ~ const + day + mat`` with
-stationary AR(1) errors in calendar time, rho at its REML estimate, Kackar-Harville-type
-inflated standard error and Satterthwaite degrees of freedom. :class:`GlsAr1` holds what
-depends on the schedule only; :func:`reml_fit` maximises the criterion given by one of the
-two evaluators (:class:`_CompleteEval` for trials without missing days, :class:`_MissingEval`
-for the others).
+"""REML fit of the ``gls_ar1`` analysis of :func:`matstats.nof1.analyze_many` for many trials
+at once (internal). :class:`GlsAr1` holds what depends on the schedule only; :func:`reml_fit`
+maximises the criterion of one of two evaluators (:class:`_CompleteEval` for trials without
+missing days, :class:`_MissingEval` for the others).
 """
 
 from __future__ import annotations
@@ -13,8 +9,6 @@ from __future__ import annotations
 import numpy as np
 
 from matstats.nof1._tdist import t_two_sided
-
-__all__ = ["GlsAr1", "reml_fit"]
 
 
 def _chol_parts(A: list, b: list):
@@ -196,21 +190,9 @@ def _reml_value(A, b, c, log_extra, n, p, shape):
 
 
 class GlsAr1:
-    """What the REML AR(1) fit needs from one schedule, computed once (internal).
-
-    Parameters
-    ----------
-    X : ndarray, shape (nk, 3)
-        Design ``[const, day, mat]`` on the kept (non-washout) days.
-    kept : ndarray of int
-        0-based calendar day of each kept day (the AR(1) time scale).
-
-    Attributes
-    ----------
-    weights : ndarray, shape (nk, 3 K)
-        Day weights whose product with a block of ratings gives the per-trial polynomial
-        coefficients of X~'y~ (joined to the analyzer's one matrix product; K = ``n_poly``).
-    """
+    """What the REML AR(1) fit needs from one schedule, computed once: ``X`` the design
+    ``[const, day, mat]`` on the kept days, ``kept`` their 0-based calendar days; ``weights``
+    (nk, 3 K) give the per-trial polynomial coefficients of X~'y~ by one matrix product."""
 
     def __init__(self, X: np.ndarray, kept: np.ndarray):
         self.X, self.kept = X, kept
@@ -491,12 +473,7 @@ class _CompleteEval:
             np.multiply(P[k - 1], rho, out=P[k])
         Pf = P.reshape(K, -1)
         Ae = (gls.poly_A @ Pf).reshape((-1, *rho.shape))  # lower-triangle elements
-        A = [[None] * p for _ in range(p)]
-        e = 0
-        for i in range(p):
-            for j in range(i + 1):
-                A[i][j] = Ae[e]
-                e += 1
+        A = [[Ae[i * (i + 1) // 2 + j] for j in range(i + 1)] for i in range(p)]  # lower triangle
         if rho.ndim == 2 and rho.shape[1] == 1:  # a shared grid: one matrix product
             bc = Pf.T @ self.BC  # (p + 1, K_grid, m)
         else:

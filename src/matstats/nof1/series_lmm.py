@@ -1,10 +1,6 @@
-"""One-stage analysis of a series of n-of-1 trials: a linear mixed model on the day-level data.
-
-:func:`fit_series_lmm`: linear mixed model on the day-level data (statsmodels ``MixedLM``,
-REML), ``score ~ mat + day`` with a random intercept and a random ``mat`` effect per person
-(unstructured 2x2 covariance): lme4 ``lmer(score ~ mat + day + (1 + mat | person))``. The
-two-stage analysis on cycle differences (:mod:`matstats.nof1.series_analysis`) is the primary
-one; both are importable from :mod:`matstats.nof1`.
+"""One-stage analysis of a series of n-of-1 trials: a linear mixed model on the day-level data
+(lme4 ``lmer(score ~ mat + day + (1 + mat | person))``). The two-stage analysis on cycle
+differences (:mod:`matstats.nof1.series_analysis`) is the primary one.
 """
 
 from __future__ import annotations
@@ -102,14 +98,14 @@ def fit_series_lmm(data, *, series: int = 0, trend: bool = True,
     """One-stage linear mixed model on the day-level data of a series.
 
     ``score ~ mat + day`` (``day`` 0-based within the person's trial, the trend term of the
-    single-trial ``gls_ar1`` analysis; dropped with ``trend=False``) with a random intercept
-    and a random ``mat`` effect per person, unstructured covariance, fitted by REML with
-    statsmodels ``MixedLM`` (L-BFGS and Powell starts, each polished by BFGS; the fit with
-    the highest REML log-likelihood is kept: near the boundary tau = 0 a single L-BFGS run
-    can stop short). Fixed-effect SEs are the GLS ones at the REML estimates (as lme4). Washout days and unrated days are left out. The residuals are treated as
-    independent: with autocorrelated days (rho > 0) the one-stage SE of the average effect
-    is slightly too small when tau is small; the two-stage analysis on cycle differences
-    is the primary one.
+    single-trial ``gls_ar1`` analysis) with a random intercept and a random ``mat`` effect per
+    person, unstructured covariance, fitted by REML with statsmodels ``MixedLM`` (L-BFGS and
+    Powell starts, each polished by BFGS; the fit with the highest REML log-likelihood is
+    kept: near the boundary tau = 0 a single L-BFGS run can stop short; ``converged``: at
+    least one run reported convergence). Fixed-effect SEs are the GLS ones at the REML
+    estimates (as lme4). Washout and unrated days are left out. The residuals are treated as
+    independent: with autocorrelated days (rho > 0) the SE of the average effect is slightly
+    too small when tau is small.
 
     Parameters
     ----------
@@ -119,8 +115,6 @@ def fit_series_lmm(data, *, series: int = 0, trend: bool = True,
         Replicate of a ``SeriesSimulation``.
     trend : bool, default True
         Include the fixed linear trend ``day``.
-    (``converged`` in the result: at least one optimiser run reported convergence; the fit
-    kept is the one with the highest REML log-likelihood of all runs.)
     level : float, default 0.95
         CI level; the CI and p-value use t with k - 1 df (persons minus 1), the
         between-person df of a random-slope model.
@@ -153,7 +147,6 @@ def fit_series_lmm(data, *, series: int = 0, trend: bool = True,
         raise ValueError(f"at least 2 persons with rated days are needed, got {k}")
     formula = "score ~ mat + day" if trend else "score ~ mat"
     model = smf.mixedlm(formula, use, groups=use["person"], re_formula="~mat")
-    fit = None
     fits = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -166,13 +159,10 @@ def fit_series_lmm(data, *, series: int = 0, trend: bool = True,
                                      gtol=1e-12)
             except (np.linalg.LinAlgError, ValueError):  # pragma: no cover - other start
                 continue
-            for f in (first, polished):
-                if np.isfinite(f.llf):
-                    fits.append(f)
-                    if fit is None or f.llf > fit.llf:
-                        fit = f
-    if fit is None:  # pragma: no cover
+            fits += [f for f in (first, polished) if np.isfinite(f.llf)]
+    if not fits:  # pragma: no cover
         raise ValueError("MixedLM failed with every optimiser")
+    fit = max(fits, key=lambda f: f.llf)  # the first of the highest
     cov = np.asarray(fit.cov_re)
     cov_fe = _gls_cov(use, fit.fe_params.index, cov, float(fit.scale), trend)
     est = float(fit.fe_params["mat"])
