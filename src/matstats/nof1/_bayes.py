@@ -88,35 +88,12 @@ def _quantile(p: float, w, m, s, mean, sd) -> np.ndarray:
     return x
 
 
-def posterior(dbar, S, n, *, prior_mean: float, prior_sd: float, mcid: float,
-              level: float = 0.95, quantiles: bool = True, at=None, bias_mean: float = 0.0,
-              bias_sd: float = 0.0) -> dict:
-    """Posterior summaries of delta for many trials (see module docstring).
-
-    Parameters
-    ----------
-    dbar, S, n : array_like
-        Mean cycle difference, sum of squared deviations, cycles used (one per trial).
-    at : array_like, optional
-        Also return P(delta < at) (``cdf_at``), e.g. the true effect in a calibration.
-    bias_mean, bias_sd : float
-        A bias ~ N(bias_mean, bias_sd^2) added to every cycle difference on top of delta
-        (the expectation bias of an open comparison, see :func:`posterior_t`); 0 = none.
-
-    Returns
-    -------
-    dict of arrays
-        ``mean``, ``sd``, ``p_below0`` = P(delta < 0), ``p_below_mcid`` =
-        P(delta < -mcid) and, with ``quantiles``, ``median``, ``low``, ``high`` (the
-        equal-tailed ``level`` interval). NaN where n < 2 or S is not positive.
-    """
-    dbar = np.asarray(dbar, dtype=float)
-    S = np.asarray(S, dtype=float)
+def posterior(dbar, S, n, **kw) -> dict:
+    """:func:`posterior_t` of the mean ``dbar`` of ``n`` cycle differences whose squared
+    deviations sum to ``S`` (est = dbar, scale2 = S / n, df = n - 1), one per trial."""
     n = np.asarray(n, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return posterior_t(dbar, S / n, n - 1.0, prior_mean=prior_mean, prior_sd=prior_sd,
-                           mcid=mcid, level=level, quantiles=quantiles, at=at,
-                           bias_mean=bias_mean, bias_sd=bias_sd)
+        return posterior_t(dbar, np.asarray(S, dtype=float) / n, n - 1.0, **kw)
 
 
 def posterior_t(est, scale2, df, *, prior_mean: float, prior_sd: float, mcid: float,
@@ -132,10 +109,10 @@ def posterior_t(est, scale2, df, *, prior_mean: float, prior_sd: float, mcid: fl
     integrated out. The mean of n cycle differences is est = dbar, c = 1 / n, df = n - 1;
     a regression of period means on (1, time, mat) has c = [(X'X)^-1]_mat, df = periods - 3.
 
-    Returns
-    -------
-    dict of arrays
-        As :func:`posterior`. NaN where df < 1 or scale2 is not positive.
+    ``at``, optional, also gives P(delta < at) (``cdf_at``), e.g. the true effect in a
+    calibration. Returns a dict of arrays: ``mean``, ``sd``, ``p_below0`` = P(delta < 0),
+    ``p_below_mcid`` = P(delta < -mcid) and, with ``quantiles``, ``median``, ``low``, ``high``
+    (the equal-tailed ``level`` interval); NaN where df < 1 or scale2 is not positive.
     """
     est = np.asarray(est, dtype=float)
     scale2 = np.asarray(scale2, dtype=float)

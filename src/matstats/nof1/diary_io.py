@@ -47,6 +47,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from matstats._core import bundled as _bundled
 from matstats._core import cells as _cells
 from matstats._core import csvfile as _csvfile
 from matstats._core.errors import DataError
@@ -89,9 +90,7 @@ def example_diary_path() -> Path:
     >>> example_diary_path().name
     'diary_example.csv'
     """
-    from importlib import resources
-
-    return Path(str(resources.files("matstats") / "data" / "examples" / "diary_example.csv"))
+    return Path(str(_bundled.data_dir() / "examples" / "diary_example.csv"))
 
 
 def check_scale(scale) -> tuple[float, float]:
@@ -112,12 +111,8 @@ def check_scale(scale) -> tuple[float, float]:
 
 @dataclass(frozen=True)
 class RawTable:
-    """A diary (or a long table of diaries) as text cells, before any parsing.
-
-    ``name`` is the file name (``"<DataFrame>"`` for a frame), ``header`` the first line's
-    cells, ``rows`` the (1-based line, cells) of every non-blank data row and ``separator``
-    the file's separator (None for a frame).
-    """
+    """A diary (or a long table of diaries) as text cells: the file name, the header cells,
+    the (1-based line, cells) of every non-blank data row, the separator (None for a frame)."""
 
     name: str
     header: list[str]

@@ -67,14 +67,18 @@ def mean_profile(
     carryover_half_life: float | None = 1.0,
     mean: float = 5.5,
 ) -> np.ndarray:
-    """Expected daily rating (without noise) for a schedule.
-
-    See :func:`simulate` for the meaning of the parameters.
+    """Expected daily rating (without noise) for a schedule; parameters as :func:`simulate`.
 
     Returns
     -------
     numpy.ndarray
         Shape ``(n_days,)``, the noise-free rating of each day.
+
+    Examples
+    --------
+    >>> from matstats.nof1 import schedule
+    >>> mean_profile(schedule(2, period_days=2, design="abab"), effect=-1.0).tolist()
+    [4.5, 4.5, 5.5, 5.5, 4.5, 4.5, 5.5, 5.5]
     """
     info = _validate_schedule(sched)
     p = check_settings(effect=effect, trend=trend, expectation=expectation,
@@ -203,31 +207,29 @@ def simulate(
         Number of replicate trials.
     effect : float
         True mat effect in rating points on mat days (negative = less pain).
-    sd : float, default 1.2
-        Marginal within-person SD of the daily noise (``literature.NOF1_DEFAULTS``).
-    rho : float, default 0.4
-        Lag-1 autocorrelation of the daily noise, in (-1, 1).
+    sd, rho : float, default 1.2, 0.4
+        Marginal within-person SD and lag-1 autocorrelation (in (-1, 1)) of the daily noise
+        (``literature.NOF1_DEFAULTS``).
     trend : float, default 0.0
         Linear drift in points per day.
     expectation : float, default 0.0
-        Expectation (placebo) bias added on mat days when the comparator is not
-        a credible sham, same sign convention as ``effect`` (use -0.5 for an
-        apparent 0.5-point benefit, ``literature.NOF1_EXPECTATION_BIAS``).
+        Expectation (placebo) bias on mat days when the comparator is not a credible sham,
+        signed as ``effect`` (-0.5 for an apparent 0.5-point benefit,
+        ``literature.NOF1_EXPECTATION_BIAS``).
     expectation_half_life : float or None, default None
         Half-life of the expectation bias in cycles; None = constant.
     carryover : float, default 0.0
-        Fraction of ``effect`` carried into the first day of a control period
-        that follows a mat period, in [0, 1].
+        Fraction of ``effect`` carried into a control period that follows a mat period, in
+        [0, 1].
     carryover_half_life : float or None, default 1.0
         Half-life of the carryover in days; None = constant over the period.
     missing : float, default 0.0
-        Probability a day is missing. Completely at random unless ``mnar`` is set.
+        Probability a day is missing; completely at random unless ``mnar`` is set.
     mnar : float, default 0.0
-        Missing not at random: log-odds of missingness rise by ``mnar`` per
-        point the (latent) rating lies above ``mean``; ``missing`` is then the
-        probability at the mean level.
+        Missing not at random: the log-odds of missingness rise by ``mnar`` per point the
+        (latent) rating lies above ``mean``; ``missing`` is then the probability at the mean.
     mean : float, default 5.5
-        Person's mean rating on comparator days at day 0 (an assumption: mid-scale pain).
+        Mean rating on comparator days at day 0 (an assumption: mid-scale pain).
     rating_scale : bool, default False
         Round to integers and clip to the 0-10 rating scale.
     rng : None, int or numpy.random.Generator
@@ -237,14 +239,19 @@ def simulate(
 
     Limits: ``n_trials x n_days <= matstats._core.checks.MAX_ELEMENTS`` (2**27); ``|effect|``,
     ``|trend|``, ``|expectation|``, ``|mean|`` and ``sd`` at most ``MAX_ABS_PARAMETER``
-    (1e9). Beyond them a ValueError names the parameter and the limit.
+    (1e9), else a ValueError names the parameter and the limit.
 
     Returns
     -------
     numpy.ndarray
-        Shape ``(n_trials, n_days)``, float, NaN where a day is missing. The
-        array is stored time-major (Fortran order), which the analyses use
-        without copying.
+        Shape ``(n_trials, n_days)``, NaN where a day is missing; stored time-major (Fortran
+        order), which the analyses use without copying.
+
+    Examples
+    --------
+    >>> from matstats.nof1 import schedule
+    >>> simulate(schedule(6), 100, effect=-1.0, rng=1).shape
+    (100, 84)
     """
     params = check_settings(
         effect=effect, sd=sd, rho=rho, trend=trend, expectation=expectation,
