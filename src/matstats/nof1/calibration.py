@@ -27,16 +27,10 @@ __all__ = [
 ]
 
 
-_SCENARIO_KEYS = (
-    "trend", "expectation", "expectation_half_life", "carryover", "carryover_half_life",
-    "missing", "mnar", "mean", "rating_scale",
-)
-
-
 def _scenario(kwargs: dict) -> dict:
-    bad = sorted(set(kwargs) - set(_SCENARIO_KEYS))
-    if bad:
-        raise ValueError(f"unknown scenario argument(s) {bad}; allowed: {_SCENARIO_KEYS}")
+    """Fixed simulation settings of a grid (``rating_scale`` and the keywords of
+    :func:`check_settings` but ``effect``, ``sd`` and ``rho``), checked."""
+    check_settings(**{k: v for k, v in kwargs.items() if k != "rating_scale"})
     return kwargs
 
 

@@ -1,11 +1,8 @@
 """Read a series of n-of-1 diaries: a folder of diary CSVs or one long CSV with ``person``.
 
-Each person's diary is read and validated by the single-diary reader
-(:func:`matstats.nof1.read_diary` and its calendar), so the rules and the
-:class:`matstats.DataError` messages are the same: file, 1-based line (header = line 1),
-column and value. In a long CSV the line is the line of the long file. Nothing is dropped
-silently: unused days, unusable cycles and persons without a usable cycle are listed with
-their reason.
+Each diary goes through the single-diary reader and calendar, so the rules and the
+:class:`matstats.DataError` messages are the same (in a long CSV the line is the line of the
+long file). Nothing is dropped silently: every exclusion is listed with its reason.
 """
 
 from __future__ import annotations
@@ -31,12 +28,11 @@ class SeriesData:
     Attributes
     ----------
     days : pandas.DataFrame
-        The calendars of every person stacked: ``person``, ``file`` and the columns of the
-        single-diary calendar (``day``, ``date``, ``line``, ``cycle``, ``period``,
-        ``day_in_period``, ``condition``, ``washout``, ``score``, ``blinding_guess``).
+        The calendars of every person stacked: ``person``, ``file`` and the columns of
+        :func:`matstats.nof1.build_calendar`.
     cycles : pandas.DataFrame
-        ``person``, ``cycle``, ``order``, ``mat_mean``, ``control_mean``, ``difference``
-        (mat minus control mean of the rated non-washout days; NaN when a period has none).
+        ``person`` and the columns of :attr:`matstats.nof1.DiaryResult.cycles` (mat minus
+        control mean of the rated non-washout days).
     persons : pandas.DataFrame
         One row per person: ``person``, ``file``, ``first_date``, ``last_date``, ``n_days``,
         ``n_rated``, ``n_used`` (rated non-washout days), ``n_cycles``, ``n_cycles_used``.
@@ -44,8 +40,8 @@ class SeriesData:
         Cycles and persons that cannot enter the analysis: ``person``, ``cycle``
         (``<NA>`` for a whole person), ``reason``.
     excluded_days : pandas.DataFrame
-        Every calendar day not used in a period mean: ``person``, ``day``, ``date``,
-        ``line`` (``<NA>`` for a day with no diary row), ``reason``.
+        Every calendar day not used in a period mean: ``person`` and the columns of
+        :attr:`matstats.nof1.DiaryResult.excluded`.
     source : str
         Folder or file read.
     """
