@@ -31,8 +31,9 @@ def _moments(y, v, m, t):
     return w, s1, mu, r
 
 
-def _reml_score(y, v, m, t):
-    """REML estimating equation 0.5 (sum w^2 r^2 - tr P) and its derivative in t."""
+def _reml_score(y, v, m, t, c=None):
+    """REML estimating equation 0.5 (sum w^2 r^2 - tr P) and its derivative in t (``c``
+    unused: the signature of :func:`_solve_decreasing`)."""
     w, s1, _, r = _moments(y, v, m, t)
     w2 = w * w
     s2 = w2.sum(axis=1)
@@ -45,11 +46,12 @@ def _reml_score(y, v, m, t):
     return 0.5 * (a - b), 0.5 * (da - db)
 
 
-def _q_gen(y, v, m, t):
-    """Generalised Q = sum w r^2 (decreasing in t) and its derivative -sum w^2 r^2."""
+def _q_gen(y, v, m, t, c=0.0):
+    """Generalised Q = sum w r^2 (decreasing in t) minus ``c``, and its derivative
+    -sum w^2 r^2."""
     w, _, _, r = _moments(y, v, m, t)
     wr2 = w * r * r
-    return wr2.sum(axis=1), -(w * wr2).sum(axis=1)
+    return wr2.sum(axis=1) - c, -(w * wr2).sum(axis=1)
 
 
 def _start(y, m):
@@ -116,15 +118,6 @@ def _solve_decreasing(f, y, v, m, active, c=None):
     return out
 
 
-def _reml_f(y, v, m, t, c):
-    return _reml_score(y, v, m, t)
-
-
-def _q_f(y, v, m, t, c):
-    q, dq = _q_gen(y, v, m, t)
-    return q - c, dq
-
-
 def pool_reml_knha(y, v, m, level: float) -> dict:
     """REML + Hartung-Knapp pooling of every row of ``y`` (excluded entries: ``m`` False).
 
@@ -143,7 +136,7 @@ def pool_reml_knha(y, v, m, level: float) -> dict:
     if m_eval.all():
         m_eval = None
     score0, _ = _reml_score(y_ok, v, m_eval, np.zeros(y.shape[0]))
-    tau2 = _solve_decreasing(_reml_f, y_ok, v, m_eval, ok & (score0 > 0))
+    tau2 = _solve_decreasing(_reml_score, y_ok, v, m_eval, ok & (score0 > 0))
     w, s1, mu, r = _moments(y_ok, v, m_eval, tau2)
     df = (k - 1).astype(float)
     rss = (w * r * r).sum(axis=1)
@@ -178,5 +171,5 @@ def _qprofile(y, v, m, ok, level, df):
     limits = []
     for p in (1.0 - alpha / 2.0, alpha / 2.0):
         crit = stats.chi2.ppf(p, np.where(ok, df, 1.0))
-        limits.append(_solve_decreasing(_q_f, y, v, m, ok & (q0 > crit), c=crit))
+        limits.append(_solve_decreasing(_q_gen, y, v, m, ok & (q0 > crit), c=crit))
     return limits[0], limits[1]

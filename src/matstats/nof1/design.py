@@ -22,8 +22,6 @@ __all__ = ["schedule", "plan_calendar", "min_randomization_pval"]
 #: Designs understood by :func:`schedule`.
 DESIGNS = ("paired_random", "abab", "alternating")
 
-SCHEDULE_COLUMNS = ("day", "cycle", "period", "day_in_period", "condition", "washout")
-
 
 def schedule(
     cycles: int,
@@ -168,17 +166,9 @@ def plan_calendar(
         raise ValueError(f"cycles={cycles!r}: {len(sched)} days from {start} run past the last "
                          f"representable date {date.max}; use fewer cycles or shorter periods")
     dates = [start + timedelta(days=int(d) - 1) for d in sched["day"]]
-    out = pd.DataFrame(
-        {
-            "date": [d.isoformat() for d in dates],
-            "weekday": [d.strftime("%a") for d in dates],
-        }
-    )
-    for col in SCHEDULE_COLUMNS:
-        out[col] = sched[col].to_numpy()
-    out["design"] = design
-    out["score"] = ""
-    out["blinding_guess"] = ""
+    out = sched.assign(design=design, score="", blinding_guess="")
+    out.insert(0, "weekday", [d.strftime("%a") for d in dates])
+    out.insert(0, "date", [d.isoformat() for d in dates])
     return out
 
 

@@ -70,20 +70,11 @@ def _summarize_periods(cal: pd.DataFrame) -> pd.DataFrame:
 
 def _summarize_cycles(periods: pd.DataFrame) -> pd.DataFrame:
     """Mat minus control period means, one row per cycle (see :attr:`DiaryResult.cycles`)."""
-    out = []
-    for c, g in periods.groupby("cycle", sort=True):
-        mat = g.loc[g["condition"] == "mat", "mean"].iloc[0]
-        ctl = g.loc[g["condition"] == "control", "mean"].iloc[0]
-        out.append(
-            {
-                "cycle": int(c),
-                "order": "-".join(g.sort_values("period")["condition"]),
-                "mat_mean": float(mat),
-                "control_mean": float(ctl),
-                "difference": float(mat - ctl),
-            }
-        )
-    return pd.DataFrame(out)
+    mean = periods.pivot(index="cycle", columns="condition", values="mean").astype(float)
+    order = periods.sort_values("period").groupby("cycle", sort=True)["condition"].agg("-".join)
+    mat, ctl = mean["mat"].to_numpy(), mean["control"].to_numpy()
+    return pd.DataFrame({"cycle": mean.index.to_numpy(int), "order": order.to_numpy(),
+                         "mat_mean": mat, "control_mean": ctl, "difference": mat - ctl})
 
 
 def _bang_by_arm(counts: dict[str, tuple[int, int, int]]) -> dict[str, float]:

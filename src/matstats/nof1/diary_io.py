@@ -202,19 +202,19 @@ def _column_index(table: RawTable) -> dict[str, int]:
     return idx
 
 
-def check_row_width(line: int, cells: list[str], cols: list[str], table: RawTable,
-                    numeric: tuple[str, ...] = ("score", "cycle")) -> None:
+def check_row_width(line: int, cells: list[str], cols: list[str], table: RawTable) -> None:
     """A row with more cells than the header has columns is a DataError saying why.
 
     In a comma-separated file the likely cause is a number written with a decimal comma
-    (``4,5`` unquoted becomes the two cells ``4`` and ``5``): the message says so and how to
-    fix it. ``numeric`` names the columns where such a number is looked for first.
+    (``4,5`` unquoted becomes the two cells ``4`` and ``5``, looked for first in the score and
+    cycle columns): the message says so and how to fix it.
     """
     n = len(cols)
     if len(cells) <= n:
         return
     if table.separator == ",":
-        order = [cols.index(c) for c in numeric if c in cols] + list(range(len(cells) - 1))
+        first = [cols.index(c) for c in ("score", "cycle") if c in cols]
+        order = first + list(range(len(cells) - 1))
         for i in order:
             a, b = cells[i].strip(), cells[i + 1].strip()
             if _INT.fullmatch(a) and _DIGITS.fullmatch(b):

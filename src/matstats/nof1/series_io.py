@@ -15,8 +15,8 @@ import pandas as pd
 from matstats._core.errors import DataError
 from matstats.nof1.calendar import build_calendar
 from matstats.nof1.diary import _excluded_days, _summarize_cycles, _summarize_periods
-from matstats.nof1.diary_io import (DATAFRAME_NAME, _source_rows, check_row_width, column_key,
-                                    read_diary)
+from matstats.nof1.diary_io import (DATAFRAME_NAME, _found, _source_rows, check_row_width,
+                                    column_key, read_diary)
 
 __all__ = ["SeriesData", "read_series", "write_series_diaries"]
 
@@ -83,7 +83,7 @@ def _split_long(source, person_column: str) -> list[tuple[str, str, pd.DataFrame
     pc = column_key(person_column)
     if pc not in cols:
         raise DataError(f"missing required column {person_column!r} (columns found: "
-                        f"{', '.join(repr(c) for c in cols) or 'none'}); add a {person_column} "
+                        f"{_found(cols)}); add a {person_column} "
                         "column naming whose diary each row is, or give a folder with one diary "
                         "file per person", file=name, line=1, column=person_column)
     if not rows:
