@@ -66,8 +66,9 @@ def _period_means(periods: int, period_days: int, washout_days: int) -> np.ndarr
     """(days x periods) weights of the period means of the non-washout days, periods laid end
     to end (days of period k: k P .. k P + P - 1)."""
     A = np.zeros((periods * period_days, periods))
+    k = period_days - washout_days
     for j in range(periods):
-        A[j * period_days + washout_days:(j + 1) * period_days, j] = 1.0 / (period_days - washout_days)
+        A[j * period_days + washout_days:(j + 1) * period_days, j] = 1.0 / k
     return A
 
 

@@ -6,6 +6,8 @@ missing days, :class:`_MissingEval` for the others).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from matstats.nof1._tdist import t_two_sided
@@ -281,21 +283,12 @@ class GlsAr1:
         p = self.p
         gs = [int(g) for g in self.gap_classes]
 
-        def one_minus(g):  # 1 - rho^(2g)
-            c = np.zeros(2 * g + 1)
-            c[0], c[-1] = 1.0, -1.0
-            return c
+        def prod_one_minus(gaps):  # prod_g (1 - rho^(2g))
+            factors = [np.r_[1.0, np.zeros(2 * g - 1), -1.0] for g in gaps]
+            return functools.reduce(P.polymul, factors, np.array([1.0]))
 
-        D = np.array([1.0])
-        for g in gs:
-            D = P.polymul(D, one_minus(g))
-        Dg = []
-        for k, g in enumerate(gs):
-            c = np.array([1.0])
-            for h_, g2 in enumerate(gs):
-                if h_ != k:
-                    c = P.polymul(c, one_minus(g2))
-            Dg.append(c)
+        D = prod_one_minus(gs)
+        Dg = [prod_one_minus(gs[:k] + gs[k + 1:]) for k in range(len(gs))]
         K = D.size
 
         def pad(c):
@@ -320,17 +313,11 @@ class GlsAr1:
                 rows.append(c)
         self.poly_A = np.array(rows)  # (p(p+1)/2, K)
         # b_bar_i = poly_b[i] @ [y0, a0_g, a12_g, a3_g, ...]
-        self.poly_b = []
-        for i in range(p):
-            cols = [pad(D) * x0[i]]
-            for t0, t1, t2 in terms:
-                cols += [t0, t1, t2]
-            self.poly_b.append(np.column_stack(cols))  # (K, 1 + 3G)
+        flat = [t for class_terms in terms for t in class_terms]
+        self.poly_b = [np.column_stack([pad(D) * x0[i], *flat]) for i in range(p)]  # (K, 1 + 3G)
         # c_bar = poly_c @ [y0^2, q0_g, q1_g, q2_g, ...]  (q1 enters as -2 rho^g q1)
-        cols = [pad(D)]
-        for t0, t1, t2 in terms:
-            cols += [t0, 2.0 * t1, t2]
-        self.poly_c = np.column_stack(cols)
+        self.poly_c = np.column_stack([pad(D), *[x for t0, t1, t2 in terms
+                                                for x in (t0, 2.0 * t1, t2)]])
 
     def fit(self, yk: np.ndarray, G: np.ndarray, bad: np.ndarray, mask) -> dict:
         """REML fits of a block of trials (kept days x trials).

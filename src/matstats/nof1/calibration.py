@@ -13,6 +13,7 @@ from scipy import stats
 
 from matstats.literature import NOF1_DEFAULTS, NOF1_EFFECT_PRIOR
 from matstats._core import checks as _checks
+from matstats.nof1._bayes import posterior
 from matstats.nof1._cycle_cov import _first_minus_second_cov, cycle_difference_variance
 from matstats.nof1.analysis import METHODS, _check_methods, simulate_and_analyze
 from matstats.nof1.design import DESIGNS, _validate_schedule, schedule
@@ -129,11 +130,9 @@ def operating_characteristics(
     -------
     pandas.DataFrame
         One row per setting x method: ``cycles``, ``effect``, ``rho``, ``sd``,
-        ``expectation``, then the columns of :func:`rejection_rates` (``method``,
-        ``rate``, ``rate_se``, ``mean_estimate``, ``sd_estimate``, ``n_trials``,
-        ``n_not_analysed``). With ``effect`` 0 and no bias the rate is the type I
-        error; otherwise it is the power (or, with an expectation bias and no
-        effect, the rate of false "benefit" findings).
+        ``expectation``, then the columns of :func:`rejection_rates`. With ``effect`` 0 and
+        no bias the rate is the type I error; otherwise it is the power (or, with an
+        expectation bias and no effect, the rate of false "benefit" findings).
     """
     methods = _check_methods(methods)
     n_trials = _checks.integer("n_trials", n_trials, 1)
@@ -147,8 +146,8 @@ def operating_characteristics(
     axes = {
         "cycles": [_checks.integer("cycles", c, 2, whole_float=True)
                    for c in np.atleast_1d(cycles)],
-        **{k: [float(v) for v in np.atleast_1d(x)]
-           for k, x in (("effect", effect), ("rho", rho), ("sd", sd), ("expectation", expectation))},
+        **{k: [float(v) for v in np.atleast_1d(x)] for k, x in
+           (("effect", effect), ("rho", rho), ("sd", sd), ("expectation", expectation))},
     }
     out = []
     for n_cyc, eff, r, s_, ex in itertools.product(*axes.values()):
@@ -277,8 +276,6 @@ def bayes_calibration(
     pandas.DataFrame
         One row per rho.
     """
-    from matstats.nof1._bayes import posterior
-
     cycles = _checks.integer("cycles", cycles, 2, 20)
     n_null = _checks.integer("n_null", n_null, 1)
     n_effect = _checks.integer("n_effect", n_effect, 1)
@@ -299,7 +296,7 @@ def bayes_calibration(
         out = {}
         for tag, delta, n in (("null", 0.0, n_null), ("effect", eff, n_effect)):
             per = -(-n // n_ord)
-            stats_ = {"dir": 0, "cover": 0, "t": 0, "both": 0, "n": 0}
+            counts = dict.fromkeys(("dir", "cover", "t", "both"), 0)
             for s in orders:
                 F = L @ gen.standard_normal((cycles, per))
                 D = s[:, None] * F + delta  # mat minus control, (cycles, trials)
@@ -311,12 +308,9 @@ def bayes_calibration(
                 dec = (pb < a / 2) | (pb > 1 - a / 2)
                 cov = (post["cdf_at"] > a / 2) & (post["cdf_at"] < 1 - a / 2)
                 trej = np.abs(dbar) > tcrit * np.sqrt(ss / (cycles - 1) / cycles)
-                stats_["dir"] += int(dec.sum())
-                stats_["cover"] += int(cov.sum())
-                stats_["t"] += int(trej.sum())
-                stats_["both"] += int((dec != trej).sum())
-                stats_["n"] += per
-            out[tag] = stats_
+                for k, hit in (("dir", dec), ("cover", cov), ("t", trej), ("both", dec != trej)):
+                    counts[k] += int(hit.sum())
+            out[tag] = counts | {"n": per * n_ord}
         nn, ne = out["null"]["n"], out["effect"]["n"]
 
         def rate(k, m):

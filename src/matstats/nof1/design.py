@@ -33,21 +33,13 @@ def schedule(
 ) -> pd.DataFrame:
     """Lay out an n-of-1 trial day by day.
 
-    A cycle is one mat period plus one comparator ("control") period. The
-    order within each cycle depends on ``design``:
-
-    ``"paired_random"`` (default)
-        a fair coin drawn from ``rng`` decides AB (mat first) or BA for each
-        cycle independently (Senn's paired-cycle / AHRQ block-pair design);
-    ``"abab"``
-        fixed order, mat first in every cycle (mat, control, mat, control, ...);
-        confounded with a linear trend, kept as a sensitivity scenario;
-    ``"alternating"``
-        systematic counterbalancing: odd cycles mat first, even cycles control
-        first (AB BA AB BA ...).
-
-    The first ``washout_days`` days of every period are flagged as analytic
-    washout: they are simulated and recorded but dropped from the analyses.
+    A cycle is one mat period and one comparator ("control") period; ``design`` orders them:
+    ``"paired_random"`` (default), a fair coin from ``rng`` decides AB (mat first) or BA for
+    each cycle independently (Senn's paired-cycle / AHRQ block-pair design); ``"abab"``, mat
+    first in every cycle (confounded with a linear trend, kept as a sensitivity scenario);
+    ``"alternating"``, odd cycles mat first, even cycles control first (AB BA AB BA ...). The
+    first ``washout_days`` days of every period are analytic washout: simulated and recorded
+    but dropped from the analyses.
 
     Parameters
     ----------
@@ -61,8 +53,7 @@ def schedule(
     design : {"paired_random", "abab", "alternating"}
         Ordering scheme, see above.
     rng : None, int or numpy.random.Generator
-        Seed or generator for the random order (used by ``"paired_random"`` only),
-        normalised with ``numpy.random.default_rng``.
+        Seed or generator of the random order (``"paired_random"`` only).
 
     Returns
     -------
@@ -221,7 +212,6 @@ def _validate_schedule(sched: pd.DataFrame) -> dict:
         day_in_period = pd.Series(period).groupby(period).cumcount().to_numpy() + 1
     return {
         "n_days": len(sched),
-        "cycle": cycle,
         "cycles": cycles,
         "cycle_index": np.searchsorted(cycles, cycle),
         "period": period,
