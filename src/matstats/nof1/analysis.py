@@ -1,12 +1,6 @@
-"""Vectorised analyses of many simulated (or one real) n-of-1 trials.
-
-Every analysis uses the non-washout days only. All trials passed together
-share one schedule, so the per-cycle period means and the cross-products of
-the day-level regression are linear maps of the data that are computed for a
-whole block of trials with one matrix product (fast path). Trials with
-missing days get their own (slower, still vectorised) path; see
-:func:`analyze_many`.
-"""
+"""Vectorised analyses of many simulated (or one real) n-of-1 trials sharing one schedule
+(:func:`analyze_many`; the methods and the fast path for trials without missing days are
+described there)."""
 
 from __future__ import annotations
 

@@ -153,17 +153,14 @@ def _fault(message: str, name: str, row: dict, column: str, value: object) -> Da
 def _check_given_cycles(rows: list[dict], name: str) -> None:
     """Every given cycle is a contiguous block with exactly one mat and one control period;
     cycles are renumbered 1..n in calendar order."""
-    cycle_first: dict[int, dict] = {}
-    cycle_periods: dict[int, list[tuple[int, str, dict]]] = {}
+    cycle_periods: dict[int, list[tuple[int, str, dict]]] = {}  # (period, condition, first row)
     current = None
     for r in rows:
         c = r["cycle"]
-        if c != current:
-            if c in cycle_first:
-                raise _fault(f"cycle {c} resumes after another cycle; a cycle's days must be "
-                             "consecutive: correct the cycle column", name, r, "cycle", c)
-            current = c
-            cycle_first[c] = r
+        if c != current and c in cycle_periods:
+            raise _fault(f"cycle {c} resumes after another cycle; a cycle's days must be "
+                         "consecutive: correct the cycle column", name, r, "cycle", c)
+        current = c
         plist = cycle_periods.setdefault(c, [])
         if not plist or plist[-1][0] != r["period"]:
             plist.append((r["period"], r["condition"], r))
@@ -173,7 +170,7 @@ def _check_given_cycles(rows: list[dict], name: str) -> None:
             missing = "control" if conds[0] == "mat" else "mat"
             raise _fault(f"cycle {c} lacks a {missing!r} period (every cycle needs one mat and "
                          "one control period): add its days or correct the cycle column",
-                         name, cycle_first[c], "cycle", c)
+                         name, plist[0][2], "cycle", c)
         if len(plist) > 2:
             raise _fault(f"cycle {c} switches condition more than once ({' -> '.join(conds)}); "
                          "a cycle is one mat and one control period: correct the condition or the cycle",
