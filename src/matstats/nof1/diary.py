@@ -283,13 +283,6 @@ def _method_table(row: pd.Series, *, sign: float, design: str | None = None) -> 
     return pd.DataFrame(out, columns=list(_METHOD_COLUMNS))
 
 
-def _check_settings(scale, mcid, comparator) -> tuple[tuple[float, float], float]:
-    lo_hi = check_scale(scale)
-    mcid = _checks.positive("mcid", mcid)
-    _checks.one_of("comparator", comparator, COMPARATORS)
-    return lo_hi, mcid
-
-
 def analyze(
     diary: str | Path | pd.DataFrame,
     *,
@@ -384,7 +377,8 @@ def analyze(
     >>> res.to_frame()["method"].tolist()
     ['cycle_t', 'randomization', 'gls_ar1', 'bayes', 'day_t']
     """
-    lo_hi, mcid = _check_settings(scale, mcid, comparator)
+    lo_hi, mcid = check_scale(scale), _checks.positive("mcid", mcid)
+    _checks.one_of("comparator", comparator, COMPARATORS)
     if design is not None:
         _checks.one_of("design", design, DIARY_DESIGNS)
     entries = _read_diary(diary, scale=lo_hi)
