@@ -13,6 +13,9 @@ NB_INPUTS := $(shell find src/matstats data -type f -not -path '*/__pycache__/*'
 SITE_SRC  := reports/site-src
 EXECUTED  := $(patsubst notebooks/%.ipynb,$(SITE_SRC)/notebooks/%.ipynb,$(NBS))
 NB_JOBS   ?= 2
+# pytest workers for the unit and slow suites (pytest-xdist; a test file stays on one worker)
+TEST_JOBS ?= 2
+XDIST     := -n $(TEST_JOBS) --dist loadfile
 DOCS      := $(shell find docs -type f -not -path '*/__pycache__/*' 2>/dev/null)
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 export OMP_NUM_THREADS := 1
@@ -37,9 +40,10 @@ venv: $(STAMP)
 ## property) tests, strict nbval on every notebook, then the site in headless Chromium
 test: unit doctest slow nbval browser
 
-## make unit: the quick inner loop (every test except the slow and browser ones)
+## make unit: the quick inner loop (every test except the slow and browser ones), on
+## TEST_JOBS workers (default 2; TEST_JOBS=1 make unit runs it in one process)
 unit: $(STAMP)
-	$(PY) -m pytest -m "not browser and not slow" tests
+	$(PY) -m pytest $(XDIST) -m "not browser and not slow" tests
 
 ## make doctest: every Examples section in the library's docstrings runs and gives its output
 doctest: $(STAMP)
@@ -47,7 +51,7 @@ doctest: $(STAMP)
 
 ## make slow: long Monte Carlo / calibration checks and the hypothesis property suite
 slow: $(STAMP)
-	$(PY) -m pytest -m "slow and not browser" tests
+	$(PY) -m pytest $(XDIST) -m "slow and not browser" tests
 
 nbval: $(STAMP)
 	$(PY) -m pytest $(NBVAL) -o filterwarnings= -p no:cacheprovider notebooks/
