@@ -78,7 +78,7 @@ def test_vectorised_two_stage_matches_metafor():
     for s, t in enumerate(tables):
         for i, (_, g) in enumerate(t.groupby("person", sort=True)):
             D[s, i, g["cycle"].to_numpy() - 1] = g["difference"].to_numpy()
-    out = analyze_series_many(D)
+    out = analyze_series_many(D, pool="reml")
     for s, name in enumerate(NAMES):
         ts = REF["datasets"][name]["two_stage"]
         for key in ("estimate", "se", "ci_low", "pval", "tau2", "tau2_ci_low", "tau2_ci_high",

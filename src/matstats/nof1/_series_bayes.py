@@ -21,6 +21,8 @@ posterior summaries:
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from scipy import special
 
@@ -67,3 +69,105 @@ def bayes_pooler(tau_prior=None):
         }
 
     return pool_bayes
+
+
+
+_N_TAU = 241  # trapezoid nodes in tau: the integrand is even in tau, so the rule is spectral
+_SERIES_BLOCK = 128
+
+
+def pool_bayes_many(y, v, m, level: float, cuts=(0.0,)) -> dict:
+    """The ``pool="bayes"`` model of many series at once (``analyze_series_many``).
+
+    Same model as :func:`bayes_pooler` with the default prior (flat prior on mu,
+    :data:`matstats.literature.NOF1_TAU_PRIOR` on tau): the tau posterior is integrated by the
+    trapezoid rule on ``_N_TAU`` equally spaced nodes in [0, top] (p(tau) L(tau) is even in
+    tau, so the rule converges geometrically); mu, a new person's effect and every person's
+    effect are normal mixtures over the nodes. Arrays ``y``, ``v``, ``m`` have shape
+    (n_series, k) (``m`` False = person excluded). Returns the keys of
+    :func:`matstats.nof1._series_reml.pool_reml_knha` (``df`` inf, ``crit`` the normal
+    quantile) plus ``prob_below`` (len(cuts), n_series, k): P(theta_i < c) for c in ``cuts``.
+    """
+    y = np.where(m, y, 0.0)
+    v = np.where(m, v, 1.0)
+    parts = [_bayes_block(y[b:b + _SERIES_BLOCK], v[b:b + _SERIES_BLOCK],
+                          m[b:b + _SERIES_BLOCK], level, cuts)
+             for b in range(0, y.shape[0], _SERIES_BLOCK)]
+    out = {key: np.concatenate([p[key] for p in parts], axis=int(key == "prob_below"))
+           for key in parts[0]}
+    ok = out["k"] >= 2
+    keep = {1: ok, 2: ok[:, None] & m, 3: (ok[:, None] & m)[None]}
+    return {key: val if key == "k" else np.where(keep[val.ndim], val, np.nan)
+            for key, val in out.items()}
+
+
+def _bayes_block(y, v, m, level, cuts) -> dict:
+    """:func:`pool_bayes_many` for one block of series."""
+    from matstats.nof1._bayes import _quantile
+
+    prior = literature.NOF1_TAU_PRIOR
+    k = m.sum(axis=1)
+    kk = np.maximum(k, 1)[:, None]
+    spread = np.sqrt(np.max(np.where(m, (y - (y * m).sum(1, keepdims=True) / kk) ** 2 + v,
+                                     0.0), axis=1))
+    top = np.maximum(6.0 * math.exp(prior.log_scale(None)), 4.0 * spread)
+    tau = np.linspace(0.0, 1.0, _N_TAU)[:, None] * top[None, :]            # (N, S)
+    t2 = tau**2
+    w = np.where(m[None], 1.0 / (v[None] + t2[..., None]), 0.0)            # (N, S, k)
+    sw = np.maximum(w.sum(axis=2), 1e-300)
+    mu_t = (w * y[None]).sum(axis=2) / sw
+    q = (w * (y[None] - mu_t[..., None]) ** 2).sum(axis=2)
+    logw = prior.logpdf(tau, None) + 0.5 * (np.log(np.where(m[None], w, 1.0)).sum(axis=2)
+                                            - q - np.log(sw))
+    logw[[0, -1]] -= math.log(2.0)
+    W = np.exp(logw - special.logsumexp(logw, axis=0))                     # (N, S)
+    vmu = 1.0 / sw
+    a = (1.0 - level) / 2.0
+    mean = (W * mu_t).sum(axis=0)
+    sd = np.sqrt(np.maximum((W * (vmu + mu_t**2)).sum(axis=0) - mean**2, 0.0))
+    ci = [_quantile(p, W, mu_t, np.sqrt(vmu), mean, sd) for p in (a, 1.0 - a)]
+    sdn = np.sqrt(sd**2 + (W * t2).sum(axis=0))
+    pi = [_quantile(p, W, mu_t, np.sqrt(vmu + t2), mean, sdn) for p in (a, 1.0 - a)]
+    tq = [_tau_quantile(p, W, tau) for p in (0.5, a, 1.0 - a)]
+    p_neg = (W * special.ndtr(-mu_t / np.sqrt(vmu))).sum(axis=0)
+    lam = t2[..., None] / (t2[..., None] + v[None])                        # (N, S, k)
+    cm = lam * y[None] + (1.0 - lam) * mu_t[..., None]
+    cs = np.sqrt(lam * v[None] + (1.0 - lam) ** 2 * vmu[..., None])
+    shr = np.einsum("ns,nsk->sk", W, cm)
+    shr_sd = np.sqrt(np.maximum(np.einsum("ns,nsk->sk", W, cs**2 + cm**2) - shr**2, 0.0))
+    wt = np.where(m, 1.0 / (v + tq[0][:, None] ** 2), 0.0)
+    return {
+        "estimate": mean, "se": sd, "df": np.full(y.shape[0], np.inf),
+        "ci_low": ci[0], "ci_high": ci[1],
+        "pval": np.minimum(1.0, 2.0 * np.minimum(p_neg, 1.0 - p_neg)),
+        "tau2": tq[0] ** 2, "tau2_ci_low": tq[1] ** 2, "tau2_ci_high": tq[2] ** 2,
+        "pi_low": pi[0], "pi_high": pi[1], "k": k,
+        "weights": 100.0 * wt / np.maximum(wt.sum(axis=1, keepdims=True), 1e-300),
+        "shrunken": shr, "shrunken_se": shr_sd,
+        "crit": np.full(y.shape[0], special.ndtri(1 - a)),
+        "prob_below": np.stack([np.einsum("ns,nsk->sk", W, special.ndtr((c - cm) / cs))
+                                for c in cuts]),
+    }
+
+
+def _tau_quantile(p: float, W, tau) -> np.ndarray:
+    """Quantile of tau from the trapezoid weights ``W`` on the uniform nodes ``tau`` (N, S):
+    the CDF from a cubic through four node densities (mirrored at tau = 0, where the density
+    is even), a density linear within the interval of the quantile."""
+    h = tau[1] - tau[0]
+    f = W / h
+    f[[0, -1]] *= 2.0
+    g = np.concatenate([f[1:2], f, np.zeros_like(f[:1])])
+    inc = h * (13.0 * (g[1:-2] + g[2:-1]) - g[:-3] - g[3:]) / 24.0       # (N - 1, S)
+    cum = np.concatenate([np.zeros_like(inc[:1]), np.cumsum(inc, axis=0)])
+    cum /= cum[-1]
+    j = np.minimum((cum < p).sum(axis=0) - 1, cum.shape[0] - 2).clip(0)
+    cols = np.arange(tau.shape[1])
+    rest = (p - cum[j, cols]) / h[cols]
+    f0, f1 = f[j, cols], f[j + 1, cols]
+    slope = f1 - f0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        x = np.where(np.abs(slope) > 1e-12 * np.abs(f0),
+                     (np.sqrt(np.maximum(f0 * f0 + 2.0 * slope * rest, 0.0)) - f0) / slope,
+                     rest / f0)
+    return tau[j, cols] + h[cols] * np.clip(x, 0.0, 1.0)
