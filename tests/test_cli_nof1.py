@@ -199,13 +199,14 @@ def test_cli_plan_without_seed_draws_a_fresh_order(tmp_path, main, capsys):
 def test_cli_series_plan_marks_the_smallest_design_reaching_the_target(tmp_path, main, capsys):
     from matstats.nof1 import plan_series
 
-    args = ["nof1", "series", "plan", "--persons", "4-12", "--cycles", "4,6,8", "--effect", "-1",
+    args = ["nof1", "series", "plan", "--persons", "4,8,12", "--cycles", "4,6", "--effect", "-1",
             "--tau", "0.8", "--target", "0.8", "--seed", "3", "--start-date", "2026-01-05",
-            "--out-dir", str(tmp_path / "clinic")]
+            "--n-sims", "200", "--out-dir", str(tmp_path / "clinic")]
     assert main(args) == 0
     text = capsys.readouterr().out
-    # independent brute force over the same closed-form grid: fewest person-days, then persons
-    plan = plan_series(list(range(4, 13)), [4, 6, 8], effect=-1, tau=0.8)
+    # independent brute force over the same simulated grid: fewest person-days, then persons
+    plan = plan_series([4, 8, 12], [4, 6], effect=-1, tau=0.8, n_sims=200,
+                       rng=np.random.default_rng(3))
     ok = [(r.person_days, r.persons, r.cycles) for r in plan.itertuples() if r.power >= 0.8]
     days, persons, cycles = min(ok)
     marked = [ln for ln in text.splitlines() if ln.startswith("*")]
@@ -222,7 +223,7 @@ def test_cli_series_plan_marks_the_smallest_design_reaching_the_target(tmp_path,
 
 def test_cli_series_plan_says_when_no_design_reaches_the_target(main, capsys):
     assert main(["nof1", "series", "plan", "--persons", "2,3", "--cycles", "2", "--effect",
-                 "-0.2", "--tau", "1"]) == 0
+                 "-0.2", "--tau", "1", "--n-sims", "100"]) == 0
     out = capsys.readouterr().out
     assert "No design in this grid reaches power 0.80" in out
     assert not any(ln.startswith("*") for ln in out.splitlines())

@@ -3,11 +3,13 @@
 Commands (added to the ``nof1`` sub-parsers by :func:`register_series`)
 -----------------------------------------------------------------------
 ``matstats nof1 series plan --persons 6,10,20 --cycles 4-8 --effect -1 --tau 0.8 ...``
-    Closed-form power, tau precision, verdict accuracy and the parallel-trial comparison over
-    persons x cycles, with the smallest design reaching ``--target`` power marked (``*``) and
-    named; ``--check N`` adds a Monte Carlo check of that design; ``--out-dir`` writes one
-    diary template per person of it (the ``nof1 plan`` format, ``design`` column included);
-    ``--figure`` the power plot. Without a marked design the first persons/cycles are used.
+    Over persons x cycles, the chance that the series' group verdict claims the average
+    benefit, and that a person's verdict claims a benefit (or a wrong direction), simulated and
+    judged by the rule ``series analyze`` applies (:func:`matstats.nof1.plan_series`), beside a
+    parallel trial of the same burden; the smallest design reaching ``--target`` is marked
+    (``*``) and named; ``--out-dir`` writes one diary template per person of it (the ``nof1
+    plan`` format, ``design`` column included); ``--figure`` the power plot. Without a marked
+    design the first persons/cycles are used.
 ``matstats nof1 series analyze PATH [--mcid 2] [--level 0.95] [--figure forest.png] ...``
     PATH is a folder of diary CSVs (one per person) or one long CSV with a ``person`` column.
     Prints the group result, the per-person table with verdicts, the exclusions and the group
@@ -39,7 +41,7 @@ def register_series(nof1_subparsers) -> None:
     sub = p.add_subparsers(dest="series_command", metavar="SUBCOMMAND")
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
 
-    pp = sub.add_parser("plan", help="power and precision over persons x cycles")
+    pp = sub.add_parser("plan", help="chance of a verdict over persons x cycles")
     pp.add_argument("--persons", type=parse_cycles, required=True,
                     help="persons: 10, 6,10,20 or 6-20")
     pp.add_argument("--cycles", type=parse_cycles, required=True,
@@ -60,21 +62,21 @@ def register_series(nof1_subparsers) -> None:
                     help=f"between-person SD of the mean score, for the parallel trial "
                     f"(default {NRS_SD:g})")
     pp.add_argument("--alpha", type=float, default=0.05,
-                    help="two-sided test size for the average effect (default 0.05)")
+                    help="1 - level of the analysis' intervals (default 0.05)")
     pp.add_argument("--mcid", type=float, default=_D["mcid"],
                     help=f"smallest benefit that matters, in points (default {_D['mcid']:g})")
     pp.add_argument("--target", type=float, default=0.8,
                     help="power to reach; the smallest design reaching it is marked * "
                     "(default 0.8)")
-    pp.add_argument("--check", type=int, default=0, metavar="N",
-                    help="also simulate N series of the marked design (Monte Carlo check)")
+    pp.add_argument("--n-sims", type=int, default=1000,
+                    help="simulated series per design (default 1000)")
     pp.add_argument("--design", default="paired_random",
                     choices=("paired_random", "abab", "alternating"),
                     help="order within cycles of the templates (default paired_random: a coin "
                     "per cycle)")
     pp.add_argument("--seed", type=int, default=None,
-                    help="seed for --check and the templates' orders, only to reproduce a plan "
-                    "(default: fresh randomness, a new order every run)")
+                    help="seed for the simulation and the templates' orders, only to reproduce a "
+                    "plan (default: fresh randomness, a new order every run)")
     pp.add_argument("--out-dir", default=None,
                     help="write one diary template per person of the marked design here")
     pp.add_argument("--start-date", type=iso_date, default=None,
@@ -103,45 +105,42 @@ def register_series(nof1_subparsers) -> None:
 
 
 def _cmd_plan(args) -> int:
+    import numpy as np
+
     from matstats.narrative.nof1 import series_plan_sentence
-    from matstats.nof1.series_plan import (check_series_plan, plan_series, series_templates,
-                                           smallest_design)
+    from matstats.nof1.series_plan import plan_series, series_templates, smallest_design
 
     if args.out_dir:
         output_dir(args.out_dir, "--out-dir")
     output_file(args.figure, "--figure")
+    gen = np.random.default_rng(args.seed)
     plan = plan_series(args.persons, args.cycles, effect=args.effect, tau=args.tau, sd=args.sd,
                        rho=args.rho, period_days=args.period_days,
                        washout_days=args.washout_days, between_sd=args.between_sd,
-                       alpha=args.alpha, mcid=args.mcid)
+                       alpha=args.alpha, mcid=args.mcid, n_sims=args.n_sims, rng=gen)
     best = smallest_design(plan, target=args.target)
-    cols = ["persons", "cycles", "person_days", "power", "tau2_sd", "prob_tau2_zero",
-            "prob_right_mcid", "rct_power", "rct_participants_same_power"]
+    cols = ["persons", "cycles", "person_days", "power", "power_se", "person_benefit",
+            "person_wrong", "rct_power", "rct_participants_same_power"]
     shown = plan[cols].copy()
     shown.insert(0, "", ["*" if i == best else "" for i in plan.index])
-    print(f"Series plan (closed form, Senn 2019 variance components): effect {args.effect:+g}, "
-          f"tau {args.tau:g}, SD {args.sd:g}, rho {args.rho:g}, {args.period_days}-day periods, "
-          f"two-sided alpha {args.alpha:g}, MCID {args.mcid:g}.")
+    print(f"Series plan ({args.n_sims} simulated series per design, judged as 'series analyze' "
+          f"judges them): effect {args.effect:+g}, tau {args.tau:g}, SD {args.sd:g}, rho "
+          f"{args.rho:g}, {args.period_days}-day periods, {1 - args.alpha:.0%} intervals, MCID "
+          f"{args.mcid:g}.")
     print(shown.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
-    print("power: average-effect test; prob_right_mcid: P(a person's shrunken verdict about "
-          "benefit >= MCID is right); rct_*: parallel-group trial with the same person-days "
-          "per participant as one n-of-1 trial.")
+    print("power: chance that the group verdict claims an average benefit (power_se: Monte "
+          "Carlo SE); person_benefit: share of persons whose verdict claims a benefit; "
+          "person_wrong: share whose verdict claims the wrong direction for them; rct_*: "
+          "parallel-group trial with the same person-days per participant as one n-of-1 trial.")
     print(series_plan_sentence(plan, best, target=args.target))
     chosen = plan.loc[best if best is not None else plan.index[0]]
     persons, cycles = int(chosen["persons"]), int(chosen["cycles"])
-    if args.check:
-        chk = check_series_plan(persons, cycles, effect=args.effect, tau=args.tau,
-                                n_sims=args.check, sd=args.sd, rho=args.rho,
-                                period_days=args.period_days, washout_days=args.washout_days,
-                                alpha=args.alpha, mcid=args.mcid, rng=args.seed)
-        print(f"\nMonte Carlo check, {persons} persons x {cycles} cycles:")
-        print(chk.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
     if args.out_dir:
         out = Path(args.out_dir)
         out.mkdir(parents=True, exist_ok=True)
         tpl = series_templates(persons, cycles, period_days=args.period_days,
                                washout_days=args.washout_days, design=args.design,
-                               start_date=args.start_date, rng=args.seed)
+                               start_date=args.start_date, rng=gen)
         for label, frame in tpl.items():
             frame.to_csv(out / f"{label}.csv", index=False, lineterminator="\n")
         which = "the marked design" if best is not None else "no design is marked: the first"

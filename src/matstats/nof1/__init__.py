@@ -85,12 +85,7 @@ from matstats.nof1.series_analysis import (  # noqa: E402
 from matstats.nof1.series_example import clinic_example  # noqa: E402
 from matstats.nof1.series_io import SeriesData, read_series, write_series_diaries  # noqa: E402
 from matstats.nof1.series_lmm import SeriesLMMResult, fit_series_lmm  # noqa: E402
-from matstats.nof1.series_plan import (  # noqa: E402
-    check_series_plan,
-    plan_series,
-    series_templates,
-    smallest_design,
-)
+from matstats.nof1.series_plan import plan_series, series_templates, smallest_design  # noqa: E402
 from matstats.nof1.series_sim import SeriesSimulation, simulate_series  # noqa: E402
 
 __all__ += [
@@ -100,7 +95,6 @@ __all__ += [
     "SeriesSimulation",
     "analyze_series",
     "analyze_series_many",
-    "check_series_plan",
     "clinic_example",
     "fit_series_lmm",
     "plan_series",

@@ -72,7 +72,7 @@ def bayes_pooler(tau_prior=None):
 
 
 
-_N_TAU = 241  # trapezoid nodes in tau: the integrand is even in tau, so the rule is spectral
+_N_TAU = 121  # trapezoid nodes in tau: the integrand is even in tau, so the rule is spectral
 _SERIES_BLOCK = 128
 
 
@@ -81,8 +81,9 @@ def pool_bayes_many(y, v, m, level: float, cuts=(0.0,)) -> dict:
 
     Same model as :func:`bayes_pooler` with the default prior (flat prior on mu,
     :data:`matstats.literature.NOF1_TAU_PRIOR` on tau): the tau posterior is integrated by the
-    trapezoid rule on ``_N_TAU`` equally spaced nodes in [0, top] (p(tau) L(tau) is even in
-    tau, so the rule converges geometrically); mu, a new person's effect and every person's
+    trapezoid rule on ``_N_TAU`` equally spaced nodes, over [0, top] to find where the
+    posterior lives and then over that range (p(tau) L(tau) is even in tau and negligible at
+    the ends, so the rule converges geometrically); mu, a new person's effect and every person's
     effect are normal mixtures over the nodes. Arrays ``y``, ``v``, ``m`` have shape
     (n_series, k) (``m`` False = person excluded). Returns the keys of
     :func:`matstats.nof1._series_reml.pool_reml_knha` (``df`` inf, ``crit`` the normal
@@ -105,21 +106,22 @@ def _bayes_block(y, v, m, level, cuts) -> dict:
     """:func:`pool_bayes_many` for one block of series."""
     from matstats.nof1._bayes import _quantile
 
-    prior = literature.NOF1_TAU_PRIOR
     k = m.sum(axis=1)
     kk = np.maximum(k, 1)[:, None]
     spread = np.sqrt(np.max(np.where(m, (y - (y * m).sum(1, keepdims=True) / kk) ** 2 + v,
                                      0.0), axis=1))
-    top = np.maximum(6.0 * math.exp(prior.log_scale(None)), 4.0 * spread)
-    tau = np.linspace(0.0, 1.0, _N_TAU)[:, None] * top[None, :]            # (N, S)
+    top = np.maximum(6.0 * math.exp(literature.NOF1_TAU_PRIOR.log_scale(None)), 4.0 * spread)
+    # pass 1 finds where the posterior of tau lives, pass 2 puts the nodes there
+    coarse = np.linspace(0.0, 1.0, _N_TAU)[:, None] * top[None, :]
+    logw = _log_post(coarse, y, v, m)[0]
+    live = logw >= logw.max(axis=0) - 40.0
+    first = np.maximum(np.argmax(live, axis=0) - 1, 0)
+    last = np.minimum(_N_TAU - 1 - np.argmax(live[::-1], axis=0) + 1, _N_TAU - 1)
+    cols = np.arange(y.shape[0])
+    lo, hi = coarse[first, cols], coarse[last, cols]
+    tau = lo[None, :] + np.linspace(0.0, 1.0, _N_TAU)[:, None] * (hi - lo)[None, :]
     t2 = tau**2
-    w = np.where(m[None], 1.0 / (v[None] + t2[..., None]), 0.0)            # (N, S, k)
-    sw = np.maximum(w.sum(axis=2), 1e-300)
-    mu_t = (w * y[None]).sum(axis=2) / sw
-    q = (w * (y[None] - mu_t[..., None]) ** 2).sum(axis=2)
-    logw = prior.logpdf(tau, None) + 0.5 * (np.log(np.where(m[None], w, 1.0)).sum(axis=2)
-                                            - q - np.log(sw))
-    logw[[0, -1]] -= math.log(2.0)
+    logw, sw, mu_t = _log_post(tau, y, v, m)
     W = np.exp(logw - special.logsumexp(logw, axis=0))                     # (N, S)
     vmu = 1.0 / sw
     a = (1.0 - level) / 2.0
@@ -148,6 +150,19 @@ def _bayes_block(y, v, m, level, cuts) -> dict:
         "prob_below": np.stack([np.einsum("ns,nsk->sk", W, special.ndtr((c - cm) / cs))
                                 for c in cuts]),
     }
+
+
+def _log_post(tau, y, v, m):
+    """Log trapezoid weights of the tau posterior at the nodes ``tau`` (N, S), and the
+    precision-weighted sum and mean of mu given each node."""
+    w = np.where(m[None], 1.0 / (v[None] + tau[..., None] ** 2), 0.0)      # (N, S, k)
+    sw = np.maximum(w.sum(axis=2), 1e-300)
+    mu_t = (w * y[None]).sum(axis=2) / sw
+    q = (w * (y[None] - mu_t[..., None]) ** 2).sum(axis=2)
+    logw = literature.NOF1_TAU_PRIOR.logpdf(tau, None) + 0.5 * (
+        np.log(np.where(m[None], w, 1.0)).sum(axis=2) - q - np.log(sw))
+    logw[[0, -1]] -= math.log(2.0)
+    return logw, sw, mu_t
 
 
 def _tau_quantile(p: float, W, tau) -> np.ndarray:

@@ -8,14 +8,13 @@ import pandas as pd
 from matstats.literature import NOF1_EXPECTATION_BIAS
 from matstats.nof1.series_analysis import analyze_series, person_verdicts
 from matstats.nof1.series_lmm import fit_series_lmm
-from matstats.nof1.series_plan import check_series_plan, plan_series
 from matstats.nof1.series_sim import simulate_series
 
 __all__ = ["clinic_example"]
 
 
 def clinic_example(*, persons: int = 20, cycles: int = 6, effect: float = -1.0,
-                   tau: float = 0.8, n_sims: int = 2000, rng=2026) -> dict:
+                   tau: float = 0.8, rng=2026) -> dict:
     """A simulated clinic series and every table the notebook needs.
 
     The same persons (same random effects, orders and daily noise, drawn from one seed) are
@@ -29,8 +28,7 @@ def clinic_example(*, persons: int = 20, cycles: int = 6, effect: float = -1.0,
         ``lmm`` (SeriesLMMResult, sham), ``unblinded`` (SeriesResult, no-mat comparator),
         ``verdicts`` (DataFrame: ``person``, ``true_effect``, ``raw_verdict`` (from the own
         estimate and its SE under the same rule), ``shrunken_verdict``,
-        ``unblinded_verdict``), ``plan`` (plan_series over 4-30 persons x 4, 6, 8 cycles)
-        and ``plan_check`` (check_series_plan for ``persons`` x ``cycles``).
+        ``unblinded_verdict``).
     """
     seed = int(np.random.default_rng(rng).integers(2**31))
     sim = simulate_series(persons, cycles, effect=effect, tau=tau, rng=seed)
@@ -48,7 +46,5 @@ def clinic_example(*, persons: int = 20, cycles: int = 6, effect: float = -1.0,
         "raw_verdict": person_verdicts(raw_pb, raw_pm), "shrunken_verdict": p["verdict"],
         "unblinded_verdict": res_u.persons["verdict"].to_numpy(),
     })
-    plan = plan_series(list(range(4, 31, 2)), [4, 6, 8], effect=effect, tau=tau)
-    check = check_series_plan(persons, cycles, effect=effect, tau=tau, n_sims=n_sims, rng=seed)
     return {"simulation": sim, "result": res, "lmm": fit_series_lmm(sim), "unblinded": res_u,
-            "verdicts": verdicts, "plan": plan, "plan_check": check}
+            "verdicts": verdicts}

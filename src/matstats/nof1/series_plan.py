@@ -1,32 +1,20 @@
-"""Plan a series of n-of-1 trials: persons x cycles, by closed-form variance components.
+"""Plan a series of n-of-1 trials: persons x cycles, judged by the rule the analysis applies.
 
-Normal-normal model of Senn (2019): person i's true effect ``theta_i ~ N(mu, tau^2)``; a
-cycle difference ``D_ij = theta_i + e_ij`` with within-cycle variance ``sigma_c^2`` (the
-variance of one mat-minus-control difference of period means under stationary AR(1) days,
-:func:`matstats.nof1.cycle_difference_variance` of a one-cycle schedule). With ``n`` cycles
-each, the person means ``d_i`` have variance ``tau^2 + sigma_c^2 / n``. Correlation between
-the cycles of one person (AR(1) across period boundaries) averages out over the random
-orders and is ignored: exact when rho = 0, an approximation otherwise (the Monte Carlo check
-shows how close).
+Every design of the grid is simulated and analysed exactly as
+:func:`matstats.nof1.analyze_series` analyses a real series (its default ``pool="bayes"``,
+vectorised by :func:`matstats.nof1.analyze_series_many`), so the power a plan quotes is the
+chance that the series' own verdict claims the benefit, and the person columns are the chances
+of the person verdicts it prints. Model: person i's true effect ``theta_i ~ N(effect, tau^2)``;
+a cycle difference ``D_ij = theta_i + s_ij F_ij`` with ``s_ij`` the coin of cycle j (+1 mat
+first) and ``F_i`` the first-minus-second period means of stationary AR(1) days, drawn from
+their exact joint normal distribution (:func:`matstats.nof1._cycle_cov._first_minus_second_cov`;
+the day-level simulator :func:`matstats.nof1.simulate_series` gives the same distribution for
+complete diaries).
 
-Closed forms (equal cycles per person; :func:`plan_series`)
-    * Average effect: with equal local variances the REML + Hartung-Knapp test is exactly the
-      one-sample t test of the ``d_i`` on P - 1 df, so its power is the noncentral-t power with
-      ``ncp = |mu| / sqrt((tau^2 + sigma_c^2 / n) / P)``.
-    * tau^2: REML equals ``max(0, s_d^2 - s_w^2 / n)`` (``s_d^2`` the sample variance of the
-      ``d_i``, ``s_w^2`` the pooled within variance, independent scaled chi-squares on P - 1
-      and P (n - 1) df): the untruncated estimator has SD
-      ``sqrt(2 a^2 / (P - 1) + 2 b^2 / (P (n - 1)))`` with ``a = tau^2 + b``,
-      ``b = sigma_c^2 / n``, and P(tau^2 estimate = 0) = P(F(P-1, P(n-1)) < b / a).
-    * Individual verdicts: with known components the shrunken estimate is
-      ``Z = mu + lambda (d_i - mu)``, ``lambda = tau^2 / (tau^2 + b)``; (theta_i, Z) are
-      bivariate normal with correlation ``sqrt(lambda)``; a verdict "benefit beyond c" is
-      right when theta_i and Z fall on the same side of c (orthant probabilities).
-    * Parallel-group trial with the same total burden (person-days): each participant rates
-      ``rct_days`` days (first ``washout_days`` dropped) in one arm; the difference of arm
-      means has variance ``(2 sigma_b^2 + tau^2 + 2 v_L) / (N / 2)`` (``sigma_b`` the
-      between-person SD, ``v_L`` the variance of a mean of L AR(1) days); power from the
-      noncentral t on N - 2 df.
+Parallel-group comparison (closed form): each participant rates ``rct_days`` days (first
+``washout_days`` dropped) in one arm; the difference of arm means has variance
+``(2 sigma_b^2 + tau^2 + 2 v_L) / (N / 2)`` (``sigma_b`` the between-person SD, ``v_L`` the
+variance of a mean of L AR(1) days); power from the noncentral t on N - 2 df.
 """
 
 from __future__ import annotations
@@ -35,51 +23,26 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 from statsmodels.stats.power import ttest_power
 
 from matstats._core import checks as _checks
 from matstats.literature import MCID_NRS, NOF1_DEFAULTS, NRS_SD
 from matstats.nof1 import cycle_difference_variance, plan_calendar, schedule
+from matstats.nof1._cycle_cov import _first_minus_second_cov
 
-__all__ = ["plan_series", "check_series_plan", "cycle_variance", "smallest_design",
-           "series_templates", "PLAN_COLUMNS"]
+__all__ = ["plan_series", "smallest_design", "series_templates", "PLAN_COLUMNS"]
 
 #: Columns of :func:`plan_series`.
 PLAN_COLUMNS = (
-    "persons", "cycles", "person_days", "sigma2_cycle", "se_average", "power", "tau2_sd",
-    "prob_tau2_zero", "prob_right_benefit", "prob_right_mcid", "prob_right_benefit_raw",
-    "prob_right_mcid_raw", "rct_participants", "rct_power", "rct_participants_same_power",
+    "persons", "cycles", "person_days", "sigma2_cycle", "power", "power_se", "person_benefit",
+    "person_wrong", "n_sims", "rct_participants", "rct_power", "rct_participants_same_power",
     "rct_person_days_same_power",
 )
-
-
-def cycle_variance(*, sd: float, rho: float, period_days: int, washout_days: int) -> float:
-    """Variance of one cycle difference of period means (AR(1) days), points squared."""
-    sched = schedule(1, period_days=period_days, washout_days=washout_days, design="abab")
-    return cycle_difference_variance(sched, sd=sd, rho=rho)
 
 
 def _mean_days_variance(days: int, sd: float, rho: float) -> float:
     lag = np.abs(np.subtract.outer(np.arange(days), np.arange(days)))
     return float(sd * sd * np.sum(rho ** lag) / days**2)
-
-
-def _same_side(mu: float, tau2: float, var_z: float, cov: float, c: float) -> float:
-    """P(theta and Z on the same side of c): theta ~ N(mu, tau2), Z ~ N(mu, var_z)."""
-    if tau2 <= 0 or var_z <= 0:
-        if tau2 <= 0 and var_z <= 0:
-            return 1.0
-        s = math.sqrt(max(tau2, var_z))
-        p_below = stats.norm.cdf((c - mu) / s)
-        return float(p_below if mu < c else 1.0 - p_below)
-    r = min(1.0, cov / math.sqrt(tau2 * var_z))
-    a, b = (c - mu) / math.sqrt(tau2), (c - mu) / math.sqrt(var_z)
-    if r >= 1.0 - 1e-12:
-        return 1.0
-    both_below = stats.multivariate_normal(mean=[0, 0], cov=[[1, r], [r, 1]]).cdf([a, b])
-    pa, pb = stats.norm.cdf(a), stats.norm.cdf(b)
-    return float(both_below + (1.0 - pa - pb + both_below))
 
 
 def _rct(effect, tau2, sigma_b, v_l, n, alpha):
@@ -103,33 +66,25 @@ def _rct_needed(effect, tau2, sigma_b, v_l, target, alpha) -> int:
     return 2 * hi
 
 
-def _one_plan(P, n, effect, tau, s2c, alpha, mcid, sign, sigma_b, v_l, rct_days, pdays):
-    tau2 = tau * tau
-    b = s2c / n
-    a = tau2 + b
-    power = float(ttest_power(abs(effect) / math.sqrt(a / P), 1, alpha, df=P - 1))
-    dfw = P * (n - 1)
-    tau2_sd = math.sqrt(2 * a * a / (P - 1) + (2 * b * b / dfw if dfw > 0 else math.inf))
-    p0 = float(stats.f.cdf(b / a, P - 1, dfw)) if dfw > 0 else math.nan
-    lam = tau2 / a
-    mu = sign * effect  # on the benefit-negative scale
-    right = {}
-    for name, c in (("benefit", 0.0), ("mcid", -mcid)):
-        right[name] = _same_side(mu, tau2, lam * tau2, lam * tau2, c)
-        right[name + "_raw"] = _same_side(mu, tau2, a, tau2, c)
-    person_days = P * 2 * n * pdays
-    n_rct = max(4, int(2 * (person_days // (2 * rct_days))))
-    rct_power = _rct(effect, tau2, sigma_b, v_l, n_rct, alpha)
-    need = _rct_needed(effect, tau2, sigma_b, v_l, power, alpha)
-    return {
-        "persons": P, "cycles": n, "person_days": person_days, "sigma2_cycle": s2c,
-        "se_average": math.sqrt(a / P), "power": power, "tau2_sd": tau2_sd,
-        "prob_tau2_zero": p0, "prob_right_benefit": right["benefit"],
-        "prob_right_mcid": right["mcid"], "prob_right_benefit_raw": right["benefit_raw"],
-        "prob_right_mcid_raw": right["mcid_raw"], "rct_participants": n_rct,
-        "rct_power": rct_power, "rct_participants_same_power": need,
-        "rct_person_days_same_power": need * rct_days,
-    }
+def _simulate_verdicts(P, n, *, effect, tau, sd, rho, period_days, washout_days, alpha, mcid,
+                       lower_is_better, n_sims, gen) -> dict:
+    """Group and person verdict rates of ``n_sims`` simulated series (the analysis default)."""
+    from matstats.nof1.series_analysis import analyze_series_many
+
+    L = np.linalg.cholesky(_first_minus_second_cov(n, period_days, washout_days, sd, rho))
+    theta = effect + tau * gen.standard_normal((n_sims, P))
+    coin = np.where(gen.random((n_sims, P, n)) < 0.5, 1.0, -1.0)
+    D = theta[..., None] + coin * (gen.standard_normal((n_sims, P, n)) @ L.T)
+    out, per = analyze_series_many(D, level=1.0 - alpha, mcid=mcid,
+                                   lower_is_better=lower_is_better, persons=True)
+    sign = 1.0 if lower_is_better else -1.0
+    group = np.maximum(sign * out["ci_low"], sign * out["ci_high"]).to_numpy() < 0
+    better = np.isin(per["verdict"], ("benefit", "important_benefit"))
+    b = sign * theta  # benefit scale: negative = better on the mat
+    wrong = (better & (b >= 0)) | ((per["verdict"] == "worse_on_mat") & (b <= 0))
+    power = float(group.mean())
+    return {"power": power, "power_se": math.sqrt(power * (1 - power) / n_sims),
+            "person_benefit": float(better.mean()), "person_wrong": float(wrong.mean())}
 
 
 def plan_series(
@@ -147,8 +102,10 @@ def plan_series(
     mcid: float = MCID_NRS,
     lower_is_better: bool = True,
     rct_days: int | None = None,
+    n_sims: int = 1000,
+    rng=None,
 ) -> pd.DataFrame:
-    """Closed-form operating characteristics of a series over persons x cycles.
+    """Chance of each verdict of a series over persons x cycles, by simulation.
 
     Parameters
     ----------
@@ -165,7 +122,8 @@ def plan_series(
     between_sd : float, default ``literature.NRS_SD`` (2.2)
         Between-person SD of the mean score (enters only the parallel-trial comparison).
     alpha : float, default 0.05
-        Two-sided test size.
+        1 - level of the analysis' intervals (the group verdict claims a benefit when the
+        whole ``1 - alpha`` interval of the average lies on the benefit side).
     mcid : float, default 2
         Minimal clinically important difference (points).
     lower_is_better : bool, default True
@@ -174,6 +132,9 @@ def plan_series(
         Days each parallel-trial participant rates (default: the length of one person's
         n-of-1 trial, 2 x cycles x period_days, so the parallel trial has as many
         participants as the series has persons).
+    n_sims : int, default 1000
+        Simulated series per design (Monte Carlo SE of a power p: sqrt(p (1 - p) / n_sims)).
+    rng : None, int or numpy.random.Generator
 
     Returns
     -------
@@ -182,22 +143,23 @@ def plan_series(
 
         - ``persons``, ``cycles``, ``person_days`` (total diary days of the series);
         - ``sigma2_cycle`` : variance of one cycle difference;
-        - ``se_average``, ``power`` : SE and power of the average-effect test;
-        - ``tau2_sd`` : SD of the (untruncated) tau^2 estimate; ``prob_tau2_zero`` :
-          P(tau^2 estimated as 0);
-        - ``prob_right_benefit``, ``prob_right_mcid`` : P(a person's shrunken verdict
-          "benefit" / "benefit >= MCID" is right); ``..._raw`` the same for the person's own
-          (unshrunken) estimate;
+        - ``power``, ``power_se`` : share of simulated series whose group verdict
+          (:func:`matstats.nof1.series_analysis.group_verdict_label`) claims an average benefit,
+          and its Monte Carlo SE;
+        - ``person_benefit`` : share of persons whose verdict claims a benefit (``benefit`` or
+          ``important_benefit``); ``person_wrong`` : share of persons whose directional
+          verdict has the wrong sign of their own true effect;
+        - ``n_sims``;
         - ``rct_participants``, ``rct_power`` : a parallel trial with the same person-days;
         - ``rct_participants_same_power``, ``rct_person_days_same_power`` : what a
           parallel trial needs for the series' power.
 
     Examples
     --------
-    >>> plan = plan_series([10, 20], [4, 6], effect=-1.0, tau=0.5)
+    >>> plan = plan_series([6, 12], [4, 8], effect=-1.0, tau=0.5, n_sims=400, rng=1)
     >>> plan[["persons", "cycles"]].values.tolist()
-    [[10, 4], [10, 6], [20, 4], [20, 6]]
-    >>> bool((plan["power"] > plan["rct_power"]).all())
+    [[6, 4], [6, 8], [12, 4], [12, 8]]
+    >>> bool(plan["power"].iloc[3] > plan["power"].iloc[0] > plan["rct_power"].iloc[0])
     True
     """
     ps = [_checks.integer("persons", p, 2) for p in np.atleast_1d(persons).tolist()]
@@ -207,16 +169,31 @@ def plan_series(
     alpha = _checks.alpha(alpha)
     mcid = _checks.positive("mcid", mcid, allow_zero=True)
     sigma_b = _checks.positive("between_sd", between_sd, allow_zero=True)
-    s2c = cycle_variance(sd=sd, rho=rho, period_days=period_days, washout_days=washout_days)
-    sign = 1.0 if lower_is_better else -1.0
+    n_sims = _checks.integer("n_sims", n_sims, 10)
+    _checks.size_limit("n_sims", n_sims * max(ps) * max(cs), what="simulated cycles")
+    gen = _checks.rng(rng)
+    s2c = cycle_difference_variance(schedule(1, period_days=period_days,
+                                             washout_days=washout_days, design="abab"),
+                                    sd=sd, rho=rho)
     rows = []
     for P in ps:
         for n in cs:
             rd = 2 * n * period_days if rct_days is None else _checks.integer(
                 "rct_days", rct_days, washout_days + 1)
             v_l = _mean_days_variance(rd - washout_days, sd, rho)
-            rows.append(_one_plan(P, n, effect, tau, s2c, alpha, mcid, sign, sigma_b, v_l, rd,
-                                  period_days))
+            row = {"persons": P, "cycles": n, "person_days": P * 2 * n * period_days,
+                   "sigma2_cycle": s2c, "n_sims": n_sims}
+            row.update(_simulate_verdicts(P, n, effect=effect, tau=tau, sd=sd, rho=rho,
+                                          period_days=period_days, washout_days=washout_days,
+                                          alpha=alpha, mcid=mcid,
+                                          lower_is_better=lower_is_better, n_sims=n_sims,
+                                          gen=gen))
+            n_rct = max(4, int(2 * (row["person_days"] // (2 * rd))))
+            need = _rct_needed(effect, tau * tau, sigma_b, v_l, row["power"], alpha)
+            row.update(rct_participants=n_rct,
+                       rct_power=_rct(effect, tau * tau, sigma_b, v_l, n_rct, alpha),
+                       rct_participants_same_power=need, rct_person_days_same_power=need * rd)
+            rows.append(row)
     return pd.DataFrame(rows, columns=list(PLAN_COLUMNS))
 
 
@@ -285,69 +262,3 @@ def series_templates(persons: int, cycles: int, *, period_days: int = 7,
     return {label: plan_calendar(cycles, period_days=period_days, washout_days=washout_days,
                                  design=design, start_date=start_date, rng=gen)
             for label in person_labels(persons)}
-
-
-def check_series_plan(
-    persons: int,
-    cycles: int,
-    *,
-    effect: float,
-    tau: float,
-    n_sims: int = 2000,
-    sd: float = NOF1_DEFAULTS["sd"],
-    rho: float = NOF1_DEFAULTS["rho"],
-    period_days: int = NOF1_DEFAULTS["period_days"],
-    washout_days: int = NOF1_DEFAULTS["washout_days"],
-    alpha: float = 0.05,
-    mcid: float = MCID_NRS,
-    lower_is_better: bool = True,
-    rng=None,
-) -> pd.DataFrame:
-    """Monte Carlo check of :func:`plan_series` for one (persons, cycles) design.
-
-    Simulates ``n_sims`` series (:func:`matstats.nof1.simulate_series`), analyses them with
-    :func:`matstats.nof1.analyze_series_many` and compares with the closed forms.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per quantity: ``quantity`` (``power``, ``tau2_sd``, ``prob_tau2_zero``,
-        ``prob_right_benefit``, ``prob_right_mcid``), ``closed_form``, ``monte_carlo``,
-        ``mc_se`` (Monte Carlo standard error; for ``tau2_sd`` the normal-theory SE of an SD),
-        ``n_sims``. ``prob_right_*`` in the simulation use estimated variance components, so
-        they fall short of the closed form (known components) by the price of estimating
-        them.
-    """
-    from matstats.nof1.series_analysis import analyze_series_many, pooled_within
-    from matstats.nof1.series_sim import simulate_series
-
-    n_sims = _checks.integer("n_sims", n_sims, 10)
-    plan = plan_series(persons, cycles, effect=effect, tau=tau, sd=sd, rho=rho,
-                       period_days=period_days, washout_days=washout_days, alpha=alpha,
-                       mcid=mcid, lower_is_better=lower_is_better).iloc[0]
-    sim = simulate_series(persons, cycles, n_sims, effect=effect, tau=tau, sd=sd, rho=rho,
-                          period_days=period_days, washout_days=washout_days, rng=rng)
-    D = sim.cycle_differences()
-    res, per = analyze_series_many(D, level=1 - alpha, mcid=mcid,
-                                   lower_is_better=lower_is_better, persons=True)
-    st = pooled_within(D)
-    raw_tau2 = st["d"].var(axis=1, ddof=1) - st["sigma2_within"] / cycles
-    sign = 1.0 if lower_is_better else -1.0
-    theta = sign * sim.person_effect
-    z = sign * per["shrunken"]
-    rows = []
-
-    def add(q, mc, se):
-        rows.append({"quantity": q, "closed_form": float(plan[q]), "monte_carlo": float(mc),
-                     "mc_se": float(se), "n_sims": n_sims})
-
-    rej = (res["pval"] < alpha).to_numpy()
-    add("power", rej.mean(), math.sqrt(rej.mean() * (1 - rej.mean()) / n_sims))
-    s = raw_tau2.std(ddof=1)
-    add("tau2_sd", s, s / math.sqrt(2 * (n_sims - 1)))
-    zero = (res["tau2"] == 0).to_numpy()
-    add("prob_tau2_zero", zero.mean(), math.sqrt(zero.mean() * (1 - zero.mean()) / n_sims))
-    for name, c in (("prob_right_benefit", 0.0), ("prob_right_mcid", -mcid)):
-        ok = ((theta < c) == (z < c)).mean(axis=1)
-        add(name, ok.mean(), ok.std(ddof=1) / math.sqrt(n_sims))
-    return pd.DataFrame(rows)
