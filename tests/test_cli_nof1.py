@@ -74,19 +74,24 @@ def test_cli_analyze_example_with_figure(tmp_path, main, capsys):
     assert fig.read_bytes()[:4] == b"\x89PNG"
 
 
-def test_cli_power_progress_and_reproducible(main, capsys):
-    args = ["nof1", "power", "--effect", "-2", "--cycles", "3,5", "--n-sims", "200",
+def test_cli_power_reports_the_verdict_rule_and_is_reproducible(main, capsys):
+    from matstats.nof1 import verdict_power
+
+    args = ["nof1", "power", "--effect", "-2", "--cycles", "2,5", "--n-sims", "300",
             "--seed", "4"]
-    assert main([*args, "--no-progress"]) == 0
+    assert main(args) == 0
     first = capsys.readouterr()
     assert first.err == ""
-    assert "Cycles needed for power 80% (calibrated methods only" in first.out
-    assert "cannot reach p<0.05 (min p 0.250)" in first.out  # randomization, 3 cycles
-    assert "0.000" not in first.out
+    assert "Chance of a 'benefit' verdict (the rule 'matstats nof1 analyze' applies)" in first.out
+    assert "Cycles needed for a 80% chance of a 'benefit' verdict:" in first.out
+    # the printed chances are verdict_power's, sham then no mat from one generator
+    gen = np.random.default_rng(4)
+    for comp in ("sham", "no_mat"):
+        p5 = verdict_power(-2.0, [2, 5], comparator=comp, n_trials=300, rng=gen)["power"]
+        assert p5.iloc[0] == 0.0  # 2 cycles: no direction
+        assert f"{p5.iloc[1]:.3f}" in first.out
     assert main(args) == 0
-    second = capsys.readouterr()
-    assert second.out == first.out  # same seed -> same table
-    assert "2/2" in second.err  # tqdm bar on stderr
+    assert capsys.readouterr().out == first.out  # same seed -> same table
 
 
 def test_cli_power_bad_cycles(main, capsys):
@@ -98,7 +103,8 @@ def test_cli_power_bad_cycles(main, capsys):
 @pytest.mark.parametrize(
     "argv",
     [["nof1", "plan", "--cycles", "0"], ["nof1", "plan", "--cycles", "2", "--washout-days", "7"],
-     ["nof1", "power", "--effect", "-1", "--cycles", "1-3", "--no-progress"],
+     ["nof1", "power", "--effect", "-1", "--cycles", "1-3"],
+     ["nof1", "power", "--effect", "-1", "--target", "1"],
      ["nof1", "analyze", str(EXAMPLE), "--mcid", "-2"]],
 )
 def test_cli_bad_parameters_exit_2(main, capsys, argv):
@@ -135,15 +141,15 @@ def test_every_nof1_option_has_help():
     assert missing == []
 
 
-def test_cli_power_sign_convention_and_day_t_warning(main, capsys):
-    assert main(["nof1", "power", "--effect", "-1", "--cycles", "6", "--n-sims", "200",
-                 "--seed", "1", "--method", "cycle_t", "day_t", "--no-progress"]) == 0
+def test_cli_power_sign_convention(main, capsys):
+    assert main(["nof1", "power", "--effect", "-1", "1", "--cycles", "6", "--n-sims", "300",
+                 "--seed", "1", "--comparator", "sham"]) == 0
     out = capsys.readouterr().out
-    assert "negative = less pain on the mat" in out
-    assert "1 point(s) lower (less pain) on the mat" in out
-    assert "(type I error" in out and "Warning: day_t is not calibrated" in out
-    ranked = out.split("calibrated methods only")[1]
-    assert "cycle_t" in ranked and "day_t" not in ranked
+    assert "negative = less pain on the mat" in out and "false 'benefit' verdict" in out
+    assert "Against no mat" not in out
+    row = next(ln for ln in out.splitlines() if ln.startswith("6 "))
+    helps, harms = (float(v) for v in row.split()[2:])  # columns in effect order: -1, +1
+    assert harms < 0.05 < 0.3 < helps
 
 
 def test_cli_plan_refuses_one_cycle_and_notes_fixed_order(tmp_path, main, capsys):

@@ -1,6 +1,7 @@
 """Tests for matstats.nof1 power: the closed form against the planning table computed
 independently by the project's methods researcher (values copied below as the reference), simulated power
-against the noncentral t, and parameter checks."""
+against the noncentral t, the promise of the verdict power that planning advice quotes, and
+parameter checks."""
 
 from __future__ import annotations
 
@@ -13,6 +14,13 @@ from scipy import stats
 
 from matstats import nof1
 from matstats.nof1.calibration import rejections
+
+
+@pytest.fixture
+def main_cli():
+    from matstats.cli import main
+
+    return main
 
 # The methods researcher's planning table: cycles needed for 80% power (two-sided alpha 0.05, sd 1.2),
 # AR(1) noise, exact variance of the mean cycle difference, noncentral t with n - 1 df.
@@ -65,45 +73,91 @@ def test_simulated_power_matches_closed_form():
     # rho = 0: the closed form is exact; Monte Carlo SE sqrt(p (1 - p) / 4000), 3.5 SE.
     n_sims = 4000
     cf = nof1.power_closed_form(-1.0, cycles=5, rho=0.0, design="abab")
-    sim = nof1.power(-1.0, cycles=5, rho=0.0, design="abab", n_sims=n_sims, rng=3)
-    assert sim == pytest.approx(cf, abs=3.5 * math.sqrt(cf * (1 - cf) / n_sims))
+    sim = nof1.operating_characteristics(cycles=5, effect=-1.0, rho=0.0, design="abab",
+                                         methods=("cycle_t",), n_trials=n_sims, rng=3)
+    assert sim["rate"].iloc[0] == pytest.approx(cf, abs=3.5 * math.sqrt(cf * (1 - cf) / n_sims))
     # rho = 0.4, random order: the closed form ignores the correlation between cycles in
     # the t statistic's denominator, so allow 0.02 on top of 3.5 SE (8000-trial runs
     # differ from it by < 0.01).
     cf = nof1.power_closed_form(-1.0, cycles=6, rho=0.4)
-    sim = nof1.power(-1.0, cycles=6, rho=0.4, n_sims=n_sims, rng=4)
-    assert sim == pytest.approx(cf, abs=3.5 * math.sqrt(cf * (1 - cf) / n_sims) + 0.02)
+    sim = nof1.operating_characteristics(cycles=6, effect=-1.0, rho=0.4, methods=("cycle_t",),
+                                         n_trials=n_sims, rng=4)
+    assert sim["rate"].iloc[0] == pytest.approx(
+        cf, abs=3.5 * math.sqrt(cf * (1 - cf) / n_sims) + 0.02)
 
 
-def test_power_same_seed_same_value_and_null_gives_alpha():
-    a = nof1.power(-0.5, cycles=4, n_sims=500, rng=9)
-    b = nof1.power(-0.5, cycles=4, n_sims=500, rng=9)
-    assert a == b
-    # effect 0: power is the type I error, 0.05 within 3.5 binomial SE
-    p0 = nof1.power(0.0, cycles=6, rho=0.0, n_sims=4000, rng=10)
-    assert p0 == pytest.approx(0.05, abs=3.5 * math.sqrt(0.05 * 0.95 / 4000))
+def _day_level_verdicts(cycles, n, *, effect, comparator, design, rng):
+    """Verdict labels of ``n`` trials simulated day by day (:func:`nof1.simulate`, a fresh
+    schedule per 50 trials), period means of the non-washout days, judged by verdict_fit as
+    :func:`nof1.analyze` judges a diary."""
+    from matstats.literature import NOF1_EXPECTATION_BIAS
+    from matstats.nof1.verdict import verdict_fit
+
+    gen = np.random.default_rng(rng)
+    open_ = comparator == "no_mat"
+    labels = []
+    for start in range(0, n, 50):
+        sched = nof1.schedule(cycles, design=design, rng=gen)
+        y = nof1.simulate(sched, min(50, n - start), effect=effect, rng=gen,
+                          expectation=-NOF1_EXPECTATION_BIAS.mean if open_ else 0.0)
+        used = sched[~sched["washout"]]
+        per = used.groupby("period", sort=True)
+        means = np.column_stack([y[:, g.index].mean(axis=1) for _, g in per])
+        times = np.array([(g["day"] - 1).mean() for _, g in per])
+        mat = np.array([g["condition"].iloc[0] == "mat" for _, g in per])
+        r = verdict_fit(means, times, mat, n_cycles=cycles, planned_cycles=cycles,
+                        open_comparison=open_, quantiles=False)
+        labels.append(r["label"])
+    return np.concatenate(labels)
 
 
-def test_power_curve_and_cycles_needed():
-    pc = nof1.power_curve([-1.0, -2.0], [3, 4, 6, 8], methods=("cycle_t", "randomization"),
-                          n_sims=400, rng=5)
-    curve = pc.to_frame()
-    assert list(curve.columns) == ["effect", "cycles", "method", "power", "power_se", "n_sims",
-                                   "power_closed_form", "calibrated", "type1_error",
-                                   "type1_error_se", "min_pval", "reachable"]
-    assert len(curve) == 2 * 4 * 2
-    # randomization cannot reach p < 0.05 with fewer than 6 cycles (min p = 2 / 2^n)
-    r = curve[(curve["method"] == "randomization") & (curve["cycles"] < 6)]
-    assert (r["power"] == 0).all() and not r["reachable"].any()
-    np.testing.assert_allclose(r["min_pval"], 2.0 / 2.0 ** r["cycles"])
-    assert curve.loc[curve["method"] != "cycle_t", "power_closed_form"].isna().all()
-    need = pc.cycles_needed
-    for _, row in need.iterrows():
-        g = curve[(curve["effect"] == row["effect"]) & (curve["method"] == row["method"])]
-        hit = g.loc[g["power"] >= 0.8, "cycles"]
-        expected = hit.min() if len(hit) else pd.NA
-        assert (row["cycles_needed"] is pd.NA and expected is pd.NA) or \
-            row["cycles_needed"] == expected
+@pytest.mark.parametrize("effect,comparator,design", [
+    (-2.0, "sham", "paired_random"), (-1.5, "no_mat", "paired_random"), (-2.0, "sham", "abab")])
+def test_cycles_recommended_reach_the_promised_verdict_rate(main_cli, capsys, effect, comparator,
+                                                            design):
+    # `matstats nof1 power` recommends the fewest cycles whose verdict power reaches 80%;
+    # re-simulated day by day at that length, the verdict finds a benefit as often as it
+    # promised (4 combined Monte Carlo SEs)
+    from matstats.nof1.verdict_calibration import verdict_power
+
+    args = ["nof1", "power", "--effect", str(effect), "--cycles", "3-12", "--comparator",
+            comparator, "--design", design, "--n-sims", "2000", "--seed", "11"]
+    assert main_cli(args) == 0
+    line = next(ln for ln in capsys.readouterr().out.splitlines()
+                if ln.strip().startswith(f"effect {effect:+g}, {comparator}:"))
+    need = int(line.split(":")[1].split()[0])
+    grid = verdict_power(effect, range(3, 13), comparator=comparator, design=design,
+                         n_trials=2000, rng=np.random.default_rng(11))
+    assert need == grid.loc[grid["power"] >= 0.8, "cycles"].min()
+    promised = grid.set_index("cycles").loc[need]
+    n = 2000
+    got = np.isin(_day_level_verdicts(need, n, effect=effect, comparator=comparator,
+                                      design=design, rng=12),
+                  ("benefit_likely", "small_benefit_likely")).mean()
+    se = math.sqrt(promised["power_se"] ** 2 + got * (1 - got) / n)
+    assert abs(got - promised["power"]) <= 4 * se, (need, got, promised["power"])
+
+
+@pytest.mark.slow
+def test_promised_verdict_rate_holds_for_analyze_itself():
+    # the same promise through nof1.analyze, the function a person runs on a diary
+    from datetime import date
+
+    from matstats.nof1.verdict_calibration import verdict_power
+
+    grid = verdict_power(-2.0, range(3, 9), comparator="no_mat", n_trials=2000, rng=13)
+    need = int(grid.loc[grid["power"] >= 0.8, "cycles"].min())
+    promised = grid.set_index("cycles").loc[need]
+    gen = np.random.default_rng(14)
+    n = 200
+    hits = 0
+    for _ in range(n):
+        cal = nof1.plan_calendar(need, start_date=date(2026, 1, 5), rng=gen)
+        y = nof1.simulate(cal, 1, effect=-2.0, expectation=-0.5, rng=gen)[0]
+        res = nof1.analyze(cal.assign(score=y), comparator="no_mat", scale=(-50, 50))
+        hits += res.verdict.label in ("benefit_likely", "small_benefit_likely")
+    se = math.sqrt(promised["power_se"] ** 2 + promised["power"] * (1 - promised["power"]) / n)
+    assert abs(hits / n - promised["power"]) <= 4 * se, (need, hits / n, promised["power"])
 
 
 def test_rejections_rules():
@@ -117,30 +171,28 @@ def test_rejections_rules():
     "kwargs",
     [
         {"cycles": 1},
-        {"alpha": 0.0},
-        {"alpha": 1.5},
-        {"n_sims": 0},
-        {"method": "anova"},
+        {"n_trials": 0},
+        {"comparator": "placebo"},
         {"design": "crossover"},
         {"rho": 1.0},
         {"sd": -1.0},
-        {"flares": 0.3},
+        {"effect": "a"},
     ],
 )
-def test_bad_power_parameters_raise_value_error(kwargs):
-    args = {"cycles": 4, "n_sims": 10}
+def test_bad_verdict_power_parameters_raise_value_error(kwargs):
+    from matstats.nof1.verdict_calibration import verdict_power
+
+    args = {"effect": -1.0, "cycles": 4, "n_trials": 10}
     args.update(kwargs)
-    with pytest.raises(ValueError):
-        nof1.power(-1.0, **args)
+    with pytest.raises(ValueError, match=next(iter(kwargs))):
+        verdict_power(**args)
 
 
 def test_bad_closed_form_parameters_raise_value_error():
     with pytest.raises(ValueError):
         nof1.power_closed_form(-1.0, cycles=1)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="target"):
         nof1.cycles_needed_closed_form(-1.0, target=1.0)
-    with pytest.raises(ValueError):
-        nof1.power_curve([-1.0], [], n_sims=10)
 
 
 def test_day_t_size_approx_and_simulation_agree():
@@ -181,22 +233,6 @@ def test_operating_characteristics_grid_and_reproducibility():
                         "cycle_t_pval": [0.01, np.nan]})
     r = nof1.rejection_rates(res, methods=["cycle_t"])
     assert r.loc[0, "rate"] == 0.5 and r.loc[0, "n_not_analysed"] == 1
-
-
-def test_power_curve_ranks_only_calibrated_methods():
-    pc = nof1.power_curve([-2.0], [2, 6], methods=("cycle_t", "bayes", "day_t"), n_sims=300,
-                          rng=3)
-    c = pc.curve.set_index(["cycles", "method"])
-    # day_t is shown beside its type I error at the same settings (about 15% at rho 0.4)
-    for n in (2, 6):
-        assert not c.at[(n, "day_t"), "calibrated"]
-        assert c.at[(n, "day_t"), "type1_error"] > 0.08  # 5% + > 4 binomial SE at n = 300
-    assert np.isnan(c.at[(6, "cycle_t"), "type1_error"])
-    # bayes with 2 cycles (1 df) is not calibrated; from 3 cycles on it is
-    assert not c.at[(2, "bayes"), "calibrated"] and c.at[(6, "bayes"), "calibrated"]
-    need = pc.cycles_needed.set_index("method")
-    assert pd.isna(need.at["day_t", "cycles_needed"]) and pd.isna(need.at["day_t", "rank"])
-    assert need.at["cycle_t", "rank"] == 1
 
 
 def test_min_pval():

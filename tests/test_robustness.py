@@ -166,7 +166,7 @@ SCHED = nof1.schedule(3, rng=1)
 @pytest.mark.parametrize("call", [
     lambda r: nof1.schedule(3, rng=r),
     lambda r: nof1.simulate(SCHED, 2, effect=-1, rng=r),
-    lambda r: nof1.power(-1, cycles=3, n_sims=5, rng=r),
+    lambda r: nof1.verdict_power(-1, 3, n_trials=5, rng=r),
     lambda r: sensitivity.decompose_improvement(2.0, baseline=7, mean=5, rng=r),
     lambda r: nof1.analyze(EXAMPLE, rng=r),
 ])
@@ -179,10 +179,10 @@ def test_rng_refused_naming_rng(call, bad):
     (lambda: nof1.analyze(EXAMPLE, prior_sd="2"), "prior_sd"),
     (lambda: nof1.analyze(EXAMPLE, mcid="2"), "mcid"),
     (lambda: meta_analysis([0, 1], [1, 1], level=None), "level"),
-    (lambda: nof1.power(-1, cycles=3, n_sims=5, alpha=None), "alpha"),
+    (lambda: nof1.power_closed_form(-1, cycles=3, alpha=None), "alpha"),
     (lambda: meta_analysis([0, 1, 2], [1, 1, 1]).subgroups(None), "groups"),
-    (lambda: nof1.power_curve(["a"], [3], n_sims=5), "effects"),
-    (lambda: nof1.power_curve([-1], [3], n_sims=5, target="x"), "target"),
+    (lambda: nof1.verdict_power(["a"], [3], n_trials=5), "effect"),
+    (lambda: nof1.cycles_needed_closed_form(-1, target="x"), "target"),
 ])
 def test_strings_and_none_for_numbers(call, name):
     with pytest.raises(ValueError, match=name):
@@ -194,10 +194,10 @@ def test_strings_and_none_for_numbers(call, name):
     (lambda: nof1.schedule(10**9), "cycles"),
     (lambda: sensitivity.decompose_improvement(2.0, baseline=7, mean=5, n_draws=10**12),
      "n_draws"),
-    (lambda: nof1.power(-1, cycles=3, n_sims=10**12), "n_sims"),
+    (lambda: nof1.verdict_power(-1, 3, n_trials=10**12), "n_trials"),
     # memory grows with cycles squared: 10,000 cycles once took 24 GB before failing
-    (lambda: nof1.power(-1, cycles=10_000, n_sims=1), "cycles"),
-    (lambda: nof1.power_curve([-1], [3, 10**8], n_sims=1), "cycles"),
+    (lambda: nof1.verdict_power(-1, 10_000, n_trials=1), "cycles"),
+    (lambda: nof1.verdict_power(-1, [3, 10**8], n_trials=1), "cycles"),
     (lambda: nof1.plan_calendar(700_000, start_date=__import__("datetime").date(9000, 1, 1)),
      "cycles"),
 ])

@@ -10,12 +10,10 @@ Commands
 ``matstats nof1 analyze diary.csv [--scale 0 10] [--mcid 2] [--comparator no_mat|sham] ...``
     Print every method's result and the verdict (:func:`matstats.nof1.analyze`,
     :func:`matstats.narrative.nof1.diary_summary`); exit 1 with the data error on bad input.
-``matstats nof1 power --effect E [E ...] --cycles 2-12 [--rho 0.4] [--n-sims 2000] ...``
-    Print the simulated power curve (:func:`matstats.nof1.power.power_curve`, with a tqdm
-    progress bar on stderr unless ``--no-progress``) and, for the calibrated methods only,
-    the smallest number of cycles reaching ``--target``. ``day_t`` is printed beside its
-    simulated type I error with a warning; cycle counts at which a method cannot reach
-    ``--alpha`` at all (the randomization test's smallest p is 2/2^cycles) are marked.
+``matstats nof1 power --effect E [E ...] --cycles 2-12 [--comparator sham no_mat] ...``
+    Print the chance that the verdict ``nof1 analyze`` gives finds a benefit, by cycles, for
+    each comparator (:func:`matstats.nof1.verdict_calibration.verdict_power`), and the
+    smallest number of cycles reaching ``--target``.
 
 Sign convention everywhere: an effect is mat minus control in score points, so with a pain
 score a negative effect means less pain on the mat.
@@ -70,8 +68,8 @@ def _add_plan(sub) -> None:
     pp.add_argument("--out", default="-", help="output CSV path (default: standard output)")
     pp.add_argument("--figure", default=None, help="also write a calendar figure (PNG) here")
     pp.set_defaults(func=_cmd_plan)
-    pp.epilog = ("Plans need at least 2 cycles; fewer than 6, or a fixed order, are written "
-                 "with a note on what they cannot show.")
+    pp.epilog = ("Plans need at least 2 cycles; every plan is written with a note on the "
+                 "chance of a 'benefit' verdict and on what it cannot show.")
 
 
 def _add_analyze(sub) -> None:
@@ -104,33 +102,32 @@ def _add_analyze(sub) -> None:
 
 def _add_power(sub) -> None:
     """The ``nof1 power`` sub-command."""
-    pw = sub.add_parser("power", help="simulated power over numbers of cycles")
+    pw = sub.add_parser("power", help="chance of a 'benefit' verdict over numbers of cycles")
     pw.add_argument("--effect", type=float, nargs="+", required=True,
                     help="true mat effect(s): mat minus control in score points, negative = "
                     "less pain on the mat, e.g. -1 -2")
     pw.add_argument("--cycles", type=parse_cycles, default=parse_cycles("2-12"),
                     help="cycle counts: 2-12, 4,6,8 or 6 (default 2-12)")
+    pw.add_argument("--comparator", nargs="+", choices=("sham", "no_mat"),
+                    default=["sham", "no_mat"],
+                    help="what the control periods will be (default: both, sham no_mat)")
+    pw.add_argument("--design", default="paired_random",
+                    choices=("paired_random", "abab", "alternating"),
+                    help="order within cycles (default paired_random: a coin per cycle)")
     pw.add_argument("--period-days", type=int, default=_D["period_days"],
                     help=f"days per period (default {_D['period_days']})")
-    pw.add_argument("--washout-days", type=int, default=1,
-                    help="days at the start of each period not analysed (default 1)")
+    pw.add_argument("--washout-days", type=int, default=_D["washout_days"],
+                    help=f"days at the start of each period not analysed (default "
+                    f"{_D['washout_days']})")
     pw.add_argument("--sd", type=float, default=_D["sd"],
                     help=f"within-person SD in points (default {_D['sd']:g})")
     pw.add_argument("--rho", type=float, default=_D["rho"],
                     help=f"lag-1 autocorrelation (default {_D['rho']:g})")
-    pw.add_argument("--method", nargs="+", default=["cycle_t", "bayes", "randomization"],
-                    choices=("cycle_t", "gls_ar1", "randomization", "bayes", "day_t"),
-                    help="analysis method(s) (default cycle_t bayes randomization); day_t is "
-                    "not calibrated and is shown only beside its type I error")
-    pw.add_argument("--alpha", type=float, default=0.05,
-                    help="two-sided level; bayes decides when P(benefit) is outside "
-                    "[alpha/2, 1 - alpha/2] (default 0.05)")
     pw.add_argument("--n-sims", type=int, default=2000,
                     help="simulated trials per grid point (default 2000)")
     pw.add_argument("--target", type=float, default=0.8,
-                    help="power to reach for the cycles-needed line (default 0.8)")
+                    help="chance to reach for the cycles-needed line (default 0.8)")
     pw.add_argument("--seed", type=int, default=None, help="seed (default: fresh randomness)")
-    pw.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     pw.set_defaults(func=_cmd_power)
 
 
@@ -163,7 +160,7 @@ def _cmd_plan(args) -> int:
             f"{args.cycles} cycles, {n_mat} mat days; fill in 'score' each day "
             f"(and 'blinding_guess' if you use a sham mat)"
         )
-    for note in plan_notes(args.cycles, args.design):
+    for note in plan_notes(args.cycles, args.design, rng=args.seed):
         print(f"note: {note}", file=sys.stderr)
     if args.figure:
         save_png(args.figure, "plot_schedule_calendar", cal,
@@ -195,93 +192,47 @@ def _cmd_analyze(args) -> int:
     return 0
 
 
-def _tqdm_available() -> bool:
-    try:
-        import tqdm  # noqa: F401  (a dev extra; without it, run without a bar)
-    except ImportError:
-        return False
-    return True
-
-
 def _cmd_power(args) -> int:
-    from matstats.nof1.power import power_curve
+    import numpy as np
 
-    if args.cycles[0] < 2:
-        raise ValueError("--cycles must be >= 2 (a t test needs two cycle differences)")
-    res = power_curve(
-        args.effect,
-        args.cycles,
-        methods=tuple(args.method),
-        target=args.target,
-        period_days=args.period_days,
-        washout_days=args.washout_days,
-        sd=args.sd,
-        rho=args.rho,
-        alpha=args.alpha,
-        n_sims=args.n_sims,
-        rng=args.seed,
-        progress=not args.no_progress and _tqdm_available(),
-    )
-    print(power_report(res, alpha=args.alpha, sd=args.sd, rho=args.rho,
-                       period_days=args.period_days, washout_days=args.washout_days,
-                       n_sims=args.n_sims))
+    from matstats._core import checks
+    from matstats.nof1.verdict_calibration import verdict_power
+
+    target = checks.unit_interval("--target", args.target, open_low=True, open_high=True)
+    gen = np.random.default_rng(args.seed)
+    res = pd.concat([verdict_power(args.effect, args.cycles, comparator=c, design=args.design,
+                                   sd=args.sd, rho=args.rho, period_days=args.period_days,
+                                   washout_days=args.washout_days, n_trials=args.n_sims,
+                                   rng=gen) for c in dict.fromkeys(args.comparator)],
+                    ignore_index=True)
+    print(power_report(res, target=target, sd=args.sd, rho=args.rho,
+                       period_days=args.period_days, washout_days=args.washout_days))
     return 0
 
 
-def _effect_words(e: float) -> str:
-    if e < 0:
-        return f"effect {e:g}: {abs(e):g} point(s) lower (less pain) on the mat"
-    if e > 0:
-        return (f"effect +{e:g}: {e:g} point(s) higher on the mat, i.e. more pain if the score is "
-                f"pain (power is the same as for {-e:g})")
-    return "effect 0: no difference (the power is the rate of false findings)"
+_COMPARED = {"sham": "Against a sham mat (blinded)",
+             "no_mat": "Against no mat (open: only the benefit beyond expectation counts)"}
 
 
-def power_report(res, *, alpha, sd, rho, period_days, washout_days, n_sims) -> str:
-    """The text printed by ``matstats nof1 power`` for a :class:`~matstats.nof1.PowerCurve`."""
-    from matstats.narrative.nof1 import fmt_pval
-
-    curve = res.curve
-    out = [
-        f"Simulated power (two-sided alpha {alpha:g}, SD {sd:g}, rho {rho:g}, {period_days}-day "
-        f"periods, {washout_days} washout day(s), {n_sims} simulated trials per point). Effects "
-        "are mat minus control in score points: negative = less pain on the mat.",
-    ]
-    for eff, g in curve.groupby("effect", sort=False):
-        out += ["", _effect_words(float(eff))]
-        table = {}
-        for row in g.itertuples(index=False):
-            if not row.reachable:
-                cell = f"cannot reach p<{alpha:g} (min p {fmt_pval(row.min_pval)})"
-            elif not row.calibrated:
-                cell = f"{row.power:.3f} (type I error {row.type1_error:.3f})"
-            else:
-                cell = f"{row.power:.3f}"
-            table.setdefault(row.cycles, {})[row.method] = cell
-            if row.method == "cycle_t" and pd.notna(row.power_closed_form):
-                table[row.cycles]["cycle_t closed form"] = f"{row.power_closed_form:.3f}"
-        frame = pd.DataFrame.from_dict(table, orient="index")
-        frame.index.name = "cycles"
-        frame.insert(0, "days", [2 * c * period_days for c in frame.index])
-        out.append(frame.to_string())
-    unc = curve[~curve["calibrated"]]
-    for m, g in unc.groupby("method", sort=False):
-        cyc = sorted(g["cycles"].unique())
-        where = "" if m == "day_t" else f" with {', '.join(map(str, cyc))} cycle(s)"
-        out += ["", f"Warning: {m} is not calibrated{where}: with no effect at all it still "
-                f"declared one in up to {g['type1_error'].max():.0%} of the simulated trials "
-                f"(nominal {alpha:.0%}), so its power there is not comparable and is not "
-                "ranked."]
-    out += ["", f"Cycles needed for power {res.cycles_needed['target'].iloc[0]:.0%} "
-            "(calibrated methods only, fewest first):"]
-    for eff, g in res.cycles_needed[res.cycles_needed["calibrated"]].groupby("effect",
-                                                                             sort=False):
-        g = g.sort_values(["rank", "method"], na_position="last")
-        for row in g.itertuples(index=False):
-            if pd.isna(row.cycles_needed):
-                out.append(f"  effect {row.effect:g}, {row.method}: not reached within the "
-                           "cycles simulated")
-            else:
-                out.append(f"  effect {row.effect:g}, {row.method}: {row.cycles_needed} cycles "
-                           f"({row.cycles_needed * 2 * period_days} days)")
-    return "\n".join(out)
+def power_report(res, *, target, sd, rho, period_days, washout_days) -> str:
+    """The text printed by ``matstats nof1 power`` for a
+    :func:`~matstats.nof1.verdict_calibration.verdict_power` table."""
+    out = [f"Chance of a 'benefit' verdict (the rule 'matstats nof1 analyze' applies), "
+           f"{int(res['n_trials'].iloc[0])} simulated trials per point (Monte Carlo SE at most "
+           f"{res['power_se'].max():.3f}); design {res['design'].iloc[0]}, SD {sd:g}, rho "
+           f"{rho:g}, {period_days}-day periods, {washout_days} washout day(s). Effects are mat "
+           "minus control in score points: negative = less pain on the mat; for an effect of 0 "
+           "or more the share is a false 'benefit' verdict."]
+    need = []
+    for comp, g in res.groupby("comparator", sort=False):
+        table = g.pivot(index="cycles", columns="effect", values="power")
+        table.columns = [f"effect {e:+g}" for e in table.columns]
+        table.insert(0, "days", [2 * c * period_days for c in table.index])
+        out += ["", f"{_COMPARED[comp]}:", table.to_string(float_format=lambda v: f"{v:.3f}")]
+        for eff, ge in g.groupby("effect", sort=False):
+            hit = ge.loc[ge["power"] >= target, "cycles"]
+            need.append(f"  effect {eff:+g}, {comp}: " + (
+                f"{int(hit.min())} cycles ({int(hit.min()) * 2 * period_days} days)" if len(hit)
+                else "not reached within the cycles simulated"))
+    return "\n".join(out + ["", f"Cycles needed for a {target:.0%} chance of a 'benefit' "
+                                 "verdict:"] + need)

@@ -4,7 +4,7 @@ The numbers come from :mod:`matstats.nof1` (the label rule in :mod:`matstats.nof
 the estimates in a :class:`~matstats.nof1.diary.DiaryResult`); this module only turns them
 into sentences: :func:`verdict_text` (the verdict of a result), :func:`diary_summary` (the
 printable report), :func:`make_verdict` (the verdict from plain numbers), :func:`plan_notes`
-(what a plan cannot show).
+(what a plan can and cannot show).
 """
 
 from __future__ import annotations
@@ -580,8 +580,9 @@ def defaults_sentence() -> str:
     return "Default settings (`matstats.literature.NOF1_DEFAULTS`):\n\n" + "\n".join(lines)
 
 
-def plan_notes(cycles: int, design: str = "paired_random", *, alpha: float = 0.05) -> list[str]:
-    """What a plan cannot show, in words (empty for a randomized plan of >= 6 cycles).
+def plan_notes(cycles: int, design: str = "paired_random", *, alpha: float = 0.05,
+               mcid: float = MCID_NRS, n_trials: int = 2000, rng=None) -> list[str]:
+    """What a plan can and cannot show, in words.
 
     Parameters
     ----------
@@ -590,21 +591,32 @@ def plan_notes(cycles: int, design: str = "paired_random", *, alpha: float = 0.0
     design : {"paired_random", "abab", "alternating"}
     alpha : float
         Two-sided level of the randomization test.
+    mcid : float
+        The effect whose chance of a verdict is quoted (a benefit of ``mcid`` points).
+    n_trials : int
+        Simulated trials per comparator for that chance.
+    rng : None, int or numpy.random.Generator
 
     Returns
     -------
     list of str
-        One sentence per limit: a fixed order (no randomization test); a randomization test
-        that cannot reach ``alpha`` (:func:`matstats.nof1.design.min_randomization_pval`,
-        with the cycles that can); fewer than 3 cycles.
+        One sentence per point: a fixed order (no randomization test, the verdict adjusts for
+        a drift); a randomization test that cannot reach ``alpha``
+        (:func:`matstats.nof1.design.min_randomization_pval`, with the cycles that can); and
+        either no direction below :data:`~matstats.nof1.verdict.MIN_DIRECTION_CYCLES` cycles
+        or the chance that a mat lowering the score by ``mcid`` gets a "benefit" verdict
+        against a sham mat and against no mat
+        (:func:`matstats.nof1.verdict_calibration.verdict_power`, the rule the diary will get).
 
     Examples
     --------
-    >>> plan_notes(6)
-    []
-    >>> plan_notes(4)[0][:60]
+    >>> plan_notes(6, rng=1)[0][:52]
+    'With 6 cycles in this order, a mat that lowers your '
+    >>> plan_notes(4, rng=1)[0][:60]
     'With 4 cycles the randomization test cannot go below p = 0.1'
     """
+    from matstats.nof1.verdict_calibration import verdict_power
+
     cycles = _checks.integer("cycles", cycles, 2)
     _checks.one_of("design", design, DESIGNS)
     a = _checks.alpha(alpha)
@@ -612,16 +624,25 @@ def plan_notes(cycles: int, design: str = "paired_random", *, alpha: float = 0.0
     min_p = min_randomization_pval(cycles)
     if design != "paired_random":
         notes.append(f"The order is fixed (design {design}), not randomized: no randomization "
-                     "test will be reported, and a slow drift in your scores can look like a mat "
-                     "effect. Use design paired_random (a coin per cycle) if you can.")
+                     "test will be reported, and the verdict has to allow for a slow drift in "
+                     "your scores, which costs power. Use design paired_random (a coin per "
+                     "cycle) if you can.")
     elif min_p >= a:
         need = next(n for n in range(cycles, 64) if min_randomization_pval(n) < a)
         notes.append(f"With {cycles} cycles the randomization test cannot go below p = "
                      f"{min_p:.3g}, so it can never reach {a:g}; {need} cycles are needed for "
                      "that.")
-    if cycles < 3:
-        notes.append(f"{cycles} cycles give a very wide interval; plan at least 3 (the closed-form "
-                     "power table: 4-6 for a 2-point effect).")
+    if cycles < MIN_DIRECTION_CYCLES:
+        notes.append(f"With {cycles} cycles the verdict never names a direction, whatever the "
+                     f"mat does: plan at least {MIN_DIRECTION_CYCLES}.")
+        return notes
+    gen = _checks.rng(rng)
+    p = {c: verdict_power(-mcid, cycles, comparator=c, design=design, n_trials=n_trials,
+                          rng=gen)["power"].iloc[0] for c in ("sham", "no_mat")}
+    notes.append(f"With {cycles} cycles in this order, a mat that lowers your score by {mcid:g} "
+                 f"points (the MCID) gets a 'benefit' verdict in about {p['sham']:.0%} of "
+                 f"trials against a sham mat and {p['no_mat']:.0%} against no mat ({n_trials} "
+                 "simulated trials each; 'matstats nof1 power' for other effects and lengths).")
     return notes
 
 

@@ -1,7 +1,8 @@
 """Personal (n-of-1) mat trials: plan (``design``), simulate (``simulate``), analyse many
 trials (``analysis``) or one person's diary (``diary_io``, ``calendar``, ``diary``), give a
-verdict (``verdict``, ``verdict_calibration``), size a trial (``power``, ``calibration``), and
-the same for a series of trials (``series_*``). Numbers and codes only: the words are
+verdict (``verdict``, ``verdict_calibration``), size a trial (the chance of a verdict,
+``verdict_calibration.verdict_power``; the methods' power for teaching, ``power``,
+``calibration``), and the same for a series of trials (``series_*``). Numbers and codes only: the words are
 :mod:`matstats.narrative.nof1` and :mod:`matstats.narrative.series`, the figures
 :mod:`matstats.plots.nof1`.
 """
@@ -21,15 +22,10 @@ from matstats.nof1.design import min_randomization_pval, plan_calendar, schedule
 from matstats.nof1.diary import DiaryResult, analyze
 from matstats.nof1.diary_io import example_diary_path, read_diary
 from matstats.nof1.power import (
-    CALIBRATED_METHODS,
-    PowerCurve,
-    is_calibrated,
-    min_pval,
     cycle_difference_variance,
     cycles_needed_closed_form,
-    power,
+    min_pval,
     power_closed_form,
-    power_curve,
 )
 from matstats.nof1.simulate import mean_profile, simulate
 from matstats.nof1.verdict import Verdict, verdict_fit, verdict_labels
@@ -40,10 +36,8 @@ from matstats.nof1.verdict_calibration import (
 )
 
 __all__ = [
-    "CALIBRATED_METHODS",
     "METHODS",
     "DiaryResult",
-    "PowerCurve",
     "analyze",
     "analyze_many",
     "bayes_calibration",
@@ -53,15 +47,12 @@ __all__ = [
     "day_t_size_approx",
     "example_diary_path",
     "gls_design",
-    "is_calibrated",
     "mean_profile",
     "min_pval",
     "operating_characteristics",
     "plan_calendar",
     "min_randomization_pval",
-    "power",
     "power_closed_form",
-    "power_curve",
     "randomization_calibration",
     "read_diary",
     "rejection_rates",

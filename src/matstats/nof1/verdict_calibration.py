@@ -317,11 +317,14 @@ def series_calibration(settings=SERIES_SETTINGS, *, n_series: int = 1000, person
 
 
 def verdict_power(effect, cycles, *, comparator: str = "sham", design: str = "paired_random",
-                  rho: float = NOF1_DEFAULTS["rho"], trend: float = 0.0,
-                  n_trials: int = 4000, bias=NOF1_EXPECTATION_BIAS, rng=None) -> pd.DataFrame:
+                  sd: float = NOF1_DEFAULTS["sd"], rho: float = NOF1_DEFAULTS["rho"],
+                  trend: float = 0.0, period_days: int = NOF1_DEFAULTS["period_days"],
+                  washout_days: int = NOF1_DEFAULTS["washout_days"], n_trials: int = 4000,
+                  bias=NOF1_EXPECTATION_BIAS, rng=None) -> pd.DataFrame:
     """Share of trials whose verdict, under the rule a diary gets
-    (:func:`matstats.nof1.verdict.verdict_fit`), finds a benefit: the power that planning
-    advice should quote, open comparisons and fixed orders included.
+    (:func:`matstats.nof1.verdict.verdict_fit`), finds a benefit: the power that all planning
+    advice quotes (``matstats nof1 power``, ``matstats nof1 plan``), open comparisons and
+    fixed orders included.
 
     Parameters
     ----------
@@ -332,6 +335,10 @@ def verdict_power(effect, cycles, *, comparator: str = "sham", design: str = "pa
     comparator : {"sham", "no_mat"}
         ``"no_mat"`` adds the expectation bias ``bias.mean`` on mat periods and judges the
         benefit beyond it.
+    design, sd, rho, trend, period_days, washout_days
+        Order and daily model, as :func:`simulate_period_means`.
+    n_trials : int
+        Simulated trials per effect x cycles.
 
     Returns
     -------
@@ -351,12 +358,14 @@ def verdict_power(effect, cycles, *, comparator: str = "sham", design: str = "pa
     gen = _checks.rng(rng)
     open_ = comparator == "no_mat"
     rows = []
-    for eff in np.atleast_1d(effect).tolist():
+    for eff in _checks.vector("effect", effect).tolist():
         for c in np.atleast_1d(cycles).tolist():
             c = _checks.integer("cycles", c, 2, 50)
-            m, t, x = simulate_period_means(c, n_trials, design=design, effect=float(eff),
-                                            rho=rho, trend=trend,
-                                            expectation=-bias.mean if open_ else 0.0, rng=gen)
+            m, t, x = simulate_period_means(c, n_trials, design=design, effect=eff,
+                                            sd=sd, rho=rho, trend=trend,
+                                            expectation=-bias.mean if open_ else 0.0,
+                                            period_days=period_days,
+                                            washout_days=washout_days, rng=gen)
             r = verdict_fit(m, t, x, n_cycles=c, planned_cycles=c, open_comparison=open_,
                             bias=bias, quantiles=False)
             p, se = _rate(np.isin(r["label"], DIRECTIONAL_LABELS[:2]).sum(), n_trials)
