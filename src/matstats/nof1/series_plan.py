@@ -211,7 +211,7 @@ def smallest_design(plan: pd.DataFrame, *, target: float = 0.8,
     target : float, default 0.8
         Value of ``column`` to reach (in (0, 1)).
     column : str, default "power"
-        A probability column of the plan, e.g. ``power`` or ``prob_right_mcid``.
+        A probability column of the plan, e.g. ``power`` or ``person_benefit``.
 
     Returns
     -------
