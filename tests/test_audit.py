@@ -459,7 +459,7 @@ def test_trace_figure_orders_source_relay_claims():
     assert tr["step"].tolist() == [1, 2, 3]
     assert "123/126 = 97.6%" in tr.loc[0, "detail"]
     assert "vendor.example" in tr.loc[1, "where"]
-    assert "n_enrolled=200" in tr.loc[1, "detail"]
+    assert tr.loc[1, "detail"] == "200 users followed up vs 126 respondents"  # words, no n_enrolled=
     assert tr.loc[2, "verdict"] == "misattributed"
     with pytest.raises(ValueError, match="percentage"):
         trace_figure(150, cl, st)
@@ -476,6 +476,22 @@ def test_real_98_trace_reaches_the_swedish_rct_row(real_audit):
     assert "Kjerryd" in first_claim["label"]
     assert "hohmann2012_neck+hohmann2012_lbp" in first_claim["detail"]
     assert "15 min/day <- kjellgren2011_backneck" in first_claim["detail"]
+
+
+def test_trace_details_speak_words_from_the_schema(real_audit):
+    # issue 21: the trace's prose (notebook 01) names details by data/schema.json's words
+    # (reader names of dose_min_per_day / duration_weeks, words of design=rct) and outcome
+    # measures with spaces, never by their codes; study ids stay for the links
+    _, claims_df = real_audit
+    import matstats
+
+    detail = trace_figure(98, claims_df, matstats.load_studies()).query("stage == 'claim'")
+    text = detail["detail"].iloc[0]
+    for word in ("dose 15 min/day <- kjellgren2011_backneck", "duration 3 weeks <- ",
+                 "design randomized controlled trial <- ", "(98.0% (count 123/126) pain relief)"):
+        assert word in text
+    for code in ("dose_min_per_day", "duration_weeks", "pain_relief", "design rct"):
+        assert code not in " ".join(detail["detail"])
 
 
 def test_plots_return_figures(real_audit):

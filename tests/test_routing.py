@@ -182,6 +182,17 @@ def test_drift_smd_on_an_outcome_without_direction_is_not_guessed():
     out = words.sensitivity_for_studies(_frame([row]), effects=_EMPTY_EFFECTS)
     assert out.loc[0, "analysis"] == "none"
     assert out.loc[0, "reason_code"] == "no_orientation"
+    # the reason names domain and measure in words (issue 21), not as quoted codes
+    assert "(outcome domain sleep, measure sleep rating)" in out.loc[0, "reason"]
+    assert "sleep_rating" not in out.loc[0, "reason"]
+
+
+def test_not_verifiable_reason_names_the_design_by_the_schemas_words():
+    row = _base(study_id="vendor", design="vendor_report", control="none", comparison="none")
+    out = words.sensitivity_for_studies(_frame([row]), effects=_EMPTY_EFFECTS)
+    assert out.loc[0, "reason_code"] == "not_verifiable"
+    # data/schema.json: design vendor_report -> "vendor's report"
+    assert out.loc[0, "reason"] == "vendor's report: not a verifiable study result with numbers"
 
 
 def test_drift_ladder_and_router_agree_on_a_reported_smd():

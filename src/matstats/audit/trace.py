@@ -23,6 +23,7 @@ from matstats.audit.context import (
 )
 from matstats.audit.ledger import audit_claims, _load_defaults
 from matstats.evidence.citations import article_label
+from matstats.vocab import _code_words, _word
 
 __all__ = ["trace_claim", "trace_figure"]
 
@@ -75,7 +76,7 @@ def _figures(claim: pd.Series, per_study: dict) -> Iterator[tuple]:
             f, r = spots[0]
             resp, den = _num(r.get("responders")), _num(r.get("denominator"))
             count = f" (count {resp:g}/{den:g})" if resp is not None and den else ""
-            found = f"{f:.1f}%{count} {_text(r.get('outcome_measure'))}"
+            found = f"{f:.1f}%{count} {_word('outcome_measure', _text(r.get('outcome_measure')))}"
             yield "figure", f"{pct:g}%", sid, found, True
 
 
@@ -243,7 +244,7 @@ def _source_step(r: pd.Series) -> dict:
     detail = f"{_text(r.get('reported_effect'))}"
     if resp is not None and den:
         detail += (f"; {resp:g}/{den:g} = {100 * resp / den:.1f}% "
-                   f"({_text(r.get('count_status')) or 'reported'} count)")
+                   f"({_word('count_status', _text(r.get('count_status')) or 'reported')} count)")
     if enrolled is not None and analysed is not None:
         detail += f"; {analysed:g} of {enrolled:g} followed-up users answered"
     return {"stage": "source", "where": _text(r["study_id"]), "label": _text(r.get("citation")),
@@ -258,10 +259,8 @@ def _relay_steps(sources: list[pd.Series], studies: pd.DataFrame) -> list[dict]:
         hosts = [re.sub(r"^https?://(www\.)?", "", u).split("/")[0]
                  for u in _cells.split_list(r.get("source_url"))]
         enrolled, analysed = _num(r.get("n_enrolled")), _num(r.get("n_analysed"))
-        detail = "pages: " + ", ".join(dict.fromkeys(hosts))
-        if enrolled is not None and analysed is not None:
-            detail += (f"; users followed up n_enrolled={enrolled:g} vs respondents "
-                       f"n_analysed={analysed:g}")
+        detail = ("" if enrolled is None or analysed is None
+                  else f"{enrolled:g} users followed up vs {analysed:g} respondents")
         steps.append({"stage": "relay", "where": ", ".join(dict.fromkeys(hosts)),
                       "label": f"web pages carrying {sid}", "design": "", "n": _fmt(enrolled),
                       "control": "", "detail": detail, "verdict": ""})
@@ -282,7 +281,7 @@ def _claim_steps(pct: float, claims: pd.DataFrame, studies: pd.DataFrame) -> lis
                 srcs = ", ".join(f"{g.study_id} ({g.found})" for g in grp.itertuples())
             else:
                 srcs = ", ".join(dict.fromkeys(grp["study_id"]))
-            parts.append(f"{a} {claimed} <- {srcs}")
+            parts.append(f"{_code_words(a)} {_word(a, claimed)} <- {srcs}")  # in words
         steps.append(
             {"stage": "claim", "where": f"{cid} in {article_label(_text(c.get('seed_file')))}",
              "label": _text(c.get("cell_1")) or _text(c.get("claim_text")),

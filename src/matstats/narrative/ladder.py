@@ -12,7 +12,7 @@ import pandas as pd
 
 from matstats import literature
 from matstats.evidence.study_effects import MatEffects
-from matstats.vocab import RUNG_LABELS, RUNGS
+from matstats.vocab import RUNG_LABELS, RUNGS, _code_words, _word
 
 __all__ = [
     "effect_labels",
@@ -39,9 +39,9 @@ def _counts_sentences(effects: MatEffects) -> list[str]:
         f"are listed with the reason. {n_unv} of the {len(eff)} rest on inputs marked "
         "unverified or derived.",
     ]
-    methods = sorted(set(points["method"]))
+    methods = [_word("method", m) for m in sorted(set(points["method"]))]
     if methods:
-        lines.append("Point estimates were obtained by: " + ", ".join(methods) + ".")
+        lines.append("Point estimates were computed " + ", ".join(methods) + ".")
     return lines
 
 
@@ -66,22 +66,25 @@ def _rung_sentences(mat: pd.DataFrame) -> list[str]:
     return lines
 
 
+def _measures(rows: pd.DataFrame) -> str:
+    """The outcome measures of some rows in words, each once."""
+    return ", ".join(dict.fromkeys(_word("outcome_measure", m) for m in rows["outcome_measure"]))
+
+
 def _inference_sentences(effects: MatEffects) -> list[str]:
     """Which rows are our reading of the source, and whether a whole rung rests on them."""
     eff = effects.effects
     if "inference" not in eff.columns or not eff["inference"].any():
         return []
     inf = eff[eff["inference"]]
-    parts = [f"{sid} {', '.join(dict.fromkeys(g['outcome_measure']))}"
-             for sid, g in inf.groupby("study_id", sort=False)]
+    parts = "; ".join(f"{sid} {_measures(g)}" for sid, g in inf.groupby("study_id", sort=False))
     lines = [f"{len(inf)} of the {len(eff)} rows are an inference (the source implies but does "
-             "not state the result; value_status=unverified): " + "; ".join(parts) + "."]
+             f"not state the result; {_code_words('value_status=unverified')}): {parts}."]
     for (dg, rung), grp in eff.groupby(["device_group", "control_class"], sort=False):
         if grp["inference"].all():
             lines.append(
                 f"The {dg} vs {RUNG_LABELS[rung]} rung rests entirely on an inference "
-                f"({', '.join(dict.fromkeys(grp['study_id']))}: "
-                f"{', '.join(dict.fromkeys(grp['outcome_measure']))}).")
+                f"({', '.join(dict.fromkeys(grp['study_id']))}: {_measures(grp)}).")
     return lines
 
 
@@ -92,7 +95,7 @@ def _manual_sentence(manual: pd.DataFrame | None) -> list[str]:
     for r in manual.itertuples():
         tp = "" if pd.isna(r.timepoint_weeks) else f" at {r.timepoint_weeks:g} weeks"
         n = f", {int(r.n_treatment)}/{int(r.n_control)} per arm" if r.n_treatment == r.n_treatment else ""
-        parts.append(f"{r.study_id} {r.outcome_measure}{tp}: g = "
+        parts.append(f"{r.study_id} {_word('outcome_measure', r.outcome_measure)}{tp}: g = "
                      f"{_fmt_ci(r.yi, r.ci_low, r.ci_high)}{n}")
     return ["Manual (finger/point) acupressure against sham points, not a mat and not pooled "
             "with mats: " + "; ".join(parts) + "."]
@@ -113,8 +116,7 @@ def _bounds_sentence(eff: pd.DataFrame) -> list[str]:
     for (dg, sid, contrast, txt), grp in keyed.groupby(
         ["device_group", "study_id", "contrast", "_txt"], sort=False
     ):
-        measures = ", ".join(dict.fromkeys(grp["outcome_measure"]))
-        parts.append(f"{sid} ({dg}, {contrast}) {measures}: {txt}")
+        parts.append(f"{sid} ({dg}, {_word('contrast', contrast)}) {_measures(grp)}: {txt}")
     return ["Bounds only, not pooled: " + "; ".join(parts) + "."]
 
 
@@ -141,7 +143,8 @@ def _sample_size_sentences(sample_size: pd.DataFrame | None) -> list[str]:
         per = ", ".join(
             f"{int(r.n_per_arm)} per arm for {r.power:.0%} power" for r in grp.itertuples()
         )
-        what = f"g = {grp['effect'].iloc[0]:.2f}" + (f" ({keyval})" if key == "prior" else "")
+        what = f"g = {grp['effect'].iloc[0]:.2f}"
+        what += f" ({_word(key, keyval)})" if key == "prior" else ""
         parts.append(f"at {what}: {per}")
     alpha = float(ss["alpha"].iloc[0]) if len(ss) else 0.05
     if parts:
@@ -261,10 +264,6 @@ def _range(values: pd.Series, fmt: str) -> str:
     return lo if lo == hi else f"{lo} to {hi}"
 
 
-def _pct_range(values: pd.Series) -> str:
-    return _range(values, ".0%")
-
-
 def sham_posterior_sentences(post, *, target: str = "new_trial") -> str:
     """The Bayesian answer to "does the mat beat a sham?" and what it assumes.
 
@@ -294,23 +293,24 @@ def sham_posterior_sentences(post, *, target: str = "new_trial") -> str:
         raise ValueError(f"target must be 'new_trial' or 'average', got {target!r}")
     k = int(rows["k"].iloc[0])
     lv = f"{post.level:.0%}"
+    tau_prior = _word("tau_prior", post.tau_prior.label)
     what = ("the true mat-vs-sham effect in a new trial's setting" if target == "new_trial"
             else "the true average mat-vs-sham effect")
     lines = [
-        f"Bayesian answer ({post.tau_prior.label} heterogeneity prior): across the {len(rows)} "
+        f"Bayesian answer ({tau_prior} heterogeneity prior): across the {len(rows)} "
         f"offset priors, the probability that {what} favours the mat is "
-        f"{_pct_range(rows['prob_beats_sham'])}, and that it does so by more than the "
+        f"{_range(rows['prob_beats_sham'], '.0%')}, and that it does so by more than the "
         f"between-group important difference of {post.mid:.2f} SD "
-        f"{_pct_range(rows['prob_beats_sham_by_mid'])}."]
+        f"{_range(rows['prob_beats_sham_by_mid'], '.0%')}."]
     for r in rows.itertuples():
         lines.append(
-            f"{r.offset_prior} ({r.form}): median {r.median:.2f} SD ({lv} credible interval "
-            f"{r.ci_low:.2f} to {r.ci_high:.2f}); P(true effect > 0) {r.prob_beats_sham:.0%}, "
-            f"P(true effect > MID) {r.prob_beats_sham_by_mid:.0%}.")
+            f"{_word('offset_prior', r.offset_prior)} ({r.form}): median {r.median:.2f} SD "
+            f"({lv} credible interval {r.ci_low:.2f} to {r.ci_high:.2f}); P(true effect > 0) "
+            f"{r.prob_beats_sham:.0%}, P(true effect > MID) {r.prob_beats_sham_by_mid:.0%}.")
     data = (f"k = {k} open-control stud{'y' if k == 1 else 'ies'} "
             f"({', '.join(post.study_ids)})")
     tau = ("so the data say nothing about how much trials differ: the heterogeneity result "
-           f"is its prior ({post.tau_prior.label}), not an estimate" if k == 1 else
+           f"is its prior ({tau_prior}), not an estimate" if k == 1 else
            f"too few to estimate how much trials differ; the heterogeneity prior matters "
            f"(posterior median tau {rows['tau_median'].iloc[0]:.2f} SD)")
     lines.append(
@@ -360,16 +360,16 @@ def sham_comparison_sentences(comparison: pd.DataFrame) -> str:
             f"differ by at most {gap[~diff].max():.3f} SD.")
     av, nt = by["bayes_average"], by["bayes_new_trial"]
     lines.append(
-        f"An uncertain tau ({av['heterogeneity'].iloc[0]}) makes the interval for the average "
-        f"effect {_range(av['width_ratio'], '.1f')} times wider, and a new trial's own "
-        f"deviation makes the prediction {_range(nt['width_ratio'], '.1f')} times wider than "
-        "the frequentist interval.")
+        f"An uncertain tau ({_word('heterogeneity', av['heterogeneity'].iloc[0])}) makes the "
+        f"interval for the average effect {_range(av['width_ratio'], '.1f')} times wider, and a "
+        f"new trial's own deviation makes the prediction {_range(nt['width_ratio'], '.1f')} times "
+        "wider than the frequentist interval.")
     lines.append(
-        f"P(mat beats sham) is {_pct_range(freq['prob_beats_sham'])} by the frequentist normal "
-        f"approximation and {_pct_range(nt['prob_beats_sham'])} for the true effect in a new "
+        f"P(mat beats sham) is {_range(freq['prob_beats_sham'], '.0%')} by the frequentist normal "
+        f"approximation and {_range(nt['prob_beats_sham'], '.0%')} for the true effect in a new "
         f"trial's setting; P(by more than the between-group MID) "
-        f"{_pct_range(freq['prob_beats_sham_by_mid'])} and "
-        f"{_pct_range(nt['prob_beats_sham_by_mid'])}.")
+        f"{_range(freq['prob_beats_sham_by_mid'], '.0%')} and "
+        f"{_range(nt['prob_beats_sham_by_mid'], '.0%')}.")
     return "\n".join(lines)
 
 
@@ -391,21 +391,20 @@ def sham_sensitivity_sentence(table: pd.DataFrame) -> str:
     >>> "heterogeneity priors" in sham_sensitivity_sentence(sham_sensitivity([0.75], sei=[0.33]))
     True
     """
-    p = table["prob_beats_sham"]
-    lo, hi = table.loc[p.idxmin()], table.loc[p.idxmax()]
+    p, cols = table["prob_beats_sham"], ("open_prior", "tau_prior", "offset_prior", "g_input")
+    lo, hi = (", ".join(_word(c, str(table.loc[i, c])) for c in cols)
+              for i in (p.idxmin(), p.idxmax()))
     width = (table["ci_high"] - table["ci_low"]).groupby(table["tau_prior"]).mean()
     return (
         f"Across {table['open_prior'].nunique()} open-effect priors, "
         f"{table['tau_prior'].nunique()} heterogeneity priors, "
         f"{table['offset_prior'].nunique()} offset priors and {table['g_input'].nunique()} "
         f"input(s), the probability that the true effect favours the mat ranges from "
-        f"{p.min():.0%} ({lo['open_prior']}, {lo['tau_prior']}, {lo['offset_prior']}, "
-        f"{lo['g_input']}) to {p.max():.0%} ({hi['open_prior']}, {hi['tau_prior']}, "
-        f"{hi['offset_prior']}, {hi['g_input']}), and that it exceeds the between-group MID from "
-        f"{table['prob_beats_sham_by_mid'].min():.0%} to "
-        f"{table['prob_beats_sham_by_mid'].max():.0%}; the heterogeneity prior moves the "
-        f"answer more than the offset prior (widest intervals with {width.idxmax()}, "
-        f"narrowest with {width.idxmin()}).")
+        f"{p.min():.0%} ({lo}) to {p.max():.0%} ({hi}), and that it exceeds the between-group MID "
+        f"from {table['prob_beats_sham_by_mid'].min():.0%} to "
+        f"{table['prob_beats_sham_by_mid'].max():.0%}; the heterogeneity prior moves the answer "
+        f"more than the offset prior (widest intervals with {_word('tau_prior', width.idxmax())}, "
+        f"narrowest with {_word('tau_prior', width.idxmin())}).")
 
 
 def sham_answer_sentence(answer) -> str:
@@ -460,7 +459,7 @@ def sham_answer_sentence(answer) -> str:
     a = answer.assurance
     sizes = _range(a["n_per_arm"], ".0f")
     text += (f"A trial with {sizes} people per group would come out significantly in the mat's "
-             f"favour with a probability of {_pct_range(a['assurance'])}; ")
+             f"favour with a probability of {_range(a['assurance'], '.0%')}; ")
     if math.isinf(answer.n_for_target):
         text += (f"no trial size reaches {answer.assurance_target:.0%}, because the chance "
                  "that the mat is better at all is lower than that.")

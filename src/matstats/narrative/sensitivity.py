@@ -13,6 +13,7 @@ import pandas as pd
 
 from matstats.audit import routing
 from matstats.literature import MCID_UNITS, NO_TREATMENT_SHARE, STRIJKERS_PLACEBO
+from matstats.vocab import _word
 
 __all__ = [
     "STUDY_COLUMNS",
@@ -35,7 +36,7 @@ REASONS = {
         "not computable"),
     "no_orientation": (
         "between-group SMD on an outcome whose better direction is not known (outcome domain "
-        "{domain!r}, measure {measure!r}): the effect cannot be oriented"),
+        "{domain}, measure {measure}): the effect cannot be oriented"),
     "no_within_change": "no within-group change reported: nothing to decompose",
     "within_only_controlled": (
         "only within-group change reported for a controlled trial: the between-group contrast "
@@ -182,8 +183,9 @@ _STUDY_TEXTS: dict[str, tuple[str, _Texts, _Texts]] = {
 }
 #: reason code -> the format fields of its sentence, from the row.
 _REASON_FIELDS: dict[str, Callable[[Mapping], dict]] = {
-    "not_verifiable": lambda r: {"design": r["design"].replace("_", " ")},
-    "no_orientation": lambda r: {"domain": r["outcome_domain"], "measure": r["outcome_measure"]},
+    "not_verifiable": lambda r: {"design": _word("design", r["design"])},
+    "no_orientation": lambda r: {"domain": _word("outcome_domain", r["outcome_domain"]),
+                                 "measure": _word("outcome_measure", r["outcome_measure"])},
 }
 
 
