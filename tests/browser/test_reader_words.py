@@ -40,17 +40,7 @@ def codes() -> re.Pattern:
         "|".join(map(re.escape, snake)), "|".join(map(re.escape, names))))
 
 
-#: notebook pages whose Markdown prose (not their tables) still names outcome measures,
-#: contrasts or fields by their slugs: the figure trace's details (notebook 01,
-#: matstats.audit.trace), the ladder's conclusion (02, matstats.narrative.ladder) and the
-#: sensitivity conclusion (05, matstats.narrative.sensitivity); their tables are in words
-_PROSE_CODES = pytest.mark.xfail(strict=True, reason="prose of a narrative function still "
-                                 "shows slugs (issue 21: word the trace, ladder and sensitivity texts)")
-_CODE_XFAILS = {f"notebooks/{nb}.html": _PROSE_CODES
-                for nb in ("01_evidence_audit", "02_sham_vs_treatment", "05_placebo_sensitivity")}
-
-
-@pytest.mark.parametrize(("page", "size"), _params(EXPECTED_PAGES, _CODE_XFAILS, sizes=list(SIZES)))
+@pytest.mark.parametrize(("page", "size"), _params(EXPECTED_PAGES, sizes=list(SIZES)))
 def test_no_codes_shown_to_readers(visits, codes, page, size):
     """Outside code, readers see words: no snake_case label, verdict, rule, measure or field
     name, no "field=value" and no "[web:NNN]" marker."""
