@@ -6,10 +6,10 @@ matstats library on ``data/`` and
 * sets MyST substitutions (``{{ key }}`` in the pages) for every number on the landing page
   and the reader pages; each renders as ``<span class="ms-num" data-ms="key">value</span>``
   so that the browser tests can compare it with the library's value;
-* writes generated Markdown (raw HTML tables) under ``_generated/``: the bibliography
+* writes generated Markdown (raw HTML) under ``_generated/``: the bibliography
   (one entry per study in ``data/studies.csv`` with https links to its DOI, PubMed record,
-  registry record and source URLs), the evidence tables, and the clinicians'
-  summary-of-findings table; a file is rewritten only when its text changes, so Sphinx
+  registry record and source URLs), the evidence tables, the clinicians'
+  summary-of-findings table and the journalists' flowchart; a file is rewritten only when its text changes, so Sphinx
   rebuilds only the pages that include it;
 * adds the ``{study}`` role (``{study}`hohmann2012_neck```): the study's short label linked
   to its first https source, plus a link to its bibliography entry;
@@ -436,6 +436,17 @@ def page_sof(d: SiteData, out: Path) -> str:
     return "".join(parts)
 
 
+def page_trace(d: SiteData, values: dict[str, str]) -> str:
+    """The journalists' flowchart: how the headline percentage travelled, as HTML whose
+    studies link to their sources (matstats.plots.audit.flowchart_html)."""
+    from matstats.audit.trace import trace_figure
+    from matstats.plots.audit import flowchart_html
+
+    trace = trace_figure(float(values["headline_pct"]), d.claims, d.studies)
+    return flowchart_html(trace, d.bib, bib_href=f"{BIB_DOC}.html",
+                          claim_href="evidence.html#claim-{}")
+
+
 def write_if_changed(path: Path, text: str) -> bool:
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.is_file() and path.read_text(encoding="utf-8") == text:
@@ -460,6 +471,7 @@ def _config_inited(app, config) -> None:
     if extra not in config.html_extra_path:
         config.html_extra_path = [*config.html_extra_path, extra]
     write_if_changed(out / "sof.md", header + page_sof(d, out))
+    write_if_changed(out / "trace.md", header + page_trace(d, values))
     write_if_changed(out / "values.txt", "".join(f"{k}\t{v}\n" for k, v in sorted(values.items())))
 
 
