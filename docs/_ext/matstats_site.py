@@ -9,7 +9,7 @@ matstats library on ``data/`` and
 * writes generated Markdown (raw HTML) under ``_generated/``: the bibliography
   (one entry per study in ``data/studies.csv`` with https links to its DOI, PubMed record,
   registry record and source URLs), the evidence tables, the clinicians'
-  summary-of-findings table and the journalists' flowchart; a file is rewritten only when its text changes, so Sphinx
+  summary-of-findings table, the journalists' flowchart and the method glossary; a file is rewritten only when its text changes, so Sphinx
   rebuilds only the pages that include it;
 * adds the ``{study}`` role (``{study}`hohmann2012_neck```): the study's short label linked
   to its first https source, plus a link to its bibliography entry;
@@ -436,6 +436,21 @@ def page_sof(d: SiteData, out: Path) -> str:
     return "".join(parts)
 
 
+def page_methods() -> str:
+    """The method glossary: each n-of-1 analysis method by the name the figures give it, its
+    code in the notebooks' tables, and what it does (matstats.plots._style.METHOD_NAMES)."""
+    from matstats.nof1 import METHODS
+    from matstats.plots._style import METHOD_NAMES
+
+    if sorted(METHOD_NAMES) != sorted(METHODS):
+        raise RuntimeError("matstats.plots._style.METHOD_NAMES must name every method of "
+                           f"matstats.nof1.METHODS once: {sorted(set(METHODS) ^ set(METHOD_NAMES))}")
+    items = "".join(f'<dt>{html.escape(METHOD_NAMES[m][0])} <span class="ms-code-name">'
+                    f'(<code>{m}</code> in the notebooks)</span></dt>'
+                    f'<dd>{nobreak_numbers(html.escape(METHOD_NAMES[m][1]))}.</dd>' for m in METHODS)
+    return f'<dl class="ms-glossary">{items}</dl>\n'
+
+
 def page_trace(d: SiteData, values: dict[str, str]) -> str:
     """The journalists' flowchart: how the headline percentage travelled, as HTML whose
     studies link to their sources (matstats.plots.audit.flowchart_html)."""
@@ -472,6 +487,7 @@ def _config_inited(app, config) -> None:
         config.html_extra_path = [*config.html_extra_path, extra]
     write_if_changed(out / "sof.md", header + page_sof(d, out))
     write_if_changed(out / "trace.md", header + page_trace(d, values))
+    write_if_changed(out / "methods.md", header + page_methods())
     write_if_changed(out / "values.txt", "".join(f"{k}\t{v}\n" for k, v in sorted(values.items())))
 
 
