@@ -22,7 +22,7 @@ import pytest  # noqa: E402
 from matplotlib.font_manager import FontProperties  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
-from matstats.plots._style import METHOD_NAMES, MIN_FONT_PT, method_name  # noqa: E402
+from matstats.plots._style import METHOD_STYLE, MIN_FONT_PT, method_style  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 #: matplotlib's relative sizes below MIN_FONT_PT at the default 10 pt (x-small = 6.9 pt)
@@ -84,9 +84,9 @@ def test_rejection_rate_legend_names_methods_in_words():
         plt.close(fig)
     assert {"t test on cycle means", "naive t test on days"} <= set(legend)
     assert not any(re.search(r"\b(cycle_t|day_t)\b", t) for t in legend)
-    assert method_name("not_a_method") == "not_a_method"
+    assert method_style("not_a_method")["label"] == "not_a_method"
     # every name is distinct and in words (no code, no underscore)
-    names = [v[0] for v in METHOD_NAMES.values()]
+    names = [v[2] for v in METHOD_STYLE.values()]
     assert len(set(names)) == len(names) and not any("_" in n for n in names)
 
 

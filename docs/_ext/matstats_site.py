@@ -438,16 +438,16 @@ def page_sof(d: SiteData, out: Path) -> str:
 
 def page_methods() -> str:
     """The method glossary: each n-of-1 analysis method by the name the figures give it, its
-    code in the notebooks' tables, and what it does (matstats.plots._style.METHOD_NAMES)."""
+    code in the notebooks' tables, and what it does (matstats.plots._style.METHOD_STYLE)."""
     from matstats.nof1 import METHODS
-    from matstats.plots._style import METHOD_NAMES
+    from matstats.plots._style import METHOD_STYLE
 
-    if sorted(METHOD_NAMES) != sorted(METHODS):
-        raise RuntimeError("matstats.plots._style.METHOD_NAMES must name every method of "
-                           f"matstats.nof1.METHODS once: {sorted(set(METHODS) ^ set(METHOD_NAMES))}")
-    items = "".join(f'<dt>{html.escape(METHOD_NAMES[m][0])} <span class="ms-code-name">'
+    if sorted(METHOD_STYLE) != sorted(METHODS):
+        raise RuntimeError("matstats.plots._style.METHOD_STYLE must name every method of "
+                           f"matstats.nof1.METHODS once: {sorted(set(METHODS) ^ set(METHOD_STYLE))}")
+    items = "".join(f'<dt>{html.escape(METHOD_STYLE[m][2])} <span class="ms-code-name">'
                     f'(<code>{m}</code> in the notebooks)</span></dt>'
-                    f'<dd>{nobreak_numbers(html.escape(METHOD_NAMES[m][1]))}.</dd>' for m in METHODS)
+                    f'<dd>{nobreak_numbers(html.escape(METHOD_STYLE[m][3]))}.</dd>' for m in METHODS)
     return f'<dl class="ms-glossary">{items}</dl>\n'
 
 

@@ -251,11 +251,10 @@ def effect_labels(effects: pd.DataFrame) -> pd.Series:
     n_contrasts = effects.groupby("study_id")["contrast"].transform("nunique")
 
     def one(r) -> str:
-        parts = [study_label(r["study_id"])]
-        if n_contrasts.loc[r.name] > 1:
-            parts[0] += " " + ("vs " + r["contrast"].split("_vs_")[-1] if "_vs_" in r["contrast"]
-                               else f"({r['contrast']})").replace("_", " ")
-        parts.append(_MEASURE_WORDS.get(r["outcome_measure"], r["outcome_measure"].replace("_", " ")))
+        name = study_label(r["study_id"])
+        if n_contrasts.loc[r.name] > 1:  # the comparison: what the study's arm was against
+            name += " vs " + r["contrast"].split("_vs_")[-1].replace("_", " ")
+        parts = [name, _MEASURE_WORDS.get(r["outcome_measure"], r["outcome_measure"].replace("_", " "))]
         if not pd.isna(r["timepoint_weeks"]):
             parts.append(f"{r['timepoint_weeks']:g} week{'' if r['timepoint_weeks'] == 1 else 's'}")
         flag = " (bound)" if r["method"] == "bound_only" else ""

@@ -80,11 +80,11 @@ _ATTR_WORDS = {"figure": "the percentage", "design": "the design", "n": "the num
 _STUDY_ID = re.compile(r"\b([a-z]+\d{4}_[a-z0-9_]+|nct\d{8}_[a-z0-9_]+)\b")
 
 
-def _plain(text: str, name) -> list[str]:
-    """Trace text in plain words, one item per fact: study ids shown by ``name(id)``, no
-    arrows, no ``name=value``."""
+def _plain(text: str) -> list[str]:
+    """Trace text in plain words, one item per fact: study ids marked ``\x01id\x01`` (for a
+    link), no arrows, no ``name=value``."""
     def ids(t: str) -> str:  # the split keeps each id at an odd position
-        return "".join(name(p) if i % 2 else p.replace("_", " ")
+        return "".join(f"\x01{p}\x01" if i % 2 else p.replace("_", " ")
                        for i, p in enumerate(_STUDY_ID.split(t)))
 
     items = []
@@ -144,14 +144,11 @@ def flowchart_html(trace: pd.DataFrame, bib: dict | None = None, *, bib_href: st
         return nobreak_numbers(re.sub("\x01([a-z0-9_]+)\x01", lambda m: study_link_html(
             m.group(1), bib, bib_href=bib_href), text))
 
-    def mark(sid: str) -> str:
-        return f"\x01{sid}\x01"
-
     steps = []
     for r in trace.itertuples():
         where = str(r.where)
         if r.stage == "source":
-            where = words(mark(where))
+            where = words(f"\x01{where}\x01")
         elif r.stage == "relay":
             where = ", ".join(f'<a class="reference external" href="{html.escape(pages[h], quote=True)}">'
                               f"{html.escape(h)}</a>" if h in pages else html.escape(h)
@@ -167,11 +164,11 @@ def flowchart_html(trace: pd.DataFrame, bib: dict | None = None, *, bib_href: st
                   if r.control else [])
         verdict = (f' <span class="ms-badge ms-verdict-{str(r.verdict).replace("_", "-")}">'
                    f'{html.escape(str(r.verdict).replace("_", " "))}</span>' if r.verdict else "")
-        items = "".join(f"<li>{words(t)}</li>" for t in _plain(r.detail, mark))
+        items = "".join(f"<li>{words(t)}</li>" for t in _plain(r.detail))
         steps.append(
             f'<li class="ms-trace-step ms-trace-{r.stage}"><p class="ms-trace-head"><strong>'
             f'{_STAGE_WORDS.get(r.stage, r.stage)}:</strong> {where}</p>'
-            f'<p class="ms-trace-label">{"; ".join(words(t) for t in _plain(r.label, mark))}</p>'
+            f'<p class="ms-trace-label">{"; ".join(words(t) for t in _plain(r.label))}</p>'
             f'<p class="ms-trace-facts">{nobreak_numbers(html.escape(" · ".join(facts)))}{verdict}</p>'
             f'<ul class="ms-trace-detail">{items}</ul></li>')
     return '<ol class="ms-trace">\n' + "\n".join(steps) + "\n</ol>\n"

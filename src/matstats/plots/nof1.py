@@ -15,7 +15,7 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from matstats.plots._style import CONDITION_COLOURS as _COND_COLOUR
-from matstats.plots._style import method_colour, method_marker, method_name
+from matstats.plots._style import method_style
 
 __all__ = ["plot_diary", "plot_schedule_calendar", "plot_plan_power", "plot_rejection_rates"]
 
@@ -266,7 +266,7 @@ def plot_plan_power(
     for k, (eff, g) in enumerate(curve.groupby("effect", sort=True)):
         g = g.sort_values("cycles")
         # a single method keeps its colour from every other figure; effects differ by marker
-        colour = method_colour(one_method) if one_method else effect_greys[k % len(effect_greys)]
+        colour = method_style(one_method)["color"] if one_method else effect_greys[k % len(effect_greys)]
         yerr = 2 * g["power_se"] if "power_se" in g else None
         ax.errorbar(g["cycles"], g["power"], yerr=yerr, marker=effect_markers[k % 5], ms=5,
                     color=colour, capsize=2, label=f"effect {eff:+g} points, simulated")
@@ -279,7 +279,7 @@ def plot_plan_power(
     ax.set_xlabel("cycles (one mat + one control period each)")
     ax.set_ylabel("power (share of trials that detect the effect)")
     ax.legend(fontsize="small", frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0),
-              title=method_name(one_method) if one_method else None, title_fontsize="small")
+              title=method_style(one_method)["label"] if one_method else None, title_fontsize="small")
     ax.set_title(textwrap.fill(title or "Chance that the trial detects the effect", 56))
     return fig
 
@@ -326,8 +326,7 @@ def plot_rejection_rates(
     fig, ax = _axes(ax, figsize)
     for method, g in rates.groupby("method", sort=False):
         g = g.sort_values(x)
-        ax.errorbar(g[x], g["rate"], yerr=2 * g["rate_se"], marker=method_marker(method), ms=5,
-                    capsize=2, color=method_colour(method), label=method_name(method))
+        ax.errorbar(g[x], g["rate"], yerr=2 * g["rate_se"], ms=5, capsize=2, **method_style(method))
     # reference lines are named in the legend, never by text on the plot
     if alpha is not None:
         ax.axhline(alpha, color="0.3", lw=0.8, ls=":", label=f"nominal level {alpha:g}")
