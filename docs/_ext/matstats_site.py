@@ -97,7 +97,10 @@ def _audit_part(claims: pd.DataFrame, studies: pd.DataFrame):
     head = headline(audit, claims)
     trace = (trace_figure(float(head[1]), claims, studies)
              if head and head[1] != DASH else None)
-    return audit, tables.all_tables(claims, studies), trace
+    # the two audited tables the evidence page shows (tables.all_tables would audit once more)
+    shown = {f"audited_{name}": tables.audited_table(name, claims, studies)
+             for name in ("all_key_studies", "evidence_by_condition")}
+    return audit, shown, trace
 
 
 def compute() -> SiteData:
