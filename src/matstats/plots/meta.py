@@ -61,7 +61,7 @@ class _Rows:
         """Label the current row (a long label on two lines) and move one row down."""
         indent = label[:len(label) - len(label.lstrip())]
         self.ticks.append(self.y)
-        self.labels.append(indent + f"\n{indent}".join(textwrap.wrap(label, 42)))
+        self.labels.append(indent + f"\n{indent}".join(textwrap.wrap(label.strip(), 44, break_on_hyphens=False)))
         self.y -= 1
 
 
