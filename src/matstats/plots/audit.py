@@ -133,14 +133,15 @@ def flowchart_html(trace: pd.DataFrame, bib: dict | None = None, *, bib_href: st
     """
     from matstats.evidence.citations import bibliography, study_link_html
     from matstats.tables.reader import nobreak_numbers
+    from matstats.vocab import _code_words
 
     if len(trace) == 0:
         raise ValueError("trace is empty: no study or claim carries that figure")
     bib = bibliography() if bib is None else bib
     pages = {host: url for e in bib.values() for host, url in e.links}
 
-    def words(text: str) -> str:  # escaped, with every study id as a link to its source
-        text = html.escape(text)
+    def words(text: str) -> str:  # in words, escaped, every study id a link to its source
+        text = html.escape(_code_words(text))
         return nobreak_numbers(re.sub("\x01([a-z0-9_]+)\x01", lambda m: study_link_html(
             m.group(1), bib, bib_href=bib_href), text))
 
