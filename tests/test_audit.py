@@ -497,7 +497,7 @@ def test_trace_details_speak_words_from_the_schema(real_audit):
 def test_plots_return_figures(real_audit):
     import matplotlib.pyplot as plt
 
-    from matstats.plots.audit import plot_figure_trace, plot_verdicts
+    from matstats.plots.audit import plot_verdicts
 
     audit, claims_df = real_audit
     fig = plot_verdicts(audit, figsize=(6, 3))
@@ -505,15 +505,41 @@ def test_plots_return_figures(real_audit):
     # one bar segment per (claim kind, verdict); total bar widths = number of claims
     widths = sum(p.get_width() for p in fig.axes[0].patches)
     assert widths == len(audit)
-    import matstats
-
-    fig2 = plot_figure_trace(trace_figure(98, claims_df, matstats.load_studies()))
-    assert len(fig2.axes) == 1
     # every plot function draws on a given Axes and returns its Figure
-    fig3, (a1, a2) = plt.subplots(1, 2)
+    fig3, a1 = plt.subplots()
     assert plot_verdicts(audit, ax=a1) is fig3
-    assert plot_figure_trace(trace_figure(98, claims_df, matstats.load_studies()), ax=a2) is fig3
     plt.close("all")
+
+
+def test_flowchart_boxes_name_studies_and_link_to_their_sources(real_audit):
+    """The journalists' flowchart: one box per trace step, each study the trace names (by id)
+    shown by its label and linked to its first source (data/studies.csv via the bibliography),
+    each claim linked to its row; no study id left as text."""
+    import html as html_lib
+
+    import matstats
+    from matstats.evidence.citations import bibliography
+    from matstats.plots.audit import flowchart_html
+
+    _, claims_df = real_audit
+    studies = matstats.load_studies()
+    tr = trace_figure(98, claims_df, studies)
+    bib = bibliography(studies)
+    out = flowchart_html(tr, bib, claim_href="evidence.html#claim-{}")
+    boxes = re.findall(r'<li class="ms-trace-step ms-trace-(\w+)">', out)
+    assert boxes == tr["stage"].tolist()
+    named = set(re.findall(r"\b(?:[a-z]+\d{4}|nct\d{8})_[a-z0-9_]+\b",
+                           " ".join(tr["where"].tolist() + tr["detail"].tolist())))
+    assert {"zilberter1999_survey", "kjellgren2011_backneck", "hohmann2012_neck"} <= named
+    for sid in named:
+        href = html_lib.escape(bib[sid].primary_url, quote=True)
+        assert f'data-study="{sid}" href="{href}"' in out, sid
+    text = re.sub(r"<[^>]+>", " ", out)
+    assert not any(sid in text for sid in named)
+    for cid in tr.loc[tr["stage"] == "claim", "where"].str.split(" in ").str[0]:
+        assert f'href="evidence.html#claim-{cid}">Claim {cid}</a>' in out
+    with pytest.raises(ValueError, match="empty"):
+        flowchart_html(tr.iloc[:0], bib)
 
 
 def test_trace_figure_of_a_claim_without_linked_study(real_audit):

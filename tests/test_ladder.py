@@ -444,8 +444,10 @@ def test_effect_labels_mark_unverified_and_contrast():
              p_value=0.04, p_relation="=", n_status="derived", derivation="96 - 64"),
     )
     labels = N.effect_labels(S.study_effect_sizes(df).effects).tolist()
-    assert labels[0].startswith("p (acu_vs_none): nrs_pain") and not labels[0].endswith("*")
-    assert labels[1].endswith("*") and "(plain_vs_none)" in labels[1]
+    # words, not codes: the comparison after the study, the measure in words (issue 21)
+    assert labels[0].startswith("P vs none, pain (0-10)") and not labels[0].endswith("*")
+    assert labels[1].endswith("*") and labels[1].startswith("P vs none, ")
+    assert not any("_" in label for label in labels)
 
 
 def test_real_data_hohmann_neck_and_no_manual_acupressure():

@@ -6,10 +6,10 @@ matstats library on ``data/`` and
 * sets MyST substitutions (``{{ key }}`` in the pages) for every number on the landing page
   and the reader pages; each renders as ``<span class="ms-num" data-ms="key">value</span>``
   so that the browser tests can compare it with the library's value;
-* writes generated Markdown (raw HTML tables) under ``_generated/``: the bibliography
+* writes generated Markdown (raw HTML) under ``_generated/``: the bibliography
   (one entry per study in ``data/studies.csv`` with https links to its DOI, PubMed record,
-  registry record and source URLs), the evidence tables, and the clinicians'
-  summary-of-findings table; a file is rewritten only when its text changes, so Sphinx
+  registry record and source URLs), the evidence tables, the clinicians'
+  summary-of-findings table, the journalists' flowchart and the method glossary; a file is rewritten only when its text changes, so Sphinx
   rebuilds only the pages that include it;
 * adds the ``{study}`` role (``{study}`hohmann2012_neck```): the study's short label linked
   to its first https source, plus a link to its bibliography entry;
@@ -74,15 +74,53 @@ class SiteData:
     sham: object  # matstats.ladder.answer.ShamAnswer, or None without an open-control study
     sof: pd.DataFrame
     bib: dict = field(default_factory=dict)
+    trace: pd.DataFrame | None = None  # how the headline percentage travelled (trace_figure)
+
+
+def headline(audit: pd.DataFrame, claims: pd.DataFrame) -> tuple[str, str] | None:
+    """The headline claim and its percentage: the first misattributed claim whose figure comes
+    from another study."""
+    src = audit[(audit["verdict"] == "misattributed") & (audit["found_figure_source"] != "")]
+    if not len(src):
+        return None
+    fig = claims.set_index("claim_id").loc[src["claim_id"].iloc[0], "claimed_figure"]
+    m = re.search(r"(\d+(?:\.\d+)?)\s*%", str(fig))
+    return str(src["claim_id"].iloc[0]), (m.group(1) if m else DASH)
+
+
+def _audit_part(claims: pd.DataFrame, studies: pd.DataFrame):
+    """The claims audit, the audited tables and the headline's trace (the slower half of
+    :func:`compute`, run in a second process beside the other half)."""
+    from matstats.audit.trace import trace_figure
+
+    audit = matstats.audit_claims(claims, studies)
+    head = headline(audit, claims)
+    trace = (trace_figure(float(head[1]), claims, studies)
+             if head and head[1] != DASH else None)
+    # the two audited tables the evidence page shows (tables.all_tables would audit once more)
+    shown = {f"audited_{name}": tables.audited_table(name, claims, studies)
+             for name in ("all_key_studies", "evidence_by_condition")}
+    return audit, shown, trace
 
 
 def compute() -> SiteData:
-    """Run the library once for everything the pages show."""
+    """Run the library once for everything the pages show; the audit half runs in a forked
+    process on the second core while this one computes the effects and the sham answer (the
+    results are the same as computed one after the other)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     studies = matstats.load_studies()
     claims = matstats.load_claims()
-    audit = matstats.audit_claims(claims, studies)
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        audit_part = pool.submit(_audit_part, claims, studies)
+        d = _effects_part(claims, studies)
+        d.audit, d.tables, d.trace = audit_part.result()
+    return d
+
+
+def _effects_part(claims: pd.DataFrame, studies: pd.DataFrame) -> SiteData:
     grades = tables.grade_studies(studies)
-    all_tables = tables.all_tables(claims, studies)
     eff = study_effects.study_effect_sizes(studies)
     pooled = ladder.pooled_by_control(eff, domains=("pain",))
     open_row = pooled.set_index(["device_group", "control_class"]).loc[("mat", "no_treatment")]
@@ -95,8 +133,7 @@ def compute() -> SiteData:
         expected, sample_size = pd.DataFrame(), pd.DataFrame()
     sham = sham_answer(eff, sample_size)
     sof = tables.sof.summary_of_findings(studies, eff, grades)
-    d = SiteData(studies, claims, audit, grades, all_tables, eff, pooled, expected, sample_size,
-                 sham, sof)
+    d = SiteData(studies, claims, None, grades, {}, eff, pooled, expected, sample_size, sham, sof)
     d.bib = bibliography(studies)
     return d
 
@@ -185,13 +222,9 @@ def landing_values(d: SiteData) -> dict[str, str]:
     v["nrs_sd"] = fmt_num(literature.NRS_SD, 1)
     v["k_active"] = str(int(mat.loc["active", "k"]))
     v["k_sham"] = str(int(mat.loc["sham", "k"]))
-    # the headline percentage: first misattributed claim whose figure comes from another study
-    src = audit[(audit["verdict"] == "misattributed") & (audit["found_figure_source"] != "")]
-    if len(src):
-        fig = d.claims.set_index("claim_id").loc[src["claim_id"].iloc[0], "claimed_figure"]
-        m = re.search(r"(\d+(?:\.\d+)?)\s*%", str(fig))
-        v["headline_pct"] = m.group(1) if m else DASH
-        v["headline_claim"] = str(src["claim_id"].iloc[0])
+    head = headline(audit, d.claims)
+    if head:
+        v["headline_claim"], v["headline_pct"] = head
     st = d.studies
     trials = st[st["device"].isin(vocab.MAT_DEVICES) & st["design"].isin(RANDOMIZED_TRIALS)]
     v["max_trial_n"] = fmt_num(float(trials["n_randomized"].max()), 0) if len(trials) else DASH
@@ -436,6 +469,33 @@ def page_sof(d: SiteData, out: Path) -> str:
     return "".join(parts)
 
 
+def page_methods() -> str:
+    """The method glossary: each n-of-1 analysis method by the name the figures give it, its
+    code in the notebooks' tables, and what it does (matstats.plots._style.METHOD_STYLE)."""
+    from matstats.nof1 import METHODS
+    from matstats.plots._style import METHOD_STYLE
+
+    if sorted(METHOD_STYLE) != sorted(METHODS):
+        raise RuntimeError("matstats.plots._style.METHOD_STYLE must name every method of "
+                           f"matstats.nof1.METHODS once: {sorted(set(METHODS) ^ set(METHOD_STYLE))}")
+    items = "".join(f'<dt>{html.escape(METHOD_STYLE[m][2])} <span class="ms-code-name">'
+                    f'(<code>{m}</code> in the notebooks)</span></dt>'
+                    f'<dd>{nobreak_numbers(html.escape(METHOD_STYLE[m][3]))}.</dd>' for m in METHODS)
+    return f'<dl class="ms-glossary">{items}</dl>\n'
+
+
+def page_trace(d: SiteData) -> str:
+    """The journalists' flowchart: how the headline percentage travelled, as HTML whose
+    studies link to their sources (matstats.plots.audit.flowchart_html)."""
+    from matstats.plots.audit import flowchart_html
+
+    if d.trace is None:
+        raise RuntimeError("docs/journalists.md shows how the headline percentage travelled, "
+                           "but no misattributed claim carries a percentage from another study")
+    return flowchart_html(d.trace, d.bib, bib_href=f"{BIB_DOC}.html",
+                          claim_href="evidence.html#claim-{}")
+
+
 def write_if_changed(path: Path, text: str) -> bool:
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.is_file() and path.read_text(encoding="utf-8") == text:
@@ -460,6 +520,8 @@ def _config_inited(app, config) -> None:
     if extra not in config.html_extra_path:
         config.html_extra_path = [*config.html_extra_path, extra]
     write_if_changed(out / "sof.md", header + page_sof(d, out))
+    write_if_changed(out / "trace.md", header + page_trace(d))
+    write_if_changed(out / "methods.md", header + page_methods())
     write_if_changed(out / "values.txt", "".join(f"{k}\t{v}\n" for k, v in sorted(values.items())))
 
 

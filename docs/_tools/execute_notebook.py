@@ -24,9 +24,6 @@ import sys
 import time
 from pathlib import Path
 
-import nbformat
-from nbclient import NotebookClient
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from fingerprint import is_current  # noqa: E402
 
@@ -95,6 +92,9 @@ def main(argv: list[str]) -> int:
         print(f"{src.name}: inputs unchanged since `make notebooks` stored its outputs "
               "(notebooks/fingerprints.json); site uses the stored copy without executing")
         return 0
+    import nbformat  # only when executing: importing these takes longer than the copy
+    from nbclient import NotebookClient
+
     stored = nbformat.read(src, as_version=4)
     nb = nbformat.read(src, as_version=4)
     client = NotebookClient(nb, timeout=1800, kernel_name="python3", record_timing=False,

@@ -85,6 +85,8 @@ class Visit:
     csv_links: list = field(default_factory=list)  # hrefs of the CSV download links
     row_links: list = field(default_factory=list)  # hrefs of every link to a claim's row
     articles: list = field(default_factory=list)  # (card id, heading, claim row ids) per article card
+    figure_texts: list = field(default_factory=list)  # (src, alt, caption) of every figure image
+    trace_boxes: list = field(default_factory=list)  # (classes, [(href, classes, study id)]) per flowchart box
 
 
 _COLLECT_JS = r"""
@@ -186,9 +188,15 @@ const csvLinks = [...document.querySelectorAll('a.ms-csv-link')].map(a => a.href
 const rowLinks = [...document.querySelectorAll('a[href*="#claim-"]')].map(a => a.href);
 const articles = [...document.querySelectorAll('section.ms-article')].map(s => [
   s.id, s.querySelector('h3').textContent.trim(), [...s.querySelectorAll('tr[id^="claim-"]')].map(r => r.id)]);
+const figTexts = [...main.querySelectorAll('img')].map(i => {
+  const f = i.closest('figure'), c = f && f.querySelector('figcaption');
+  return [i.getAttribute('src'), i.getAttribute('alt') || '', c ? c.textContent.trim() : ''];
+});
+const trace = [...main.querySelectorAll('ol.ms-trace > li')].map(li => [li.className,
+  [...li.querySelectorAll('a[href]')].map(a => [a.href, a.className, a.dataset.study || ''])]);
 const nums = [...document.querySelectorAll('span.ms-num[data-ms]')].map(s => [s.dataset.ms, s.textContent]);
 return {cw, sw, over, imgs, links, studies, slugs: [...slugs], nums, raw, split, wide, shrunk, first,
-        text: document.body.innerText, claimLinks, readerText, csvLinks, rowLinks, articles};
+        text: document.body.innerText, claimLinks, readerText, csvLinks, rowLinks, articles, figTexts, trace};
 """
 
 
@@ -276,6 +284,8 @@ def visits(driver, study_ids) -> dict[tuple[str, str], Visit]:
             v.csv_links = data["csvLinks"]
             v.row_links = data["rowLinks"]
             v.articles = [(a[0], a[1], a[2]) for a in data["articles"]]
+            v.figure_texts = [tuple(f) for f in data["figTexts"]]
+            v.trace_boxes = [(c, [tuple(a) for a in links]) for c, links in data["trace"]]
             out[(page, size)] = v
     return out
 

@@ -288,6 +288,76 @@ def test_figures_shown_near_their_drawn_size(visits, page, size):
     assert bad == [], f"{len(bad)} figure(s) shrunk below legibility: " + "; ".join(bad[:6])
 
 
+def _png_dpi(page: str, src: str) -> float:
+    """The resolution a figure was drawn at (its PNG's pHYs chunk; matplotlib writes it)."""
+    from PIL import Image
+
+    with Image.open((SITE / page).parent / unquote(urlparse(src).path)) as im:
+        return float(im.info.get("dpi", (72.0, 72.0))[0])
+
+
+#: the smallest text a figure may show on screen (CSS px)
+MIN_SCREEN_FONT_PX = 9.0
+
+
+@pytest.mark.parametrize(("page", "size"), _params(EXPECTED_PAGES, sizes=list(SIZES)))
+def test_figure_text_is_at_least_9px_on_screen(visits, page, size):
+    """A figure's smallest text on screen: its smallest font (matstats.plots._style.MIN_FONT_PT,
+    which no figure goes below: tests/test_plots_legible.py) at the PNG's dpi, scaled by the
+    shown over the drawn width. At 1366 px as shown; on a phone a figure shown smaller is a
+    link to the full-size image, which must then be legible."""
+    from matstats.plots._style import MIN_FONT_PT
+
+    bad = []
+    for src, drawn, shown, linked in visits[(page, size)].shrunk_images:
+        full = MIN_FONT_PT * _png_dpi(page, src) / 72.0
+        on_screen = full * shown / drawn
+        if on_screen < MIN_SCREEN_FONT_PX and (size == "desktop" or not linked
+                                                or full < MIN_SCREEN_FONT_PX):
+            bad.append(f"{src}: drawn {drawn}px, shown {shown}px, smallest text {on_screen:.1f}px")
+    assert bad == [], f"{len(bad)} figure(s) with text under {MIN_SCREEN_FONT_PX:g}px: " + "; ".join(bad[:6])
+
+
+#: internal names readers never see in a figure's alt text or caption: study ids, method codes
+_METHOD_CODES = re.compile(r"\b(cycle_t|gls_ar1|day_t)\b")
+
+
+@pytest.mark.parametrize(("page", "size"), _params(EXPECTED_PAGES))
+def test_figure_alt_text_and_captions_name_no_internal_id(visits, study_ids, page, size):
+    ids = re.compile(r"\b(" + "|".join(map(re.escape, study_ids)) + r")\b")
+    bad = []
+    for src, alt, caption in visits[(page, "desktop")].figure_texts:
+        for what, text in (("alt", alt), ("caption", caption)):
+            found = ids.findall(text) + FILE_ID.findall(text) + _METHOD_CODES.findall(text)
+            if found:
+                bad.append(f"{src} {what}: {sorted(set(found))}")
+    assert bad == [], "internal ids in figure texts: " + "; ".join(bad)
+
+
+def test_flowchart_boxes_link_to_their_sources(visits, bib):
+    """The journalists' flowchart is HTML: one box per step of the trace, every box links to
+    a source (a study's https source or the web page that repeated the figure), every study
+    named in it links to its first source, and every claim box links to its claim's row."""
+    from matstats.audit.trace import trace_figure
+
+    # the percentage the page names (test_landing_numbers_equal_the_library checks it)
+    expected = trace_figure(float(dict(visits[("journalists.html", "desktop")].numbers)["headline_pct"]))
+    for size in SIZES:
+        boxes = visits[("journalists.html", size)].trace_boxes
+        assert [c.split("ms-trace-")[-1] for c, _ in boxes] == expected["stage"].tolist()
+        for (classes, links), step in zip(boxes, expected.itertuples()):
+            external = [h for h, _, _ in links if h.startswith("https://") or h.startswith("http://")]
+            assert external, f"box {step.step} ({classes}) links to no source"
+            for href, cls, sid in links:
+                if sid:
+                    assert href == bib[sid].primary_url, (sid, href)
+            if step.stage == "claim":
+                cid = step.where.split(" in ")[0]
+                assert any(h.endswith(f"evidence.html#claim-{cid}") for h, _, _ in links), cid
+        assert not [i for i in visits[("journalists.html", size)].images
+                    if "trace" in (i[0] or "")], "the flowchart is still an image"
+
+
 #: statistics a lay reader does not know; they belong one click away, not on the first screen
 STATS_JARGON = re.compile(r"\b[gk]\s*=|\bCI\b|\bSD\b|confidence interval|standard deviation")
 

@@ -11,6 +11,7 @@ import math
 import pandas as pd
 
 from matstats import literature
+from matstats.evidence.citations import study_label
 from matstats.evidence.study_effects import MatEffects
 from matstats.vocab import RUNG_LABELS, RUNGS, _code_words, _word
 
@@ -221,10 +222,16 @@ def ladder_conclusion(
     return "\n".join(lines)
 
 
-def effect_labels(effects: pd.DataFrame) -> pd.Series:
-    """Row labels for plots: ``study_id: outcome_measure [method]`` (bounds marked).
+#: outcome measures whose code is not plain words
+_MEASURE_WORDS = {"nrs_pain": "pain (0-10)", "ppt_max": "pain threshold"}
 
-    The contrast is added when a study has more than one; `` *`` marks rows that use
+
+def effect_labels(effects: pd.DataFrame) -> pd.Series:
+    """Row labels for plots, in words: ``Hohmann 2012 (neck), pain (0-10), 2 weeks``.
+
+    The study by its label (:func:`matstats.evidence.citations.study_label`), the comparison
+    when a study has more than one (``vs plain backrest``), the outcome and the time point;
+    `` (bound)`` marks a row known only as a one-sided bound, `` *`` rows that use
     unverified or derived inputs, `` (inference)`` rows whose result is our reading of the
     source.
 
@@ -242,18 +249,22 @@ def effect_labels(effects: pd.DataFrame) -> pd.Series:
     --------
     >>> from matstats.evidence.study_effects import study_effect_sizes
     >>> effect_labels(study_effect_sizes().effects).iloc[0]
-    'hohmann2012_neck: nrs_pain 2w [p_equal_arms] *'
+    'Hohmann 2012 (neck), pain (0-10), 2 weeks *'
     """
     n_contrasts = effects.groupby("study_id")["contrast"].transform("nunique")
 
     def one(r) -> str:
-        tp = "" if pd.isna(r["timepoint_weeks"]) else f" {r['timepoint_weeks']:g}w"
-        tag = "bound" if r["method"] == "bound_only" else r["method"].replace("from_", "")
-        flag = " *" if r["uses_unverified"] else ""
+        name = study_label(r["study_id"])
+        if n_contrasts.loc[r.name] > 1:  # the comparison: what the study's arm was against
+            name += " vs " + r["contrast"].split("_vs_")[-1].replace("_", " ")
+        parts = [name, _MEASURE_WORDS.get(r["outcome_measure"], r["outcome_measure"].replace("_", " "))]
+        if not pd.isna(r["timepoint_weeks"]):
+            parts.append(f"{r['timepoint_weeks']:g} week{'' if r['timepoint_weeks'] == 1 else 's'}")
+        flag = " (bound)" if r["method"] == "bound_only" else ""
+        flag += " *" if r["uses_unverified"] else ""
         if "inference" in r.index and r["inference"]:
             flag += " (inference)"
-        con = f" ({r['contrast']})" if n_contrasts.loc[r.name] > 1 else ""
-        return f"{r['study_id']}{con}: {r['outcome_measure']}{tp} [{tag}]{flag}"
+        return ", ".join(parts) + flag
 
     return effects.apply(one, axis=1).astype(str)
 

@@ -1,18 +1,20 @@
-"""Plots for the claims audit: verdict counts and the trace of a headline figure."""
+"""Figures of the claims audit: verdict counts (matplotlib) and the trace of a headline
+figure (an HTML flowchart whose studies link to their sources)."""
 
 from __future__ import annotations
 
+import html
 import re
-import textwrap
+from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.transforms import offset_copy
 
 from matstats.audit import VERDICTS, verdict_counts
 
-__all__ = ["plot_verdicts", "plot_figure_trace"]
+if TYPE_CHECKING:  # matplotlib is imported by the plots only: the flowchart is HTML
+    from matplotlib.figure import Figure
+
+__all__ = ["plot_verdicts", "flowchart_html"]
 
 #: One colour per claim kind (colour-blind-safe Okabe-Ito hues).
 KIND_COLOURS = {
@@ -21,8 +23,6 @@ KIND_COLOURS = {
     "text_claim": "#009E73",
     "argument": "#CC79A7",
 }
-
-STAGE_COLOURS = {"source": "#F0E442", "relay": "#E69F00", "claim": "#D55E00"}
 
 
 def plot_verdicts(audit: pd.DataFrame, *, ax=None,
@@ -49,6 +49,8 @@ def plot_verdicts(audit: pd.DataFrame, *, ax=None,
     >>> fig.get_size_inches().tolist()
     [6.0, 3.0]
     """
+    import matplotlib.pyplot as plt
+
     counts = verdict_counts(audit)
     if ax is None:
         fig, ax = plt.subplots(figsize=figsize)
@@ -75,130 +77,99 @@ _STAGE_WORDS = {"source": "Where it starts", "relay": "Repeated by", "claim": "C
 _ATTR_WORDS = {"figure": "the percentage", "design": "the design", "n": "the number of people",
                "country": "the country", "year": "the year", "dose_min_per_day": "the daily dose",
                "duration_weeks": "the duration"}
+_STUDY_ID = re.compile(r"\b([a-z]+\d{4}_[a-z0-9_]+|nct\d{8}_[a-z0-9_]+)\b")
 
 
-def _plain(text: str) -> str:
-    """Trace text in plain words: study ids as labels, no arrows, no ``name=value``."""
-    from matstats.evidence.citations import study_label
-
-    def ids(t: str) -> str:
-        return re.sub(r"\b([a-z]+\d{4}_[a-z0-9_]+|nct\d{8}_[a-z0-9_]+)\b",
-                      lambda m: study_label(m.group(1)), t)
+def _plain(text: str) -> list[str]:
+    """Trace text in plain words, one item per fact: study ids marked ``\x01id\x01`` (for a
+    link), no arrows, no ``name=value``."""
+    def ids(t: str) -> str:  # the split keeps each id at an odd position
+        return "".join(f"\x01{p}\x01" if i % 2 else p.replace("_", " ")
+                       for i, p in enumerate(_STUDY_ID.split(t)))
 
     items = []
     for part in str(text).split("; "):
         m = re.match(r"^(\w+) (.*?) <- (.*)$", part)
         if m:
             attr, value, src = m.groups()
-            src = ids(src).replace("+", " + ").replace("_", " ")
-            items.append(f"{_ATTR_WORDS.get(attr, attr.replace('_', ' '))} ({value}) comes from {src}")
-        else:
-            part = re.sub(r"\bn_enrolled=(\d+)", r"\1", part)
-            part = re.sub(r"\bn_analysed=(\d+)", r"\1", part)
-            items.append(ids(part).replace("_", " "))
-    return "; ".join(items)
+            items.append(f"{_ATTR_WORDS.get(attr, attr.replace('_', ' '))} ({value}) comes from "
+                         f"{ids(src.replace('+', ' + '))}")
+        elif part:
+            items.append(ids(re.sub(r"\bn_(?:enrolled|analysed)=(\d+)", r"\1", part)))
+    return items
 
 
-def _where(stage: str, where: str) -> str:
-    from matstats.evidence.citations import study_label
+def flowchart_html(trace: pd.DataFrame, bib: dict | None = None, *, bib_href: str | None = None,
+                   claim_href: str | None = None) -> str:
+    """The path of a headline figure as an HTML flowchart: one box per step, top to bottom.
 
-    where = re.sub(r"\b(\d{3})_[0-9a-f]{16}\.txt\b", r"article \1", str(where))
-    if stage == "source":
-        return study_label(where)
-    if stage == "claim":
-        return re.sub(r"(article \d{3}) (\S+)$", r"\1, claim \2", where)
-    return where.replace(", ", ", ")
-
-
-def plot_figure_trace(trace: pd.DataFrame, *, ax=None,
-                      figsize: tuple[float, float] | None = None, fontsize: float = 11.0,
-                      wrap: int = 68) -> Figure:
-    """Draw the path of a headline figure: one box per step, top to bottom, arrows between boxes.
-
-    Text is in plain words (study labels instead of ids, "comes from" instead of arrows),
-    wrapped, never cut. At the default size (7.5 inches wide) and ``fontsize`` the text is
-    legible when the figure is shown at its natural width.
+    Text is in plain words (study names instead of ids, "comes from" instead of arrows);
+    every study named links to its source (:func:`matstats.evidence.citations.study_link_html`)
+    and the pages that repeated the figure link to themselves. The boxes are an ordered list
+    (``ol.ms-trace``, one ``li.ms-trace-<stage>`` per step) that the reader site styles.
 
     Parameters
     ----------
     trace : pandas.DataFrame
         Output of :func:`matstats.audit.trace.trace_figure`.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on (default: a new figure of ``figsize``).
-    figsize : tuple of float, optional
-        Size of a new figure in inches (default: 7.5 wide, height from the text).
-    fontsize : float, default 11
-        Font size of the boxes (points).
-    wrap : int, default 68
-        Characters per line.
+    bib : dict, optional
+        Output of :func:`matstats.evidence.citations.bibliography` (default: the bundled data's).
+    bib_href : str, optional
+        URL of the bibliography page: each study also gets a "[ref]" link to its entry.
+    claim_href : str, optional
+        URL of a claim's row with ``{}`` for the claim id (e.g. ``"evidence.html#claim-{}"``):
+        each claim's id links there.
 
     Returns
     -------
-    matplotlib.figure.Figure
+    str
+        The ``<ol>`` element.
 
     Examples
     --------
     >>> from matstats.audit.trace import trace_figure
-    >>> fig = plot_figure_trace(trace_figure(98))
-    >>> len(fig.axes)
-    1
+    >>> flowchart_html(trace_figure(98)).count('<li class="ms-trace-step')
+    6
     """
-    n = len(trace)
-    if n == 0:
+    from matstats.evidence.citations import bibliography, study_link_html
+    from matstats.tables.reader import nobreak_numbers
+    from matstats.vocab import _code_words
+
+    if len(trace) == 0:
         raise ValueError("trace is empty: no study or claim carries that figure")
-    blocks = []
+    bib = bibliography() if bib is None else bib
+    pages = {host: url for e in bib.values() for host, url in e.links}
+
+    def words(text: str) -> str:  # in words, escaped, every study id a link to its source
+        text = html.escape(_code_words(text))
+        return nobreak_numbers(re.sub("\x01([a-z0-9_]+)\x01", lambda m: study_link_html(
+            m.group(1), bib, bib_href=bib_href), text))
+
+    steps = []
     for r in trace.itertuples():
-        head = f"{r.step}. {_STAGE_WORDS.get(r.stage, r.stage)}: {_where(r.stage, r.where)}"
-        facts = []
-        if r.design:
-            facts.append(f"design: {'randomized trial (RCT)' if r.design == 'rct' else r.design}")
-        if r.n:
-            facts.append(f"{r.n} people")
-        if r.control:
-            facts.append("no control group" if r.control == "none" else f"control: {r.control}")
-        if r.verdict:
-            facts.append(f"verdict: {str(r.verdict).replace('_', ' ')}")
-        lines = textwrap.wrap(head, wrap) or [head]  # a long article title wraps too
-        lines += textwrap.wrap(_plain(r.label), wrap)
-        if facts:
-            lines += textwrap.wrap(" · ".join(facts), wrap)
-        lines += textwrap.wrap(_plain(r.detail), wrap)
-        blocks.append((r.stage, lines))
-    gap = 2.4 * fontsize  # points between two boxes, room for the arrow
-    own = ax is None
-    if own:
-        fig, ax = plt.subplots(figsize=figsize or (7.5, 10.0))
-    else:
-        fig = ax.figure
-    ax.axis("off")
-    renderer = fig.canvas.get_renderer()
-
-    def at(points: float):  # the top-centre of the axes, moved down by ``points``
-        return offset_copy(ax.transAxes, fig=fig, x=0, y=-points, units="points")
-
-    y = 0.5 * fontsize
-    for i, (stage, lines) in enumerate(blocks):
-        # the box's first line is blank space as wide as the bold heading drawn over it
-        box = ax.text(0.5, 1.0, "\n".join(["\u2007" * int(len(lines[0]) * 0.97)] + lines[1:]),
-                      transform=at(y), ha="center",
-                      va="top", fontsize=fontsize, linespacing=1.25,
-                      bbox={"boxstyle": "round,pad=0.5", "fc": STAGE_COLOURS.get(stage, "0.9"),
-                            "alpha": 0.35, "ec": "0.3"})
-        ax.text(0.5, 1.0, lines[0], transform=at(y), ha="center", va="top", fontsize=fontsize,
-                weight="bold", linespacing=1.25)
-        top_pad = 0.5 * fontsize  # the box's pad (0.5 font sizes) around the text
-        height = box.get_window_extent(renderer).height * 72.0 / fig.dpi + 2 * top_pad
-        bottom = y - top_pad + height
-        if i < n - 1:  # the arrow sits in the gap between two boxes, never over one
-            ax.annotate("", xy=(0.5, 1.0), xycoords=at(bottom + gap - 0.15 * fontsize),
-                        xytext=(0.5, 1.0), textcoords=at(bottom + 0.15 * fontsize),
-                        arrowprops={"arrowstyle": "-|>", "lw": 1.5, "color": "0.2"})
-        y = bottom + gap + top_pad
-    if own:  # make the figure as tall as its boxes, with room for the title
-        title_in = 2.5 * fontsize / 72
-        height_in = (y - gap) / 72 + title_in + 0.2
-        fig.set_size_inches(fig.get_size_inches()[0], height_in)
-        fig.subplots_adjust(left=0.01, right=0.99, top=1 - title_in / height_in, bottom=0.0)
-    ax.set_title("How the headline percentage travelled from its source to the claim",
-                 fontsize=fontsize + 1)
-    return fig
+        where = str(r.where)
+        if r.stage == "source":
+            where = words(f"\x01{where}\x01")
+        elif r.stage == "relay":
+            where = ", ".join(f'<a class="reference external" href="{html.escape(pages[h], quote=True)}">'
+                              f"{html.escape(h)}</a>" if h in pages else html.escape(h)
+                              for h in where.split(", "))
+        else:
+            cid, _, rest = where.partition(" in ")
+            link = (f'<a class="reference internal" href="{html.escape(claim_href.format(cid), quote=True)}">'
+                    f"Claim {html.escape(cid)}</a>" if claim_href else f"Claim {html.escape(cid)}")
+            where = f"{link} in {nobreak_numbers(html.escape(rest))}"
+        facts = [f"design: {'randomized trial (RCT)' if r.design == 'rct' else r.design}"] if r.design else []
+        facts += [f"{r.n} people"] if r.n else []
+        facts += (["no control group" if r.control == "none" else f"control: {r.control}"]
+                  if r.control else [])
+        verdict = (f' <span class="ms-badge ms-verdict-{str(r.verdict).replace("_", "-")}">'
+                   f'{html.escape(str(r.verdict).replace("_", " "))}</span>' if r.verdict else "")
+        items = "".join(f"<li>{words(t)}</li>" for t in _plain(r.detail))
+        steps.append(
+            f'<li class="ms-trace-step ms-trace-{r.stage}"><p class="ms-trace-head"><strong>'
+            f'{_STAGE_WORDS.get(r.stage, r.stage)}:</strong> {where}</p>'
+            f'<p class="ms-trace-label">{"; ".join(words(t) for t in _plain(r.label))}</p>'
+            f'<p class="ms-trace-facts">{nobreak_numbers(html.escape(" · ".join(facts)))}{verdict}</p>'
+            f'<ul class="ms-trace-detail">{items}</ul></li>')
+    return '<ol class="ms-trace">\n' + "\n".join(steps) + "\n</ol>\n"

@@ -7,6 +7,7 @@ follow-ups, or the tables of ``matstats.ladder``), draws on a new figure of expl
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
@@ -57,9 +58,10 @@ class _Rows:
         self.xs: list[float] = [0.0]
 
     def next(self, label: str) -> None:
-        """Label the current row and move one row down."""
+        """Label the current row (a long label on two lines) and move one row down."""
+        indent = label[:len(label) - len(label.lstrip())]
         self.ticks.append(self.y)
-        self.labels.append(label)
+        self.labels.append(indent + f"\n{indent}".join(textwrap.wrap(label.strip(), 44, break_on_hyphens=False)))
         self.y -= 1
 
 
@@ -142,7 +144,7 @@ def _finish_forest(fig: Figure, ax, rows: _Rows, xlabel: str, title: str | None)
     ax.set_ylim(rows.y - 0.2, 1.0)
     ax.set_xlabel(xlabel)
     if title:
-        ax.set_title(title)
+        ax.set_title(textwrap.fill(title, 38))
     if ax.get_legend_handles_labels()[0]:
         ax.legend(loc="lower right", fontsize="small")
     fig.tight_layout()
@@ -333,7 +335,7 @@ def plot_ladder(
     *,
     ylabel: str = "SMD (positive = mat better)",
     title: str | None = None,
-    figsize: tuple[float, float] = (10.0, 4.8),
+    figsize: tuple[float, float] = (7.4, 4.8),
     ax=None,
 ) -> Figure:
     """The control ladder: effect by strictness of control (no treatment > active > sham).
@@ -368,7 +370,8 @@ def plot_ladder(
         raise ValueError(f"ladder is missing columns: {missing}")
     if len(ladder) == 0:
         raise ValueError("ladder has no rows")
-    fig, ax = _new_axes(ax, figsize)
+    own = ax is None
+    fig, ax = plt.subplots(figsize=figsize, layout="constrained") if own else (ax.figure, ax)
     styles = {
         "observed": {"marker": "o", "color": "tab:blue"},
         "expected": {"marker": "D", "color": "tab:red"},
@@ -405,13 +408,13 @@ def plot_ladder(
                         fmt="none", ecolor=st["color"], elinewidth=1.0, capsize=3)
         linestyle = "--" if kind == "reference" else "none"
         ax.plot(x, est, marker=st["marker"], color=st["color"], linestyle=linestyle,
-                label=s, alpha=0.9 if kind != "expected" else 0.7)
+                label=s.replace("_", " "), alpha=0.9 if kind != "expected" else 0.7)
         for _, r in d[~ok].iterrows():  # said under the axis, never on the data
             no_data.setdefault(float(r["position"]), []).append(str(s))
     rungs = ladder.drop_duplicates("position").sort_values("position")
     ax.set_xticks(rungs["position"].to_numpy(float))
     ax.set_xticklabels([
-        str(r).replace(" / ", " /\n") + "".join(f"\n{name}: no data (k=0)"
+        str(r).replace(" / ", " /\n") + "".join("\n" + "\n".join(textwrap.wrap(f"{name}: no data", 24))
                                                 for name in no_data.get(float(pos), []))
         for r, pos in zip(rungs["rung"], rungs["position"])])
     ax.axhline(0.0, color="grey", linewidth=0.8, linestyle="--")
@@ -420,8 +423,11 @@ def plot_ladder(
     ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="x-small", frameon=False)
-    fig.tight_layout()
+    if own:  # under the axes, so that the plot keeps the figure's width
+        fig.legend(loc="outside lower center", ncol=2, fontsize="small", frameon=False)
+    else:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
+        fig.tight_layout()
     return fig
 
 

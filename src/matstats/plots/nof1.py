@@ -6,6 +6,7 @@ Axes passed as ``ax=`` or on a new figure with an explicit size, and return the 
 
 from __future__ import annotations
 
+import textwrap
 from datetime import date, timedelta
 
 import matplotlib.pyplot as plt
@@ -14,7 +15,7 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from matstats.plots._style import CONDITION_COLOURS as _COND_COLOUR
-from matstats.plots._style import method_colour, method_marker
+from matstats.plots._style import method_style
 
 __all__ = ["plot_diary", "plot_schedule_calendar", "plot_plan_power", "plot_rejection_rates"]
 
@@ -172,7 +173,7 @@ def plot_schedule_calendar(
     title : str, optional
         Figure title.
     figsize : (float, float), optional
-        Figure size in inches (used when ``ax`` is None); default 8 wide and 0.5 inch per
+        Figure size in inches (used when ``ax`` is None); default 7.2 wide and 0.5 inch per
         week (+1) high.
     ax : matplotlib Axes, optional
         Axes to draw on; default: a new figure.
@@ -192,7 +193,7 @@ def plot_schedule_calendar(
     offset = dates[0].weekday() if dates else 0
     n_weeks = (offset + n + 6) // 7
     if figsize is None:
-        figsize = (8.0, 0.5 * n_weeks + 1.2)
+        figsize = (7.2, 0.5 * n_weeks + 1.2)
     fig, ax = _axes(ax, figsize)
     for i, row in enumerate(schedule.itertuples(index=False)):
         k = offset + i
@@ -203,7 +204,7 @@ def plot_schedule_calendar(
                                    hatch="///" if row.washout else None, edgecolor="0.4", lw=0.5))
         label = dates[i].strftime("%d %b") if dates else f"day {i + 1}"
         ax.text(wd + 0.475, -wk - 0.55, f"{label}\n{row.condition}", ha="center", va="center",
-                fontsize=6.5)
+                fontsize=8)
     ax.set_xlim(-0.05, 7)
     ax.set_ylim(-n_weeks - 0.05, 0.05)
     names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"] if dates else [
@@ -265,11 +266,10 @@ def plot_plan_power(
     for k, (eff, g) in enumerate(curve.groupby("effect", sort=True)):
         g = g.sort_values("cycles")
         # a single method keeps its colour from every other figure; effects differ by marker
-        colour = method_colour(one_method) if one_method else effect_greys[k % len(effect_greys)]
-        what = f" ({one_method})" if one_method else ""
+        colour = method_style(one_method)["color"] if one_method else effect_greys[k % len(effect_greys)]
         yerr = 2 * g["power_se"] if "power_se" in g else None
         ax.errorbar(g["cycles"], g["power"], yerr=yerr, marker=effect_markers[k % 5], ms=5,
-                    color=colour, capsize=2, label=f"effect {eff:+g} points, simulated{what}")
+                    color=colour, capsize=2, label=f"effect {eff:+g} points, simulated")
         if "power_closed_form" in g and g["power_closed_form"].notna().any():
             ax.plot(g["cycles"], g["power_closed_form"], ls="--", color=colour, lw=1,
                     label=f"effect {eff:+g} points, noncentral t")
@@ -278,8 +278,9 @@ def plot_plan_power(
     ax.set_xticks(sorted(curve["cycles"].unique()))
     ax.set_xlabel("cycles (one mat + one control period each)")
     ax.set_ylabel("power (share of trials that detect the effect)")
-    ax.legend(fontsize="small", frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    ax.set_title(title or "Chance that the trial detects the effect")
+    ax.legend(fontsize="small", frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0),
+              title=method_style(one_method)["label"] if one_method else None, title_fontsize="small")
+    ax.set_title(textwrap.fill(title or "Chance that the trial detects the effect", 56))
     return fig
 
 
@@ -325,8 +326,7 @@ def plot_rejection_rates(
     fig, ax = _axes(ax, figsize)
     for method, g in rates.groupby("method", sort=False):
         g = g.sort_values(x)
-        ax.errorbar(g[x], g["rate"], yerr=2 * g["rate_se"], marker=method_marker(method), ms=5,
-                    capsize=2, color=method_colour(method), label=method)
+        ax.errorbar(g[x], g["rate"], yerr=2 * g["rate_se"], ms=5, capsize=2, **method_style(method))
     # reference lines are named in the legend, never by text on the plot
     if alpha is not None:
         ax.axhline(alpha, color="0.3", lw=0.8, ls=":", label=f"nominal level {alpha:g}")
@@ -336,5 +336,5 @@ def plot_rejection_rates(
     ax.set_ylabel(ylabel)
     ax.set_ylim(bottom=0)
     ax.legend(fontsize="small", frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    ax.set_title(title or f"Share of trials with p < 0.05 by {xlabel or x}")
+    ax.set_title(textwrap.fill(title or f"Share of trials with p < 0.05 by {xlabel or x}", 56))
     return fig

@@ -265,7 +265,7 @@ def plot_series_plan_grid(plan, *, ax=None, column: str = "power", target: float
             r, g, b, _ = cm((val - vmin) / (vmax - vmin) if vmax > vmin else 0.5)
             light = 0.299 * r + 0.587 * g + 0.114 * b > 0.5
             bold = target is not None and val >= target
-            ax.text(j, i, fmt.format(val), ha="center", va="center", fontsize=7,
+            ax.text(j, i, fmt.format(val), ha="center", va="center", fontsize=8,
                     color="black" if light else "white",
                     fontweight="bold" if bold else "normal")
     label = column.replace("_", " ")

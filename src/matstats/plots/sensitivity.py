@@ -294,7 +294,7 @@ def plot_survey_bounds(
     lit = table[table["kind"] == "literature"]
     for i, (_, b) in enumerate(lit.iterrows()):
         ax.axvline(b["p0"], color="#1b9e77", ls="--", lw=1)
-        ax.text(b["p0"], 0.62 + 0.12 * i, b["benchmark"].replace("_", " "), fontsize=7,
+        ax.text(b["p0"], 0.62 + 0.12 * i, b["benchmark"].replace("_", " "), fontsize=8,
                 color="#1b9e77", ha="left")
     ax.set_xlim(0, 1.02)
     ax.set_ylim(0.5, 1.5)
