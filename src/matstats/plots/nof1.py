@@ -243,8 +243,8 @@ def plot_plan_power(
     ----------
     curve : DataFrame
         Tidy power curve with ``effect``, ``cycles``, ``power`` and optionally ``power_se``
-        (drawn as +-2 SE bars) and ``power_closed_form`` (dashed); as
-        ``matstats.nof1.power.power_curve(...).curve`` for one method.
+        (drawn as +-2 SE bars) and ``power_closed_form`` (dashed), as
+        :func:`matstats.nof1.verdict_power` returns for one comparator.
     target : float
         Power to aim for, drawn as a horizontal line.
     title : str, optional

@@ -90,7 +90,7 @@ def plot_series_plan(plan, *, ax=None, column: str = "power", target: float | No
     ax : matplotlib.axes.Axes, optional
         Axes to draw on; a new figure when None.
     column : str, default "power"
-        Column to draw (``power``, ``prob_right_mcid``, ``tau2_sd``, ...).
+        Column to draw (``power``, ``person_benefit``, ``person_wrong``, ...).
     target : float or None, default 0.8
         Horizontal reference line (skipped when None).
     figsize : (float, float)
