@@ -107,7 +107,7 @@ def register_series(nof1_subparsers) -> None:
 def _cmd_plan(args) -> int:
     import numpy as np
 
-    from matstats.narrative.nof1 import series_plan_sentence
+    from matstats.narrative.nof1 import _series_plan_sentence
     from matstats.nof1.series_plan import plan_series, series_templates, smallest_design
 
     if args.out_dir:
@@ -132,7 +132,7 @@ def _cmd_plan(args) -> int:
           "Carlo SE); person_benefit: share of persons whose verdict claims a benefit; "
           "person_wrong: share whose verdict claims the wrong direction for them; rct_*: "
           "parallel-group trial with the same person-days per participant as one n-of-1 trial.")
-    print(series_plan_sentence(plan, best, target=args.target))
+    print(_series_plan_sentence(plan, best, target=args.target))
     chosen = plan.loc[best if best is not None else plan.index[0]]
     persons, cycles = int(chosen["persons"]), int(chosen["cycles"])
     if args.out_dir:

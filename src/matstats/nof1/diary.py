@@ -25,7 +25,7 @@ from matstats.nof1.design import min_randomization_pval
 from matstats.nof1.diary_io import CONDITIONS, DATAFRAME_NAME, DIARY_DESIGNS, check_scale
 from matstats.nof1.diary_io import read_diary as _read_diary
 from matstats.nof1.verdict import (
-    COMPARATORS,
+    _COMPARATORS,
     UNBLINDED_BANG,
     Verdict,
     order_pattern,
@@ -248,7 +248,7 @@ class DiaryResult:
             prob_benefit=v.prob_benefit, prob_mcid=v.prob_mcid,
             pval_randomization=float(m.at["randomization", "pval"]),
             min_pval_randomization=self.min_pval_randomization,
-            pval_day_t=float(m.at["day_t", "pval"]), pval_cycle_t=float(m.at["cycle_t", "pval"]),
+            pval_day_t=float(m.at["day_t", "pval"]),
             bang_bi_mat=_bang_mat(self.blinding), verdict=v,
         )
 
@@ -378,7 +378,7 @@ def analyze(
     ['cycle_t', 'randomization', 'gls_ar1', 'bayes', 'day_t']
     """
     lo_hi, mcid = check_scale(scale), _checks.positive("mcid", mcid)
-    _checks.one_of("comparator", comparator, COMPARATORS)
+    _checks.one_of("comparator", comparator, _COMPARATORS)
     if design is not None:
         _checks.one_of("design", design, DIARY_DESIGNS)
     entries = _read_diary(diary, scale=lo_hi)

@@ -47,13 +47,11 @@ __all__ = [
     "SeriesResult",
     "analyze_series",
     "analyze_series_many",
-    "pooled_within",
     "person_verdicts",
     "verdict_right",
     "group_verdict_label",
     "POOLERS",
     "SUMMARY_COLUMNS",
-    "PERSON_COLUMNS",
 ]
 
 #: Columns of :meth:`SeriesResult.to_frame` and of :func:`analyze_series_many`.
@@ -61,12 +59,6 @@ SUMMARY_COLUMNS = (
     "estimate", "se", "df", "ci_low", "ci_high", "pval", "tau2", "tau2_ci_low",
     "tau2_ci_high", "tau", "tau_ci_low", "tau_ci_high", "pi_low", "pi_high",
     "sigma2_within", "within_df", "k",
-)
-#: Columns of :attr:`SeriesResult.persons`.
-PERSON_COLUMNS = (
-    "person", "n_cycles", "estimate", "se", "ci_low", "ci_high", "pval", "shrunken",
-    "shrunken_se", "shrunken_ci_low", "shrunken_ci_high", "prob_benefit", "prob_mcid",
-    "weight", "verdict",
 )
 #: Probability threshold of "important" and "no important" benefit [assumption: a
 #: conventional 80% rule].
@@ -79,21 +71,9 @@ BENEFIT_PROB = 0.975
 
 
 # ------------------------------------------------------------------------------ stage one
-def pooled_within(differences) -> dict:
-    """Stage one of the two-stage model for arrays of cycle differences.
-
-    Parameters
-    ----------
-    differences : array_like
-        Shape ``(..., persons, cycles)``; NaN marks a cycle not usable (or padding).
-
-    Returns
-    -------
-    dict
-        Arrays ``d`` (person means, NaN for a person with no usable cycle), ``n`` (usable
-        cycles), ``sigma2_within`` (pooled variance of one cycle difference),
-        ``within_df`` (``sum(n_i - 1)``) and ``v`` (``sigma2_within / n``).
-    """
+def _pooled_within(differences) -> dict:
+    """Stage one for cycle differences of shape (..., persons, cycles), NaN = not usable:
+    person means ``d``, usable cycles ``n``, ``sigma2_within``, ``within_df``, ``v``."""
     D = np.asarray(differences, dtype=float)
     obs = ~np.isnan(D)
     n = obs.sum(axis=-1)
@@ -467,7 +447,7 @@ def analyze_series(
     D = np.full((len(names), jmax), np.nan)
     for i, p in enumerate(names):
         D[i, : groups[p].size] = groups[p]
-    st = pooled_within(D)
+    st = _pooled_within(D)
     if not st["within_df"] > 0:
         raise ValueError("no person has 2 usable cycles: the within-person variance cannot "
                          "be estimated")
@@ -562,7 +542,7 @@ def analyze_series_many(
     if D.ndim != 3:
         raise ValueError(f"differences must have shape (n_series, n_persons, max_cycles), "
                          f"got {D.shape}")
-    st = pooled_within(D)
+    st = _pooled_within(D)
     m = st["n"] > 0
     good = (st["within_df"] > 0) & (st["sigma2_within"] > 0)
     m = m & good[:, None]

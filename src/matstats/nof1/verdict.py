@@ -29,11 +29,11 @@ from matstats.literature import MCID_NRS, NOF1_EFFECT_PRIOR, NOF1_EXPECTATION_BI
 from matstats._core import checks as _checks
 from matstats.nof1._bayes import posterior_t
 
-__all__ = ["COMPARATORS", "VERDICT_LABELS", "MIN_DIRECTION_CYCLES", "PROVISIONAL_ALPHA",
-           "Verdict", "benefit_scale", "verdict_fit", "verdict_label", "verdict_labels"]
+__all__ = ["VERDICT_LABELS", "MIN_DIRECTION_CYCLES", "PROVISIONAL_ALPHA", "Verdict",
+           "verdict_fit", "verdict_label", "verdict_labels"]
 
 #: What the control periods were: no mat at all (unblinded) or a blunt sham mat.
-COMPARATORS = ("no_mat", "sham")
+_COMPARATORS = ("no_mat", "sham")
 
 #: Verdict labels, checked in this order on the benefit scale b with interval [lo, hi]
 #: (see :func:`verdict_label`); the first rule that holds gives the label.
@@ -76,20 +76,9 @@ PROVISIONAL_ALPHA = 0.001
 UNBLINDED_BANG = 0.5
 
 
-def benefit_scale(estimate: float, ci_low: float, ci_high: float,
-                  lower_is_better: bool = True) -> tuple[float, float, float]:
-    """Estimate and interval on the benefit scale (positive = better on the mat).
-
-    Returns
-    -------
-    (b, lo, hi) : tuple of float
-        ``b = -estimate`` when lower is better (else ``estimate``); ``lo <= hi`` the interval.
-
-    Examples
-    --------
-    >>> benefit_scale(-1.5, -2.5, -0.5)
-    (1.5, 0.5, 2.5)
-    """
+def _benefit_scale(estimate: float, ci_low: float, ci_high: float,
+                   lower_is_better: bool = True) -> tuple[float, float, float]:
+    """(b, lo, hi): estimate and sorted interval on the benefit scale (positive = better)."""
     sign = -1.0 if lower_is_better else 1.0
     lo, hi = sorted((sign * ci_low, sign * ci_high))
     return sign * estimate, lo, hi
@@ -101,7 +90,7 @@ def verdict_label(estimate: float, ci_low: float, ci_high: float, *, mcid: float
     :func:`verdict_labels`; :func:`matstats.nof1.analyze` applies it to the ``bayes`` posterior median
     and credible interval, where both forms give the same label).
 
-    Rules, on the benefit scale ``b`` (:func:`benefit_scale`) with the CI ``[lo, hi]``:
+    Rules, on the benefit scale ``b`` (positive = better on the mat) with the CI ``[lo, hi]``:
 
     - no finite interval: ``unclear``;
     - ``lo > 0`` (the interval excludes no effect): ``benefit_likely`` when the estimate
@@ -123,7 +112,7 @@ def verdict_label(estimate: float, ci_low: float, ci_high: float, *, mcid: float
     >>> verdict_label(-0.2, -0.9, 0.5)
     'no_meaningful_benefit'
     """
-    b, lo, hi = benefit_scale(estimate, ci_low, ci_high, lower_is_better)
+    b, lo, hi = _benefit_scale(estimate, ci_low, ci_high, lower_is_better)
     return next(label for label, rule in _VERDICT_RULES if rule(b, lo, hi, mcid))
 
 
@@ -377,12 +366,10 @@ def verdict_fit(means, times, mat, *, n_cycles, planned_cycles, open_comparison,
     provisional = n < int(planned_cycles)
     lvl = 1.0 - PROVISIONAL_ALPHA if provisional else _checks.level(level)
     mat_first = x[:, 0::2]
+    same = (mat_first == mat_first[:, :1]).all(axis=1) & (n >= MIN_DIRECTION_CYCLES)
+    alt = (mat_first[:, 1:] != mat_first[:, :-1]).all(axis=1) & (n >= MIN_DIRECTION_CYCLES)
     if basis is None:
-        systematic = np.zeros(M.shape[0], dtype=bool)
-        if n >= MIN_DIRECTION_CYCLES:
-            same = (mat_first == mat_first[:, :1]).all(axis=1)
-            alt = (mat_first[:, 1:] != mat_first[:, :-1]).all(axis=1)
-            systematic = same | alt
+        systematic = same | alt
     else:
         _checks.one_of("basis", basis, ("paired", "trend"))
         systematic = np.full(M.shape[0], basis == "trend")
@@ -407,12 +394,7 @@ def verdict_fit(means, times, mat, *, n_cycles, planned_cycles, open_comparison,
                        "within_expectation", lab)
     else:
         lab = lab_blind
-    if n < MIN_DIRECTION_CYCLES:
-        order = np.full(M.shape[0], "too_few")
-    else:
-        same = (mat_first == mat_first[:, :1]).all(axis=1)
-        alt = (mat_first[:, 1:] != mat_first[:, :-1]).all(axis=1)
-        order = np.select([same, alt], ["same", "alternating"], default="mixed")
+    order = np.select([few, same, alt], ["too_few", "same", "alternating"], default="mixed")
     out.update(label=lab, basis=np.where(systematic, "trend", "paired"), order=order,
                level=np.full(M.shape[0], lvl), prob_benefit=post["p_below0"],
                prob_mcid=post["p_below_mcid"], estimate=post.get("median", post["mean"]))
