@@ -21,11 +21,7 @@ Two-stage (Senn 2024; Araujo, Julious & Senn 2016)
     exact per-person probabilities, see :mod:`matstats.nof1._series_bayes`).
 
 One-stage
-    :func:`fit_series_lmm`: linear mixed model on the day-level data (statsmodels
-    ``MixedLM``, REML), ``score ~ mat + day`` with a random intercept and a random ``mat``
-    effect per person (unstructured 2x2 covariance): lme4 ``lmer(score ~ mat + day +
-    (1 + mat | person))``. It lives in :mod:`matstats.nof1.series_lmm` and is re-exported
-    here.
+    :func:`matstats.nof1.series_lmm.fit_series_lmm` (a linear mixed model of the days).
 """
 
 from __future__ import annotations
