@@ -28,7 +28,6 @@ from matstats.nof1.verdict import (
     _COMPARATORS,
     UNBLINDED_BANG,
     Verdict,
-    order_pattern,
     verdict_fit,
 )
 
@@ -451,7 +450,7 @@ def _diary_verdict(cal, periods, cycles, *, planned_cycles, mcid, prior_sd, lowe
     bias = NOF1_EXPECTATION_BIAS
     return Verdict(
         label=str(r["label"][0]), label_blinded=str(r["label_blinded"][0]),
-        basis=str(r["basis"][0]), order=order_pattern(mat[0::2]), open_comparison=open_,
+        basis=str(r["basis"][0]), order=str(r["order"][0]), open_comparison=open_,
         provisional=n < planned_cycles, level=float(r["level"][0]), estimate=est,
         ci_low=min(lo, hi), ci_high=max(lo, hi), prob_benefit=float(r["prob_benefit"][0]),
         prob_mcid=float(r["prob_mcid"][0]),

@@ -1,17 +1,6 @@
-"""Simulate a series of personal (n-of-1) mat trials: many persons, many replicate series.
-
-Each person runs the single-trial model of :func:`matstats.nof1.simulate` (stationary AR(1)
-daily noise, linear trend, washout, expectation bias on mat days, carryover, missing days),
-with a person-level random intercept and a person-level random treatment effect::
-
-    effect_i = effect + tau * u_i,        u_i ~ N(0, 1)
-    mean_i   = mean + between_sd * v_i,   v_i ~ N(0, 1)
-
-The daily noise is drawn by :func:`matstats.nof1.simulate` itself (one call per distinct
-number of cycles, vectorised across series x persons); the person-specific mean profile
-(random order of every cycle, random effects) is added here, then missingness and rounding
-follow the single-trial rules.
-"""
+"""Simulate a series of personal (n-of-1) mat trials: many persons, many replicate series
+(:func:`simulate_series`: the single-trial model of :func:`matstats.nof1.simulate` with a
+random intercept and a random treatment effect per person)."""
 
 from __future__ import annotations
 
