@@ -1,22 +1,11 @@
 """``matstats nof1 ...``: plan a personal mat trial, analyse its diary, size it.
 
-Commands
---------
-``matstats nof1 plan --cycles N [--period-days 7] [--washout-days 1] [--design paired_random]
-[--seed S] [--start-date YYYY-MM-DD] [--out schedule.csv] [--figure calendar.png]``
-    Write the day-by-day schedule as a CSV calendar (:func:`matstats.nof1.plan_calendar`, a
-    diary template: fill in ``score``). Without ``--seed`` every run draws a fresh order (the
-    coin flips are yours); ``--seed`` only reproduces a plan already drawn.
-``matstats nof1 analyze diary.csv [--scale 0 10] [--mcid 2] [--comparator no_mat|sham] ...``
-    Print every method's result and the verdict (:func:`matstats.nof1.analyze`,
-    :func:`matstats.narrative.nof1.diary_summary`); exit 1 with the data error on bad input.
-``matstats nof1 power --effect E [E ...] --cycles 2-12 [--comparator sham no_mat] ...``
-    Print the chance that the verdict ``nof1 analyze`` gives finds a benefit, by cycles, for
-    each comparator (:func:`matstats.nof1.verdict_calibration.verdict_power`), and the
-    smallest number of cycles reaching ``--target``.
-
-Sign convention everywhere: an effect is mat minus control in score points, so with a pain
-score a negative effect means less pain on the mat.
+``plan`` writes the schedule as a CSV diary template (:func:`matstats.nof1.plan_calendar`;
+without ``--seed`` every run draws a fresh order), ``analyze`` prints the report of a filled-in
+diary (:func:`matstats.narrative.nof1.diary_summary`), ``power`` the chance of a 'benefit'
+verdict by cycles (:func:`matstats.nof1.verdict_calibration.verdict_power`); ``series`` is
+:mod:`matstats.cli.series`. The options are in each command's ``--help``. An effect is mat
+minus control in score points (negative = less pain on the mat).
 """
 
 from __future__ import annotations

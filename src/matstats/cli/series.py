@@ -1,23 +1,11 @@
 """``matstats nof1 series ...``: plan and analyse a series of personal mat trials.
 
-Commands (added to the ``nof1`` sub-parsers by :func:`register_series`)
------------------------------------------------------------------------
-``matstats nof1 series plan --persons 6,10,20 --cycles 4-8 --effect -1 --tau 0.8 ...``
-    Over persons x cycles, the chance that the series' group verdict claims the average
-    benefit, and that a person's verdict claims a benefit (or a wrong direction), simulated and
-    judged by the rule ``series analyze`` applies (:func:`matstats.nof1.plan_series`), beside a
-    parallel trial of the same burden; the smallest design reaching ``--target`` is marked
-    (``*``) and named; ``--out-dir`` writes one diary template per person of it (the ``nof1
-    plan`` format, ``design`` column included); ``--figure`` the power plot. Without a marked
-    design the first persons/cycles are used.
-``matstats nof1 series analyze PATH [--mcid 2] [--level 0.95] [--figure forest.png] ...``
-    PATH is a folder of diary CSVs (one per person) or one long CSV with a ``person`` column.
-    Prints the group result, the per-person table with verdicts, the exclusions and the group
-    verdict (:func:`matstats.narrative.series.series_summary`); ``--lmm`` adds the one-stage
-    mixed model.
-
-Bad input prints one line on standard error through :func:`matstats.cli.main`: a data fault
-exits 1, a bad parameter 2.
+``plan`` tabulates, over persons x cycles, the chance of the series' and the persons' verdicts
+(:func:`matstats.nof1.plan_series`) beside a parallel trial, marks the smallest design
+reaching ``--target`` and can write its diary templates; ``analyze`` reads a folder of diaries
+or one long CSV and prints :func:`matstats.narrative.series.series_summary` (``--lmm`` adds
+the one-stage mixed model). The options are in each command's ``--help``; bad input prints
+one line through :func:`matstats.cli.main` (exit 1 for a data fault, 2 for a bad parameter).
 """
 
 from __future__ import annotations

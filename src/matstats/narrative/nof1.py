@@ -18,6 +18,7 @@ from matstats.literature import MCID_NRS, NOF1_DEFAULTS, NOF1_EXPECTATION_BIAS, 
 from matstats.nof1.design import DESIGNS, min_randomization_pval
 from matstats.nof1.verdict import (
     _COMPARATORS,
+    DIRECTIONAL_LABELS,
     MIN_DIRECTION_CYCLES,
     PROVISIONAL_ALPHA,
     _benefit_scale,
@@ -351,10 +352,9 @@ def make_verdict(
     else:
         label = verdict_label(estimate, ci_low, ci_high, mcid=mcid,
                               lower_is_better=lower_is_better)
-    if n_cycles < MIN_DIRECTION_CYCLES and label in ("benefit_likely", "small_benefit_likely",
-                                                     "worse_on_mat"):
+    if n_cycles < MIN_DIRECTION_CYCLES and label in DIRECTIONAL_LABELS:
         label = "unclear"
-    decided = label in ("benefit_likely", "small_benefit_likely", "worse_on_mat")
+    decided = label in DIRECTIONAL_LABELS
     b, lo, hi = _benefit_scale(estimate, ci_low, ci_high, lower_is_better)
     open_ = verdict is not None and verdict.open_comparison
     sentences = []

@@ -549,18 +549,10 @@ def analyze_series_many(
                             cuts=(0.0, -sign * mcid))
     else:
         r = pool_reml_knha(np.where(m, st["d"], 0.0), v, m, level)
-    bad = ~good
-    out = {"series": np.arange(D.shape[0])}
-    for c in SUMMARY_COLUMNS:
-        if c == "tau":
-            out[c] = np.sqrt(r["tau2"])
-        elif c in ("tau_ci_low", "tau_ci_high"):
-            out[c] = np.sqrt(r["tau2" + c[3:]])
-        elif c in ("sigma2_within", "within_df"):
-            out[c] = np.where(bad, np.nan, st[c].astype(float))
-        else:
-            out[c] = r[c]
-    frame = pd.DataFrame(out)
+    cols = dict(r, **{c: np.sqrt(r["tau2" + c[3:]]) for c in ("tau", "tau_ci_low", "tau_ci_high")},
+                **{c: np.where(good, st[c].astype(float), np.nan)
+                   for c in ("sigma2_within", "within_df")})
+    frame = pd.DataFrame({"series": np.arange(D.shape[0]), **{c: cols[c] for c in SUMMARY_COLUMNS}})
     frame["k"] = frame["k"].astype(np.int64)
     if not persons:
         return frame
