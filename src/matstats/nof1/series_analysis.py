@@ -281,11 +281,6 @@ class SeriesResult:
         return float(sign * self.estimate <= -self.mcid)
 
 
-#: Group verdict labels of :func:`group_verdict_label`, first rule that holds wins.
-_GROUP_VERDICTS = ("average_important_benefit", "average_benefit", "average_harm",
-                  "no_average_effect_shown")
-
-
 def group_verdict_label(ci_low: float, ci_high: float, *, mcid: float = MCID_NRS,
                         lower_is_better: bool = True) -> str:
     """Group verdict of a series from the interval of the average effect.
