@@ -1,11 +1,5 @@
-"""Words for a personal (n-of-1) trial: the diary verdict and the printable report.
-
-The numbers come from :mod:`matstats.nof1` (the label rule in :mod:`matstats.nof1.verdict`,
-the estimates in a :class:`~matstats.nof1.diary.DiaryResult`); this module only turns them
-into sentences: :func:`verdict_text` (the verdict of a result), :func:`diary_summary` (the
-printable report), :func:`make_verdict` (the verdict from plain numbers), :func:`plan_notes`
-(what a plan can and cannot show).
-"""
+"""Words for a personal (n-of-1) trial: the diary verdict, the printable report and the notes
+of a plan. The numbers and the label rule are :mod:`matstats.nof1`'s."""
 
 from __future__ import annotations
 
