@@ -472,7 +472,7 @@ def test_verdict_caveats():
     _, text = make_verdict(-1.0, -1.3, -0.2, n_cycles=4, pval_randomization=0.125,
                            min_pval_randomization=0.125)
     assert "can never reach 0.05" in text
-    _, text = make_verdict(-1.0, -3.0, 1.0, n_cycles=4, pval_day_t=0.01, pval_cycle_t=0.2)
+    _, text = make_verdict(-1.0, -3.0, 1.0, n_cycles=4, pval_day_t=0.01)
     assert "naive day-by-day t test" in text
 
 

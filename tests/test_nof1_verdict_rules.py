@@ -25,7 +25,6 @@ from matstats.nof1._bayes import posterior_t
 from matstats.nof1.verdict import (
     DIRECTIONAL_LABELS,
     PROVISIONAL_ALPHA,
-    order_pattern,
     trend_fit,
     verdict_fit,
 )
@@ -88,7 +87,12 @@ def test_trend_fit_removes_a_linear_drift_exactly():
                                                 ([1, 0, 1, 0, 1], "alternating"),
                                                 ([1, 1, 0, 1], "mixed"), ([1, 0], "too_few")])
 def test_order_pattern(first, pattern):
-    assert order_pattern(np.array(first, dtype=bool)) == pattern
+    f = np.array(first, dtype=bool)
+    mat = np.column_stack([f, ~f]).ravel()
+    means = np.random.default_rng(1).normal(size=mat.size)
+    r = verdict_fit(means, np.arange(mat.size), mat, n_cycles=f.size, planned_cycles=f.size,
+                    open_comparison=False)
+    assert r["order"][0] == pattern
 
 
 def test_two_cycles_never_claim_a_direction():

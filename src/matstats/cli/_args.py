@@ -12,7 +12,9 @@ import os
 from datetime import date
 from pathlib import Path
 
-__all__ = ["output_file", "output_dir", "parse_cycles", "iso_date"]
+from matstats.literature import NOF1_DEFAULTS as _D
+
+__all__ = ["output_file", "output_dir", "parse_cycles", "iso_date", "add_options"]
 
 
 def _writable_dir(directory: Path, option: str, path: str) -> None:
@@ -81,3 +83,33 @@ def iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
+#: The options the n-of-1 commands share, one wording each (see :func:`add_options`).
+_OPTIONS = {
+    "--period-days": dict(type=int, default=_D["period_days"],
+                          help=f"days per period (default {_D['period_days']})"),
+    "--washout-days": dict(type=int, default=_D["washout_days"],
+                           help="days at the start of each period not analysed (default "
+                           f"{_D['washout_days']})"),
+    "--design": dict(default="paired_random", choices=("paired_random", "abab", "alternating"),
+                     help="order within cycles (default paired_random: a coin per cycle)"),
+    "--sd": dict(type=float, default=_D["sd"],
+                 help=f"within-person daily SD in points (default {_D['sd']:g})"),
+    "--rho": dict(type=float, default=_D["rho"],
+                  help=f"lag-1 autocorrelation of daily ratings (default {_D['rho']:g})"),
+    "--mcid": dict(type=float, default=_D["mcid"],
+                   help=f"smallest benefit that matters, in points (default {_D['mcid']:g})"),
+    "--scale": dict(type=float, nargs=2, default=(0.0, 10.0), metavar=("LOW", "HIGH"),
+                    help="range of the rating scale (default 0 10)"),
+    "--higher-is-better": dict(action="store_true", help="a higher score is better (e.g. sleep "
+                               "quality); default: lower is better, as for pain"),
+    "--start-date": dict(type=iso_date, default=None,
+                         help="date of day 1, YYYY-MM-DD (default: today)"),
+}
+
+
+def add_options(parser, *flags: str) -> None:
+    """Add the shared n-of-1 options ``flags`` to ``parser``."""
+    for flag in flags:
+        parser.add_argument(flag, **_OPTIONS[flag])

@@ -1,22 +1,11 @@
 """``matstats nof1 ...``: plan a personal mat trial, analyse its diary, size it.
 
-Commands
---------
-``matstats nof1 plan --cycles N [--period-days 7] [--washout-days 1] [--design paired_random]
-[--seed S] [--start-date YYYY-MM-DD] [--out schedule.csv] [--figure calendar.png]``
-    Write the day-by-day schedule as a CSV calendar (:func:`matstats.nof1.plan_calendar`, a
-    diary template: fill in ``score``). Without ``--seed`` every run draws a fresh order (the
-    coin flips are yours); ``--seed`` only reproduces a plan already drawn.
-``matstats nof1 analyze diary.csv [--scale 0 10] [--mcid 2] [--comparator no_mat|sham] ...``
-    Print every method's result and the verdict (:func:`matstats.nof1.analyze`,
-    :func:`matstats.narrative.nof1.diary_summary`); exit 1 with the data error on bad input.
-``matstats nof1 power --effect E [E ...] --cycles 2-12 [--comparator sham no_mat] ...``
-    Print the chance that the verdict ``nof1 analyze`` gives finds a benefit, by cycles, for
-    each comparator (:func:`matstats.nof1.verdict_calibration.verdict_power`), and the
-    smallest number of cycles reaching ``--target``.
-
-Sign convention everywhere: an effect is mat minus control in score points, so with a pain
-score a negative effect means less pain on the mat.
+``plan`` writes the schedule as a CSV diary template (:func:`matstats.nof1.plan_calendar`;
+without ``--seed`` every run draws a fresh order), ``analyze`` prints the report of a filled-in
+diary (:func:`matstats.narrative.nof1.diary_summary`), ``power`` the chance of a 'benefit'
+verdict by cycles (:func:`matstats.nof1.verdict_calibration.verdict_power`); ``series`` is
+:mod:`matstats.cli.series`. The options are in each command's ``--help``. An effect is mat
+minus control in score points (negative = less pain on the mat).
 """
 
 from __future__ import annotations
@@ -25,9 +14,8 @@ import sys
 
 import pandas as pd
 
-from matstats.cli._args import iso_date, output_file, parse_cycles
+from matstats.cli._args import add_options, output_file, parse_cycles
 from matstats.cli.series import register_series
-from matstats.literature import NOF1_DEFAULTS as _D
 from matstats.plots import save_png  # cheap: the plot modules load on first use
 
 __all__ = ["register_cli"]
@@ -53,18 +41,10 @@ def _add_plan(sub) -> None:
     """The ``nof1 plan`` sub-command."""
     pp = sub.add_parser("plan", help="write a trial schedule as a CSV calendar")
     pp.add_argument("--cycles", type=int, required=True, help="number of cycles (mat + control)")
-    pp.add_argument("--period-days", type=int, default=_D["period_days"],
-                    help=f"days per period (default {_D['period_days']})")
-    pp.add_argument("--washout-days", type=int, default=1,
-                    help="days at the start of each period not analysed (default 1)")
-    pp.add_argument("--design", default="paired_random",
-                    choices=("paired_random", "abab", "alternating"),
-                    help="order within cycles (default paired_random: a coin per cycle)")
+    add_options(pp, "--period-days", "--washout-days", "--design", "--start-date")
     pp.add_argument("--seed", type=int, default=None,
                     help="seed for the random order, only to reproduce a plan already drawn "
                     "(default: fresh randomness, a new order every run)")
-    pp.add_argument("--start-date", type=iso_date, default=None,
-                    help="date of day 1, YYYY-MM-DD (default: today)")
     pp.add_argument("--out", default="-", help="output CSV path (default: standard output)")
     pp.add_argument("--figure", default=None, help="also write a calendar figure (PNG) here")
     pp.set_defaults(func=_cmd_plan)
@@ -76,10 +56,7 @@ def _add_analyze(sub) -> None:
     """The ``nof1 analyze`` sub-command."""
     pa = sub.add_parser("analyze", help="analyse a filled-in diary CSV and print the verdict")
     pa.add_argument("diary", help="diary CSV: date, condition, score [, cycle, washout, ...]")
-    pa.add_argument("--scale", type=float, nargs=2, default=(0.0, 10.0), metavar=("LOW", "HIGH"),
-                    help="score scale (default 0 10)")
-    pa.add_argument("--mcid", type=float, default=_D["mcid"],
-                    help="smallest difference that matters, in score points (default 2)")
+    add_options(pa, "--scale", "--mcid", "--higher-is-better")
     pa.add_argument("--comparator", choices=("no_mat", "sham"), default="no_mat",
                     help="what the control periods were: no mat (unblinded) or a blunt sham mat")
     pa.add_argument("--washout-days", type=int, default=1,
@@ -87,8 +64,6 @@ def _add_analyze(sub) -> None:
                     "column (default 1)")
     pa.add_argument("--period-days", type=int, default=None,
                     help="period length, only needed without a cycle column")
-    pa.add_argument("--higher-is-better", action="store_true",
-                    help="a higher score is better (e.g. sleep quality); default: lower is better")
     pa.add_argument("--design", default=None, choices=("paired_random", "abab", "alternating"),
                     help="how the order within cycles was decided (default: the diary's design "
                     "column, else unknown); the randomization test is reported only for "
@@ -111,18 +86,7 @@ def _add_power(sub) -> None:
     pw.add_argument("--comparator", nargs="+", choices=("sham", "no_mat"),
                     default=["sham", "no_mat"],
                     help="what the control periods will be (default: both, sham no_mat)")
-    pw.add_argument("--design", default="paired_random",
-                    choices=("paired_random", "abab", "alternating"),
-                    help="order within cycles (default paired_random: a coin per cycle)")
-    pw.add_argument("--period-days", type=int, default=_D["period_days"],
-                    help=f"days per period (default {_D['period_days']})")
-    pw.add_argument("--washout-days", type=int, default=_D["washout_days"],
-                    help=f"days at the start of each period not analysed (default "
-                    f"{_D['washout_days']})")
-    pw.add_argument("--sd", type=float, default=_D["sd"],
-                    help=f"within-person SD in points (default {_D['sd']:g})")
-    pw.add_argument("--rho", type=float, default=_D["rho"],
-                    help=f"lag-1 autocorrelation (default {_D['rho']:g})")
+    add_options(pw, "--design", "--period-days", "--washout-days", "--sd", "--rho")
     pw.add_argument("--n-sims", type=int, default=2000,
                     help="simulated trials per grid point (default 2000)")
     pw.add_argument("--target", type=float, default=0.8,

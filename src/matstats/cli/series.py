@@ -1,31 +1,18 @@
 """``matstats nof1 series ...``: plan and analyse a series of personal mat trials.
 
-Commands (added to the ``nof1`` sub-parsers by :func:`register_series`)
------------------------------------------------------------------------
-``matstats nof1 series plan --persons 6,10,20 --cycles 4-8 --effect -1 --tau 0.8 ...``
-    Over persons x cycles, the chance that the series' group verdict claims the average
-    benefit, and that a person's verdict claims a benefit (or a wrong direction), simulated and
-    judged by the rule ``series analyze`` applies (:func:`matstats.nof1.plan_series`), beside a
-    parallel trial of the same burden; the smallest design reaching ``--target`` is marked
-    (``*``) and named; ``--out-dir`` writes one diary template per person of it (the ``nof1
-    plan`` format, ``design`` column included); ``--figure`` the power plot. Without a marked
-    design the first persons/cycles are used.
-``matstats nof1 series analyze PATH [--mcid 2] [--level 0.95] [--figure forest.png] ...``
-    PATH is a folder of diary CSVs (one per person) or one long CSV with a ``person`` column.
-    Prints the group result, the per-person table with verdicts, the exclusions and the group
-    verdict (:func:`matstats.narrative.series.series_summary`); ``--lmm`` adds the one-stage
-    mixed model.
-
-Bad input prints one line on standard error through :func:`matstats.cli.main`: a data fault
-exits 1, a bad parameter 2.
+``plan`` tabulates, over persons x cycles, the chance of the series' and the persons' verdicts
+(:func:`matstats.nof1.plan_series`) beside a parallel trial, marks the smallest design
+reaching ``--target`` and can write its diary templates; ``analyze`` reads a folder of diaries
+or one long CSV and prints :func:`matstats.narrative.series.series_summary` (``--lmm`` adds
+the one-stage mixed model). The options are in each command's ``--help``; bad input prints
+one line through :func:`matstats.cli.main` (exit 1 for a data fault, 2 for a bad parameter).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from matstats.cli._args import iso_date, output_dir, output_file, parse_cycles
-from matstats.literature import NOF1_DEFAULTS as _D
+from matstats.cli._args import add_options, output_dir, output_file, parse_cycles
 from matstats.literature import NRS_SD
 from matstats.plots import save_png
 
@@ -50,54 +37,33 @@ def register_series(nof1_subparsers) -> None:
                     help="average mat effect in points (negative = less pain)")
     pp.add_argument("--tau", type=float, required=True,
                     help="SD of the effect between persons (points)")
-    pp.add_argument("--sd", type=float, default=_D["sd"],
-                    help=f"within-person daily SD in points (default {_D['sd']:g})")
-    pp.add_argument("--rho", type=float, default=_D["rho"],
-                    help=f"lag-1 autocorrelation of daily ratings (default {_D['rho']:g})")
-    pp.add_argument("--period-days", type=int, default=_D["period_days"],
-                    help=f"days per period (default {_D['period_days']})")
-    pp.add_argument("--washout-days", type=int, default=_D["washout_days"],
-                    help=f"days dropped at the start of each period (default {_D['washout_days']})")
+    add_options(pp, "--sd", "--rho", "--period-days", "--washout-days", "--mcid", "--design",
+                "--start-date")
     pp.add_argument("--between-sd", type=float, default=NRS_SD,
                     help=f"between-person SD of the mean score, for the parallel trial "
                     f"(default {NRS_SD:g})")
     pp.add_argument("--alpha", type=float, default=0.05,
                     help="1 - level of the analysis' intervals (default 0.05)")
-    pp.add_argument("--mcid", type=float, default=_D["mcid"],
-                    help=f"smallest benefit that matters, in points (default {_D['mcid']:g})")
     pp.add_argument("--target", type=float, default=0.8,
                     help="power to reach; the smallest design reaching it is marked * "
                     "(default 0.8)")
     pp.add_argument("--n-sims", type=int, default=1000,
                     help="simulated series per design (default 1000)")
-    pp.add_argument("--design", default="paired_random",
-                    choices=("paired_random", "abab", "alternating"),
-                    help="order within cycles of the templates (default paired_random: a coin "
-                    "per cycle)")
     pp.add_argument("--seed", type=int, default=None,
                     help="seed for the simulation and the templates' orders, only to reproduce a "
                     "plan (default: fresh randomness, a new order every run)")
     pp.add_argument("--out-dir", default=None,
                     help="write one diary template per person of the marked design here")
-    pp.add_argument("--start-date", type=iso_date, default=None,
-                    help="date of day 1 of the templates (default: today)")
     pp.add_argument("--figure", default=None, help="write the power plot (PNG) here")
     pp.set_defaults(func=_cmd_plan)
 
     pa = sub.add_parser("analyze", help="analyse a folder of diaries or a long CSV")
     pa.add_argument("path", help="folder of diary CSVs (one per person) or a CSV with 'person'")
-    pa.add_argument("--scale", type=float, nargs=2, default=(0.0, 10.0),
-                    metavar=("LOW", "HIGH"), help="range of the rating scale (default 0 10)")
-    pa.add_argument("--mcid", type=float, default=_D["mcid"],
-                    help=f"smallest benefit that matters, in points (default {_D['mcid']:g})")
+    add_options(pa, "--scale", "--mcid", "--washout-days", "--higher-is-better")
     pa.add_argument("--level", type=float, default=0.95,
                     help="confidence level of the intervals (default 0.95)")
-    pa.add_argument("--washout-days", type=int, default=_D["washout_days"],
-                    help=f"days dropped at the start of each period (default {_D['washout_days']})")
     pa.add_argument("--period-days", type=int, default=None,
                     help="days per period when the diaries have no cycle column")
-    pa.add_argument("--higher-is-better", action="store_true",
-                    help="a higher score is better (default: lower is better, as for pain)")
     pa.add_argument("--lmm", action="store_true",
                     help="also fit the one-stage linear mixed model")
     pa.add_argument("--figure", default=None, help="write the forest plot (PNG) here")
@@ -107,7 +73,7 @@ def register_series(nof1_subparsers) -> None:
 def _cmd_plan(args) -> int:
     import numpy as np
 
-    from matstats.narrative.nof1 import series_plan_sentence
+    from matstats.narrative.nof1 import _series_plan_sentence
     from matstats.nof1.series_plan import plan_series, series_templates, smallest_design
 
     if args.out_dir:
@@ -132,7 +98,7 @@ def _cmd_plan(args) -> int:
           "Carlo SE); person_benefit: share of persons whose verdict claims a benefit; "
           "person_wrong: share whose verdict claims the wrong direction for them; rct_*: "
           "parallel-group trial with the same person-days per participant as one n-of-1 trial.")
-    print(series_plan_sentence(plan, best, target=args.target))
+    print(_series_plan_sentence(plan, best, target=args.target))
     chosen = plan.loc[best if best is not None else plan.index[0]]
     persons, cycles = int(chosen["persons"]), int(chosen["cycles"])
     if args.out_dir:

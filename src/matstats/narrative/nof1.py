@@ -1,11 +1,5 @@
-"""Words for a personal (n-of-1) trial: the diary verdict and the printable report.
-
-The numbers come from :mod:`matstats.nof1` (the label rule in :mod:`matstats.nof1.verdict`,
-the estimates in a :class:`~matstats.nof1.diary.DiaryResult`); this module only turns them
-into sentences: :func:`verdict_text` (the verdict of a result), :func:`diary_summary` (the
-printable report), :func:`make_verdict` (the verdict from plain numbers), :func:`plan_notes`
-(what a plan can and cannot show).
-"""
+"""Words for a personal (n-of-1) trial: the diary verdict, the printable report and the notes
+of a plan. The numbers and the label rule are :mod:`matstats.nof1`'s."""
 
 from __future__ import annotations
 
@@ -17,16 +11,17 @@ from matstats._core import checks as _checks
 from matstats.literature import MCID_NRS, NOF1_DEFAULTS, NOF1_EXPECTATION_BIAS, NOF1_SOURCES
 from matstats.nof1.design import DESIGNS, min_randomization_pval
 from matstats.nof1.verdict import (
-    COMPARATORS,
+    _COMPARATORS,
+    DIRECTIONAL_LABELS,
     MIN_DIRECTION_CYCLES,
     PROVISIONAL_ALPHA,
-    benefit_scale,
+    _benefit_scale,
     verdict_label,
     verdict_labels,
 )
 
 __all__ = ["defaults_sentence", "diary_summary", "make_verdict", "method_notes", "method_table",
-           "plan_notes", "series_plan_sentence", "verdict_text", "fmt_num", "fmt_pval"]
+           "plan_notes", "verdict_text", "fmt_num"]
 
 
 def fmt_num(x: float, decimals: int = 1) -> str:
@@ -43,14 +38,8 @@ def fmt_num(x: float, decimals: int = 1) -> str:
     return out[1:] if out.startswith("-") and float(out) == 0 else out
 
 
-def fmt_pval(p: float) -> str:
-    """A p-value: ``< 0.001`` below 0.001, else three decimals; NaN as ``-``.
-
-    Examples
-    --------
-    >>> fmt_pval(0.0004), fmt_pval(0.03125)
-    ('< 0.001', '0.031')
-    """
+def _fmt_pval(p: float) -> str:
+    """A p-value: ``< 0.001`` below 0.001, else three decimals; NaN as ``-``."""
     if not math.isfinite(p):
         return "-"
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
@@ -275,7 +264,6 @@ def make_verdict(
     pval_randomization: float = math.nan,
     min_pval_randomization: float = math.nan,
     pval_day_t: float = math.nan,
-    pval_cycle_t: float = math.nan,
     alpha: float = 0.05,
     bang_bi_mat: float = math.nan,
     planned_cycles: int | None = None,
@@ -320,8 +308,6 @@ def make_verdict(
     pval_randomization, min_pval_randomization, pval_day_t : float
         p-values of the randomization test (and its smallest possible value) and of the
         day-level t test (NaN: omitted).
-    pval_cycle_t : float
-        Accepted for compatibility; not used by the sentences.
     alpha : float
         Test size for the statements about the tests.
     bang_bi_mat : float
@@ -350,7 +336,7 @@ def make_verdict(
     >>> text.split(":")[0]
     'Benefit likely'
     """
-    _checks.one_of("comparator", comparator, COMPARATORS)
+    _checks.one_of("comparator", comparator, _COMPARATORS)
     alpha = _checks.alpha(alpha)
     level = 0.95 if verdict is None else verdict.level
     if verdict is not None:
@@ -360,18 +346,17 @@ def make_verdict(
     else:
         label = verdict_label(estimate, ci_low, ci_high, mcid=mcid,
                               lower_is_better=lower_is_better)
-    if n_cycles < MIN_DIRECTION_CYCLES and label in ("benefit_likely", "small_benefit_likely",
-                                                     "worse_on_mat"):
+    if n_cycles < MIN_DIRECTION_CYCLES and label in DIRECTIONAL_LABELS:
         label = "unclear"
-    decided = label in ("benefit_likely", "small_benefit_likely", "worse_on_mat")
-    b, lo, hi = benefit_scale(estimate, ci_low, ci_high, lower_is_better)
+    decided = label in DIRECTIONAL_LABELS
+    b, lo, hi = _benefit_scale(estimate, ci_low, ci_high, lower_is_better)
     open_ = verdict is not None and verdict.open_comparison
     sentences = []
     if planned_cycles is not None and n_cycles < planned_cycles:
         sentences.append(_provisional_sentence(n_cycles, planned_cycles, verdict))
     b_raw = math.nan
     if open_:
-        b_raw = benefit_scale(verdict.estimate_blinded, 0.0, 0.0, lower_is_better)[0]
+        b_raw = _benefit_scale(verdict.estimate_blinded, 0.0, 0.0, lower_is_better)[0]
     sentences.append(_headline(label, b, lo, hi, mcid=mcid, n_cycles=n_cycles,
                                lower_is_better=lower_is_better, level=level,
                                open_comparison=open_, b_raw=b_raw,
@@ -510,7 +495,7 @@ def method_table(result) -> pd.DataFrame:
     shown = result.methods.copy()
     for c in ("estimate", "ci_low", "ci_high", "se", "prob_benefit", "prob_mcid"):
         shown[c] = [fmt_num(v, 3) for v in shown[c]]
-    shown["pval"] = [fmt_pval(v) for v in shown["pval"]]
+    shown["pval"] = [_fmt_pval(v) for v in shown["pval"]]
     return shown
 
 
@@ -646,29 +631,16 @@ def plan_notes(cycles: int, design: str = "paired_random", *, alpha: float = 0.0
     return notes
 
 
-def series_plan_sentence(plan: pd.DataFrame, row, *, target: float,
-                         column: str = "power") -> str:
-    """The recommendation of a series plan in one sentence.
-
-    ``row`` is :func:`matstats.nof1.smallest_design` of ``plan`` (None when no design reaches
-    ``target``).
-
-    Examples
-    --------
-    >>> from matstats.nof1 import plan_series, smallest_design
-    >>> plan = plan_series([4, 8], [4, 6], effect=-1.0, tau=0.5)
-    >>> series_plan_sentence(plan, smallest_design(plan), target=0.8)[:62]
-    'Smallest design reaching power 0.80: 8 persons x 4 cycles (56 '
-    """
-    what = "power" if column == "power" else column
+def _series_plan_sentence(plan: pd.DataFrame, row, *, target: float) -> str:
+    """The recommendation of a series plan; ``row`` is :func:`matstats.nof1.smallest_design`."""
     if row is None:
-        best = plan.loc[plan[column].idxmax()]
-        return (f"No design in this grid reaches {what} {target:.2f}: the highest is "
-                f"{best[column]:.2f} ({int(best['persons'])} persons x {int(best['cycles'])} "
+        best = plan.loc[plan["power"].idxmax()]
+        return (f"No design in this grid reaches power {target:.2f}: the highest is "
+                f"{best['power']:.2f} ({int(best['persons'])} persons x {int(best['cycles'])} "
                 "cycles); add persons or cycles, or plan for a larger effect.")
     r = plan.loc[row]
     days_each = int(r["person_days"]) // int(r["persons"])
-    return (f"Smallest design reaching {what} {target:.2f}: {int(r['persons'])} persons x "
+    return (f"Smallest design reaching power {target:.2f}: {int(r['persons'])} persons x "
             f"{int(r['cycles'])} cycles ({days_each} days each, {int(r['person_days'])} diary "
-            f"days in all; {what} {r[column]:.2f}), marked * in the table. Smallest = fewest "
+            f"days in all; power {r['power']:.2f}), marked * in the table. Smallest = fewest "
             "diary days in all, then fewer persons.")

@@ -1,10 +1,5 @@
-"""Words for a series of n-of-1 trials: the group verdict and the printable report.
-
-The numbers and the verdict label come from :func:`matstats.nof1.analyze_series` (a
-:class:`~matstats.nof1.series_analysis.SeriesResult`); this module only turns them into
-sentences: :func:`verdict_text` (the group verdict with the spread between persons) and
-:func:`series_summary` (the printable report of ``matstats series analyze``).
-"""
+"""Words for a series of n-of-1 trials: the group verdict and the printable report. The
+numbers and the verdict label are :func:`matstats.nof1.analyze_series`'s."""
 
 from __future__ import annotations
 

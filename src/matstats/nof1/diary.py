@@ -25,10 +25,9 @@ from matstats.nof1.design import min_randomization_pval
 from matstats.nof1.diary_io import CONDITIONS, DATAFRAME_NAME, DIARY_DESIGNS, check_scale
 from matstats.nof1.diary_io import read_diary as _read_diary
 from matstats.nof1.verdict import (
-    COMPARATORS,
+    _COMPARATORS,
     UNBLINDED_BANG,
     Verdict,
-    order_pattern,
     verdict_fit,
 )
 
@@ -248,7 +247,7 @@ class DiaryResult:
             prob_benefit=v.prob_benefit, prob_mcid=v.prob_mcid,
             pval_randomization=float(m.at["randomization", "pval"]),
             min_pval_randomization=self.min_pval_randomization,
-            pval_day_t=float(m.at["day_t", "pval"]), pval_cycle_t=float(m.at["cycle_t", "pval"]),
+            pval_day_t=float(m.at["day_t", "pval"]),
             bang_bi_mat=_bang_mat(self.blinding), verdict=v,
         )
 
@@ -378,7 +377,7 @@ def analyze(
     ['cycle_t', 'randomization', 'gls_ar1', 'bayes', 'day_t']
     """
     lo_hi, mcid = check_scale(scale), _checks.positive("mcid", mcid)
-    _checks.one_of("comparator", comparator, COMPARATORS)
+    _checks.one_of("comparator", comparator, _COMPARATORS)
     if design is not None:
         _checks.one_of("design", design, DIARY_DESIGNS)
     entries = _read_diary(diary, scale=lo_hi)
@@ -451,7 +450,7 @@ def _diary_verdict(cal, periods, cycles, *, planned_cycles, mcid, prior_sd, lowe
     bias = NOF1_EXPECTATION_BIAS
     return Verdict(
         label=str(r["label"][0]), label_blinded=str(r["label_blinded"][0]),
-        basis=str(r["basis"][0]), order=order_pattern(mat[0::2]), open_comparison=open_,
+        basis=str(r["basis"][0]), order=str(r["order"][0]), open_comparison=open_,
         provisional=n < planned_cycles, level=float(r["level"][0]), estimate=est,
         ci_low=min(lo, hi), ci_high=max(lo, hi), prob_benefit=float(r["prob_benefit"][0]),
         prob_mcid=float(r["prob_mcid"][0]),

@@ -98,19 +98,12 @@ def power_closed_form(
     return float(np.mean(ttest_power(abs(p["effect"]) / np.sqrt(v), 1, a, df=cycles - 1)))
 
 
-def cycles_needed_closed_form(
-    effect: float,
-    *,
-    target: float = 0.8,
-    period_days: int = 7,
-    washout_days: int = 1,
-    sd: float = NOF1_DEFAULTS["sd"],
-    rho: float = NOF1_DEFAULTS["rho"],
-    alpha: float = 0.05,
-    design: str = "paired_random",
-    max_cycles: int = 100,
-) -> int | None:
+def cycles_needed_closed_form(effect: float, *, target: float = 0.8, max_cycles: int = 100,
+                              **settings) -> int | None:
     """Smallest number of cycles whose closed-form ``cycle_t`` power reaches ``target``.
+
+    ``settings`` (``period_days``, ``washout_days``, ``sd``, ``rho``, ``alpha``, ``design``)
+    are those of :func:`power_closed_form`.
 
     Returns
     -------
@@ -120,9 +113,6 @@ def cycles_needed_closed_form(
     t = _checks.unit_interval("target", target, open_low=True, open_high=True)
     max_cycles = _checks.integer("max_cycles", max_cycles, 2)
     for n in range(2, max_cycles + 1):
-        pw = power_closed_form(effect, cycles=n, period_days=period_days,
-                               washout_days=washout_days, sd=sd, rho=rho, alpha=alpha,
-                               design=design)
-        if pw >= t:
+        if power_closed_form(effect, cycles=n, **settings) >= t:
             return n
     return None

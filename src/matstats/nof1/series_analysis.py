@@ -21,11 +21,7 @@ Two-stage (Senn 2024; Araujo, Julious & Senn 2016)
     exact per-person probabilities, see :mod:`matstats.nof1._series_bayes`).
 
 One-stage
-    :func:`fit_series_lmm`: linear mixed model on the day-level data (statsmodels
-    ``MixedLM``, REML), ``score ~ mat + day`` with a random intercept and a random ``mat``
-    effect per person (unstructured 2x2 covariance): lme4 ``lmer(score ~ mat + day +
-    (1 + mat | person))``. It lives in :mod:`matstats.nof1.series_lmm` and is re-exported
-    here.
+    :func:`matstats.nof1.series_lmm.fit_series_lmm` (a linear mixed model of the days).
 """
 
 from __future__ import annotations
@@ -47,13 +43,11 @@ __all__ = [
     "SeriesResult",
     "analyze_series",
     "analyze_series_many",
-    "pooled_within",
     "person_verdicts",
     "verdict_right",
     "group_verdict_label",
     "POOLERS",
     "SUMMARY_COLUMNS",
-    "PERSON_COLUMNS",
 ]
 
 #: Columns of :meth:`SeriesResult.to_frame` and of :func:`analyze_series_many`.
@@ -61,12 +55,6 @@ SUMMARY_COLUMNS = (
     "estimate", "se", "df", "ci_low", "ci_high", "pval", "tau2", "tau2_ci_low",
     "tau2_ci_high", "tau", "tau_ci_low", "tau_ci_high", "pi_low", "pi_high",
     "sigma2_within", "within_df", "k",
-)
-#: Columns of :attr:`SeriesResult.persons`.
-PERSON_COLUMNS = (
-    "person", "n_cycles", "estimate", "se", "ci_low", "ci_high", "pval", "shrunken",
-    "shrunken_se", "shrunken_ci_low", "shrunken_ci_high", "prob_benefit", "prob_mcid",
-    "weight", "verdict",
 )
 #: Probability threshold of "important" and "no important" benefit [assumption: a
 #: conventional 80% rule].
@@ -79,21 +67,9 @@ BENEFIT_PROB = 0.975
 
 
 # ------------------------------------------------------------------------------ stage one
-def pooled_within(differences) -> dict:
-    """Stage one of the two-stage model for arrays of cycle differences.
-
-    Parameters
-    ----------
-    differences : array_like
-        Shape ``(..., persons, cycles)``; NaN marks a cycle not usable (or padding).
-
-    Returns
-    -------
-    dict
-        Arrays ``d`` (person means, NaN for a person with no usable cycle), ``n`` (usable
-        cycles), ``sigma2_within`` (pooled variance of one cycle difference),
-        ``within_df`` (``sum(n_i - 1)``) and ``v`` (``sigma2_within / n``).
-    """
+def _pooled_within(differences) -> dict:
+    """Stage one for cycle differences of shape (..., persons, cycles), NaN = not usable:
+    person means ``d``, usable cycles ``n``, ``sigma2_within``, ``within_df``, ``v``."""
     D = np.asarray(differences, dtype=float)
     obs = ~np.isnan(D)
     n = obs.sum(axis=-1)
@@ -305,11 +281,6 @@ class SeriesResult:
         return float(sign * self.estimate <= -self.mcid)
 
 
-#: Group verdict labels of :func:`group_verdict_label`, first rule that holds wins.
-_GROUP_VERDICTS = ("average_important_benefit", "average_benefit", "average_harm",
-                  "no_average_effect_shown")
-
-
 def group_verdict_label(ci_low: float, ci_high: float, *, mcid: float = MCID_NRS,
                         lower_is_better: bool = True) -> str:
     """Group verdict of a series from the interval of the average effect.
@@ -467,7 +438,7 @@ def analyze_series(
     D = np.full((len(names), jmax), np.nan)
     for i, p in enumerate(names):
         D[i, : groups[p].size] = groups[p]
-    st = pooled_within(D)
+    st = _pooled_within(D)
     if not st["within_df"] > 0:
         raise ValueError("no person has 2 usable cycles: the within-person variance cannot "
                          "be estimated")
@@ -562,7 +533,7 @@ def analyze_series_many(
     if D.ndim != 3:
         raise ValueError(f"differences must have shape (n_series, n_persons, max_cycles), "
                          f"got {D.shape}")
-    st = pooled_within(D)
+    st = _pooled_within(D)
     m = st["n"] > 0
     good = (st["within_df"] > 0) & (st["sigma2_within"] > 0)
     m = m & good[:, None]
@@ -573,18 +544,10 @@ def analyze_series_many(
                             cuts=(0.0, -sign * mcid))
     else:
         r = pool_reml_knha(np.where(m, st["d"], 0.0), v, m, level)
-    bad = ~good
-    out = {"series": np.arange(D.shape[0])}
-    for c in SUMMARY_COLUMNS:
-        if c == "tau":
-            out[c] = np.sqrt(r["tau2"])
-        elif c in ("tau_ci_low", "tau_ci_high"):
-            out[c] = np.sqrt(r["tau2" + c[3:]])
-        elif c in ("sigma2_within", "within_df"):
-            out[c] = np.where(bad, np.nan, st[c].astype(float))
-        else:
-            out[c] = r[c]
-    frame = pd.DataFrame(out)
+    cols = dict(r, **{c: np.sqrt(r["tau2" + c[3:]]) for c in ("tau", "tau_ci_low", "tau_ci_high")},
+                **{c: np.where(good, st[c].astype(float), np.nan)
+                   for c in ("sigma2_within", "within_df")})
+    frame = pd.DataFrame({"series": np.arange(D.shape[0]), **{c: cols[c] for c in SUMMARY_COLUMNS}})
     frame["k"] = frame["k"].astype(np.int64)
     if not persons:
         return frame

@@ -30,10 +30,10 @@ from matstats.literature import MCID_NRS, NOF1_DEFAULTS, NRS_SD
 from matstats.nof1 import cycle_difference_variance, plan_calendar, schedule
 from matstats.nof1._cycle_cov import _first_minus_second_cov
 
-__all__ = ["plan_series", "smallest_design", "series_templates", "PLAN_COLUMNS"]
+__all__ = ["plan_series", "smallest_design", "series_templates"]
 
 #: Columns of :func:`plan_series`.
-PLAN_COLUMNS = (
+_PLAN_COLUMNS = (
     "persons", "cycles", "person_days", "sigma2_cycle", "power", "power_se", "person_benefit",
     "person_wrong", "n_sims", "rct_participants", "rct_power", "rct_participants_same_power",
     "rct_person_days_same_power",
@@ -194,7 +194,7 @@ def plan_series(
                        rct_power=_rct(effect, tau * tau, sigma_b, v_l, n_rct, alpha),
                        rct_participants_same_power=need, rct_person_days_same_power=need * rd)
             rows.append(row)
-    return pd.DataFrame(rows, columns=list(PLAN_COLUMNS))
+    return pd.DataFrame(rows, columns=list(_PLAN_COLUMNS))
 
 
 def smallest_design(plan: pd.DataFrame, *, target: float = 0.8,

@@ -1,21 +1,10 @@
-"""Simulate a series of personal (n-of-1) mat trials: many persons, many replicate series.
-
-Each person runs the single-trial model of :func:`matstats.nof1.simulate` (stationary AR(1)
-daily noise, linear trend, washout, expectation bias on mat days, carryover, missing days),
-with a person-level random intercept and a person-level random treatment effect::
-
-    effect_i = effect + tau * u_i,        u_i ~ N(0, 1)
-    mean_i   = mean + between_sd * v_i,   v_i ~ N(0, 1)
-
-The daily noise is drawn by :func:`matstats.nof1.simulate` itself (one call per distinct
-number of cycles, vectorised across series x persons); the person-specific mean profile
-(random order of every cycle, random effects) is added here, then missingness and rounding
-follow the single-trial rules.
-"""
+"""Simulate a series of personal (n-of-1) mat trials: many persons, many replicate series
+(:func:`simulate_series`: the single-trial model of :func:`matstats.nof1.simulate` with a
+random intercept and a random treatment effect per person)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -24,14 +13,10 @@ import pandas as pd
 from matstats._core import checks as _checks
 from matstats.literature import NOF1_DEFAULTS, NRS_SD
 from matstats.nof1 import schedule, simulate
+from matstats.nof1.design import DESIGNS
+from matstats.nof1.simulate import check_settings
 
-__all__ = ["SeriesSimulation", "simulate_series", "DAY_COLUMNS"]
-
-#: Columns of the day-level long table (:meth:`SeriesSimulation.to_frame`).
-DAY_COLUMNS = ("person", "day", "cycle", "period", "day_in_period", "condition", "washout",
-               "score")
-
-_DESIGNS = ("paired_random", "abab", "alternating")
+__all__ = ["SeriesSimulation", "simulate_series"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -93,9 +78,7 @@ class SeriesSimulation:
         """
         if series is not None:
             k = _checks.integer("series", series, 0, self.n_series - 1)
-            one = SeriesSimulation(self.y[k:k + 1], self.mat_first[k:k + 1], self.cycles,
-                                   self.person_effect[k:k + 1], self.person_mean[k:k + 1],
-                                   self.period_days, self.washout_days, self.params)
+            one = replace(self, y=self.y[k:k + 1], mat_first=self.mat_first[k:k + 1])
             return one.cycle_differences()[0]
         s, p, _ = self.y.shape
         j = self.mat_first.shape[2]
@@ -308,21 +291,14 @@ def simulate_series(
     cyc = _cycles_vector(cycles, persons)
     period_days = _checks.integer("period_days", period_days, 1)
     washout_days = _checks.integer("washout_days", washout_days, 0, period_days - 1)
-    _checks.one_of("design", design, _DESIGNS)
+    _checks.one_of("design", design, DESIGNS)
     tau = _checks.positive("tau", tau, allow_zero=True)
     between_sd = _checks.positive("between_sd", between_sd, allow_zero=True)
-    p = {
-        "effect": _checks.finite("effect", effect), "trend": _checks.finite("trend", trend),
-        "expectation": _checks.finite("expectation", expectation),
-        "expectation_half_life": expectation_half_life,
-        "carryover": _checks.unit_interval("carryover", carryover),
-        "carryover_half_life": carryover_half_life,
-        "missing": _checks.unit_interval("missing", missing, open_high=True),
-        "mnar": _checks.finite("mnar", mnar), "mean": _checks.finite("mean", mean),
-    }
-    for name in ("expectation_half_life", "carryover_half_life"):
-        if p[name] is not None:
-            p[name] = _checks.positive(name, p[name])
+    p = check_settings(effect=effect, trend=trend, expectation=expectation,
+                       expectation_half_life=expectation_half_life, carryover=carryover,
+                       carryover_half_life=carryover_half_life, missing=missing, mnar=mnar,
+                       mean=mean)
+    del p["sd"], p["rho"]  # checked by simulate
     jmax = int(cyc.max())
     n_days = 2 * jmax * period_days
     _checks.size_limit("n_series x persons x days", float(n_series) * persons * n_days)

@@ -29,11 +29,11 @@ from matstats.literature import MCID_NRS, NOF1_EFFECT_PRIOR, NOF1_EXPECTATION_BI
 from matstats._core import checks as _checks
 from matstats.nof1._bayes import posterior_t
 
-__all__ = ["COMPARATORS", "VERDICT_LABELS", "MIN_DIRECTION_CYCLES", "PROVISIONAL_ALPHA",
-           "Verdict", "benefit_scale", "verdict_fit", "verdict_label", "verdict_labels"]
+__all__ = ["VERDICT_LABELS", "MIN_DIRECTION_CYCLES", "PROVISIONAL_ALPHA", "Verdict",
+           "verdict_fit", "verdict_label", "verdict_labels"]
 
 #: What the control periods were: no mat at all (unblinded) or a blunt sham mat.
-COMPARATORS = ("no_mat", "sham")
+_COMPARATORS = ("no_mat", "sham")
 
 #: Verdict labels, checked in this order on the benefit scale b with interval [lo, hi]
 #: (see :func:`verdict_label`); the first rule that holds gives the label.
@@ -76,20 +76,9 @@ PROVISIONAL_ALPHA = 0.001
 UNBLINDED_BANG = 0.5
 
 
-def benefit_scale(estimate: float, ci_low: float, ci_high: float,
-                  lower_is_better: bool = True) -> tuple[float, float, float]:
-    """Estimate and interval on the benefit scale (positive = better on the mat).
-
-    Returns
-    -------
-    (b, lo, hi) : tuple of float
-        ``b = -estimate`` when lower is better (else ``estimate``); ``lo <= hi`` the interval.
-
-    Examples
-    --------
-    >>> benefit_scale(-1.5, -2.5, -0.5)
-    (1.5, 0.5, 2.5)
-    """
+def _benefit_scale(estimate: float, ci_low: float, ci_high: float,
+                   lower_is_better: bool = True) -> tuple[float, float, float]:
+    """(b, lo, hi): estimate and sorted interval on the benefit scale (positive = better)."""
     sign = -1.0 if lower_is_better else 1.0
     lo, hi = sorted((sign * ci_low, sign * ci_high))
     return sign * estimate, lo, hi
@@ -97,19 +86,11 @@ def benefit_scale(estimate: float, ci_low: float, ci_high: float,
 
 def verdict_label(estimate: float, ci_low: float, ci_high: float, *, mcid: float = MCID_NRS,
                   lower_is_better: bool = True) -> str:
-    """Verdict label from an estimate and its 95% interval (the interval form of
-    :func:`verdict_labels`; :func:`matstats.nof1.analyze` applies it to the ``bayes`` posterior median
-    and credible interval, where both forms give the same label).
-
-    Rules, on the benefit scale ``b`` (:func:`benefit_scale`) with the CI ``[lo, hi]``:
-
-    - no finite interval: ``unclear``;
-    - ``lo > 0`` (the interval excludes no effect): ``benefit_likely`` when the estimate
-      reaches ``mcid``, else ``small_benefit_likely``;
-    - ``hi < 0``: ``worse_on_mat``;
-    - ``hi < mcid`` (the interval rules out a benefit as large as the MCID):
-      ``no_meaningful_benefit``;
-    - otherwise ``unclear``.
+    """Verdict label from an estimate and its 95% interval: the interval form of
+    :func:`verdict_labels` (same hierarchy, on the benefit scale ``b`` with interval
+    ``[lo, hi]``: ``lo > 0`` a benefit, ``benefit_likely`` when ``b`` reaches ``mcid``;
+    ``hi < 0`` worse; ``hi < mcid`` no meaningful benefit; else, or with no finite interval,
+    unclear).
 
     Returns
     -------
@@ -123,7 +104,7 @@ def verdict_label(estimate: float, ci_low: float, ci_high: float, *, mcid: float
     >>> verdict_label(-0.2, -0.9, 0.5)
     'no_meaningful_benefit'
     """
-    b, lo, hi = benefit_scale(estimate, ci_low, ci_high, lower_is_better)
+    b, lo, hi = _benefit_scale(estimate, ci_low, ci_high, lower_is_better)
     return next(label for label, rule in _VERDICT_RULES if rule(b, lo, hi, mcid))
 
 
@@ -176,48 +157,10 @@ def verdict_labels(prob_benefit, prob_mcid, *, level: float = 0.95) -> np.ndarra
 # --------------------------------------------------------------------------------------------
 
 
-def order_pattern(mat_first) -> str:
-    """How the cycles of a diary were ordered, from whether the mat came first in each.
-
-    Returns
-    -------
-    str
-        One of :data:`ORDER_PATTERNS`: ``"too_few"`` below :data:`MIN_DIRECTION_CYCLES`
-        cycles, ``"same"`` when every cycle has the same order, ``"alternating"`` when the
-        order switches at every cycle, else ``"mixed"``.
-
-    Examples
-    --------
-    >>> order_pattern([True, True, True]), order_pattern([True, False, True, False])
-    ('same', 'alternating')
-    >>> order_pattern([True, False, False, True])
-    'mixed'
-    """
-    f = np.asarray(mat_first, dtype=bool)
-    if f.size < MIN_DIRECTION_CYCLES:
-        return "too_few"
-    if (f == f[0]).all():
-        return "same"
-    if (f[1:] != f[:-1]).all():
-        return "alternating"
-    return "mixed"
-
-
 def paired_fit(means, mat):
-    """The paired analysis of period means: mean cycle difference (mat minus control).
-
-    Parameters
-    ----------
-    means, mat : array_like
-        Shape (trials, 2 x cycles): period means in time order (two per cycle) and whether
-        each period was a mat period.
-
-    Returns
-    -------
-    (est, scale2, df) : arrays
-        Input of :func:`matstats.nof1._bayes.posterior_t`: the mean difference d, S / n (S
-        the sum of squared deviations of the n cycle differences) and n - 1.
-    """
+    """The paired analysis of period means (trials, 2 x cycles) and mat indicators: the mean
+    cycle difference d, S / n (S the sum of squared deviations of the n cycle differences) and
+    n - 1, the input of :func:`matstats.nof1._bayes.posterior_t`."""
     M = np.atleast_2d(np.asarray(means, dtype=float))
     x = np.atleast_2d(np.asarray(mat, dtype=float))
     pair = M.reshape(M.shape[0], -1, 2)
@@ -341,7 +284,7 @@ def verdict_fit(means, times, mat, *, n_cycles, planned_cycles, open_comparison,
     Scores are on the analysis scale (lower = better; negate a higher-is-better score).
 
     1. Basis: ``"trend"`` (:func:`trend_fit`) when the cycles ran in the same order in every
-       cycle or strictly alternated (:func:`order_pattern`, 3 cycles or more), else
+       cycle or strictly alternated (3 cycles or more), else
        ``"paired"`` (:func:`paired_fit`); ``basis`` forces one for every trial.
     2. Posterior: t likelihood of that fit times the normal effect prior N(0, prior_sd^2)
        (flat below :data:`MIN_DIRECTION_CYCLES` cycles), and for an open comparison an
@@ -365,8 +308,8 @@ def verdict_fit(means, times, mat, *, n_cycles, planned_cycles, open_comparison,
     Returns
     -------
     dict of arrays
-        ``label``, ``label_blinded``, ``basis``, ``order``, ``level``, ``estimate``,
-        ``ci_low``, ``ci_high`` (with ``quantiles``), ``prob_benefit``, ``prob_mcid``,
+        ``label``, ``label_blinded``, ``basis``, ``order`` (:data:`ORDER_PATTERNS`), ``level``,
+        ``estimate``, ``ci_low``, ``ci_high`` (with ``quantiles``), ``prob_benefit``, ``prob_mcid``,
         ``estimate_blinded``, ``prob_benefit_blinded`` and ``cdf_at``.
     """
     M = np.atleast_2d(np.asarray(means, dtype=float))
@@ -377,12 +320,10 @@ def verdict_fit(means, times, mat, *, n_cycles, planned_cycles, open_comparison,
     provisional = n < int(planned_cycles)
     lvl = 1.0 - PROVISIONAL_ALPHA if provisional else _checks.level(level)
     mat_first = x[:, 0::2]
+    same = (mat_first == mat_first[:, :1]).all(axis=1) & (n >= MIN_DIRECTION_CYCLES)
+    alt = (mat_first[:, 1:] != mat_first[:, :-1]).all(axis=1) & (n >= MIN_DIRECTION_CYCLES)
     if basis is None:
-        systematic = np.zeros(M.shape[0], dtype=bool)
-        if n >= MIN_DIRECTION_CYCLES:
-            same = (mat_first == mat_first[:, :1]).all(axis=1)
-            alt = (mat_first[:, 1:] != mat_first[:, :-1]).all(axis=1)
-            systematic = same | alt
+        systematic = same | alt
     else:
         _checks.one_of("basis", basis, ("paired", "trend"))
         systematic = np.full(M.shape[0], basis == "trend")
@@ -407,12 +348,7 @@ def verdict_fit(means, times, mat, *, n_cycles, planned_cycles, open_comparison,
                        "within_expectation", lab)
     else:
         lab = lab_blind
-    if n < MIN_DIRECTION_CYCLES:
-        order = np.full(M.shape[0], "too_few")
-    else:
-        same = (mat_first == mat_first[:, :1]).all(axis=1)
-        alt = (mat_first[:, 1:] != mat_first[:, :-1]).all(axis=1)
-        order = np.select([same, alt], ["same", "alternating"], default="mixed")
+    order = np.select([few, same, alt], ["too_few", "same", "alternating"], default="mixed")
     out.update(label=lab, basis=np.where(systematic, "trend", "paired"), order=order,
                level=np.full(M.shape[0], lvl), prob_benefit=post["p_below0"],
                prob_mcid=post["p_below_mcid"], estimate=post.get("median", post["mean"]))

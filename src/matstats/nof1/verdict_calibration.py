@@ -1,17 +1,11 @@
 """Operating characteristics of the personal-trial verdict in real use, by simulation.
 
-The verdict rule (:func:`matstats.nof1.verdict.verdict_fit`: expectation bias of open
-comparisons, trend-adjusted analysis of fixed or alternating orders, the stricter
-provisional threshold, no direction from 2 cycles) is applied to simulated null trials
-(no true effect) of every way the site tells people to test a mat: design x comparator x
-cycles x rho x trend x looks. The period means of a trial are drawn from their exact joint
-normal distribution under stationary AR(1) daily noise (:func:`simulate_period_means`), which
-is what :func:`matstats.nof1.simulate` followed by the period means gives without missing
-days; every trial of a row is analysed at once (vectorised).
-
-:func:`verdict_calibration` gives the table (with binomial Monte Carlo SEs),
-:func:`provisional_alpha_table` the simulation that chose
-:data:`matstats.nof1.verdict.PROVISIONAL_ALPHA`.
+The whole verdict rule (:func:`matstats.nof1.verdict.verdict_fit`) is applied to simulated
+trials of every way the site tells people to test a mat, vectorised, with period means drawn
+from their exact joint normal distribution (:func:`simulate_period_means`):
+:func:`verdict_calibration` (null trials), :func:`provisional_alpha_table` (the simulation
+that chose :data:`matstats.nof1.verdict.PROVISIONAL_ALPHA`), :func:`verdict_power` (the chance
+of a 'benefit' verdict) and :func:`series_calibration` (a clinic series).
 """
 
 from __future__ import annotations
