@@ -226,12 +226,13 @@ def test_schedule_simulate_analyze(cycles, period, washout, rng, n, effect, rho)
 
 
 @given(effect=NUMBER, cycles=st.one_of(st.integers(1, 6), NUMBER), sd=NUMBER, rho=NUMBER,
-       alpha=NUMBER, n_sims=st.one_of(st.integers(1, 20), NUMBER))
-def test_power(effect, cycles, sd, rho, alpha, n_sims):
-    out = _call(nof1.power, effect, cycles=cycles, sd=sd, rho=rho, alpha=alpha,
-                n_sims=n_sims, rng=1)
+       comparator=st.sampled_from(["sham", "no_mat", "nope"]),
+       n_trials=st.one_of(st.integers(1, 20), NUMBER))
+def test_verdict_power(effect, cycles, sd, rho, comparator, n_trials):
+    out = _call(nof1.verdict_power, effect, cycles, comparator=comparator, sd=sd, rho=rho,
+                n_trials=n_trials, rng=1)
     if out is not None:
-        assert 0 <= float(out) <= 1
+        assert ((out["power"] >= 0) & (out["power"] <= 1)).all()
 
 
 # ---------------------------------------------------------------------------------- CLI
@@ -242,9 +243,10 @@ COMMANDS = [["nof1", "plan", "--cycles"], ["nof1", "plan", "--cycles", "2", "--p
             ["nof1", "plan", "--cycles", "2", "--out"], ["nof1", "analyze"],
             ["nof1", "analyze", str(nof1.example_diary_path()), "--mcid"],
             ["nof1", "analyze", str(nof1.example_diary_path()), "--scale", "0"],
-            ["nof1", "power", "--n-sims", "5", "--cycles", "2", "--no-progress", "--effect"],
-            ["nof1", "power", "--n-sims", "5", "--effect", "-1", "--no-progress", "--rho"],
-            ["nof1", "power", "--n-sims", "5", "--effect", "-1", "--no-progress", "--cycles"],
+            ["nof1", "power", "--n-sims", "5", "--cycles", "2", "--effect"],
+            ["nof1", "power", "--n-sims", "5", "--effect", "-1", "--rho"],
+            ["nof1", "power", "--n-sims", "5", "--effect", "-1", "--cycles"],
+            ["nof1", "power", "--n-sims", "5", "--effect", "-1", "--cycles", "3", "--target"],
             ["tables", "--out"], ["report-index", "--notebooks", "nonexistent", "--out"]]
 
 
