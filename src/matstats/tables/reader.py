@@ -185,6 +185,33 @@ class ReaderTable:
         return f"<reader table{what}: {self.n_rows} rows x {self.n_cols} columns>"
 
 
+def _headers(frame: pd.DataFrame, columns, lead, *, joined: bool) -> dict[str, str]:
+    """Column -> header of a reader table: ``lead`` columns first, snake_case read as words
+    (joined MultiIndex labels stay as they are); a column not in ``frame`` is a ValueError."""
+    if columns is None:
+        headers = {c: c if joined else c.replace("_", " ") for c in frame.columns}
+    elif isinstance(columns, Mapping):
+        headers = dict(columns)
+    else:
+        headers = {c: c.replace("_", " ") for c in columns}
+    missing = [c for c in headers if c not in frame.columns]
+    if missing:
+        raise ValueError(f"columns not in the table: {missing}")
+    order = [c for c in lead if c in headers] + [c for c in headers if c not in lead]
+    return {c: headers[c] for c in order}
+
+
+def _td_class(value, col: str, html_columns) -> str:
+    """The cell's CSS classes: its column, and ``ms-numcell`` for a number or a numeric string."""
+    cls = "ms-col-" + re.sub(r"[^A-Za-z0-9_-]+", "-", col)
+    if col in html_columns or _cells.is_missing(value) or isinstance(value, (bool, np.bool_)):
+        return cls
+    if isinstance(value, (numbers.Real, pd.Timestamp)) or (
+            isinstance(value, str) and _NUMBER.fullmatch(value.strip())):
+        return cls + " ms-numcell"
+    return cls
+
+
 def reader_table(
     df: pd.DataFrame | pd.Series,
     columns: Sequence[str] | Mapping[str, str] | None = None,
@@ -246,18 +273,8 @@ def reader_table(
     """
     bib = citations.bibliography() if bib is None else bib
     frame = _flatten(df)
-    joined = isinstance(getattr(df, "columns", None), pd.MultiIndex)
-    if columns is None:  # snake_case names read as words; joined MultiIndex labels stay as they are
-        headers = {c: c if joined else c.replace("_", " ") for c in frame.columns}
-    elif isinstance(columns, Mapping):
-        headers = dict(columns)
-    else:
-        headers = {c: c.replace("_", " ") for c in columns}
-    missing = [c for c in headers if c not in frame.columns]
-    if missing:
-        raise ValueError(f"columns not in the table: {missing}")
-    order = [c for c in lead if c in headers] + [c for c in headers if c not in lead]
-    headers = {c: headers[c] for c in order}
+    headers = _headers(frame, columns, lead,
+                       joined=isinstance(getattr(df, "columns", None), pd.MultiIndex))
     whole = {c: _whole_numbers(frame[c]) for c in headers}
     auto = {c: _decimals(frame[c]) for c in headers}
 
@@ -289,15 +306,6 @@ def reader_table(
                 text.replace(";", "; ") if col in study_columns else text, bib, bib_href=bib_href))
         return nobreak_numbers(html.escape(text))
 
-    def td_class(value, col: str) -> str:
-        cls = "ms-col-" + re.sub(r"[^A-Za-z0-9_-]+", "-", col)
-        if col in html_columns or _cells.is_missing(value) or isinstance(value, (bool, np.bool_)):
-            return cls
-        if isinstance(value, (numbers.Real, pd.Timestamp)) or (
-                isinstance(value, str) and _NUMBER.fullmatch(value.strip())):
-            return cls + " ms-numcell"
-        return cls
-
     # a header may break after "_" or "·" ("mean_estimate · cycle_t"), never inside a word
     head = "".join('<th scope="col">' + re.sub(r"([_\u00b7])", r"\1<wbr>", html.escape(h)) + "</th>"
                    for h in headers.values())
@@ -306,7 +314,7 @@ def reader_table(
            if row_id else [""] * len(frame))
     for rid, row in zip(ids, frame[list(headers)].itertuples(index=False, name=None)):
         tds = "".join(
-            f'<td class="{td_class(v, c)}" '
+            f'<td class="{_td_class(v, c, html_columns)}" '
             f'data-label="{html.escape(h, quote=True)}">{cell(v, c)}</td>'
             for (c, h), v in zip(headers.items(), row)
         )
