@@ -40,3 +40,13 @@ def method_style(method: str) -> dict:
     (grey, "o" and the code itself for a method not in :data:`METHOD_STYLE`)."""
     colour, marker, name, _ = METHOD_STYLE.get(method, ("0.5", "o", method, ""))
     return {"color": colour, "marker": marker, "label": name}
+
+
+def _axes(ax, figsize, **subplots):
+    """``(figure, ax)``: the given ``ax`` and its figure, or a new figure of ``figsize`` inches
+    with one Axes (``subplots`` passed to :func:`matplotlib.pyplot.subplots`)."""
+    if ax is not None:
+        return ax.figure, ax
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(figsize=figsize, **subplots)

@@ -33,10 +33,8 @@ def plot_verdicts(audit: pd.DataFrame, *, ax=None,
     ----------
     audit : pandas.DataFrame
         Output of :func:`matstats.audit.audit_claims`.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on (default: a new figure of ``figsize``).
-    figsize : tuple of float
-        Size of a new figure in inches.
+    ax, figsize
+        See :mod:`matstats.plots`.
 
     Returns
     -------
@@ -49,13 +47,10 @@ def plot_verdicts(audit: pd.DataFrame, *, ax=None,
     >>> fig.get_size_inches().tolist()
     [6.0, 3.0]
     """
-    import matplotlib.pyplot as plt
+    from matstats.plots._style import _axes
 
     counts = verdict_counts(audit)
-    if ax is None:
-        fig, ax = plt.subplots(figsize=figsize)
-    else:
-        fig = ax.figure
+    fig, ax = _axes(ax, figsize)
     order = list(VERDICTS)[::-1]
     left = pd.Series(0, index=order, dtype=float)
     for kind, grp in counts.groupby("claim_kind", sort=False):

@@ -1,15 +1,5 @@
-"""Plots of a Bayesian random-effects meta-analysis (:func:`matstats.meta.bayesmeta.bayes_meta`).
-
-* :func:`plot_bayes_posteriors` - joint posterior of (tau, mu) with the marginal posteriors
-  of tau and of mu and theta (the effect in a new study).
-* :func:`plot_bayes_forest` - forest plot of the observed estimates with the shrinkage
-  intervals of each study, the overall effect mu and the prediction for a new study.
-* :func:`plot_sham_grid` - the mat-vs-sham answer across its sensitivity grid
-  (:func:`matstats.ladder.answer.sham_sensitivity`), with the default cell marked.
-
-Each takes a fitted ``BayesMetaFit``, draws on given axes or on a new figure of explicit
-size, and returns the Figure.
-"""
+"""Plots of a Bayesian random-effects meta-analysis (:func:`matstats.meta.bayesmeta.bayes_meta`)
+and of the mat-vs-sham answer across its sensitivity grid."""
 
 from __future__ import annotations
 
@@ -20,6 +10,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
 from scipy import stats
+
+from matstats.plots._style import _axes
 
 __all__ = ["plot_bayes_posteriors", "plot_bayes_forest", "plot_sham_grid"]
 
@@ -45,10 +37,8 @@ def plot_bayes_posteriors(fit, *, ax=None, figsize: tuple[float, float] = (11.0,
     fit : BayesMetaFit
         Result of :func:`matstats.meta.bayesmeta.bayes_meta`.
     ax : sequence of three matplotlib Axes, optional
-        Axes for the joint density, the tau marginal and the mu/theta marginals; a new
-        figure with three panels is made when None.
+        Axes for the joint density, the tau marginal and the mu/theta marginals.
     figsize : tuple, default (11, 3.6)
-        Figure size in inches (used when ``ax`` is None).
     n_grid : int, default 121
         Grid points per axis for the densities.
     effect_label : str, default "effect"
@@ -116,9 +106,8 @@ def plot_bayes_forest(fit, *, ax=None, figsize: tuple[float, float] | None = Non
     fit : BayesMetaFit
         Result of :func:`matstats.meta.bayesmeta.bayes_meta`.
     ax : matplotlib Axes, optional
-        Draw here instead of on a new figure.
     figsize : tuple, optional
-        Figure size in inches (default: 7 wide, 0.45 per row + 1.6 high).
+        Default 7 wide, 0.45 per row + 1.6 high.
     xlabel, title : str
         Axis label and title.
 
@@ -131,11 +120,7 @@ def plot_bayes_forest(fit, *, ax=None, figsize: tuple[float, float] | None = Non
         diamond for mu (median, equal-tailed interval) and a bar for theta, the effect in a
         new study.
     """
-    if ax is None:
-        size = figsize or (7.0, 0.45 * (fit.k + 2) + 1.6)
-        fig, ax = plt.subplots(figsize=size, layout="constrained")
-    else:
-        fig = ax.figure
+    fig, ax = _axes(ax, figsize or (7.0, 0.45 * (fit.k + 2) + 1.6), layout="constrained")
     sh = fit.shrinkage()
     summ = fit.to_frame().set_index("param")
     z = stats.norm.ppf(0.5 + fit.level / 2)
@@ -173,7 +158,6 @@ def plot_sham_grid(grid, *, ax=None, figsize: tuple[float, float] = (10.0, 4.2),
         default cell).
     ax : matplotlib.axes.Axes, optional
     figsize : (float, float)
-        Size of a new figure.
     column : str
         The probability to show (``prob_beats_sham`` or ``prob_beats_sham_by_mid``).
 
@@ -188,10 +172,7 @@ def plot_sham_grid(grid, *, ax=None, figsize: tuple[float, float] = (10.0, 4.2),
     >>> len(fig.axes)
     1
     """
-    if ax is None:
-        fig, ax = plt.subplots(figsize=figsize)
-    else:
-        fig = ax.figure
+    fig, ax = _axes(ax, figsize)
     tab = grid.sort_values(column, kind="stable").reset_index(drop=True)
     x = np.arange(len(tab))
     for i, (name, sub) in enumerate(tab.groupby("open_prior", sort=False)):

@@ -1,9 +1,5 @@
-"""Meta-analysis plots: forest plot, funnel plot with trim-and-fill points, control ladder.
-
-Each function takes numbers computed elsewhere (a :class:`matstats.meta.MetaFit`, its
-follow-ups, or the tables of ``matstats.ladder``), draws on a new figure of explicit size
-(or on a given ``Axes``) and returns the Figure.
-"""
+"""Meta-analysis plots of a :class:`matstats.meta.MetaFit`, its follow-ups or the tables of
+:mod:`matstats.ladder`: forest plot, funnel plot with trim-and-fill points, control ladder."""
 
 from __future__ import annotations
 
@@ -19,6 +15,7 @@ from scipy import stats
 
 from matstats._core import checks as _checks
 from matstats.meta import meta_analysis
+from matstats.plots._style import _axes
 
 __all__ = ["plot_forest", "plot_funnel", "plot_ladder"]
 
@@ -32,20 +29,11 @@ def _get(obj, name: str, default=np.nan):
     return getattr(obj, name, default)
 
 
-def _new_axes(ax, figsize):
-    if ax is not None:
-        return ax.figure, ax
-    fig, ax = plt.subplots(figsize=figsize)
-    return fig, ax
-
-
 def _diamond(ax, y: float, est: float, lo: float, hi: float, *, color: str, height: float = 0.35):
-    poly = Polygon(
+    ax.add_patch(Polygon(
         [(lo, y), (est, y + height), (hi, y), (est, y - height)],
         closed=True, facecolor=color, edgecolor="black", linewidth=0.8, zorder=3,
-    )
-    ax.add_patch(poly)
-    return poly
+    ))
 
 
 class _Rows:
@@ -187,10 +175,8 @@ def plot_forest(
         and ``k``; the prediction interval is drawn as a line through the overall diamond.
     xlabel, title : str
         Axis label and title.
-    figsize : tuple
-        Figure size in inches (used when ``ax`` is None).
-    ax : matplotlib Axes, optional
-        Draw here instead of on a new figure.
+    figsize, ax
+        See :mod:`matstats.plots`.
 
     Returns
     -------
@@ -205,7 +191,7 @@ def plot_forest(
     """
     studies, by_group, overall = _forest_inputs(studies, label_col, group_col, subgroups,
                                                 overall)
-    fig, ax = _new_axes(ax, figsize)
+    fig, ax = _axes(ax, figsize)
     rows = _Rows()
     w = studies["weight"].to_numpy(float) if "weight" in studies.columns else None
     wmax = np.nanmax(w) if w is not None and np.isfinite(w).any() else None
@@ -302,7 +288,7 @@ def plot_funnel(
     yi, vi, estimate, fy, fv, adjusted_estimate = _funnel_inputs(
         yi, vi, estimate, trim_fill, fill_yi, fill_vi, adjusted_estimate)
     level = _checks.level(level)
-    fig, ax = _new_axes(ax, figsize)
+    fig, ax = _axes(ax, figsize)
     sei = np.sqrt(vi)
     all_se = np.concatenate([sei, np.sqrt(fv)]) if fv.size else sei
     se_max = float(all_se.max()) * 1.1
@@ -371,13 +357,10 @@ def plot_ladder(
     if len(ladder) == 0:
         raise ValueError("ladder has no rows")
     own = ax is None
-    fig, ax = plt.subplots(figsize=figsize, layout="constrained") if own else (ax.figure, ax)
-    styles = {
-        "observed": {"marker": "o", "color": "tab:blue"},
-        "expected": {"marker": "D", "color": "tab:red"},
-        "reference": {"marker": "s", "color": "0.5"},
-        "other_device": {"marker": "^", "color": "tab:green"},
-    }
+    fig, ax = _axes(ax, figsize, layout="constrained")
+    #: kind -> marker, colour (an expected series: one of exp_colors) and shift right
+    styles = {"observed": ("o", "tab:blue", 0.0), "expected": ("D", "tab:red", 0.15),
+              "reference": ("s", "0.5", -0.15), "other_device": ("^", "tab:green", -0.3)}
     series = list(dict.fromkeys(ladder["series"]))
     n_exp = sum(ladder.drop_duplicates("series")["kind"] == "expected")
     exp_i = 0
@@ -386,16 +369,11 @@ def plot_ladder(
     for s in series:
         d = ladder[ladder["series"] == s].sort_values("position")
         kind = d["kind"].iloc[0]
-        st = styles.get(kind, {"marker": "o", "color": "black"})
-        shift = 0.0
+        marker, colour, shift = styles.get(kind, ("o", "black", 0.0))
         if kind == "expected":
-            shift = 0.08 * (exp_i - (n_exp - 1) / 2) + 0.15
-            st = {**st, "color": exp_colors[exp_i % len(exp_colors)]}
+            shift = 0.08 * (exp_i - (n_exp - 1) / 2) + shift
+            colour = exp_colors[exp_i % len(exp_colors)]
             exp_i += 1
-        elif kind == "reference":
-            shift = -0.15
-        elif kind == "other_device":
-            shift = -0.3
         ok = d["estimate"].notna()
         x = d.loc[ok, "position"].to_numpy(float) + shift
         est = d.loc[ok, "estimate"].to_numpy(float)
@@ -405,9 +383,9 @@ def plot_ladder(
         if has_ci.any():
             ax.errorbar(x[has_ci], est[has_ci],
                         yerr=[est[has_ci] - lo[has_ci], hi[has_ci] - est[has_ci]],
-                        fmt="none", ecolor=st["color"], elinewidth=1.0, capsize=3)
+                        fmt="none", ecolor=colour, elinewidth=1.0, capsize=3)
         linestyle = "--" if kind == "reference" else "none"
-        ax.plot(x, est, marker=st["marker"], color=st["color"], linestyle=linestyle,
+        ax.plot(x, est, marker=marker, color=colour, linestyle=linestyle,
                 label=s.replace("_", " "), alpha=0.9 if kind != "expected" else 0.7)
         for _, r in d[~ok].iterrows():  # said under the axis, never on the data
             no_data.setdefault(float(r["position"]), []).append(str(s))

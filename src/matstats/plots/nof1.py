@@ -1,8 +1,5 @@
-"""Figures for n-of-1 trials: a personal diary, a schedule calendar (and simulation results).
-
-Numerics live in :mod:`matstats.nof1`; these functions only draw what they are given, on the
-Axes passed as ``ax=`` or on a new figure with an explicit size, and return the ``Figure``.
-"""
+"""Figures for n-of-1 trials (:mod:`matstats.nof1`): a personal diary, a schedule calendar
+and simulation results; a new figure has the constrained layout."""
 
 from __future__ import annotations
 
@@ -15,16 +12,9 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from matstats.plots._style import CONDITION_COLOURS as _COND_COLOUR
-from matstats.plots._style import method_style
+from matstats.plots._style import _axes, method_style
 
 __all__ = ["plot_diary", "plot_schedule_calendar", "plot_plan_power", "plot_rejection_rates"]
-
-
-def _axes(ax, figsize):
-    """``(figure, ax)``: the given Axes, or a new constrained-layout figure with one Axes."""
-    if ax is not None:
-        return ax.figure, ax
-    return plt.subplots(figsize=figsize, layout="constrained")
 
 
 def plot_diary(
@@ -48,7 +38,6 @@ def plot_diary(
     title : str, optional
         Title of the top panel.
     figsize : (float, float)
-        Figure size in inches (used when ``ax`` is None).
 
     Returns
     -------
@@ -63,18 +52,6 @@ def plot_diary(
     2
     >>> plt.close(fig)
     """
-    p = result.primary
-    return _draw_diary(
-        result.days, result.periods, result.cycles, estimate=float(p["estimate"]),
-        ci_low=float(p["ci_low"]), ci_high=float(p["ci_high"]), mcid=result.mcid,
-        lower_is_better=result.lower_is_better, scale=result.scale, title=title,
-        figsize=figsize, ax=ax,
-    )
-
-
-def _draw_diary(days, periods, cycles, *, estimate=float("nan"), ci_low=float("nan"),
-                ci_high=float("nan"), mcid=2.0, lower_is_better=True, scale=(0.0, 10.0),
-                title=None, figsize=(10.0, 7.0), ax=None):
     if ax is None:
         fig, (ax, bx) = plt.subplots(
             2, 1, figsize=figsize, gridspec_kw={"height_ratios": [2.2, 1.0]},
@@ -83,9 +60,11 @@ def _draw_diary(days, periods, cycles, *, estimate=float("nan"), ci_low=float("n
     else:
         ax, bx = ax
         fig = ax.figure
-    _draw_scores(ax, days, periods, scale=scale, title=title)
-    _draw_cycle_differences(bx, cycles, estimate=estimate, ci_low=ci_low, ci_high=ci_high,
-                            mcid=mcid, lower_is_better=lower_is_better)
+    p = result.primary
+    _draw_scores(ax, result.days, result.periods, scale=result.scale, title=title)
+    _draw_cycle_differences(bx, result.cycles, estimate=float(p["estimate"]),
+                            ci_low=float(p["ci_low"]), ci_high=float(p["ci_high"]),
+                            mcid=result.mcid, lower_is_better=result.lower_is_better)
     return fig
 
 
@@ -123,7 +102,6 @@ def _draw_scores(ax, days, periods, *, scale, title):
         loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small", frameon=False,
     )
     ax.set_title(title or "Daily scores by period")
-
 
 
 def _draw_cycle_differences(bx, cycles, *, estimate, ci_low, ci_high, mcid, lower_is_better):
@@ -173,10 +151,9 @@ def plot_schedule_calendar(
     title : str, optional
         Figure title.
     figsize : (float, float), optional
-        Figure size in inches (used when ``ax`` is None); default 7.2 wide and 0.5 inch per
-        week (+1) high.
-    ax : matplotlib Axes, optional
-        Axes to draw on; default: a new figure.
+        Default 7.2 wide and 0.5 inch per week (+1) high.
+    ax
+        See :mod:`matstats.plots`.
 
     Returns
     -------
@@ -194,7 +171,7 @@ def plot_schedule_calendar(
     n_weeks = (offset + n + 6) // 7
     if figsize is None:
         figsize = (7.2, 0.5 * n_weeks + 1.2)
-    fig, ax = _axes(ax, figsize)
+    fig, ax = _axes(ax, figsize, layout="constrained")
     for i, row in enumerate(schedule.itertuples(index=False)):
         k = offset + i
         wk, wd = divmod(k, 7)
@@ -249,16 +226,14 @@ def plot_plan_power(
         Power to aim for, drawn as a horizontal line.
     title : str, optional
         Axes title.
-    figsize : (float, float)
-        Figure size in inches (used when ``ax`` is None).
-    ax : matplotlib Axes, optional
-        Axes to draw on; default: a new figure.
+    figsize, ax
+        See :mod:`matstats.plots`.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
-    fig, ax = _axes(ax, figsize)
+    fig, ax = _axes(ax, figsize, layout="constrained")
     methods = curve["method"].unique() if "method" in curve else []
     one_method = methods[0] if len(methods) == 1 else None
     effect_markers = ("o", "s", "^", "D", "v")
@@ -314,16 +289,14 @@ def plot_rejection_rates(
         Further labelled horizontal lines, e.g. ``{"exact size 1/32": 0.03125}``.
     xlabel, ylabel, title : str, optional
         Axis labels and title.
-    figsize : (float, float)
-        Figure size in inches (used when ``ax`` is None).
-    ax : matplotlib Axes, optional
-        Axes to draw on; default: a new figure.
+    figsize, ax
+        See :mod:`matstats.plots`.
 
     Returns
     -------
     matplotlib.figure.Figure
     """
-    fig, ax = _axes(ax, figsize)
+    fig, ax = _axes(ax, figsize, layout="constrained")
     for method, g in rates.groupby("method", sort=False):
         g = g.sort_values(x)
         ax.errorbar(g[x], g["rate"], yerr=2 * g["rate_se"], ms=5, capsize=2, **method_style(method))

@@ -1,14 +1,13 @@
-"""Figures for a series of n-of-1 trials: person forest plot, shrinkage arrows, persons x
-cycles plan (lines and heatmap).
-
-Numerics live in :mod:`matstats.nof1` (``series_analysis``, ``series_plan``); these functions
-only draw what they are given and return the ``Figure``.
-"""
+"""Figures for a series of n-of-1 trials (:mod:`matstats.nof1`): person forest plot, shrinkage
+arrows, persons x cycles plan (lines and heatmap); a new figure is laid out tight, and so is
+the caller's."""
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+
+from matstats.plots._style import _axes
 
 #: Okabe-Ito colours (distinguishable with the common colour-vision deficiencies), without
 #: black and yellow: one per line of :func:`plot_series_plan`.
@@ -19,6 +18,13 @@ __all__ = ["plot_series_forest", "plot_series_plan", "plot_series_plan_grid",
            "plot_series_shrinkage"]
 
 
+def _check_column(plan, column: str) -> None:
+    """ValueError naming the plan's columns unless ``column`` is one of them."""
+    if column not in plan.columns:
+        raise ValueError(f"column must be one of the plan columns {list(plan.columns)}, "
+                         f"got {column!r}")
+
+
 def plot_series_forest(result, *, ax=None, figsize: tuple[float, float] | None = None):
     """Forest plot of raw and shrunken (empirical-Bayes) person effects.
 
@@ -27,9 +33,8 @@ def plot_series_forest(result, *, ax=None, figsize: tuple[float, float] | None =
     result : matstats.nof1.SeriesResult
         Output of :func:`matstats.nof1.analyze_series`.
     ax : matplotlib.axes.Axes, optional
-        Axes to draw on; a new figure when None.
     figsize : (float, float), optional
-        Size of a new figure (default: 7 wide, 0.32 inch per person + 1.6).
+        Default 7 wide, 0.32 inch per person + 1.6.
 
     Returns
     -------
@@ -44,10 +49,7 @@ def plot_series_forest(result, *, ax=None, figsize: tuple[float, float] | None =
     """
     p = result.persons
     k = len(p)
-    if ax is None:
-        fig, ax = plt.subplots(figsize=figsize or (7.0, 1.6 + 0.32 * (k + 2)))
-    else:
-        fig = ax.figure
+    fig, ax = _axes(ax, figsize or (7.0, 1.6 + 0.32 * (k + 2)))
     y = np.arange(k)[::-1] + 2.0
     ax.errorbar(p["estimate"], y + 0.15, xerr=[p["estimate"] - p["ci_low"],
                                                p["ci_high"] - p["estimate"]],
@@ -88,13 +90,11 @@ def plot_series_plan(plan, *, ax=None, column: str = "power", target: float | No
     plan : pandas.DataFrame
         Output of :func:`matstats.nof1.plan_series` (several ``persons`` values).
     ax : matplotlib.axes.Axes, optional
-        Axes to draw on; a new figure when None.
     column : str, default "power"
         Column to draw (``power``, ``person_benefit``, ``person_wrong``, ...).
     target : float or None, default 0.8
         Horizontal reference line (skipped when None).
     figsize : (float, float)
-        Size of a new figure.
 
     Returns
     -------
@@ -107,13 +107,8 @@ def plot_series_plan(plan, *, ax=None, column: str = "power", target: float | No
     >>> len(fig.axes)
     1
     """
-    if column not in plan.columns:
-        raise ValueError(f"column must be one of the plan columns {list(plan.columns)}, "
-                         f"got {column!r}")
-    if ax is None:
-        fig, ax = plt.subplots(figsize=figsize)
-    else:
-        fig = ax.figure
+    _check_column(plan, column)
+    fig, ax = _axes(ax, figsize)
     for i, (c, g) in enumerate(plan.groupby("cycles", sort=True)):
         g = g.sort_values("persons")
         ax.plot(g["persons"], g[column], marker=_MARKERS[i % len(_MARKERS)], ms=4,
@@ -144,12 +139,11 @@ def plot_series_shrinkage(result, *, ax=None, true_effect=None,
     result : matstats.nof1.SeriesResult
         Output of :func:`matstats.nof1.analyze_series`.
     ax : matplotlib.axes.Axes, optional
-        Axes to draw on; a new figure when None.
     true_effect : array_like, optional
         True person effects (simulations only), in the order of ``result.persons``; drawn
         as crosses.
     figsize : (float, float), optional
-        Size of a new figure (default: 7 wide, 0.3 inch per person + 1.8).
+        Default 7 wide, 0.3 inch per person + 1.8.
 
     Returns
     -------
@@ -171,10 +165,7 @@ def plot_series_shrinkage(result, *, ax=None, true_effect=None,
         if truth.size != k:
             raise ValueError(f"true_effect must have one value per person ({k}), "
                              f"got {truth.size}")
-    if ax is None:
-        fig, ax = plt.subplots(figsize=figsize or (7.0, 1.8 + 0.3 * k))
-    else:
-        fig = ax.figure
+    fig, ax = _axes(ax, figsize or (7.0, 1.8 + 0.3 * k))
     order = np.argsort(p["estimate"].to_numpy(), kind="stable")[::-1]
     y = np.arange(k, dtype=float)
     raw = p["estimate"].to_numpy()[order]
@@ -215,7 +206,6 @@ def plot_series_plan_grid(plan, *, ax=None, column: str = "power", target: float
     plan : pandas.DataFrame
         Output of :func:`matstats.nof1.plan_series` (a grid of ``persons`` x ``cycles``).
     ax : matplotlib.axes.Axes, optional
-        Axes to draw on; a new figure when None.
     column : str, default "power"
         Column to draw.
     target : float or None, default 0.8
@@ -225,7 +215,6 @@ def plot_series_plan_grid(plan, *, ax=None, column: str = "power", target: float
     fmt : str, default "{:.2f}"
         Format of the values printed in the cells (empty string: no text).
     figsize : (float, float)
-        Size of a new figure.
 
     Returns
     -------
@@ -238,15 +227,10 @@ def plot_series_plan_grid(plan, *, ax=None, column: str = "power", target: float
     >>> len(fig.axes)  # heatmap and colour bar
     2
     """
-    if column not in plan.columns:
-        raise ValueError(f"column must be one of the plan columns {list(plan.columns)}, "
-                         f"got {column!r}")
+    _check_column(plan, column)
     grid = plan.pivot_table(index="cycles", columns="persons", values=column, aggfunc="first")
     grid = grid.sort_index().sort_index(axis=1)
-    if ax is None:
-        fig, ax = plt.subplots(figsize=figsize)
-    else:
-        fig = ax.figure
+    fig, ax = _axes(ax, figsize)
     z = grid.to_numpy(dtype=float)
     finite = z[np.isfinite(z)]
     vmin, vmax = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)

@@ -1,8 +1,5 @@
-"""Plots for the placebo/expectation sensitivity analyses (matstats.sensitivity).
-
-Each function draws data computed by :mod:`matstats.sensitivity` on the given ``ax`` (or a
-new figure of explicit size) and returns the :class:`matplotlib.figure.Figure`.
-"""
+"""Plots for the placebo/expectation sensitivity analyses (:mod:`matstats.sensitivity`); a
+new figure is laid out tight, a caller's figure never re-laid out."""
 
 from __future__ import annotations
 
@@ -12,28 +9,21 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.legend_handler import HandlerTuple
+from matplotlib.patches import Patch
+
+from matstats.plots._style import _axes
 
 __all__ = ["plot_decomposition", "plot_tipping_curve", "plot_tipping_heatmap",
            "plot_survey_bounds"]
 
-_COLOURS = {
-    "natural_history": "#9e9e9e",
-    "rtm": "#c7b299",
-    "placebo": "#7fa7c9",
-    "specific": "#d95f02",
+#: component of a decomposition -> (colour, legend label), in stacking order
+_COMPONENTS = {
+    "natural_history": ("#9e9e9e", "natural history"),
+    "rtm": ("#c7b299", "regression to the mean"),
+    "placebo": ("#7fa7c9", "placebo / expectation"),
+    "specific": ("#d95f02", "remaining specific effect"),
 }
-_LABELS = {
-    "natural_history": "natural history",
-    "rtm": "regression to the mean",
-    "placebo": "placebo / expectation",
-    "specific": "remaining specific effect",
-}
-
-
-def _new_axes(ax, figsize):
-    if ax is not None:
-        return ax.figure, ax
-    return plt.subplots(figsize=figsize)
 
 
 def plot_decomposition(
@@ -53,10 +43,8 @@ def plot_decomposition(
         One bar label per decomposition.
     unit : str
         Outcome unit for the axis label.
-    figsize : tuple
-        Figure size in inches (ignored with ``ax``).
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; default a new figure.
+    figsize, ax
+        See :mod:`matstats.plots`.
 
     Returns
     -------
@@ -73,22 +61,22 @@ def plot_decomposition(
     if len(decompositions) != len(names) or not decompositions:
         raise ValueError("names must give one label per decomposition (at least one)")
     own = ax is None
-    fig, ax = _new_axes(ax, figsize)
+    fig, ax = _axes(ax, figsize)
     y = np.arange(len(decompositions))
     for i, dec in enumerate(decompositions):
         summ = dec.summary.set_index("component")
         left_pos, left_neg = 0.0, 0.0
-        for comp in ("natural_history", "rtm", "placebo", "specific"):
+        for comp, (colour, label) in _COMPONENTS.items():
             val = float(summ.loc[comp, "mean"])
             start = left_pos if val >= 0 else left_neg
-            ax.barh(y[i], val, left=start, color=_COLOURS[comp],
-                    label=_LABELS[comp] if i == 0 else None, edgecolor="white")
+            ax.barh(y[i], val, left=start, color=colour, label=label if i == 0 else None,
+                    edgecolor="white")
             if val >= 0:
                 left_pos += val
             else:
                 left_neg += val
         lo, hi = float(summ.loc["specific", "ci_low"]), float(summ.loc["specific", "ci_high"])
-        ax.plot([lo, hi], [y[i] - 0.3, y[i] - 0.3], color=_COLOURS["specific"], lw=1.5)
+        ax.plot([lo, hi], [y[i] - 0.3, y[i] - 0.3], color=_COMPONENTS["specific"][0], lw=1.5)
         ax.plot([dec.mcid, dec.mcid], [y[i] - 0.4, y[i] + 0.4], color="black", ls="--", lw=1)
         ax.plot([dec.observed], [y[i] + 0.3], marker="v", color="black", ms=6)
     ax.axvline(0, color="black", lw=0.8)
@@ -98,7 +86,7 @@ def plot_decomposition(
                   "line = 95% range of specific part")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=4, fontsize=8, frameon=False)
     ax.set_title("Where could the observed improvement come from?")
-    if own:  # never re-layout a figure the caller owns
+    if own:
         fig.tight_layout()
     return fig
 
@@ -123,10 +111,8 @@ def plot_tipping_curve(
     prior_mean : float, optional
         Vertical line at the mean of the bias prior.
     xlabel : str
-    figsize : tuple
-        Figure size in inches (ignored with ``ax``).
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; default a new figure.
+    figsize, ax
+        See :mod:`matstats.plots`.
 
     Returns
     -------
@@ -142,12 +128,10 @@ def plot_tipping_curve(
     if not curves:
         raise ValueError("nothing to plot")
     own = ax is None
-    fig, ax = _new_axes(ax, figsize)
+    fig, ax = _axes(ax, figsize)
     # each band keeps its own colour, outline style and marker, so overlapping bands stay
     # apart: a light fill, its two edges drawn in the curve's line style, and dodged 95% CI
     # bars with the curve's marker at a few bias values
-    from matplotlib.patches import Patch
-
     colours = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
     styles = ("-", "--", "-.", ":", "-", "--")
     markers = ("o", "s", "^", "D", "v", "P")
@@ -156,7 +140,7 @@ def plot_tipping_curve(
     for i, (label, df) in enumerate(curves.items()):
         c, ls, m = colours[i % 6], styles[i % 6], markers[i % 6]
         bias = df["bias"].to_numpy(dtype=float)
-        line = ax.plot(bias, df["estimate"], color=c, ls=ls, lw=1.8)[0]
+        ax.plot(bias, df["estimate"], color=c, ls=ls, lw=1.8)
         ax.fill_between(bias, df["ci_low"], df["ci_high"], facecolor=c, alpha=0.06, lw=0)
         for edge in ("ci_low", "ci_high"):
             ax.plot(bias, df[edge], color=c, ls=ls, lw=0.9)
@@ -168,7 +152,6 @@ def plot_tipping_curve(
                     yerr=[est - df["ci_low"].to_numpy(dtype=float)[picks],
                           df["ci_high"].to_numpy(dtype=float)[picks] - est],
                     fmt=m, color=c, ms=5, capsize=3, lw=1.2)
-        del line
         handles.append((plt.Line2D([], [], color=c, ls=ls, marker=m, lw=1.8),
                         Patch(facecolor=c, alpha=0.12, edgecolor=c, ls=ls)))
     ax.axhline(0, color="black", lw=0.8)
@@ -178,8 +161,6 @@ def plot_tipping_curve(
         ax.axvline(prior_mean, color="grey", ls=":", lw=1.2, label="bias prior mean")
     ax.set_xlabel(xlabel)
     ax.set_ylabel("bias-adjusted effect (SD), 95% CI")
-    from matplotlib.legend_handler import HandlerTuple
-
     extra_h, extra_l = ax.get_legend_handles_labels()
     ax.legend([(p, ln) for ln, p in handles] + extra_h,
               list(curves) + extra_l,
@@ -187,7 +168,7 @@ def plot_tipping_curve(
               loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
               title="estimate (line, marker) and 95% CI (band, bars)", title_fontsize=8)
     ax.set_title("Tipping-point curves: effect left after subtracting bias")
-    if own:  # never re-layout a figure the caller owns
+    if own:
         fig.tight_layout()
     return fig
 
@@ -214,10 +195,8 @@ def plot_tipping_heatmap(
     value : str
         Column to colour by.
     xlabel, ylabel, title : str
-    figsize : tuple
-        Figure size in inches (ignored with ``ax``).
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; default a new figure.
+    figsize, ax
+        See :mod:`matstats.plots`.
 
     Returns
     -------
@@ -235,7 +214,7 @@ def plot_tipping_heatmap(
             raise ValueError(f"grid lacks column {col!r}")
     piv = grid.pivot(index="bias_a", columns="bias_b", values=value)
     own = ax is None
-    fig, ax = _new_axes(ax, figsize)
+    fig, ax = _axes(ax, figsize)
     xs, ys = piv.columns.to_numpy(dtype=float), piv.index.to_numpy(dtype=float)
     mesh = ax.pcolormesh(xs, ys, piv.to_numpy(dtype=float), shading="nearest", cmap="viridis")
     fig.colorbar(mesh, ax=ax, label=value)
@@ -247,7 +226,7 @@ def plot_tipping_heatmap(
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title or f"{value} over two bias sources")
-    if own:  # never re-layout a figure the caller owns
+    if own:
         fig.tight_layout()
     return fig
 
@@ -264,10 +243,8 @@ def plot_survey_bounds(
     ----------
     table : DataFrame
         ``SurveyBounds.to_frame()`` output (one row per benchmark, same survey values).
-    figsize : tuple
-        Figure size in inches (ignored with ``ax``).
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; default a new figure.
+    figsize, ax
+        See :mod:`matstats.plots`.
 
     Returns
     -------
@@ -285,7 +262,7 @@ def plot_survey_bounds(
         raise ValueError("empty table")
     r = table.iloc[0]
     own = ax is None
-    fig, ax = _new_axes(ax, figsize)
+    fig, ax = _axes(ax, figsize)
     ax.plot([r["worst_case"], r["best_case"]], [1, 1], color="#d95f02", lw=6, alpha=0.5,
             label="population range under non-response")
     ax.errorbar([r["p_respondents"]], [1.25],
@@ -304,6 +281,6 @@ def plot_survey_bounds(
     ax.set_title(f"User survey: {r['p_respondents']:.0%} of respondents improved, but only "
                  f"{r['response_rate']:.0%} of users answered")
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    if own:  # never re-layout a figure the caller owns
+    if own:
         fig.tight_layout()
     return fig
