@@ -114,20 +114,15 @@ class _GradeRule:
     description = property(lambda self: _summary(self.check))
 
 
-def _grade_no_blinding(row: pd.Series) -> tuple[int, str] | None:
-    """Risk of bias: participants not blinded (blinding none or unclear) -> down 1."""
-    b = _text(row.get("blinding"))
-    if b in {"none", "unclear", ""}:
-        return 1, f"risk of bias: blinding={b or 'missing'}"
-    return None
+def _down_one(field: str, fires: Callable[[str], bool], reason: str, doc: str) -> Callable:
+    """A check that rates down one level where ``fires`` holds for the row's ``field`` (as text),
+    giving ``reason`` formatted with that text ("missing" when empty); ``doc`` describes it."""
+    def check(row: pd.Series) -> tuple[int, str] | None:
+        value = _text(row.get(field))
+        return (1, reason.format(value or "missing")) if fires(value) else None
 
-
-def _grade_weak_control(row: pd.Series) -> tuple[int, str] | None:
-    """Risk of bias: waitlist, no-treatment or no control (expectation not balanced) -> down 1."""
-    c = _text(row.get("control"))
-    if c in {"waitlist", "no_treatment", "none"}:
-        return 1, f"risk of bias: control={c}"
-    return None
+    check.__doc__ = doc
+    return check
 
 
 def _grade_not_randomized(row: pd.Series) -> tuple[int, str] | None:
@@ -154,38 +149,25 @@ def _grade_imprecision(row: pd.Series) -> tuple[int, str] | None:
     return None
 
 
-def _grade_indirect_population(row: pd.Series) -> tuple[int, str] | None:
-    """Indirectness: healthy (not patient) population -> down 1."""
-    p = _text(row.get("population_type"))
-    if p == "healthy":
-        return 1, "indirectness: healthy population"
-    return None
-
-
-def _grade_indirect_device(row: pd.Series) -> tuple[int, str] | None:
-    """Indirectness: the device is not a mat (e.g. manual acupressure, backrest) -> down 1."""
-    d = _text(row.get("device"))
-    if d and d not in MAT_DEVICES:
-        return 1, f"indirectness: device={d}, not a mat"
-    return None
-
-
-def _grade_industry(row: pd.Series) -> tuple[int, str] | None:
-    """Industry link: the maker commissioned or co-ran the study -> down 1."""
-    if _text(row.get("industry_link")) == "yes":
-        return 1, "industry link"
-    return None
-
-
 #: The downgrade rules, applied in order; every one that fires is listed.
 GRADE_RULES: tuple[_GradeRule, ...] = (
-    _GradeRule("no_blinding", _grade_no_blinding),
-    _GradeRule("weak_control", _grade_weak_control),
+    _GradeRule("no_blinding", _down_one(
+        "blinding", lambda v: v in {"none", "unclear", ""}, "risk of bias: blinding={}",
+        "Risk of bias: participants not blinded (blinding none or unclear) -> down 1.")),
+    _GradeRule("weak_control", _down_one(
+        "control", lambda v: v in {"waitlist", "no_treatment", "none"}, "risk of bias: control={}",
+        "Risk of bias: waitlist, no-treatment or no control (expectation not balanced) -> down 1.")),
     _GradeRule("not_randomized", _grade_not_randomized),
     _GradeRule("imprecision", _grade_imprecision),
-    _GradeRule("indirect_population", _grade_indirect_population),
-    _GradeRule("indirect_device", _grade_indirect_device),
-    _GradeRule("industry", _grade_industry),
+    _GradeRule("indirect_population", _down_one(
+        "population_type", lambda v: v == "healthy", "indirectness: healthy population",
+        "Indirectness: healthy (not patient) population -> down 1.")),
+    _GradeRule("indirect_device", _down_one(
+        "device", lambda v: bool(v) and v not in MAT_DEVICES, "indirectness: device={}, not a mat",
+        "Indirectness: the device is not a mat (e.g. manual acupressure, backrest) -> down 1.")),
+    _GradeRule("industry", _down_one(
+        "industry_link", lambda v: v == "yes", "industry link",
+        "Industry link: the maker commissioned or co-ran the study -> down 1.")),
 )
 
 
@@ -324,8 +306,7 @@ def _best_grade(grades: pd.DataFrame) -> tuple[str, str]:
     """Best grade among linked contrasts, and a per-contrast summary of reasons."""
     if grades.empty:
         return "none", "no study found"
-    order = {g: i for i, g in enumerate(GRADES)}
-    order["none"] = len(GRADES)
+    order = {g: i for i, g in enumerate((*GRADES, "none"))}
     ranked = grades.assign(_r=grades["grade"].map(order)).sort_values("_r", kind="stable")
     best = body_grade(grades["grade"])
     reasons = "; ".join(

@@ -120,6 +120,12 @@ def format_value(value, digits: int = 2, *, integer: bool = False) -> str:
     return str(value)
 
 
+def _finite(col: pd.Series) -> np.ndarray:
+    """The finite values of a float column."""
+    vals = col.dropna().to_numpy(dtype=float)
+    return vals[np.isfinite(vals)]
+
+
 def _whole_numbers(col: pd.Series) -> bool:
     if pd.api.types.is_bool_dtype(col.dtype):
         return False
@@ -127,8 +133,7 @@ def _whole_numbers(col: pd.Series) -> bool:
         return True
     if not pd.api.types.is_float_dtype(col.dtype):
         return False
-    vals = col.dropna().to_numpy(dtype=float)
-    vals = vals[np.isfinite(vals)]
+    vals = _finite(col)
     return len(vals) > 0 and bool(np.all(vals == np.round(vals))) and bool(np.all(np.abs(vals) < 1e15))
 
 
@@ -136,8 +141,7 @@ def _decimals(col: pd.Series, most: int = 4) -> int:
     """Decimals a float column needs (at most ``most``; at least 1 for non-whole numbers)."""
     if not pd.api.types.is_float_dtype(col.dtype):
         return 2
-    vals = col.dropna().to_numpy(dtype=float)
-    vals = vals[np.isfinite(vals)]
+    vals = _finite(col)
     if not len(vals):
         return 2
     rounded = np.round(vals, most)
@@ -153,17 +157,14 @@ def _flatten(df: pd.DataFrame | pd.Series) -> pd.DataFrame:
     df = df.copy()
     if isinstance(df.columns, pd.MultiIndex):
         df.columns = [" · ".join(str(x) for x in tup if str(x) != "") for tup in df.columns]
-    else:
-        df.columns = [str(c) for c in df.columns]
     named = any(n is not None for n in df.index.names)
     if isinstance(df.index, pd.MultiIndex) or named:
         names = [n if n is not None else f"level_{i}" for i, n in enumerate(df.index.names)]
         df.index = df.index.set_names(names)
         df = df.reset_index()
-        df.columns = [str(c) for c in df.columns]
     elif not isinstance(df.index, pd.RangeIndex):
         df = df.reset_index(names="" if "index" in df.columns else "index")
-        df.columns = [str(c) for c in df.columns]
+    df.columns = [str(c) for c in df.columns]
     return df
 
 
@@ -220,9 +221,7 @@ def reader_table(
     caption: str = "",
     bib: dict | None = None,
     bib_href: str | None = None,
-    study_columns: Sequence[str] = STUDY_COLUMNS,
     lead: Sequence[str] = LEAD_COLUMNS,
-    linkify_text: bool = True,
     css: str = "",
     row_id: tuple[str, str] | None = None,
     html_columns: Sequence[str] = (),
@@ -246,12 +245,8 @@ def reader_table(
         Bibliography (:func:`matstats.evidence.citations.bibliography`; default: the bundled data's).
     bib_href : str, optional
         URL of the bibliography page, for "[ref]" links (the site passes it).
-    study_columns : sequence of str
-        Columns holding study ids (``;``-separated lists allowed); each id becomes a link.
     lead : sequence of str
         Columns moved to the front when present (verdict and grade).
-    linkify_text : bool, default True
-        Also turn study ids inside other text cells into links.
     css : str
         Extra CSS classes of the ``<table>``.
     row_id : (column, prefix), optional
@@ -277,21 +272,19 @@ def reader_table(
                        joined=isinstance(getattr(df, "columns", None), pd.MultiIndex))
     whole = {c: _whole_numbers(frame[c]) for c in headers}
     auto = {c: _decimals(frame[c]) for c in headers}
+    places = ({c: digits.get(c, auto[c]) for c in headers} if isinstance(digits, Mapping)
+              else auto if digits is None else dict.fromkeys(headers, digits))
 
     def cell(value, col: str) -> str:
         if col in html_columns and not _cells.is_missing(value):
             return str(value)
-        if col in study_columns and not _cells.is_missing(value):
+        if col in STUDY_COLUMNS and not _cells.is_missing(value):
             ids = [s.strip() for s in re.split(r"[;,]", str(value)) if s.strip()]
             known = [s for s in ids if s in bib]
             if known and len(known) == len(ids):
                 return nobreak_numbers(", ".join(
                     citations.study_link_html(s, bib, bib_href=bib_href) for s in ids))
-        if isinstance(digits, Mapping):
-            nd = digits.get(col, auto[col])
-        else:
-            nd = auto[col] if digits is None else digits
-        text = format_value(value, nd, integer=whole[col])
+        text = format_value(value, places[col], integer=whole[col])
         if text == DASH:
             return DASH
         if col in _LABEL_COLUMNS and isinstance(value, str):
@@ -301,9 +294,9 @@ def reader_table(
         if col in ("verdict", "grade") and isinstance(value, str):
             cls = re.sub(r"[^a-z]+", "-", value.lower()).strip("-")
             return f'<span class="ms-badge ms-{col}-{cls}">{html.escape(text)}</span>'
-        if linkify_text and isinstance(value, str):
+        if isinstance(value, str):
             return nobreak_numbers(citations.linkify(
-                text.replace(";", "; ") if col in study_columns else text, bib, bib_href=bib_href))
+                text.replace(";", "; ") if col in STUDY_COLUMNS else text, bib, bib_href=bib_href))
         return nobreak_numbers(html.escape(text))
 
     # a header may break after "_" or "·" ("mean_estimate · cycle_t"), never inside a word
