@@ -156,7 +156,8 @@ GRADE_RULES: tuple[_GradeRule, ...] = (
         "Risk of bias: participants not blinded (blinding none or unclear) -> down 1.")),
     _GradeRule("weak_control", _down_one(
         "control", lambda v: v in {"waitlist", "no_treatment", "none"}, "risk of bias: control={}",
-        "Risk of bias: waitlist, no-treatment or no control (expectation not balanced) -> down 1.")),
+        "Risk of bias: waitlist, no-treatment or no control (expectation not balanced) "
+        "-> down 1.")),
     _GradeRule("not_randomized", _grade_not_randomized),
     _GradeRule("imprecision", _grade_imprecision),
     _GradeRule("indirect_population", _down_one(
