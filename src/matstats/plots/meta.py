@@ -98,27 +98,20 @@ def _draw_study(ax, rows: _Rows, r: pd.Series, size: float) -> None:
             rows.xs.extend([b, b + step])
 
 
-def _draw_subgroup(ax, rows: _Rows, g, s: pd.Series) -> None:
-    if pd.notna(s["estimate"]):
-        _diamond(ax, rows.y, s["estimate"], s["ci_low"], s["ci_high"], color="tab:orange")
-        rows.xs.extend([float(s["ci_low"]), float(s["ci_high"])])
-        k = s.get("k", np.nan)
-        rows.next(f"  subgroup {g}" + (f" (k={int(k)})" if pd.notna(k) else ""))
-
-
-def _draw_overall(ax, rows: _Rows, overall) -> None:
-    if overall is None or pd.isna(_get(overall, "estimate")):
+def _draw_pool(ax, rows: _Rows, pool, label: str, color: str, *, pi: bool = False) -> None:
+    """A pooled result's diamond (with ``pi``, its prediction interval too), labelled with k."""
+    if pool is None or pd.isna(_get(pool, "estimate")):
         return
     y = rows.y
-    pl, ph = _get(overall, "pi_low"), _get(overall, "pi_high")
-    if pd.notna(pl) and pd.notna(ph):
-        ax.plot([pl, ph], [y, y], color="tab:red", linewidth=1.5, label="prediction interval")
+    pl, ph = _get(pool, "pi_low"), _get(pool, "pi_high")
+    if pi and pd.notna(pl) and pd.notna(ph):
+        ax.plot([pl, ph], [y, y], color=color, linewidth=1.5, label="prediction interval")
         rows.xs.extend([float(pl), float(ph)])
-    lo, hi = float(_get(overall, "ci_low")), float(_get(overall, "ci_high"))
-    _diamond(ax, y, float(_get(overall, "estimate")), lo, hi, color="tab:red")
+    lo, hi = float(_get(pool, "ci_low")), float(_get(pool, "ci_high"))
+    _diamond(ax, y, float(_get(pool, "estimate")), lo, hi, color=color)
     rows.xs.extend([lo, hi])
-    k = _get(overall, "k")
-    rows.next("Overall" + (f" (k={int(k)})" if pd.notna(k) else ""))
+    k = _get(pool, "k")
+    rows.next(label + (f" (k={int(k)})" if pd.notna(k) else ""))
 
 
 def _finish_forest(fig: Figure, ax, rows: _Rows, xlabel: str, title: str | None) -> None:
@@ -207,9 +200,9 @@ def plot_forest(
             _draw_study(ax, rows, r, size)
             rows.next(f"  {r[label_col]}")
         if g is not None and g in by_group:
-            _draw_subgroup(ax, rows, g, by_group[g])
+            _draw_pool(ax, rows, by_group[g], f"  subgroup {g}", "tab:orange")
         rows.y -= 0.5
-    _draw_overall(ax, rows, overall)
+    _draw_pool(ax, rows, overall, "Overall", "tab:red", pi=True)
     _finish_forest(fig, ax, rows, xlabel, title)
     return fig
 
