@@ -147,12 +147,9 @@ def _sample_size_sentences(sample_size: pd.DataFrame | None) -> list[str]:
         what = f"g = {grp['effect'].iloc[0]:.2f}"
         what += f" ({_word(key, keyval)})" if key == "prior" else ""
         parts.append(f"at {what}: {per}")
-    alpha = float(ss["alpha"].iloc[0]) if len(ss) else 0.05
-    if parts:
-        lines.append(
-            f"A two-arm mat-vs-sham trial (two-sided alpha {alpha:g}) would need "
-            + "; ".join(parts) + "."
-        )
+    if parts:  # one alpha for the whole table
+        lines.append(f"A two-arm mat-vs-sham trial (two-sided alpha {float(ss['alpha'].iloc[0]):g}) "
+                     "would need " + "; ".join(parts) + ".")
     n_none = int(sample_size["n_per_arm"].isna().sum())
     if n_none:
         lines.append(f"{n_none} prior/power combinations expect no benefit over sham "

@@ -259,9 +259,6 @@ def plot_plan_power(
     return fig
 
 
-# --- simulation results (nof1-core) -----------------------------------------------------
-
-
 def plot_rejection_rates(
     rates: pd.DataFrame,
     *,

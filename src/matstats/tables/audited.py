@@ -181,18 +181,10 @@ def grade_rules_table() -> pd.DataFrame:
         Columns ``order``, ``rule``, ``description``; the first row is the
         starting level rule.
     """
-    rows = [
-        {
-            "order": 0,
-            "rule": "start",
-            "description": "start high for rct/crossover/controlled_trial/meta_analysis designs, low otherwise; "
-            "a design without results (registered_protocol) or a row without any result is 'none'",
-        }
-    ]
-    rows += [
-        {"order": i, "rule": r.name, "description": r.description}
-        for i, r in enumerate(GRADE_RULES, start=1)
-    ]
+    start = ("start high for rct/crossover/controlled_trial/meta_analysis designs, low otherwise; "
+             "a design without results (registered_protocol) or a row without any result is 'none'")
+    rows = [(0, "start", start)] + [(i, r.name, r.description)
+                                    for i, r in enumerate(GRADE_RULES, start=1)]
     return pd.DataFrame(rows, columns=["order", "rule", "description"])
 
 
