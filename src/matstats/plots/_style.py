@@ -33,6 +33,9 @@ METHOD_STYLE = {
 }
 #: the two conditions of a personal trial (calendar and diary fills)
 CONDITION_COLOURS = {"mat": "#E69F00", "control": "#56B4E9"}
+#: Okabe-Ito hues without black and yellow, and markers, for the n-th line of a figure
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
+MARKERS = ("o", "s", "^", "D", "v", "P")
 
 
 def method_style(method: str) -> dict:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from matstats.audit import VERDICTS, verdict_counts
+from matstats.plots._style import OKABE_ITO, _axes
 
 if TYPE_CHECKING:  # matplotlib is imported by the plots only: the flowchart is HTML
     from matplotlib.figure import Figure
@@ -17,12 +18,8 @@ if TYPE_CHECKING:  # matplotlib is imported by the plots only: the flowchart is 
 __all__ = ["plot_verdicts", "flowchart_html"]
 
 #: One colour per claim kind (colour-blind-safe Okabe-Ito hues).
-KIND_COLOURS = {
-    "study_table_row": "#0072B2",
-    "condition_table_row": "#E69F00",
-    "text_claim": "#009E73",
-    "argument": "#CC79A7",
-}
+KIND_COLOURS = dict(zip(("study_table_row", "condition_table_row", "text_claim", "argument"),
+                        OKABE_ITO))
 
 
 def plot_verdicts(audit: pd.DataFrame, *, ax=None,
@@ -47,8 +44,6 @@ def plot_verdicts(audit: pd.DataFrame, *, ax=None,
     >>> fig.get_size_inches().tolist()
     [6.0, 3.0]
     """
-    from matstats.plots._style import _axes
-
     counts = verdict_counts(audit)
     fig, ax = _axes(ax, figsize)
     order = list(VERDICTS)[::-1]

@@ -12,7 +12,7 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from matstats.plots._style import CONDITION_COLOURS as _COND_COLOUR
-from matstats.plots._style import _axes, method_style
+from matstats.plots._style import MARKERS, _axes, method_style
 
 __all__ = ["plot_diary", "plot_schedule_calendar", "plot_plan_power", "plot_rejection_rates"]
 
@@ -236,14 +236,13 @@ def plot_plan_power(
     fig, ax = _axes(ax, figsize, layout="constrained")
     methods = curve["method"].unique() if "method" in curve else []
     one_method = methods[0] if len(methods) == 1 else None
-    effect_markers = ("o", "s", "^", "D", "v")
     effect_greys = ("0.1", "0.5", "0.3", "0.65", "0.2")
     for k, (eff, g) in enumerate(curve.groupby("effect", sort=True)):
         g = g.sort_values("cycles")
         # a single method keeps its colour from every other figure; effects differ by marker
         colour = method_style(one_method)["color"] if one_method else effect_greys[k % len(effect_greys)]
         yerr = 2 * g["power_se"] if "power_se" in g else None
-        ax.errorbar(g["cycles"], g["power"], yerr=yerr, marker=effect_markers[k % 5], ms=5,
+        ax.errorbar(g["cycles"], g["power"], yerr=yerr, marker=MARKERS[k % 5], ms=5,
                     color=colour, capsize=2, label=f"effect {eff:+g} points, simulated")
         if "power_closed_form" in g and g["power_closed_form"].notna().any():
             ax.plot(g["cycles"], g["power_closed_form"], ls="--", color=colour, lw=1,

@@ -7,12 +7,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from matstats.plots._style import _axes
-
-#: Okabe-Ito colours (distinguishable with the common colour-vision deficiencies), without
-#: black and yellow: one per line of :func:`plot_series_plan`.
-OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
-_MARKERS = ("o", "s", "^", "D", "v", "P")
+from matstats.plots._style import MARKERS, OKABE_ITO, _axes
 
 __all__ = ["plot_series_forest", "plot_series_plan", "plot_series_plan_grid",
            "plot_series_shrinkage"]
@@ -111,7 +106,7 @@ def plot_series_plan(plan, *, ax=None, column: str = "power", target: float | No
     fig, ax = _axes(ax, figsize)
     for i, (c, g) in enumerate(plan.groupby("cycles", sort=True)):
         g = g.sort_values("persons")
-        ax.plot(g["persons"], g[column], marker=_MARKERS[i % len(_MARKERS)], ms=4,
+        ax.plot(g["persons"], g[column], marker=MARKERS[i % len(MARKERS)], ms=4,
                 color=OKABE_ITO[i % len(OKABE_ITO)], label=f"{c} cycles")
     if column == "power" and "rct_power" in plan.columns:
         g = plan[plan["cycles"] == plan["cycles"].max()].sort_values("persons")

@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.legend_handler import HandlerTuple
 from matplotlib.patches import Patch
 
-from matstats.plots._style import _axes
+from matstats.plots._style import MARKERS, _axes
 
 __all__ = ["plot_decomposition", "plot_tipping_curve", "plot_tipping_heatmap",
            "plot_survey_bounds"]
@@ -134,11 +134,10 @@ def plot_tipping_curve(
     # bars with the curve's marker at a few bias values
     colours = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
     styles = ("-", "--", "-.", ":", "-", "--")
-    markers = ("o", "s", "^", "D", "v", "P")
     handles = []
     k = len(curves)
     for i, (label, df) in enumerate(curves.items()):
-        c, ls, m = colours[i % 6], styles[i % 6], markers[i % 6]
+        c, ls, m = colours[i % 6], styles[i % 6], MARKERS[i % 6]
         bias = df["bias"].to_numpy(dtype=float)
         ax.plot(bias, df["estimate"], color=c, ls=ls, lw=1.8)
         ax.fill_between(bias, df["ci_low"], df["ci_high"], facecolor=c, alpha=0.06, lw=0)
