@@ -3,7 +3,8 @@
 Every ``plot_*`` function draws data computed elsewhere in matstats (it computes no
 statistic) and returns the ``Figure``. ``ax`` is the Axes to draw on (or the sequence of
 Axes a function names), in the caller's figure; when None (the default) a new figure of
-``figsize`` inches is made. Names are looked up lazily in the submodules below so
+``figsize`` inches is made; ``xlabel``, ``ylabel`` and ``title``, where a function has them,
+replace its axis labels and title. Names are looked up lazily in the submodules below so
 importing this package is cheap.
 :func:`save_png` draws one of them straight to a file (what the command line needs), so no
 module outside this package imports matplotlib.

@@ -109,7 +109,6 @@ def plot_bayes_forest(fit, *, ax=None, figsize: tuple[float, float] | None = Non
     figsize : tuple, optional
         Default 7 wide, 0.45 per row + 1.6 high.
     xlabel, title : str
-        Axis label and title.
 
     Returns
     -------

@@ -167,7 +167,6 @@ def plot_forest(
         Fields ``estimate``, ``ci_low``, ``ci_high`` and optional ``pi_low``/``pi_high``
         and ``k``; the prediction interval is drawn as a line through the overall diamond.
     xlabel, title : str
-        Axis label and title.
     figsize, ax
         See :mod:`matstats.plots`.
 

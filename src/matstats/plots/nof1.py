@@ -149,7 +149,6 @@ def plot_schedule_calendar(
     start_date : date or str, optional
         Date of day 1 when ``schedule`` has no ``date`` column; default: label days by number.
     title : str, optional
-        Figure title.
     figsize : (float, float), optional
         Default 7.2 wide and 0.5 inch per week (+1) high.
     ax
@@ -225,7 +224,6 @@ def plot_plan_power(
     target : float
         Power to aim for, drawn as a horizontal line.
     title : str, optional
-        Axes title.
     figsize, ax
         See :mod:`matstats.plots`.
 
@@ -284,7 +282,6 @@ def plot_rejection_rates(
     reference : dict, optional
         Further labelled horizontal lines, e.g. ``{"exact size 1/32": 0.03125}``.
     xlabel, ylabel, title : str, optional
-        Axis labels and title.
     figsize, ax
         See :mod:`matstats.plots`.
 

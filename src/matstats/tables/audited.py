@@ -59,12 +59,6 @@ GRADES = ("high", "moderate", "low", "very_low")
 _text = _cells.text
 
 
-def _table_rows(claims: pd.DataFrame, name: str) -> pd.DataFrame:
-    rows = claims[claims["table_name"].astype(str) == name].copy()
-    rows["_order"] = pd.to_numeric(rows["table_row"])
-    return rows.sort_values("_order", kind="stable")
-
-
 # --------------------------------------------------------------------------- as claimed
 def seed_table(name: str, claims: pd.DataFrame | None = None) -> pd.DataFrame:
     """One of the two tables of ``002_1b0e6d6166f364da.txt``, rebuilt from claims.csv.
@@ -95,7 +89,8 @@ def seed_table(name: str, claims: pd.DataFrame | None = None) -> pd.DataFrame:
         raise ValueError(f"unknown table {name!r}; expected one of {sorted(SEED_COLUMNS)}")
     if claims is None:
         claims = load_claims()
-    rows = _table_rows(claims, name)
+    rows = claims[claims["table_name"].astype(str) == name].sort_values(
+        "table_row", key=pd.to_numeric, kind="stable")
     if rows.empty:
         raise ValueError(f"claims hold no row of table {name!r}")
     out = pd.DataFrame({"claim_id": rows["claim_id"].astype(str).to_numpy()})
