@@ -207,9 +207,8 @@ def _study_row_texts(r: Mapping) -> dict:
 
 
 def study_texts(routes: pd.DataFrame) -> pd.DataFrame:
-    """The output of :func:`matstats.audit.routing.route_studies` in words: its numbers and codes
-    plus ``effect_unit``, ``key_numbers``, ``conclusion`` and ``reason``, in the columns
-    :data:`STUDY_COLUMNS` (``details`` dropped)."""
+    """The output of :func:`matstats.audit.routing.route_studies` in words: the table of
+    :func:`sensitivity_for_studies`."""
     texts = pd.DataFrame([_study_row_texts(r) for r in routes.to_dict("records")],
                          columns=["effect_unit", "key_numbers", "conclusion", "reason"],
                          index=routes.index)

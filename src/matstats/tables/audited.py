@@ -425,12 +425,10 @@ def write_tables(
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for stem, df in all_tables(claims, studies).items():
-        headers = {}
-        for name, cols in SEED_COLUMNS.items():
-            if stem in {f"claimed_{name}", f"audited_{name}"}:
-                headers = dict(cols)
-                if stem.startswith("audited_") and "verdict" in headers:
-                    headers["claimed_verdict"] = headers.pop("verdict") + " (as claimed)"
+        kind, _, name = stem.partition("_")  # claimed_/audited_ + a seed table's name
+        headers = dict(SEED_COLUMNS.get(name, ()))
+        if kind == "audited" and "verdict" in headers:
+            headers["claimed_verdict"] = headers.pop("verdict") + " (as claimed)"
         csv_path = out / f"{stem}.csv"
         df.to_csv(csv_path, index=False, lineterminator="\n")
         md_path = out / f"{stem}.md"

@@ -22,9 +22,7 @@ __all__ = ["summary_of_findings"]
 #: Outcome domains of the summary of findings, in reading order.
 _DOMAINS = ("pain", "disability", "stress", "anxiety", "sleep", "qol", "wellbeing",
                "physiology", "adverse_events")
-#: Kinds of comparison, in reading order: the rungs of the control ladder
-#: (:data:`matstats.vocab.RUNGS`), ``"unclear"`` (a control group of unreported kind, e.g.
-#: Kjellgren 2011: never "no control group") and ``"none"`` (no control group).
+#: Kinds of comparison (``comparison`` of :func:`summary_of_findings`), in reading order.
 _COMPARISONS = (*vocab.RUNGS, "unclear", "none")
 #: Result directions counted per row (``n_<direction>`` columns), schema order.
 _DIRECTIONS = vocab.labels("studies", "result_direction")
