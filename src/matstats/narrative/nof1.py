@@ -288,9 +288,8 @@ def make_verdict(
        instead; None: a validity warning), with the smallest p it can reach, and a clause
        when it disagrees with the verdict's direction decision;
     5. the naive day-level t test, only when it claims an effect the verdict does not;
-    6. the comparator caveat (an unblinded ``"no_mat"`` comparator: the expectation bias
-       ``literature.NOF1_EXPECTATION_BIAS``, 0.5 points; a ``"sham"``: the blinding index of
-       the mat periods).
+    6. the comparator caveat (an unblinded ``"no_mat"``: the expectation bias
+       ``literature.NOF1_EXPECTATION_BIAS``; a ``"sham"``: the blinding index of mat periods).
 
     Parameters
     ----------
@@ -320,9 +319,8 @@ def make_verdict(
         The design's name, used in the fixed-order note.
     verdict : matstats.nof1.verdict.Verdict, optional
         The verdict of a diary (:attr:`matstats.nof1.diary.DiaryResult.verdict`): its label,
-        level and numbers are used, with the sentences of an open comparison (benefit beyond
-        expectation), of a provisional verdict (its stricter level and what would change
-        it) and of a diary whose order was not randomized (trend-adjusted basis).
+        level and numbers, and the sentences of an open comparison (benefit beyond
+        expectation) and of a trend-adjusted basis (order not randomized).
 
     Returns
     -------
