@@ -19,6 +19,7 @@ from matstats.nof1.verdict import (
     verdict_label,
     verdict_labels,
 )
+from matstats.tables.reader import format_value
 
 __all__ = ["defaults_sentence", "diary_summary", "make_verdict", "method_notes", "method_table",
            "plan_notes", "verdict_text", "fmt_num"]
@@ -32,10 +33,7 @@ def fmt_num(x: float, decimals: int = 1) -> str:
     >>> fmt_num(-0.04), fmt_num(-0.06), fmt_num(float("nan"))
     ('0.0', '-0.1', '-')
     """
-    if not math.isfinite(x):
-        return "-"
-    out = f"{x:.{decimals}f}"
-    return out[1:] if out.startswith("-") and float(out) == 0 else out
+    return format_value(float(x), decimals) if math.isfinite(x) else "-"
 
 
 def _fmt_pval(p: float) -> str:
