@@ -112,12 +112,10 @@ def _bounds_sentence(eff: pd.DataFrame) -> list[str]:
     bounds = eff[eff["method"] == "bound_only"]
     if not len(bounds):
         return []
-    parts = []
     keyed = bounds.assign(_txt=[_bound_text(b) for b in bounds.itertuples()])
-    for (dg, sid, contrast, txt), grp in keyed.groupby(
-        ["device_group", "study_id", "contrast", "_txt"], sort=False
-    ):
-        parts.append(f"{sid} ({dg}, {_word('contrast', contrast)}) {_measures(grp)}: {txt}")
+    parts = [f"{sid} ({dg}, {_word('contrast', contrast)}) {_measures(grp)}: {txt}"
+             for (dg, sid, contrast, txt), grp in keyed.groupby(
+                 ["device_group", "study_id", "contrast", "_txt"], sort=False)]
     return ["Bounds only, not pooled: " + "; ".join(parts) + "."]
 
 

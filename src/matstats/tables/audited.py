@@ -296,12 +296,11 @@ def _best_grade(grades: pd.DataFrame) -> tuple[str, str]:
         return "none", "no study found"
     order = {g: i for i, g in enumerate((*GRADES, "none"))}
     ranked = grades.assign(_r=grades["grade"].map(order)).sort_values("_r", kind="stable")
-    best = body_grade(grades["grade"])
     reasons = "; ".join(
         f"{r.study_id}{'/' + r.contrast if r.contrast else ''}: {r.grade} [{r.grade_reasons}]"
         for r in ranked.itertuples()
     )
-    return str(best), reasons
+    return body_grade(grades["grade"]), reasons
 
 
 # --------------------------------------------------------------------------- as found
