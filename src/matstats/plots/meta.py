@@ -119,8 +119,7 @@ def _finish_forest(fig: Figure, ax, rows: _Rows, xlabel: str, title: str | None)
     finite = [v for v in rows.xs if np.isfinite(v)]
     span = max(finite) - min(finite) or 1.0
     ax.set_xlim(min(finite) - 0.05 * span, max(finite) + 0.05 * span)
-    ax.set_yticks(rows.ticks)
-    ax.set_yticklabels(rows.labels)
+    ax.set_yticks(rows.ticks, rows.labels)
     ax.set_ylabel("study result, grouped by control")
     ax.set_ylim(rows.y - 0.2, 1.0)
     ax.set_xlabel(xlabel)
@@ -382,8 +381,7 @@ def plot_ladder(
         for _, r in d[~ok].iterrows():  # said under the axis, never on the data
             no_data.setdefault(float(r["position"]), []).append(str(s))
     rungs = ladder.drop_duplicates("position").sort_values("position")
-    ax.set_xticks(rungs["position"].to_numpy(float))
-    ax.set_xticklabels([
+    ax.set_xticks(rungs["position"].to_numpy(float), [
         str(r).replace(" / ", " /\n") + "".join("\n" + "\n".join(textwrap.wrap(f"{name}: no data", 24))
                                                 for name in no_data.get(float(pos), []))
         for r, pos in zip(rungs["rung"], rungs["position"])])

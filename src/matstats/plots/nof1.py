@@ -168,9 +168,7 @@ def plot_schedule_calendar(
         dates = None
     offset = dates[0].weekday() if dates else 0
     n_weeks = (offset + n + 6) // 7
-    if figsize is None:
-        figsize = (7.2, 0.5 * n_weeks + 1.2)
-    fig, ax = _axes(ax, figsize, layout="constrained")
+    fig, ax = _axes(ax, figsize or (7.2, 0.5 * n_weeks + 1.2), layout="constrained")
     for i, row in enumerate(schedule.itertuples(index=False)):
         k = offset + i
         wk, wd = divmod(k, 7)
@@ -191,8 +189,7 @@ def plot_schedule_calendar(
     ax.set_xlabel("day of the week" if dates else "day within the week")
     ax.set_yticks([])
     ax.set_ylabel("week of the trial (top to bottom)")
-    for s in ax.spines.values():
-        s.set_visible(False)
+    ax.spines[:].set_visible(False)
     ax.legend(
         handles=[
             Patch(color=_COND_COLOUR["mat"], alpha=0.55, label="mat"),

@@ -63,8 +63,7 @@ def plot_series_forest(result, *, ax=None, figsize: tuple[float, float] | None =
     side = -1.0 if result.lower_is_better else 1.0
     ax.axvline(side * result.mcid, color="tab:green", lw=0.9, ls="--",
                label=f"MCID ({side * result.mcid:+g})")
-    ax.set_yticks(list(y) + [0.4])
-    ax.set_yticklabels(list(p["person"]) + ["average"])
+    ax.set_yticks(list(y) + [0.4], list(p["person"]) + ["average"])
     ax.set_ylabel("person")
     ax.set_ylim(-0.4, k + 1.8)
     lv = f"{result.level:.0%}"
@@ -177,8 +176,7 @@ def plot_series_shrinkage(result, *, ax=None, true_effect=None,
     ax.axvline(result.estimate, color="black", lw=1.0, ls="--",
                label=f"average ({result.estimate:+.2f})")
     ax.axvline(0.0, color="0.3", lw=0.8)
-    ax.set_yticks(y)
-    ax.set_yticklabels(p["person"].to_numpy()[order])
+    ax.set_yticks(y, p["person"].to_numpy()[order])
     ax.set_ylim(-0.8, k - 0.2)
     ax.set_xlabel("mat minus control (points)")
     ax.set_ylabel("person (sorted by own estimate)")
@@ -232,10 +230,8 @@ def plot_series_plan_grid(plan, *, ax=None, column: str = "power", target: float
     if column in ("power", "rct_power") or column.startswith("prob_"):
         vmin, vmax = 0.0, 1.0
     im = ax.imshow(z, origin="lower", aspect="auto", cmap=cmap, vmin=vmin, vmax=vmax)
-    ax.set_xticks(np.arange(grid.shape[1]))
-    ax.set_xticklabels([str(c) for c in grid.columns])
-    ax.set_yticks(np.arange(grid.shape[0]))
-    ax.set_yticklabels([str(r) for r in grid.index])
+    ax.set_xticks(np.arange(grid.shape[1]), [str(c) for c in grid.columns])
+    ax.set_yticks(np.arange(grid.shape[0]), [str(r) for r in grid.index])
     if fmt:
         cm = plt.get_cmap(cmap)
         for (i, j), val in np.ndenumerate(z):
