@@ -65,16 +65,12 @@ def plot_decomposition(
     y = np.arange(len(decompositions))
     for i, dec in enumerate(decompositions):
         summ = dec.summary.set_index("component")
-        left_pos, left_neg = 0.0, 0.0
+        left = {True: 0.0, False: 0.0}  # positive parts stack right of 0, negative ones left
         for comp, (colour, label) in _COMPONENTS.items():
             val = float(summ.loc[comp, "mean"])
-            start = left_pos if val >= 0 else left_neg
-            ax.barh(y[i], val, left=start, color=colour, label=label if i == 0 else None,
-                    edgecolor="white")
-            if val >= 0:
-                left_pos += val
-            else:
-                left_neg += val
+            ax.barh(y[i], val, left=left[val >= 0], color=colour,
+                    label=label if i == 0 else None, edgecolor="white")
+            left[val >= 0] += val
         lo, hi = float(summ.loc["specific", "ci_low"]), float(summ.loc["specific", "ci_high"])
         ax.plot([lo, hi], [y[i] - 0.3, y[i] - 0.3], color=_COMPONENTS["specific"][0], lw=1.5)
         ax.plot([dec.mcid, dec.mcid], [y[i] - 0.4, y[i] + 0.4], color="black", ls="--", lw=1)
