@@ -66,8 +66,7 @@ def plot_series_forest(result, *, ax=None, figsize: tuple[float, float] | None =
     ax.set_yticks(list(y) + [0.4], list(p["person"]) + ["average"])
     ax.set_ylabel("person")
     ax.set_ylim(-0.4, k + 1.8)
-    lv = f"{result.level:.0%}"
-    ax.set_xlabel(f"mat minus control (points), {lv} intervals")
+    ax.set_xlabel(f"mat minus control (points), {result.level:.0%} intervals")
     ax.set_title(f"{result.k} persons: tau = {result.tau:.2f}")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=8,
               frameon=False)
