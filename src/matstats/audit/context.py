@@ -64,12 +64,21 @@ def _study_list(rows: pd.DataFrame) -> str:
     return ", ".join(dict.fromkeys(rows["study_id"].astype(str)))
 
 
+def _col(rows: pd.DataFrame, name: str) -> pd.Series:
+    """A column as text ('' where missing, or everywhere when the column is absent)."""
+    if name not in rows.columns:
+        return pd.Series([""] * len(rows), index=rows.index, dtype=str)
+    return rows[name].map(_text)
+
+
+def _values(rows: pd.DataFrame, name: str) -> list[str]:
+    """Distinct non-missing values of a column, in row order."""
+    return list(dict.fromkeys(v for v in _col(rows, name) if v))
+
+
 def _distinct_values(rows: pd.DataFrame, column: str) -> str:
-    """Distinct non-missing values of a column, ';'-joined in row order."""
-    if column not in rows.columns:
-        return ""
-    vals = [_text(v) for v in rows[column]]
-    return ";".join(dict.fromkeys(v for v in vals if v))
+    """:func:`_values`, ';'-joined."""
+    return ";".join(_values(rows, column))
 
 
 def _row_n(row: pd.Series) -> int | None:

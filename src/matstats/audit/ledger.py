@@ -8,46 +8,37 @@ headline figure to their sources is :mod:`matstats.audit.trace`.
 
 from __future__ import annotations
 
-from functools import partial
-
 import pandas as pd
 
 from matstats._core import cells as _cells
-from matstats.audit.context import _build_context, _distinct_values, _study_sizes, _study_list
-from matstats.audit.rules import VERDICTS, _apply_rules, _verdict_basis
+from matstats.audit.context import (
+    _build_context, _distinct_values, _num, _study_list, _study_sizes, _text
+)
+from matstats.audit.rules import VERDICTS, _apply_rules, _row_label, _verdict_basis
 from matstats.evidence.citations import article_label
 from matstats.evidence.data_io import load_claims, load_studies
 
 __all__ = ["audit_claims", "verdict_counts"]
 
-_text = _cells.text
-_num = partial(_cells.number, missing=None)  # a cell as a float, None when missing
-
-#: Claim fields copied as text into :func:`audit_claims`.
-_CLAIMED = (
-    "claim_id",
-    "seed_file",
-    "claim_kind",
-    "table_name",
-    "claimed_design",
-    "claimed_n",
-    "claimed_control",
-    "claimed_outcome_domain",
-    "claimed_figure",
-    "claimed_significant",
-    "claimed_has_results",
-    "claimed_outcome_measure",
-    "claim_about",
-    "evidence_intervention",
-    "cited_study_ids",
-)
+#: Columns of :func:`audit_claims`, in order.
+_COLUMNS = [
+    "claim_id", "seed_file", "article", "claim_kind", "table_name", "table_row", "verdict", "rule",
+    "reason", "verdict_source", "verdict_source_cited", "study_ids", "cited_study_ids",
+    "claimed_design", "found_design", "claimed_n", "found_n", "claimed_control",
+    "found_control", "claimed_outcome_domain", "found_outcome_domain", "claimed_figure",
+    "found_figure_source", "claimed_significant", "found_result", "claimed_has_results",
+    "found_has_results", "found_device", "found_value_status",
+    "claimed_outcome_measure", "claim_about", "evidence_intervention",
+]
+#: Claim fields copied as text into :func:`audit_claims` (the rest is computed).
+_CLAIMED = [c for c in _COLUMNS if not c.startswith("found_") and c not in {
+    "article", "table_row", "verdict", "rule", "reason", "verdict_source",
+    "verdict_source_cited", "study_ids"}]
 
 
 def _found_result(rows: list[pd.Series]) -> str:
-    out = [f"{_text(r['study_id'])} {_text(r.get('outcome_measure'))}: "
-           f"{_text(r.get('result_direction'))}"
-           + (f" (sig={_text(r.get('significant'))})" if _text(r.get("significant")) else "")
-           for r in rows]
+    out = [_row_label(r) + (f" (sig={_text(r.get('significant'))})" if _text(r.get("significant"))
+                            else "") for r in rows]
     return "; ".join(dict.fromkeys(out))
 
 
@@ -126,16 +117,7 @@ def audit_claims(claims: pd.DataFrame | None = None, studies: pd.DataFrame | Non
                for c in ("design", "control", "outcome_domain", "device", "value_status")})
         rec["verdict_source"], rec["verdict_source_cited"] = _verdict_basis(ctx, rule)
         records.append(rec)
-    cols = [
-        "claim_id", "seed_file", "article", "claim_kind", "table_name", "table_row", "verdict", "rule",
-        "reason", "verdict_source", "verdict_source_cited", "study_ids", "cited_study_ids",
-        "claimed_design", "found_design", "claimed_n", "found_n", "claimed_control",
-        "found_control", "claimed_outcome_domain", "found_outcome_domain", "claimed_figure",
-        "found_figure_source", "claimed_significant", "found_result", "claimed_has_results",
-        "found_has_results", "found_device", "found_value_status",
-        "claimed_outcome_measure", "claim_about", "evidence_intervention",
-    ]
-    out = pd.DataFrame.from_records(records, columns=cols)
+    out = pd.DataFrame.from_records(records, columns=_COLUMNS)
     out["table_row"] = out["table_row"].astype("Int64")
     return out
 

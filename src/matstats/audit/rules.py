@@ -10,20 +10,22 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 
 import pandas as pd
 
-from matstats._core import cells as _cells
 from matstats.audit.context import (
     _ClaimContext,
+    _col,
     _distinct_values,
     _has_result,
+    _num,
     _pct_match,
     _row_percentages,
     _study_list,
     _study_sizes,
     _supports,
+    _text,
+    _values,
 )
 from matstats.evidence.data_io import default_path
 from matstats.evidence.study_effects import study_effect_sizes
@@ -51,18 +53,18 @@ VERDICT_MEANINGS = {
 }
 VERDICTS = tuple(VERDICT_MEANINGS)
 
-_text = _cells.text
-_num = partial(_cells.number, missing=None)  # a cell as a float, None when missing
-
-
 # --------------------------------------------------------------------------- rules
 @dataclass(frozen=True)
 class Rule:
-    """One verdict rule: if ``check(ctx)`` returns a reason string, the verdict applies."""
+    """One verdict rule: if ``check(ctx)`` returns a reason string, the verdict applies.
+
+    A rule with ``about`` is tried only on claims whose ``claim_about`` is ``about``.
+    """
 
     name: str
     verdict: str
     check: Callable[[_ClaimContext], str | None]
+    about: str = ""
     #: First paragraph of the check's docstring.
     description = property(lambda self: _summary(self.check))
 
@@ -70,18 +72,6 @@ class Rule:
 def _summary(fn: Callable) -> str:
     """First paragraph of a function's docstring, on one line."""
     return " ".join((fn.__doc__ or "").strip().split("\n\n")[0].split())
-
-
-def _col(rows: pd.DataFrame, name: str) -> pd.Series:
-    """A column as text ('' where missing, or everywhere when the column is absent)."""
-    if name not in rows.columns:
-        return pd.Series([""] * len(rows), index=rows.index, dtype=str)
-    return rows[name].map(_text)
-
-
-def _values(rows: pd.DataFrame, name: str) -> list[str]:
-    """Distinct non-missing values of a column, in row order."""
-    return list(dict.fromkeys(v for v in _col(rows, name) if v))
 
 
 def _controlled(row: pd.Series) -> bool:
@@ -467,8 +457,6 @@ def rule_harms_understated(ctx: _ClaimContext) -> str | None:
     E.g. a linked ``ae_too_painful`` row with responders > 0 (people who stopped because the
     mat was too painful) contradicts "it's not painful".
     """
-    if ctx.get("claim_about") != "harms":
-        return None
     hits = _harm_counts(ctx)
     if not hits:
         return None
@@ -482,8 +470,6 @@ def rule_harms_certainty(ctx: _ClaimContext) -> str | None:
     No linked study counts the harm the claim names (it may be literally true, e.g. "no
     documented serious adverse effects"), but few mat studies report harms at all.
     """
-    if ctx.get("claim_about") != "harms":
-        return None
     pool = _mats(ctx.studies if not ctx.studies.empty else ctx.linked, "evidence_status",
                  "peer_reviewed")
     ids = _ids(pool)
@@ -510,8 +496,6 @@ def rule_count_overstated(ctx: _ClaimContext) -> str | None:
 
     Counted: peer-reviewed mat/pad papers in studies.csv (one DOI or citation = one paper).
     """
-    if ctx.get("claim_about") != "study_count":
-        return None
     m = re.search(r"\d+", ctx.get("claimed_figure"))
     if m is None or ctx.studies.empty:
         return None
@@ -545,8 +529,6 @@ def rule_replication_not_found(ctx: _ClaimContext) -> str | None:
     outcome measure favours the mat significantly in controlled rows of studies
     from at least two groups that share no author (data/sources.csv).
     """
-    if ctx.get("claim_about") != "replication":
-        return None
     ids = _ids(ctx.linked)
     group = _author_groups(ids)
     found: dict[str, set[int]] = {}
@@ -578,8 +560,6 @@ def rule_effect_size_claim(ctx: _ClaimContext) -> str | None:
     No linked row reports an effect estimate or responder threshold, and no computable effect
     comes from a sham comparison.
     """
-    if ctx.get("claim_about") != "effect_size":
-        return None
     reported = ctx.linked[_col(ctx.linked, "estimate_type").isin({"smd", "md", "rr", "or"})
                           & _col(ctx.linked, "comparison").eq("between_groups")]
     eff = study_effect_sizes(ctx.domain_rows).effects
@@ -599,8 +579,6 @@ def rule_evidence_level_overstated(ctx: _ClaimContext) -> str | None:
 
     No linked randomized row is sham-controlled or blinded.
     """
-    if ctx.get("claim_about") != "evidence_level":
-        return None
     rnd = ctx.linked[_col(ctx.linked, "randomized") == "yes"]
     if rnd.empty or (_col(rnd, "control") == "sham").any() or _col(rnd, "blinding").isin(
             {"participant", "assessor", "double", "single"}).any():
@@ -621,12 +599,13 @@ RULES: tuple[Rule, ...] = (
     Rule("sham_trial_absent", "not_found", rule_sham_trial_absent),
     Rule("no_study", "not_found", rule_no_study),
     Rule("link_unverified", "unverified", rule_link_unverified),
-    Rule("harms_understated", "harms_understated", rule_harms_understated),
-    Rule("harms_certainty", "overstated", rule_harms_certainty),
-    Rule("count_overstated", "overstated", rule_count_overstated),
-    Rule("replication_not_found", "misrepresented", rule_replication_not_found),
-    Rule("effect_size_claim", "overstated", rule_effect_size_claim),
-    Rule("evidence_level_overstated", "overstated", rule_evidence_level_overstated),
+    Rule("harms_understated", "harms_understated", rule_harms_understated, "harms"),
+    Rule("harms_certainty", "overstated", rule_harms_certainty, "harms"),
+    Rule("count_overstated", "overstated", rule_count_overstated, "study_count"),
+    Rule("replication_not_found", "misrepresented", rule_replication_not_found, "replication"),
+    Rule("effect_size_claim", "overstated", rule_effect_size_claim, "effect_size"),
+    Rule("evidence_level_overstated", "overstated", rule_evidence_level_overstated,
+         "evidence_level"),
     Rule("figure_not_reported", "misrepresented", rule_figure_not_reported),
     Rule("figure_elsewhere", "misattributed", rule_figure_elsewhere),
     Rule("results_missing", "misrepresented", rule_results_missing),
@@ -689,6 +668,8 @@ def rules_table(rules: tuple[Rule, ...] = RULES) -> pd.DataFrame:
 def _apply_rules(ctx: _ClaimContext) -> tuple[str, str, str]:
     """Run the rules on one claim; returns ``(verdict, rule_name, reason)``."""
     for rule in RULES:
+        if rule.about and ctx.get("claim_about") != rule.about:
+            continue
         reason = rule.check(ctx)
         if reason is not None:
             return rule.verdict, rule.name, reason

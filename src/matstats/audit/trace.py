@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import partial
 
 import pandas as pd
 
 from matstats._core import cells as _cells
 from matstats.audit.context import (
     _distinct_values,
+    _num,
     figure_percentages,
     _pct_match,
     _row_n,
     _row_percentages,
     _study_sizes,
+    _text,
 )
 from matstats.audit.ledger import audit_claims, _load_defaults
 from matstats.evidence.citations import article_label
@@ -42,12 +43,6 @@ _DOSE = re.compile(r"(\d+(?:\.\d+)?)\s*min(?:utes)?\s*/\s*day")
 _WEEKS = re.compile(r"(\d+(?:\.\d+)?)(?:\s*-\s*(\d+(?:\.\d+)?))?[\s-]*weeks?\b")
 _YEAR = re.compile(r"^\s*(\d{4})\s*$")
 _TRACE_COLUMNS = ["claim_id", "attribute", "claimed", "study_id", "found", "match"]
-
-_text = _cells.text
-
-
-_num = partial(_cells.number, missing=None)  # a cell as a float, None when missing
-
 
 def _claim_text(claim: pd.Series) -> str:
     parts = [_text(claim.get(f"cell_{i}")) for i in range(1, 7)]

@@ -38,30 +38,25 @@ _SLUG_RE = re.compile(r"^[a-z0-9_]+$")
 # ---------------------------------------------------------------------------
 # reading and checking one table against its schema
 # ---------------------------------------------------------------------------
+def _err(file: str, line: int, column: str, value: object, msg: str) -> DataError:
+    """The DataError of one cell (``value`` None: no value shown)."""
+    return DataError(msg, file=file, line=line, column=column, value=value)
+
+
 def _check_header(file: str, header: list[str], fields: list[dict]) -> None:
     names = [f["name"] for f in fields]
     seen: set[str] = set()
     for col in header:
         if col in seen:
-            raise DataError("duplicate column in header", file=file, line=1, column=col, value=col)
+            raise _err(file, 1, col, col, "duplicate column in header")
         seen.add(col)
     missing = [n for n in names if n not in seen]
     if missing:
-        raise DataError(
-            f"missing required column(s): {', '.join(missing)}",
-            file=file,
-            line=1,
-            column=missing[0],
-        )
+        raise _err(file, 1, missing[0], None, f"missing required column(s): {', '.join(missing)}")
     extra = [c for c in header if c not in names]
     if extra:
-        raise DataError(
-            f"unexpected column(s) not in the schema: {', '.join(extra)}",
-            file=file,
-            line=1,
-            column=extra[0],
-            value=extra[0],
-        )
+        raise _err(file, 1, extra[0], extra[0],
+                   f"unexpected column(s) not in the schema: {', '.join(extra)}")
 
 
 def _convert(cell: str, spec: dict, file: str, line: int) -> object:
@@ -139,27 +134,18 @@ def _parse_table(path: Path, file: str, fields: list[dict]) -> list[tuple[int, d
         if len(cells) == 0 or (len(cells) == 1 and cells[0] == "" and ncol > 1):
             raise DataError("blank line inside the table", file=file, line=line)
         if len(cells) < ncol:
-            raise DataError(
-                f"row has {len(cells)} fields, header has {ncol} (truncated row?)",
-                file=file,
-                line=line,
-                column=header[len(cells)],
-            )
+            raise _err(file, line, header[len(cells)], None,
+                       f"row has {len(cells)} fields, header has {ncol} (truncated row?)")
         if len(cells) > ncol:
-            raise DataError(
-                f"row has {len(cells)} fields, header has {ncol} (unquoted comma?)",
-                file=file,
-                line=line,
-                column=f"<field {ncol + 1}>",
-                value=cells[ncol],
-            )
+            raise _err(file, line, f"<field {ncol + 1}>", cells[ncol],
+                       f"row has {len(cells)} fields, header has {ncol} (unquoted comma?)")
         raw_cells = dict(zip(header, cells, strict=True))
         values: dict[str, object] = {}
         for name, cell in raw_cells.items():
             spec = spec_by_name[name]
             if cell == "":
                 if spec.get("required"):
-                    raise DataError("required value is empty", file=file, line=line, column=name, value="")
+                    raise _err(file, line, name, "", "required value is empty")
                 values[name] = None
             else:
                 values[name] = _convert(cell, spec, file, line)
@@ -172,18 +158,9 @@ def _check_unique(rows, key: list[str], file: str) -> None:
     for line, _values, raw_cells in rows:
         k = tuple(raw_cells[c] for c in key)
         if k in first:
-            raise DataError(
-                f"duplicate key ({', '.join(key)}); first seen on line {first[k]}",
-                file=file,
-                line=line,
-                column=",".join(key),
-                value=k if len(k) > 1 else k[0],
-            )
+            raise _err(file, line, ",".join(key), k if len(k) > 1 else k[0],
+                       f"duplicate key ({', '.join(key)}); first seen on line {first[k]}")
         first[k] = line
-
-
-def _err(file: str, line: int, column: str, value: object, msg: str) -> DataError:
-    return DataError(msg, file=file, line=line, column=column, value=value)
 
 
 def _check_study_row(file: str, line: int, v: dict) -> None:
@@ -202,20 +179,14 @@ def _check_study_row(file: str, line: int, v: dict) -> None:
             raise _err(file, line, "ci_low", v["ci_low"], f"ci_low > ci_high ({v['ci_high']})")
         need("ci_low", "estimate", "a CI is given without its estimate")
         if not v["ci_low"] <= v["estimate"] <= v["ci_high"]:
-            raise _err(
-                file,
-                line,
-                "estimate",
-                v["estimate"],
-                f"estimate outside its CI [{v['ci_low']}, {v['ci_high']}]",
-            )
+            raise _err(file, line, "estimate", v["estimate"],
+                       f"estimate outside its CI [{v['ci_low']}, {v['ci_high']}]")
     need("estimate", "estimate_type", "estimate given without estimate_type")
     need("estimate_type", "estimate", "estimate_type {!r} given without estimate")
     nt, nc, nr = v["n_treatment"], v["n_control"], v["n_randomized"]
     if nr is not None and nt is not None and nc is not None and nt + nc > nr:
-        raise _err(
-            file, line, "n_randomized", nr, f"n_treatment + n_control = {nt} + {nc} = {nt + nc} > n_randomized"
-        )
+        raise _err(file, line, "n_randomized", nr,
+                   f"n_treatment + n_control = {nt} + {nc} = {nt + nc} > n_randomized")
     for arm in (nt, nc):
         if nr is not None and arm is not None and arm > nr:
             raise _err(file, line, "n_randomized", nr, f"an arm ({arm}) is larger than n_randomized")
@@ -248,14 +219,9 @@ def _check_study_level(file: str, rows, cols: list[str]) -> None:
         line0, cells0 = first[sid]
         for col in cols:
             if raw_cells[col] != cells0[col]:
-                raise _err(
-                    file,
-                    line,
-                    col,
-                    raw_cells[col],
-                    f"study-level column differs from line {line0} of the same study_id {sid!r} "
-                    f"({cells0[col]!r})",
-                )
+                raise _err(file, line, col, raw_cells[col],
+                           f"study-level column differs from line {line0} of the same study_id "
+                           f"{sid!r} ({cells0[col]!r})")
 
 
 _TABLE_COLUMNS = {"all_key_studies": 6, "evidence_by_condition": 4}
@@ -278,9 +244,8 @@ def _check_claim_row(file: str, line: int, v: dict) -> None:
                 raise _err(file, line, f"cell_{k + 1}", "", f"table {v['table_name']} needs {ncell} cells")
         for k in range(ncell, 6):
             if cells[k] is not None:
-                raise _err(
-                    file, line, f"cell_{k + 1}", cells[k], f"table {v['table_name']} has only {ncell} columns"
-                )
+                raise _err(file, line, f"cell_{k + 1}", cells[k],
+                           f"table {v['table_name']} has only {ncell} columns")
     else:
         for col in ("table_name", "table_row"):
             if v[col] is not None:
@@ -291,13 +256,8 @@ def _check_claim_row(file: str, line: int, v: dict) -> None:
         if v["claim_text"] is None:
             raise _err(file, line, "claim_text", "", f"claim_kind {kind!r} needs claim_text")
     if (v["study_ids"] is None) != (v["link_status"] == "none"):
-        raise _err(
-            file,
-            line,
-            "link_status",
-            v["link_status"],
-            "link_status must be 'none' exactly when study_ids is empty",
-        )
+        raise _err(file, line, "link_status", v["link_status"],
+                   "link_status must be 'none' exactly when study_ids is empty")
 
 
 # ---------------------------------------------------------------------------
@@ -321,21 +281,13 @@ def _to_frame(rows, fields: list[dict], file: str) -> pd.DataFrame:
     return frame
 
 
-def _resolve(path: str | os.PathLike[str] | None, default: str) -> tuple[Path, str]:
-    if path is None:
-        p = default_path(default)
-    else:
-        if not isinstance(path, str | os.PathLike):
-            raise ValueError(f"path must be a str or os.PathLike, got {type(path).__name__}")
-        p = Path(path)
-    return p, str(p)
-
-
 def _load(path: str | os.PathLike[str] | None, table: str) -> tuple[str, dict, list]:
     """The file name, schema and checked rows of ``path`` (default: the bundled table)."""
-    p, file = _resolve(path, f"{table}.csv")
+    if path is not None and not isinstance(path, str | os.PathLike):
+        raise ValueError(f"path must be a str or os.PathLike, got {type(path).__name__}")
+    p = default_path(f"{table}.csv") if path is None else Path(path)
     schema = load_schema()["tables"][table]
-    return file, schema, _parse_table(p, file, schema["fields"])
+    return str(p), schema, _parse_table(p, str(p), schema["fields"])
 
 
 def load_studies(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
@@ -474,8 +426,7 @@ def load_claims(
         for col in ("study_ids", "cited_study_ids"):
             for sid in split_list(values.get(col)):
                 if sid not in known:
-                    raise DataError("study_id not found in the studies table", file=file,
-                                    line=line, column=col, value=sid)
+                    raise _err(file, line, col, sid, "study_id not found in the studies table")
     _check_unique(rows, schema["primary_key"], file)
     _check_unique(
         [r for r in rows if r[1]["table_name"] is not None], ["table_name", "table_row"], file
