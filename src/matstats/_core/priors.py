@@ -178,12 +178,16 @@ class TauPrior:
     #: parameters checked to be finite, and > 0, on construction
     _finite = ()
     _positive = ("scale",)
+    #: parameter whose value + 1 is the tail power (a power-law tail), or ''
+    _tail_param = ""
 
     def __post_init__(self):
         for name in self._finite:
             self._set(name, _checks.finite(f"{type(self).__name__} {name}", getattr(self, name)))
         for name in self._positive:
             self._set(name, _checks.positive(f"{type(self).__name__} {name}", getattr(self, name)))
+        if self._tail_param:
+            self._set("tail", (getattr(self, self._tail_param) + 1.0, False))
 
     @property
     def label(self) -> str:
@@ -237,11 +241,7 @@ class HalfStudentT(TauPrior):
     scale: float
     df: float
 
-    _positive = ("scale", "df")
-
-    @property
-    def tail(self):
-        return (self.df + 1.0, False)
+    _positive, _tail_param = ("scale", "df"), "df"
 
     def logpdf(self, tau, sigma):
         nu = self.df
@@ -267,11 +267,7 @@ class Lomax(TauPrior):
     shape: float
     scale: float
 
-    _positive = ("shape", "scale")
-
-    @property
-    def tail(self):
-        return (self.shape + 1.0, False)
+    _positive, _tail_param = ("shape", "scale"), "shape"
 
     def logpdf(self, tau, sigma):
         return math.log(self.shape / self.scale) - (self.shape + 1) * np.log1p(tau / self.scale)

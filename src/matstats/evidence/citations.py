@@ -75,15 +75,12 @@ def study_label(study_id: str) -> str:
     >>> study_label("nct06644365")
     'NCT06644365'
     """
-    nct = re.match(r"^(nct\d{8})(?:_(.*))?$", study_id)
+    nct = re.match(r"^(nct\d{8})()(?:_(.*))?$", study_id)  # no year group: an empty one
     m = nct or re.match(r"^([a-z]+?)(\d{4})?(?:_(.*))?$", study_id)
     if not m:
         return study_id
-    if nct:
-        head, year, rest = nct.group(1).upper(), None, nct.group(2)
-    else:
-        head, year, rest = m.group(1).capitalize(), m.group(2), m.group(3)
-    text = head + (f" {year}" if year else "")
+    head, year, rest = m.groups()
+    text = (head.upper() if nct else head.capitalize()) + (f" {year}" if year else "")
     if rest:
         text += f" ({rest.replace('_', ' ')})"
     return text
