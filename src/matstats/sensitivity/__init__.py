@@ -16,30 +16,15 @@ Conventions
 
 from __future__ import annotations
 
-from matstats.sensitivity.bias import bias_adjust, bias_adjusted_effect
-from matstats.sensitivity.blinding import blinding_index
-from matstats.sensitivity.decomposition import (
-    Decomposition,
-    decompose_improvement,
-    decomposition_grid,
-)
-from matstats.sensitivity.evalue import EValue, evalue
-from matstats.sensitivity.rtm import regression_to_mean
-from matstats.sensitivity.survey import SurveyBounds, survey_bounds
-from matstats.sensitivity.tipping import tipping_point, tipping_point_grid
+from matstats.sensitivity import bias, blinding, decomposition, rtm, survey, tipping
+from matstats.sensitivity import evalue as _evalue  # the module: its function shadows it below
+from matstats.sensitivity.bias import *  # noqa: F403
+from matstats.sensitivity.blinding import *  # noqa: F403
+from matstats.sensitivity.decomposition import *  # noqa: F403
+from matstats.sensitivity.evalue import *  # noqa: F403
+from matstats.sensitivity.rtm import *  # noqa: F403
+from matstats.sensitivity.survey import *  # noqa: F403
+from matstats.sensitivity.tipping import *  # noqa: F403
 
-__all__ = [
-    "EValue",
-    "Decomposition",
-    "SurveyBounds",
-    "evalue",
-    "blinding_index",
-    "regression_to_mean",
-    "decompose_improvement",
-    "decomposition_grid",
-    "bias_adjust",
-    "bias_adjusted_effect",
-    "tipping_point",
-    "tipping_point_grid",
-    "survey_bounds",
-]
+__all__ = [*bias.__all__, *blinding.__all__, *decomposition.__all__, *_evalue.__all__,
+           *rtm.__all__, *survey.__all__, *tipping.__all__]
