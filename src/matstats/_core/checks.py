@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterable
-from functools import partial
 
 import numpy as np
 
@@ -67,8 +66,9 @@ def level(value: object, name: str = "level") -> float:
     return unit_interval(name, value, open_low=True, open_high=True)
 
 
-#: A test size strictly between 0 and 1: :func:`level` under the name ``alpha``.
-alpha = partial(level, name="alpha")
+def alpha(value: object, name: str = "alpha") -> float:
+    """A test size strictly between 0 and 1."""
+    return unit_interval(name, value, open_low=True, open_high=True)
 
 
 def integer(name: str, value: object, minimum: int | None = None,

@@ -140,9 +140,7 @@ class Prior:
         if self.dist == "uniform":
             return rng.uniform(p[0], p[1], size)
         if self.dist == "beta":
-            m, s = p
-            k = m * (1 - m) / (s * s) - 1
-            return rng.beta(m * k, (1 - m) * k, size)
+            return rng.beta(*self.frozen().args, size)
         return np.full(size, float(p[0]))
 
     def describe(self) -> str:

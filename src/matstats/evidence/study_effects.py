@@ -221,12 +221,9 @@ def exclusion_rules_table() -> pd.DataFrame:
     >>> exclusion_rules_table()["code"].iloc[0]
     'manual_acupressure'
     """
-    return pd.DataFrame({
-        "order": range(1, len(_EXCLUSION_RULES) + 1),
-        "code": [r.code for r in _EXCLUSION_RULES],
-        "stage": ["row" if r.applies else "route" for r in _EXCLUSION_RULES],
-        "reason": [r.reason for r in _EXCLUSION_RULES],
-    })
+    return pd.DataFrame([(i, r.code, "row" if r.applies else "route", r.reason)
+                         for i, r in enumerate(_EXCLUSION_RULES, 1)],
+                        columns=["order", "code", "stage", "reason"])
 
 
 # --------------------------------------------------------------------------- routes

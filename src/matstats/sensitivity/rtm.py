@@ -34,10 +34,9 @@ def _barnett_rtm(threshold: float, mean: float, sd: float, r: np.ndarray, m: int
     s = np.sqrt(var_b + var_w / m)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # checked by caller
         z = (threshold - mean) / s if direction == "above" else (mean - threshold) / s
-    # inverse Mills ratio phi(z) / (1 - Phi(z)) = 1 / (sqrt(pi/2) erfcx(z / sqrt 2)): exact
-    # far in the upper tail (about z) and 0 far in the lower tail, where the log-scale
-    # difference logpdf - logsf loses every digit
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        # inverse Mills ratio phi(z) / (1 - Phi(z)) = 1 / (sqrt(pi/2) erfcx(z / sqrt 2)): exact
+        # far in the upper tail (about z) and 0 far in the lower tail, where the log-scale
+        # difference logpdf - logsf loses every digit
         mills = 1.0 / (math.sqrt(math.pi / 2) * special.erfcx(z / math.sqrt(2)))
         return (var_w / m) / s * mills
 
