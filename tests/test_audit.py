@@ -20,10 +20,10 @@ from matstats.audit import (
     RULES,
     VERDICTS,
     audit_claims,
-    figure_percentages,
     rules_table,
     verdict_counts,
 )
+from matstats._core.cells import percentages as figure_percentages
 from matstats.audit.trace import trace_claim, trace_figure
 from matstats.evidence.data_io import split_list
 

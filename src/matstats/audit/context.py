@@ -14,11 +14,7 @@ import pandas as pd
 
 from matstats._core import cells as _cells
 
-__all__ = ["figure_percentages"]
-
-#: Percentages named in a claimed figure, both ends of a range, whatever the dash:
-#: ``"81–98% relief"`` -> ``[81.0, 98.0]`` (the one parser, :func:`matstats._core.cells.percentages`).
-figure_percentages = _cells.percentages
+__all__: list[str] = []
 
 _text = _cells.text
 _num = partial(_cells.number, missing=None)  # a cell as a float, None when missing
@@ -174,7 +170,7 @@ def _build_context(claim: pd.Series, studies: pd.DataFrame) -> _ClaimContext:
         domain_rows = linked[linked["outcome_domain"].astype(str).isin(domains)]
     else:
         domain_rows = linked
-    pcts = figure_percentages(claim.get("claimed_figure"))
+    pcts = _cells.percentages(claim.get("claimed_figure"))
     found = {i: _row_percentages(row) for i, row in domain_rows.iterrows()}
     hit = [i for i, vals in found.items() if any(_pct_match(p, f) for p in pcts for f in vals)]
     missing = [p for p in pcts if not any(_pct_match(p, f) for vals in found.values() for f in vals)]

@@ -15,7 +15,6 @@ from matstats._core import cells as _cells
 from matstats.audit.context import (
     _distinct_values,
     _num,
-    figure_percentages,
     _pct_match,
     _row_n,
     _row_percentages,
@@ -61,7 +60,7 @@ def _study_value(grp: pd.DataFrame, col: str) -> str:
 # One generator per kind of claimed detail; each yields
 # (attribute, claimed, study_id, found, match) for every linked study (or pair).
 def _figures(claim: pd.Series, per_study: dict) -> Iterator[tuple]:
-    for pct in figure_percentages(claim.get("claimed_figure")):
+    for pct in _cells.percentages(claim.get("claimed_figure")):
         for sid, grp in per_study.items():
             spots = [(f, r) for _, r in grp.iterrows() for f in _row_percentages(r)
                      if _pct_match(pct, f)]
@@ -266,7 +265,7 @@ def _claim_steps(pct: float, claims: pd.DataFrame, studies: pd.DataFrame) -> lis
     steps = []
     audit = audit_claims(claims, studies).set_index("claim_id")
     for _, c in claims.iterrows():
-        if not any(_pct_match(pct, p) for p in figure_percentages(c.get("claimed_figure"))):
+        if not any(_pct_match(pct, p) for p in _cells.percentages(c.get("claimed_figure"))):
             continue
         cid = _text(c["claim_id"])
         tr = trace_claim(cid, claims, studies)
