@@ -537,13 +537,9 @@ def rule_replication_not_found(ctx: _ClaimContext) -> str | None:
             found.setdefault(_text(r.get("outcome_measure")), set()).add(group[_text(r["study_id"])])
     if any(len(g) >= 2 for g in found.values()):
         return None
-    by_group: dict[int, list[str]] = {}
-    for sid in ids:
-        by_group.setdefault(group[sid], []).append(sid)
-    sig: dict[int, list[str]] = {}
-    for m, gs in found.items():
-        for g in gs:
-            sig.setdefault(g, []).append(m)
+    by_group = {g: [s for s in ids if group[s] == g] for g in dict.fromkeys(map(group.get, ids))}
+    sig = {g: [m for m, gs in found.items() if g in gs]
+           for g in dict.fromkeys(g for gs in found.values() for g in gs)}
     parts = [f"{'+'.join(by_group[g])}: {', '.join(ms)}" for g, ms in sig.items()]
     nulls = [_row_name(r) for _, r in ctx.linked.iterrows()
              if _controlled(r) and _text(r.get("result_direction")) == "no_difference"

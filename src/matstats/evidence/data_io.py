@@ -64,32 +64,30 @@ def _convert(cell: str, spec: dict, file: str, line: int) -> object:
     name, kind = spec["name"], spec["type"]
 
     def fail(msg: str) -> DataError:
-        return DataError(msg, file=file, line=line, column=name, value=cell)
+        return _err(file, line, name, cell, msg)
 
     if kind != "verbatim" and cell != cell.strip():
         raise fail("leading or trailing whitespace")
+    value: object = cell  # labels, slugs, lists and strings stay text
     if kind == "integer":
         if not _INTEGER_RE.match(cell):
             raise fail("not an integer")
-        value: object = int(cell)
+        value = int(cell)
         if not -(2**63) <= value < 2**63:
             raise fail("integer beyond the 64-bit range (|value| < 9223372036854775808)")
     elif kind == "number":
         try:
-            num = float(cell)
+            value = float(cell)
         except ValueError:
             raise fail("not a number") from None
-        if not math.isfinite(num):
+        if not math.isfinite(value):
             raise fail("number must be finite")
-        value = num
     elif kind == "label":
         if cell not in spec["enum"]:
             raise fail(f"unknown label; allowed: {', '.join(spec['enum'])}")
-        value = cell
     elif kind == "slug":
         if not _SLUG_RE.match(cell):
             raise fail("not a slug (lower-case letters, digits and '_' only)")
-        value = cell
     elif kind == "list":
         items = cell.split(LIST_SEPARATOR)
         pattern = spec.get("item_pattern")
@@ -100,10 +98,7 @@ def _convert(cell: str, spec: dict, file: str, line: int) -> object:
                 raise fail(f"list item {item!r} does not match {pattern}")
         if len(set(items)) != len(items):
             raise fail("duplicate item in list")
-        value = cell
-    elif kind in {"string", "verbatim"}:
-        value = cell
-    else:  # pragma: no cover - guards a bad schema.json
+    elif kind not in {"string", "verbatim"}:  # pragma: no cover - guards a bad schema.json
         raise ValueError(f"schema field {name!r} has unknown type {kind!r}")
 
     if kind in {"string"} and spec.get("pattern") and not re.match(spec["pattern"], cell):
