@@ -139,9 +139,7 @@ def _exp(x: float) -> float:
 def _check_representable(measure: str, *rrs: float | None) -> None:
     """Refuse estimates whose risk ratio (or E-value) is outside the float range."""
     for x in rrs:
-        if x is None:
-            continue
-        if not (math.isfinite(x) and 1e-300 <= x <= 1e300):
+        if x is not None and not (math.isfinite(x) and 1e-300 <= x <= 1e300):
             raise ValueError(
                 f"measure={measure!r}: the estimate or a limit converts to a risk ratio of {x!r}, "
                 "outside the range [1e-300, 1e300] in which the E-value is a finite number; "
