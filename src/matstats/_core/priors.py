@@ -29,7 +29,9 @@ __all__ = [
     "Uniform", "Jeffreys", "LogNormal", "LogStudentT", "KnownTau", "OpenEffectPrior",
 ]
 
-_FAMILIES = {"normal": 2, "uniform": 2, "beta": 2, "fixed": 1}
+#: family -> how :meth:`Prior.describe` writes it (the number of fields = of parameters)
+_FAMILIES = {"normal": "normal(mean {0:.3g}, sd {1:.3g})", "uniform": "uniform({0:.3g} to {1:.3g})",
+             "beta": "beta(mean {0:.3g}, sd {1:.3g})", "fixed": "fixed {0:.3g}"}
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ class Prior:
 
     def __post_init__(self) -> None:
         _checks.one_of("Prior.dist", self.dist, _FAMILIES)
-        need = _FAMILIES[self.dist]
+        need = _FAMILIES[self.dist].count("{")
         if len(self.params) != need:
             raise ValueError(
                 f"Prior {self.name!r}: {self.dist} needs {need} parameter(s), got {self.params!r}"
@@ -145,16 +147,7 @@ class Prior:
 
     def describe(self) -> str:
         """One-line text such as ``normal(mean 0.37, sd 0.094) [sd]``."""
-        p = self.params
-        if self.dist == "normal":
-            body = f"normal(mean {p[0]:.3g}, sd {p[1]:.3g})"
-        elif self.dist == "uniform":
-            body = f"uniform({p[0]:.3g} to {p[1]:.3g})"
-        elif self.dist == "beta":
-            body = f"beta(mean {p[0]:.3g}, sd {p[1]:.3g})"
-        else:
-            body = f"fixed {p[0]:.3g}"
-        return f"{body} [{self.unit}]"
+        return f"{_FAMILIES[self.dist].format(*self.params)} [{self.unit}]"
 
 
 @dataclass(frozen=True)
