@@ -260,7 +260,6 @@ def _check_claim_row(file: str, line: int, v: dict) -> None:
 # ---------------------------------------------------------------------------
 def _to_frame(rows, fields: list[dict], file: str) -> pd.DataFrame:
     data: dict[str, pd.Series] = {}
-    n = len(rows)
     for spec in fields:
         name = spec["name"]
         vals = [values[name] for _line, values, _raw in rows]
@@ -271,7 +270,7 @@ def _to_frame(rows, fields: list[dict], file: str) -> pd.DataFrame:
         else:
             data[name] = pd.Series(vals, dtype="str", name=name)
     data["line"] = pd.Series([line for line, _v, _r in rows], dtype="int64", name="line")
-    frame = pd.DataFrame(data, index=pd.RangeIndex(n))
+    frame = pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
     frame.attrs["source"] = file
     return frame
 

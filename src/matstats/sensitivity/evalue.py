@@ -63,9 +63,7 @@ class EValue:
         """One-row DataFrame with columns ``measure``, ``estimate``, ``ci_low``, ``ci_high``,
         ``true``, ``rr``, ``rr_ci_low``, ``rr_ci_high``, ``true_rr``, ``evalue_point``,
         ``evalue_ci`` (the attributes above)."""
-        row = dict(self.__dict__)
-        row.pop("notes")
-        return pd.DataFrame([row])
+        return pd.DataFrame([{k: v for k, v in vars(self).items() if k != "notes"}])
 
 
 def _evalue_rr(rr: float, true_rr: float) -> float:
