@@ -117,9 +117,7 @@ def audit_claims(claims: pd.DataFrame | None = None, studies: pd.DataFrame | Non
                for c in ("design", "control", "outcome_domain", "device", "value_status")})
         rec["verdict_source"], rec["verdict_source_cited"] = _verdict_basis(ctx, rule)
         records.append(rec)
-    out = pd.DataFrame.from_records(records, columns=_COLUMNS)
-    out["table_row"] = out["table_row"].astype("Int64")
-    return out
+    return pd.DataFrame.from_records(records, columns=_COLUMNS).astype({"table_row": "Int64"})
 
 
 def verdict_counts(audit: pd.DataFrame) -> pd.DataFrame:

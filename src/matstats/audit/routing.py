@@ -363,9 +363,7 @@ def route_studies(
     lookup = {_key(e): e for _, e in eff.iterrows()}
     ctx = _Context(lookup, pri, _checks.rng(rng), _checks.integer("n_draws", n_draws, 100))
     rows = [_study_route(r.to_dict(), ctx) for _, r in studies.iterrows()]
-    res = pd.DataFrame(rows, columns=STUDY_ROUTE_COLUMNS)
-    res["line"] = res["line"].astype("Int64")
-    return res
+    return pd.DataFrame(rows, columns=STUDY_ROUTE_COLUMNS).astype({"line": "Int64"})
 
 
 def study_decompositions(
@@ -546,9 +544,7 @@ def route_claims(
             raise ValueError(f"{name} must be a DataFrame, got {type(df).__name__}")
     res = route_studies(studies, **kwargs) if study_routes is None else study_routes
     rows = [_claim_route(c.to_dict(), res, studies) for _, c in claims.iterrows()]
-    df = pd.DataFrame(rows, columns=CLAIM_ROUTE_COLUMNS)
-    df["line"] = df["line"].astype("Int64")
-    return df
+    return pd.DataFrame(rows, columns=CLAIM_ROUTE_COLUMNS).astype({"line": "Int64"})
 
 
 # ------------------------------------------------------------------------ pooled effects

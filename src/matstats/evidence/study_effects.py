@@ -530,7 +530,6 @@ def study_effect_sizes(
             base = {c: getattr(row, c) for c in (*_COPIED, "timepoint_weeks", "line")}
             dropped.append({**base, "code": exc.code,
                             "reason": _RULES[exc.code].text(row, **exc.extra)})
-    eff = pd.DataFrame(kept, columns=_EFFECT_COLUMNS)
-    for col in ("pooled_eligible", "uses_unverified", "inference"):
-        eff[col] = eff[col].astype(bool)
+    eff = pd.DataFrame(kept, columns=_EFFECT_COLUMNS).astype(
+        dict.fromkeys(("pooled_eligible", "uses_unverified", "inference"), bool))
     return MatEffects(effects=eff, excluded=pd.DataFrame(dropped, columns=_EXCLUDED_COLUMNS))
