@@ -51,5 +51,4 @@ def load_schema() -> dict:
         required, description and constraints such as ``enum``, ``minimum``,
         ``exclusive_minimum``, ``maximum``, ``pattern``, ``item_pattern``).
     """
-    text = (data_dir() / "schema.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    return json.loads(default_path("schema.json").read_text(encoding="utf-8"))

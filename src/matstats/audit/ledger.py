@@ -12,7 +12,12 @@ import pandas as pd
 
 from matstats._core import cells as _cells
 from matstats.audit.context import (
-    _build_context, _distinct_values, _num, _study_list, _study_sizes, _text
+    _build_context,
+    _distinct_values,
+    _num,
+    _study_list,
+    _study_sizes,
+    _text,
 )
 from matstats.audit.rules import VERDICTS, _apply_rules, _row_label, _verdict_basis
 from matstats.evidence.citations import article_label
@@ -37,8 +42,8 @@ _CLAIMED = [c for c in _COLUMNS if not c.startswith("found_") and c not in {
 
 
 def _found_result(rows: list[pd.Series]) -> str:
-    out = [_row_label(r) + (f" (sig={_text(r.get('significant'))})" if _text(r.get("significant"))
-                            else "") for r in rows]
+    out = [_row_label(r) + (f" (sig={sig})" if (sig := _text(r.get("significant"))) else "")
+           for r in rows]
     return "; ".join(dict.fromkeys(out))
 
 
