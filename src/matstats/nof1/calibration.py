@@ -28,13 +28,6 @@ __all__ = [
 ]
 
 
-def _scenario(kwargs: dict) -> dict:
-    """Fixed simulation settings of a grid (``rating_scale`` and the keywords of
-    :func:`check_settings` but ``effect``, ``sd`` and ``rho``), checked."""
-    check_settings(**{k: v for k, v in kwargs.items() if k != "rating_scale"})
-    return kwargs
-
-
 def rejections(results: pd.DataFrame, method: str, alpha: float = 0.05) -> np.ndarray:
     """Does ``method`` declare an effect in each trial (rules: :func:`rejection_rates`)?"""
     method = _check_methods(method)[0]
@@ -141,7 +134,7 @@ def operating_characteristics(
     n_schedules = _checks.integer("n_schedules", n_schedules, 1)
     a = _checks.alpha(alpha)
     _checks.one_of("design", design, DESIGNS)
-    scenario = _scenario(scenario)
+    check_settings(**{k: v for k, v in scenario.items() if k != "rating_scale"})
     gen = _checks.rng(rng)
     axes = {
         "cycles": [_checks.integer("cycles", c, 2, whole_float=True)

@@ -39,11 +39,6 @@ _METHOD_COLUMNS = (
 )
 
 
-# --------------------------------------------------------------------------------------------
-# summaries: periods, cycles, blinding
-# --------------------------------------------------------------------------------------------
-
-
 def _summarize_periods(cal: pd.DataFrame) -> pd.DataFrame:
     """One row per period of a calendar (columns: see :attr:`DiaryResult.periods`)."""
     out = []
@@ -122,11 +117,6 @@ def _excluded_days(cal: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
     out["line"] = out["line"].astype("Int64")
     out["reason"] = reason[drop]
     return out
-
-
-# --------------------------------------------------------------------------------------------
-# result and analyze
-# --------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, eq=False)
@@ -361,13 +351,9 @@ def analyze(
     calendar from the first to the last date, with NaN on unrated days). Confidence intervals
     (95%): ``cycle_t`` mean difference +- t(0.975, cycles - 1) x SE; ``gls_ar1`` t interval
     with its Satterthwaite df; ``day_t`` with the residual df; ``bayes`` the equal-tailed
-    credible interval of the calibrated posterior (cycle SD integrated out, prior
-    N(0, prior_sd^2)); ``randomization`` has none. The verdict's label, interval and
-    probabilities all come from one posterior (:func:`matstats.nof1.verdict.verdict_fit` on the
-    period means): the ``bayes`` one for a randomized, blinded, finished trial; adjusted for
-    expectation in an open comparison (``comparator="no_mat"``, or guesses showing the person
-    knew), trend-adjusted when every cycle ran in the same order or the order strictly
-    alternated, at a stricter level when provisional, without a direction from 2 cycles.
+    credible interval of its posterior; ``randomization`` has none. The verdict
+    (:attr:`DiaryResult.verdict`) is adjusted for expectation in an open comparison
+    (``comparator="no_mat"``, or guesses showing the person knew).
 
     Examples
     --------
