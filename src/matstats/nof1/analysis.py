@@ -1,6 +1,7 @@
 """Vectorised analyses of many simulated (or one real) n-of-1 trials sharing one schedule
-(:func:`analyze_many`; the methods and the fast path for trials without missing days are
-described there)."""
+(:func:`analyze_many` describes the methods). Trials without missing days take a fast path
+(all statistics are matrix products of the block of trials), the others a per-trial
+vectorised path with identical definitions."""
 
 from __future__ import annotations
 
@@ -307,9 +308,7 @@ def analyze_many(
 
     Missing days (NaN): period means use the observed days; a cycle whose mat or control
     period has no observed non-washout day is dropped from the cycle-based methods, which
-    need >= 2 cycles used (else NaN). Trials without missing days take a fast path (all
-    statistics are matrix products of the block of trials), the others a per-trial
-    vectorised path with identical definitions.
+    need >= 2 cycles used (else NaN).
 
     Parameters
     ----------

@@ -30,9 +30,9 @@ def min_pval(method: str, cycles: int, *, max_exact_cycles: int = 12,
              n_permutations: int = 9999) -> float:
     """Smallest p-value ``method`` can return with ``cycles`` cycles (0 when unbounded).
 
-    The exact two-sided sign-flip test cannot go below 2 / 2^cycles (the observed
-    allocation and its mirror image); its Monte Carlo version not below
-    1 / (n_permutations + 1). The other methods have no floor above 0.
+    The exact sign-flip test cannot go below :func:`matstats.nof1.min_randomization_pval`,
+    its Monte Carlo version not below 1 / (n_permutations + 1); the other methods have no
+    floor above 0.
 
     Examples
     --------
