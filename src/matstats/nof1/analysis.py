@@ -62,6 +62,7 @@ def _kept_design(info: dict) -> tuple[np.ndarray, np.ndarray]:
     return kept, np.column_stack([np.ones(kept.size), kept.astype(float),
                                   info["mat"][kept].astype(float)])
 
+
 class _Analyzer:
     """Precomputed linear maps for one schedule (internal)."""
 
@@ -112,7 +113,6 @@ class _Analyzer:
             pats = np.column_stack([np.ones(len(pats)), pats]) if n_cyc > 1 else np.ones((1, 1))
             self.signs = np.ascontiguousarray(pats)  # (2^(n-1), n_cyc)
         else:
-            self.signs = None
             self.n_permutations = n_permutations
 
     # -- per-block work -------------------------------------------------------------
@@ -159,10 +159,8 @@ class _Analyzer:
         se_d = np.where(enough, se_d, np.nan)
         if "cycle_t" in self.methods:
             with np.errstate(invalid="ignore", divide="ignore"):
-                tval = dbar / se_d
-            out["cycle_t_estimate"] = dbar
-            out["cycle_t_se"] = se_d
-            out["cycle_t_pval"] = t_two_sided(tval, np.where(enough, nf - 1, 1.0))
+                pval = t_two_sided(dbar / se_d, np.where(enough, nf - 1, 1.0))
+            out.update(cycle_t_estimate=dbar, cycle_t_se=se_d, cycle_t_pval=pval)
         if "randomization" in self.methods:
             out["randomization_estimate"] = dbar
             pr = self._randomization(d0)
@@ -220,11 +218,8 @@ class _Analyzer:
             ok = (df >= 1) & (n_c[0] > 0) & (n_c[1] > 0)
             est = np.where(ok, est, np.nan)
             se = np.where(ok, se, np.nan)
-        return {
-            "day_t_estimate": est,
-            "day_t_se": se,
-            "day_t_pval": t_two_sided(est / se, np.where(ok, df, 1.0)),
-        }
+        pval = t_two_sided(est / se, np.where(ok, df, 1.0))
+        return {"day_t_estimate": est, "day_t_se": se, "day_t_pval": pval}
 
 
 def _check_methods(methods) -> tuple:

@@ -35,11 +35,12 @@ def check_settings(*, effect: float = 0.0, sd: float = NOF1_DEFAULTS["sd"],
     unknown = sorted(set(scenario) - set(_SCENARIO))
     if unknown:
         raise ValueError(f"unknown simulation setting(s) {unknown}; allowed: {sorted(_SCENARIO)}")
-    raw = {"effect": effect, "sd": sd, "rho": rho, **_SCENARIO, **scenario}
-    p = dict(raw)
+    p = {"effect": effect, "sd": sd, "rho": rho, **_SCENARIO, **scenario}
     for name in ("effect", "sd", "rho", "trend", "expectation", "carryover", "missing", "mnar",
                  "mean"):
-        if name in ("rho", "carryover", "missing", "mnar"):
+        if name in ("carryover", "missing"):
+            p[name] = _checks.in_range(name, p[name], 0, 1, open_high=name == "missing")
+        elif name in ("rho", "mnar"):
             p[name] = _checks.finite(name, p[name])
         else:
             p[name] = _checks.in_range(name, p[name], -MAX_ABS_PARAMETER, MAX_ABS_PARAMETER)
@@ -47,10 +48,6 @@ def check_settings(*, effect: float = 0.0, sd: float = NOF1_DEFAULTS["sd"],
         raise ValueError(f"sd must be > 0, got {sd!r}")
     if not -1 < p["rho"] < 1:
         raise ValueError(f"rho must lie strictly between -1 and 1, got {rho!r}")
-    if not 0 <= p["missing"] < 1:
-        raise ValueError(f"missing must lie in [0, 1), got {raw['missing']!r}")
-    if not 0 <= p["carryover"] <= 1:
-        raise ValueError(f"carryover must lie in [0, 1], got {raw['carryover']!r}")
     for name in ("expectation_half_life", "carryover_half_life"):
         hl = p[name]
         if hl is not None:
