@@ -89,11 +89,8 @@ def build_calendar(
         _derive_cycles(rows, period_days, name)
     _days_in_period(rows, washout_days=None if has_washout else washout_days)
     _check_both_conditions_analysed(rows, name)
-    cal = pd.DataFrame(rows, columns=_COLUMNS)
-    cal["line"] = cal["line"].astype("Int64")
-    cal["washout"] = cal["washout"].astype(bool)
-    cal["score"] = cal["score"].astype(float)
-    return cal
+    return pd.DataFrame(rows, columns=_COLUMNS).astype(
+        {"line": "Int64", "washout": bool, "score": float})
 
 
 def _expand_days(entries: pd.DataFrame, *, has_cycle: bool, has_washout: bool) -> list[dict]:

@@ -72,16 +72,12 @@ def _summarize_cycles(periods: pd.DataFrame) -> pd.DataFrame:
 
 
 def _bang_by_arm(counts: dict[str, tuple[int, int, int]]) -> dict[str, float]:
-    """Bang index of each arm from (correct, incorrect, don't know); NaN for an arm without
-    guesses. Computed by :func:`matstats.sensitivity.blinding_index` (table form)."""
+    """Bang index of each arm from (correct, incorrect, don't know) by
+    :func:`matstats.sensitivity.blinding_index`; NaN for an arm without guesses."""
     from matstats.sensitivity import blinding_index
 
-    filled = {arm: c if sum(c) else (0, 0, 1) for arm, c in counts.items()}  # placeholder
-    (m_c, m_i, m_dk), (c_c, c_i, c_dk) = filled["mat"], filled["control"]
-    table = [[m_c, c_i], [m_i, c_c], [m_dk, c_dk]]  # rows: guess mat / control / don't know
-    est = blinding_index(table, "bang")["estimate"].tolist()
-    return {arm: float(e) if sum(counts[arm]) else math.nan
-            for arm, e in zip(CONDITIONS, est, strict=True)}
+    return {arm: float(blinding_index(c, "bang")["estimate"].iloc[0]) if sum(c) else math.nan
+            for arm, c in counts.items()}
 
 
 def _summarize_blinding(cal: pd.DataFrame) -> pd.DataFrame:

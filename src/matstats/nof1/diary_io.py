@@ -443,13 +443,10 @@ def read_diary(
     records = [_parse_row(line, cells, idx, lo_hi, table, seen) for line, cells in rows]
     _check_filled_everywhere(records, name)
     design = _design(rows, idx, name)
-    out = pd.DataFrame(records, columns=ENTRY_COLUMNS)
-    out["score"] = out["score"].astype(float)
-    out["cycle"] = out["cycle"].astype("Int64")
-    out["washout"] = out["washout"].astype("boolean")
+    out = pd.DataFrame(records, columns=ENTRY_COLUMNS).astype(
+        {"score": float, "cycle": "Int64", "washout": "boolean"})
     out = out.sort_values("date", kind="stable").reset_index(drop=True)
-    out.attrs["source"] = name
-    out.attrs["design"] = design
+    out.attrs.update(source=name, design=design)
     return out
 
 
