@@ -115,7 +115,6 @@ class _Analyzer:
         else:
             self.n_permutations = n_permutations
 
-    # -- per-block work -------------------------------------------------------------
     def run_days(self, y_days: np.ndarray) -> dict:
         """Analyse a block given as (n_days, m) array (time leading)."""
         yk = np.take(y_days, self.kept, axis=0)

@@ -201,7 +201,6 @@ def _validate_schedule(sched: pd.DataFrame) -> dict:
     if cycles.size > MAX_CYCLES:
         raise ValueError(f"schedule has {cycles.size} cycles; at most MAX_CYCLES = {MAX_CYCLES} "
                          "can be analysed (about 19 years of weekly cycles)")
-    # every period has a single condition
     per_cond = pd.Series(cond).groupby(period).nunique()
     if (per_cond > 1).any():
         raise ValueError("each period of the schedule must have a single condition")
