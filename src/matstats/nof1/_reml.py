@@ -393,20 +393,17 @@ class _CompleteEval:
         # computed for the first block and reused
         key = (rhos.tobytes(), self.n)
         if key not in gls.grid_cache:
-            gls.grid_cache[key] = self._grid_factors(rhos)
+            gls.grid_cache[key] = self._grid_factors(rhos, K)
         big, powers, const = gls.grid_cache[key]
         z = big @ self.BC[:p].reshape(p * K, self.m)
         z *= z
         quad = z.reshape(kg, p, self.m).sum(axis=1)
         c = powers @ self.BC[p]
-        ll = -0.5 * ((self.n - p) * np.log(c - quad) + const[:, None])
-        return ll
+        return -0.5 * ((self.n - p) * np.log(c - quad) + const[:, None])
 
-    def _grid_factors(self, rhos):
+    def _grid_factors(self, rhos, K):
         """Shared factors of :meth:`grid`: (kg p, p K) matrix, powers of rho, log terms."""
-        gls, p = self.gls, self.gls.p
-        K = self.BC.shape[1]
-        kg = len(rhos)
+        gls, p, kg = self.gls, self.gls.p, len(rhos)
         powers = np.vander(rhos, K, increasing=True)  # (kg, K)
         big = np.zeros((kg, p, p, K))
         logdet = np.empty(kg)

@@ -385,14 +385,13 @@ def analyze(
             file=name,
             column="score",
         )
-    y = cal["score"].to_numpy(dtype=float)[None, :]
-    if not lower_is_better:
-        y = -y
+    sign = 1.0 if lower_is_better else -1.0
+    y = sign * cal["score"].to_numpy(dtype=float)[None, :]
     sched = cal[["day", "cycle", "period", "day_in_period", "condition", "washout"]]
     raw = analyze_many(
         sched, y, mcid=mcid, prior_sd=prior_sd, max_exact_cycles=max_exact_cycles, rng=rng
     ).iloc[0]
-    methods = _method_table(raw, sign=1.0 if lower_is_better else -1.0, design=design)
+    methods = _method_table(raw, sign=sign, design=design)
     n_cyc = int(raw["n_cycles_used"])
     blinding = _summarize_blinding(cal)
     verdict = _diary_verdict(cal, periods, cycles, planned_cycles=planned_cycles, mcid=mcid,
