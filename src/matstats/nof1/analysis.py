@@ -222,9 +222,7 @@ class _Analyzer:
 
 
 def _check_methods(methods) -> tuple:
-    if isinstance(methods, str):
-        methods = (methods,)
-    methods = tuple(methods)
+    methods = (methods,) if isinstance(methods, str) else tuple(methods)
     if not methods:
         raise ValueError("methods must name at least one analysis")
     bad = [m for m in methods if m not in METHODS]
