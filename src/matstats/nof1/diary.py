@@ -71,17 +71,11 @@ def _summarize_cycles(periods: pd.DataFrame) -> pd.DataFrame:
                          "mat_mean": mat, "control_mean": ctl, "difference": mat - ctl})
 
 
-def _bang_by_arm(counts: dict[str, tuple[int, int, int]]) -> dict[str, float]:
-    """Bang index of each arm from (correct, incorrect, don't know) by
-    :func:`matstats.sensitivity.blinding_index`; NaN for an arm without guesses."""
+def _summarize_blinding(cal: pd.DataFrame) -> pd.DataFrame:
+    """Blinding guesses per arm and the Bang index of
+    :func:`matstats.sensitivity.blinding_index` (see :attr:`DiaryResult.blinding`)."""
     from matstats.sensitivity import blinding_index
 
-    return {arm: float(blinding_index(c, "bang")["estimate"].iloc[0]) if sum(c) else math.nan
-            for arm, c in counts.items()}
-
-
-def _summarize_blinding(cal: pd.DataFrame) -> pd.DataFrame:
-    """Blinding guesses per arm and the Bang index (see :attr:`DiaryResult.blinding`)."""
     cols = ["condition", "n_periods", "n_correct", "n_incorrect", "n_dont_know", "n_no_guess",
             "bang_bi"]
     if not (cal["blinding_guess"] != "").any():
@@ -90,17 +84,18 @@ def _summarize_blinding(cal: pd.DataFrame) -> pd.DataFrame:
     for _, g in cal.groupby("period", sort=True):
         guesses = [x for x in g["blinding_guess"] if x]
         per.append((g["condition"].iloc[0], guesses[-1] if guesses else ""))
-    rows, counts = [], {}
+    rows = []
     for arm in CONDITIONS:
         gs = [guess for cond, guess in per if cond == arm]
         n_c = sum(guess == arm for guess in gs)
         n_dk = sum(guess == "dont_know" for guess in gs)
         n_none = sum(guess == "" for guess in gs)
         n_i = len(gs) - n_c - n_dk - n_none
-        counts[arm] = (n_c, n_i, n_dk)
-        rows.append([arm, len(gs), n_c, n_i, n_dk, n_none])
-    bang = _bang_by_arm(counts)
-    return pd.DataFrame([[*r, bang[r[0]]] for r in rows], columns=cols)
+        bang = math.nan  # an arm without guesses
+        if n_c + n_i + n_dk:
+            bang = float(blinding_index((n_c, n_i, n_dk), "bang")["estimate"].iloc[0])
+        rows.append([arm, len(gs), n_c, n_i, n_dk, n_none, bang])
+    return pd.DataFrame(rows, columns=cols)
 
 
 def _excluded_days(cal: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
