@@ -1,8 +1,7 @@
 """Posterior of a personal-trial effect with the cycle SD integrated out (internal).
 
-Model, on the cycle differences D_1..D_n (mat minus control, points):
-D_j ~ N(delta, sigma^2) independently; prior delta ~ N(m0, s0^2) (the effect prior of
-``literature.NOF1_EFFECT_PRIOR``), independent of sigma; Jeffreys prior p(sigma) ~ 1/sigma.
+Model: the ``bayes`` method of :func:`matstats.nof1.analyze_many` on the cycle differences
+D_1..D_n, with the effect prior delta ~ N(m0, s0^2) and the Jeffreys prior on sigma.
 
 Integrating sigma out leaves a Student-t likelihood for delta (centre the mean
 difference, scale its standard error, n - 1 df) times the normal prior. Given sigma the
@@ -104,10 +103,10 @@ def posterior_t(est, scale2, df, *, prior_mean: float, prior_sd: float, mcid: fl
     The estimate ``est`` of a linear model with an unknown error SD sigma: est ~ N(delta +
     bias, sigma^2 c), and an independent residual sum of squares S with S / sigma^2 ~
     chi-square(df); ``scale2 = S c`` (so ``sqrt(scale2 / df)`` is the usual standard
-    error). With a Jeffreys prior on sigma the likelihood of delta is Student t. ``bias`` ~
-    N(bias_mean, bias_sd^2) is a bias on top of delta (an open comparison's expectation bias),
-    integrated out. The mean of n cycle differences is est = dbar, c = 1 / n, df = n - 1;
-    a regression of period means on (1, time, mat) has c = [(X'X)^-1]_mat, df = periods - 3.
+    error). ``bias`` ~ N(bias_mean, bias_sd^2) is a bias on top of delta (an open
+    comparison's expectation bias), integrated out. A regression of period means on
+    (1, time, mat) has c = [(X'X)^-1]_mat, df = periods - 3 (cycle differences:
+    :func:`posterior`).
 
     ``at``, optional, also gives P(delta < at) (``cdf_at``), e.g. the true effect in a
     calibration. Returns a dict of arrays: ``mean``, ``sd``, ``p_below0`` = P(delta < 0),

@@ -23,8 +23,7 @@ def cycle_difference_variance(sched, *, sd: float = NOF1_DEFAULTS["sd"], rho: fl
     d_bar = (1/n) sum_j (mean of mat period_j - mean of control period_j), over
     non-washout days, is a linear form c'e of the daily noise e with
     Cov(e_s, e_t) = sd^2 rho^|s - t|; the variance is c' Sigma c, computed over
-    the whole series (so correlations between cycles are included). This is
-    the closed-form power calculation of the n-of-1 planning table.
+    the whole series (so correlations between cycles are included).
 
     Returns
     -------

@@ -26,8 +26,7 @@ def t_two_sided(t: np.ndarray, df) -> np.ndarray:
                 and (df.ndim == 0 or np.all(df == d0))):
             p = _t_series_p(np.abs(t), int(d0))
             small = p < 1e-6
-            if small.any():
-                p[small] = 2.0 * special.stdtr(d0, -np.abs(t[small]))
+            p[small] = 2.0 * special.stdtr(d0, -np.abs(t[small]))
             return p
         return 2.0 * special.stdtr(df, -np.abs(t))
 

@@ -1,6 +1,7 @@
 """Vectorised analyses of many simulated (or one real) n-of-1 trials sharing one schedule
-(:func:`analyze_many`; the methods and the fast path for trials without missing days are
-described there)."""
+(:func:`analyze_many` describes the methods). Trials without missing days take a fast path
+(all statistics are matrix products of the block of trials), the others a per-trial
+vectorised path with identical definitions."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from matstats.nof1._bayes import posterior
 from matstats.nof1._reml import GlsAr1
 from matstats.nof1._tdist import t_two_sided
 from matstats.nof1.design import _validate_schedule
-from matstats.nof1.simulate import CHUNK_SIZE, _iter_chunks, check_settings
+from matstats.nof1.simulate import CHUNK_SIZE, _MODEL_KEYWORDS, _iter_chunks, check_settings
 
 __all__ = ["analyze_many", "simulate_and_analyze", "METHODS", "gls_design"]
 
@@ -51,17 +52,15 @@ def gls_design(sched) -> pd.DataFrame:
     >>> gls_design(schedule(2, period_days=3, design="abab"))["day"].tolist()
     [1.0, 2.0, 4.0, 5.0, 7.0, 8.0, 10.0, 11.0]
     """
-    info = _validate_schedule(sched)
-    kept = np.flatnonzero(~info["washout"])
-    return pd.DataFrame(
-        {
-            "const": np.ones(kept.size),
-            "day": kept.astype(float),
-            "mat": info["mat"][kept].astype(float),
-        },
-        index=kept,
-    )
+    kept, X = _kept_design(_validate_schedule(sched))
+    return pd.DataFrame(X, columns=["const", "day", "mat"], index=kept)
 
+
+def _kept_design(info: dict) -> tuple[np.ndarray, np.ndarray]:
+    """The non-washout rows of a schedule and the ``gls_ar1`` design on them."""
+    kept = np.flatnonzero(~info["washout"])
+    return kept, np.column_stack([np.ones(kept.size), kept.astype(float),
+                                  info["mat"][kept].astype(float)])
 
 
 class _Analyzer:
@@ -74,16 +73,11 @@ class _Analyzer:
         self.methods = tuple(methods)
         self.prior_mean, self.prior_sd, self.mcid = prior_mean, prior_sd, mcid
         self.rng = _checks.rng(rng)
-        self.kept = np.flatnonzero(~info["washout"])
-        mat = info["mat"][self.kept]
-        self._cycle_maps(info, mat)
-        nk = self.kept.size
-        # GLS design [const, day, mat] on kept days
-        self.X = np.column_stack([np.ones(nk), self.kept.astype(float), mat.astype(float)])
-        self.p = self.X.shape[1]
+        self.kept, X = _kept_design(info)
+        self._cycle_maps(info, info["mat"][self.kept])
         blocks = [self.dw]
         if "gls_ar1" in self.methods:
-            self.gls = GlsAr1(self.X, self.kept)
+            self.gls = GlsAr1(X, self.kept)
             blocks.append(self.gls.weights)
         self.W = np.ascontiguousarray(np.column_stack(blocks).T)  # (q, nk)
         self._sign_patterns(max_exact_cycles, n_permutations)
@@ -119,10 +113,8 @@ class _Analyzer:
             pats = np.column_stack([np.ones(len(pats)), pats]) if n_cyc > 1 else np.ones((1, 1))
             self.signs = np.ascontiguousarray(pats)  # (2^(n-1), n_cyc)
         else:
-            self.signs = None
             self.n_permutations = n_permutations
 
-    # -- per-block work -------------------------------------------------------------
     def run_days(self, y_days: np.ndarray) -> dict:
         """Analyse a block given as (n_days, m) array (time leading)."""
         yk = np.take(y_days, self.kept, axis=0)
@@ -162,19 +154,16 @@ class _Analyzer:
         enough = n_used >= 2
         with np.errstate(invalid="ignore", divide="ignore"):
             se_d = sd_d / np.sqrt(nf)
-        if not enough.all():
-            dbar = np.where(enough, dbar, np.nan)
-            se_d = np.where(enough, se_d, np.nan)
+        dbar = np.where(enough, dbar, np.nan)
+        se_d = np.where(enough, se_d, np.nan)
         if "cycle_t" in self.methods:
             with np.errstate(invalid="ignore", divide="ignore"):
-                tval = dbar / se_d
-            out["cycle_t_estimate"] = dbar
-            out["cycle_t_se"] = se_d
-            out["cycle_t_pval"] = t_two_sided(tval, np.where(enough, nf - 1, 1.0))
+                pval = t_two_sided(dbar / se_d, np.where(enough, nf - 1, 1.0))
+            out.update(cycle_t_estimate=dbar, cycle_t_se=se_d, cycle_t_pval=pval)
         if "randomization" in self.methods:
             out["randomization_estimate"] = dbar
             pr = self._randomization(d0)
-            out["randomization_pval"] = pr if enough.all() else np.where(enough, pr, np.nan)
+            out["randomization_pval"] = np.where(enough, pr, np.nan)
         if "bayes" in self.methods:
             with np.errstate(invalid="ignore"):
                 ss = sd_d**2 * (nf - 1.0)
@@ -186,7 +175,8 @@ class _Analyzer:
         if "day_t" in self.methods:
             out.update(self._day_t(yk, mask))
         if "gls_ar1" in self.methods:
-            out.update(self._gls(yk, G, bad, mask))
+            fit = self.gls.fit(yk, G[n_cyc:], bad, mask)
+            out.update({f"gls_ar1_{k}": v for k, v in fit.items()})
         return out
 
     def _randomization(self, d0: np.ndarray) -> np.ndarray:
@@ -211,12 +201,10 @@ class _Analyzer:
         return (count + 1.0) / (total + 1.0)
 
     def _day_t(self, yk, mask):
-        if mask is None:
-            y0 = yk
-            n_c = self.cond.sum(axis=0)[:, None]
-        else:
-            y0 = np.where(mask, yk, 0.0)
-            n_c = self.cond.T @ mask.astype(float)
+        """Pooled-variance two-sample t test of mat days against control days."""
+        mask = ~np.isnan(yk) if mask is None else mask
+        y0 = np.where(mask, yk, 0.0)
+        n_c = self.cond.T @ mask.astype(float)
         s = self.cond.T @ y0
         ss = self.cond.T @ (y0 * y0)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -229,21 +217,12 @@ class _Analyzer:
             ok = (df >= 1) & (n_c[0] > 0) & (n_c[1] > 0)
             est = np.where(ok, est, np.nan)
             se = np.where(ok, se, np.nan)
-        return {
-            "day_t_estimate": est,
-            "day_t_se": se,
-            "day_t_pval": t_two_sided(est / se, np.where(ok, df, 1.0)),
-        }
-
-    def _gls(self, yk, G, bad, mask):
-        r = self.gls.fit(yk, G[self.n_cycles:], bad, mask)
-        return {f"gls_ar1_{k}": v for k, v in r.items()}
+        pval = t_two_sided(est / se, np.where(ok, df, 1.0))
+        return {"day_t_estimate": est, "day_t_se": se, "day_t_pval": pval}
 
 
 def _check_methods(methods) -> tuple:
-    if isinstance(methods, str):
-        methods = (methods,)
-    methods = tuple(methods)
+    methods = (methods,) if isinstance(methods, str) else tuple(methods)
     if not methods:
         raise ValueError("methods must name at least one analysis")
     bad = [m for m in methods if m not in METHODS]
@@ -252,26 +231,15 @@ def _check_methods(methods) -> tuple:
     return tuple(m for m in METHODS if m in methods)
 
 
-def _analyzer(schedule, methods, prior_mean, prior_sd, mcid, max_exact_cycles, n_permutations,
-              rng) -> _Analyzer:
-    """The analyzer of one schedule, its settings checked."""
-    return _Analyzer(schedule, _check_methods(methods),
-                     prior_mean=_checks.finite("prior_mean", prior_mean),
-                     prior_sd=_checks.positive("prior_sd", prior_sd),
-                     mcid=_checks.positive("mcid", mcid, allow_zero=True),
-                     max_exact_cycles=_checks.integer("max_exact_cycles", max_exact_cycles, 1, 20),
-                     n_permutations=_checks.integer("n_permutations", n_permutations, 1), rng=rng)
-
-
 def _to_frame(parts: list[dict], methods: tuple, n: int) -> pd.DataFrame:
-    cols = ["n_cycles_used", "n_cycles_dropped", "n_days_used"]
-    for mth in methods:
-        cols += _RESULT_COLUMNS[mth]
+    """The result table of :func:`analyze_many` from the blocks' column dicts."""
+    counts = ["n_cycles_used", "n_cycles_dropped", "n_days_used"]
+    cols = counts + [c for mth in methods for c in _RESULT_COLUMNS[mth]]
     data = {"trial": np.arange(n)}
     for c in cols:
         data[c] = np.concatenate([p[c] for p in parts]) if len(parts) > 1 else parts[0][c]
-    for c in ("n_cycles_used", "n_cycles_dropped", "n_days_used"):
-        data[c] = np.asarray(data[c], dtype=np.int64)
+        if c in counts:
+            data[c] = np.asarray(data[c], dtype=np.int64)
     return pd.DataFrame(data)
 
 
@@ -332,9 +300,7 @@ def analyze_many(
 
     Missing days (NaN): period means use the observed days; a cycle whose mat or control
     period has no observed non-washout day is dropped from the cycle-based methods, which
-    need >= 2 cycles used (else NaN). Trials without missing days take a fast path (all
-    statistics are matrix products of the block of trials), the others a per-trial
-    vectorised path with identical definitions.
+    need >= 2 cycles used (else NaN).
 
     Parameters
     ----------
@@ -380,8 +346,12 @@ def analyze_many(
     ['trial', 'n_cycles_used', 'n_cycles_dropped', 'n_days_used', 'cycle_t_estimate',
      'cycle_t_se', 'cycle_t_pval', 'randomization_estimate', 'randomization_pval']
     """
-    an = _analyzer(schedule, methods, prior_mean, prior_sd, mcid, max_exact_cycles,
-                   n_permutations, rng)
+    an = _Analyzer(schedule, _check_methods(methods),
+                   prior_mean=_checks.finite("prior_mean", prior_mean),
+                   prior_sd=_checks.positive("prior_sd", prior_sd),
+                   mcid=_checks.positive("mcid", mcid, allow_zero=True),
+                   max_exact_cycles=_checks.integer("max_exact_cycles", max_exact_cycles, 1, 20),
+                   n_permutations=_checks.integer("n_permutations", n_permutations, 1), rng=rng)
     chunk_size = _checks.integer("chunk_size", chunk_size, 1)
     arr = np.asarray(y, dtype=float)
     if arr.ndim == 1:
@@ -400,32 +370,19 @@ def analyze_many(
     return _to_frame(parts, an.methods, n)
 
 
-def simulate_and_analyze(
-    schedule,
-    n_trials: int,
-    *,
-    methods=("cycle_t", "gls_ar1", "randomization", "bayes", "day_t"),
-    prior_mean: float = 0.0,
-    prior_sd: float = NOF1_EFFECT_PRIOR.sd,
-    mcid: float = MCID_NRS,
-    max_exact_cycles: int = 12,
-    n_permutations: int = 9999,
-    rng=None,
-    chunk_size: int = CHUNK_SIZE,
-    progress: bool = False,
-    rating_scale: bool = False,
-    **model,
-) -> pd.DataFrame:
+def simulate_and_analyze(schedule, n_trials: int, *, rng=None, chunk_size: int = CHUNK_SIZE,
+                         progress: bool = False, rating_scale: bool = False,
+                         **settings) -> pd.DataFrame:
     """Simulate and analyse trials block by block without storing the ratings.
 
     Same result as ``analyze_many(schedule, simulate(schedule, n_trials, ...,
     rng=rng), ...)`` with the same ``rng`` and ``chunk_size`` whenever the
     randomization test is exact (the Monte Carlo version draws its sign
     vectors from the same generator, between blocks), but memory stays bounded by
-    ``chunk_size`` whatever ``n_trials`` is. Parameters are those of
-    :func:`analyze_many`, plus ``rating_scale`` and the model keywords (``**model``: ``effect``
-    required, ``sd``, ``rho``, ``trend``, ...) of :func:`matstats.nof1.simulate`; ``progress``
-    shows a tqdm progress bar.
+    ``chunk_size`` whatever ``n_trials`` is. ``settings`` are the keywords of
+    :func:`analyze_many` (``methods``, ``prior_sd``, ...) and the model keywords of
+    :func:`matstats.nof1.simulate` (``effect`` required, ``sd``, ``rho``, ``trend``, ...);
+    ``progress`` shows a tqdm progress bar.
 
     Returns
     -------
@@ -433,8 +390,7 @@ def simulate_and_analyze(
         As :func:`analyze_many`.
     """
     gen = _checks.rng(rng)
-    an = _analyzer(schedule, methods, prior_mean, prior_sd, mcid, max_exact_cycles,
-                   n_permutations, gen)
+    model = {k: settings.pop(k) for k in _MODEL_KEYWORDS if k in settings}
     if "effect" not in model:
         raise ValueError("simulate_and_analyze needs effect= (the true mat effect in points)")
     it = _iter_chunks(schedule, n_trials, check_settings(**model), rating_scale=rating_scale,
@@ -443,5 +399,6 @@ def simulate_and_analyze(
         from tqdm.auto import tqdm
 
         it = tqdm(it, total=-(-int(n_trials) // int(chunk_size)), unit="block")
-    parts = [an.run_days(y) for _, _, y in it]
-    return _to_frame(parts, an.methods, int(n_trials))
+    parts = [analyze_many(schedule, y.T, rng=gen, chunk_size=chunk_size, **settings)
+             for _, _, y in it]
+    return pd.concat(parts, ignore_index=True).assign(trial=np.arange(int(n_trials)))

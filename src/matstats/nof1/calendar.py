@@ -1,9 +1,6 @@
-"""A diary's calendar: one row per day with its period, cycle and washout flag.
-
-The calendar is the bridge between what a person wrote down (:func:`matstats.nof1.read_diary`)
-and the schedule that :func:`matstats.nof1.analyze_many` analyses: its first six columns form a
-schedule as returned by :func:`matstats.nof1.schedule`.
-"""
+"""A diary's calendar: one row per day with its period, cycle and washout flag, the bridge
+between what a person wrote down (:func:`matstats.nof1.read_diary`) and the schedule that
+:func:`matstats.nof1.analyze_many` analyses (:func:`build_calendar`)."""
 
 from __future__ import annotations
 
@@ -92,11 +89,8 @@ def build_calendar(
         _derive_cycles(rows, period_days, name)
     _days_in_period(rows, washout_days=None if has_washout else washout_days)
     _check_both_conditions_analysed(rows, name)
-    cal = pd.DataFrame(rows, columns=_COLUMNS)
-    cal["line"] = cal["line"].astype("Int64")
-    cal["washout"] = cal["washout"].astype(bool)
-    cal["score"] = cal["score"].astype(float)
-    return cal
+    return pd.DataFrame(rows, columns=_COLUMNS).astype(
+        {"line": "Int64", "washout": bool, "score": float})
 
 
 def _expand_days(entries: pd.DataFrame, *, has_cycle: bool, has_washout: bool) -> list[dict]:
@@ -105,7 +99,6 @@ def _expand_days(entries: pd.DataFrame, *, has_cycle: bool, has_washout: bool) -
     n_days = (entries["date"].iloc[-1] - first).days + 1
     by_day = {(d - first).days: i for i, d in enumerate(entries["date"])}
     rows: list[dict] = []
-    prev: dict = {}
     for k in range(n_days):
         i = by_day.get(k)
         if i is not None:
@@ -118,19 +111,12 @@ def _expand_days(entries: pd.DataFrame, *, has_cycle: bool, has_washout: bool) -
                 "washout": bool(e["washout"]) if has_washout else None,
                 "blinding_guess": e["blinding_guess"],
             }
-        else:  # day 0 is always a diary row, so prev is set here
-            cur = {
-                "line": None,
-                "condition": prev["condition"],
-                "score": math.nan,
-                "cycle": prev["cycle"],
-                "washout": False if has_washout else None,
-                "blinding_guess": "",
-            }
+        else:  # day 0 is always a diary row, so there is a day before
+            cur = {**rows[-1], "line": None, "score": math.nan, "blinding_guess": "",
+                   "washout": False if has_washout else None}
         cur["day"] = k + 1
         cur["date"] = first + timedelta(days=k)
         rows.append(cur)
-        prev = cur
     return rows
 
 

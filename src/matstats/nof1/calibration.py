@@ -28,13 +28,6 @@ __all__ = [
 ]
 
 
-def _scenario(kwargs: dict) -> dict:
-    """Fixed simulation settings of a grid (``rating_scale`` and the keywords of
-    :func:`check_settings` but ``effect``, ``sd`` and ``rho``), checked."""
-    check_settings(**{k: v for k, v in kwargs.items() if k != "rating_scale"})
-    return kwargs
-
-
 def rejections(results: pd.DataFrame, method: str, alpha: float = 0.05) -> np.ndarray:
     """Does ``method`` declare an effect in each trial (rules: :func:`rejection_rates`)?"""
     method = _check_methods(method)[0]
@@ -141,7 +134,7 @@ def operating_characteristics(
     n_schedules = _checks.integer("n_schedules", n_schedules, 1)
     a = _checks.alpha(alpha)
     _checks.one_of("design", design, DESIGNS)
-    scenario = _scenario(scenario)
+    check_settings(**{k: v for k, v in scenario.items() if k != "rating_scale"})
     gen = _checks.rng(rng)
     axes = {
         "cycles": [_checks.integer("cycles", c, 2, whole_float=True)
@@ -153,15 +146,11 @@ def operating_characteristics(
     for n_cyc, eff, r, s_, ex in itertools.product(*axes.values()):
         k = min(n_schedules, n_trials) if design == "paired_random" else 1
         sizes = [n_trials // k + (1 if i < n_trials % k else 0) for i in range(k)]
-        parts = []
-        for size in sizes:
-            sched = schedule(n_cyc, period_days=period_days, washout_days=washout_days,
-                             design=design, rng=gen)
-            parts.append(simulate_and_analyze(sched, size, effect=eff, sd=s_, rho=r,
-                                              expectation=ex, methods=methods, rng=gen,
-                                              **scenario))
-        res = pd.concat(parts, ignore_index=True)
-        tab = rejection_rates(res, methods=methods, alpha=a)
+        parts = [simulate_and_analyze(schedule(n_cyc, period_days=period_days,
+                                               washout_days=washout_days, design=design, rng=gen),
+                                      size, effect=eff, sd=s_, rho=r, expectation=ex,
+                                      methods=methods, rng=gen, **scenario) for size in sizes]
+        tab = rejection_rates(pd.concat(parts, ignore_index=True), methods=methods, alpha=a)
         for col, v in reversed(list(zip(axes, (n_cyc, eff, r, s_, ex)))):
             tab.insert(0, col, v)
         out.append(tab)
@@ -311,24 +300,25 @@ def bayes_calibration(
                 for k, hit in (("dir", dec), ("cover", cov), ("t", trej), ("both", dec != trej)):
                     counts[k] += int(hit.sum())
             out[tag] = counts | {"n": per * n_ord}
-        nn, ne = out["null"]["n"], out["effect"]["n"]
+        row = {"rho": float(r), "cycles": cycles, "n_orders": n_ord, "n_null": out["null"]["n"]}
 
-        def rate(k, m):
-            return k / m, math.sqrt(k / m * (1 - k / m) / m)
+        def rate(name, tag, k, se=True):
+            x = row[name] = out[tag][k] / out[tag]["n"]
+            if se:
+                row[f"{name}_se"] = math.sqrt(x * (1 - x) / out[tag]["n"])
 
-        row = {"rho": float(r), "cycles": cycles, "n_orders": n_ord, "n_null": nn}
-        row["direction_rate"], row["direction_rate_se"] = rate(out["null"]["dir"], nn)
-        row["cycle_t_size"], row["cycle_t_size_se"] = rate(out["null"]["t"], nn)
-        row["coverage_null"], row["coverage_null_se"] = rate(out["null"]["cover"], nn)
-        row["n_effect"] = ne
+        rate("direction_rate", "null", "dir")
+        rate("cycle_t_size", "null", "t")
+        rate("coverage_null", "null", "cover")
+        ne = row["n_effect"] = out["effect"]["n"]
         row["effect"] = eff
-        row["power"], row["power_se"] = rate(out["effect"]["dir"], ne)
-        row["cycle_t_power"], _ = rate(out["effect"]["t"], ne)
+        rate("power", "effect", "dir")
+        rate("cycle_t_power", "effect", "t", se=False)
         row["power_diff"] = row["power"] - row["cycle_t_power"]
         # paired difference of two indicators: Var = (P(discordant) - diff^2) / n
         disc = out["effect"]["both"] / ne
         row["power_diff_se"] = math.sqrt(max(disc - row["power_diff"] ** 2, 0.0) / ne)
-        row["coverage_effect"], row["coverage_effect_se"] = rate(out["effect"]["cover"], ne)
+        rate("coverage_effect", "effect", "cover")
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -87,10 +87,9 @@ def schedule(
     else:  # alternating
         mat_first = np.arange(cycles) % 2 == 0
 
-    # condition of each period: (cycles, 2) -> flattened in time order
-    first = np.where(mat_first, "mat", "control")
-    second = np.where(mat_first, "control", "mat")
-    period_condition = np.column_stack([first, second]).ravel()
+    # condition of each period in time order: (cycles, 2) -> flattened
+    period_mat = np.column_stack([mat_first, ~mat_first]).ravel()
+    period_condition = np.where(period_mat, "mat", "control")
 
     n_periods = 2 * cycles
     n_days = n_periods * period_days
@@ -202,7 +201,6 @@ def _validate_schedule(sched: pd.DataFrame) -> dict:
     if cycles.size > MAX_CYCLES:
         raise ValueError(f"schedule has {cycles.size} cycles; at most MAX_CYCLES = {MAX_CYCLES} "
                          "can be analysed (about 19 years of weekly cycles)")
-    # every period has a single condition
     per_cond = pd.Series(cond).groupby(period).nunique()
     if (per_cond > 1).any():
         raise ValueError("each period of the schedule must have a single condition")

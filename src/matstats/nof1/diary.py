@@ -39,11 +39,6 @@ _METHOD_COLUMNS = (
 )
 
 
-# --------------------------------------------------------------------------------------------
-# summaries: periods, cycles, blinding
-# --------------------------------------------------------------------------------------------
-
-
 def _summarize_periods(cal: pd.DataFrame) -> pd.DataFrame:
     """One row per period of a calendar (columns: see :attr:`DiaryResult.periods`)."""
     out = []
@@ -76,21 +71,11 @@ def _summarize_cycles(periods: pd.DataFrame) -> pd.DataFrame:
                          "mat_mean": mat, "control_mean": ctl, "difference": mat - ctl})
 
 
-def _bang_by_arm(counts: dict[str, tuple[int, int, int]]) -> dict[str, float]:
-    """Bang index of each arm from (correct, incorrect, don't know); NaN for an arm without
-    guesses. Computed by :func:`matstats.sensitivity.blinding_index` (table form)."""
+def _summarize_blinding(cal: pd.DataFrame) -> pd.DataFrame:
+    """Blinding guesses per arm and the Bang index of
+    :func:`matstats.sensitivity.blinding_index` (see :attr:`DiaryResult.blinding`)."""
     from matstats.sensitivity import blinding_index
 
-    filled = {arm: c if sum(c) else (0, 0, 1) for arm, c in counts.items()}  # placeholder
-    (m_c, m_i, m_dk), (c_c, c_i, c_dk) = filled["mat"], filled["control"]
-    table = [[m_c, c_i], [m_i, c_c], [m_dk, c_dk]]  # rows: guess mat / control / don't know
-    est = blinding_index(table, "bang")["estimate"].tolist()
-    return {arm: float(e) if sum(counts[arm]) else math.nan
-            for arm, e in zip(CONDITIONS, est, strict=True)}
-
-
-def _summarize_blinding(cal: pd.DataFrame) -> pd.DataFrame:
-    """Blinding guesses per arm and the Bang index (see :attr:`DiaryResult.blinding`)."""
     cols = ["condition", "n_periods", "n_correct", "n_incorrect", "n_dont_know", "n_no_guess",
             "bang_bi"]
     if not (cal["blinding_guess"] != "").any():
@@ -99,17 +84,18 @@ def _summarize_blinding(cal: pd.DataFrame) -> pd.DataFrame:
     for _, g in cal.groupby("period", sort=True):
         guesses = [x for x in g["blinding_guess"] if x]
         per.append((g["condition"].iloc[0], guesses[-1] if guesses else ""))
-    rows, counts = [], {}
+    rows = []
     for arm in CONDITIONS:
         gs = [guess for cond, guess in per if cond == arm]
         n_c = sum(guess == arm for guess in gs)
         n_dk = sum(guess == "dont_know" for guess in gs)
         n_none = sum(guess == "" for guess in gs)
         n_i = len(gs) - n_c - n_dk - n_none
-        counts[arm] = (n_c, n_i, n_dk)
-        rows.append([arm, len(gs), n_c, n_i, n_dk, n_none])
-    bang = _bang_by_arm(counts)
-    return pd.DataFrame([[*r, bang[r[0]]] for r in rows], columns=cols)
+        bang = math.nan  # an arm without guesses
+        if n_c + n_i + n_dk:
+            bang = float(blinding_index((n_c, n_i, n_dk), "bang")["estimate"].iloc[0])
+        rows.append([arm, len(gs), n_c, n_i, n_dk, n_none, bang])
+    return pd.DataFrame(rows, columns=cols)
 
 
 def _excluded_days(cal: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -122,11 +108,6 @@ def _excluded_days(cal: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
     out["line"] = out["line"].astype("Int64")
     out["reason"] = reason[drop]
     return out
-
-
-# --------------------------------------------------------------------------------------------
-# result and analyze
-# --------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, eq=False)
@@ -361,13 +342,9 @@ def analyze(
     calendar from the first to the last date, with NaN on unrated days). Confidence intervals
     (95%): ``cycle_t`` mean difference +- t(0.975, cycles - 1) x SE; ``gls_ar1`` t interval
     with its Satterthwaite df; ``day_t`` with the residual df; ``bayes`` the equal-tailed
-    credible interval of the calibrated posterior (cycle SD integrated out, prior
-    N(0, prior_sd^2)); ``randomization`` has none. The verdict's label, interval and
-    probabilities all come from one posterior (:func:`matstats.nof1.verdict.verdict_fit` on the
-    period means): the ``bayes`` one for a randomized, blinded, finished trial; adjusted for
-    expectation in an open comparison (``comparator="no_mat"``, or guesses showing the person
-    knew), trend-adjusted when every cycle ran in the same order or the order strictly
-    alternated, at a stricter level when provisional, without a direction from 2 cycles.
+    credible interval of its posterior; ``randomization`` has none. The verdict
+    (:attr:`DiaryResult.verdict`) is adjusted for expectation in an open comparison
+    (``comparator="no_mat"``, or guesses showing the person knew).
 
     Examples
     --------
@@ -403,14 +380,13 @@ def analyze(
             file=name,
             column="score",
         )
-    y = cal["score"].to_numpy(dtype=float)[None, :]
-    if not lower_is_better:
-        y = -y
+    sign = 1.0 if lower_is_better else -1.0
+    y = sign * cal["score"].to_numpy(dtype=float)[None, :]
     sched = cal[["day", "cycle", "period", "day_in_period", "condition", "washout"]]
     raw = analyze_many(
         sched, y, mcid=mcid, prior_sd=prior_sd, max_exact_cycles=max_exact_cycles, rng=rng
     ).iloc[0]
-    methods = _method_table(raw, sign=1.0 if lower_is_better else -1.0, design=design)
+    methods = _method_table(raw, sign=sign, design=design)
     n_cyc = int(raw["n_cycles_used"])
     blinding = _summarize_blinding(cal)
     verdict = _diary_verdict(cal, periods, cycles, planned_cycles=planned_cycles, mcid=mcid,

@@ -104,11 +104,6 @@ def check_scale(scale) -> tuple[float, float]:
     return lo, hi
 
 
-# --------------------------------------------------------------------------------------------
-# raw rows from a file or a frame
-# --------------------------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class RawTable:
     """A diary (or a long table of diaries) as text cells: the file name, the header cells,
@@ -232,13 +227,9 @@ def check_row_width(line: int, cells: list[str], cols: list[str], table: RawTabl
         file=table.name, line=line, value=(table.separator or ",").join(cells))
 
 
-# --------------------------------------------------------------------------------------------
-# one parser per column: (raw text, scale) -> value, or the fault message
-# --------------------------------------------------------------------------------------------
-
-
 class _Fault(Exception):
-    """A bad cell; the caller adds file, line, column and value."""
+    """A bad cell; the caller adds file, line, column and value. One parser per column:
+    (raw text, scale) -> value, or this fault with its message."""
 
 
 def _date_cell(raw: str, scale) -> _date:
@@ -452,13 +443,10 @@ def read_diary(
     records = [_parse_row(line, cells, idx, lo_hi, table, seen) for line, cells in rows]
     _check_filled_everywhere(records, name)
     design = _design(rows, idx, name)
-    out = pd.DataFrame(records, columns=ENTRY_COLUMNS)
-    out["score"] = out["score"].astype(float)
-    out["cycle"] = out["cycle"].astype("Int64")
-    out["washout"] = out["washout"].astype("boolean")
+    out = pd.DataFrame(records, columns=ENTRY_COLUMNS).astype(
+        {"score": float, "cycle": "Int64", "washout": "boolean"})
     out = out.sort_values("date", kind="stable").reset_index(drop=True)
-    out.attrs["source"] = name
-    out.attrs["design"] = design
+    out.attrs.update(source=name, design=design)
     return out
 
 

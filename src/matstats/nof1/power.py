@@ -19,7 +19,7 @@ from matstats.literature import NOF1_DEFAULTS
 from matstats._core import checks as _checks
 from matstats.nof1._cycle_cov import _first_minus_second_cov, cycle_difference_variance
 from matstats.nof1.analysis import _check_methods
-from matstats.nof1.design import DESIGNS, schedule
+from matstats.nof1.design import DESIGNS, min_randomization_pval, schedule
 from matstats.nof1.simulate import check_settings
 
 __all__ = ["power_closed_form", "cycles_needed_closed_form", "cycle_difference_variance",
@@ -30,9 +30,9 @@ def min_pval(method: str, cycles: int, *, max_exact_cycles: int = 12,
              n_permutations: int = 9999) -> float:
     """Smallest p-value ``method`` can return with ``cycles`` cycles (0 when unbounded).
 
-    The exact two-sided sign-flip test cannot go below 2 / 2^cycles (the observed
-    allocation and its mirror image); its Monte Carlo version not below
-    1 / (n_permutations + 1). The other methods have no floor above 0.
+    The exact sign-flip test cannot go below :func:`matstats.nof1.min_randomization_pval`,
+    its Monte Carlo version not below 1 / (n_permutations + 1); the other methods have no
+    floor above 0.
 
     Examples
     --------
@@ -44,7 +44,7 @@ def min_pval(method: str, cycles: int, *, max_exact_cycles: int = 12,
     if method != "randomization":
         return 0.0
     if cycles <= _checks.integer("max_exact_cycles", max_exact_cycles, 1, 20):
-        return 2.0 / 2**cycles
+        return min_randomization_pval(cycles)
     return 1.0 / (_checks.integer("n_permutations", n_permutations, 1) + 1.0)
 
 
@@ -77,11 +77,8 @@ def power_closed_form(
     """
     cycles = _checks.integer("cycles", cycles, 2)
     a = _checks.alpha(alpha)
-    p = check_settings(effect=effect, sd=sd, rho=rho, trend=0, expectation=0,
-                      expectation_half_life=None, carryover=0, carryover_half_life=None,
-                      missing=0, mnar=0, mean=0)
-    if design not in DESIGNS:
-        raise ValueError(f"design must be one of {DESIGNS}, got {design!r}")
+    p = check_settings(effect=effect, sd=sd, rho=rho)
+    _checks.one_of("design", design, DESIGNS)
     if design != "paired_random":
         sched = schedule(cycles, period_days=period_days, washout_days=washout_days, design=design)
         v = cycle_difference_variance(sched, sd=p["sd"], rho=p["rho"])

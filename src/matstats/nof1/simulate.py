@@ -22,20 +22,25 @@ CHUNK_SIZE = 8192
 MAX_ABS_PARAMETER = 1e9
 
 
+#: Defaults of the model settings of :func:`simulate` after ``effect``, ``sd`` and ``rho``.
+_SCENARIO = dict(trend=0.0, expectation=0.0, expectation_half_life=None, carryover=0.0,
+                 carryover_half_life=1.0, missing=0.0, mnar=0.0, mean=5.5)
+_MODEL_KEYWORDS = ("effect", "sd", "rho", *_SCENARIO)
+
+
 def check_settings(*, effect: float = 0.0, sd: float = NOF1_DEFAULTS["sd"],
                    rho: float = NOF1_DEFAULTS["rho"], **scenario) -> dict:
     """The model settings of :func:`simulate` (the keywords after the schedule; defaults as
     there) checked, without simulating: a caller can refuse bad settings before any output."""
-    base = dict(trend=0.0, expectation=0.0, expectation_half_life=None, carryover=0.0,
-                carryover_half_life=1.0, missing=0.0, mnar=0.0, mean=5.5)
-    unknown = sorted(set(scenario) - set(base))
+    unknown = sorted(set(scenario) - set(_SCENARIO))
     if unknown:
-        raise ValueError(f"unknown simulation setting(s) {unknown}; allowed: {sorted(base)}")
-    raw = {"effect": effect, "sd": sd, "rho": rho, **base, **scenario}
-    p = dict(raw)
+        raise ValueError(f"unknown simulation setting(s) {unknown}; allowed: {sorted(_SCENARIO)}")
+    p = {"effect": effect, "sd": sd, "rho": rho, **_SCENARIO, **scenario}
     for name in ("effect", "sd", "rho", "trend", "expectation", "carryover", "missing", "mnar",
                  "mean"):
-        if name in ("rho", "carryover", "missing", "mnar"):
+        if name in ("carryover", "missing"):
+            p[name] = _checks.in_range(name, p[name], 0, 1, open_high=name == "missing")
+        elif name in ("rho", "mnar"):
             p[name] = _checks.finite(name, p[name])
         else:
             p[name] = _checks.in_range(name, p[name], -MAX_ABS_PARAMETER, MAX_ABS_PARAMETER)
@@ -43,10 +48,6 @@ def check_settings(*, effect: float = 0.0, sd: float = NOF1_DEFAULTS["sd"],
         raise ValueError(f"sd must be > 0, got {sd!r}")
     if not -1 < p["rho"] < 1:
         raise ValueError(f"rho must lie strictly between -1 and 1, got {rho!r}")
-    if not 0 <= p["missing"] < 1:
-        raise ValueError(f"missing must lie in [0, 1), got {raw['missing']!r}")
-    if not 0 <= p["carryover"] <= 1:
-        raise ValueError(f"carryover must lie in [0, 1], got {raw['carryover']!r}")
     for name in ("expectation_half_life", "carryover_half_life"):
         hl = p[name]
         if hl is not None:
@@ -56,18 +57,10 @@ def check_settings(*, effect: float = 0.0, sd: float = NOF1_DEFAULTS["sd"],
     return p
 
 
-def mean_profile(
-    sched,
-    *,
-    effect: float,
-    trend: float = 0.0,
-    expectation: float = 0.0,
-    expectation_half_life: float | None = None,
-    carryover: float = 0.0,
-    carryover_half_life: float | None = 1.0,
-    mean: float = 5.5,
-) -> np.ndarray:
-    """Expected daily rating (without noise) for a schedule; parameters as :func:`simulate`.
+def mean_profile(sched, *, effect: float, **scenario) -> np.ndarray:
+    """Expected daily rating (without noise) for a schedule; ``effect`` and the model
+    keywords ``scenario`` (``trend``, ``expectation``, ``carryover``, ``mean``, ...) as
+    :func:`simulate` (its noise and missingness settings are checked but change nothing here).
 
     Returns
     -------
@@ -81,10 +74,7 @@ def mean_profile(
     [4.5, 4.5, 5.5, 5.5, 4.5, 4.5, 5.5, 5.5]
     """
     info = _validate_schedule(sched)
-    p = check_settings(effect=effect, trend=trend, expectation=expectation,
-                       expectation_half_life=expectation_half_life, carryover=carryover,
-                       carryover_half_life=carryover_half_life, mean=mean)
-    return _mean_profile(info, p)
+    return _mean_profile(info, check_settings(effect=effect, **scenario))
 
 
 def _mean_profile(info: dict, p: dict) -> np.ndarray:
@@ -130,16 +120,13 @@ def _ar1_inplace(z: np.ndarray, rho: float, sd: float) -> np.ndarray:
     return z
 
 
-def _draw_chunk(gen, mu: np.ndarray, p: dict, n: int, rating_scale: bool, buf=None) -> np.ndarray:
-    """Draw ``n`` trials as an array of shape (n_days, n) (time leading)."""
-    n_days = mu.shape[0]
-    if buf is None:
-        buf = np.empty((n_days, n))
+def _draw_chunk(gen, mu: np.ndarray, p: dict, rating_scale: bool, buf: np.ndarray) -> np.ndarray:
+    """Draw trials into ``buf``, shape (n_days, n) (time leading)."""
     gen.standard_normal(out=buf)
     _ar1_inplace(buf, p["rho"], p["sd"])
     buf += mu[:, None]
     if p["missing"] > 0.0 or p["mnar"] != 0.0:
-        u = gen.random((n_days, n))
+        u = gen.random(buf.shape)
         prob = p["missing"]  # no day is missing when missing is 0, whatever mnar
         if p["mnar"] != 0.0 and p["missing"] != 0.0:
             logit0 = math.log(p["missing"] / (1.0 - p["missing"]))
@@ -156,14 +143,13 @@ def _iter_chunks(sched, n_trials, params, *, rating_scale, rng, chunk_size):
     info = _validate_schedule(sched)
     n_trials = _checks.integer("n_trials", n_trials, 1)
     chunk_size = _checks.integer("chunk_size", chunk_size, 1)
-    p = params  # already checked (check_settings)
-    mu = _mean_profile(info, p)
+    mu = _mean_profile(info, params)
     gen = _checks.rng(rng)
     buf = np.empty((info["n_days"], min(chunk_size, n_trials)))
     for start in range(0, n_trials, chunk_size):
         stop = min(start + chunk_size, n_trials)
         b = buf if stop - start == buf.shape[1] else np.empty((info["n_days"], stop - start))
-        yield start, stop, _draw_chunk(gen, mu, p, stop - start, rating_scale, b)
+        yield start, stop, _draw_chunk(gen, mu, params, rating_scale, b)
 
 
 def simulate(
