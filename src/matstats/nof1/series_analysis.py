@@ -1,4 +1,4 @@
-"""Analyse a series of n-of-1 trials: Senn's two-stage model, vectorised, and a one-stage LMM.
+"""Analyse a series of n-of-1 trials: Senn's two-stage model, per series and vectorised.
 
 Two-stage (Senn 2024; Araujo, Julious & Senn 2016)
     1. Person i's effect is the mean ``d_i`` of their ``n_i`` cycle differences (mat minus
@@ -19,9 +19,6 @@ Two-stage (Senn 2024; Araujo, Julious & Senn 2016)
     (:func:`matstats.meta.bayesmeta.bayes_meta` with a few-study heterogeneity prior,
     :data:`matstats.literature.NOF1_TAU_PRIOR`; posterior summaries under the same keys and
     exact per-person probabilities, see :mod:`matstats.nof1._series_bayes`).
-
-One-stage
-    :func:`matstats.nof1.series_lmm.fit_series_lmm` (a linear mixed model of the days).
 """
 
 from __future__ import annotations

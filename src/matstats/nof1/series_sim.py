@@ -94,7 +94,7 @@ class SeriesSimulation:
         return np.where(self.mat_first, diff, -diff)
 
     def to_frame(self, series: int = 0) -> pd.DataFrame:
-        """Day-level long table of one series (the input of :func:`fit_series_lmm`).
+        """Day-level long table of one series.
 
         Parameters
         ----------
