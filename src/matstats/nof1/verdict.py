@@ -6,7 +6,7 @@ posterior probabilities of the calibrated ``bayes`` analysis, and the verdict of
   benefit is judged beyond the expectation bias ``literature.NOF1_EXPECTATION_BIAS``
   (N(0.5, 0.3^2) points, integrated out); a difference a blinded analysis would call a benefit
   but that expectation alone could give is labelled ``"within_expectation"``;
-* **order**: a diary whose cycles all run in the same order, or strictly alternate, is
+* **order**: a diary whose cycles (3 or more) all run in the same order, or strictly alternate, is
   analysed by a regression of the period means on time and condition (a linear drift cannot
   pose as an effect; :func:`trend_fit`), any other diary by the paired cycle differences;
 * **looking early**: a provisional verdict (fewer rated cycles than planned) uses the
@@ -35,8 +35,8 @@ __all__ = ["VERDICT_LABELS", "MIN_DIRECTION_CYCLES", "PROVISIONAL_ALPHA", "Verdi
 #: What the control periods were: no mat at all (unblinded) or a blunt sham mat.
 _COMPARATORS = ("no_mat", "sham")
 
-#: Verdict labels, checked in this order on the benefit scale b with interval [lo, hi]
-#: (see :func:`verdict_label`); the first rule that holds gives the label.
+#: Verdict labels, checked in this order on the benefit scale b (estimate) with interval
+#: [lo, hi]; the first rule that holds gives the label.
 _VERDICT_RULES = (
     ("unclear", lambda b, lo, hi, mcid: not (math.isfinite(b) and math.isfinite(lo)
                                              and math.isfinite(hi))),
@@ -86,16 +86,8 @@ def _benefit_scale(estimate: float, ci_low: float, ci_high: float,
 
 def verdict_label(estimate: float, ci_low: float, ci_high: float, *, mcid: float = MCID_NRS,
                   lower_is_better: bool = True) -> str:
-    """Verdict label from an estimate and its 95% interval: the interval form of
-    :func:`verdict_labels` (same hierarchy, on the benefit scale ``b`` with interval
-    ``[lo, hi]``: ``lo > 0`` a benefit, ``benefit_likely`` when ``b`` reaches ``mcid``;
-    ``hi < 0`` worse; ``hi < mcid`` no meaningful benefit; else, or with no finite interval,
-    unclear).
-
-    Returns
-    -------
-    str
-        One of :data:`VERDICT_LABELS`.
+    """Verdict label (one of :data:`VERDICT_LABELS`) from an estimate and its 95% interval:
+    the interval form of :func:`verdict_labels`, the rules of ``_VERDICT_RULES``.
 
     Examples
     --------
@@ -278,22 +270,15 @@ def verdict_fit(means, times, mat, *, n_cycles, planned_cycles, open_comparison,
                 mcid: float = MCID_NRS, prior_sd: float = NOF1_EFFECT_PRIOR.sd,
                 bias=NOF1_EXPECTATION_BIAS, level: float = 0.95, quantiles: bool = True,
                 at=None, basis=None) -> dict:
-    """The verdict rule on many trials at once (vectorised; :func:`matstats.nof1.analyze`
-    applies it to one diary, the calibration to simulated ones).
+    """The verdict rule of the module docstring on many trials at once (vectorised;
+    :func:`matstats.nof1.analyze` applies it to one diary, the calibration to simulated ones).
 
-    Scores are on the analysis scale (lower = better; negate a higher-is-better score).
-
-    1. Basis: ``"trend"`` (:func:`trend_fit`) when the cycles ran in the same order in every
-       cycle or strictly alternated (3 cycles or more), else
-       ``"paired"`` (:func:`paired_fit`); ``basis`` forces one for every trial.
-    2. Posterior: t likelihood of that fit times the normal effect prior N(0, prior_sd^2)
-       (flat below :data:`MIN_DIRECTION_CYCLES` cycles), and for an open comparison an
-       expectation bias ~ N(-bias.mean, bias.sd^2) on the mat periods, integrated out
-       (:func:`matstats.nof1._bayes.posterior_t`).
-    3. Level: ``level``, or 1 - :data:`PROVISIONAL_ALPHA` when ``n_cycles < planned_cycles``.
-    4. Label: :func:`verdict_labels` at that level; no direction below
-       :data:`MIN_DIRECTION_CYCLES` cycles; for an open comparison ``"within_expectation"``
-       when the unadjusted posterior would give a benefit label and the adjusted one does not.
+    Scores are on the analysis scale (lower = better; negate a higher-is-better score). The
+    posterior is the t likelihood of the fit times the effect prior N(0, prior_sd^2) (flat
+    below :data:`MIN_DIRECTION_CYCLES` cycles), with the expectation bias N(-bias.mean,
+    bias.sd^2) on mat periods integrated out for an open comparison
+    (:func:`matstats.nof1._bayes.posterior_t`); the label is :func:`verdict_labels` at its
+    level.
 
     Parameters
     ----------
@@ -302,6 +287,8 @@ def verdict_fit(means, times, mat, *, n_cycles, planned_cycles, open_comparison,
         cycles.
     n_cycles, planned_cycles : int
     open_comparison : bool
+    basis : {"paired", "trend"}, optional
+        Force this basis for every trial (default: by the order of the cycles).
     at : array_like, optional
         Also return ``cdf_at`` = P(effect < at) (calibration).
 

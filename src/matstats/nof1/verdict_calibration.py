@@ -23,7 +23,6 @@ from matstats.nof1.design import DESIGNS
 from matstats.nof1.verdict import (
     DIRECTIONAL_LABELS,
     MIN_DIRECTION_CYCLES,
-    PROVISIONAL_ALPHA,
     paired_fit,
     verdict_fit,
 )
@@ -110,11 +109,14 @@ def _rate(k: float, n: int) -> tuple[float, float]:
     return p, math.sqrt(p * (1.0 - p) / n)
 
 
-def _one_row(design, comparator, cycles, rho, trend, looks, *, n_trials, bias, gen) -> dict:
-    expectation = -bias.mean if comparator == "no_mat" else 0.0
-    means, times, mat = simulate_period_means(cycles, n_trials, design=design, rho=rho,
-                                              trend=trend, expectation=expectation, rng=gen)
+def _judge(cycles, n_trials, comparator, looks, *, bias, gen, **model):
+    """Simulate trials (:func:`simulate_period_means` with ``model``; the expectation bias on
+    mat periods for ``"no_mat"``) and judge them at ``looks`` (:data:`CALIBRATION_SETTINGS`):
+    per trial, whether a direction was claimed, whether it was a benefit, and whether the
+    interval quoted at the look where the trial stopped contains 0."""
     open_ = comparator == "no_mat"
+    means, times, mat = simulate_period_means(cycles, n_trials, rng=gen, **model,
+                                              expectation=-bias.mean if open_ else 0.0)
     first = 2 if looks == "every" else cycles
     claimed = np.zeros(n_trials, dtype=bool)
     benefit = np.zeros(n_trials, dtype=bool)
@@ -134,12 +136,7 @@ def _one_row(design, comparator, cycles, rho, trend, looks, *, n_trials, bias, g
         covered[idx[stop]] = cov[stop]
         benefit[idx[dec]] = np.isin(r["label"][dec], DIRECTIONAL_LABELS[:2])
         claimed[idx[dec]] = True
-    row = dict(design=design, comparator=comparator, cycles=cycles, rho=rho, trend=trend,
-               looks=looks, expectation_bias=bias.mean if open_ else 0.0, n_trials=n_trials)
-    row["direction_rate"], row["direction_rate_se"] = _rate(claimed.sum(), n_trials)
-    row["benefit_rate"] = benefit.mean()
-    row["coverage"], row["coverage_se"] = _rate(covered.sum(), n_trials)
-    return row
+    return claimed, benefit, covered
 
 
 def verdict_calibration(settings=CALIBRATION_SETTINGS, *, n_trials: int = 40_000,
@@ -149,9 +146,7 @@ def verdict_calibration(settings=CALIBRATION_SETTINGS, *, n_trials: int = 40_000
     Each setting is simulated with ``n_trials`` null trials (:func:`simulate_period_means`,
     sd and period lengths of ``literature.NOF1_DEFAULTS``) and judged by
     :func:`matstats.nof1.verdict.verdict_fit` exactly as :func:`matstats.nof1.analyze`
-    judges a diary. With ``looks="every"`` the verdict is read after every cycle from 2 on
-    (provisional before the last planned cycle) and the trial stops at the first directional
-    claim.
+    judges a diary, at the looks of the setting (:data:`CALIBRATION_SETTINGS`).
 
     Parameters
     ----------
@@ -185,12 +180,16 @@ def verdict_calibration(settings=CALIBRATION_SETTINGS, *, n_trials: int = 40_000
     n_trials = _checks.integer("n_trials", n_trials, 1)
     gen = _checks.rng(rng)
     rows = []
-    for s in settings:
-        design, comparator, cycles, rho, trend, looks = s
+    for design, comparator, cycles, rho, trend, looks in settings:
         _checks.one_of("comparator", comparator, ("sham", "no_mat"))
         _checks.one_of("looks", looks, ("end", "every"))
-        rows.append(_one_row(design, comparator, int(cycles), float(rho), float(trend), looks,
-                             n_trials=n_trials, bias=bias, gen=gen))
+        claimed, benefit, covered = _judge(int(cycles), n_trials, comparator, looks, bias=bias,
+                                           gen=gen, design=design, rho=float(rho),
+                                           trend=float(trend))
+        rows.append((design, comparator, int(cycles), float(rho), float(trend), looks,
+                     bias.mean if comparator == "no_mat" else 0.0, n_trials,
+                     *_rate(claimed.sum(), n_trials), benefit.mean(),
+                     *_rate(covered.sum(), n_trials)))
     return pd.DataFrame(rows, columns=list(CALIBRATION_COLUMNS))
 
 
@@ -241,8 +240,6 @@ def provisional_alpha_table(alphas=(0.001, 0.002, 0.003, 0.005, 0.01), *,
                                  n_trials=n_trials))
     return pd.DataFrame(rows)
 
-
-assert 0 < PROVISIONAL_ALPHA < 0.05
 
 
 #: Settings of the clinic-series calibration: (tau, pool).
@@ -350,19 +347,14 @@ def verdict_power(effect, cycles, *, comparator: str = "sham", design: str = "pa
     _checks.one_of("comparator", comparator, ("sham", "no_mat"))
     n_trials = _checks.integer("n_trials", n_trials, 1)
     gen = _checks.rng(rng)
-    open_ = comparator == "no_mat"
     rows = []
     for eff in _checks.vector("effect", effect).tolist():
         for c in np.atleast_1d(cycles).tolist():
             c = _checks.integer("cycles", c, 2, 50)
-            m, t, x = simulate_period_means(c, n_trials, design=design, effect=eff,
-                                            sd=sd, rho=rho, trend=trend,
-                                            expectation=-bias.mean if open_ else 0.0,
-                                            period_days=period_days,
-                                            washout_days=washout_days, rng=gen)
-            r = verdict_fit(m, t, x, n_cycles=c, planned_cycles=c, open_comparison=open_,
-                            bias=bias, quantiles=False)
-            p, se = _rate(np.isin(r["label"], DIRECTIONAL_LABELS[:2]).sum(), n_trials)
+            _, benefit, _ = _judge(c, n_trials, comparator, "end", bias=bias, gen=gen,
+                                   design=design, effect=eff, sd=sd, rho=rho, trend=trend,
+                                   period_days=period_days, washout_days=washout_days)
+            p, se = _rate(benefit.sum(), n_trials)
             rows.append(dict(effect=float(eff), cycles=c, comparator=comparator, design=design,
                              power=p, power_se=se, n_trials=n_trials))
     return pd.DataFrame(rows)
