@@ -69,12 +69,13 @@ class SeriesSimulation:
         Parameters
         ----------
         series : int, optional
-            Only this replicate (shape ``(n_persons, max_cycles)``); default all.
+            Only this replicate; default all.
 
         Returns
         -------
         numpy.ndarray
-            Shape ``(n_series, n_persons, max_cycles)``.
+            Shape ``(n_series, n_persons, max_cycles)``, or ``(n_persons, max_cycles)`` for
+            one ``series``.
         """
         if series is not None:
             k = _checks.integer("series", series, 0, self.n_series - 1)
@@ -99,7 +100,6 @@ class SeriesSimulation:
         Parameters
         ----------
         series : int, default 0
-            Which replicate series.
 
         Returns
         -------
@@ -139,15 +139,10 @@ class SeriesSimulation:
         return pd.concat(frames, ignore_index=True)
 
     def diaries(self, series: int = 0, *, start_date: date = date(2026, 1, 5)) -> dict:
-        """Every person's trial as a dated diary in the ``matstats nof1 plan`` CSV format.
-
-        Returns
-        -------
-        dict
-            Person label -> DataFrame with columns ``date`` (ISO string), ``weekday``,
-            ``day``, ``cycle``, ``period``, ``day_in_period``, ``condition``, ``washout``,
-            ``score`` (empty string on a missing day) and ``blinding_guess`` (empty).
-        """
+        """Every person's trial as a dated diary in the ``matstats nof1 plan`` CSV format:
+        person label -> DataFrame with columns ``date`` (ISO string), ``weekday``, ``day``,
+        ``cycle``, ``period``, ``day_in_period``, ``condition``, ``washout``, ``score``
+        (empty string on a missing day) and ``blinding_guess`` (empty)."""
         days = self.to_frame(series)
         out = {}
         for person, g in days.groupby("person", sort=True):
@@ -261,7 +256,7 @@ def simulate_series(
     tau : float, default 0.0
         SD of the person treatment effects (treatment-by-person interaction), points.
     between_sd : float, default ``literature.NRS_SD`` (2.2)
-        SD of the person means (``literature.NRS_SD``).
+        SD of the person means.
     sd, rho, period_days, washout_days, design, trend, expectation, expectation_half_life,
     carryover, carryover_half_life, missing, mnar, mean, rating_scale
         As in :func:`matstats.nof1.simulate` and :func:`matstats.nof1.schedule`; ``mnar``
@@ -275,8 +270,6 @@ def simulate_series(
     Returns
     -------
     SeriesSimulation
-        Ratings, orders and the true person effects; ``.to_frame(series)`` gives the long
-        day-level table and ``.cycle_differences()`` the per-cycle differences.
 
     Examples
     --------

@@ -61,11 +61,9 @@ def simulate_period_means(cycles: int, n_trials: int, *, design: str = "paired_r
                           expectation: float = 0.0,
                           period_days: int = NOF1_DEFAULTS["period_days"],
                           washout_days: int = NOF1_DEFAULTS["washout_days"], rng=None):
-    """Period means of many simulated trials, from their exact joint normal distribution.
-
-    Daily model as :func:`matstats.nof1.simulate` (stationary AR(1) noise with SD ``sd`` and
-    lag-1 correlation ``rho``, linear ``trend`` in points/day, ``effect`` and ``expectation``
-    added on mat days; negative = lower score on the mat), without missing days.
+    """Period means of many simulated trials, from their exact joint normal distribution
+    under the daily model of :func:`matstats.nof1.simulate` (``trend`` in points/day;
+    ``effect`` and ``expectation`` added on mat days), without missing days.
 
     Returns
     -------
@@ -248,13 +246,11 @@ SERIES_SETTINGS = ((0.0, "bayes"), (0.4, "bayes"), (0.0, "reml"), (0.4, "reml"))
 
 def series_calibration(settings=SERIES_SETTINGS, *, n_series: int = 1000, persons=(6, 12),
                        cycles=(3, 8), level: float = 0.95, rng=None) -> pd.DataFrame:
-    """Person verdicts and the new-person prediction interval of a clinic series, simulated
-    with no average effect.
-
-    Each replicate series has a random number of persons (uniform on ``persons``) with
-    unequal cycles (each uniform on ``cycles``), person effects N(0, tau^2)
-    (:func:`matstats.nof1.simulate_series`, defaults of ``literature.NOF1_DEFAULTS``), and is
-    analysed by :func:`matstats.nof1.analyze_series` with ``pool``.
+    """Person verdicts and the new-person prediction interval of clinic series with no
+    average effect: each has a random number of persons (uniform on ``persons``) with unequal
+    cycles (each uniform on ``cycles``) and person effects N(0, tau^2)
+    (:func:`matstats.nof1.simulate_series`), analysed by :func:`matstats.nof1.analyze_series`
+    with ``pool``.
 
     Returns
     -------
@@ -312,10 +308,9 @@ def verdict_power(effect, cycles, *, comparator: str = "sham", design: str = "pa
                   trend: float = 0.0, period_days: int = NOF1_DEFAULTS["period_days"],
                   washout_days: int = NOF1_DEFAULTS["washout_days"], n_trials: int = 4000,
                   bias=NOF1_EXPECTATION_BIAS, rng=None) -> pd.DataFrame:
-    """Share of trials whose verdict, under the rule a diary gets
-    (:func:`matstats.nof1.verdict.verdict_fit`), finds a benefit: the power that all planning
-    advice quotes (``matstats nof1 power``, ``matstats nof1 plan``), open comparisons and
-    fixed orders included.
+    """Share of trials whose verdict (:func:`matstats.nof1.verdict.verdict_fit`, as a diary
+    gets it) finds a benefit: the power all planning advice quotes (``matstats nof1 power``,
+    ``matstats nof1 plan``).
 
     Parameters
     ----------
@@ -328,8 +323,8 @@ def verdict_power(effect, cycles, *, comparator: str = "sham", design: str = "pa
         benefit beyond it.
     design, sd, rho, trend, period_days, washout_days
         Order and daily model, as :func:`simulate_period_means`.
-    n_trials : int
-        Simulated trials per effect x cycles.
+    n_trials, bias, rng
+        As in :func:`verdict_calibration` (trials per effect x cycles).
 
     Returns
     -------
