@@ -57,7 +57,8 @@ def bayes_pooler(tau_prior=None):
             "weights": 100.0 * w / w.sum(), "shrunken": shr["mean"].to_numpy(),
             "shrunken_se": shr["sd"].to_numpy(),
             "shrunken_ci": (shr["ci_low"].to_numpy(), shr["ci_high"].to_numpy()),
-            "crit": float(special.ndtri(1 - a)), "prob_below": lambda c: fit.shrinkage_cdf(float(c)), "model": fit,
+            "crit": float(special.ndtri(1 - a)), "model": fit,
+            "prob_below": lambda c: fit.shrinkage_cdf(float(c)),
         }
 
     return pool_bayes
@@ -69,8 +70,9 @@ _SERIES_BLOCK = 128
 
 def pool_bayes_many(y, v, m, level: float, cuts=(0.0,)) -> dict:
     """:func:`bayes_pooler` with the default prior for arrays ``y``, ``v``, ``m`` of shape
-    (n_series, k) (``m`` False = person excluded); ``prob_below`` is an array (len(cuts),
-    n_series, k) of P(theta_i < c) for c in ``cuts``.
+    (n_series, k) (``m`` False = person excluded), without ``weights``, ``crit``,
+    ``shrunken_ci``; ``prob_below`` is an array (len(cuts), n_series, k) of P(theta_i < c)
+    for c in ``cuts``.
 
     The tau posterior is integrated by the trapezoid rule on ``_N_TAU`` equally spaced nodes,
     over [0, top] to find where the posterior lives and then over that range (p(tau) L(tau)
@@ -125,16 +127,12 @@ def _bayes_block(y, v, m, level, cuts) -> dict:
     cs = np.sqrt(lam * v[None] + (1.0 - lam) ** 2 * vmu[..., None])
     shr = np.einsum("ns,nsk->sk", W, cm)
     shr_sd = np.sqrt(np.maximum(np.einsum("ns,nsk->sk", W, cs**2 + cm**2) - shr**2, 0.0))
-    wt = np.where(m, 1.0 / (v + tq[0][:, None] ** 2), 0.0)
     return {
         "estimate": mean, "se": sd, "df": np.full(y.shape[0], np.inf),
         "ci_low": ci[0], "ci_high": ci[1],
         "pval": np.minimum(1.0, 2.0 * np.minimum(p_neg, 1.0 - p_neg)),
         "tau2": tq[0] ** 2, "tau2_ci_low": tq[1] ** 2, "tau2_ci_high": tq[2] ** 2,
-        "pi_low": pi[0], "pi_high": pi[1], "k": k,
-        "weights": 100.0 * wt / np.maximum(wt.sum(axis=1, keepdims=True), 1e-300),
-        "shrunken": shr, "shrunken_se": shr_sd,
-        "crit": np.full(y.shape[0], special.ndtri(1 - a)),
+        "pi_low": pi[0], "pi_high": pi[1], "k": k, "shrunken": shr, "shrunken_se": shr_sd,
         "prob_below": np.stack([np.einsum("ns,nsk->sk", W, special.ndtr((c - cm) / cs))
                                 for c in cuts]),
     }

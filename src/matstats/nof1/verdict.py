@@ -86,8 +86,10 @@ def _benefit_scale(estimate: float, ci_low: float, ci_high: float,
 
 def verdict_label(estimate: float, ci_low: float, ci_high: float, *, mcid: float = MCID_NRS,
                   lower_is_better: bool = True) -> str:
-    """Verdict label (one of :data:`VERDICT_LABELS`) from an estimate and its 95% interval:
-    the interval form of :func:`verdict_labels`, the rules of ``_VERDICT_RULES``.
+    """Verdict label (one of :data:`VERDICT_LABELS`) from an estimate and its 95% interval,
+    the interval form of :func:`verdict_labels`: on the benefit scale (estimate b, interval
+    [lo, hi]) ``lo > 0`` a benefit (``benefit_likely`` when b reaches ``mcid``), ``hi < 0``
+    worse, ``hi < mcid`` no meaningful benefit; else, or with no finite interval, unclear.
 
     Examples
     --------
