@@ -162,10 +162,8 @@ def verdict_right(verdict, true_effect, *, mcid: float = MCID_NRS,
         Labels of :func:`person_verdicts`.
     true_effect : array_like
         True effects (mat minus control), same shape.
-    mcid : float, default 2
-        Minimal clinically important difference (positive).
-    lower_is_better : bool, default True
-        Benefit = lower score.
+    mcid, lower_is_better
+        As in :func:`analyze_series`.
 
     Returns
     -------
@@ -315,8 +313,7 @@ def _cycle_table(data, series: int) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     excl = pd.DataFrame(columns=["person", "cycle", "reason"])
     if isinstance(data, SeriesSimulation):
-        k = _checks.integer("series", series, 0, data.n_series - 1)
-        D = data.cycle_differences(k)
+        D = data.cycle_differences(series)
         labels = person_labels(data.n_persons)
         rows = [(labels[i], j + 1, D[i, j]) for i in range(data.n_persons)
                 for j in range(int(data.cycles[i]))]
@@ -408,10 +405,8 @@ def analyze_series(
     bad = table["difference"].isna()
     excl_rows = [excl] if len(excl) else []
     if bad.any():
-        excl_rows.append(pd.DataFrame({
-            "person": table.loc[bad, "person"].to_numpy(),
-            "cycle": table.loc[bad, "cycle"].to_numpy(),
-            "reason": "no rated non-washout day in the mat or the control period"}))
+        excl_rows.append(table.loc[bad, ["person", "cycle"]].assign(
+            reason="no rated non-washout day in the mat or the control period"))
     persons_all = list(pd.unique(table["person"]))
     used = table[~bad]
     groups = {p: g["difference"].to_numpy(float) for p, g in used.groupby("person", sort=False)}

@@ -123,9 +123,7 @@ class SeriesSimulation:
             n = 2 * c * pd_
             day = np.arange(n)
             period = day // pd_
-            first = (period % 2) == 0
-            mat = np.where(first, self.mat_first[k, i, period // 2], ~self.mat_first[k, i,
-                                                                                   period // 2])
+            mat = self.mat_first[k, i, period // 2] == (period % 2 == 0)
             frames.append(pd.DataFrame({
                 "person": person_labels(self.n_persons)[i],
                 "day": day + 1,

@@ -35,17 +35,6 @@ __all__ = ["VERDICT_LABELS", "MIN_DIRECTION_CYCLES", "PROVISIONAL_ALPHA", "Verdi
 #: What the control periods were: no mat at all (unblinded) or a blunt sham mat.
 _COMPARATORS = ("no_mat", "sham")
 
-#: Verdict labels, checked in this order on the benefit scale b (estimate) with interval
-#: [lo, hi]; the first rule that holds gives the label.
-_VERDICT_RULES = (
-    ("unclear", lambda b, lo, hi, mcid: not (math.isfinite(b) and math.isfinite(lo)
-                                             and math.isfinite(hi))),
-    ("benefit_likely", lambda b, lo, hi, mcid: lo > 0 and b >= mcid),
-    ("small_benefit_likely", lambda b, lo, hi, mcid: lo > 0),
-    ("worse_on_mat", lambda b, lo, hi, mcid: hi < 0),
-    ("no_meaningful_benefit", lambda b, lo, hi, mcid: hi < mcid),
-    ("unclear", lambda b, lo, hi, mcid: True),
-)
 VERDICT_LABELS = ("benefit_likely", "small_benefit_likely", "no_meaningful_benefit",
                   "worse_on_mat", "unclear", "within_expectation")
 #: Labels that claim a direction (a false claim under no true effect).
@@ -99,7 +88,13 @@ def verdict_label(estimate: float, ci_low: float, ci_high: float, *, mcid: float
     'no_meaningful_benefit'
     """
     b, lo, hi = _benefit_scale(estimate, ci_low, ci_high, lower_is_better)
-    return next(label for label, rule in _VERDICT_RULES if rule(b, lo, hi, mcid))
+    if not (math.isfinite(b) and math.isfinite(lo) and math.isfinite(hi)):
+        return "unclear"
+    if lo > 0:
+        return "benefit_likely" if b >= mcid else "small_benefit_likely"
+    if hi < 0:
+        return "worse_on_mat"
+    return "no_meaningful_benefit" if hi < mcid else "unclear"
 
 
 def verdict_labels(prob_benefit, prob_mcid, *, level: float = 0.95) -> np.ndarray:
@@ -316,11 +311,10 @@ def verdict_fit(means, times, mat, *, n_cycles, planned_cycles, open_comparison,
     else:
         _checks.one_of("basis", basis, ("paired", "trend"))
         systematic = np.full(M.shape[0], basis == "trend")
-    est, s2, df = paired_fit(M, x)
+    est, s2, df = paired_fit(M, x)  # fresh arrays, filled in below
     if systematic.any():
         te, ts, tdf = trend_fit(M[systematic], np.broadcast_to(times, M.shape)[systematic],
                                 x[systematic])
-        est, s2, df = est.copy(), s2.copy(), df.copy()
         est[systematic], s2[systematic], df[systematic] = te, ts, tdf
     few = np.full(M.shape[0], n < MIN_DIRECTION_CYCLES)
     psd = prior_sd if n >= MIN_DIRECTION_CYCLES else 1e4
