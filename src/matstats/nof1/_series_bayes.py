@@ -70,7 +70,7 @@ _SERIES_BLOCK = 128
 
 def pool_bayes_many(y, v, m, level: float, cuts=(0.0,)) -> dict:
     """:func:`bayes_pooler` with the default prior for arrays ``y``, ``v``, ``m`` of shape
-    (n_series, k) (``m`` False = person excluded), without ``weights``, ``crit``,
+    (n_series, k) (``m`` False = person excluded, ``y`` 0 and ``v`` 1 there), without ``weights``, ``crit``,
     ``shrunken_ci``; ``prob_below`` is an array (len(cuts), n_series, k) of P(theta_i < c)
     for c in ``cuts``.
 
@@ -79,8 +79,6 @@ def pool_bayes_many(y, v, m, level: float, cuts=(0.0,)) -> dict:
     is even in tau and negligible at the ends, so the rule converges geometrically); mu, a new
     person's effect and every person's effect are normal mixtures over the nodes.
     """
-    y = np.where(m, y, 0.0)
-    v = np.where(m, v, 1.0)
     parts = [_bayes_block(y[b:b + _SERIES_BLOCK], v[b:b + _SERIES_BLOCK],
                           m[b:b + _SERIES_BLOCK], level, cuts)
              for b in range(0, y.shape[0], _SERIES_BLOCK)]

@@ -111,15 +111,14 @@ def _solve_decreasing(f, y, v, m, active, c=None):
 
 
 def pool_reml_knha(y, v, m, level: float) -> dict:
-    """REML + Hartung-Knapp pooling of every row of ``y`` (excluded entries: ``m`` False).
+    """REML + Hartung-Knapp pooling of every row of ``y`` (excluded entries: ``m`` False,
+    ``y`` 0 and ``v`` 1 there).
 
     Returns a dict of arrays over series: ``estimate``, ``se``, ``df``, ``ci_low``,
     ``ci_high``, ``pval``, ``tau2``, ``tau2_ci_low``, ``tau2_ci_high``, ``pi_low``,
     ``pi_high``, ``k``, and the BLUPs ``shrunken``, ``shrunken_se`` (n_series, k; NaN where
     excluded).
     """
-    y = np.where(m, y, 0.0)
-    v = np.where(m, v, 1.0)
     k = m.sum(axis=1)
     ok = k >= 2
     y_ok = np.where(ok[:, None], y, 0.0)

@@ -519,13 +519,12 @@ def analyze_series_many(
     m = st["n"] > 0
     good = (st["within_df"] > 0) & (st["sigma2_within"] > 0)
     m = m & good[:, None]
-    v = np.where(m, st["v"], 1.0)
+    y, v = np.where(m, st["d"], 0.0), np.where(m, st["v"], 1.0)
     sign = 1.0 if lower_is_better else -1.0
     if pool == "bayes":
-        r = pool_bayes_many(np.where(m, st["d"], 0.0), v, m, level,
-                            cuts=(0.0, -sign * mcid))
+        r = pool_bayes_many(y, v, m, level, cuts=(0.0, -sign * mcid))
     else:
-        r = pool_reml_knha(np.where(m, st["d"], 0.0), v, m, level)
+        r = pool_reml_knha(y, v, m, level)
     cols = dict(r, **{c: np.sqrt(r["tau2" + c[3:]]) for c in ("tau", "tau_ci_low", "tau_ci_high")},
                 **{c: np.where(good, st[c].astype(float), np.nan)
                    for c in ("sigma2_within", "within_df")})
