@@ -3,8 +3,8 @@
 ``plan`` tabulates, over persons x cycles, the chance of the series' and the persons' verdicts
 (:func:`matstats.nof1.plan_series`) beside a parallel trial, marks the smallest design
 reaching ``--target`` and can write its diary templates; ``analyze`` reads a folder of diaries
-or one long CSV and prints :func:`matstats.narrative.series.series_summary`. The options are in each command's ``--help``; bad input prints
-one line through :func:`matstats.cli.main` (exit 1 for a data fault, 2 for a bad parameter).
+or one long CSV and prints :func:`matstats.narrative.series.series_summary`. The options are
+in each command's ``--help``.
 """
 
 from __future__ import annotations
