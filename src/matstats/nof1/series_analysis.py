@@ -62,8 +62,7 @@ _POOLED = ("estimate", "se", "df", "ci_low", "ci_high", "pval", "tau2", "tau2_ci
 DECISION_PROB = 0.8
 #: P(benefit) a directional person verdict needs at level 0.95: the same two-sided rule as a
 #: single diary (:func:`matstats.nof1.verdict.verdict_labels`), so a person is called better or
-#: worse on the mat exactly when their equal-tailed 95% interval excludes 0. (Before issue 19:
-#: 0.95 one-sided, which let P(benefit) and the interval disagree.)
+#: worse on the mat exactly when their equal-tailed 95% interval excludes 0.
 BENEFIT_PROB = 0.975
 
 

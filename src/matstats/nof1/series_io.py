@@ -156,8 +156,7 @@ def read_series(
     ------
     matstats.DataError
         Missing folder/file, a folder without CSV files, a missing ``person`` column or
-        label, and every fault of the single-diary reader, each naming the file, line,
-        column and value (and the person for a long table).
+        label, and every fault of the single-diary reader (naming the person in a long table).
 
     Examples
     --------

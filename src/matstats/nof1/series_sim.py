@@ -86,11 +86,8 @@ class SeriesSimulation:
         pd_ = self.period_days
         y = self.y.reshape(s, p, j, 2, pd_)[..., self.washout_days:]
         obs = ~np.isnan(y)
-        if obs.all():
-            means = y.mean(axis=-1)
-        else:
-            with np.errstate(invalid="ignore", divide="ignore"):
-                means = np.where(obs, y, 0.0).sum(axis=-1) / obs.sum(axis=-1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means = np.where(obs, y, 0.0).sum(axis=-1) / obs.sum(axis=-1)
         diff = means[..., 0] - means[..., 1]
         return np.where(self.mat_first, diff, -diff)
 

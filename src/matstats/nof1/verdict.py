@@ -164,11 +164,9 @@ def paired_fit(means, mat):
 def trend_fit(means, times, mat):
     """The trend-adjusted analysis: least squares of period means on (1, time, mat).
 
-    A linear drift in the scores gets its own coefficient, so with a fixed or strictly
-    alternating order it cannot pose as a mat effect. In simulation (AR(1) daily noise with
-    rho up to 0.7, drifts up to 0.05 points/day) its calibrated posterior decides a direction
-    in at most 5% of null trials with 3-12 cycles of every order
-    (:func:`matstats.nof1.verdict_calibration.verdict_calibration`).
+    In simulation (AR(1) daily noise with rho up to 0.7, drifts up to 0.05 points/day) its
+    calibrated posterior decides a direction in at most 5% of null trials with 3-12 cycles of
+    every order (:func:`matstats.nof1.verdict_calibration.verdict_calibration`).
 
     Parameters
     ----------

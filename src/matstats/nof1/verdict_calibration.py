@@ -206,8 +206,7 @@ def provisional_alpha_table(alphas=(0.001, 0.002, 0.003, 0.005, 0.01), *,
     pandas.DataFrame
         One row per planned x rho x alpha: ``planned``, ``rho``, ``alpha_provisional``,
         ``final_only`` (rate of the last look alone), ``rate`` (any look), ``rate_se``
-        (Monte Carlo SE), ``n_trials``. :data:`matstats.nof1.verdict.PROVISIONAL_ALPHA` is
-        the largest candidate whose 6-cycle rates stay at 5% within their Monte Carlo SE.
+        (Monte Carlo SE), ``n_trials``.
 
     Examples
     --------
