@@ -28,7 +28,7 @@ from statsmodels.stats.power import ttest_power
 from matstats._core import checks as _checks
 from matstats.literature import MCID_NRS, NOF1_DEFAULTS, NRS_SD
 from matstats.nof1 import cycle_difference_variance, plan_calendar, schedule
-from matstats.nof1._cycle_cov import _first_minus_second_cov
+from matstats.nof1._cycle_cov import _first_minus_second_cov, period_mean_cov
 
 __all__ = ["plan_series", "smallest_design", "series_templates"]
 
@@ -38,11 +38,6 @@ _PLAN_COLUMNS = (
     "person_wrong", "n_sims", "rct_participants", "rct_power", "rct_participants_same_power",
     "rct_person_days_same_power",
 )
-
-
-def _mean_days_variance(days: int, sd: float, rho: float) -> float:
-    lag = np.abs(np.subtract.outer(np.arange(days), np.arange(days)))
-    return float(sd * sd * np.sum(rho ** lag) / days**2)
 
 
 def _rct(effect, tau2, sigma_b, v_l, n, alpha):
@@ -177,7 +172,7 @@ def plan_series(
         for n in cs:
             rd = 2 * n * period_days if rct_days is None else _checks.integer(
                 "rct_days", rct_days, washout_days + 1)
-            v_l = _mean_days_variance(rd - washout_days, sd, rho)
+            v_l = float(period_mean_cov(1, rd - washout_days, 0, sd, rho)[0, 0])
             row = {"persons": P, "cycles": n, "person_days": P * 2 * n * period_days,
                    "sigma2_cycle": s2c, "n_sims": n_sims}
             row.update(_simulate_verdicts(P, n, effect=effect, tau=tau, sd=sd, rho=rho,
