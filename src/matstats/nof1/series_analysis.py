@@ -515,9 +515,8 @@ def analyze_series_many(
         raise ValueError(f"differences must have shape (n_series, n_persons, max_cycles), "
                          f"got {D.shape}")
     st = _pooled_within(D)
-    m = st["n"] > 0
     good = (st["within_df"] > 0) & (st["sigma2_within"] > 0)
-    m = m & good[:, None]
+    m = (st["n"] > 0) & good[:, None]
     y, v = np.where(m, st["d"], 0.0), np.where(m, st["v"], 1.0)
     sign = 1.0 if lower_is_better else -1.0
     if pool == "bayes":
