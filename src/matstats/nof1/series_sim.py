@@ -314,19 +314,15 @@ def simulate_series(
 
 
 def _missing_and_scale(y, mean_i, p, rating_scale, gen) -> None:
-    """Missing days (MCAR or MNAR on the latent rating) and rounding, in place."""
-    prob = None
+    """Missing days (MCAR or MNAR on the latent rating) and rounding, in place (as
+    :func:`matstats.nof1.simulate`, with each person's own mean)."""
     if p["missing"] > 0.0 or p["mnar"] != 0.0:
         u = gen.random(y.shape)
-        if p["mnar"] != 0.0:
-            if p["missing"] > 0.0:
-                logit0 = np.log(p["missing"] / (1.0 - p["missing"]))
-                eta = logit0 + p["mnar"] * (y - mean_i[:, :, None])
-                prob = 1.0 / (1.0 + np.exp(-eta))
-        else:
-            prob = p["missing"]
+        prob = p["missing"]  # no day is missing when missing is 0, whatever mnar
+        if p["mnar"] != 0.0 and p["missing"] > 0.0:
+            logit0 = np.log(p["missing"] / (1.0 - p["missing"]))
+            prob = 1.0 / (1.0 + np.exp(-(logit0 + p["mnar"] * (y - mean_i[:, :, None]))))
+        y[u < prob] = np.nan
     if rating_scale:
         np.rint(y, out=y)
         np.clip(y, 0.0, 10.0, out=y)
-    if prob is not None:
-        y[u < prob] = np.nan
