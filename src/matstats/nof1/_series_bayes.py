@@ -17,9 +17,6 @@ posterior summaries:
   exact equal-tailed interval (``shrunken_ci``) and the exact probability function
   ``prob_below`` (P(theta_i < c)) of the shrinkage posteriors (normal mixtures over tau);
 * ``weights`` : percentage weights 1 / (v_i + tau^2) at the posterior median of tau.
-
-:func:`pool_bayes_many` is the same model for many series at once (``analyze_series_many``,
-the series planner).
 """
 
 from __future__ import annotations

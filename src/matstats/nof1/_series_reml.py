@@ -3,9 +3,9 @@
 REML estimate of tau^2, Hartung-Knapp inference, Q-profile interval for tau^2, prediction
 interval and empirical-Bayes (BLUP) person effects for arrays of shape (n_series, k), with
 excluded persons masked out. Every quantity is the one :func:`matstats.meta.meta_analysis`
-(``method="REML", test="knha"``) and metafor's ``blup()`` compute for one series; the roots
-are found by safeguarded Newton steps inside a bracket (bisection when a Newton step leaves
-it) to machine precision, the same roots the per-series path finds with ``brentq``.
+(``method="REML", test="knha"``) and metafor's ``blup()`` compute for one series, the roots
+to machine precision (:func:`_solve_decreasing`), as the per-series path finds them with
+``brentq``.
 """
 
 from __future__ import annotations

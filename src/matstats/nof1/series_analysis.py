@@ -126,8 +126,7 @@ def person_verdicts(prob_benefit, prob_mcid, *, level: float = 0.95) -> np.ndarr
     ``"important_benefit"`` when P(benefit) > 1 - a and P(benefit >= MCID) >= 0.8;
     ``"benefit"`` when P(benefit) > 1 - a; ``"no_important_benefit"`` when
     P(benefit >= MCID) <= 0.2; else ``"unclear"`` (thresholds :data:`DECISION_PROB`,
-    :data:`BENEFIT_PROB` at level 0.95). A direction is claimed exactly when the person's
-    equal-tailed ``level`` interval (same posterior) excludes 0.
+    :data:`BENEFIT_PROB` at level 0.95).
 
     Examples
     --------

@@ -150,7 +150,6 @@ def read_series(
     Returns
     -------
     SeriesData
-        Calendars, cycle differences, per-person counts and every exclusion with its reason.
 
     Raises
     ------
