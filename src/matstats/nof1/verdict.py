@@ -250,11 +250,6 @@ class Verdict:
     n_cycles: int
     planned_cycles: int
 
-    @property
-    def directional(self) -> bool:
-        """Whether the label claims a direction."""
-        return self.label in DIRECTIONAL_LABELS
-
 
 def _labels(post: dict, level: float, few: np.ndarray) -> np.ndarray:
     lab = verdict_labels(post["p_below0"], post["p_below_mcid"], level=level)
