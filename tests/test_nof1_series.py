@@ -18,7 +18,6 @@ from matstats import DataError
 from matstats.nof1 import (
     analyze_series,
     analyze_series_many,
-    fit_series_lmm,
     mean_profile,
     plan_series,
     read_series,
@@ -348,17 +347,7 @@ def test_person_without_usable_cycle_is_excluded_with_reason(tmp_path, small_sim
     assert list(whole["person"]) == ["P04"] and "no usable cycle" in whole["reason"].iloc[0]
 
 
-# ------------------------------------------------------------------ one stage, plots, cli
-def test_one_stage_agrees_with_two_stage_when_theory_says_so():
-    # rho 0, complete data, equal cycles: both estimate the same average; the day-level
-    # model's SE equals the two-stage one up to the variance-component estimates (within 15%)
-    sim = simulate_series(10, 6, effect=-1.0, tau=0.8, rho=0.0, rng=41)
-    two, one = analyze_series(sim), fit_series_lmm(sim)
-    assert one.estimate == pytest.approx(two.estimate, abs=0.05)
-    assert one.se == pytest.approx(two.se, rel=0.15)
-    assert one.tau == pytest.approx(two.tau, rel=0.15)
-
-
+# ------------------------------------------------------------------------------ plots, cli
 def test_plots_take_ax():
     import matplotlib.pyplot as plt
 

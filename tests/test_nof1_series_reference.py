@@ -1,16 +1,12 @@
-"""The series analyses against R: metafor (two-stage) and lme4 / nlme (one-stage).
+"""The two-stage series analysis against R's metafor.
 
 Reference: tests/data/nof1_series_reference.json, written by
 validation/nof1_series/run_series.R from the committed CSVs in tests/data/nof1_series
 (validation/nof1_series/README.md). Missing files fail these tests (no skips).
 
-Tolerances (justified in validation/nof1_series/README.md):
-* two-stage, 1e-10 absolute: R (tol/threshold 1e-13) and matstats solve the same REML and
-  Q-profile equations to machine precision; observed <= 6e-15.
-* one-stage, non-singular fits: fixed effects and their SEs 1e-6, random-effect SDs,
-  correlation and residual SD 1e-5 (REML optima agree to ~1e-12 in log-likelihood; the
-  variance parameters sit on a flat surface). Singular fit (tau = 0 scenario): estimate 1e-6,
-  SE 1e-5, log-likelihood within 1e-4 of lme4, tau < 0.01 on both sides.
+Tolerance (justified in validation/nof1_series/README.md): 1e-10 absolute; R (tol/threshold
+1e-13) and matstats solve the same REML and Q-profile equations to machine precision; observed
+<= 6e-15.
 """
 
 from __future__ import annotations
@@ -22,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from matstats.nof1 import analyze_series, analyze_series_many, fit_series_lmm, read_series
+from matstats.nof1 import analyze_series, analyze_series_many, read_series
 
 DATA = Path(__file__).parent / "data"
 REF = json.loads((DATA / "nof1_series_reference.json").read_text())
@@ -31,7 +27,7 @@ NAMES = sorted(REF["datasets"])
 
 def test_reference_covers_the_scenarios():
     assert NAMES == ["tau08_rho04", "tau0_rho0", "unblinded_trend", "unequal_missing"]
-    for key in ("r_version", "metafor_version", "lme4_version", "nlme_version"):
+    for key in ("r_version", "metafor_version"):
         assert REF[key]
 
 
@@ -84,32 +80,3 @@ def test_vectorised_two_stage_matches_metafor():
         for key in ("estimate", "se", "ci_low", "pval", "tau2", "tau2_ci_low", "tau2_ci_high",
                     "pi_high"):
             assert out.at[s, key] == pytest.approx(ts[key], abs=1e-10), (name, key)
-
-
-@pytest.fixture(scope="module")
-def lmm_fits():
-    return {name: fit_series_lmm(_days(name)) for name in NAMES}
-
-
-@pytest.mark.parametrize("name", NAMES)
-@pytest.mark.parametrize("engine", ["lmer", "lme"])
-def test_one_stage_matches_lme4_and_nlme(lmm_fits, name, engine):
-    ref = REF["datasets"][name][engine]
-    assert ref.get("error", "") == ""
-    fit = lmm_fits[name]
-    assert fit.n_obs == REF["datasets"][name]["lmer"]["n_obs"]
-    if name == "tau0_rho0":  # boundary: singular in lme4
-        assert REF["datasets"][name]["lmer"]["singular"] is True
-        assert fit.estimate == pytest.approx(ref["estimate"], abs=1e-6)
-        assert fit.se == pytest.approx(ref["se"], abs=1e-5)
-        assert fit.tau < 0.01 and ref["tau"] < 0.01
-        assert fit.llf == pytest.approx(ref["reml_loglik"], abs=1e-4)
-        return
-    assert fit.converged
-    for key in ("estimate", "se", "trend"):
-        assert getattr(fit, key) == pytest.approx(ref[key], abs=1e-6), key
-    for key in ("tau", "intercept_sd", "residual_sd"):
-        assert getattr(fit, key) == pytest.approx(ref[key], abs=1e-5), key
-    if engine == "lmer":
-        assert fit.re_corr == pytest.approx(ref["re_corr"], abs=1e-5)
-    assert fit.llf == pytest.approx(ref["reml_loglik"], abs=1e-6)

@@ -10,18 +10,11 @@
 #     days, cycle differences (mat - control), person means d_i, the POOLED within-person
 #     variance s2 = sum (D_ij - d_i)^2 / sum (n_i - 1), then
 #     metafor::rma(d_i, s2 / n_i, method = "REML", test = "knha") with predict(), confint()
-#     and blup();
-#   * the one-stage model lme4::lmer(score ~ mat + day0 + (1 + mat | person), REML = TRUE)
-#     and nlme::lme(score ~ mat + day0, random = ~ 1 + mat | person, method = "REML"),
-#     day0 = day - 1, on the rated non-washout days.
+#     and blup().
 # Numbers are written with sprintf("%.17g"); NA as null. Convergence settings are tight and
 # recorded in the JSON ("control").
 
-suppressPackageStartupMessages({
-  library(metafor)
-  library(lme4)
-  library(nlme)
-})
+suppressPackageStartupMessages(library(metafor))
 
 args <- commandArgs(trailingOnly = TRUE)
 in_dir <- if (length(args) >= 1) args[1] else "tests/data/nof1_series"
@@ -92,39 +85,6 @@ two_stage <- function(use) {
        blup_pi_high = vec(b$pi.ub))
 }
 
-one_stage <- function(use) {
-  use$mat <- as.numeric(use$condition == "mat")
-  use$day0 <- use$day - 1
-  m1 <- lmer(score ~ mat + day0 + (1 + mat | person), data = use, REML = TRUE,
-             control = lmerControl(optimizer = "bobyqa",
-                                   optCtrl = list(maxfun = 1e5, rhoend = 1e-12),
-                                   check.conv.singular = "ignore"))
-  vc <- as.data.frame(VarCorr(m1))
-  sd_int <- vc$sdcor[vc$grp == "person" & vc$var1 == "(Intercept)" & is.na(vc$var2)]
-  sd_mat <- vc$sdcor[vc$grp == "person" & vc$var1 == "mat" & is.na(vc$var2)]
-  corr <- vc$sdcor[vc$grp == "person" & !is.na(vc$var2)]
-  lmer_out <- list(call = "lmer(score ~ mat + day0 + (1 + mat | person), REML = TRUE, bobyqa)",
-                   estimate = unname(fixef(m1)["mat"]),
-                   se = unname(sqrt(diag(as.matrix(vcov(m1))))[2]),
-                   trend = unname(fixef(m1)["day0"]), tau = sd_mat, intercept_sd = sd_int,
-                   re_corr = corr, residual_sd = sigma(m1),
-                   reml_loglik = as.numeric(logLik(m1)), singular = isSingular(m1),
-                   n_obs = nrow(use))
-  lme_out <- tryCatch({
-    m2 <- lme(score ~ mat + day0, random = ~ 1 + mat | person, data = use, method = "REML",
-              control = lmeControl(maxIter = 1000, msMaxIter = 1000, niterEM = 200,
-                                   msTol = 1e-12, tolerance = 1e-10))
-    vc2 <- VarCorr(m2)
-    list(call = "lme(score ~ mat + day0, random = ~ 1 + mat | person, method = 'REML')",
-         estimate = unname(fixef(m2)["mat"]),
-         se = unname(sqrt(diag(vcov(m2)))["mat"]), trend = unname(fixef(m2)["day0"]),
-         tau = as.numeric(vc2["mat", "StdDev"]),
-         intercept_sd = as.numeric(vc2["(Intercept)", "StdDev"]),
-         residual_sd = m2$sigma, reml_loglik = as.numeric(logLik(m2)), error = "")
-  }, error = function(e) list(error = conditionMessage(e)))
-  list(lmer = lmer_out, lme = lme_out)
-}
-
 files <- sort(list.files(in_dir, pattern = "^series_.*\\.csv$", full.names = TRUE))
 out <- list()
 for (f in files) {
@@ -132,20 +92,15 @@ for (f in files) {
   d <- read.csv(f, stringsAsFactors = FALSE, na.strings = c("", "NA"))
   d$washout <- as.character(d$washout) %in% c("True", "TRUE", "true")
   use <- d[!d$washout & !is.na(d$score), ]
-  out[[name]] <- c(list(file = basename(f)), list(two_stage = two_stage(use)),
-                   one_stage(use))
+  out[[name]] <- list(file = basename(f), two_stage = two_stage(use))
 }
 
 res <- list(
   generated_by = "validation/nof1_series/run_series.R",
   r_version = R.version.string,
   metafor_version = as.character(packageVersion("metafor")),
-  lme4_version = as.character(packageVersion("lme4")),
-  nlme_version = as.character(packageVersion("nlme")),
   control = list(rma = "list(tol=1e-13, threshold=1e-13, maxiter=10000)",
-                 confint = "list(tol=1e-13)",
-                 lmer = "bobyqa, maxfun=1e5, rhoend=1e-12",
-                 lme = "maxIter=1000, msMaxIter=1000, niterEM=200, msTol=1e-12, tolerance=1e-10"),
+                 confint = "list(tol=1e-13)"),
   datasets = out
 )
 writeLines(to_json(res), out_file)

@@ -4,8 +4,7 @@
 without ``--seed`` every run draws a fresh order), ``analyze`` prints the report of a filled-in
 diary (:func:`matstats.narrative.nof1.diary_summary`), ``power`` the chance of a 'benefit'
 verdict by cycles (:func:`matstats.nof1.verdict_calibration.verdict_power`); ``series`` is
-:mod:`matstats.cli.series`. The options are in each command's ``--help``. An effect is mat
-minus control in score points (negative = less pain on the mat).
+:mod:`matstats.cli.series`. The options are in each command's ``--help``.
 """
 
 from __future__ import annotations

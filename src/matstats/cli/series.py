@@ -3,9 +3,8 @@
 ``plan`` tabulates, over persons x cycles, the chance of the series' and the persons' verdicts
 (:func:`matstats.nof1.plan_series`) beside a parallel trial, marks the smallest design
 reaching ``--target`` and can write its diary templates; ``analyze`` reads a folder of diaries
-or one long CSV and prints :func:`matstats.narrative.series.series_summary` (``--lmm`` adds
-the one-stage mixed model). The options are in each command's ``--help``; bad input prints
-one line through :func:`matstats.cli.main` (exit 1 for a data fault, 2 for a bad parameter).
+or one long CSV and prints :func:`matstats.narrative.series.series_summary`. The options are
+in each command's ``--help``.
 """
 
 from __future__ import annotations
@@ -64,8 +63,6 @@ def register_series(nof1_subparsers) -> None:
                     help="confidence level of the intervals (default 0.95)")
     pa.add_argument("--period-days", type=int, default=None,
                     help="days per period when the diaries have no cycle column")
-    pa.add_argument("--lmm", action="store_true",
-                    help="also fit the one-stage linear mixed model")
     pa.add_argument("--figure", default=None, help="write the forest plot (PNG) here")
     pa.set_defaults(func=_cmd_analyze)
 
@@ -121,7 +118,6 @@ def _cmd_plan(args) -> int:
 def _cmd_analyze(args) -> int:
     from matstats.narrative.series import series_summary
     from matstats.nof1.series_analysis import analyze_series
-    from matstats.nof1.series_lmm import fit_series_lmm
     from matstats.nof1.series_io import read_series
 
     data = read_series(args.path, scale=tuple(args.scale), washout_days=args.washout_days,
@@ -132,11 +128,6 @@ def _cmd_analyze(args) -> int:
     print(f"Read {len(data.persons)} diaries from {data.source}: {int(data.persons['n_days'].sum())}"
           f" days, {n_ex} days not used in period means (washout or not rated).")
     print(series_summary(res))
-    if args.lmm:
-        fit = fit_series_lmm(data, level=args.level)
-        print(f"\nOne-stage mixed model (score ~ mat + day, random intercept and mat effect by "
-              f"person): average {fit.estimate:+.2f} (CI {fit.ci_low:+.2f} to "
-              f"{fit.ci_high:+.2f}), tau {fit.tau:.2f}, converged {fit.converged}.")
     if args.figure:
         save_png(args.figure, "plot_series_forest", res)
         print(f"wrote {args.figure}")

@@ -75,19 +75,16 @@ from matstats.nof1.series_analysis import (  # noqa: E402
 )
 from matstats.nof1.series_example import clinic_example  # noqa: E402
 from matstats.nof1.series_io import SeriesData, read_series, write_series_diaries  # noqa: E402
-from matstats.nof1.series_lmm import SeriesLMMResult, fit_series_lmm  # noqa: E402
 from matstats.nof1.series_plan import plan_series, series_templates, smallest_design  # noqa: E402
 from matstats.nof1.series_sim import SeriesSimulation, simulate_series  # noqa: E402
 
 __all__ += [
     "SeriesData",
-    "SeriesLMMResult",
     "SeriesResult",
     "SeriesSimulation",
     "analyze_series",
     "analyze_series_many",
     "clinic_example",
-    "fit_series_lmm",
     "plan_series",
     "read_series",
     "series_templates",

@@ -17,9 +17,6 @@ posterior summaries:
   exact equal-tailed interval (``shrunken_ci``) and the exact probability function
   ``prob_below`` (P(theta_i < c)) of the shrinkage posteriors (normal mixtures over tau);
 * ``weights`` : percentage weights 1 / (v_i + tau^2) at the posterior median of tau.
-
-:func:`pool_bayes_many` is the same model for many series at once (``analyze_series_many``,
-the series planner).
 """
 
 from __future__ import annotations
@@ -34,15 +31,8 @@ from matstats.meta.bayesmeta import bayes_meta
 
 
 def bayes_pooler(tau_prior=None):
-    """A stage-two pooler ``f(d, v, level) -> dict`` using :func:`bayes_meta`.
-
-    Parameters
-    ----------
-    tau_prior : TauPrior or str, optional
-        Heterogeneity prior of the person effects (or its name in
-        :data:`matstats.literature.TAU_PRIORS_BY_NAME`); default
-        :data:`matstats.literature.NOF1_TAU_PRIOR`.
-    """
+    """A stage-two pooler ``f(d, v, level) -> dict`` using :func:`bayes_meta` with
+    ``tau_prior`` (a prior or its name; default :data:`matstats.literature.NOF1_TAU_PRIOR`)."""
     prior = literature.tau_prior(literature.NOF1_TAU_PRIOR if tau_prior is None else tau_prior)
 
     def pool_bayes(d: np.ndarray, v: np.ndarray, level: float) -> dict:
@@ -54,10 +44,6 @@ def bayes_pooler(tau_prior=None):
         tau_q = np.asarray(fit.quantile("tau", [0.5, a, 1 - a]), dtype=float)
         w = 1.0 / (np.asarray(v, dtype=float) + tau_q[0] ** 2)
         shr = fit.shrinkage()
-
-        def prob_below(c: float) -> np.ndarray:
-            return fit.shrinkage_cdf(float(c))
-
         return {
             "estimate": float(mu["mean"]), "se": float(mu["sd"]), "df": float("inf"),
             "ci_low": float(mu["ci_low"]), "ci_high": float(mu["ci_high"]),
@@ -68,11 +54,11 @@ def bayes_pooler(tau_prior=None):
             "weights": 100.0 * w / w.sum(), "shrunken": shr["mean"].to_numpy(),
             "shrunken_se": shr["sd"].to_numpy(),
             "shrunken_ci": (shr["ci_low"].to_numpy(), shr["ci_high"].to_numpy()),
-            "crit": float(special.ndtri(1 - a)), "prob_below": prob_below, "model": fit,
+            "crit": float(special.ndtri(1 - a)), "model": fit,
+            "prob_below": lambda c: fit.shrinkage_cdf(float(c)),
         }
 
     return pool_bayes
-
 
 
 _N_TAU = 121  # trapezoid nodes in tau: the integrand is even in tau, so the rule is spectral
@@ -80,20 +66,16 @@ _SERIES_BLOCK = 128
 
 
 def pool_bayes_many(y, v, m, level: float, cuts=(0.0,)) -> dict:
-    """The ``pool="bayes"`` model of many series at once (``analyze_series_many``).
+    """:func:`bayes_pooler` with the default prior for arrays ``y``, ``v``, ``m`` of shape
+    (n_series, k) (``m`` False = person excluded, ``y`` 0 and ``v`` 1 there), without ``weights``, ``crit``,
+    ``shrunken_ci``; ``prob_below`` is an array (len(cuts), n_series, k) of P(theta_i < c)
+    for c in ``cuts``.
 
-    Same model as :func:`bayes_pooler` with the default prior (flat prior on mu,
-    :data:`matstats.literature.NOF1_TAU_PRIOR` on tau): the tau posterior is integrated by the
-    trapezoid rule on ``_N_TAU`` equally spaced nodes, over [0, top] to find where the
-    posterior lives and then over that range (p(tau) L(tau) is even in tau and negligible at
-    the ends, so the rule converges geometrically); mu, a new person's effect and every person's
-    effect are normal mixtures over the nodes. Arrays ``y``, ``v``, ``m`` have shape
-    (n_series, k) (``m`` False = person excluded). Returns the keys of
-    :func:`matstats.nof1._series_reml.pool_reml_knha` (``df`` inf, ``crit`` the normal
-    quantile) plus ``prob_below`` (len(cuts), n_series, k): P(theta_i < c) for c in ``cuts``.
+    The tau posterior is integrated by the trapezoid rule on ``_N_TAU`` equally spaced nodes,
+    over [0, top] to find where the posterior lives and then over that range (p(tau) L(tau)
+    is even in tau and negligible at the ends, so the rule converges geometrically); mu, a new
+    person's effect and every person's effect are normal mixtures over the nodes.
     """
-    y = np.where(m, y, 0.0)
-    v = np.where(m, v, 1.0)
     parts = [_bayes_block(y[b:b + _SERIES_BLOCK], v[b:b + _SERIES_BLOCK],
                           m[b:b + _SERIES_BLOCK], level, cuts)
              for b in range(0, y.shape[0], _SERIES_BLOCK)]
@@ -140,16 +122,12 @@ def _bayes_block(y, v, m, level, cuts) -> dict:
     cs = np.sqrt(lam * v[None] + (1.0 - lam) ** 2 * vmu[..., None])
     shr = np.einsum("ns,nsk->sk", W, cm)
     shr_sd = np.sqrt(np.maximum(np.einsum("ns,nsk->sk", W, cs**2 + cm**2) - shr**2, 0.0))
-    wt = np.where(m, 1.0 / (v + tq[0][:, None] ** 2), 0.0)
     return {
         "estimate": mean, "se": sd, "df": np.full(y.shape[0], np.inf),
         "ci_low": ci[0], "ci_high": ci[1],
         "pval": np.minimum(1.0, 2.0 * np.minimum(p_neg, 1.0 - p_neg)),
         "tau2": tq[0] ** 2, "tau2_ci_low": tq[1] ** 2, "tau2_ci_high": tq[2] ** 2,
-        "pi_low": pi[0], "pi_high": pi[1], "k": k,
-        "weights": 100.0 * wt / np.maximum(wt.sum(axis=1, keepdims=True), 1e-300),
-        "shrunken": shr, "shrunken_se": shr_sd,
-        "crit": np.full(y.shape[0], special.ndtri(1 - a)),
+        "pi_low": pi[0], "pi_high": pi[1], "k": k, "shrunken": shr, "shrunken_se": shr_sd,
         "prob_below": np.stack([np.einsum("ns,nsk->sk", W, special.ndtr((c - cm) / cs))
                                 for c in cuts]),
     }

@@ -3,9 +3,9 @@
 REML estimate of tau^2, Hartung-Knapp inference, Q-profile interval for tau^2, prediction
 interval and empirical-Bayes (BLUP) person effects for arrays of shape (n_series, k), with
 excluded persons masked out. Every quantity is the one :func:`matstats.meta.meta_analysis`
-(``method="REML", test="knha"``) and metafor's ``blup()`` compute for one series; the roots
-are found by safeguarded Newton steps inside a bracket (bisection when a Newton step leaves
-it) to machine precision, the same roots the per-series path finds with ``brentq``.
+(``method="REML", test="knha"``) and metafor's ``blup()`` compute for one series, the roots
+to machine precision (:func:`_solve_decreasing`), as the per-series path finds them with
+``brentq``.
 """
 
 from __future__ import annotations
@@ -19,11 +19,6 @@ _MAXITER = 200
 
 def _moments(y, v, m, t):
     """Weights, sums and residuals at tau^2 = t (arrays over series)."""
-    if m is None:  # every entry included: no masking
-        w = 1.0 / (v + t[:, None])
-        s1 = w.sum(axis=1)
-        mu = (w * y).sum(axis=1) / s1
-        return w, s1, mu, y - mu[:, None]
     w = np.where(m, 1.0 / (v + t[:, None]), 0.0)
     s1 = w.sum(axis=1)
     mu = (w * y).sum(axis=1) / s1
@@ -56,8 +51,6 @@ def _q_gen(y, v, m, t, c=0.0):
 
 def _start(y, m):
     """max(var(y) + 1, 1), the bracket start of the per-series path (population var)."""
-    if m is None:
-        return np.maximum(y.var(axis=1) + 1.0, 1.0)
     k = m.sum(axis=1)
     mean = np.where(m, y, 0.0).sum(axis=1) / k
     var = np.where(m, (y - mean[:, None]) ** 2, 0.0).sum(axis=1) / k
@@ -79,8 +72,7 @@ def _solve_decreasing(f, y, v, m, active, c=None):
     idx = np.flatnonzero(active)
     if idx.size == 0:
         return out
-    y, v = y[idx], v[idx]
-    m = None if m is None else m[idx]
+    y, v, m = y[idx], v[idx], m[idx]
     c = np.zeros(idx.size) if c is None else np.asarray(c, dtype=float)[idx]
     hi = _start(y, m)
     for _ in range(_MAXITER):
@@ -100,7 +92,7 @@ def _solve_decreasing(f, y, v, m, active, c=None):
         if whole:
             ft, dft = f(y, v, m, tl, c)
         else:
-            ft, dft = f(y[live], v[live], None if m is None else m[live], tl, c[live])
+            ft, dft = f(y[live], v[live], m[live], tl, c[live])
         pos = ft > 0
         lol = np.where(pos, tl, lol)
         hil = np.where(pos, hil, tl)
@@ -119,22 +111,19 @@ def _solve_decreasing(f, y, v, m, active, c=None):
 
 
 def pool_reml_knha(y, v, m, level: float) -> dict:
-    """REML + Hartung-Knapp pooling of every row of ``y`` (excluded entries: ``m`` False).
+    """REML + Hartung-Knapp pooling of every row of ``y`` (excluded entries: ``m`` False,
+    ``y`` 0 and ``v`` 1 there).
 
     Returns a dict of arrays over series: ``estimate``, ``se``, ``df``, ``ci_low``,
     ``ci_high``, ``pval``, ``tau2``, ``tau2_ci_low``, ``tau2_ci_high``, ``pi_low``,
-    ``pi_high``, ``k``, plus ``weights`` (n_series, k) and the BLUPs ``shrunken``,
-    ``shrunken_se`` (n_series, k; NaN where excluded) and ``crit`` (t quantile).
+    ``pi_high``, ``k``, and the BLUPs ``shrunken``, ``shrunken_se`` (n_series, k; NaN where
+    excluded).
     """
-    y = np.where(m, y, 0.0)
-    v = np.where(m, v, 1.0)
     k = m.sum(axis=1)
     ok = k >= 2
     y_ok = np.where(ok[:, None], y, 0.0)
     m_ok = m & ok[:, None]
     m_eval = np.where(ok[:, None], m_ok, True)  # dummy all-included rows keep sums finite
-    if m_eval.all():
-        m_eval = None
     score0, _ = _reml_score(y_ok, v, m_eval, np.zeros(y.shape[0]))
     tau2 = _solve_decreasing(_reml_score, y_ok, v, m_eval, ok & (score0 > 0))
     w, s1, mu, r = _moments(y_ok, v, m_eval, tau2)
@@ -159,8 +148,7 @@ def pool_reml_knha(y, v, m, level: float) -> dict:
         "ci_low": (mu - crit * se) * nan, "ci_high": (mu + crit * se) * nan, "pval": pval * nan,
         "tau2": tau2 * nan, "tau2_ci_low": lo_ci * nan, "tau2_ci_high": hi_ci * nan,
         "pi_low": (mu - half) * nan, "pi_high": (mu + half) * nan, "k": k,
-        "weights": 100.0 * w / s1[:, None] * pm, "shrunken": shr * pm,
-        "shrunken_se": shr_se * pm, "crit": crit * nan,
+        "shrunken": shr * pm, "shrunken_se": shr_se * pm,
     }
 
 

@@ -1,4 +1,4 @@
-"""Analyse a series of n-of-1 trials: Senn's two-stage model, vectorised, and a one-stage LMM.
+"""Analyse a series of n-of-1 trials: Senn's two-stage model, per series and vectorised.
 
 Two-stage (Senn 2024; Araujo, Julious & Senn 2016)
     1. Person i's effect is the mean ``d_i`` of their ``n_i`` cycle differences (mat minus
@@ -6,22 +6,19 @@ Two-stage (Senn 2024; Araujo, Julious & Senn 2016)
        within-person variance of cycle differences POOLED over persons
        (``sum_i sum_j (D_ij - d_i)^2 / sum_i (n_i - 1)``): a person has too few cycles for
        their own.
-    2. The ``d_i`` are pooled by a random-effects meta-analysis, REML with the
-       Hartung-Knapp(-Sidik-Jonkman) t inference (:func:`matstats.meta.meta_analysis`):
-       average effect with CI, tau^2 (SD of the person effects) with its Q-profile CI, the
-       prediction interval for a new person, and the empirical-Bayes (BLUP) person effects
-       ``mu + lambda_i (d_i - mu)``, ``lambda_i = tau^2 / (tau^2 + s^2 / n_i)`` with SE
-       ``sqrt(lambda_i s^2 / n_i + (1 - lambda_i)^2 SE(mu)^2)`` (metafor ``blup()``).
-       Per person, P(benefit) and P(benefit >= MCID) use the normal approximation
-       N(BLUP, SE^2).
-
-    The pooling step is a plug-in (``pool=``, :data:`POOLERS`): ``"reml"``, or ``"bayes"``
-    (:func:`matstats.meta.bayesmeta.bayes_meta` with a few-study heterogeneity prior,
-    :data:`matstats.literature.NOF1_TAU_PRIOR`; posterior summaries under the same keys and
-    exact per-person probabilities, see :mod:`matstats.nof1._series_bayes`).
-
-One-stage
-    :func:`matstats.nof1.series_lmm.fit_series_lmm` (a linear mixed model of the days).
+    2. The ``d_i`` are pooled (``pool=``, :data:`POOLERS`). ``"bayes"`` (default):
+       :func:`matstats.meta.bayesmeta.bayes_meta` with a few-study heterogeneity prior
+       (:data:`matstats.literature.NOF1_TAU_PRIOR`); verdicts, probabilities, intervals and
+       the new-person prediction interval come from one posterior that carries the
+       uncertainty in tau (:mod:`matstats.nof1._series_bayes`; its error rates:
+       :func:`matstats.nof1.verdict_calibration.series_calibration`). ``"reml"``: REML with
+       Hartung-Knapp t inference on k - 1 df (:func:`matstats.meta.meta_analysis`, metafor's
+       numbers): average effect, tau^2 with its Q-profile CI, prediction interval, and the
+       empirical-Bayes (BLUP) person effects ``mu + lambda_i (d_i - mu)``, ``lambda_i =
+       tau^2 / (tau^2 + s^2 / n_i)``, SE ``sqrt(lambda_i s^2 / n_i + (1 - lambda_i)^2
+       SE(mu)^2)`` (metafor ``blup()``), whose t interval also gives P(benefit) and
+       P(benefit >= MCID); at tau near 0 REML shrinks too little or too much and mislabels
+       more persons.
 """
 
 from __future__ import annotations
@@ -56,13 +53,16 @@ SUMMARY_COLUMNS = (
     "tau2_ci_high", "tau", "tau_ci_low", "tau_ci_high", "pi_low", "pi_high",
     "sigma2_within", "within_df", "k",
 )
+#: Stage-two quantities every pooler returns (with ``k``, ``weights``, ``shrunken``,
+#: ``shrunken_se``, ``crit``).
+_POOLED = ("estimate", "se", "df", "ci_low", "ci_high", "pval", "tau2", "tau2_ci_low",
+           "tau2_ci_high", "pi_low", "pi_high")
 #: Probability threshold of "important" and "no important" benefit [assumption: a
 #: conventional 80% rule].
 DECISION_PROB = 0.8
 #: P(benefit) a directional person verdict needs at level 0.95: the same two-sided rule as a
 #: single diary (:func:`matstats.nof1.verdict.verdict_labels`), so a person is called better or
-#: worse on the mat exactly when their equal-tailed 95% interval excludes 0. (Before issue 19:
-#: 0.95 one-sided, which let P(benefit) and the interval disagree.)
+#: worse on the mat exactly when their equal-tailed 95% interval excludes 0.
 BENEFIT_PROB = 0.975
 
 
@@ -91,12 +91,8 @@ def _pool_reml(d: np.ndarray, v: np.ndarray, level: float) -> dict:
     shr = lam * d + (1.0 - lam) * res.estimate
     shr_se = np.sqrt(lam * v + (1.0 - lam) ** 2 * res.se**2)
     crit = float(stats.t.ppf(0.5 + level / 2.0, res.df))
-    out = {c: getattr(res, c) for c in ("estimate", "se", "df", "ci_low", "ci_high", "pval",
-                                         "tau2", "tau2_ci_low", "tau2_ci_high", "pi_low",
-                                         "pi_high", "k")}
-    out.update(weights=np.asarray(res.weights), shrunken=shr, shrunken_se=shr_se, crit=crit,
-               model=res)
-    return out
+    return dict({c: getattr(res, c) for c in _POOLED}, k=res.k, weights=np.asarray(res.weights),
+                shrunken=shr, shrunken_se=shr_se, crit=crit, model=res)
 
 
 #: Pooling methods of stage two: name -> function(d, v, level) returning the keys of
@@ -104,19 +100,22 @@ def _pool_reml(d: np.ndarray, v: np.ndarray, level: float) -> dict:
 POOLERS = {"reml": _pool_reml, "bayes": bayes_pooler()}
 
 
-def _probs(shr, shr_se, mcid: float, lower_is_better: bool, df=math.inf):
-    """P(benefit), P(benefit >= mcid) from the distribution of the person's interval: a t on
-    ``df`` degrees of freedom around ``shr`` with scale ``shr_se`` (normal for df = inf)."""
+def _probs(r: dict, mcid: float, lower_is_better: bool):
+    """P(benefit), P(benefit >= mcid) of each person: the exact posterior probabilities
+    (``prob_below``) of ``pool="bayes"``, else a t on ``r["df"]`` degrees of freedom around
+    ``shrunken`` with scale ``shrunken_se`` (the distribution of the person's interval)."""
+    if "prob_below" in r:
+        f = r["prob_below"]
+        if callable(f):  # one series
+            return (f(0.0), f(-mcid)) if lower_is_better else (1 - f(0.0), 1 - f(mcid))
+        return f if lower_is_better else 1.0 - f
     sign = 1.0 if lower_is_better else -1.0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z0 = (0.0 - sign * shr) / shr_se
-        z1 = (-mcid - sign * shr) / shr_se
-    df = np.asarray(df, dtype=float)
-    if np.isinf(df).all():
-        return stats.norm.cdf(z0), stats.norm.cdf(z1)
-    if df.ndim == 1 and np.ndim(z0) == 2:
+    df = np.asarray(r["df"], dtype=float)
+    if df.ndim == 1:
         df = df[:, None]  # one df per series
-    with np.errstate(invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z0 = (0.0 - sign * r["shrunken"]) / r["shrunken_se"]
+        z1 = (-mcid - sign * r["shrunken"]) / r["shrunken_se"]
         return stats.t.cdf(z0, df), stats.t.cdf(z1, df)
 
 
@@ -127,8 +126,7 @@ def person_verdicts(prob_benefit, prob_mcid, *, level: float = 0.95) -> np.ndarr
     ``"important_benefit"`` when P(benefit) > 1 - a and P(benefit >= MCID) >= 0.8;
     ``"benefit"`` when P(benefit) > 1 - a; ``"no_important_benefit"`` when
     P(benefit >= MCID) <= 0.2; else ``"unclear"`` (thresholds :data:`DECISION_PROB`,
-    :data:`BENEFIT_PROB` at level 0.95). A direction is claimed exactly when the person's
-    equal-tailed ``level`` interval (same posterior) excludes 0.
+    :data:`BENEFIT_PROB` at level 0.95).
 
     Examples
     --------
@@ -162,10 +160,8 @@ def verdict_right(verdict, true_effect, *, mcid: float = MCID_NRS,
         Labels of :func:`person_verdicts`.
     true_effect : array_like
         True effects (mat minus control), same shape.
-    mcid : float, default 2
-        Minimal clinically important difference (positive).
-    lower_is_better : bool, default True
-        Benefit = lower score.
+    mcid, lower_is_better
+        As in :func:`analyze_series`.
 
     Returns
     -------
@@ -203,10 +199,11 @@ class SeriesResult:
     Attributes
     ----------
     estimate, se, df, ci_low, ci_high, pval : float
-        Average effect (mat minus control, points), its Hartung-Knapp SE, t df (k - 1),
-        CI and two-sided p-value.
+        Average effect (mat minus control, points), its SE, t df (k - 1; inf for
+        ``"bayes"``), interval and two-sided p-value (``"bayes"``: 2 min(P(mu < 0),
+        P(mu > 0))).
     tau2, tau2_ci_low, tau2_ci_high, tau, tau_ci_low, tau_ci_high : float
-        Variance (and SD) of the person effects, REML, with the Q-profile CI.
+        Variance (and SD) of the person effects with its interval.
     pi_low, pi_high : float
         Prediction interval for the effect in a new person.
     sigma2_within, within_df : float
@@ -314,8 +311,7 @@ def _cycle_table(data, series: int) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     excl = pd.DataFrame(columns=["person", "cycle", "reason"])
     if isinstance(data, SeriesSimulation):
-        k = _checks.integer("series", series, 0, data.n_series - 1)
-        D = data.cycle_differences(k)
+        D = data.cycle_differences(series)
         labels = person_labels(data.n_persons)
         rows = [(labels[i], j + 1, D[i, j]) for i in range(data.n_persons)
                 for j in range(int(data.cycles[i]))]
@@ -358,15 +354,7 @@ def analyze_series(
     lower_is_better : bool, default True
         Benefit = lower score on the mat (pain); False for e.g. sleep quality.
     pool : {"bayes", "reml"}, default "bayes"
-        Stage-two pooling method (see :data:`POOLERS`). ``"bayes"``: the person verdicts,
-        probabilities and intervals and the new-person prediction interval all come from one
-        posterior that carries the uncertainty in tau (with 6-12 persons and no or small
-        between-person variation, at most about 1% of persons get a wrong directional verdict
-        and the prediction interval covers at least 95%:
-        :func:`matstats.nof1.verdict_calibration.series_calibration`). ``"reml"``:
-        REML with Hartung-Knapp (metafor numbers); its person probabilities use the same t on k - 1 df as its
-        intervals, but at tau near 0 REML shrinks too little or too much and mislabels more
-        persons.
+        Stage-two pooling method (see the module docstring).
     tau_prior : TauPrior or str, optional
         Heterogeneity prior of the person effects for ``pool="bayes"`` (a prior object such
         as :data:`matstats.literature.NOF1_TAU_PRIOR`, the default, or its name in
@@ -383,10 +371,9 @@ def analyze_series(
           cycle difference), SE from the pooled within-person variance, t interval and
           two-sided p on ``within_df`` df;
         - ``shrunken``, ``shrunken_se``, ``shrunken_ci_low``, ``shrunken_ci_high`` :
-          empirical-Bayes effect, its SE and interval (t on k - 1 df, as metafor ``blup``);
+          shrunken (posterior or empirical-Bayes) effect, its SE and interval;
         - ``prob_benefit``, ``prob_mcid`` : P(benefit), P(benefit >= mcid) from the same
-          distribution as the interval (the posterior for ``"bayes"``; a t on k - 1 df
-          around ``shrunken`` with scale ``shrunken_se`` for ``"reml"``);
+          distribution as the interval;
         - ``weight`` : percentage weight in the average;
         - ``verdict`` : :func:`person_verdicts` label.
 
@@ -416,10 +403,8 @@ def analyze_series(
     bad = table["difference"].isna()
     excl_rows = [excl] if len(excl) else []
     if bad.any():
-        excl_rows.append(pd.DataFrame({
-            "person": table.loc[bad, "person"].to_numpy(),
-            "cycle": table.loc[bad, "cycle"].to_numpy(),
-            "reason": "no rated non-washout day in the mat or the control period"}))
+        excl_rows.append(table.loc[bad, ["person", "cycle"]].assign(
+            reason="no rated non-washout day in the mat or the control period"))
     persons_all = list(pd.unique(table["person"]))
     used = table[~bad]
     groups = {p: g["difference"].to_numpy(float) for p, g in used.groupby("person", sort=False)}
@@ -450,9 +435,7 @@ def analyze_series(
     label = group_verdict_label(r["ci_low"], r["ci_high"], mcid=mcid,
                                 lower_is_better=lower_is_better)
     return SeriesResult(
-        **{c: float(r[c]) for c in ("estimate", "se", "df", "ci_low", "ci_high", "pval",
-                                    "tau2", "tau2_ci_low", "tau2_ci_high", "pi_low",
-                                    "pi_high")},
+        **{c: float(r[c]) for c in _POOLED},
         sigma2_within=float(st["sigma2_within"]), within_df=float(st["within_df"]),
         k=int(r["k"]), persons=persons, excluded=excluded, verdict_label=label,
         level=level, mcid=mcid, lower_is_better=bool(lower_is_better), pool=pool,
@@ -465,10 +448,7 @@ def _person_table(names, st, r, level, mcid, lower_is_better) -> pd.DataFrame:
     se = np.sqrt(v)
     tcrit = stats.t.ppf(0.5 + level / 2.0, dfw)
     shr, shr_se = r["shrunken"], r["shrunken_se"]
-    pb, pm = _probs(shr, shr_se, mcid, lower_is_better, r["df"])
-    if "prob_below" in r:   # exact posterior probabilities (pool="bayes")
-        f = r["prob_below"]
-        pb, pm = ((f(0.0), f(-mcid)) if lower_is_better else (1 - f(0.0), 1 - f(mcid)))
+    pb, pm = _probs(r, mcid, lower_is_better)
     ci_low, ci_high = r.get("shrunken_ci", (shr - r["crit"] * shr_se, shr + r["crit"] * shr_se))
     return pd.DataFrame({
         "person": names, "n_cycles": st["n"].astype(np.int64), "estimate": d, "se": se,
@@ -491,7 +471,7 @@ def analyze_series_many(
     persons: bool = False,
     pool: str = "bayes",
 ):
-    """Two-stage analysis of many series at once (vectorised; same numbers as the loop).
+    """:func:`analyze_series` of many series at once (vectorised; same numbers as the loop).
 
     Parameters
     ----------
@@ -499,9 +479,9 @@ def analyze_series_many(
         Cycle differences, shape ``(n_series, n_persons, max_cycles)`` with NaN for cycles
         not usable, or a simulation (its :meth:`~SeriesSimulation.cycle_differences`).
     level, mcid, lower_is_better, pool
-        As in :func:`analyze_series` (with the default heterogeneity prior for ``"bayes"``:
-        the same posterior, integrated over tau on a fixed grid; tau and its interval agree
-        with the per-series path to about 0.003, everything else to rounding).
+        As in :func:`analyze_series` (``"bayes"`` with the default prior, integrated over tau
+        on a fixed grid: tau and its interval agree with the per-series path to about 0.003,
+        everything else to rounding).
     persons : bool, default False
         Also return the per-person arrays.
 
@@ -534,16 +514,14 @@ def analyze_series_many(
         raise ValueError(f"differences must have shape (n_series, n_persons, max_cycles), "
                          f"got {D.shape}")
     st = _pooled_within(D)
-    m = st["n"] > 0
     good = (st["within_df"] > 0) & (st["sigma2_within"] > 0)
-    m = m & good[:, None]
-    v = np.where(m, st["v"], 1.0)
+    m = (st["n"] > 0) & good[:, None]
+    y, v = np.where(m, st["d"], 0.0), np.where(m, st["v"], 1.0)
     sign = 1.0 if lower_is_better else -1.0
     if pool == "bayes":
-        r = pool_bayes_many(np.where(m, st["d"], 0.0), v, m, level,
-                            cuts=(0.0, -sign * mcid))
+        r = pool_bayes_many(y, v, m, level, cuts=(0.0, -sign * mcid))
     else:
-        r = pool_reml_knha(np.where(m, st["d"], 0.0), v, m, level)
+        r = pool_reml_knha(y, v, m, level)
     cols = dict(r, **{c: np.sqrt(r["tau2" + c[3:]]) for c in ("tau", "tau_ci_low", "tau_ci_high")},
                 **{c: np.where(good, st[c].astype(float), np.nan)
                    for c in ("sigma2_within", "within_df")})
@@ -551,9 +529,7 @@ def analyze_series_many(
     frame["k"] = frame["k"].astype(np.int64)
     if not persons:
         return frame
-    pb, pm = _probs(r["shrunken"], r["shrunken_se"], mcid, lower_is_better, r["df"])
-    if pool == "bayes":  # exact posterior probabilities
-        pb, pm = r["prob_below"] if lower_is_better else 1.0 - r["prob_below"]
+    pb, pm = _probs(r, mcid, lower_is_better)
     per = {"n_cycles": st["n"], "estimate": np.where(m, st["d"], np.nan),
            "se": np.where(m, np.sqrt(v), np.nan), "shrunken": r["shrunken"],
            "shrunken_se": r["shrunken_se"], "prob_benefit": pb, "prob_mcid": pm,

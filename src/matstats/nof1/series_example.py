@@ -7,7 +7,6 @@ import pandas as pd
 
 from matstats.literature import NOF1_EXPECTATION_BIAS
 from matstats.nof1.series_analysis import analyze_series, person_verdicts
-from matstats.nof1.series_lmm import fit_series_lmm
 from matstats.nof1.series_sim import simulate_series
 
 __all__ = ["clinic_example"]
@@ -25,7 +24,7 @@ def clinic_example(*, persons: int = 20, cycles: int = 6, effect: float = -1.0,
     -------
     dict
         ``simulation`` (SeriesSimulation, sham), ``result`` (SeriesResult, sham),
-        ``lmm`` (SeriesLMMResult, sham), ``unblinded`` (SeriesResult, no-mat comparator),
+        ``unblinded`` (SeriesResult, no-mat comparator),
         ``verdicts`` (DataFrame: ``person``, ``true_effect``, ``raw_verdict`` (from the own
         estimate and its SE under the same rule), ``shrunken_verdict``,
         ``unblinded_verdict``).
@@ -46,5 +45,4 @@ def clinic_example(*, persons: int = 20, cycles: int = 6, effect: float = -1.0,
         "raw_verdict": person_verdicts(raw_pb, raw_pm), "shrunken_verdict": p["verdict"],
         "unblinded_verdict": res_u.persons["verdict"].to_numpy(),
     })
-    return {"simulation": sim, "result": res, "lmm": fit_series_lmm(sim), "unblinded": res_u,
-            "verdicts": verdicts}
+    return {"simulation": sim, "result": res, "unblinded": res_u, "verdicts": verdicts}

@@ -58,20 +58,16 @@ class SeriesData:
         return self.cycles.copy()
 
 
-def _message(exc: DataError) -> str:
-    """The bare message of a DataError (without its 'file ..., line ...: ' prefix)."""
-    full = str(exc)
-    prefix = str(DataError("", file=exc.file, line=exc.line, column=exc.column,
-                           value=exc.value))
-    return full[len(prefix):] if prefix and full.startswith(prefix) else full
-
-
 def _remap(exc: DataError, name: str, lines: list[int], person: str) -> DataError:
     """Re-address an error raised on a person's sub-table to the long file's line."""
+    full = str(exc)  # its bare message, without the 'file ..., line ...: ' prefix
+    prefix = str(DataError("", file=exc.file, line=exc.line, column=exc.column,
+                           value=exc.value))
+    message = full[len(prefix):] if prefix and full.startswith(prefix) else full
     line = exc.line
     if line is not None and 2 <= line < len(lines) + 2:
         line = lines[line - 2]
-    return DataError(f"{_message(exc)} (person {person!r})", file=name, line=line,
+    return DataError(f"{message} (person {person!r})", file=name, line=line,
                      column=exc.column, value=exc.value)
 
 
@@ -154,14 +150,12 @@ def read_series(
     Returns
     -------
     SeriesData
-        Calendars, cycle differences, per-person counts and every exclusion with its reason.
 
     Raises
     ------
     matstats.DataError
         Missing folder/file, a folder without CSV files, a missing ``person`` column or
-        label, and every fault of the single-diary reader, each naming the file, line,
-        column and value (and the person for a long table).
+        label, and every fault of the single-diary reader (naming the person in a long table).
 
     Examples
     --------

@@ -28,7 +28,7 @@ from statsmodels.stats.power import ttest_power
 from matstats._core import checks as _checks
 from matstats.literature import MCID_NRS, NOF1_DEFAULTS, NRS_SD
 from matstats.nof1 import cycle_difference_variance, plan_calendar, schedule
-from matstats.nof1._cycle_cov import _first_minus_second_cov
+from matstats.nof1._cycle_cov import _first_minus_second_cov, period_mean_cov
 
 __all__ = ["plan_series", "smallest_design", "series_templates"]
 
@@ -38,11 +38,6 @@ _PLAN_COLUMNS = (
     "person_wrong", "n_sims", "rct_participants", "rct_power", "rct_participants_same_power",
     "rct_person_days_same_power",
 )
-
-
-def _mean_days_variance(days: int, sd: float, rho: float) -> float:
-    lag = np.abs(np.subtract.outer(np.arange(days), np.arange(days)))
-    return float(sd * sd * np.sum(rho ** lag) / days**2)
 
 
 def _rct(effect, tau2, sigma_b, v_l, n, alpha):
@@ -122,12 +117,9 @@ def plan_series(
     between_sd : float, default ``literature.NRS_SD`` (2.2)
         Between-person SD of the mean score (enters only the parallel-trial comparison).
     alpha : float, default 0.05
-        1 - level of the analysis' intervals (the group verdict claims a benefit when the
-        whole ``1 - alpha`` interval of the average lies on the benefit side).
-    mcid : float, default 2
-        Minimal clinically important difference (points).
-    lower_is_better : bool, default True
-        Benefit = lower score.
+        1 - level of the analysis' intervals.
+    mcid, lower_is_better
+        As in :func:`matstats.nof1.analyze_series`.
     rct_days : int, optional
         Days each parallel-trial participant rates (default: the length of one person's
         n-of-1 trial, 2 x cycles x period_days, so the parallel trial has as many
@@ -144,8 +136,8 @@ def plan_series(
         - ``persons``, ``cycles``, ``person_days`` (total diary days of the series);
         - ``sigma2_cycle`` : variance of one cycle difference;
         - ``power``, ``power_se`` : share of simulated series whose group verdict
-          (:func:`matstats.nof1.series_analysis.group_verdict_label`) claims an average benefit,
-          and its Monte Carlo SE;
+          (:func:`matstats.nof1.series_analysis.group_verdict_label`) claims an average benefit
+          (the whole ``1 - alpha`` interval on the benefit side), and its Monte Carlo SE;
         - ``person_benefit`` : share of persons whose verdict claims a benefit (``benefit`` or
           ``important_benefit``); ``person_wrong`` : share of persons whose directional
           verdict has the wrong sign of their own true effect;
@@ -180,7 +172,7 @@ def plan_series(
         for n in cs:
             rd = 2 * n * period_days if rct_days is None else _checks.integer(
                 "rct_days", rct_days, washout_days + 1)
-            v_l = _mean_days_variance(rd - washout_days, sd, rho)
+            v_l = float(period_mean_cov(1, rd - washout_days, 0, sd, rho)[0, 0])
             row = {"persons": P, "cycles": n, "person_days": P * 2 * n * period_days,
                    "sigma2_cycle": s2c, "n_sims": n_sims}
             row.update(_simulate_verdicts(P, n, effect=effect, tau=tau, sd=sd, rho=rho,
@@ -199,10 +191,9 @@ def plan_series(
 
 def smallest_design(plan: pd.DataFrame, *, target: float = 0.8,
                     column: str = "power") -> int | None:
-    """The smallest design of a :func:`plan_series` table that reaches ``target``.
-
-    Smallest = fewest diary days in all (``person_days``); among designs with as many, the
-    one with fewer persons (recruiting is the harder part), then fewer cycles.
+    """The smallest design of a :func:`plan_series` table that reaches ``target``: fewest
+    diary days in all (``person_days``), then fewer persons (recruiting is the harder part),
+    then fewer cycles.
 
     Parameters
     ----------
@@ -238,10 +229,8 @@ def smallest_design(plan: pd.DataFrame, *, target: float = 0.8,
 def series_templates(persons: int, cycles: int, *, period_days: int = 7,
                      washout_days: int = 1, design: str = "paired_random",
                      start_date=None, rng=None) -> dict[str, pd.DataFrame]:
-    """Diary templates for every person of a series, each with its own random order.
-
-    Each is :func:`matstats.nof1.plan_calendar` (the ``matstats nof1 plan`` format, with its
-    ``design`` column), drawn from one generator in person order.
+    """Diary templates for every person of a series: :func:`matstats.nof1.plan_calendar` for
+    each, drawn from one generator in person order (each its own random order).
 
     Returns
     -------

@@ -69,12 +69,13 @@ class SeriesSimulation:
         Parameters
         ----------
         series : int, optional
-            Only this replicate (shape ``(n_persons, max_cycles)``); default all.
+            Only this replicate; default all.
 
         Returns
         -------
         numpy.ndarray
-            Shape ``(n_series, n_persons, max_cycles)``.
+            Shape ``(n_series, n_persons, max_cycles)``, or ``(n_persons, max_cycles)`` for
+            one ``series``.
         """
         if series is not None:
             k = _checks.integer("series", series, 0, self.n_series - 1)
@@ -85,21 +86,17 @@ class SeriesSimulation:
         pd_ = self.period_days
         y = self.y.reshape(s, p, j, 2, pd_)[..., self.washout_days:]
         obs = ~np.isnan(y)
-        if obs.all():
-            means = y.mean(axis=-1)
-        else:
-            with np.errstate(invalid="ignore", divide="ignore"):
-                means = np.where(obs, y, 0.0).sum(axis=-1) / obs.sum(axis=-1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means = np.where(obs, y, 0.0).sum(axis=-1) / obs.sum(axis=-1)
         diff = means[..., 0] - means[..., 1]
         return np.where(self.mat_first, diff, -diff)
 
     def to_frame(self, series: int = 0) -> pd.DataFrame:
-        """Day-level long table of one series (the input of :func:`fit_series_lmm`).
+        """Day-level long table of one series.
 
         Parameters
         ----------
         series : int, default 0
-            Which replicate series.
 
         Returns
         -------
@@ -123,9 +120,7 @@ class SeriesSimulation:
             n = 2 * c * pd_
             day = np.arange(n)
             period = day // pd_
-            first = (period % 2) == 0
-            mat = np.where(first, self.mat_first[k, i, period // 2], ~self.mat_first[k, i,
-                                                                                   period // 2])
+            mat = self.mat_first[k, i, period // 2] == (period % 2 == 0)
             frames.append(pd.DataFrame({
                 "person": person_labels(self.n_persons)[i],
                 "day": day + 1,
@@ -139,15 +134,10 @@ class SeriesSimulation:
         return pd.concat(frames, ignore_index=True)
 
     def diaries(self, series: int = 0, *, start_date: date = date(2026, 1, 5)) -> dict:
-        """Every person's trial as a dated diary in the ``matstats nof1 plan`` CSV format.
-
-        Returns
-        -------
-        dict
-            Person label -> DataFrame with columns ``date`` (ISO string), ``weekday``,
-            ``day``, ``cycle``, ``period``, ``day_in_period``, ``condition``, ``washout``,
-            ``score`` (empty string on a missing day) and ``blinding_guess`` (empty).
-        """
+        """Every person's trial as a dated diary in the ``matstats nof1 plan`` CSV format:
+        person label -> DataFrame with columns ``date`` (ISO string), ``weekday``, ``day``,
+        ``cycle``, ``period``, ``day_in_period``, ``condition``, ``washout``, ``score``
+        (empty string on a missing day) and ``blinding_guess`` (empty)."""
         days = self.to_frame(series)
         out = {}
         for person, g in days.groupby("person", sort=True):
@@ -261,7 +251,7 @@ def simulate_series(
     tau : float, default 0.0
         SD of the person treatment effects (treatment-by-person interaction), points.
     between_sd : float, default ``literature.NRS_SD`` (2.2)
-        SD of the person means (``literature.NRS_SD``).
+        SD of the person means.
     sd, rho, period_days, washout_days, design, trend, expectation, expectation_half_life,
     carryover, carryover_half_life, missing, mnar, mean, rating_scale
         As in :func:`matstats.nof1.simulate` and :func:`matstats.nof1.schedule`; ``mnar``
@@ -275,8 +265,6 @@ def simulate_series(
     Returns
     -------
     SeriesSimulation
-        Ratings, orders and the true person effects; ``.to_frame(series)`` gives the long
-        day-level table and ``.cycle_differences()`` the per-cycle differences.
 
     Examples
     --------
@@ -326,19 +314,15 @@ def simulate_series(
 
 
 def _missing_and_scale(y, mean_i, p, rating_scale, gen) -> None:
-    """Missing days (MCAR or MNAR on the latent rating) and rounding, in place."""
-    prob = None
+    """Missing days (MCAR or MNAR on the latent rating) and rounding, in place (as
+    :func:`matstats.nof1.simulate`, with each person's own mean)."""
     if p["missing"] > 0.0 or p["mnar"] != 0.0:
         u = gen.random(y.shape)
-        if p["mnar"] != 0.0:
-            if p["missing"] > 0.0:
-                logit0 = np.log(p["missing"] / (1.0 - p["missing"]))
-                eta = logit0 + p["mnar"] * (y - mean_i[:, :, None])
-                prob = 1.0 / (1.0 + np.exp(-eta))
-        else:
-            prob = p["missing"]
+        prob = p["missing"]  # no day is missing when missing is 0, whatever mnar
+        if p["mnar"] != 0.0 and p["missing"] > 0.0:
+            logit0 = np.log(p["missing"] / (1.0 - p["missing"]))
+            prob = 1.0 / (1.0 + np.exp(-(logit0 + p["mnar"] * (y - mean_i[:, :, None]))))
+        y[u < prob] = np.nan
     if rating_scale:
         np.rint(y, out=y)
         np.clip(y, 0.0, 10.0, out=y)
-    if prob is not None:
-        y[u < prob] = np.nan

@@ -6,7 +6,7 @@ posterior probabilities of the calibrated ``bayes`` analysis, and the verdict of
   benefit is judged beyond the expectation bias ``literature.NOF1_EXPECTATION_BIAS``
   (N(0.5, 0.3^2) points, integrated out); a difference a blinded analysis would call a benefit
   but that expectation alone could give is labelled ``"within_expectation"``;
-* **order**: a diary whose cycles all run in the same order, or strictly alternate, is
+* **order**: a diary whose cycles (3 or more) all run in the same order, or strictly alternate, is
   analysed by a regression of the period means on time and condition (a linear drift cannot
   pose as an effect; :func:`trend_fit`), any other diary by the paired cycle differences;
 * **looking early**: a provisional verdict (fewer rated cycles than planned) uses the
@@ -35,17 +35,6 @@ __all__ = ["VERDICT_LABELS", "MIN_DIRECTION_CYCLES", "PROVISIONAL_ALPHA", "Verdi
 #: What the control periods were: no mat at all (unblinded) or a blunt sham mat.
 _COMPARATORS = ("no_mat", "sham")
 
-#: Verdict labels, checked in this order on the benefit scale b with interval [lo, hi]
-#: (see :func:`verdict_label`); the first rule that holds gives the label.
-_VERDICT_RULES = (
-    ("unclear", lambda b, lo, hi, mcid: not (math.isfinite(b) and math.isfinite(lo)
-                                             and math.isfinite(hi))),
-    ("benefit_likely", lambda b, lo, hi, mcid: lo > 0 and b >= mcid),
-    ("small_benefit_likely", lambda b, lo, hi, mcid: lo > 0),
-    ("worse_on_mat", lambda b, lo, hi, mcid: hi < 0),
-    ("no_meaningful_benefit", lambda b, lo, hi, mcid: hi < mcid),
-    ("unclear", lambda b, lo, hi, mcid: True),
-)
 VERDICT_LABELS = ("benefit_likely", "small_benefit_likely", "no_meaningful_benefit",
                   "worse_on_mat", "unclear", "within_expectation")
 #: Labels that claim a direction (a false claim under no true effect).
@@ -86,16 +75,10 @@ def _benefit_scale(estimate: float, ci_low: float, ci_high: float,
 
 def verdict_label(estimate: float, ci_low: float, ci_high: float, *, mcid: float = MCID_NRS,
                   lower_is_better: bool = True) -> str:
-    """Verdict label from an estimate and its 95% interval: the interval form of
-    :func:`verdict_labels` (same hierarchy, on the benefit scale ``b`` with interval
-    ``[lo, hi]``: ``lo > 0`` a benefit, ``benefit_likely`` when ``b`` reaches ``mcid``;
-    ``hi < 0`` worse; ``hi < mcid`` no meaningful benefit; else, or with no finite interval,
-    unclear).
-
-    Returns
-    -------
-    str
-        One of :data:`VERDICT_LABELS`.
+    """Verdict label (one of :data:`VERDICT_LABELS`) from an estimate and its 95% interval,
+    the interval form of :func:`verdict_labels`: on the benefit scale (estimate b, interval
+    [lo, hi]) ``lo > 0`` a benefit (``benefit_likely`` when b reaches ``mcid``), ``hi < 0``
+    worse, ``hi < mcid`` no meaningful benefit; else, or with no finite interval, unclear.
 
     Examples
     --------
@@ -105,7 +88,13 @@ def verdict_label(estimate: float, ci_low: float, ci_high: float, *, mcid: float
     'no_meaningful_benefit'
     """
     b, lo, hi = _benefit_scale(estimate, ci_low, ci_high, lower_is_better)
-    return next(label for label, rule in _VERDICT_RULES if rule(b, lo, hi, mcid))
+    if not (math.isfinite(b) and math.isfinite(lo) and math.isfinite(hi)):
+        return "unclear"
+    if lo > 0:
+        return "benefit_likely" if b >= mcid else "small_benefit_likely"
+    if hi < 0:
+        return "worse_on_mat"
+    return "no_meaningful_benefit" if hi < mcid else "unclear"
 
 
 def verdict_labels(prob_benefit, prob_mcid, *, level: float = 0.95) -> np.ndarray:
@@ -175,11 +164,9 @@ def paired_fit(means, mat):
 def trend_fit(means, times, mat):
     """The trend-adjusted analysis: least squares of period means on (1, time, mat).
 
-    A linear drift in the scores gets its own coefficient, so with a fixed or strictly
-    alternating order it cannot pose as a mat effect. In simulation (AR(1) daily noise with
-    rho up to 0.7, drifts up to 0.05 points/day) its calibrated posterior decides a direction
-    in at most 5% of null trials with 3-12 cycles of every order
-    (:func:`matstats.nof1.verdict_calibration.verdict_calibration`).
+    In simulation (AR(1) daily noise with rho up to 0.7, drifts up to 0.05 points/day) its
+    calibrated posterior decides a direction in at most 5% of null trials with 3-12 cycles of
+    every order (:func:`matstats.nof1.verdict_calibration.verdict_calibration`).
 
     Parameters
     ----------
@@ -263,11 +250,6 @@ class Verdict:
     n_cycles: int
     planned_cycles: int
 
-    @property
-    def directional(self) -> bool:
-        """Whether the label claims a direction."""
-        return self.label in DIRECTIONAL_LABELS
-
 
 def _labels(post: dict, level: float, few: np.ndarray) -> np.ndarray:
     lab = verdict_labels(post["p_below0"], post["p_below_mcid"], level=level)
@@ -278,22 +260,15 @@ def verdict_fit(means, times, mat, *, n_cycles, planned_cycles, open_comparison,
                 mcid: float = MCID_NRS, prior_sd: float = NOF1_EFFECT_PRIOR.sd,
                 bias=NOF1_EXPECTATION_BIAS, level: float = 0.95, quantiles: bool = True,
                 at=None, basis=None) -> dict:
-    """The verdict rule on many trials at once (vectorised; :func:`matstats.nof1.analyze`
-    applies it to one diary, the calibration to simulated ones).
+    """The verdict rule of the module docstring on many trials at once (vectorised;
+    :func:`matstats.nof1.analyze` applies it to one diary, the calibration to simulated ones).
 
-    Scores are on the analysis scale (lower = better; negate a higher-is-better score).
-
-    1. Basis: ``"trend"`` (:func:`trend_fit`) when the cycles ran in the same order in every
-       cycle or strictly alternated (3 cycles or more), else
-       ``"paired"`` (:func:`paired_fit`); ``basis`` forces one for every trial.
-    2. Posterior: t likelihood of that fit times the normal effect prior N(0, prior_sd^2)
-       (flat below :data:`MIN_DIRECTION_CYCLES` cycles), and for an open comparison an
-       expectation bias ~ N(-bias.mean, bias.sd^2) on the mat periods, integrated out
-       (:func:`matstats.nof1._bayes.posterior_t`).
-    3. Level: ``level``, or 1 - :data:`PROVISIONAL_ALPHA` when ``n_cycles < planned_cycles``.
-    4. Label: :func:`verdict_labels` at that level; no direction below
-       :data:`MIN_DIRECTION_CYCLES` cycles; for an open comparison ``"within_expectation"``
-       when the unadjusted posterior would give a benefit label and the adjusted one does not.
+    Scores are on the analysis scale (lower = better; negate a higher-is-better score). The
+    posterior is the t likelihood of the fit times the effect prior N(0, prior_sd^2) (flat
+    below :data:`MIN_DIRECTION_CYCLES` cycles), with the expectation bias N(-bias.mean,
+    bias.sd^2) on mat periods integrated out for an open comparison
+    (:func:`matstats.nof1._bayes.posterior_t`); the label is :func:`verdict_labels` at its
+    level.
 
     Parameters
     ----------
@@ -302,6 +277,8 @@ def verdict_fit(means, times, mat, *, n_cycles, planned_cycles, open_comparison,
         cycles.
     n_cycles, planned_cycles : int
     open_comparison : bool
+    basis : {"paired", "trend"}, optional
+        Force this basis for every trial (default: by the order of the cycles).
     at : array_like, optional
         Also return ``cdf_at`` = P(effect < at) (calibration).
 
@@ -327,11 +304,10 @@ def verdict_fit(means, times, mat, *, n_cycles, planned_cycles, open_comparison,
     else:
         _checks.one_of("basis", basis, ("paired", "trend"))
         systematic = np.full(M.shape[0], basis == "trend")
-    est, s2, df = paired_fit(M, x)
+    est, s2, df = paired_fit(M, x)  # fresh arrays, filled in below
     if systematic.any():
         te, ts, tdf = trend_fit(M[systematic], np.broadcast_to(times, M.shape)[systematic],
                                 x[systematic])
-        est, s2, df = est.copy(), s2.copy(), df.copy()
         est[systematic], s2[systematic], df[systematic] = te, ts, tdf
     few = np.full(M.shape[0], n < MIN_DIRECTION_CYCLES)
     psd = prior_sd if n >= MIN_DIRECTION_CYCLES else 1e4

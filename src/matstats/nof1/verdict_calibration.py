@@ -23,7 +23,6 @@ from matstats.nof1.design import DESIGNS
 from matstats.nof1.verdict import (
     DIRECTIONAL_LABELS,
     MIN_DIRECTION_CYCLES,
-    PROVISIONAL_ALPHA,
     paired_fit,
     verdict_fit,
 )
@@ -62,11 +61,9 @@ def simulate_period_means(cycles: int, n_trials: int, *, design: str = "paired_r
                           expectation: float = 0.0,
                           period_days: int = NOF1_DEFAULTS["period_days"],
                           washout_days: int = NOF1_DEFAULTS["washout_days"], rng=None):
-    """Period means of many simulated trials, from their exact joint normal distribution.
-
-    Daily model as :func:`matstats.nof1.simulate` (stationary AR(1) noise with SD ``sd`` and
-    lag-1 correlation ``rho``, linear ``trend`` in points/day, ``effect`` and ``expectation``
-    added on mat days; negative = lower score on the mat), without missing days.
+    """Period means of many simulated trials, from their exact joint normal distribution
+    under the daily model of :func:`matstats.nof1.simulate` (``trend`` in points/day;
+    ``effect`` and ``expectation`` added on mat days), without missing days.
 
     Returns
     -------
@@ -110,11 +107,14 @@ def _rate(k: float, n: int) -> tuple[float, float]:
     return p, math.sqrt(p * (1.0 - p) / n)
 
 
-def _one_row(design, comparator, cycles, rho, trend, looks, *, n_trials, bias, gen) -> dict:
-    expectation = -bias.mean if comparator == "no_mat" else 0.0
-    means, times, mat = simulate_period_means(cycles, n_trials, design=design, rho=rho,
-                                              trend=trend, expectation=expectation, rng=gen)
+def _judge(cycles, n_trials, comparator, looks, *, bias, gen, **model):
+    """Simulate trials (:func:`simulate_period_means` with ``model``; the expectation bias on
+    mat periods for ``"no_mat"``) and judge them at ``looks`` (:data:`CALIBRATION_SETTINGS`):
+    per trial, whether a direction was claimed, whether it was a benefit, and whether the
+    interval quoted at the look where the trial stopped contains 0."""
     open_ = comparator == "no_mat"
+    means, times, mat = simulate_period_means(cycles, n_trials, rng=gen, **model,
+                                              expectation=-bias.mean if open_ else 0.0)
     first = 2 if looks == "every" else cycles
     claimed = np.zeros(n_trials, dtype=bool)
     benefit = np.zeros(n_trials, dtype=bool)
@@ -134,12 +134,7 @@ def _one_row(design, comparator, cycles, rho, trend, looks, *, n_trials, bias, g
         covered[idx[stop]] = cov[stop]
         benefit[idx[dec]] = np.isin(r["label"][dec], DIRECTIONAL_LABELS[:2])
         claimed[idx[dec]] = True
-    row = dict(design=design, comparator=comparator, cycles=cycles, rho=rho, trend=trend,
-               looks=looks, expectation_bias=bias.mean if open_ else 0.0, n_trials=n_trials)
-    row["direction_rate"], row["direction_rate_se"] = _rate(claimed.sum(), n_trials)
-    row["benefit_rate"] = benefit.mean()
-    row["coverage"], row["coverage_se"] = _rate(covered.sum(), n_trials)
-    return row
+    return claimed, benefit, covered
 
 
 def verdict_calibration(settings=CALIBRATION_SETTINGS, *, n_trials: int = 40_000,
@@ -149,9 +144,7 @@ def verdict_calibration(settings=CALIBRATION_SETTINGS, *, n_trials: int = 40_000
     Each setting is simulated with ``n_trials`` null trials (:func:`simulate_period_means`,
     sd and period lengths of ``literature.NOF1_DEFAULTS``) and judged by
     :func:`matstats.nof1.verdict.verdict_fit` exactly as :func:`matstats.nof1.analyze`
-    judges a diary. With ``looks="every"`` the verdict is read after every cycle from 2 on
-    (provisional before the last planned cycle) and the trial stops at the first directional
-    claim.
+    judges a diary, at the looks of the setting (:data:`CALIBRATION_SETTINGS`).
 
     Parameters
     ----------
@@ -185,12 +178,16 @@ def verdict_calibration(settings=CALIBRATION_SETTINGS, *, n_trials: int = 40_000
     n_trials = _checks.integer("n_trials", n_trials, 1)
     gen = _checks.rng(rng)
     rows = []
-    for s in settings:
-        design, comparator, cycles, rho, trend, looks = s
+    for design, comparator, cycles, rho, trend, looks in settings:
         _checks.one_of("comparator", comparator, ("sham", "no_mat"))
         _checks.one_of("looks", looks, ("end", "every"))
-        rows.append(_one_row(design, comparator, int(cycles), float(rho), float(trend), looks,
-                             n_trials=n_trials, bias=bias, gen=gen))
+        claimed, benefit, covered = _judge(int(cycles), n_trials, comparator, looks, bias=bias,
+                                           gen=gen, design=design, rho=float(rho),
+                                           trend=float(trend))
+        rows.append((design, comparator, int(cycles), float(rho), float(trend), looks,
+                     bias.mean if comparator == "no_mat" else 0.0, n_trials,
+                     *_rate(claimed.sum(), n_trials), benefit.mean(),
+                     *_rate(covered.sum(), n_trials)))
     return pd.DataFrame(rows, columns=list(CALIBRATION_COLUMNS))
 
 
@@ -209,8 +206,7 @@ def provisional_alpha_table(alphas=(0.001, 0.002, 0.003, 0.005, 0.01), *,
     pandas.DataFrame
         One row per planned x rho x alpha: ``planned``, ``rho``, ``alpha_provisional``,
         ``final_only`` (rate of the last look alone), ``rate`` (any look), ``rate_se``
-        (Monte Carlo SE), ``n_trials``. :data:`matstats.nof1.verdict.PROVISIONAL_ALPHA` is
-        the largest candidate whose 6-cycle rates stay at 5% within their Monte Carlo SE.
+        (Monte Carlo SE), ``n_trials``.
 
     Examples
     --------
@@ -242,8 +238,6 @@ def provisional_alpha_table(alphas=(0.001, 0.002, 0.003, 0.005, 0.01), *,
     return pd.DataFrame(rows)
 
 
-assert 0 < PROVISIONAL_ALPHA < 0.05
-
 
 #: Settings of the clinic-series calibration: (tau, pool).
 SERIES_SETTINGS = ((0.0, "bayes"), (0.4, "bayes"), (0.0, "reml"), (0.4, "reml"))
@@ -251,13 +245,11 @@ SERIES_SETTINGS = ((0.0, "bayes"), (0.4, "bayes"), (0.0, "reml"), (0.4, "reml"))
 
 def series_calibration(settings=SERIES_SETTINGS, *, n_series: int = 1000, persons=(6, 12),
                        cycles=(3, 8), level: float = 0.95, rng=None) -> pd.DataFrame:
-    """Person verdicts and the new-person prediction interval of a clinic series, simulated
-    with no average effect.
-
-    Each replicate series has a random number of persons (uniform on ``persons``) with
-    unequal cycles (each uniform on ``cycles``), person effects N(0, tau^2)
-    (:func:`matstats.nof1.simulate_series`, defaults of ``literature.NOF1_DEFAULTS``), and is
-    analysed by :func:`matstats.nof1.analyze_series` with ``pool``.
+    """Person verdicts and the new-person prediction interval of clinic series with no
+    average effect: each has a random number of persons (uniform on ``persons``) with unequal
+    cycles (each uniform on ``cycles``) and person effects N(0, tau^2)
+    (:func:`matstats.nof1.simulate_series`), analysed by :func:`matstats.nof1.analyze_series`
+    with ``pool``.
 
     Returns
     -------
@@ -315,10 +307,9 @@ def verdict_power(effect, cycles, *, comparator: str = "sham", design: str = "pa
                   trend: float = 0.0, period_days: int = NOF1_DEFAULTS["period_days"],
                   washout_days: int = NOF1_DEFAULTS["washout_days"], n_trials: int = 4000,
                   bias=NOF1_EXPECTATION_BIAS, rng=None) -> pd.DataFrame:
-    """Share of trials whose verdict, under the rule a diary gets
-    (:func:`matstats.nof1.verdict.verdict_fit`), finds a benefit: the power that all planning
-    advice quotes (``matstats nof1 power``, ``matstats nof1 plan``), open comparisons and
-    fixed orders included.
+    """Share of trials whose verdict (:func:`matstats.nof1.verdict.verdict_fit`, as a diary
+    gets it) finds a benefit: the power all planning advice quotes (``matstats nof1 power``,
+    ``matstats nof1 plan``).
 
     Parameters
     ----------
@@ -331,8 +322,8 @@ def verdict_power(effect, cycles, *, comparator: str = "sham", design: str = "pa
         benefit beyond it.
     design, sd, rho, trend, period_days, washout_days
         Order and daily model, as :func:`simulate_period_means`.
-    n_trials : int
-        Simulated trials per effect x cycles.
+    n_trials, bias, rng
+        As in :func:`verdict_calibration` (trials per effect x cycles).
 
     Returns
     -------
@@ -350,19 +341,14 @@ def verdict_power(effect, cycles, *, comparator: str = "sham", design: str = "pa
     _checks.one_of("comparator", comparator, ("sham", "no_mat"))
     n_trials = _checks.integer("n_trials", n_trials, 1)
     gen = _checks.rng(rng)
-    open_ = comparator == "no_mat"
     rows = []
     for eff in _checks.vector("effect", effect).tolist():
         for c in np.atleast_1d(cycles).tolist():
             c = _checks.integer("cycles", c, 2, 50)
-            m, t, x = simulate_period_means(c, n_trials, design=design, effect=eff,
-                                            sd=sd, rho=rho, trend=trend,
-                                            expectation=-bias.mean if open_ else 0.0,
-                                            period_days=period_days,
-                                            washout_days=washout_days, rng=gen)
-            r = verdict_fit(m, t, x, n_cycles=c, planned_cycles=c, open_comparison=open_,
-                            bias=bias, quantiles=False)
-            p, se = _rate(np.isin(r["label"], DIRECTIONAL_LABELS[:2]).sum(), n_trials)
+            _, benefit, _ = _judge(c, n_trials, comparator, "end", bias=bias, gen=gen,
+                                   design=design, effect=eff, sd=sd, rho=rho, trend=trend,
+                                   period_days=period_days, washout_days=washout_days)
+            p, se = _rate(benefit.sum(), n_trials)
             rows.append(dict(effect=float(eff), cycles=c, comparator=comparator, design=design,
                              power=p, power_se=se, n_trials=n_trials))
     return pd.DataFrame(rows)
