@@ -19,7 +19,7 @@ from matstats import literature
 from matstats._core import checks as _checks
 from matstats._core.priors import OpenEffectPrior, Prior, TauPrior
 from matstats.ladder.bayes import (
-    FRAME_COLUMNS, _TARGETS, ShamPosterior, _open_effect_prior, sham_posterior,
+    FRAME_COLUMNS, _TARGETS, ShamPosterior, _open_effect_prior, _variances, sham_posterior,
 )
 from matstats.meta.effects import smd_from_p
 
@@ -83,11 +83,8 @@ def _inputs(yi, vi, sei, g_inputs) -> pd.DataFrame:
         return g_inputs[["g_input", "yi", "vi"]].reset_index(drop=True)
     if yi is None:
         raise ValueError("give yi (with vi or sei) or g_inputs")
-    y = _checks.vector("yi", yi)
-    if (vi is None) == (sei is None):
-        raise ValueError("give exactly one of vi and sei")
-    v = _checks.vector("vi", vi) if sei is None else _checks.vector("sei", sei) ** 2
-    return pd.DataFrame({"g_input": ["as given"], "yi": [y], "vi": [v]})
+    return pd.DataFrame({"g_input": ["as given"], "yi": [_checks.vector("yi", yi)],
+                         "vi": [_variances(vi, sei)]})
 
 
 def sham_sensitivity(yi=None, vi=None, *, sei=None, g_inputs: pd.DataFrame | None = None,

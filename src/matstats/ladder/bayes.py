@@ -29,7 +29,7 @@ from matstats.meta import _bayesmeta_quad as _q
 from matstats import literature
 from matstats._core import checks as _checks
 from matstats._core.priors import KnownTau, OpenEffectPrior, Prior, TauPrior
-from matstats.meta.bayesmeta import BayesMetaFit, bayes_meta
+from matstats.meta.bayesmeta import BayesMetaFit, _inputs, _like, bayes_meta
 from matstats.ladder.rungs import OFFSET_FORMS, _offset_priors, select_one_per_study, sham_offset
 from matstats.ladder.trial_size import exaggeration_ratio
 from matstats.meta import meta_analysis
@@ -223,11 +223,6 @@ def _convolve(fit: BayesMetaFit, param: str, pr: Prior) -> _Convolved:
 
 
 # ------------------------------------------------------------------------- result
-def _like(x, out: np.ndarray):
-    """``out`` as a float when ``x`` is a scalar."""
-    return float(out[0]) if np.ndim(x) == 0 else out
-
-
 @dataclass(frozen=True, eq=False)
 class ShamPosterior:
     """Posterior of the mat-vs-sham effect (:func:`sham_posterior`).
@@ -473,12 +468,11 @@ def _fit_open(yi, vi, sei, slab, prior: TauPrior, mu_prior, level) -> BayesMetaF
                           mu_prior=mu_prior, level=level)
 
 
-def _variances(y, vi, sei) -> tuple[np.ndarray, np.ndarray]:
+def _variances(vi, sei) -> np.ndarray:
+    """The sampling variances, given as ``vi`` or as standard errors ``sei`` (exactly one)."""
     if (vi is None) == (sei is None):
         raise ValueError("give exactly one of vi and sei")
-    v = (np.atleast_1d(np.asarray(vi, dtype=float)) if sei is None
-         else np.atleast_1d(np.asarray(sei, dtype=float)) ** 2)
-    return y, v
+    return _checks.vector("vi", vi) if sei is None else _checks.vector("sei", sei) ** 2
 
 
 def sham_posterior(yi, vi=None, *, sei=None, slab=None,
@@ -549,19 +543,16 @@ def sham_posterior(yi, vi=None, *, sei=None, slab=None,
     >>> round(post.prob(0.0), 3) > 0.5
     True
     """
-    y = np.atleast_1d(np.asarray(yi, dtype=float)) if not isinstance(yi, str) else yi
     prior = literature.tau_prior(literature.LADDER_TAU_PRIOR if tau_prior is None else tau_prior)
     op = _open_effect_prior(open_prior)
     offsets = _offset_priors(offsets, "offsets")
     mid = _checks.positive("mid", mid)
     level = _checks.level(level)
-    if op.plausible_effect is not None and not isinstance(y, str):
-        y, v = _variances(_checks.vector("yi", y), vi, sei)
-        se = _checks.vector("sei", np.sqrt(v), size=y.size)
-        if np.any(se <= 0):
-            raise ValueError(f"sei must be > 0, got {se.tolist()}")
-        y, vi, sei = _deflate(y, se, op), v, None
-    fit = _fit_open(y, vi, sei, slab, prior, op.mu_pair, level)
+    if op.plausible_effect is not None:     # deflate on the variances the fit will use
+        vi, sei = _variances(vi, sei), None
+        y, se, _ = _inputs(yi, vi, None, None, None)
+        yi = _deflate(y, se, op)
+    fit = _fit_open(yi, vi, sei, slab, prior, op.mu_pair, level)
     dists, rows = {}, []
     for target in _TARGETS:
         for pr in offsets:
@@ -634,7 +625,7 @@ def compare_sham_answers(yi, vi=None, *, sei=None,
     >>> cmp["answer"].unique().tolist() == list(ANSWERS)
     True
     """
-    y, v = _variances(np.atleast_1d(np.asarray(yi, dtype=float)), vi, sei)
+    y, v = _checks.vector("yi", yi), _variances(vi, sei)
     offsets = _offset_priors(offsets, "offsets")
     post = sham_posterior(y, v, tau_prior=tau_prior, offsets=offsets, open_prior="flat",
                           mid=mid, level=level)

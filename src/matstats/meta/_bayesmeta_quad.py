@@ -115,10 +115,6 @@ class TauRule:
         integ[:, 1:] = (v[:, j + 1] - v[:, j - 1]) / (2 * j + 1)
         return 0.5 * h * np.sum(self.coef[p] * integ, axis=1)
 
-    def _dens_u(self, p: np.ndarray, x: np.ndarray) -> np.ndarray:
-        v = legendre.legvander(x, _GL_N - 1)
-        return np.sum(self.coef[p] * v, axis=1)
-
     def quantile(self, q, upper: float) -> np.ndarray:
         q = np.atleast_1d(np.asarray(q, dtype=float))
         out = np.empty(q.shape)
@@ -138,7 +134,7 @@ class TauRule:
             d = self._partial(p, h, x) - target
             lo = np.where(d < 0, x, lo)
             hi = np.where(d > 0, x, hi)
-            f = 0.5 * h * self._dens_u(p, x)
+            f = 0.5 * h * np.sum(self.coef[p] * legendre.legvander(x, _GL_N - 1), axis=1)
             with np.errstate(divide="ignore", invalid="ignore"):
                 step = d / f
             done = np.abs(step) <= 1e-15
@@ -166,8 +162,7 @@ def _scan(model: Model, sigma: np.ndarray):
     hi = min(math.log(prior.support_max), max(math.log(sigma.max()), ls) + 250.0)
     lo, hi = max(lo, -_U_CAP), min(hi, _U_CAP)
     grid = np.append(np.arange(lo, hi, _COARSE), hi)
-    vals = model.log_kernel(np.exp(grid)) + grid
-    return grid, vals
+    return grid, model.log_kernel(np.exp(grid)) + grid
 
 
 def _refine_peak(model: Model, grid: np.ndarray, vals: np.ndarray):
@@ -189,19 +184,17 @@ def _refine_peak(model: Model, grid: np.ndarray, vals: np.ndarray):
 
 def _panel_edges(a: float, b: float, c0: float, c1: float, h: float) -> np.ndarray:
     """Edges on [a, b]: width h on the core [c0, c1], growing geometrically outside it."""
+    def tail(x: float, end: float, sign: float) -> list[float]:
+        out, w = [], h
+        while sign * (end - x) > 0:
+            w = min(w * _GROWTH, _MAX_TAIL_PANEL)
+            x = min(x + w, end) if sign > 0 else max(x - w, end)
+            out.append(x)
+        return out
+
     n_core = max(int(math.ceil((c1 - c0) / h)), 1)
-    core = np.linspace(c0, c1, n_core + 1)
-    right, x, w = [], c1, h
-    while x < b:
-        w = min(w * _GROWTH, _MAX_TAIL_PANEL)
-        x = min(x + w, b)
-        right.append(x)
-    left, x, w = [], c0, h
-    while x > a:
-        w = min(w * _GROWTH, _MAX_TAIL_PANEL)
-        x = max(x - w, a)
-        left.append(x)
-    return np.concatenate([left[::-1], core, right])
+    return np.concatenate([tail(c0, a, -1.0)[::-1], np.linspace(c0, c1, n_core + 1),
+                           tail(c1, b, 1.0)])
 
 
 def build_rule(model: Model, moment_order: int = 0) -> TauRule:
@@ -247,17 +240,14 @@ def build_rule(model: Model, moment_order: int = 0) -> TauRule:
 
 # ------------------------------------------------------------------------ normal mixtures
 def mix_cdf(x, m, s, w, upper: bool = False) -> np.ndarray:
-    """sum_j w_j Phi((x - m_j)/s_j) for each x (rows of m, s broadcast against x)."""
+    """sum_j w_j Phi((x - m_j)/s_j) at each x (its complement, computed directly, if upper)."""
     x = np.asarray(x, dtype=float)[:, None]
-    z = (m - x) / s if upper else (x - m) / s
-    return special.ndtr(z) @ w if np.ndim(w) == 1 else np.sum(special.ndtr(z) * w, axis=1)
+    return special.ndtr((m - x) / s if upper else (x - m) / s) @ w
 
 
 def mix_pdf(x, m, s, w) -> np.ndarray:
-    x = np.asarray(x, dtype=float)[:, None]
-    z = (x - m) / s
-    d = np.exp(-0.5 * z * z) / (s * math.sqrt(2 * math.pi))
-    return d @ w if np.ndim(w) == 1 else np.sum(d * w, axis=1)
+    z = (np.asarray(x, dtype=float)[:, None] - m) / s
+    return np.exp(-0.5 * z * z) / (s * math.sqrt(2 * math.pi)) @ w
 
 
 def _weighted_median(values: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -296,15 +286,10 @@ def mix_quantile(p, m, s, w, x0=None, step=None) -> np.ndarray:
         if open_lo.size == 0 and open_hi.size == 0:
             break
         for idx, sign in ((open_lo, -1.0), (open_hi, 1.0)):
-            if idx.size:
-                trial = x[idx] + sign * step[idx] * 2.0**j
-                below = cdf(trial, idx) <= p[idx]
-                if sign < 0:
-                    lo[idx[below]] = trial[below]
-                    hi[idx[~below]] = np.minimum(hi[idx[~below]], trial[~below])
-                else:
-                    hi[idx[~below]] = trial[~below]
-                    lo[idx[below]] = np.maximum(lo[idx[below]], trial[below])
+            trial = x[idx] + sign * step[idx] * 2.0**j
+            below = cdf(trial, idx) <= p[idx]
+            lo[idx[below]] = np.maximum(lo[idx[below]], trial[below])
+            hi[idx[~below]] = np.minimum(hi[idx[~below]], trial[~below])
     x = np.clip(x, lo, hi)
     active = every
     for _ in range(200):
@@ -360,7 +345,7 @@ def mix_eval(x, m, s, w):
 
 
 def hpd(evaluate, start: tuple[float, float], level: float, quantile, *,
-        lower_edge: float | None = None, upper_edge: float | None = None):
+        lower_edge: float = -math.inf, upper_edge: float = math.inf):
     """Shortest interval of a unimodal distribution by Newton's method in (a, b).
 
     Solves F(b) - F(a) = level and log f(a) = log f(b), starting from the equal-tailed
@@ -383,9 +368,7 @@ def hpd(evaluate, start: tuple[float, float], level: float, quantile, *,
         while lam > 1e-6 and not (a + lam * step_a < b + lam * step_b):
             lam /= 2
         a, b = a + lam * step_a, b + lam * step_b
-        if lower_edge is not None and a < lower_edge:
-            break
-        if upper_edge is not None and b > upper_edge:
+        if a < lower_edge or b > upper_edge:
             break
         if abs(step_a) + abs(step_b) <= 1e-13 * (abs(a) + abs(b) + (b - a)):
             return float(a), float(b)

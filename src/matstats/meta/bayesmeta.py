@@ -46,21 +46,22 @@ def _inputs(yi, vi, sei, data, slab):
         raise ValueError("give exactly one of vi (sampling variances) and sei (standard "
                          f"errors); got vi={'None' if vi is None else 'given'}, "
                          f"sei={'None' if sei is None else 'given'}")
-    y = _checks.vector("yi", yi)
-    se = np.sqrt(_checks.vector("vi", vi)) if sei is None else _checks.vector("sei", sei)
     name = "vi" if sei is None else "sei"
+    y = _checks.vector("yi", yi)
+    given = _checks.vector(name, vi if sei is None else sei)
     if y.size == 0:
         raise ValueError("yi is empty: at least one study is needed")
-    if se.size != y.size:
-        raise ValueError(f"yi and {name} have different lengths ({y.size} and {se.size})")
-    nonpos = np.flatnonzero(se <= 0)
+    if given.size != y.size:
+        raise ValueError(f"yi and {name} have different lengths ({y.size} and {given.size})")
+    nonpos = np.flatnonzero(given <= 0)
     if nonpos.size:
-        raise ValueError(f"{name} must be > 0; got {se[nonpos].tolist()} at positions "
+        raise ValueError(f"{name} must be > 0; got {given[nonpos].tolist()} at positions "
                          f"{nonpos.tolist()}")
-    labs = _columns.study_labels(slab, y.size)
+    # the fit's own read-only copies, never the caller's arrays
+    y, se = y.copy(), (np.sqrt(given) if sei is None else given.copy())
     y.setflags(write=False)
     se.setflags(write=False)
-    return y, se, labs
+    return y, se, _columns.study_labels(slab, y.size)
 
 
 def _check_mu_prior(mu_prior):
@@ -73,6 +74,11 @@ def _check_mu_prior(mu_prior):
     if not (math.isfinite(mean) and math.isfinite(sd) and sd > 0):
         raise ValueError(f"mu_prior must have a finite mean and a finite sd > 0, got {mu_prior!r}")
     return (mean, sd)
+
+
+def _like(x, values: np.ndarray):
+    """``values`` as a float when ``x`` is a scalar."""
+    return float(values[0]) if np.ndim(x) == 0 else values
 
 
 def _tail_ok(prior: TauPrior, k: int, flat_mu: bool, order: int) -> bool:
@@ -104,21 +110,17 @@ class BayesMetaFit:
     _summary: pd.DataFrame = field(repr=False, compare=False)
 
     # ----------------------------------------------------------------- distributions
-    def _param(self, param: str) -> str:
-        return _checks.one_of("param", param, PARAMS)
+    def _args(self, param: str, x) -> np.ndarray:
+        _checks.one_of("param", param, PARAMS)
+        return np.atleast_1d(np.asarray(x, dtype=float))
 
     def _mix(self, param: str):
         n = self._nodes
         return n["m"], (n["s"] if param == "mu" else n["s_pred"]), n["w"]
 
-    @staticmethod
-    def _out(x, values):
-        return float(values[0]) if np.ndim(x) == 0 else values
-
     def pdf(self, param: str, x):
         """Marginal posterior density of ``param`` ("tau", "mu" or "theta") at ``x``."""
-        self._param(param)
-        xa = np.atleast_1d(np.asarray(x, dtype=float))
+        xa = self._args(param, x)
         if param == "tau":
             if self._rule is None:
                 raise ValueError("tau has a point-mass posterior (KnownTau prior): no density")
@@ -127,12 +129,11 @@ class BayesMetaFit:
             vals = np.where(xa < 0, 0.0, np.exp(lk))
         else:
             vals = _q.mix_pdf(xa, *self._mix(param))
-        return self._out(x, vals)
+        return _like(x, vals)
 
     def cdf(self, param: str, x):
         """Marginal posterior CDF P(param <= x)."""
-        self._param(param)
-        xa = np.atleast_1d(np.asarray(x, dtype=float))
+        xa = self._args(param, x)
         if param == "tau":
             if self._rule is None:
                 vals = (xa >= self.tau_prior.value).astype(float)
@@ -140,12 +141,11 @@ class BayesMetaFit:
                 vals = self._rule.cdf(xa)
         else:
             vals = _q.mix_cdf(xa, *self._mix(param))
-        return self._out(x, vals)
+        return _like(x, vals)
 
     def quantile(self, param: str, q):
         """Marginal posterior quantile function (inverse CDF) at probabilities ``q``."""
-        self._param(param)
-        qa = np.atleast_1d(np.asarray(q, dtype=float))
+        qa = self._args(param, q)
         if np.any(~np.isfinite(qa) | (qa < 0) | (qa > 1)):
             raise ValueError(f"q must lie in [0, 1], got {q!r}")
         if param == "tau":
@@ -159,7 +159,7 @@ class BayesMetaFit:
             inner = (qa > 0) & (qa < 1)
             if inner.any():
                 vals[inner] = _q.mix_quantile(qa[inner], *self._mix(param))
-        return self._out(q, vals)
+        return _like(q, vals)
 
     def prob(self, param: str, greater_than: float | None = None,
              less_than: float | None = None) -> float:
@@ -168,7 +168,7 @@ class BayesMetaFit:
         Examples: ``fit.prob("mu", greater_than=0)`` is P(mu > 0);
         ``fit.prob("theta", less_than=-0.2)`` is P(theta < -0.2).
         """
-        self._param(param)
+        _checks.one_of("param", param, PARAMS)
         if greater_than is None and less_than is None:
             raise ValueError("give greater_than and/or less_than")
         for name, v in (("greater_than", greater_than), ("less_than", less_than)):
@@ -345,33 +345,28 @@ def _moments(nodes: dict, param: str) -> tuple[float, float]:
     return mean, float(np.sqrt(((m - mean) ** 2 + s**2) @ w))
 
 
-def _tau_eval(fit: BayesMetaFit):
-    model, rule = fit._model, fit._rule
-
-    def evaluate(x):
-        x = np.maximum(x, 0.0)
-        h = 1e-6 * np.maximum(x, 1e-3 * rule.tau[np.argmax(rule.weight)])
-        with np.errstate(divide="ignore", invalid="ignore"):
-            lk = model.log_kernel(np.concatenate([x, np.maximum(x - h, 0.0), x + h]))
-        n = x.size
-        with np.errstate(invalid="ignore"):
-            d = (lk[2 * n:] - lk[n:2 * n]) / (x + h - np.maximum(x - h, 0.0))
-        return rule.cdf(x), lk[:n] - rule.log_z, d
-    return evaluate
-
-
 def _tau_row(fit: BayesMetaFit) -> dict:
     rule, prior, level = fit._rule, fit.tau_prior, fit.level
     if rule is None:
         v = prior.value
         return dict(mode=v, median=v, mean=v, sd=0.0, ci_low=v, ci_high=v, hpd_low=v,
                     hpd_high=v)
+
+    def evaluate(x):    # CDF, log density and its derivative (finite differences) at x
+        x = np.maximum(x, 0.0)
+        h = 1e-6 * np.maximum(x, 1e-3 * rule.tau[np.argmax(rule.weight)])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lk = fit._model.log_kernel(np.concatenate([x, np.maximum(x - h, 0.0), x + h]))
+        n = x.size
+        with np.errstate(invalid="ignore"):
+            d = (lk[2 * n:] - lk[n:2 * n]) / (x + h - np.maximum(x - h, 0.0))
+        return rule.cdf(x), lk[:n] - rule.log_z, d
+
     alpha = 1.0 - level
     upper = prior.support_max
     med, lo, hi, q_lev, q_alpha = rule.quantile([0.5, alpha / 2, 1 - alpha / 2, level, alpha],
                                                 upper)
     mode = _tau_mode(fit)
-    evaluate = _tau_eval(fit)
     edge = upper if math.isfinite(upper) else q_lev
     _, (l0, l_lev, l_up, l_alpha), _ = evaluate(np.array([0.0, q_lev, edge, q_alpha]))
     if mode == 0.0 or l0 >= l_lev:
@@ -380,7 +375,7 @@ def _tau_row(fit: BayesMetaFit) -> dict:
         a, b = q_alpha, upper
     else:
         a, b = _q.hpd(evaluate, (lo, hi), level, lambda p: rule.quantile(p, upper),
-                      lower_edge=0.0, upper_edge=upper if math.isfinite(upper) else None)
+                      lower_edge=0.0, upper_edge=upper)
     mean, sd = _moments(fit._nodes, "tau")
     return dict(mode=mode, median=med, mean=mean, sd=sd, ci_low=lo, ci_high=hi, hpd_low=a,
                 hpd_high=b)
@@ -432,8 +427,8 @@ def _summarise(fit: BayesMetaFit) -> pd.DataFrame:
     rows = []
     for param, row in (("tau", _tau_row(fit)), ("mu", _mix_row(fit, "mu")),
                        ("theta", _mix_row(fit, "theta"))):
-        mean_ok = _tail_ok(prior, k, flat, 1) if (param != "mu" or flat) else True
-        sd_ok = _tail_ok(prior, k, flat, 2) if (param != "mu" or flat) else True
+        mean_ok, sd_ok = ((param == "mu" and not flat) or _tail_ok(prior, k, flat, r)
+                          for r in (1, 2))
         if not mean_ok:
             row["mean"] = math.inf if param == "tau" else math.nan
         if not sd_ok:

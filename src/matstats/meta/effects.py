@@ -36,44 +36,31 @@ __all__ = [
 
 _MEASURES = ("SMD", "MD", "SMCC", "SMCR", "RR", "OR", "RD", "ZCOR")
 
-_OUT_COLUMNS = ["yi", "vi", "measure", "bound", "note"]
 
-
-def _arr(name: str, value, n: int | None = None) -> np.ndarray:
-    """An argument as a 1-D float array (NaN for missing entries), a scalar repeated n times."""
-    a = _checks.vector(name, value, allow_nonfinite=True)
-    inf = np.flatnonzero(np.isinf(a))
-    if inf.size:  # NaN marks a missing entry; an infinite one is a fault
-        raise ValueError(f"{name} must be finite (NaN marks a missing value); got "
-                         f"{a[inf[:5]].tolist()} at positions {inf[:5].tolist()}")
-    if n is not None and a.size != n:
-        if a.size == 1:
-            a = np.repeat(a, n)
-        else:
-            raise ValueError(
-                f"argument {name!r} has length {a.size}, but the other arguments have length {n}"
-            )
-    return a
-
-
-def _broadcast(**values) -> list[np.ndarray]:
-    """The arguments as float arrays of one common length (a scalar is repeated)."""
-    n = max(np.atleast_1d(np.asarray(v, dtype=object)).size for v in values.values())
-    return [_arr(name, v, n) for name, v in values.items()]
+def _broadcast(what: str = "the arguments", **values) -> list[np.ndarray]:
+    """The arguments as 1-D float arrays of one common length (a scalar is repeated). NaN marks a
+    missing entry; an infinite one is a fault."""
+    lengths = {name: np.atleast_1d(np.asarray(v, dtype=object)).size for name, v in values.items()}
+    n = max(lengths.values())
+    if any(m not in (1, n) for m in lengths.values()):
+        raise ValueError(f"{what} have mismatched lengths: {lengths}")
+    out = []
+    for name, v in values.items():
+        a = _checks.vector(name, v, allow_nonfinite=True)
+        inf = np.flatnonzero(np.isinf(a))
+        if inf.size:
+            raise ValueError(f"{name} must be finite (NaN marks a missing value); got "
+                             f"{a[inf[:5]].tolist()} at positions {inf[:5].tolist()}")
+        out.append(np.repeat(a, n) if a.size == 1 else a)
+    return out
 
 
 def _collect(measure: str, required: list[str], given: dict) -> tuple[dict, int]:
     missing = [r for r in required if given.get(r) is None]
     if missing:
         raise ValueError(f"measure {measure!r} needs arguments {required}; missing {missing}")
-    lengths = {r: np.atleast_1d(np.asarray(given[r], dtype=object)).size for r in required}
-    n = max(lengths.values())
-    bad = {r: m for r, m in lengths.items() if m not in (1, n)}
-    if bad:
-        raise ValueError(
-            f"arguments for measure {measure!r} have mismatched lengths: {lengths}"
-        )
-    return {r: _arr(r, given[r], n) for r in required}, n
+    arrays = _broadcast(f"arguments for measure {measure!r}", **{r: given[r] for r in required})
+    return dict(zip(required, arrays)), arrays[0].size
 
 
 def hedges_correction(df) -> np.ndarray:
@@ -107,12 +94,14 @@ def _each(check: Callable, name: str, a: np.ndarray, *args, **kwargs) -> None:
         check(f"{name}[{i}]", float(a[i]), *args, **kwargs)
 
 
-def _check_positive(name: str, a: np.ndarray) -> None:
-    _each(_checks.positive, name, a)
+def _check_positive(**arrays: np.ndarray) -> None:
+    for name, a in arrays.items():
+        _each(_checks.positive, name, a)
 
 
-def _check_at_least(name: str, a: np.ndarray, low: float, *, strict: bool = False) -> None:
-    _each(_checks.in_range, name, a, low, math.inf, open_low=strict)
+def _check_at_least(low: float, *, strict: bool = False, **arrays: np.ndarray) -> None:
+    for name, a in arrays.items():
+        _each(_checks.in_range, name, a, low, math.inf, open_low=strict)
 
 
 def escalc(
@@ -222,30 +211,24 @@ def escalc(
         m1i=m1i, sd1i=sd1i, n1i=n1i, m2i=m2i, sd2i=sd2i, n2i=n2i, ni=ni, ri=ri, ai=ai, bi=bi,
         ci=ci, di=di, ti=ti, pi=pi).items()}
     p_relation = _columns.column("p_relation", p_relation, data, literal_strings=True)
-    with np.errstate(over="ignore", invalid="ignore"):  # overflow is refused in _frame
-        return _escalc_measure(measure, given, p_relation, add, to, ti, pi)
-
-
-def _escalc_measure(measure, given, p_relation, add, to, ti, pi) -> pd.DataFrame:
-    if measure == "SMD":
-        return _escalc_smd(given, p_relation)
-    if p_relation is not None or ti is not None or pi is not None:
+    if measure != "SMD" and (p_relation is not None or ti is not None or pi is not None):
         raise ValueError(f"ti/pi/p_relation are only accepted for measure 'SMD', not {measure!r}")
-    if measure == "MD":
-        return _escalc_md(given)
-    if measure in ("SMCC", "SMCR"):
-        return _escalc_change(measure, given)
-    if measure == "ZCOR":
-        return _escalc_zcor(given)
-    return _escalc_2x2(measure, given, add, to)
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is refused in _frame
+        if measure == "SMD":
+            return _escalc_smd(given, p_relation)
+        if measure == "MD":
+            return _escalc_md(given)
+        if measure in ("SMCC", "SMCR"):
+            return _escalc_change(measure, given)
+        if measure == "ZCOR":
+            return _escalc_zcor(given)
+        return _escalc_2x2(measure, given, add, to)
 
 
 def _escalc_md(given: dict) -> pd.DataFrame:
     a, n = _collect("MD", ["m1i", "sd1i", "n1i", "m2i", "sd2i", "n2i"], given)
-    for key in ("sd1i", "sd2i"):
-        _check_positive(key, a[key])
-    for key in ("n1i", "n2i"):  # an SD needs at least 2 observations
-        _check_at_least(key, a[key], 2)
+    _check_positive(sd1i=a["sd1i"], sd2i=a["sd2i"])
+    _check_at_least(2, n1i=a["n1i"], n2i=a["n2i"])  # an SD needs at least 2 observations
     yi = a["m1i"] - a["m2i"]
     vi = a["sd1i"] ** 2 / a["n1i"] + a["sd2i"] ** 2 / a["n2i"]
     return _frame(yi, vi, "MD", "mean difference from means/SDs")
@@ -254,12 +237,12 @@ def _escalc_md(given: dict) -> pd.DataFrame:
 def _escalc_change(measure: str, given: dict) -> pd.DataFrame:
     a, n = _collect(measure, ["m1i", "m2i", "sd1i", "ni", "ri"]
                     + (["sd2i"] if measure == "SMCC" else []), given)
-    _check_positive("sd1i", a["sd1i"])
+    _check_positive(sd1i=a["sd1i"])
     _each(_checks.in_range, "ri", a["ri"], -1, 1)
-    _check_at_least("ni", a["ni"], 3)
+    _check_at_least(3, ni=a["ni"])
     cm = hedges_correction(a["ni"] - 1)
     if measure == "SMCC":
-        _check_positive("sd2i", a["sd2i"])
+        _check_positive(sd2i=a["sd2i"])
         sdd = np.sqrt(a["sd1i"] ** 2 + a["sd2i"] ** 2 - 2 * a["ri"] * a["sd1i"] * a["sd2i"])
         zero = np.flatnonzero(sdd == 0)
         if zero.size:
@@ -283,7 +266,7 @@ def _escalc_zcor(given: dict) -> pd.DataFrame:
     a, n = _collect("ZCOR", ["ri", "ni"], given)
     r, nn = a["ri"], a["ni"]
     _each(_checks.in_range, "ri", r, -1, 1, open_low=True, open_high=True)
-    _check_at_least("ni", nn, 3, strict=True)
+    _check_at_least(3, strict=True, ni=nn)
     return _frame(np.arctanh(r), 1 / (nn - 3), "ZCOR", "Fisher z of a correlation")
 
 
@@ -291,11 +274,7 @@ def _frame(yi, vi, measure, how, bound=None, notes=None) -> pd.DataFrame:
     yi = np.asarray(yi, dtype=float)
     vi = np.asarray(vi, dtype=float)
     n = yi.size
-    if bound is None:
-        bound = np.array(["none"] * n, dtype=object)
-    if notes is None:
-        notes = np.array([how] * n, dtype=object)
-    notes = np.array(notes, dtype=object)
+    notes = np.array([how] * n if notes is None else notes, dtype=object)
     bad = np.flatnonzero(np.isinf(yi) | np.isinf(vi))
     if bad.size:
         i = int(bad[0])
@@ -310,10 +289,9 @@ def _frame(yi, vi, measure, how, bound=None, notes=None) -> pd.DataFrame:
         for i in np.flatnonzero(missing):
             if "not estimable" not in str(notes[i]):
                 notes[i] = "missing input: effect size not computable"
-    return pd.DataFrame(
-        {"yi": yi, "vi": vi, "measure": [measure] * n, "bound": list(bound),
-         "note": list(notes)}
-    )[_OUT_COLUMNS]
+    return pd.DataFrame({"yi": yi, "vi": vi, "measure": [measure] * n,
+                         "bound": ["none"] * n if bound is None else list(bound),
+                         "note": list(notes)})
 
 
 def _escalc_2x2(measure: str, given: dict, add: float, to: str) -> pd.DataFrame:
@@ -382,8 +360,7 @@ def _escalc_smd(given: dict, p_relation) -> pd.DataFrame:
     if src == "pi":
         return smd_from_p(a["pi"], n1, n2, relation=p_relation)
     if src == "m1i":
-        _check_positive("sd1i", a["sd1i"])
-        _check_positive("sd2i", a["sd2i"])
+        _check_positive(sd1i=a["sd1i"], sd2i=a["sd2i"])
     _check_group_sizes(n1, n2)
     if src == "m1i":
         sdp = np.sqrt(((n1 - 1) * a["sd1i"] ** 2 + (n2 - 1) * a["sd2i"] ** 2) / (n1 + n2 - 2))
@@ -401,8 +378,7 @@ def _escalc_smd(given: dict, p_relation) -> pd.DataFrame:
 
 
 def _check_group_sizes(n1: np.ndarray, n2: np.ndarray) -> None:
-    _check_at_least("n1i", n1, 1)
-    _check_at_least("n2i", n2, 1)
+    _check_at_least(1, n1i=n1, n2i=n2)
     tot = (n1 + n2)[~np.isnan(n1 + n2)]
     if np.any(tot < 3):
         raise ValueError("n1i + n2i must be >= 3 for a standardized mean difference")
@@ -431,8 +407,7 @@ def se_from_ci(ci_low, ci_high, *, level: float = 0.95, log: bool = False) -> np
     level = _checks.level(level)
     lo, hi = _broadcast(ci_low=ci_low, ci_high=ci_high)
     if log:  # ratio limits
-        _check_positive("ci_low", lo)
-        _check_positive("ci_high", hi)
+        _check_positive(ci_low=lo, ci_high=hi)
         lo, hi = np.log(lo), np.log(hi)
     bad = ~np.isnan(lo) & ~np.isnan(hi) & (hi < lo)
     if bad.any():
@@ -477,24 +452,19 @@ def smd_from_p(p, n1, n2, *, relation=None) -> pd.DataFrame:
     """
     p, n1, n2 = _broadcast(p=p, n1=n1, n2=n2)
     rel = _relations(relation, p.size)
-    _check_p(p)
+    _each(_checks.in_range, "|p|", np.abs(p), 0, 1, open_low=True)  # signed two-sided p-values
     _check_group_sizes(n1, n2)
-    g, v = _g_at_p(p, n1, n2)
+    df = n1 + n2 - 2
+    t = np.sign(p) * stats.t.isf(np.abs(p) / 2, df)
+    g = hedges_correction(df) * t * np.sqrt(1 / n1 + 1 / n2)
     exact = ("Hedges' g back-calculated from an exact two-sided p-value (assumes a two-sample "
              "t-test on these arm sizes)")
-    return _frame(g, v, "SMD", "", bound=[_BOUND_KIND[r] for r in rel],
+    return _frame(g, 1 / n1 + 1 / n2 + g**2 / (2 * (n1 + n2)), "SMD", "",
+                  bound=[_BOUND_KIND[r] for r in rel],
                   notes=[exact if r == "=" else _bound_note(r, x) for r, x in zip(rel, p)])
 
 
 _BOUND_KIND = {"=": "none", "<": "lower", ">": "upper"}
-
-
-def _g_at_p(p: np.ndarray, n1: np.ndarray, n2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Hedges' g of a two-sample t-test with two-sided p (signed) and its variance."""
-    df = n1 + n2 - 2
-    t = np.sign(p) * stats.t.isf(np.abs(p) / 2, df)
-    g = hedges_correction(df) * t * np.sqrt(1 / n1 + 1 / n2)
-    return g, 1 / n1 + 1 / n2 + g**2 / (2 * (n1 + n2))
 
 
 def _bound_note(relation: str, p: float) -> str:
@@ -519,11 +489,6 @@ def _relations(relation, n: int) -> list[str]:
     return out
 
 
-def _check_p(p: np.ndarray) -> None:
-    """Two-sided p-values, signed for direction: |p| in (0, 1]."""
-    _each(_checks.in_range, "|p|", np.abs(p), 0, 1, open_low=True)
-
-
 def or_to_smd(odds_ratio, var_log_or=None) -> pd.DataFrame:
     """Convert odds ratios to standardized mean differences (Chinn 2000).
 
@@ -542,12 +507,10 @@ def or_to_smd(odds_ratio, var_log_or=None) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``yi`` (d), ``vi``, ``measure`` (``"SMD"``), ``bound`` and ``note``.
     """
-    o = _arr("odds_ratio", odds_ratio)
-    _check_positive("odds_ratio", o)
-    v = np.full(o.size, np.nan) if var_log_or is None else _arr("var_log_or", var_log_or, o.size)
-    _check_positive("var_log_or", v)
-    d = np.log(o) * math.sqrt(3) / math.pi
-    return _frame(d, v * 3 / math.pi**2, "SMD", "d converted from an odds ratio (Chinn 2000)")
+    o, v = _broadcast(odds_ratio=odds_ratio, var_log_or=np.nan if var_log_or is None else var_log_or)
+    _check_positive(odds_ratio=o, var_log_or=v)
+    return _frame(np.log(o) * math.sqrt(3) / math.pi, v * 3 / math.pi**2, "SMD",
+                  "d converted from an odds ratio (Chinn 2000)")
 
 
 def smd_to_or(d, var_d=None) -> pd.DataFrame:
@@ -568,8 +531,7 @@ def smd_to_or(d, var_d=None) -> pd.DataFrame:
         Columns ``yi`` (log odds ratio), ``vi``, ``measure`` (``"OR"``), ``bound`` and
         ``note``. ``numpy.exp(yi)`` is the odds ratio.
     """
-    d = _arr("d", d)
-    v = np.full(d.size, np.nan) if var_d is None else _arr("var_d", var_d, d.size)
-    _check_positive("var_d", v)
+    d, v = _broadcast(d=d, var_d=np.nan if var_d is None else var_d)
+    _check_positive(var_d=v)
     return _frame(d * math.pi / math.sqrt(3), v * math.pi**2 / 3, "OR",
                   "log odds ratio converted from d (Chinn 2000)")
