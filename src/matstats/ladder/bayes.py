@@ -89,8 +89,6 @@ def open_control_studies(effects: pd.DataFrame | MatEffects, *,
     >>> open_control_studies(study_effect_sizes())["study_id"].tolist()
     ['hohmann2012_neck']
     """
-    if isinstance(effects, MatEffects):
-        effects = effects.effects
     chosen, _ = select_one_per_study(effects, domains=domains)
     sub = chosen[(chosen["device_group"] == device_group)
                  & (chosen["control_class"] == control_class)]
@@ -458,16 +456,6 @@ def _deflate(y: np.ndarray, se: np.ndarray, op: OpenEffectPrior, alpha: float = 
     return np.where(np.abs(y) > z * se, y / ratio, y)
 
 
-def _fit_open(yi, vi, sei, slab, prior: TauPrior, mu_prior, level) -> BayesMetaFit:
-    # medians, intervals and probabilities always exist; a posterior mean or sd that does not
-    # (a heavy-tailed tau prior with k = 1) is not used here, so its warning is not ours
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="the posterior .*do not exist",
-                                category=RuntimeWarning)
-        return bayes_meta(yi, vi, sei=sei, slab=slab, tau_prior=prior,
-                          mu_prior=mu_prior, level=level)
-
-
 def _variances(vi, sei) -> np.ndarray:
     """The sampling variances, given as ``vi`` or as standard errors ``sei`` (exactly one)."""
     if (vi is None) == (sei is None):
@@ -552,7 +540,13 @@ def sham_posterior(yi, vi=None, *, sei=None, slab=None,
         vi, sei = _variances(vi, sei), None
         y, se, _ = _inputs(yi, vi, None, None, None)
         yi = _deflate(y, se, op)
-    fit = _fit_open(yi, vi, sei, slab, prior, op.mu_pair, level)
+    # medians, intervals and probabilities always exist; a posterior mean or sd that does not
+    # (a heavy-tailed tau prior with k = 1) is not used here, so its warning is not ours
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="the posterior .*do not exist",
+                                category=RuntimeWarning)
+        fit = bayes_meta(yi, vi, sei=sei, slab=slab, tau_prior=prior, mu_prior=op.mu_pair,
+                         level=level)
     dists, rows = {}, []
     for target in _TARGETS:
         for pr in offsets:

@@ -88,7 +88,7 @@ def manual_acupressure_points(studies: pd.DataFrame | None = None, **kwargs) -> 
 
 
 def select_one_per_study(
-    effects: pd.DataFrame, *, domains: Sequence[str] = ("pain",)
+    effects: pd.DataFrame | MatEffects, *, domains: Sequence[str] = ("pain",)
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Pick one pooled-eligible effect per study in the given outcome domains.
 
@@ -108,6 +108,8 @@ def select_one_per_study(
     >>> chosen["study_id"].is_unique
     True
     """
+    if isinstance(effects, MatEffects):
+        effects = effects.effects
     rank = {"from_means_sd": 0, "reported_smd": 1, "from_p_equal_arms": 2, "from_p_arm_sizes": 2}
     chosen_idx = []
     skipped = []
@@ -179,8 +181,6 @@ def pooled_by_control(
     >>> pooled["control_class"].tolist()[:3]
     ['no_treatment', 'active', 'sham']
     """
-    if isinstance(effects, MatEffects):
-        effects = effects.effects
     chosen, _ = select_one_per_study(effects, domains=domains)
     z = stats.norm.isf((1 - _checks.level(level)) / 2)
     rows = []

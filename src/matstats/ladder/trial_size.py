@@ -124,13 +124,12 @@ def sample_size_for_expected(
             ss = sham_trial_sample_size(eff, power=power, alpha=alpha)
             ss.insert(0, "prior", r["prior"])
             ss["note"] = ""
-        else:
-            pw = np.atleast_1d(np.asarray(power, dtype=float))
-            ss = pd.DataFrame({"prior": r["prior"], "effect": eff, "power": pw, "alpha": alpha,
-                               "n_per_arm": np.nan, "n_total": np.nan, "achieved_power": np.nan,
-                               "n_per_arm_normal": np.nan,
+        else:   # the size columns are NaN
+            ss = pd.DataFrame({"prior": r["prior"], "effect": eff,
+                               "power": np.atleast_1d(np.asarray(power, dtype=float)),
+                               "alpha": alpha,
                                "note": "expected effect <= 0: no trial size can be given"})
-        parts.append(ss[cols])
+        parts.append(ss.reindex(columns=cols))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 from scipy import optimize, stats
@@ -41,17 +42,13 @@ def pair_sum(w: np.ndarray) -> float:
     return float(np.sum(w[:-1] * suffix[1:]))
 
 
-def _cancels(total_sq: float, diff: float) -> bool:
-    """True when ``diff`` (a difference of terms of size ``total_sq``) lost most digits."""
-    return not diff > 1e-8 * total_sq
-
-
 def _trace_p(w: np.ndarray, X: np.ndarray, Ainv: np.ndarray) -> float:
     # tr(P) = sum(w) - tr(Ainv X' W^2 X)
     XtW2X = (X.T * w**2) @ X
     out = float(w.sum() - np.trace(Ainv @ XtW2X))
-    if X.shape[1] == 1 and np.all(X == 1) and _cancels(float(w.sum()), out):
-        # intercept-only model: tr(P) = 2 sum_{i<j} w_i w_j / sum(w), computed stably
+    if X.shape[1] == 1 and np.all(X == 1) and not out > 1e-8 * float(w.sum()):
+        # the difference lost most digits; for the intercept-only model
+        # tr(P) = 2 sum_{i<j} w_i w_j / sum(w), computed stably
         out = 2 * pair_sum(w) / float(w.sum())
     return out
 
@@ -118,27 +115,18 @@ def _tau2_pm(y, v, X) -> float:
     return _root_from_zero(lambda t: q_gen(y, v, X, t) - (k - p), y)
 
 
-def _likelihood_score(y, v, X, reml: bool) -> Callable[[float], float]:
+def _tau2_likelihood(y, v, X, reml: bool) -> float:
+    """Maximum likelihood (``reml``: restricted ML): root of the score equation."""
     def score(t: float) -> float:
         w, _, Ainv, r = gls(y, v, X, t)
         tr = _trace_p(w, X, Ainv) if reml else float(w.sum())
         return 0.5 * (float(np.sum((w * r) ** 2)) - tr)
 
-    return score
+    return _root_from_zero(score, y)
 
 
-def _tau2_ml(y, v, X) -> float:
-    """Maximum likelihood: root of the score equation."""
-    return _root_from_zero(_likelihood_score(y, v, X, reml=False), y)
-
-
-def _tau2_reml(y, v, X) -> float:
-    """Restricted maximum likelihood: root of the REML score equation."""
-    return _root_from_zero(_likelihood_score(y, v, X, reml=True), y)
-
-
-_TAU2 = {"DL": _tau2_dl, "HE": _tau2_he, "SJ": _tau2_sj, "PM": _tau2_pm, "ML": _tau2_ml,
-         "REML": _tau2_reml}
+_TAU2 = {"DL": _tau2_dl, "HE": _tau2_he, "SJ": _tau2_sj, "PM": _tau2_pm,
+         "ML": partial(_tau2_likelihood, reml=False), "REML": partial(_tau2_likelihood, reml=True)}
 
 
 def tau2(y: np.ndarray, v: np.ndarray, X: np.ndarray, method: str) -> float:

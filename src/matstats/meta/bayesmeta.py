@@ -501,9 +501,8 @@ def bayes_meta(yi, vi=None, *, sei=None, data: pd.DataFrame | None = None, slab=
 
     Examples
     --------
-    >>> import matstats.meta.bayesmeta as bm
-    >>> fit = bm.bayes_meta([0.15, 0.85], sei=[0.22, 0.35], tau_prior=bm.HalfNormal(0.5),
-    ...                     mu_prior=(0.0, 4.0))
+    >>> fit = bayes_meta([0.15, 0.85], sei=[0.22, 0.35], tau_prior=HalfNormal(0.5),
+    ...                  mu_prior=(0.0, 4.0))
     >>> fit.to_frame().round(3)[["param", "median", "ci_low", "ci_high"]]
        param  median  ci_low  ci_high
     0    tau   0.352   0.020    1.048

@@ -133,8 +133,7 @@ class TrimFillResult:
 
 
 def _side(y: np.ndarray, v: np.ndarray, method: str) -> str | None:
-    """metafor's rule: sign of the slope of the meta-regression of yi on sqrt(vi); None when
-    all variances are equal (no slope to estimate)."""
+    """metafor's choice of side (see :meth:`MetaFit.trim_and_fill`); None if all vi are equal."""
     if np.ptp(v) == 0:
         return None
     X = np.column_stack([np.ones(y.size), np.sqrt(v)])

@@ -70,8 +70,7 @@ class MetaFit:
     yi: np.ndarray = field(repr=False, compare=False, default=None)
     vi: np.ndarray = field(repr=False, compare=False, default=None)
     slab: tuple | None = field(repr=False, compare=False, default=None)
-    #: Why a statistic is NaN or infinite (empty when every number is finite), e.g. the
-    #: Knapp-Hartung t statistic of a fit with zero residual variance (0/0, NA in metafor).
+    #: Why a statistic is NaN or infinite (empty when every number is finite).
     notes: tuple[str, ...] = field(repr=False, compare=False, default=())
 
     # --------------------------------------------------------------------- summaries
@@ -89,7 +88,6 @@ class MetaFit:
 
         Examples
         --------
-        >>> from matstats.meta import meta_analysis
         >>> meta_analysis([0.1, 0.5], [0.02, 0.04]).to_frame()[["k", "method"]]
            k method
         0  2   REML
@@ -108,7 +106,6 @@ class MetaFit:
 
         Examples
         --------
-        >>> from matstats.meta import meta_analysis
         >>> fit = meta_analysis([0.1, 0.5], [0.04, 0.04], slab=["a", "b"])
         >>> fit.study_frame()[["label", "ci_low", "weight"]].round(3)
           label  ci_low  weight
@@ -142,8 +139,6 @@ class MetaFit:
 
         Examples
         --------
-        >>> import numpy as np
-        >>> from matstats.meta import meta_analysis
         >>> fit = meta_analysis([0.1, 0.3, 0.5, 0.2], [0.02, 0.03, 0.05, 0.01])
         >>> fit.predict(level=0.9, transf=np.exp)[["estimate", "ci_low", "ci_high"]].round(3)
            estimate  ci_low  ci_high
@@ -184,13 +179,11 @@ class MetaFit:
 
         Examples
         --------
-        >>> from matstats.meta import meta_analysis
         >>> fit = meta_analysis([0.1, 0.3, 0.5], [0.02, 0.03, 0.05])
         >>> fit.update(method="FE").tau2
         0.0
         """
-        data_changed = yi is not None or vi is not None
-        if slab is None and not data_changed:
+        if slab is None and yi is None and vi is None:
             slab = self.slab
         return meta_analysis(self.yi if yi is None else yi, self.vi if vi is None else vi,
                              method=self.method if method is None else method,
@@ -201,10 +194,9 @@ class MetaFit:
         """Egger's regression test for funnel-plot asymmetry (metafor ``regtest(model="lm")``).
 
         Weighted least squares of ``yi`` on ``sqrt(vi)`` with weights ``1/vi`` and a
-        multiplicative residual variance (Egger et al. 1997, BMJ 315:629). The slope's t
-        test (k - 2 df) is the asymmetry test; the intercept is the "limit estimate" (effect
-        of a hypothetical study with se = 0), with a t-based CI at the fit's ``level``. The
-        test does not depend on the fit's tau2 estimator.
+        multiplicative residual variance (Egger et al. 1997, BMJ 315:629): the slope's t test
+        is the asymmetry test, the intercept the limit estimate (CI at the fit's ``level``).
+        It does not depend on the fit's tau2 estimator.
 
         Returns
         -------
@@ -218,7 +210,6 @@ class MetaFit:
 
         Examples
         --------
-        >>> from matstats.meta import meta_analysis
         >>> res = meta_analysis([0.1, 0.3, 0.5, 0.2], [0.02, 0.03, 0.05, 0.01]).egger_test()
         >>> res.df, round(res.pval, 4), round(res.limit_estimate, 4)
         (2, 0.3125, -0.0349)
@@ -253,7 +244,6 @@ class MetaFit:
 
         Examples
         --------
-        >>> from matstats.meta import meta_analysis
         >>> fit = meta_analysis([0.05, 0.3, 0.45, 0.6, 0.9], [0.005, 0.02, 0.04, 0.06, 0.1],
         ...                     method="DL")
         >>> res = fit.trim_and_fill()
@@ -275,7 +265,6 @@ class MetaFit:
 
         Examples
         --------
-        >>> from matstats.meta import meta_analysis
         >>> fit = meta_analysis([0.1, 0.3, 0.5], [0.02, 0.03, 0.05], slab=list("abc"))
         >>> out = fit.leave_one_out()
         >>> out["omitted"].tolist(), out["k"].tolist()
@@ -314,7 +303,6 @@ class MetaFit:
 
         Examples
         --------
-        >>> from matstats.meta import meta_analysis
         >>> fit = meta_analysis([0.1, 0.3, 0.5, 0.2], [0.02, 0.03, 0.05, 0.01], method="FE")
         >>> res = fit.subgroups(["a", "a", "b", "b"])
         >>> res.groups["group"].tolist(), res.q_between_df, round(res.q_between, 4)
@@ -324,25 +312,14 @@ class MetaFit:
 
 
 # ------------------------------------------------------------------------- fitting
-def _check_settings(method: str, test: str, level: float) -> float:
-    _checks.one_of("method", method, METHODS)
-    _checks.one_of("test", test, TESTS)
-    return _checks.level(level)
-
-
-#: Effect sizes and sampling variances are accepted within these bounds: every sum of
-#: squares the model forms (Q, the likelihood scores, X'WX) then stays finite in float64.
-MAX_ABS_YI = 1e60
-VI_RANGE = (1e-60, 1e60)
-
-
 def _check_data(yi, vi, slab) -> tuple[np.ndarray, np.ndarray, tuple | None]:
     y = _checks.vector("yi", yi)
     v = _checks.vector("vi", vi, size=y.size)
     for i, x in enumerate(v):
         _checks.positive(f"vi[{i}]", float(x))
-    _checks.within("yi", y, -MAX_ABS_YI, MAX_ABS_YI)
-    _checks.within("vi", v, *VI_RANGE)
+    # within these bounds every sum of squares (Q, the likelihood scores, X'WX) stays finite
+    _checks.within("yi", y, -1e60, 1e60)
+    _checks.within("vi", v, 1e-60, 1e60)
     if y.size == 0:
         raise ValueError("at least 1 study is needed, got k = 0")
     if slab is None:
@@ -405,22 +382,21 @@ def meta_analysis(yi, vi, *, method: str = "REML", test: str = "z", level: float
       H2 = 1, as metafor reports); the tau2 CI is NaN. ``test="knha"`` with k = 1 raises
       (metafor silently switches to ``"z"``).
     * ``method="FE"`` with ``test="knha"`` is computed as metafor does (it only warns).
-    * Any NaN or infinite number in the result is explained in :attr:`MetaFit.notes`: the
-      tau2 CI for k = 1, the prediction interval for ``"FE"``, and, with ``test="knha"``
-      and zero residual variance (all studies on the pooled estimate), ``se = 0`` so the t
-      statistic is 0/0 (NaN, p NaN, as metafor's NA) or +/-inf (p = 0).
+    * With ``test="knha"`` and zero residual variance (all studies on the pooled estimate)
+      ``se = 0``, so the t statistic is 0/0 (NaN, p NaN, as metafor's NA) or +/-inf (p = 0).
+      :attr:`MetaFit.notes` explains every NaN or infinite number of a fit.
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> from matstats.meta import meta_analysis
     >>> df = pd.DataFrame({"study": ["a", "b", "c"], "g": [0.1, 0.3, 0.5],
     ...                    "v": [0.02, 0.03, 0.05]})
     >>> fit = meta_analysis("g", "v", data=df, slab="study", method="DL")
     >>> fit.slab, round(fit.estimate, 4)
     (('a', 'b', 'c'), 0.2522)
     """
-    level = _check_settings(method, test, level)
+    _checks.one_of("method", method, METHODS)
+    _checks.one_of("test", test, TESTS)
+    level = _checks.level(level)
     _columns.check_data(data)
     y, v, labels = _check_data(_columns.column("yi", yi, data), _columns.column("vi", vi, data),
                                _columns.column("slab", slab, data))
@@ -461,7 +437,6 @@ def _summary(y: np.ndarray, v: np.ndarray, method: str, test: str, level: float)
         stat = b / se
         pval = float(2 * stats.norm.sf(abs(stat)))
     crit = est.critical_value(test, level, df)
-    # metafor's predict() gives no prediction interval for an equal-effect model
     half = math.nan if method == "FE" else crit * math.sqrt(se**2 + tau2)
     if method == "FE":
         notes.append("method='FE': tau2 is fixed at 0, so there is no prediction interval "
@@ -486,15 +461,13 @@ def _heterogeneity(y: np.ndarray, v: np.ndarray, method: str, tau2: float,
     q = float(np.sum(w0 * (y - mu0) ** 2))
     q_df = k - 1
     tau2_ci = (math.nan, math.nan)
+    q_pval = 1.0 if k == 1 else float(stats.chi2.sf(q, q_df))
     if k == 1:
-        # metafor's convention for k = 1: Q = 0, p = 1, I2 = 0, H2 = 1
-        q_pval, i2, h2 = 1.0, 0.0, 1.0
+        i2, h2 = 0.0, 1.0
     elif method == "FE":
-        q_pval = float(stats.chi2.sf(q, q_df))
         i2 = max(0.0, 100 * (q - q_df) / q) if q > 0 else 0.0
         h2 = q / q_df
     else:
-        q_pval = float(stats.chi2.sf(q, q_df))
         denom = float(np.sum(w0) ** 2 - np.sum(w0**2))
         if not denom > 1e-8 * float(np.sum(w0)) ** 2:  # cancellation: one dominant weight
             denom = 2 * est.pair_sum(w0)

@@ -126,11 +126,8 @@ def _moderator_qm(y: np.ndarray, v: np.ndarray, g: np.ndarray, method: str) -> f
 def leave_one_out_table(fit) -> pd.DataFrame:
     """``fit`` refitted without each study in turn; ``omitted`` is ``slab`` or "Study i"."""
     need_studies(fit, 3 if fit.test == "knha" else 2, "leave-one-out")
-    labels = list(_columns.study_labels(None, fit.k) if fit.slab is None else fit.slab)
-    rows = []
-    for i in range(fit.k):
-        keep = np.arange(fit.k) != i
-        row = fit.update(yi=fit.yi[keep], vi=fit.vi[keep]).to_frame()
-        row.insert(0, "omitted", labels[i])
-        rows.append(row)
-    return pd.concat(rows, ignore_index=True)
+    out = pd.concat([fit.update(yi=np.delete(fit.yi, i), vi=np.delete(fit.vi, i)).to_frame()
+                     for i in range(fit.k)], ignore_index=True)
+    out.insert(0, "omitted", list(_columns.study_labels(None, fit.k) if fit.slab is None
+                                  else fit.slab))
+    return out
