@@ -19,7 +19,7 @@ from matstats._core import checks as _checks
 from matstats.literature import Prior
 from matstats.meta import meta_analysis
 from matstats.evidence.study_effects import MatEffects, study_effect_sizes
-from matstats.vocab import RUNG_LABELS, RUNGS, SIGN_CONVENTION
+from matstats.vocab import RUNG_LABELS, RUNGS
 
 __all__ = [
     "funnel_diagnostics",

@@ -505,7 +505,8 @@ def or_to_smd(odds_ratio, var_log_or=None) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``yi`` (d), ``vi``, ``measure`` (``"SMD"``), ``bound`` and ``note``.
     """
-    o, v = _broadcast(odds_ratio=odds_ratio, var_log_or=np.nan if var_log_or is None else var_log_or)
+    o, v = _broadcast(odds_ratio=odds_ratio,
+                      var_log_or=np.nan if var_log_or is None else var_log_or)
     _check_positive(odds_ratio=o, var_log_or=v)
     return _frame(np.log(o) * math.sqrt(3) / math.pi, v * 3 / math.pi**2, "SMD",
                   "d converted from an odds ratio (Chinn 2000)")

@@ -214,7 +214,35 @@ class MetaFit:
         >>> res.df, round(res.pval, 4), round(res.limit_estimate, 4)
         (2, 0.3125, -0.0349)
         """
-        return bias.egger(self)
+        bias.need_studies(self, 3, "Egger's test")
+        y, v = self.yi, self.vi
+        sei = np.sqrt(v)
+        if np.ptp(sei) == 0:
+            raise ValueError("all standard errors are equal: Egger's slope is not identifiable")
+        k = y.size
+        X = np.column_stack([np.ones(k), sei])
+        w, beta, Ainv, r = est.gls(y, v, X, 0.0)
+        df = k - 2
+        sigma2 = float(np.sum(w * r**2)) / df
+        se = np.sqrt(np.diag(sigma2 * Ainv))
+        notes = []
+        if se[1] > 0:
+            stat = float(beta[1] / se[1])
+        elif beta[1] == 0:
+            stat = math.nan
+            notes.append("zero residual variance and zero slope: the t statistic is 0/0, so stat "
+                         "and pval are NaN (as R's lm/metafor regtest)")
+        else:
+            stat = math.copysign(math.inf, float(beta[1]))
+            notes.append("zero residual variance: the points lie exactly on a line, so the t "
+                         "statistic is infinite and pval = 0")
+        pval = float(2 * stats.t.sf(abs(stat), df)) if not math.isnan(stat) else math.nan
+        crit = est.critical_value("knha", self.level, df)  # t on k - 2 df
+        b0 = float(beta[0])
+        return bias.EggerResult(stat=stat, df=df, pval=pval, limit_estimate=b0,
+                                limit_ci_low=b0 - crit * float(se[0]),
+                                limit_ci_high=b0 + crit * float(se[0]), slope=float(beta[1]),
+                                k=k, level=float(self.level), notes=tuple(notes))
 
     def trim_and_fill(self, *, estimator: str = "L0", side: str | None = None,
                       maxiter: int = 100) -> bias.TrimFillResult:
@@ -250,7 +278,43 @@ class MetaFit:
         >>> res.k0, res.side, res.model.k
         (2, 'left', 7)
         """
-        return bias.trim_fill(self, estimator=estimator, side=side, maxiter=maxiter)
+        _checks.one_of("estimator", estimator, ("L0", "R0"))
+        _checks.one_of("side", side, ("left", "right", None))
+        maxiter = _checks.integer("maxiter", maxiter, minimum=1)
+        bias.need_studies(self, 3, "trim-and-fill")
+        y, v, k = self.yi, self.vi, self.k
+        notes = []
+        if side is None:
+            side = bias._side(y, v, self.method)
+            if side is None:
+                side = "left"
+                notes.append("all sampling variances are equal, so the funnel slope that chooses "
+                             "the side is undefined; side='left' was used (metafor's choice for a "
+                             "slope that is not negative); pass side= to choose")
+        ys = -y if side == "right" else y.copy()
+        order = np.argsort(ys, kind="stable")
+        ys, vs = ys[order], v[order]
+        k0, k0_prev, it = 0, -1, 0
+        b = math.nan
+        while k0 != k0_prev:
+            it += 1
+            if it > maxiter:
+                raise ValueError(f"trim and fill did not converge in maxiter={maxiter} iterations")
+            k0_prev = k0
+            b = est.pooled_estimate(ys[: k - k0], vs[: k - k0], self.method)
+            k0 = bias._k0(ys - b, estimator)
+        y_fill, v_fill = 2 * b - ys[k - k0:], vs[k - k0:]
+        if side == "right":
+            y_fill = -y_fill
+        data = pd.DataFrame({
+            "yi": np.concatenate([y, y_fill]),
+            "vi": np.concatenate([v, v_fill]),
+            "filled": np.concatenate([np.zeros(k, bool), np.ones(y_fill.size, bool)]),
+        })
+        slab = None if self.slab is None else (*self.slab, *(f"filled {i + 1}" for i in range(k0)))
+        model = self.update(yi=data["yi"].to_numpy(), vi=data["vi"].to_numpy(), slab=slab)
+        return bias.TrimFillResult(k0=k0, side=side, estimator=estimator, model=model,
+                                   data=data, notes=tuple(notes))
 
     def leave_one_out(self) -> pd.DataFrame:
         """The model refitted with each study left out in turn (metafor ``leave1out``).
@@ -270,7 +334,12 @@ class MetaFit:
         >>> out["omitted"].tolist(), out["k"].tolist()
         (['a', 'b', 'c'], [2, 2, 2])
         """
-        return subsets.leave_one_out_table(self)
+        bias.need_studies(self, 3 if self.test == "knha" else 2, "leave-one-out")
+        out = pd.concat([self.update(yi=np.delete(self.yi, i), vi=np.delete(self.vi, i))
+                         .to_frame() for i in range(self.k)], ignore_index=True)
+        out.insert(0, "omitted", list(_columns.study_labels(None, self.k) if self.slab is None
+                                      else self.slab))
+        return out
 
     def subgroups(self, groups, *, tau2: str = "separate") -> subsets.SubgroupResult:
         """Separate models per subgroup and the between-subgroup Q test.
@@ -308,7 +377,45 @@ class MetaFit:
         >>> res.groups["group"].tolist(), res.q_between_df, round(res.q_between, 4)
         (['a', 'b'], 1, 0.241)
         """
-        return subsets.subgroups(self, groups, tau2=tau2)
+        _checks.one_of("tau2", tau2, ("separate", "common"))
+        bias.need_studies(self, 2, "a subgroup analysis")
+        g = subsets._labels(groups, self.k)
+        rows, excluded = [], []
+        for label in pd.unique(g):
+            idx = np.flatnonzero((g == label).to_numpy())
+            if self.test == "knha" and idx.size < 2:
+                excluded.extend({"index": int(i), "group": label,
+                                 "reason": "single-study subgroup cannot use test='knha'"}
+                                for i in idx)
+                continue
+            row = self.update(yi=self.yi[idx], vi=self.vi[idx]).to_frame()
+            row.insert(0, "group", label)
+            rows.append(row)
+        if len(rows) < 2:
+            raise ValueError("at least 2 subgroups with a fitted model are needed for Q between")
+        table = pd.concat(rows, ignore_index=True)
+        notes = []
+        if tau2 == "separate":
+            b = table["estimate"].to_numpy(float)
+            se = table["se"].to_numpy(float)
+            if np.any(se == 0):
+                qb = float("nan")
+                notes.append("a subgroup has se = 0 (test='knha' with zero residual variance: "
+                             f"{table['group'][se == 0].tolist()}), so its inverse-variance weight "
+                             "is infinite and Q between is undefined (NaN)")
+            else:
+                wg = 1 / se**2
+                mu = float(np.sum(wg * b) / np.sum(wg))
+                qb = float(np.sum(wg * (b - mu) ** 2))
+        else:
+            used = np.isin(g.to_numpy(), table["group"].to_numpy())
+            qb = subsets._moderator_qm(self.yi[used], self.vi[used], g[used].to_numpy(),
+                                       self.method)
+        dfb = len(rows) - 1
+        excl = pd.DataFrame(excluded, columns=["index", "group", "reason"])
+        return subsets.SubgroupResult(groups=table, q_between=qb, q_between_df=dfb,
+                                      q_between_pval=float(stats.chi2.sf(qb, dfb)),
+                                      excluded=excl, notes=tuple(notes))
 
 
 # ------------------------------------------------------------------------- fitting
