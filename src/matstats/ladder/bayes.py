@@ -43,8 +43,7 @@ __all__ = [
     "sham_posterior",
 ]
 
-#: What the effect refers to: ``new_trial`` = the effect a new mat-vs-sham trial would see
-#: (prediction, includes tau); ``average`` = the average effect over trials (mu).
+#: ``target`` (see :meth:`ShamPosterior.to_frame`) -> the parameter of the open-control fit.
 _TARGETS = {"new_trial": "theta", "average": "mu"}
 #: Columns of :meth:`ShamPosterior.to_frame` and :func:`sham_sensitivity`.
 FRAME_COLUMNS = [
@@ -52,9 +51,7 @@ FRAME_COLUMNS = [
     "median", "ci_low", "ci_high", "level", "prob_beats_sham", "prob_beats_sham_by_mid", "mid",
     "open_median", "open_ci_low", "open_ci_high", "tau_median", "offset_mean", "offset_sd",
 ]
-#: What a row answers, by offset form: a difference offset answers "does the mat beat a
-#: sham?"; a share (ratio) cannot change the sign of the open effect, so it only says how
-#: large a mat-specific effect would be if one exists (its probabilities are not given).
+#: What a row answers, by offset form (``question`` of :meth:`ShamPosterior.to_frame`).
 QUESTIONS = {"difference": "beats_sham", "ratio": "size_if_specific_effect_exists"}
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(12)
 _PANELS = 64        # panels of the offset quadrature (a normal prior: 2.7 per prior SD)
@@ -229,18 +226,12 @@ class ShamPosterior:
     ----------
     open_fit : BayesMetaFit
         The Bayesian meta-analysis of the open-control studies.
-    open_prior : OpenEffectPrior
-        How the open effect was treated (prior on mu, deflation of significant pilots).
-    tau_prior : TauPrior
-        The heterogeneity prior, as given (also ``open_fit.tau_prior``).
-    offsets : tuple of Prior
-        The offset priors, in order.
+    open_prior, tau_prior, offsets, mid, level
+        The arguments of :func:`sham_posterior`, resolved (a name becomes its prior).
     study_ids : tuple of str
         The open-control studies.
     open_inputs : tuple of float
         The open-control effects as analysed (after any deflation).
-    mid, level : float
-        Between-group important difference (SD units) and credibility level.
     """
 
     open_fit: BayesMetaFit = field(repr=False)
@@ -518,12 +509,11 @@ def sham_posterior(yi, vi=None, *, sei=None, slab=None,
     Deterministic: the open-control posterior is a normal mixture over tau
     (:meth:`~matstats.meta.bayesmeta.BayesMetaFit.mixture`); a normal difference offset
     convolves it in closed form, other offsets by composite 12-point Gauss-Legendre
-    quadrature over the offset (64 panels over mean +- 12 SD for a normal prior, in
-    probability space for a bounded one; a break at a share of 0), giving CDFs to ~1e-10
-    (checked against adaptive quadrature in the tests). Quantiles solve the CDF by Brent's
-    method. The offset is independent of the open effect, and the offset itself is the
-    effect of other interventions (an inference, not a measurement). The probabilities are
-    about the true effect; what a trial would find is :meth:`ShamPosterior.assurance`.
+    quadrature over the offset (64 panels), giving CDFs to ~1e-10 (checked against adaptive
+    quadrature in the tests); quantiles solve the CDF by Brent's method. The offset is
+    independent of the open effect, and is itself the effect of other interventions (an
+    inference, not a measurement). The probabilities are about the true effect; what a
+    trial would find is :meth:`ShamPosterior.assurance`.
 
     Examples
     --------

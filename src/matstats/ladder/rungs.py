@@ -199,24 +199,21 @@ def pooled_by_control(
                 "study_ids": ";".join(sub["study_id"]),
                 "uses_unverified": bool(sub["uses_unverified"].any()) if k else False,
             }
-            nan = math.nan
-            if k == 0:
-                rec.update(estimate=nan, se=nan, ci_low=nan, ci_high=nan, pi_low=nan,
-                           pi_high=nan, tau2=nan, i2=nan, model="no study (k=0)")
+            if k == 0:     # a number not set in rec is NaN in the frame
+                rec["model"] = "no study (k=0)"
             elif k == 1:
                 yi, vi = float(sub["yi"].iloc[0]), float(sub["vi"].iloc[0])
                 se = math.sqrt(vi)
                 rec.update(estimate=yi, se=se, ci_low=yi - z * se, ci_high=yi + z * se,
-                           pi_low=nan, pi_high=nan, tau2=nan, i2=nan, model="single study (k=1)")
+                           model="single study (k=1)")
             else:
                 res = meta_analysis(sub["yi"].to_numpy(float), sub["vi"].to_numpy(float),
                                     method=method, test=test, level=level)
-                # with k = 2 a frequentist prediction interval says nothing beyond the CI
-                # (tau is barely estimable; it often equals the CI), so none is shown
-                pi_lo, pi_hi = (res.pi_low, res.pi_high) if k >= 3 else (nan, nan)
                 rec.update(estimate=res.estimate, se=res.se, ci_low=res.ci_low,
-                           ci_high=res.ci_high, pi_low=pi_lo, pi_high=pi_hi,
-                           tau2=res.tau2, i2=res.i2, model=f"{method} random effects")
+                           ci_high=res.ci_high, tau2=res.tau2, i2=res.i2,
+                           model=f"{method} random effects")
+                if k >= 3:
+                    rec.update(pi_low=res.pi_low, pi_high=res.pi_high)
             rows.append(rec)
     cols = ["device_group", "control_class", "rung", "k", "estimate", "se", "ci_low", "ci_high",
             "pi_low", "pi_high", "tau2", "i2", "model", "study_ids", "uses_unverified"]
@@ -265,12 +262,9 @@ def offset_priors_frame(priors: Sequence[Prior] | None = None) -> pd.DataFrame:
     >>> offset_priors_frame()["name"].iloc[0]
     'physical_sham_vs_none'
     """
-    priors = _offset_priors(priors)
-    return pd.DataFrame(
-        [{"name": p.name, "form": OFFSET_FORMS[p.unit], "mean": p.mean, "se": p.sd,
-          "source": p.source, "se_basis": p.basis} for p in priors],
-        columns=["name", "form", "mean", "se", "source", "se_basis"],
-    )
+    return pd.DataFrame([{"name": p.name, "form": OFFSET_FORMS[p.unit], "mean": p.mean,
+                          "se": p.sd, "source": p.source, "se_basis": p.basis}
+                         for p in _offset_priors(priors)])
 
 
 def _expected_normal(open_effect: float, open_se: float, pr: Prior) -> tuple[float, float]:

@@ -17,11 +17,6 @@ from matstats._core import checks as _checks
 __all__ = ["exaggeration_ratio", "sham_trial_sample_size", "sample_size_for_expected"]
 
 
-def _power_two_sample(d: float, n: int, alpha: float) -> float:
-    # exact (noncentral-t) power of the two-sided two-sample t-test with n per arm
-    return float(TTestIndPower().power(d, n, alpha))
-
-
 def sham_trial_sample_size(
     effect: float | Sequence[float],
     power: float | Sequence[float] = (0.8, 0.9),
@@ -66,21 +61,22 @@ def sham_trial_sample_size(
     if np.any(~((powers > alpha) & (powers < 1))):
         raise ValueError(f"power must be in (alpha, 1), got {powers.tolist()}")
     rows = []
+    power_at = TTestIndPower().power    # (effect, n per arm, alpha), two-sided
     za = stats.norm.isf(alpha / 2)
     for d in ds:
         for pw in powers:
             n_norm = 2 * (za + stats.norm.ppf(pw)) ** 2 / d**2
             # start just below the normal approximation (the t-test always needs at least it)
             n = max(2, int(math.floor(n_norm)))
-            while n > 2 and _power_two_sample(d, n - 1, alpha) >= pw:
+            while n > 2 and power_at(d, n - 1, alpha) >= pw:
                 n -= 1
-            while _power_two_sample(d, n, alpha) < pw:
+            while power_at(d, n, alpha) < pw:
                 n += 1
                 if n > 10_000_000:
                     raise ValueError(f"effect {d} too small: more than 1e7 per arm needed")
             rows.append({
                 "effect": float(d), "power": float(pw), "alpha": float(alpha), "n_per_arm": n,
-                "n_total": 2 * n, "achieved_power": _power_two_sample(d, n, alpha),
+                "n_total": 2 * n, "achieved_power": float(power_at(d, n, alpha)),
                 "n_per_arm_normal": int(math.ceil(n_norm)),
             })
     return pd.DataFrame(rows)

@@ -1,9 +1,8 @@
 """Effect sizes and their sampling variances: :func:`escalc` (R metafor's), and converters
 of the other forms in which papers report a result. Conventions (metafor's ``escalc``):
 
-* ``"SMD"``: Hedges' g, ``g = c(m) * (m1 - m2) / s_pooled`` with the exact bias
-  correction ``c(m) = Gamma(m/2) / (sqrt(m/2) * Gamma((m-1)/2))``, ``m = n1 + n2 - 2``;
-  large-sample variance ``1/n1 + 1/n2 + g^2 / (2 (n1 + n2))``.
+* ``"SMD"``: Hedges' g, ``g = c(m) * (m1 - m2) / s_pooled`` with the exact bias correction
+  :func:`hedges_correction`, ``m = n1 + n2 - 2``; variance ``1/n1 + 1/n2 + g^2 / (2 (n1 + n2))``.
 * ``"MD"``: raw mean difference with the unequal-variance sampling variance.
 * ``"SMCC"``: standardized mean change, change-score standardization;
   ``"SMCR"``: standardized mean change, raw-score standardization (by ``sd1i``).
@@ -149,12 +148,10 @@ def escalc(
     ti : array_like, optional
         For ``"SMD"``: t statistics of two-sample t-tests (with ``n1i``, ``n2i``).
     pi : array_like, optional
-        For ``"SMD"``: two-sided p-values of two-sample t-tests, signed by the direction of
-        the effect (negative p = group 1 lower), as metafor's ``pi``. Rows whose
-        ``p_relation`` is ``"<"`` give a lower bound on ``|g|`` and ``">"`` an upper bound,
-        never a point estimate (see :func:`smd_from_p`).
+        For ``"SMD"``: signed two-sided p-values of two-sample t-tests, as metafor's ``pi``
+        (:func:`smd_from_p`).
     p_relation : array_like of {"=", "<", ">"}, optional
-        Relation of each reported p-value; default ``"="``.
+        Relation of each reported p-value (default ``"="``); an inequality gives a bound.
     add : float, default 0.5
         Amount added to the cells of 2x2 tables (metafor's ``add``).
     to : {"only0", "all", "if0all", "none"}, default "only0"
