@@ -144,10 +144,8 @@ def sham_sensitivity(yi=None, vi=None, *, sei=None, g_inputs: pd.DataFrame | Non
             for t, tp in enumerate(taus):
                 frame = sham_posterior(y, v, tau_prior=tp, offsets=offsets, open_prior=op,
                                        mid=mid, level=level).to_frame()
-                frame = frame[frame["target"] == target].reset_index(drop=True)
-                frame.insert(0, "g_se", math.sqrt(float(v[0])))
-                frame.insert(0, "g", float(y[0]))
-                frame.insert(0, "g_input", inp["g_input"])
+                frame = frame[frame["target"] == target].reset_index(drop=True).assign(
+                    g_input=inp["g_input"], g=float(y[0]), g_se=math.sqrt(float(v[0])))
                 frame["is_default"] = (i == 0) & (j == 0) & (t == 0) & (frame.index == 0)
                 parts.append(frame)
     return pd.concat(parts, ignore_index=True)[GRID_COLUMNS]

@@ -634,9 +634,7 @@ def compare_sham_answers(yi, vi=None, *, sei=None,
                          "ci_high": r["ci_high"], "prob_beats_sham": r["prob_beats_sham"],
                          "prob_beats_sham_by_mid": r["prob_beats_sham_by_mid"]})
     out = pd.DataFrame(rows)
-    out["ci_width"] = out["ci_high"] - out["ci_low"]
+    out.insert(7, "ci_width", out["ci_high"] - out["ci_low"])
     freq_w = out.groupby("offset_prior", sort=False)["ci_width"].transform("first")
     out["width_ratio"] = out["ci_width"] / freq_w
-    cols = ["offset_prior", "form", "answer", "heterogeneity", "center", "ci_low", "ci_high",
-            "ci_width", "prob_beats_sham", "prob_beats_sham_by_mid", "width_ratio"]
-    return out[cols]
+    return out

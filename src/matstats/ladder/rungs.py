@@ -464,11 +464,8 @@ def funnel_diagnostics(
     >>> funnel_diagnostics([0.5, 0.8], [0.1, 0.1])["interpretable"].item()
     False
     """
-    y = np.asarray(yi, dtype=float)
-    v = np.asarray(vi, dtype=float)
-    if y.shape != v.shape or y.ndim != 1:
-        raise ValueError(f"yi and vi must be 1-D arrays of equal length, got shapes {y.shape} "
-                         f"and {v.shape}")
+    y = _checks.vector("yi", yi)
+    v = _checks.vector("vi", vi, size=y.size)
     min_k = _checks.integer("min_k", min_k, minimum=3)
     k = int(y.size)
     nan = math.nan

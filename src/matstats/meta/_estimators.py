@@ -150,18 +150,10 @@ def qprofile_ci(y, v, X, level: float) -> tuple[float, float]:
     if k - p < 1:
         return (math.nan, math.nan)
     alpha = 1 - level
-    crit_lo = stats.chi2.ppf(1 - alpha / 2, k - p)  # for the lower limit
-    crit_hi = stats.chi2.ppf(alpha / 2, k - p)  # for the upper limit
-    q0 = q_gen(y, v, X, 0.0)
-    start = float(np.var(y)) + 1.0
-
-    def limit(crit: float) -> float:
-        if q0 <= crit:
-            return 0.0
-        f = lambda t: q_gen(y, v, X, t) - crit  # noqa: E731
-        return _root(f, 0.0, _upper_bracket(f, start))
-
-    return limit(crit_lo), limit(crit_hi)
+    # the lower limit solves Q(tau2) = the chi2 quantile 1 - alpha/2, the upper one alpha/2
+    lo, hi = (_root_from_zero(lambda t, c=c: q_gen(y, v, X, t) - c, y)
+              for c in (stats.chi2.ppf(1 - alpha / 2, k - p), stats.chi2.ppf(alpha / 2, k - p)))
+    return lo, hi
 
 
 def critical_value(test: str, level: float, df: float) -> float:
