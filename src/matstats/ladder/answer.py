@@ -168,11 +168,9 @@ class ShamAnswer:
         The default cell under each open-effect prior (``open_prior``, ``prob_beats_sham``,
         ``prob_beats_sham_by_mid``).
     exceedance : pandas.DataFrame
-        The default posterior's probabilities at the thresholds of
-        :data:`matstats.literature.MID_THRESHOLDS` (default offset only).
+        :meth:`ShamPosterior.exceedance` of ``posterior`` (default offset only).
     assurance : pandas.DataFrame
-        ``n_per_arm``, ``assurance``: the probability that a trial of that size per arm
-        comes out significant in the mat's favour (default posterior, two-sided ``alpha``).
+        ``n_per_arm``, ``assurance`` (:meth:`ShamPosterior.assurance` of ``posterior``).
     n_for_target : float
         Per-arm size reaching ``assurance_target`` (``inf``: no size does).
     assurance_target, alpha : float

@@ -82,9 +82,7 @@ def manual_acupressure_points(studies: pd.DataFrame | None = None, **kwargs) -> 
     return eff[keep].reset_index(drop=True)
 
 
-# ----------------------------------------------------------------------------------------
-# pooling by control type
-# ----------------------------------------------------------------------------------------
+# ------------------------------------------------------------------------ pooling by control type
 
 
 def select_one_per_study(
@@ -220,9 +218,7 @@ def pooled_by_control(
     return pd.DataFrame(rows, columns=cols)
 
 
-# ----------------------------------------------------------------------------------------
-# sham offsets from published ladders
-# ----------------------------------------------------------------------------------------
+# ------------------------------------------------------------ sham offsets from published ladders
 
 #: Prior unit -> how an offset acts on the open-control effect.
 OFFSET_FORMS = {"sd": "difference", "share": "ratio"}
@@ -354,9 +350,7 @@ def sham_offset(
     return pd.DataFrame(rows)
 
 
-# ----------------------------------------------------------------------------------------
-# the points of the ladder, and funnel asymmetry
-# ----------------------------------------------------------------------------------------
+# ------------------------------------------------- the points of the ladder, and funnel asymmetry
 
 #: Published acupuncture ladder shown as a reference series: Vickers et al. Arch Intern Med
 #: 2012;172:1444-53 (IPD, 29 RCTs), back/neck pain, acupuncture vs no acupuncture 0.55 SD

@@ -222,13 +222,12 @@ def build_rule(model: Model, moment_order: int = 0) -> TauRule:
     near = grid[vals >= vmax - 2.0]
     width = max((near[-1] - near[0]) / 4.0, 1e-9)     # ~ posterior sd in u
     edges = _panel_edges(a, b, c0, c1, min(_MAX_PANEL, _WIDTH_FACTOR * width))
-    npan = edges.size - 1
     h = np.diff(edges)
     u = (edges[:-1, None] + h[:, None] * (_GL_X[None, :] + 1.0) / 2.0).ravel()
     tau = np.exp(u)
     lk = model.log_kernel(tau) + u
     lmax = lk.max()
-    g = np.exp(lk - lmax).reshape(npan, _GL_N)
+    g = np.exp(lk - lmax).reshape(-1, _GL_N)
     wq = 0.5 * h[:, None] * _GL_W[None, :]
     mass = np.sum(g * wq, axis=1)
     total = mass.sum()

@@ -208,14 +208,13 @@ class BayesMetaFit:
         """Joint posterior density p(tau, mu | y) on broadcast arrays ``tau`` and ``mu``."""
         if self._rule is None:
             raise ValueError("tau has a point-mass posterior (KnownTau prior): no joint density")
-        t, m = np.broadcast_arrays(np.asarray(tau, float), np.asarray(mu, float))
-        shape = t.shape
-        t, m = t.ravel(), m.ravel()
+        tau, mu = np.broadcast_arrays(np.asarray(tau, float), np.asarray(mu, float))
+        t, m = tau.ravel(), mu.ravel()
         with np.errstate(divide="ignore"):
             lk = self._model.log_kernel(np.maximum(t, 0.0)) - self._rule.log_z
         _, cm, cv = self._model.loglik(np.maximum(t, 0.0))
         dens = np.exp(lk - 0.5 * (m - cm) ** 2 / cv) / np.sqrt(2 * math.pi * cv)
-        return np.where(t < 0, 0.0, dens).reshape(shape)
+        return np.where(t < 0, 0.0, dens).reshape(tau.shape)
 
     # ----------------------------------------------------------------- summaries
     def to_frame(self) -> pd.DataFrame:

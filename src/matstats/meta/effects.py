@@ -354,10 +354,9 @@ def _escalc_smd(given: dict, p_relation) -> pd.DataFrame:
     n1, n2 = a["n1i"], a["n2i"]
     if src == "pi":
         return smd_from_p(a["pi"], n1, n2, relation=p_relation)
-    if src == "m1i":
-        _check_positive(sd1i=a["sd1i"], sd2i=a["sd2i"])
     _check_group_sizes(n1, n2)
     if src == "m1i":
+        _check_positive(sd1i=a["sd1i"], sd2i=a["sd2i"])
         sdp = np.sqrt(((n1 - 1) * a["sd1i"] ** 2 + (n2 - 1) * a["sd2i"] ** 2) / (n1 + n2 - 2))
         d = (a["m1i"] - a["m2i"]) / sdp
         how = "Hedges' g from means/SDs"

@@ -41,8 +41,6 @@ class MetaFit:
     >>> fit = meta_analysis([0.1, 0.3, 0.5, 0.2], [0.02, 0.03, 0.05, 0.01], method="DL")
     >>> round(fit.estimate, 4), fit.k
     (0.2213, 4)
-    >>> fit.leave_one_out()["estimate"].round(3).tolist()
-    [0.261, 0.21, 0.191, 0.252]
     """
 
     estimate: float
