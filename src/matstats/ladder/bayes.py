@@ -296,16 +296,12 @@ class ShamPosterior:
         >>> post.exceedance()["threshold_name"].tolist()[:3]
         ['small_0.2sd', 'between_group_mid', 'half_sd']
         """
-        thresholds = literature.MID_THRESHOLDS if thresholds is None else dict(thresholds)
-        rows = []
-        for pr in self.offsets:
-            if OFFSET_FORMS[pr.unit] != "difference":
-                continue
-            d = self._dist(pr.name, target)
-            for name, t in thresholds.items():
-                t = _checks.finite(f"threshold {name!r}", t)
-                rows.append({"offset_prior": pr.name, "threshold_name": name, "threshold": t,
-                             "prob": float(1.0 - d.cdf(t)[0])})
+        thresholds = {name: _checks.finite(f"threshold {name!r}", t) for name, t in
+                      dict(literature.MID_THRESHOLDS if thresholds is None else thresholds).items()}
+        rows = [{"offset_prior": pr.name, "threshold_name": name, "threshold": t,
+                 "prob": self.prob(t, offset=pr.name, target=target)}
+                for pr in self.offsets if OFFSET_FORMS[pr.unit] == "difference"
+                for name, t in thresholds.items()]
         return pd.DataFrame(rows, columns=["offset_prior", "threshold_name", "threshold", "prob"])
 
     def assurance(self, n_per_arm, *, offset: str | None = None, alpha: float = 0.05):

@@ -161,10 +161,9 @@ def exaggeration_ratio(effect, se, alpha: float = 0.05):
     """
     d = np.asarray(effect, dtype=float)
     s = np.asarray(se, dtype=float)
-    if np.any(~np.isfinite(d)) or np.any(d <= 0):
-        raise ValueError(f"effect must be finite and > 0, got {effect!r}")
-    if np.any(~np.isfinite(s)) or np.any(s <= 0):
-        raise ValueError(f"se must be finite and > 0, got {se!r}")
+    for name, a, given in (("effect", d, effect), ("se", s, se)):
+        if np.any(~np.isfinite(a)) or np.any(a <= 0):
+            raise ValueError(f"{name} must be finite and > 0, got {given!r}")
     c = stats.norm.isf(_checks.alpha(alpha) / 2) * s
     a, b = (c - d) / s, (-c - d) / s
     power = stats.norm.sf(a) + stats.norm.cdf(b)

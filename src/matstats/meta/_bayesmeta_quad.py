@@ -2,11 +2,8 @@
 composite Gauss-Legendre rule in u = log(tau), and normal mixtures over its nodes.
 
 Everything here is deterministic. The integrand over u is p(tau) L(tau) tau, where L(tau) is
-the likelihood with mu integrated out analytically. The rule covers the range where the
-log integrand lies within ``_DROP`` of its maximum (the mass outside is below ~1e-19 of the
-total for the priors offered); panels are no wider than the posterior's spread in u and no
-wider than ``_MAX_PANEL``, with ``_GL_N`` nodes each. Within a panel the density is the
-degree-11 Legendre interpolant through the nodes, integrated exactly for the CDF.
+the likelihood with mu integrated out analytically; the constants below place the panels (the
+mass outside the rule is below ~1e-19 of the total for the priors offered).
 """
 
 from __future__ import annotations
