@@ -126,10 +126,8 @@ def select_one_per_study(
         if candidates:
             best = min(candidates)[1]
             chosen_idx.append(best)
-            for _, idx in candidates:
-                if idx != best:
-                    skipped.append((idx, "another outcome/timepoint of the same study used "
-                                         "(one effect per study)"))
+            skipped.extend((idx, "another outcome/timepoint of the same study used (one "
+                                 "effect per study)") for _, idx in candidates if idx != best)
     chosen = effects.loc[chosen_idx]
     cols = ["study_id", "contrast", "outcome_measure", "timepoint_weeks", "method"]
     not_chosen = effects.loc[[i for i, _ in skipped], cols].copy()

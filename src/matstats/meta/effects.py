@@ -468,9 +468,7 @@ def _bound_note(relation: str, p: float) -> str:
 
 
 def _relations(relation, n: int) -> list[str]:
-    if relation is None:
-        return ["="] * n
-    rel = [relation] if isinstance(relation, str) else list(relation)
+    rel = [relation] if relation is None or isinstance(relation, str) else list(relation)
     if len(rel) == 1:
         rel = rel * n
     if len(rel) != n:

@@ -292,15 +292,14 @@ class MetaFit:
         ys = -y if side == "right" else y.copy()
         order = np.argsort(ys, kind="stable")
         ys, vs = ys[order], v[order]
-        k0, k0_prev, it = 0, -1, 0
-        b = math.nan
-        while k0 != k0_prev:
-            it += 1
-            if it > maxiter:
-                raise ValueError(f"trim and fill did not converge in maxiter={maxiter} iterations")
-            k0_prev = k0
+        k0 = 0
+        for _ in range(maxiter):
             b = est.pooled_estimate(ys[: k - k0], vs[: k - k0], self.method)
-            k0 = bias._k0(ys - b, estimator)
+            k0, k0_prev = bias._k0(ys - b, estimator), k0
+            if k0 == k0_prev:
+                break
+        else:
+            raise ValueError(f"trim and fill did not converge in maxiter={maxiter} iterations")
         y_fill, v_fill = 2 * b - ys[k - k0:], vs[k - k0:]
         if side == "right":
             y_fill = -y_fill

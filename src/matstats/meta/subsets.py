@@ -44,18 +44,14 @@ class SubgroupResult:
 
     def to_frame(self) -> pd.DataFrame:
         """``groups`` with ``q_between``, ``q_between_df`` and ``q_between_pval`` on each row."""
-        out = self.groups.copy()
-        out["q_between"] = self.q_between
-        out["q_between_df"] = self.q_between_df
-        out["q_between_pval"] = self.q_between_pval
-        return out
+        return self.groups.assign(q_between=self.q_between, q_between_df=self.q_between_df,
+                                  q_between_pval=self.q_between_pval)
 
 
 def _labels(groups, k: int) -> pd.Series:
     if groups is None or isinstance(groups, (str, bytes)) or not hasattr(groups, "__len__"):
         raise ValueError(f"groups must be a sequence of {k} subgroup labels, got {groups!r}")
-    g = pd.Series(list(groups) if not isinstance(groups, pd.Series) else groups.to_list(),
-                  dtype=object)
+    g = pd.Series(list(groups), dtype=object)
     if g.size != k:
         raise ValueError(f"groups must have length {k} (one label per study), got {g.size}")
     if g.isna().any():
