@@ -243,3 +243,16 @@ def test_sentences_take_their_numbers_from_the_result():
     tab = LA.sham_sensitivity([0.75], sei=[0.33])
     sens = N.sham_sensitivity_sentence(tab)
     assert f"{tab['prob_beats_sham'].min():.0%}" in sens
+
+
+@pytest.mark.parametrize("entry", ["sham_sensitivity", "sham_answer", "compare_sham_answers"])
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(sei=[-0.33]), r"sei must be > 0; got \[-0.33\] at positions \[0\]"),
+    (dict(vi=[0.0]), r"vi must be > 0; got \[0.0\] at positions \[0\]"),
+])
+def test_sham_entry_points_refuse_nonpositive_variances(entry, kwargs, match):
+    # a negative standard error used to be squared silently into a valid variance
+    fn = getattr(LA, entry, None) or getattr(LB, entry)
+    extra = dict(n_per_arm=[100]) if entry == "sham_answer" else {}
+    with pytest.raises(ValueError, match=match):
+        fn([0.75], **kwargs, **extra)

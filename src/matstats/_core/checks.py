@@ -119,8 +119,9 @@ def rng(value: object, name: str = "rng") -> np.random.Generator:
 
 
 def vector(name: str, value: object, *, size: int | None = None,
-           allow_nonfinite: bool = False) -> np.ndarray:
-    """A 1-D float array (a scalar becomes length 1); optionally of a given length."""
+           allow_nonfinite: bool = False, positive: bool = False) -> np.ndarray:
+    """A 1-D float array (a scalar becomes length 1); optionally of a given length, or with
+    every element > 0 (variances, standard errors)."""
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
@@ -137,6 +138,9 @@ def vector(name: str, value: object, *, size: int | None = None,
             raise ValueError(
                 f"{name} must be finite; got {arr[bad].tolist()} at positions {bad.tolist()}"
             )
+    bad = np.flatnonzero(arr <= 0) if positive else ()
+    if len(bad):
+        raise ValueError(f"{name} must be > 0; got {arr[bad].tolist()} at positions {bad.tolist()}")
     return arr
 
 

@@ -447,7 +447,9 @@ def _variances(vi, sei) -> np.ndarray:
     """The sampling variances, given as ``vi`` or as standard errors ``sei`` (exactly one)."""
     if (vi is None) == (sei is None):
         raise ValueError("give exactly one of vi and sei")
-    return _checks.vector("vi", vi) if sei is None else _checks.vector("sei", sei) ** 2
+    if sei is None:
+        return _checks.vector("vi", vi, positive=True)
+    return _checks.vector("sei", sei, positive=True) ** 2
 
 
 def sham_posterior(yi, vi=None, *, sei=None, slab=None,

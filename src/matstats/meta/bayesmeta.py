@@ -48,15 +48,11 @@ def _inputs(yi, vi, sei, data, slab):
                          f"sei={'None' if sei is None else 'given'}")
     name = "vi" if sei is None else "sei"
     y = _checks.vector("yi", yi)
-    given = _checks.vector(name, vi if sei is None else sei)
+    given = _checks.vector(name, vi if sei is None else sei, positive=True)
     if y.size == 0:
         raise ValueError("yi is empty: at least one study is needed")
     if given.size != y.size:
         raise ValueError(f"yi and {name} have different lengths ({y.size} and {given.size})")
-    nonpos = np.flatnonzero(given <= 0)
-    if nonpos.size:
-        raise ValueError(f"{name} must be > 0; got {given[nonpos].tolist()} at positions "
-                         f"{nonpos.tolist()}")
     # the fit's own read-only copies, never the caller's arrays
     y, se = y.copy(), (np.sqrt(given) if sei is None else given.copy())
     y.setflags(write=False)
