@@ -496,6 +496,7 @@ def bayes_meta(yi, vi=None, *, sei=None, data: pd.DataFrame | None = None, slab=
 
     Examples
     --------
+    >>> from matstats.meta.bayesmeta import HalfNormal, bayes_meta
     >>> fit = bayes_meta([0.15, 0.85], sei=[0.22, 0.35], tau_prior=HalfNormal(0.5),
     ...                  mu_prior=(0.0, 4.0))
     >>> fit.to_frame().round(3)[["param", "median", "ci_low", "ci_high"]]

@@ -190,6 +190,7 @@ def escalc(
 
     Examples
     --------
+    >>> from matstats import escalc
     >>> df = pd.DataFrame({"m_t": [5.0, 4.2], "sd_t": [2.0, 1.8], "n_t": [20, 31],
     ...                    "m_c": [4.0, 4.0], "sd_c": [2.1, 1.9], "n_c": [21, 30]})
     >>> out = escalc("SMD", m1i="m_t", sd1i="sd_t", n1i="n_t", m2i="m_c", sd2i="sd_c",

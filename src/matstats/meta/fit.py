@@ -492,6 +492,7 @@ def meta_analysis(yi, vi, *, method: str = "REML", test: str = "z", level: float
 
     Examples
     --------
+    >>> from matstats.meta import meta_analysis
     >>> df = pd.DataFrame({"study": ["a", "b", "c"], "g": [0.1, 0.3, 0.5],
     ...                    "v": [0.02, 0.03, 0.05]})
     >>> fit = meta_analysis("g", "v", data=df, slab="study", method="DL")
