@@ -138,8 +138,8 @@ def vector(name: str, value: object, *, size: int | None = None,
             raise ValueError(
                 f"{name} must be finite; got {arr[bad].tolist()} at positions {bad.tolist()}"
             )
-    bad = np.flatnonzero(arr <= 0) if positive else ()
-    if len(bad):
+    bad = np.flatnonzero(arr <= 0)
+    if positive and bad.size:
         raise ValueError(f"{name} must be > 0; got {arr[bad].tolist()} at positions {bad.tolist()}")
     return arr
 

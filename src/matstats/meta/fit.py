@@ -418,9 +418,7 @@ class MetaFit:
 # ------------------------------------------------------------------------- fitting
 def _check_data(yi, vi, slab) -> tuple[np.ndarray, np.ndarray, tuple | None]:
     y = _checks.vector("yi", yi)
-    v = _checks.vector("vi", vi, size=y.size)
-    for i, x in enumerate(v):
-        _checks.positive(f"vi[{i}]", float(x))
+    v = _checks.vector("vi", vi, size=y.size, positive=True)
     # within these bounds every sum of squares (Q, the likelihood scores, X'WX) stays finite
     _checks.within("yi", y, -1e60, 1e60)
     _checks.within("vi", v, 1e-60, 1e60)
